@@ -1,0 +1,229 @@
+/*
+ * dcovpn offload engine ("dco") — the data channel of an OpenVPN 2.x tunnel.
+ *
+ * This header is the manual. The engine does for dcovpn what the ovpn-dco-win
+ * and Linux ovpn drivers do for OpenVPN 2.6: it owns the tun device and the
+ * transport sockets, encrypts and decrypts P_DATA_V2 packets with per-peer key
+ * slots, checks packet-ids against replay, sends and watches keepalives, keeps
+ * statistics, and hands every non-data packet up to the control plane
+ * unchanged. The control plane never touches a data packet.
+ *
+ * Life of an instance (mirrors the drivers' operations):
+ *
+ *   dco_open()                      create the tun device, start the worker
+ *   dco_attach_udp()                (UDP) a bound socket the engine reads
+ *   dco_new_peer()                  a remote endpoint, UDP address or TCP fd
+ *   dco_new_key(PRIMARY)            keys for key-id 0
+ *   dco_set_peer()                  keepalive interval / timeout
+ *   dco_start()                     tun up: data flows
+ *   ... dco_new_key(SECONDARY) + dco_swap_keys() on renegotiation,
+ *       dco_del_key(SECONDARY) when the old key dies ...
+ *   dco_del_peer(), dco_close()
+ *
+ * Events for the control plane arrive through dco_event_fd() (readable when
+ * events are queued) and dco_read_event(): control packets received, a peer
+ * whose keepalive timeout expired, a key near packet-id exhaustion, a peer
+ * that floated to a new address, a TCP peer whose connection ended.
+ *
+ * Threading: every function here may be called from one control thread while
+ * the engine's worker thread(s) run. Calls are serialised with the workers by
+ * a per-worker lock taken for one packet batch at a time; no call blocks on
+ * the network. dco_close() must not race with other calls on the instance.
+ *
+ * Errors: functions return 0 or a negative errno; nothing here exits.
+ * Secrets: key material passed in is copied into the engine and wiped when the
+ * key is deleted; callers should wipe their copies (dco_key_config_wipe()).
+ */
+#ifndef DCOVPN_DCO_H
+#define DCOVPN_DCO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+struct dco;
+
+/* Peer-ids are 24 bit on the wire; this value means "no peer" / undefined. */
+#define DCO_PEER_ID_NONE 0xFFFFFFu
+#define DCO_PEER_ID_MAX 0xFFFFFEu
+
+/* Largest control packet passed up or down (OpenVPN's are <= 1600ish). */
+#define DCO_CONTROL_MAX 2048u
+
+enum dco_mode {
+	DCO_MODE_P2P, /* one peer; everything from the tun goes to it */
+	DCO_MODE_MP,  /* many peers; routed by VPN address */
+};
+
+struct dco_config {
+	const char *ifname;          /* tun name or pattern ("dco%d"); NULL: "dco%d" */
+	unsigned mtu;                /* tun MTU; 0: 1428, as ovpn-dco-cli */
+	enum dco_mode mode;
+	unsigned replay_window;      /* ids; 0: 64 (OpenVPN --replay-window n) */
+	unsigned replay_window_secs; /* 0: 15 (OpenVPN --replay-window n t) */
+};
+
+int dco_open(struct dco **out, const struct dco_config *cfg);
+void dco_close(struct dco *dco);
+
+/* The tun device as created ("dco0"...) and its ifindex, for netlink setup. */
+const char *dco_ifname(const struct dco *dco);
+int dco_ifindex(const struct dco *dco);
+unsigned dco_mtu(const struct dco *dco);
+
+/*
+ * Bring the tun device up and forward data. Addresses and routes are the
+ * caller's (see net/netlink.h); dco_start() only sets link state and MTU.
+ */
+int dco_start(struct dco *dco);
+
+/* ---- transports and peers ---------------------------------------------- */
+
+enum dco_transport {
+	DCO_TRANSPORT_UDP,
+	DCO_TRANSPORT_TCP,
+};
+
+/*
+ * Hand a bound, non-blocking UDP socket to the engine. The engine reads it
+ * from now on: data packets for known peers are handled, everything else goes
+ * up as DCO_EV_CONTROL. The engine closes it in dco_close().
+ */
+int dco_attach_udp(struct dco *dco, int fd);
+
+struct dco_peer_config {
+	uint32_t peer_id;               /* 0..DCO_PEER_ID_MAX */
+	enum dco_transport transport;
+	int fd;                         /* UDP: an attached socket; TCP: a connected
+					 * stream socket, owned by the engine from now */
+	struct sockaddr_storage remote; /* UDP: where the peer is */
+	socklen_t remote_len;
+	bool tx_data_v1;                /* send P_DATA_V1 (peer lacks DATA_V2) */
+	bool has_vpn_ip4, has_vpn_ip6;  /* MP mode: the peer's tunnel addresses */
+	struct in_addr vpn_ip4;
+	struct in6_addr vpn_ip6;
+};
+
+int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg);
+
+/* Keepalive as the drivers' SET_PEER: send a ping when nothing was sent for
+ * @interval_s; raise DCO_EV_PEER_EXPIRED when nothing authenticated was
+ * received for @timeout_s. 0 disables either. */
+int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
+		 unsigned timeout_s);
+
+enum dco_del_reason {
+	DCO_DEL_TEARDOWN,   /* asked by the control plane */
+	DCO_DEL_EXPIRED,    /* keepalive timeout */
+	DCO_DEL_TRANSPORT,  /* TCP connection ended or broke */
+};
+
+int dco_del_peer(struct dco *dco, uint32_t peer_id);
+
+/* ---- keys ---------------------------------------------------------------- */
+
+enum dco_cipher {
+	DCO_CIPHER_NONE,        /* no encryption, no authentication: tests only */
+	DCO_CIPHER_AES_128_GCM,
+	DCO_CIPHER_AES_192_GCM,
+	DCO_CIPHER_AES_256_GCM,
+	DCO_CIPHER_CHACHA20_POLY1305,
+};
+
+enum dco_key_slot {
+	DCO_KEY_PRIMARY,   /* encrypts; decrypts its key-id */
+	DCO_KEY_SECONDARY, /* decrypts its key-id only */
+};
+
+#define DCO_KEY_MAX 32u
+#define DCO_NONCE_TAIL_LEN 8u
+
+struct dco_key_dir {
+	uint8_t key[DCO_KEY_MAX];   /* first cipher_key_len() bytes are used */
+	uint8_t nonce_tail[DCO_NONCE_TAIL_LEN];
+};
+
+struct dco_key_config {
+	enum dco_key_slot slot;
+	uint8_t key_id;             /* 0..7, as in the opcode byte */
+	enum dco_cipher cipher;
+	struct dco_key_dir encrypt; /* what we send with */
+	struct dco_key_dir decrypt; /* what the peer sends with */
+};
+
+/* Install keys in a slot, replacing (and wiping) what it held. */
+int dco_new_key(struct dco *dco, uint32_t peer_id,
+		const struct dco_key_config *key);
+/* Exchange primary and secondary: the new key starts encrypting. */
+int dco_swap_keys(struct dco *dco, uint32_t peer_id);
+int dco_del_key(struct dco *dco, uint32_t peer_id, enum dco_key_slot slot);
+void dco_key_config_wipe(struct dco_key_config *key);
+
+/* ---- statistics ---------------------------------------------------------- */
+
+struct dco_stats {
+	/* tunnel side: plaintext IP packets */
+	uint64_t tun_rx_packets, tun_rx_bytes;  /* read from tun, sent to peers */
+	uint64_t tun_tx_packets, tun_tx_bytes;  /* decrypted, written to tun */
+	/* link side: whole transport payloads (encrypted) */
+	uint64_t link_rx_packets, link_rx_bytes;
+	uint64_t link_tx_packets, link_tx_bytes;
+	/* what was dropped, and why */
+	uint64_t drop_malformed;      /* too short, bad opcode, bad TCP frame */
+	uint64_t drop_no_peer;        /* data packet for an unknown peer-id */
+	uint64_t drop_no_key;         /* key-id not in any slot */
+	uint64_t drop_decrypt;        /* authentication failed */
+	uint64_t drop_replay;         /* packet-id repeated, too old or expired */
+	uint64_t drop_no_route;       /* tun packet with no peer to go to */
+	uint64_t drop_tx_error;       /* encrypt failed or socket refused */
+	uint64_t keepalive_tx, keepalive_rx;
+	uint64_t control_rx, control_tx;
+};
+
+/* Counters of one peer, or of the whole instance with DCO_PEER_ID_NONE. */
+int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out);
+
+/* ---- events and the control channel ------------------------------------- */
+
+enum dco_event_type {
+	DCO_EV_CONTROL,        /* a non-data packet arrived (data[] holds it) */
+	DCO_EV_PEER_DELETED,   /* the engine removed a peer (reason tells why) */
+	DCO_EV_KEY_NEAR_WRAP,  /* primary key's packet-id near exhaustion */
+	DCO_EV_PEER_FLOAT,     /* peer authenticated from a new address */
+};
+
+struct dco_event {
+	enum dco_event_type type;
+	uint32_t peer_id;              /* DCO_PEER_ID_NONE: from an unknown source */
+	enum dco_del_reason reason;    /* DCO_EV_PEER_DELETED */
+	uint8_t key_id;                /* DCO_EV_KEY_NEAR_WRAP */
+	int fd;                        /* socket it came in on */
+	struct sockaddr_storage addr;  /* source address (UDP), new one (float) */
+	socklen_t addr_len;
+	size_t len;                    /* DCO_EV_CONTROL: bytes in data[] */
+	uint8_t data[DCO_CONTROL_MAX];
+};
+
+/* Readable (EPOLLIN) while events are queued. */
+int dco_event_fd(const struct dco *dco);
+/* Pop one event: 0, or -EAGAIN when none is queued. */
+int dco_read_event(struct dco *dco, struct dco_event *ev);
+
+/* Send a control packet to a peer through its transport (TCP: framed). */
+int dco_send_control(struct dco *dco, uint32_t peer_id, const uint8_t *pkt,
+		     size_t len);
+/* Send a control packet to an address with no peer yet (UDP server reply). */
+int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
+			socklen_t to_len, const uint8_t *pkt, size_t len);
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* OpenVPN's names, case-insensitive ("AES-256-GCM", "CHACHA20-POLY1305",
+ * "none"); -EINVAL for anything else. */
+int dco_cipher_from_name(const char *name, enum dco_cipher *out);
+const char *dco_cipher_name(enum dco_cipher cipher);
+size_t dco_cipher_key_len(enum dco_cipher cipher);
+
+#endif

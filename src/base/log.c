@@ -1,0 +1,77 @@
+#include "base/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/clock.h"
+
+/* The process-wide sink: the one global the style allows. */
+static struct {
+	int level;
+	const char *tag;
+} log_sink = { LOG_INFO, NULL };
+
+void log_set_level(int level)
+{
+	log_sink.level = level;
+}
+
+int log_get_level(void)
+{
+	return log_sink.level;
+}
+
+void log_set_tag(const char *tag)
+{
+	log_sink.tag = tag;
+}
+
+static void log_vwrite(const char *fmt, va_list ap)
+{
+	char line[1024];
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	/* One fprintf per line so lines from two threads never interleave. */
+	fprintf(stderr, "%s %s%s%s\n", stamp, log_sink.tag ? log_sink.tag : "",
+		log_sink.tag ? ": " : "", line);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > log_sink.level)
+		return;
+	va_start(ap, fmt);
+	log_vwrite(fmt, ap);
+	va_end(ap);
+}
+
+void log_limited(struct log_ratelimit *rl, unsigned interval_ms, int level,
+		 const char *fmt, ...)
+{
+	uint64_t now = clock_now_ms();
+	va_list ap;
+
+	if (level > log_sink.level)
+		return;
+	if (now < rl->next_ms) {
+		rl->suppressed++;
+		return;
+	}
+	rl->next_ms = now + interval_ms;
+	if (rl->suppressed)
+		log_msg(level, "(%llu similar messages suppressed)",
+			(unsigned long long)rl->suppressed);
+	rl->suppressed = 0;
+	va_start(ap, fmt);
+	log_vwrite(fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,43 @@
+/*
+ * Logging. One sink per process (the only mutable global the style allows),
+ * levels as OpenVPN's --verb: 0 fatal only .. 3 normal .. 4+ debug.
+ * Never pass key material to these functions.
+ */
+#ifndef DCOVPN_BASE_LOG_H
+#define DCOVPN_BASE_LOG_H
+
+#include <stdint.h>
+
+enum log_level {
+	LOG_FATAL = 0,
+	LOG_ERR = 1,
+	LOG_WARN = 2,
+	LOG_INFO = 3,
+	LOG_DEBUG = 4,
+	LOG_TRACE = 7,
+};
+
+void log_set_level(int level);
+int log_get_level(void);
+/* Prefix every line with this tag (e.g. "cli", "dcovpn"); NULL for none. */
+void log_set_tag(const char *tag);
+void log_msg(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Rate-limited logging for the data path: at most one line per @interval_ms per
+ * limiter; the number of suppressed lines is reported with the next one.
+ */
+struct log_ratelimit {
+	uint64_t next_ms;
+	uint64_t suppressed;
+};
+void log_limited(struct log_ratelimit *rl, unsigned interval_ms, int level,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+#define log_err(...) log_msg(LOG_ERR, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+
+#endif

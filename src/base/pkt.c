@@ -1,0 +1,38 @@
+#include "base/pkt.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PKT_BUF_SIZE (PKT_HEADROOM + PKT_DATA_MAX)
+
+int pkt_pool_init(struct pkt_pool *pool, unsigned count)
+{
+	memset(pool, 0, sizeof(*pool));
+	pool->pkts = calloc(count, sizeof(*pool->pkts));
+	if (!pool->pkts)
+		return -ENOMEM;
+	/* One slab, 64-byte aligned buffers: one allocation for the lifetime. */
+	if (posix_memalign((void **)&pool->mem, 64, (size_t)count * PKT_BUF_SIZE)) {
+		free(pool->pkts);
+		pool->pkts = NULL;
+		return -ENOMEM;
+	}
+	pool->count = count;
+	for (unsigned i = 0; i < count; i++) {
+		struct pkt *p = &pool->pkts[i];
+
+		p->base = pool->mem + (size_t)i * PKT_BUF_SIZE;
+		p->cap = PKT_BUF_SIZE;
+		p->sock = -1;
+		pkt_reset(p);
+	}
+	return 0;
+}
+
+void pkt_pool_free(struct pkt_pool *pool)
+{
+	free(pool->mem);
+	free(pool->pkts);
+	memset(pool, 0, sizeof(*pool));
+}

@@ -1,0 +1,83 @@
+/*
+ * Packet buffers. Each buffer reserves PKT_HEADROOM bytes in front of the
+ * packet so that every header the data path adds (TCP length prefix, opcode
+ * and peer-id, packet-id, AEAD tag, later a virtio-net header) is pushed in
+ * place: no copy, no allocation per packet. Per-packet metadata (transport
+ * address, peer) travels in the same struct.
+ */
+#ifndef DCOVPN_BASE_PKT_H
+#define DCOVPN_BASE_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* TCP length (2) + P_DATA_V2 header (4) + packet-id (4) + tag (16) = 26;
+ * rounded up with room for a virtio-net header (12) and alignment. */
+#define PKT_HEADROOM 64u
+/* Largest packet a buffer holds after its headroom: an IP packet of 64 KiB
+ * (a GSO super-packet later) plus slack for trailing framing. */
+#define PKT_DATA_MAX (65536u + 64u)
+
+struct pkt {
+	uint8_t *data;          /* first byte of the packet */
+	uint32_t len;           /* bytes from data on */
+	uint32_t peer_id;       /* peer it belongs to, DCO_PEER_ID_NONE if unknown */
+	uint8_t *base;          /* start of the buffer (headroom begins here) */
+	uint32_t cap;           /* bytes from base to end of buffer */
+	int sock;               /* socket it came in on / goes out of */
+	socklen_t addrlen;      /* 0 when no transport address applies */
+	struct sockaddr_storage addr; /* remote transport address */
+};
+
+/* Make @p empty with the standard headroom. */
+static inline void pkt_reset(struct pkt *p)
+{
+	p->data = p->base + PKT_HEADROOM;
+	p->len = 0;
+	p->addrlen = 0;
+}
+
+static inline size_t pkt_headroom(const struct pkt *p)
+{
+	return (size_t)(p->data - p->base);
+}
+
+static inline size_t pkt_tailroom(const struct pkt *p)
+{
+	return p->cap - pkt_headroom(p) - p->len;
+}
+
+/* Prepend @n bytes; returns their start, or NULL if the headroom is too small. */
+static inline uint8_t *pkt_push(struct pkt *p, size_t n)
+{
+	if (pkt_headroom(p) < n)
+		return NULL;
+	p->data -= n;
+	p->len += (uint32_t)n;
+	return p->data;
+}
+
+/* Remove @n bytes from the front; returns the old start, or NULL if too short. */
+static inline uint8_t *pkt_pull(struct pkt *p, size_t n)
+{
+	uint8_t *old = p->data;
+
+	if (p->len < n)
+		return NULL;
+	p->data += n;
+	p->len -= (uint32_t)n;
+	return old;
+}
+
+/* A fixed set of buffers allocated once (per worker and direction). */
+struct pkt_pool {
+	struct pkt *pkts;
+	uint8_t *mem;
+	unsigned count;
+};
+
+int pkt_pool_init(struct pkt_pool *pool, unsigned count);
+void pkt_pool_free(struct pkt_pool *pool);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * One direction of one key: an OpenSSL EVP AEAD context created once and
+ * re-used for every packet (only the IV changes per packet).
+ * IV (12 bytes) = packet-id as on the wire (4) || nonce tail (8).
+ */
+#ifndef DCOVPN_DCO_AEAD_H
+#define DCOVPN_DCO_AEAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcovpn/dco.h"
+
+#define AEAD_TAG_LEN 16u
+#define AEAD_IV_LEN 12u
+
+struct aead {
+	void *ctx;                     /* EVP_CIPHER_CTX */
+	enum dco_cipher cipher;
+	bool encrypt;
+	uint8_t nonce_tail[DCO_NONCE_TAIL_LEN];
+};
+
+/* 0, -EINVAL (bad cipher/key length), -ENOMEM, -EIO (OpenSSL refused). */
+int aead_init(struct aead *a, enum dco_cipher cipher, const uint8_t *key,
+	      size_t key_len, const uint8_t nonce_tail[DCO_NONCE_TAIL_LEN],
+	      bool encrypt);
+/* Frees the context and wipes the nonce tail; safe on a zeroed struct. */
+void aead_free(struct aead *a);
+
+/* Encrypt @len bytes at @buf in place; write the tag to @tag. */
+int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
+	      uint8_t *buf, size_t len, uint8_t tag[AEAD_TAG_LEN]);
+/* Decrypt in place; -EBADMSG if the tag does not verify (buf then garbage). */
+int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
+	      uint8_t *buf, size_t len, const uint8_t tag[AEAD_TAG_LEN]);
+
+#endif

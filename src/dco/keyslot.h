@@ -1,0 +1,53 @@
+/*
+ * A key slot: the data-channel crypto state of one key-id of one peer — both
+ * directions' AEAD contexts, the send packet-id counter and the receive replay
+ * window. Packets are sealed and opened in place (pkt.h headroom).
+ */
+#ifndef DCOVPN_DCO_KEYSLOT_H
+#define DCOVPN_DCO_KEYSLOT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/pkt.h"
+#include "dco/aead.h"
+#include "dcovpn/dco.h"
+#include "proto/pktid.h"
+
+struct keyslot {
+	bool in_use;
+	uint8_t key_id;
+	enum dco_cipher cipher;
+	struct aead enc, dec;
+	struct pktid_tx tx_id;
+	struct pktid_window replay;
+	bool near_wrap_reported;
+};
+
+/* Set up from @cfg (keys are copied; the caller wipes its copy). */
+int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
+		 uint32_t replay_window, uint32_t replay_secs);
+/* Free contexts and wipe everything; the slot is then unused. */
+void keyslot_clear(struct keyslot *ks);
+
+/*
+ * Turn the plaintext at p->data into a complete data packet in place:
+ * header (P_DATA_V2 with @peer_id, or P_DATA_V1 if @v1), packet-id, tag,
+ * ciphertext. Returns 0, -ERANGE when the packet-id space is spent (the key
+ * must be replaced), -ENOSPC if the headroom is short, -EIO on crypto error.
+ */
+int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1);
+
+/*
+ * Open the complete data packet at p->data (header included) in place; on
+ * success p->data/len is the plaintext. Returns 0, -EINVAL (too short or not a
+ * data packet of this key), -EBADMSG (authentication failed), -EALREADY
+ * (replayed, too old or expired). The replay window is updated only for
+ * packets that authenticated.
+ */
+int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms);
+
+/* True once the send packet-id passed PKTID_WRAP_TRIGGER. */
+bool keyslot_near_wrap(const struct keyslot *ks);
+
+#endif

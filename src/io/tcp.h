@@ -1,0 +1,64 @@
+/*
+ * TCP transport: OpenVPN's stream framing, a 16-bit big-endian length before
+ * each packet (PROTOCOL.md 1.1), over a non-blocking socket.
+ */
+#ifndef DCOVPN_IO_TCP_H
+#define DCOVPN_IO_TCP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "base/pkt.h"
+
+#define TCP_FRAME_MAX 65535u
+
+struct tcp_stream {
+	int fd;
+	uint8_t *rx;            /* reassembly buffer */
+	size_t rx_len, rx_cap;
+	uint8_t *tx;            /* bytes the socket did not take yet */
+	size_t tx_off, tx_len, tx_cap;
+};
+
+/* Blocking helpers for setting up a connection (bounded by @timeout_ms);
+ * both return a connected, non-blocking fd or -errno. */
+int tcp_connect(const struct sockaddr *local, socklen_t local_len,
+		const struct sockaddr *remote, socklen_t remote_len,
+		unsigned timeout_ms);
+int tcp_accept_from(const struct sockaddr *local, socklen_t local_len,
+		    const struct sockaddr *remote, socklen_t remote_len,
+		    unsigned timeout_ms);
+
+/* Takes ownership of @fd. */
+int tcp_stream_init(struct tcp_stream *s, int fd);
+void tcp_stream_free(struct tcp_stream *s);
+
+/*
+ * Read what the socket has and call @on_frame for each complete frame (the
+ * frame bytes may be modified in place, e.g. decrypted). Returns 0 when the
+ * socket would block, -ECONNRESET when the peer closed, -EPROTO on a frame
+ * length of 0, or another -errno. Stops early if @on_frame returns < 0 and
+ * returns that value.
+ */
+int tcp_stream_read(struct tcp_stream *s,
+		    int (*on_frame)(void *ctx, uint8_t *frame, size_t len),
+		    void *ctx);
+
+/*
+ * Frame and send @p (the 2-byte length is pushed into its headroom). What the
+ * socket does not take is queued; returns 0, -ENOBUFS if the queue is full
+ * (packet dropped), or -errno on a broken connection.
+ */
+int tcp_stream_send(struct tcp_stream *s, struct pkt *p);
+/* Same for a plain buffer (control packets). */
+int tcp_stream_send_buf(struct tcp_stream *s, const uint8_t *buf, size_t len);
+/* Push queued bytes; 0 when all sent or would block, -errno when broken. */
+int tcp_stream_flush(struct tcp_stream *s);
+static inline bool tcp_stream_pending(const struct tcp_stream *s)
+{
+	return s->tx_len > 0;
+}
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * The tun device: layer-3, no packet-info header, non-blocking. Batch-shaped
+ * so that virtio-net-header offloads (TSO/USO super-packets split on read,
+ * coalesced on write) can slot in later without touching callers.
+ */
+#ifndef DCOVPN_IO_TUN_H
+#define DCOVPN_IO_TUN_H
+
+#include <net/if.h>
+
+#include "base/pkt.h"
+
+struct tun {
+	int fd;
+	int ifindex;
+	char name[IFNAMSIZ];
+};
+
+/* Create (or attach to) tun device @name ("dco%d" patterns allowed). */
+int tun_open(struct tun *t, const char *name);
+void tun_close(struct tun *t);
+
+/*
+ * Read up to @n packets into @pkts (each reset by the caller: data at
+ * headroom). Returns how many were read (>= 1), -EAGAIN if none was ready,
+ * or another -errno.
+ */
+int tun_read_batch(struct tun *t, struct pkt *pkts, unsigned n);
+
+/* Write @n packets; returns how many were written, or -errno if none was. */
+int tun_write_batch(struct tun *t, struct pkt *pkts, unsigned n);
+
+#endif
