@@ -1,0 +1,388 @@
+/* The engine's API (include/dcovpn/dco.h): instance, peers, keys, stats. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+
+#include "base/clock.h"
+#include "base/mem.h"
+#include "dco/engine.h"
+#include "net/netlink.h"
+
+#define DCO_DEFAULT_MTU 1428u
+
+static int epoll_add(struct dco *dco, int fd, uint32_t events, uint64_t tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	return epoll_ctl(dco->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int dco_open_fds(struct dco *dco)
+{
+	dco->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (dco->epfd < 0)
+		return -errno;
+	dco->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (dco->wake_fd < 0)
+		return -errno;
+	return epoll_add(dco, dco->wake_fd, EPOLLIN, ep_tag(EP_WAKE, 0));
+}
+
+static int dco_alloc_pools(struct dco *dco)
+{
+	int err = pkt_pool_init(&dco->rx_pool, DCO_BATCH);
+
+	if (!err)
+		err = pkt_pool_init(&dco->tx_pool, DCO_BATCH);
+	if (!err)
+		err = pkt_pool_init(&dco->ctl_pool, 1);
+	return err;
+}
+
+static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
+{
+	dco->epfd = -1;
+	dco->wake_fd = -1;
+	dco->tun.fd = -1;
+	dco->notify.efd = -1;
+	dco->mode = cfg->mode;
+	dco->mtu = cfg->mtu ? cfg->mtu : DCO_DEFAULT_MTU;
+	dco->replay_window = cfg->replay_window ? cfg->replay_window :
+						  PKTID_WINDOW_DEFAULT;
+	dco->replay_secs = cfg->replay_window_secs ? cfg->replay_window_secs :
+						     PKTID_EXPIRE_DEFAULT_S;
+	dco->next_deadline_ms = UINT64_MAX;
+	pthread_mutex_init(&dco->lock, NULL);
+}
+
+int dco_open(struct dco **out, const struct dco_config *cfg)
+{
+	struct dco *dco = calloc(1, sizeof(*dco));
+	int err;
+
+	if (!dco)
+		return -ENOMEM;
+	dco_init_fields(dco, cfg);
+	if (dco->mtu < 576 || dco->mtu > 65535 ||
+	    dco->replay_window > PKTID_WINDOW_MAX) {
+		err = -EINVAL;
+		goto err_close;
+	}
+	err = dco_open_fds(dco);
+	if (!err)
+		err = notify_init(&dco->notify);
+	if (!err)
+		err = dco_alloc_pools(dco);
+	if (!err)
+		err = tun_open(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d");
+	if (!err)
+		err = nl_link_set(dco->tun.ifindex, dco->mtu, false);
+	if (!err)
+		err = worker_start(dco);
+	if (err)
+		goto err_close;
+	*out = dco;
+	return 0;
+
+err_close:
+	dco_close(dco);
+	return err;
+}
+
+static void dco_delete_all_peers(struct dco *dco)
+{
+	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++)
+		while (dco->buckets[b])
+			peer_delete(dco, dco->buckets[b], DCO_DEL_TEARDOWN);
+}
+
+void dco_close(struct dco *dco)
+{
+	if (!dco)
+		return;
+	worker_stop(dco);
+	dco_delete_all_peers(dco);
+	for (unsigned i = 0; i < dco->n_udp; i++)
+		close(dco->udp_fds[i]);
+	if (dco->tun.fd >= 0)
+		tun_close(&dco->tun);
+	if (dco->wake_fd >= 0)
+		close(dco->wake_fd);
+	if (dco->epfd >= 0)
+		close(dco->epfd);
+	notify_free(&dco->notify);
+	pkt_pool_free(&dco->rx_pool);
+	pkt_pool_free(&dco->tx_pool);
+	pkt_pool_free(&dco->ctl_pool);
+	pthread_mutex_destroy(&dco->lock);
+	free(dco);
+}
+
+const char *dco_ifname(const struct dco *dco)
+{
+	return dco->tun.name;
+}
+
+int dco_ifindex(const struct dco *dco)
+{
+	return dco->tun.ifindex;
+}
+
+unsigned dco_mtu(const struct dco *dco)
+{
+	return dco->mtu;
+}
+
+int dco_start(struct dco *dco)
+{
+	int err;
+
+	pthread_mutex_lock(&dco->lock);
+	err = dco->started ? -EALREADY :
+			     nl_link_set(dco->tun.ifindex, dco->mtu, true);
+	if (!err)
+		err = epoll_add(dco, dco->tun.fd, EPOLLIN, ep_tag(EP_TUN, 0));
+	if (!err)
+		dco->started = true;
+	pthread_mutex_unlock(&dco->lock);
+	return err;
+}
+
+static bool udp_attached(const struct dco *dco, int fd)
+{
+	for (unsigned i = 0; i < dco->n_udp; i++)
+		if (dco->udp_fds[i] == fd)
+			return true;
+	return false;
+}
+
+int dco_attach_udp(struct dco *dco, int fd)
+{
+	int err = 0;
+
+	if (fd < 0)
+		return -EBADF;
+	pthread_mutex_lock(&dco->lock);
+	if (udp_attached(dco, fd))
+		err = -EEXIST;
+	else if (dco->n_udp == DCO_MAX_UDP_SOCKETS)
+		err = -ENOSPC;
+	else
+		err = epoll_add(dco, fd, EPOLLIN, ep_tag(EP_UDP, (uint32_t)fd));
+	if (!err)
+		dco->udp_fds[dco->n_udp++] = fd;
+	pthread_mutex_unlock(&dco->lock);
+	return err;
+}
+
+static int peer_check_config(const struct dco *dco,
+			     const struct dco_peer_config *cfg)
+{
+	if (cfg->peer_id > DCO_PEER_ID_MAX)
+		return -EINVAL;
+	if (cfg->transport == DCO_TRANSPORT_UDP) {
+		if (!udp_attached(dco, cfg->fd))
+			return -EBADF;
+		if (cfg->remote_len == 0 || cfg->remote_len > sizeof(cfg->remote))
+			return -EDESTADDRREQ;
+		return 0;
+	}
+	return cfg->transport == DCO_TRANSPORT_TCP && cfg->fd >= 0 ? 0 : -EINVAL;
+}
+
+static struct peer *peer_from_config(const struct dco_peer_config *cfg,
+				     uint64_t now_ms)
+{
+	struct peer *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->id = cfg->peer_id;
+	p->transport = cfg->transport;
+	p->fd = cfg->fd;
+	p->remote = cfg->remote;
+	p->remote_len = cfg->remote_len;
+	p->tx_v1 = cfg->tx_data_v1;
+	p->has_vpn_ip4 = cfg->has_vpn_ip4;
+	p->has_vpn_ip6 = cfg->has_vpn_ip6;
+	p->vpn_ip4 = cfg->vpn_ip4;
+	p->vpn_ip6 = cfg->vpn_ip6;
+	p->last_rx_ms = now_ms;
+	p->last_tx_ms = now_ms;
+	p->tcp.fd = -1;
+	return p;
+}
+
+static int peer_attach_tcp(struct dco *dco, struct peer *p)
+{
+	int err = tcp_stream_init(&p->tcp, p->fd);
+
+	if (err)
+		return err;
+	return epoll_add(dco, p->fd, EPOLLIN, ep_tag(EP_TCP, p->id));
+}
+
+int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
+{
+	struct peer *p;
+	int err;
+
+	pthread_mutex_lock(&dco->lock);
+	err = peer_check_config(dco, cfg);
+	if (err)
+		goto out;
+	p = peer_from_config(cfg, clock_now_ms());
+	err = p ? peer_add(dco, p) : -ENOMEM;
+	if (err) {
+		free(p);
+		goto out;
+	}
+	if (p->transport == DCO_TRANSPORT_TCP) {
+		err = peer_attach_tcp(dco, p);
+		if (err)
+			peer_delete(dco, p, DCO_DEL_TEARDOWN);
+	}
+out:
+	pthread_mutex_unlock(&dco->lock);
+	return err;
+}
+
+int dco_del_peer(struct dco *dco, uint32_t peer_id)
+{
+	struct peer *p;
+	int err = 0;
+
+	pthread_mutex_lock(&dco->lock);
+	p = peer_find(dco, peer_id);
+	if (p)
+		peer_delete(dco, p, DCO_DEL_TEARDOWN);
+	else
+		err = -ENOENT;
+	pthread_mutex_unlock(&dco->lock);
+	return err;
+}
+
+int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
+		 unsigned timeout_s)
+{
+	struct peer *p;
+	int err = 0;
+
+	pthread_mutex_lock(&dco->lock);
+	p = peer_find(dco, peer_id);
+	if (p) {
+		uint64_t now = clock_now_ms();
+
+		p->ka_interval_ms = (uint64_t)interval_s * 1000u;
+		p->ka_timeout_ms = (uint64_t)timeout_s * 1000u;
+		/* The timeout counts from now, not from the last packet. */
+		p->last_rx_ms = now;
+		dco->next_deadline_ms = now;
+	} else {
+		err = -ENOENT;
+	}
+	pthread_mutex_unlock(&dco->lock);
+	worker_wake(dco);
+	return err;
+}
+
+static int key_config_check(const struct dco_key_config *key)
+{
+	if (key->key_id > 7 || (key->slot != DCO_KEY_PRIMARY &&
+				key->slot != DCO_KEY_SECONDARY))
+		return -EINVAL;
+	return dco_cipher_name(key->cipher) ? 0 : -EINVAL;
+}
+
+int dco_new_key(struct dco *dco, uint32_t peer_id,
+		const struct dco_key_config *key)
+{
+	struct keyslot fresh;
+	struct peer *p;
+	int err = key_config_check(key);
+
+	if (err)
+		return err;
+	/* Set up outside the lock: OpenSSL context creation is not free. */
+	err = keyslot_init(&fresh, key, dco->replay_window, dco->replay_secs);
+	if (err)
+		return err;
+	pthread_mutex_lock(&dco->lock);
+	p = peer_find(dco, peer_id);
+	if (p) {
+		struct keyslot *slot = &p->slots[key->slot == DCO_KEY_PRIMARY ?
+						 p->primary : !p->primary];
+
+		keyslot_clear(slot);
+		*slot = fresh;
+	} else {
+		keyslot_clear(&fresh);
+		err = -ENOENT;
+	}
+	pthread_mutex_unlock(&dco->lock);
+	mem_wipe(&fresh, sizeof(fresh));
+	return err;
+}
+
+int dco_swap_keys(struct dco *dco, uint32_t peer_id)
+{
+	struct peer *p;
+	int err = 0;
+
+	pthread_mutex_lock(&dco->lock);
+	p = peer_find(dco, peer_id);
+	if (p)
+		p->primary = !p->primary;
+	else
+		err = -ENOENT;
+	pthread_mutex_unlock(&dco->lock);
+	return err;
+}
+
+int dco_del_key(struct dco *dco, uint32_t peer_id, enum dco_key_slot slot)
+{
+	struct peer *p;
+	int err = 0;
+
+	pthread_mutex_lock(&dco->lock);
+	p = peer_find(dco, peer_id);
+	if (p)
+		keyslot_clear(&p->slots[slot == DCO_KEY_PRIMARY ? p->primary :
+								 !p->primary]);
+	else
+		err = -ENOENT;
+	pthread_mutex_unlock(&dco->lock);
+	return err;
+}
+
+int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
+{
+	struct peer *p;
+	int err = 0;
+
+	pthread_mutex_lock(&dco->lock);
+	if (peer_id == DCO_PEER_ID_NONE) {
+		*out = dco->stats;
+	} else {
+		p = peer_find(dco, peer_id);
+		if (p)
+			*out = p->stats;
+		else
+			err = -ENOENT;
+	}
+	pthread_mutex_unlock(&dco->lock);
+	return err;
+}
+
+int dco_event_fd(const struct dco *dco)
+{
+	return dco->notify.efd;
+}
+
+int dco_read_event(struct dco *dco, struct dco_event *ev)
+{
+	return notify_pop(&dco->notify, ev);
+}
