@@ -1,0 +1,134 @@
+/*
+ * Key slots: compose and open data packets in place (keyslot.h, datapkt.h).
+ *
+ * Encryption pushes packet-id, tag and header into the headroom in front of
+ * the plaintext; decryption pulls them off again. The payload never moves.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "base/bytes.h"
+#include "base/mem.h"
+#include "dco/keyslot.h"
+#include "proto/datapkt.h"
+#include "proto/opcode.h"
+
+#define V2_AAD_LEN (DATAPKT_V2_HDR_LEN + DATAPKT_PKTID_LEN)
+
+int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
+		 uint32_t replay_window, uint32_t replay_secs)
+{
+	size_t key_len = dco_cipher_key_len(cfg->cipher);
+	int err;
+
+	*ks = (struct keyslot){ 0 };
+	if (cfg->key_id > P_KEY_ID_MASK)
+		return -EINVAL;
+	if (cfg->cipher != DCO_CIPHER_NONE) {
+		err = aead_init(&ks->enc, cfg->cipher, cfg->encrypt.key, key_len,
+				cfg->encrypt.nonce_tail, true);
+		if (err)
+			goto err_clear;
+		err = aead_init(&ks->dec, cfg->cipher, cfg->decrypt.key, key_len,
+				cfg->decrypt.nonce_tail, false);
+		if (err)
+			goto err_clear;
+	}
+	err = pktid_window_init(&ks->replay, replay_window, replay_secs);
+	if (err)
+		goto err_clear;
+	ks->key_id = cfg->key_id;
+	ks->cipher = cfg->cipher;
+	ks->in_use = true;
+	return 0;
+
+err_clear:
+	keyslot_clear(ks);
+	return err;
+}
+
+void keyslot_clear(struct keyslot *ks)
+{
+	aead_free(&ks->enc);
+	aead_free(&ks->dec);
+	pktid_window_free(&ks->replay);
+	mem_wipe(ks, sizeof(*ks));
+}
+
+static size_t tag_len(const struct keyslot *ks)
+{
+	return ks->cipher == DCO_CIPHER_NONE ? 0 : DATAPKT_TAG_LEN;
+}
+
+int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1)
+{
+	size_t hdr_len = v1 ? DATAPKT_V1_HDR_LEN : DATAPKT_V2_HDR_LEN;
+	size_t tlen = tag_len(ks);
+	uint8_t *payload = p->data, *pid, *hdr;
+	size_t len = p->len;
+	uint32_t id;
+
+	if (!ks->in_use || len == 0 || peer_id > DCO_PEER_ID_NONE)
+		return -EINVAL;
+	if (pkt_headroom(p) < hdr_len + DATAPKT_PKTID_LEN + tlen)
+		return -ENOSPC;
+	id = pktid_tx_next(&ks->tx_id);
+	if (id == 0)
+		return -ERANGE;
+
+	pkt_push(p, tlen);
+	pid = pkt_push(p, DATAPKT_PKTID_LEN);
+	hdr = pkt_push(p, hdr_len);
+	if (v1)
+		hdr[0] = opcode_byte(P_DATA_V1, ks->key_id);
+	else
+		datapkt_put_v2_hdr(hdr, ks->key_id, peer_id);
+	store_be32(pid, id);
+	if (!tlen)
+		return 0;
+	/* V2 authenticates its header too; V1 only the packet-id. */
+	if (aead_seal(&ks->enc, id, v1 ? pid : hdr, v1 ? DATAPKT_PKTID_LEN : V2_AAD_LEN,
+		      payload, len, pid + DATAPKT_PKTID_LEN) != 0)
+		return -EIO;
+	return 0;
+}
+
+int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)
+{
+	uint8_t *hdr = p->data, *pid, *payload;
+	size_t hdr_len, tlen = tag_len(ks), len;
+	uint32_t id;
+	int err;
+
+	if (!ks->in_use || p->len < 1 || !opcode_is_data(hdr[0]) ||
+	    opcode_key_id(hdr[0]) != ks->key_id)
+		return -EINVAL;
+	hdr_len = datapkt_hdr_len(hdr[0]);
+	/* At least one payload byte: nobody sends empty data packets. */
+	if (p->len < hdr_len + DATAPKT_PKTID_LEN + tlen + 1)
+		return -EINVAL;
+	pid = hdr + hdr_len;
+	payload = pid + DATAPKT_PKTID_LEN + tlen;
+	len = p->len - hdr_len - DATAPKT_PKTID_LEN - tlen;
+	id = load_be32(pid);
+	if (tlen) {
+		bool v1 = hdr_len == DATAPKT_V1_HDR_LEN;
+
+		err = aead_open(&ks->dec, id, v1 ? pid : hdr,
+				v1 ? DATAPKT_PKTID_LEN : V2_AAD_LEN, payload, len,
+				pid + DATAPKT_PKTID_LEN);
+		if (err)
+			return err;
+	}
+	/* Only now, with the packet authentic, may it move the window. */
+	if (pktid_accept(&ks->replay, id, now_ms) != PKTID_OK)
+		return -EALREADY;
+	pkt_pull(p, hdr_len + DATAPKT_PKTID_LEN + tlen);
+	return 0;
+}
+
+bool keyslot_near_wrap(const struct keyslot *ks)
+{
+	return atomic_load_explicit(&ks->tx_id.last, memory_order_relaxed) >=
+	       PKTID_WRAP_TRIGGER;
+}
