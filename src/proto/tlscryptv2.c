@@ -1,0 +1,276 @@
+/* tls-crypt-v2 key files and WKc handling (tlscryptv2.h). */
+#include "proto/tlscryptv2.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "base/bytes.h"
+#include "base/mem.h"
+
+static const char pem_client[] = "OpenVPN tls-crypt-v2 client key";
+static const char pem_server[] = "OpenVPN tls-crypt-v2 server key";
+
+/* Decoded PEM body, owned by OpenSSL until pem_done(). */
+struct pem_body {
+	unsigned char *data;
+	long len;
+};
+
+static void pem_done(struct pem_body *b)
+{
+	if (b->data)
+		OPENSSL_clear_free(b->data, (size_t)b->len);
+	*b = (struct pem_body){ 0 };
+}
+
+/* Read the first PEM block from @bio and insist on its name. */
+static int pem_read(BIO *bio, const char *want, struct pem_body *b, char *err,
+		    size_t err_len)
+{
+	char *name = NULL, *header = NULL;
+	int ret = 0;
+
+	*b = (struct pem_body){ 0 };
+	if (!bio || !PEM_read_bio(bio, &name, &header, &b->data, &b->len)) {
+		snprintf(err, err_len, "no %s PEM block", want);
+		ret = -EINVAL;
+	} else if (strcmp(name, want) != 0) {
+		snprintf(err, err_len, "PEM block is \"%.60s\", not \"%s\"", name,
+			 want);
+		ret = -EINVAL;
+	}
+	OPENSSL_free(name);
+	OPENSSL_free(header);
+	if (ret)
+		pem_done(b);
+	return ret;
+}
+
+/* ----------------------------------------------------------- client key */
+
+static int client_from_body(const struct pem_body *b,
+			    struct tlscryptv2_client_key *out, char *err,
+			    size_t err_len)
+{
+	size_t n = (size_t)b->len, wkc_len;
+
+	if (n < STATICKEY_BYTES + TLSCRYPTV2_WKC_MIN ||
+	    n > STATICKEY_BYTES + TLSCRYPTV2_WKC_MAX) {
+		snprintf(err, err_len,
+			 "client key has %zu bytes, need %u to %u", n,
+			 STATICKEY_BYTES + TLSCRYPTV2_WKC_MIN,
+			 STATICKEY_BYTES + TLSCRYPTV2_WKC_MAX);
+		return -EINVAL;
+	}
+	wkc_len = n - STATICKEY_BYTES;
+	if (load_be16(b->data + n - TLSCRYPTV2_LEN_LEN) != wkc_len) {
+		snprintf(err, err_len, "WKc length field says %u, WKc has %zu bytes",
+			 load_be16(b->data + n - TLSCRYPTV2_LEN_LEN), wkc_len);
+		return -EINVAL;
+	}
+	memcpy(out->kc.raw, b->data, STATICKEY_BYTES);
+	memcpy(out->wkc, b->data + STATICKEY_BYTES, wkc_len);
+	out->wkc_len = wkc_len;
+	return 0;
+}
+
+static int client_from_bio(BIO *bio, struct tlscryptv2_client_key *out,
+			   char *err, size_t err_len)
+{
+	struct pem_body b;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = pem_read(bio, pem_client, &b, err, err_len);
+	if (ret)
+		return ret;
+	ret = client_from_body(&b, out, err, err_len);
+	pem_done(&b);
+	if (ret)
+		tlscryptv2_client_wipe(out);
+	return ret;
+}
+
+int tlscryptv2_client_parse(const char *text, size_t len,
+			    struct tlscryptv2_client_key *out, char *err,
+			    size_t err_len)
+{
+	BIO *bio;
+	int ret;
+
+	if (len > INT_MAX) {
+		snprintf(err, err_len, "too large for a key file");
+		return -EINVAL;
+	}
+	bio = BIO_new_mem_buf(text, (int)len);
+	ret = client_from_bio(bio, out, err, err_len);
+	BIO_free(bio);
+	return ret;
+}
+
+int tlscryptv2_client_load(const char *path, struct tlscryptv2_client_key *out,
+			   char *err, size_t err_len)
+{
+	char why[160];
+	BIO *bio = BIO_new_file(path, "r");
+	int ret;
+
+	if (!bio) {
+		snprintf(err, err_len, "%s: cannot open", path);
+		return -ENOENT;
+	}
+	ret = client_from_bio(bio, out, why, sizeof(why));
+	if (ret)
+		snprintf(err, err_len, "%s: %s", path, why);
+	BIO_free(bio);
+	return ret;
+}
+
+void tlscryptv2_client_wipe(struct tlscryptv2_client_key *ck)
+{
+	mem_wipe(ck, sizeof(*ck));
+}
+
+int tlscryptv2_client_wrap_key(const struct tlscryptv2_client_key *ck,
+			       struct tlswrap_key *k)
+{
+	return tlswrap_key_init(k, TLSWRAP_CRYPT, &ck->kc,
+				tlswrap_crypt_dir(false), NULL);
+}
+
+int tlscryptv2_append_wkc(const struct tlscryptv2_client_key *ck, uint8_t *pkt,
+			  size_t len, size_t cap, size_t *out_len)
+{
+	if (len == 0 || !tlscryptv2_opcode_has_wkc(pkt[0])) {
+		*out_len = len;
+		return 0;
+	}
+	if (cap < len || cap - len < ck->wkc_len)
+		return -ENOSPC;
+	memcpy(pkt + len, ck->wkc, ck->wkc_len);
+	*out_len = len + ck->wkc_len;
+	return 0;
+}
+
+int tlscryptv2_split_wkc(const uint8_t *pkt, size_t len, size_t *wrapped_len,
+			 const uint8_t **wkc, size_t *wkc_len)
+{
+	size_t n;
+
+	if (len < TLSWRAP_CRYPT_OFF_CT + TLSCRYPTV2_WKC_MIN)
+		return -EBADMSG;
+	n = load_be16(pkt + len - TLSCRYPTV2_LEN_LEN);
+	if (n < TLSCRYPTV2_WKC_MIN || n > TLSCRYPTV2_WKC_MAX ||
+	    n > len - TLSWRAP_CRYPT_OFF_CT)
+		return -EBADMSG;
+	*wrapped_len = len - n;
+	*wkc = pkt + len - n;
+	*wkc_len = n;
+	return 0;
+}
+
+/* ----------------------------------------------------------- server key */
+
+int tlscryptv2_server_parse(const char *text, size_t len,
+			    struct tlscryptv2_server_key *out, char *err,
+			    size_t err_len)
+{
+	struct pem_body b;
+	BIO *bio;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (len > INT_MAX) {
+		snprintf(err, err_len, "too large for a key file");
+		return -EINVAL;
+	}
+	bio = BIO_new_mem_buf(text, (int)len);
+	ret = pem_read(bio, pem_server, &b, err, err_len);
+	BIO_free(bio);
+	if (ret)
+		return ret;
+	if (b.len != TLSCRYPTV2_SERVER_KEY_BYTES) {
+		snprintf(err, err_len, "server key has %ld bytes, need %u", b.len,
+			 TLSCRYPTV2_SERVER_KEY_BYTES);
+		ret = -EINVAL;
+	} else {
+		memcpy(out->ke, b.data, sizeof(out->ke));
+		memcpy(out->ka, b.data + STATICKEY_PART_BYTES, sizeof(out->ka));
+	}
+	pem_done(&b);
+	return ret;
+}
+
+void tlscryptv2_server_wipe(struct tlscryptv2_server_key *sk)
+{
+	mem_wipe(sk, sizeof(*sk));
+}
+
+/* @buf = len (2) | Kc | metadata, decrypted from WKc; check its tag. */
+static int wkc_verify(const struct tlscryptv2_server_key *sk,
+		      const uint8_t *buf, size_t n, const uint8_t *tag)
+{
+	uint8_t check[TLSCRYPTV2_TAG_LEN];
+	size_t got = 0;
+	int ret = -EIO;
+
+	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, sk->ka, sizeof(sk->ka),
+		      buf, n, check, sizeof(check), &got) &&
+	    got == sizeof(check))
+		ret = CRYPTO_memcmp(check, tag, sizeof(check)) ? -EBADMSG : 0;
+	mem_wipe(check, sizeof(check));
+	return ret;
+}
+
+static int wkc_decrypt(const struct tlscryptv2_server_key *sk,
+		       const uint8_t *iv, const uint8_t *ct, size_t n,
+		       uint8_t *pt)
+{
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int outl = 0, ret = -EIO;
+
+	if (ctx &&
+	    EVP_DecryptInit_ex2(ctx, EVP_aes_256_ctr(), sk->ke, iv, NULL) &&
+	    EVP_DecryptUpdate(ctx, pt, &outl, ct, (int)n) && (size_t)outl == n)
+		ret = 0;
+	EVP_CIPHER_CTX_free(ctx);
+	return ret;
+}
+
+int tlscryptv2_unwrap_wkc(const struct tlscryptv2_server_key *sk,
+			  const uint8_t *wkc, size_t wkc_len,
+			  struct statickey *kc, uint8_t *meta, size_t meta_cap,
+			  size_t *meta_len)
+{
+	uint8_t buf[TLSCRYPTV2_LEN_LEN + TLSCRYPTV2_WKC_MAX];
+	size_t ct_len, m;
+	int ret;
+
+	if (wkc_len < TLSCRYPTV2_WKC_MIN || wkc_len > TLSCRYPTV2_WKC_MAX ||
+	    load_be16(wkc + wkc_len - TLSCRYPTV2_LEN_LEN) != wkc_len)
+		return -EBADMSG;
+	ct_len = wkc_len - TLSCRYPTV2_TAG_LEN - TLSCRYPTV2_LEN_LEN;
+	m = ct_len - STATICKEY_BYTES;
+	if (m > meta_cap)
+		return -ENOSPC;
+	memcpy(buf, wkc + wkc_len - TLSCRYPTV2_LEN_LEN, TLSCRYPTV2_LEN_LEN);
+	ret = wkc_decrypt(sk, wkc, wkc + TLSCRYPTV2_TAG_LEN, ct_len,
+			  buf + TLSCRYPTV2_LEN_LEN);
+	if (!ret)
+		ret = wkc_verify(sk, buf, TLSCRYPTV2_LEN_LEN + ct_len, wkc);
+	if (!ret) {
+		memcpy(kc->raw, buf + TLSCRYPTV2_LEN_LEN, STATICKEY_BYTES);
+		if (m)
+			memcpy(meta, buf + TLSCRYPTV2_LEN_LEN + STATICKEY_BYTES, m);
+		*meta_len = m;
+	}
+	mem_wipe(buf, sizeof(buf));
+	return ret;
+}
