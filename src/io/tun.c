@@ -1,0 +1,115 @@
+#include "io/tun.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+int tun_open(struct tun *t, const char *name)
+{
+	struct ifreq ifr;
+	int fd, err;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	memset(&ifr, 0, sizeof(ifr));
+	/* IFF_NO_PI: packets start with the IP header. IFF_VNET_HDR and
+	 * TUNSETOFFLOAD slot in here later; the read/write API stays. */
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	if (name && *name) {
+		if (strlen(name) >= IFNAMSIZ)
+			return -ENAMETOOLONG;
+		memcpy(ifr.ifr_name, name, strlen(name));
+	}
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		goto err_close;
+	/* The kernel filled in the name when @name was a pattern. */
+	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
+	t->name[IFNAMSIZ - 1] = '\0';
+	t->ifindex = (int)if_nametoindex(t->name);
+	if (t->ifindex == 0)
+		goto err_close;
+	t->fd = fd;
+	return 0;
+
+err_close:
+	err = -errno;
+	close(fd);
+	return err;
+}
+
+void tun_close(struct tun *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+	t->ifindex = 0;
+}
+
+/* tun reads and writes are whole packets; EINTR is the only retry. */
+static ssize_t tun_read_one(int fd, struct pkt *p)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, p->data, pkt_tailroom(p));
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static ssize_t tun_write_one(int fd, const struct pkt *p)
+{
+	ssize_t r;
+
+	do
+		r = write(fd, p->data, p->len);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+int tun_read_batch(struct tun *t, struct pkt *pkts, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		struct pkt *p = &pkts[i];
+		ssize_t r = tun_read_one(t->fd, p);
+
+		if (r <= 0) {
+			/* Keep what was read; a hard error shows again next call. */
+			if (i > 0)
+				return (int)i;
+			return r < 0 ? -errno : -EIO;
+		}
+		p->len = (uint32_t)r;
+	}
+	return (int)i;
+}
+
+/*
+ * A packet the kernel refuses (e.g. not IPv4/IPv6) is skipped, so one bad
+ * packet never drops the rest of the batch; EAGAIN (device queue full) ends
+ * the batch since the remaining writes would fail too.
+ */
+int tun_write_batch(struct tun *t, struct pkt *pkts, unsigned n)
+{
+	int written = 0, err = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		ssize_t r = tun_write_one(t->fd, &pkts[i]);
+
+		if (r >= 0) {
+			written++;
+			continue;
+		}
+		err = -errno;
+		if (err == -EAGAIN)
+			break;
+	}
+	return written > 0 || n == 0 ? written : err;
+}
