@@ -1,0 +1,253 @@
+/* UDP batches over loopback: 127.0.0.1, ::1 and a dual-stack :: socket. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "io/udp.h"
+
+#define NPKT 128u
+#define WAIT_MS 2000
+
+struct udp_pair {
+	int a, b;
+	struct sockaddr_storage a_addr, b_addr;
+	socklen_t a_len, b_len;
+	struct pkt_pool tx, rx;
+};
+
+/* Open a socket on @host port 0 and learn the address it got. */
+static int open_on(const char *host, struct sockaddr_storage *ss, socklen_t *len)
+{
+	int fd;
+
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(host, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		assert_int_equal(inet_pton(AF_INET6, host, &s6->sin6_addr), 1);
+		*len = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		assert_int_equal(inet_pton(AF_INET, host, &s4->sin_addr), 1);
+		*len = sizeof(*s4);
+	}
+	fd = udp_open((struct sockaddr *)ss, *len);
+	assert_true(fd >= 0);
+	assert_return_code(getsockname(fd, (struct sockaddr *)ss, len), errno);
+	return fd;
+}
+
+static void pair_open(struct udp_pair *u, const char *ha, const char *hb)
+{
+	u->a = open_on(ha, &u->a_addr, &u->a_len);
+	u->b = open_on(hb, &u->b_addr, &u->b_len);
+	assert_int_equal(pkt_pool_init(&u->tx, NPKT), 0);
+	assert_int_equal(pkt_pool_init(&u->rx, NPKT), 0);
+}
+
+static void pair_close(struct udp_pair *u)
+{
+	close(u->a);
+	close(u->b);
+	pkt_pool_free(&u->tx);
+	pkt_pool_free(&u->rx);
+}
+
+static void fill(struct pkt *p, unsigned i, const struct sockaddr_storage *to,
+		 socklen_t tolen)
+{
+	pkt_reset(p);
+	p->len = (uint32_t)snprintf((char *)p->data, 64, "datagram %u", i);
+	memcpy(&p->addr, to, tolen);
+	p->addrlen = tolen;
+}
+
+/* Receive @want datagrams on @fd; check payloads "datagram i" in order and
+ * that each came from @from. */
+static void recv_all(int fd, struct pkt_pool *pool, unsigned want,
+		     const struct sockaddr_storage *from, socklen_t fromlen)
+{
+	unsigned got = 0;
+
+	while (got < want) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int n;
+
+		for (unsigned i = 0; i < pool->count; i++)
+			pkt_reset(&pool->pkts[i]);
+		n = udp_recv_batch(fd, pool->pkts, pool->count);
+		if (n == -EAGAIN) {
+			assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+			continue;
+		}
+		assert_true(n > 0 && n <= (int)pool->count);
+		for (int i = 0; i < n; i++, got++) {
+			struct pkt *p = &pool->pkts[i];
+			char expect[64];
+
+			snprintf(expect, sizeof(expect), "datagram %u", got);
+			assert_int_equal(p->len, strlen(expect));
+			assert_memory_equal(p->data, expect, p->len);
+			assert_int_equal(pkt_headroom(p), PKT_HEADROOM);
+			assert_int_equal(p->sock, fd);
+			assert_int_equal(p->addrlen, fromlen);
+			assert_memory_equal(&p->addr, from, fromlen);
+		}
+	}
+	assert_int_equal(got, want);
+}
+
+/* @n datagrams a -> b, then b echoes each back to the address it came from. */
+static void batch_both_ways(const char *ha, const char *hb, unsigned n)
+{
+	struct udp_pair u;
+	unsigned failed = 99;
+	struct pkt_pool *rx = &u.rx;
+
+	pair_open(&u, ha, hb);
+	for (unsigned i = 0; i < n; i++)
+		fill(&u.tx.pkts[i], i, &u.b_addr, u.b_len);
+	assert_int_equal(udp_send_batch(u.a, u.tx.pkts, n, &failed), (int)n);
+	assert_int_equal(failed, 0);
+	recv_all(u.b, rx, n, &u.a_addr, u.a_len);
+
+	/* The reply path: reuse the filled-in addresses as destinations. */
+	for (unsigned i = 0; i < n; i++) {
+		struct sockaddr_storage from = rx->pkts[0].addr;
+		socklen_t fromlen = rx->pkts[0].addrlen;
+
+		fill(&u.tx.pkts[i], i, &from, fromlen);
+	}
+	assert_int_equal(udp_send_batch(u.b, u.tx.pkts, n, &failed), (int)n);
+	assert_int_equal(failed, 0);
+	recv_all(u.a, rx, n, &u.b_addr, u.b_len);
+	pair_close(&u);
+}
+
+static void test_v4_batches(void **state)
+{
+	(void)state;
+	batch_both_ways("127.0.0.1", "127.0.0.1", 8);
+}
+
+static void test_v6_batches(void **state)
+{
+	(void)state;
+	batch_both_ways("::1", "::1", 8);
+}
+
+/* More than one sendmmsg/recvmmsg call's worth. */
+static void test_large_batch(void **state)
+{
+	(void)state;
+	batch_both_ways("127.0.0.1", "127.0.0.1", NPKT);
+}
+
+/* A :: socket takes IPv4 too; the sender shows up v4-mapped. */
+static void test_dual_stack(void **state)
+{
+	struct sockaddr_storage v6any, v4;
+	socklen_t len6, len4;
+	struct pkt_pool pool;
+	struct sockaddr_in6 *from;
+	char host[INET6_ADDRSTRLEN];
+	struct pollfd pfd;
+	int s6, s4;
+
+	(void)state;
+	s6 = open_on("::", &v6any, &len6);
+	s4 = open_on("127.0.0.1", &v4, &len4);
+	assert_int_equal(pkt_pool_init(&pool, 4), 0);
+	((struct sockaddr_in *)&v4)->sin_port = ((struct sockaddr_in6 *)&v6any)->sin6_port;
+	assert_int_equal(sendto(s4, "hi", 2, 0, (struct sockaddr *)&v4, len4), 2);
+	pfd = (struct pollfd){ .fd = s6, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	assert_int_equal(udp_recv_batch(s6, pool.pkts, 4), 1);
+	from = (struct sockaddr_in6 *)&pool.pkts[0].addr;
+	assert_int_equal(from->sin6_family, AF_INET6);
+	inet_ntop(AF_INET6, &from->sin6_addr, host, sizeof(host));
+	assert_string_equal(host, "::ffff:127.0.0.1");
+	/* And the mapped address works as a destination. */
+	assert_int_equal(udp_send_batch(s6, pool.pkts, 1, NULL), 1);
+	pfd = (struct pollfd){ .fd = s4, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	pkt_pool_free(&pool);
+	close(s6);
+	close(s4);
+}
+
+/* Refused datagrams are skipped and counted; the rest still go out. */
+static void test_partial_failure(void **state)
+{
+	struct udp_pair u;
+	struct pkt *p;
+	unsigned failed = 0;
+
+	(void)state;
+	pair_open(&u, "127.0.0.1", "127.0.0.1");
+	p = u.tx.pkts;
+	for (unsigned i = 0; i < 5; i++)
+		fill(&p[i], i < 2 ? 0 : i < 4 ? 1 : 2, &u.b_addr, u.b_len);
+	/* Too large for UDP over IPv4. */
+	p[1].len = 65600;
+	/* An IPv6 destination on an IPv4 socket. */
+	memcpy(&p[3].addr, &(struct sockaddr_in6){ .sin6_family = AF_INET6,
+						    .sin6_addr = IN6ADDR_LOOPBACK_INIT },
+	       sizeof(struct sockaddr_in6));
+	p[3].addrlen = sizeof(struct sockaddr_in6);
+	assert_int_equal(udp_send_batch(u.a, p, 5, &failed), 3);
+	assert_int_equal(failed, 2);
+	recv_all(u.b, &u.rx, 3, &u.a_addr, u.a_len);
+	pair_close(&u);
+}
+
+static void test_empty_and_errors(void **state)
+{
+	struct udp_pair u;
+	struct sockaddr_un_like {
+		sa_family_t family;
+		char path[16];
+	} bad = { AF_UNIX, "x" };
+	int size = 0;
+	socklen_t len = sizeof(size);
+
+	(void)state;
+	pair_open(&u, "127.0.0.1", "::1");
+	assert_int_equal(udp_recv_batch(u.a, u.rx.pkts, 4), -EAGAIN);
+	assert_int_equal(udp_send_batch(u.a, u.tx.pkts, 0, NULL), 0);
+	assert_int_equal(udp_open((struct sockaddr *)&bad, sizeof(bad)), -EAFNOSUPPORT);
+	/* Same address and port twice. */
+	assert_int_equal(udp_open((struct sockaddr *)&u.a_addr, u.a_len), -EADDRINUSE);
+	/* The FORCE options lift the cap when we may (root); else the cap. */
+	assert_return_code(getsockopt(u.a, SOL_SOCKET, SO_RCVBUF, &size, &len), errno);
+	if (geteuid() == 0)
+		assert_true(size >= 4 * 1024 * 1024);
+	pair_close(&u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_v4_batches),
+		cmocka_unit_test(test_v6_batches),
+		cmocka_unit_test(test_large_batch),
+		cmocka_unit_test(test_dual_stack),
+		cmocka_unit_test(test_partial_failure),
+		cmocka_unit_test(test_empty_and_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
