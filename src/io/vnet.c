@@ -1,0 +1,421 @@
+/* TSO/USO segmentation and TCP receive coalescing; see vnet.h. */
+#include "io/vnet.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "base/bytes.h"
+#include "io/csum.h"
+
+#define IPPROTO_TCP_ 6u
+#define IPPROTO_UDP_ 17u
+#define TCP_FIN 0x01u
+#define TCP_SYN 0x02u
+#define TCP_RST 0x04u
+#define TCP_PSH 0x08u
+#define TCP_ACK 0x10u
+#define TCP_URG 0x20u
+#define TCP_CWR 0x80u
+#define IP_MAX_LEN 65535u
+
+void vnet_hdr_get(const uint8_t *p, struct vnet_hdr *h)
+{
+	h->flags = p[0];
+	h->gso_type = p[1];
+	memcpy(&h->hdr_len, p + 2, 2);
+	memcpy(&h->gso_size, p + 4, 2);
+	memcpy(&h->csum_start, p + 6, 2);
+	memcpy(&h->csum_offset, p + 8, 2);
+}
+
+void vnet_hdr_put(uint8_t *p, const struct vnet_hdr *h)
+{
+	p[0] = h->flags;
+	p[1] = h->gso_type;
+	memcpy(p + 2, &h->hdr_len, 2);
+	memcpy(p + 4, &h->gso_size, 2);
+	memcpy(p + 6, &h->csum_start, 2);
+	memcpy(p + 8, &h->csum_offset, 2);
+}
+
+/* Where the headers of an IP packet end. */
+struct l4_info {
+	unsigned version;  /* 4 or 6 */
+	uint8_t proto;     /* TCP or UDP */
+	size_t l4_off;     /* transport header */
+	size_t hdrs_len;   /* IP + transport headers */
+};
+
+static int parse_ip(const uint8_t *ip, size_t len, struct l4_info *li)
+{
+	if (len < 20)
+		return -EINVAL;
+	li->version = ip[0] >> 4;
+	if (li->version == 4) {
+		li->l4_off = (size_t)(ip[0] & 0x0f) * 4;
+		li->proto = ip[9];
+		if (li->l4_off < 20)
+			return -EINVAL;
+	} else if (li->version == 6) {
+		li->l4_off = 40;
+		li->proto = ip[6]; /* extension headers: not offloaded */
+	} else {
+		return -EINVAL;
+	}
+	return len < li->l4_off ? -EINVAL : 0;
+}
+
+static int parse_l4(const uint8_t *ip, size_t len, struct l4_info *li)
+{
+	int err = parse_ip(ip, len, li);
+	size_t thl;
+
+	if (err)
+		return err;
+	if (li->proto == IPPROTO_UDP_) {
+		li->hdrs_len = li->l4_off + 8;
+		return len < li->hdrs_len ? -EINVAL : 0;
+	}
+	if (li->proto != IPPROTO_TCP_)
+		return -EPROTONOSUPPORT;
+	if (len < li->l4_off + 20)
+		return -EINVAL;
+	thl = (size_t)(ip[li->l4_off + 12] >> 4) * 4;
+	li->hdrs_len = li->l4_off + thl;
+	return thl < 20 || len < li->hdrs_len ? -EINVAL : 0;
+}
+
+static uint64_t pseudo_sum(const uint8_t *ip, const struct l4_info *li,
+			   size_t l4_len)
+{
+	if (li->version == 4)
+		return csum_pseudo4(ip + 12, ip + 16, li->proto, (uint32_t)l4_len);
+	return csum_pseudo6(ip + 8, ip + 24, li->proto, (uint32_t)l4_len);
+}
+
+static size_t l4_csum_field(const struct l4_info *li)
+{
+	return li->l4_off + (li->proto == IPPROTO_TCP_ ? 16 : 6);
+}
+
+/* Fill in the transport checksum over pseudo-header + segment. */
+static void l4_csum_fill(uint8_t *ip, const struct l4_info *li, size_t len)
+{
+	size_t field = l4_csum_field(li);
+	uint16_t c;
+
+	store_be16(ip + field, 0);
+	c = csum_finish(csum_add(pseudo_sum(ip, li, len - li->l4_off),
+				 ip + li->l4_off, len - li->l4_off));
+	/* A UDP checksum of 0 means "none": send its other form. */
+	if (c == 0 && li->proto == IPPROTO_UDP_)
+		c = 0xffff;
+	store_be16(ip + field, c);
+}
+
+static void ip_set_len(uint8_t *ip, const struct l4_info *li, size_t len)
+{
+	if (li->version == 4) {
+		store_be16(ip + 2, (uint16_t)len);
+		csum_ip4_header(ip, li->l4_off);
+	} else {
+		store_be16(ip + 4, (uint16_t)(len - 40));
+	}
+}
+
+/* The kernel left a partial sum at csum_start + csum_offset: complete it. */
+static int finish_partial_csum(uint8_t *p, size_t len, const struct vnet_hdr *h)
+{
+	size_t start = h->csum_start, field = start + h->csum_offset;
+	uint16_t c;
+
+	if (start >= len || field + 2 > len)
+		return -EINVAL;
+	c = csum_finish(csum_add(0, p + start, len - start));
+	if (c == 0 && h->csum_offset == 6)
+		c = 0xffff;
+	store_be16(p + field, c);
+	return 0;
+}
+
+/* Build segment @i of @in into @seg. */
+static void make_segment(const struct pkt *in, const struct l4_info *li,
+			 uint16_t gso_size, unsigned i, unsigned nseg,
+			 struct pkt *seg)
+{
+	size_t payload = in->len - li->hdrs_len;
+	size_t off = (size_t)i * gso_size;
+	size_t plen = payload - off < gso_size ? payload - off : gso_size;
+	uint8_t *ip = seg->data;
+
+	memcpy(ip, in->data, li->hdrs_len);
+	memcpy(ip + li->hdrs_len, in->data + li->hdrs_len + off, plen);
+	seg->len = (uint32_t)(li->hdrs_len + plen);
+	if (li->version == 4)
+		store_be16(ip + 4, (uint16_t)(load_be16(ip + 4) + i));
+	ip_set_len(ip, li, seg->len);
+	if (li->proto == IPPROTO_TCP_) {
+		uint8_t *th = ip + li->l4_off;
+
+		store_be32(th + 4, load_be32(th + 4) + (uint32_t)off);
+		if (i + 1 < nseg)
+			th[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+		if (i > 0)
+			th[13] &= (uint8_t)~TCP_CWR;
+	} else {
+		store_be16(ip + li->l4_off + 4, (uint16_t)(seg->len - li->l4_off));
+	}
+	l4_csum_fill(ip, li, seg->len);
+}
+
+static int gso_check(const struct vnet_hdr *h, const struct l4_info *li)
+{
+	unsigned gso = h->gso_type & ~VNET_GSO_ECN;
+
+	if (!h->gso_size)
+		return -EINVAL;
+	if (gso == VNET_GSO_TCPV4)
+		return li->version == 4 && li->proto == IPPROTO_TCP_ ? 0 : -EINVAL;
+	if (gso == VNET_GSO_TCPV6)
+		return li->version == 6 && li->proto == IPPROTO_TCP_ ? 0 : -EINVAL;
+	if (gso == VNET_GSO_UDP_L4)
+		return li->proto == IPPROTO_UDP_ ? 0 : -EINVAL;
+	return -EPROTONOSUPPORT;
+}
+
+int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
+		 int *in_place)
+{
+	struct vnet_hdr h;
+	struct l4_info li;
+	size_t payload;
+	unsigned nseg;
+	int err;
+
+	*in_place = 0;
+	if (in->len < VNET_HDR_LEN)
+		return -EINVAL;
+	vnet_hdr_get(in->data, &h);
+	pkt_pull(in, VNET_HDR_LEN);
+	if ((h.gso_type & ~VNET_GSO_ECN) == VNET_GSO_NONE) {
+		err = (h.flags & VNET_F_NEEDS_CSUM) ?
+			      finish_partial_csum(in->data, in->len, &h) : 0;
+		*in_place = !err;
+		return err ? err : 1;
+	}
+	err = parse_l4(in->data, in->len, &li);
+	if (!err)
+		err = gso_check(&h, &li);
+	if (err)
+		return err;
+	payload = in->len - li.hdrs_len;
+	nseg = payload ? (unsigned)((payload + h.gso_size - 1) / h.gso_size) : 1;
+	if (nseg > max_out)
+		return -ENOSPC;
+	for (unsigned i = 0; i < nseg; i++)
+		make_segment(in, &li, h.gso_size, i, nseg, &out[i]);
+	return (int)nseg;
+}
+
+/* ---- coalescing ---------------------------------------------------------- */
+
+/* A TCP segment that may be merged, and the flow it belongs to. */
+struct gro_seg {
+	struct l4_info li;
+	size_t payload;
+	uint32_t seq;
+	uint8_t flags;
+};
+
+/* An open super-packet being built at output position @idx. */
+struct gro_flow {
+	unsigned idx;
+	struct l4_info li;
+	uint16_t gso_size;
+	unsigned nseg;
+	uint32_t next_seq;
+	bool closed;
+};
+
+static bool tcp_csum_ok(const uint8_t *ip, const struct l4_info *li, size_t len)
+{
+	size_t l4_len = len - li->l4_off;
+
+	return csum_fold(csum_add(pseudo_sum(ip, li, l4_len), ip + li->l4_off,
+				  l4_len)) == 0xffff;
+}
+
+/* Is @p a plain data segment (ACK, maybe PSH) that coalescing may take? */
+static bool gro_eligible(const struct pkt *p, struct gro_seg *s)
+{
+	const uint8_t *ip = p->data;
+	uint8_t flags;
+
+	if (parse_l4(ip, p->len, &s->li) || s->li.proto != IPPROTO_TCP_)
+		return false;
+	if (s->li.version == 4 &&
+	    (s->li.l4_off != 20 || (load_be16(ip + 6) & 0x3fff) ||
+	     load_be16(ip + 2) != p->len))
+		return false; /* options, fragments or padding */
+	if (s->li.version == 6 && load_be16(ip + 4) + 40u != p->len)
+		return false;
+	flags = ip[s->li.l4_off + 13];
+	if ((flags & ~TCP_PSH) != TCP_ACK || load_be16(ip + s->li.l4_off + 18))
+		return false;
+	s->payload = p->len - s->li.hdrs_len;
+	s->seq = load_be32(ip + s->li.l4_off + 4);
+	s->flags = flags;
+	return s->payload > 0 && tcp_csum_ok(ip, &s->li, p->len);
+}
+
+/* Same addresses, ports and every header field that must not differ. */
+static bool gro_same_flow(const uint8_t *a, const uint8_t *b,
+			  const struct l4_info *la, const struct l4_info *lb)
+{
+	const uint8_t *ta = a + la->l4_off, *tb = b + lb->l4_off;
+
+	if (la->version != lb->version || la->hdrs_len != lb->hdrs_len)
+		return false;
+	if (la->version == 4) {
+		if (a[1] != b[1] || a[6] != b[6] || a[8] != b[8] ||
+		    memcmp(a + 12, b + 12, 8))
+			return false;
+	} else if (memcmp(a, b, 4) || a[7] != b[7] || memcmp(a + 8, b + 8, 32)) {
+		return false;
+	}
+	/* ports, ack, doff+window and options equal; seq and PSH may differ */
+	return !memcmp(ta, tb, 4) && !memcmp(ta + 8, tb + 8, 5) &&
+	       !memcmp(ta + 14, tb + 14, 2) &&
+	       !memcmp(ta + 20, tb + 20, la->hdrs_len - la->l4_off - 20);
+}
+
+static bool gro_can_append(const struct gro_flow *f, const struct pkt *head,
+			   const struct pkt *q, const struct gro_seg *s)
+{
+	if (f->closed || s->seq != f->next_seq || s->payload > f->gso_size)
+		return false;
+	if (head->len + s->payload > IP_MAX_LEN ||
+	    pkt_tailroom(head) < s->payload)
+		return false;
+	return gro_same_flow(head->data, q->data, &f->li, &s->li);
+}
+
+static void gro_append(struct gro_flow *f, struct pkt *head,
+		       const struct pkt *q, const struct gro_seg *s)
+{
+	memcpy(head->data + head->len, q->data + s->li.hdrs_len, s->payload);
+	head->len += (uint32_t)s->payload;
+	f->nseg++;
+	f->next_seq += (uint32_t)s->payload;
+	/* A short segment or a push ends the super-packet, as in the kernel. */
+	if (s->payload < f->gso_size || (s->flags & TCP_PSH)) {
+		head->data[f->li.l4_off + 13] |= s->flags & TCP_PSH;
+		f->closed = true;
+	}
+}
+
+static struct gro_flow *gro_find(struct gro_flow *flows, unsigned nflows,
+				 const struct pkt *pkts, const struct pkt *q,
+				 const struct gro_seg *s)
+{
+	for (unsigned i = nflows; i-- > 0;) {
+		const uint8_t *h = pkts[flows[i].idx].data;
+		const struct l4_info *hl = &flows[i].li;
+
+		/* ports and addresses identify the flow */
+		if (hl->version == s->li.version &&
+		    !memcmp(h + hl->l4_off, q->data + s->li.l4_off, 4) &&
+		    (hl->version == 4 ? !memcmp(h + 12, q->data + 12, 8) :
+					!memcmp(h + 8, q->data + 8, 32)))
+			return &flows[i];
+	}
+	return NULL;
+}
+
+/* Finish a built super-packet: lengths, partial checksum, GSO header. */
+static void gro_finish(struct pkt *p, const struct gro_flow *f)
+{
+	struct vnet_hdr h = { 0 };
+	uint8_t *ip = p->data;
+
+	if (f && f->nseg > 1) {
+		ip_set_len(ip, &f->li, p->len);
+		store_be16(ip + f->li.l4_off + 16,
+			   csum_fold(pseudo_sum(ip, &f->li, p->len - f->li.l4_off)));
+		h.flags = VNET_F_NEEDS_CSUM;
+		h.gso_type = f->li.version == 4 ? VNET_GSO_TCPV4 : VNET_GSO_TCPV6;
+		h.hdr_len = (uint16_t)f->li.hdrs_len;
+		h.gso_size = f->gso_size;
+		h.csum_start = (uint16_t)f->li.l4_off;
+		h.csum_offset = 16;
+	}
+	vnet_hdr_put(pkt_push(p, VNET_HDR_LEN), &h);
+}
+
+static void swap_pkts(struct pkt *a, struct pkt *b)
+{
+	struct pkt t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Any TCP packet of a flow that is not merged closes that flow: nothing
+ * after it may be merged into a super-packet in front of it. */
+static void gro_close_flow_of(struct gro_flow *flows, unsigned nflows,
+			      const struct pkt *pkts, const struct pkt *q)
+{
+	struct gro_seg s;
+	struct gro_flow *f;
+
+	if (parse_l4(q->data, q->len, &s.li) || s.li.proto != IPPROTO_TCP_)
+		return;
+	f = gro_find(flows, nflows, pkts, q, &s);
+	if (f)
+		f->closed = true;
+}
+
+unsigned vnet_coalesce(struct pkt *pkts, unsigned n)
+{
+	struct gro_flow flows[VNET_COALESCE_MAX];
+	int flow_of[VNET_COALESCE_MAX];
+	unsigned out = 0, nflows = 0;
+
+	if (n > VNET_COALESCE_MAX) {
+		for (unsigned i = 0; i < n; i++)
+			gro_finish(&pkts[i], NULL);
+		return n;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct gro_seg s;
+		struct gro_flow *f = NULL;
+		bool ok = gro_eligible(&pkts[i], &s);
+
+		if (ok)
+			f = gro_find(flows, nflows, pkts, &pkts[i], &s);
+		else
+			gro_close_flow_of(flows, nflows, pkts, &pkts[i]);
+		if (f && gro_can_append(f, &pkts[f->idx], &pkts[i], &s)) {
+			gro_append(f, &pkts[f->idx], &pkts[i], &s);
+			continue;
+		}
+		if (f)
+			f->closed = true; /* a later segment must not jump it */
+		swap_pkts(&pkts[out], &pkts[i]);
+		flow_of[out] = -1;
+		if (ok) {
+			flows[nflows] = (struct gro_flow){
+				.idx = out, .li = s.li,
+				.gso_size = (uint16_t)s.payload, .nseg = 1,
+				.next_seq = s.seq + (uint32_t)s.payload,
+				.closed = (s.flags & TCP_PSH) != 0,
+			};
+			flow_of[out] = (int)nflows++;
+		}
+		out++;
+	}
+	for (unsigned i = 0; i < out; i++)
+		gro_finish(&pkts[i], flow_of[i] < 0 ? NULL : &flows[flow_of[i]]);
+	return out;
+}

@@ -1,0 +1,76 @@
+/*
+ * Offloads between the tun device and the engine (DESIGN.md section 2).
+ *
+ * With IFF_VNET_HDR and TUNSETOFFLOAD the kernel hands the tun reader TCP
+ * "super-packets" of up to 64 KiB (and UDP ones with USO), each behind a
+ * virtio-net header, with the transport checksum left for us to finish. The
+ * engine splits them here into wire-sized segments before encryption
+ * (vnet_segment). In the other direction, decrypted TCP segments of one flow
+ * that arrive in one batch are merged back into one super-packet
+ * (vnet_coalesce) so the kernel's stack sees one large packet, not forty.
+ *
+ *  virtio_net_hdr (10 bytes, host byte order, as the tun driver uses it):
+ *  +-------+----------+-----------+-----------+------------+-------------+
+ *  | flags | gso_type |  hdr_len  | gso_size  | csum_start | csum_offset |
+ *  |  u8   |    u8    |    u16    |    u16    |    u16     |     u16     |
+ *  +-------+----------+-----------+-----------+------------+-------------+
+ */
+#ifndef DCOVPN_IO_VNET_H
+#define DCOVPN_IO_VNET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/pkt.h"
+
+#define VNET_HDR_LEN 10u
+
+#define VNET_F_NEEDS_CSUM 1u
+#define VNET_F_DATA_VALID 2u
+
+#define VNET_GSO_NONE 0u
+#define VNET_GSO_TCPV4 1u
+#define VNET_GSO_UDP 3u
+#define VNET_GSO_TCPV6 4u
+#define VNET_GSO_UDP_L4 5u
+#define VNET_GSO_ECN 0x80u
+
+struct vnet_hdr {
+	uint8_t flags;
+	uint8_t gso_type;
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+};
+
+void vnet_hdr_get(const uint8_t *p, struct vnet_hdr *h);
+void vnet_hdr_put(uint8_t *p, const struct vnet_hdr *h);
+
+/*
+ * Turn the packet @in (p->data = virtio-net header + IP packet) into
+ * wire-ready IP packets: a plain packet is finished in place (checksum
+ * completed if asked, header pulled) and is the only output; a GSO packet is
+ * split into segments copied into @out[0..max_out) (each reset by the
+ * caller), with IP lengths, IPv4 ids and checksums, TCP sequence numbers and
+ * flags, and transport checksums all rewritten.
+ * Returns the number of packets produced: when it returns 1 for a plain
+ * packet, the output is @in itself and @out is untouched (*in_place is set).
+ * -EINVAL for malformed headers, -EPROTONOSUPPORT for GSO types not handled,
+ * -ENOSPC if more than @max_out segments would be needed.
+ */
+int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
+		 int *in_place);
+
+/*
+ * Merge consecutive TCP segments of the same flow among @pkts[0..n) (plain IP
+ * packets, each with VNET_HDR_LEN of headroom) and push a virtio-net header
+ * in front of every packet that remains. Merged-away packets are dropped from
+ * the array; returns the new count. Segments whose checksum does not verify
+ * are never merged (the kernel then drops them as it would anyway). Batches
+ * larger than VNET_COALESCE_MAX only get plain headers.
+ */
+#define VNET_COALESCE_MAX 64u
+unsigned vnet_coalesce(struct pkt *pkts, unsigned n);
+
+#endif

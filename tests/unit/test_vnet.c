@@ -1,0 +1,414 @@
+/*
+ * Segmentation (TSO/USO) and coalescing against packets built here, checked
+ * with a deliberately naive checksum written independently of io/csum.c.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "base/bytes.h"
+#include "base/pkt.h"
+#include "io/csum.h"
+#include "io/vnet.h"
+
+/* RFC 1071 the slow way: 16-bit words, end-around carry after each add. */
+static uint16_t naive_sum(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (size_t i = 0; i < len; i += 2) {
+		sum += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+		sum = (sum & 0xffff) + (sum >> 16);
+	}
+	return (uint16_t)sum;
+}
+
+static uint16_t naive_l4_check(const uint8_t *ip, size_t len)
+{
+	uint8_t ph[40];
+	size_t phl, l4 = (ip[0] >> 4) == 4 ? (size_t)(ip[0] & 15) * 4 : 40;
+	uint32_t l4len = (uint32_t)(len - l4);
+
+	memset(ph, 0, sizeof(ph));
+	if ((ip[0] >> 4) == 4) {
+		memcpy(ph, ip + 12, 8);
+		ph[9] = ip[9];
+		store_be16(ph + 10, (uint16_t)l4len);
+		phl = 12;
+	} else {
+		memcpy(ph, ip + 8, 32);
+		store_be32(ph + 32, l4len);
+		ph[39] = ip[6];
+		phl = 40;
+	}
+	/* a correct packet sums to 0xffff including its checksum field */
+	return naive_sum(ip + l4, len - l4, naive_sum(ph, phl, 0));
+}
+
+static void test_ip4_header_known(void **state)
+{
+	/* The classic example header; its checksum is 0xb861. */
+	uint8_t h[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00,
+			  0x40, 0x11, 0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01,
+			  0xc0, 0xa8, 0x00, 0xc7 };
+
+	(void)state;
+	csum_ip4_header(h, 20);
+	assert_int_equal(load_be16(h + 10), 0xb861);
+}
+
+static void test_csum_odd_lengths(void **state)
+{
+	uint8_t buf[257];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 37 + 11);
+	for (size_t len = 0; len <= sizeof(buf); len++)
+		assert_int_equal(csum_fold(csum_add(0, buf, len)),
+				 naive_sum(buf, len, 0));
+}
+
+static struct pkt_pool pool;
+
+static int setup(void **state)
+{
+	(void)state;
+	return pkt_pool_init(&pool, 80);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pkt_pool_free(&pool);
+	return 0;
+}
+
+/* A TCP packet: IPv4 or IPv6, 12 bytes of options, @plen payload bytes. */
+static size_t build_tcp(uint8_t *ip, int v6, uint32_t seq, size_t plen,
+			uint8_t flags, uint8_t fill)
+{
+	size_t l4 = v6 ? 40 : 20, thl = 32, len = l4 + thl + plen;
+	uint8_t *th = ip + l4;
+
+	memset(ip, 0, l4 + thl);
+	if (v6) {
+		ip[0] = 0x60;
+		store_be16(ip + 4, (uint16_t)(len - 40));
+		ip[6] = 6;
+		ip[7] = 64;
+		ip[8] = 0xfd;
+		ip[23] = 1;
+		ip[24] = 0xfd;
+		ip[39] = 2;
+	} else {
+		ip[0] = 0x45;
+		store_be16(ip + 2, (uint16_t)len);
+		store_be16(ip + 4, 0x1234);
+		ip[6] = 0x40; /* DF */
+		ip[8] = 64;
+		ip[9] = 6;
+		store_be32(ip + 12, 0xc6120001); /* 198.18.0.1 */
+		store_be32(ip + 16, 0xc6120002);
+		csum_ip4_header(ip, 20);
+	}
+	store_be16(th, 40000);
+	store_be16(th + 2, 5201);
+	store_be32(th + 4, seq);
+	store_be32(th + 8, 0xabcdef01);
+	th[12] = (uint8_t)(thl / 4) << 4;
+	th[13] = flags;
+	store_be16(th + 14, 512);
+	/* NOP NOP TS(10): the usual options, equal on every segment */
+	th[20] = 1;
+	th[21] = 1;
+	th[22] = 8;
+	th[23] = 10;
+	store_be32(th + 24, 777);
+	store_be32(th + 28, 888);
+	for (size_t i = 0; i < plen; i++)
+		ip[l4 + thl + i] = (uint8_t)(fill + i * 7);
+	store_be16(th + 16, 0);
+	store_be16(th + 16, (uint16_t)~naive_l4_check(ip, len));
+	return len;
+}
+
+/* Put @ip behind a virtio-net GSO header as the tun driver would. */
+static void as_super_packet(struct pkt *p, const uint8_t *ip, size_t len,
+			    int v6, uint16_t gso_size)
+{
+	struct vnet_hdr h = {
+		.flags = VNET_F_NEEDS_CSUM,
+		.gso_type = v6 ? VNET_GSO_TCPV6 : VNET_GSO_TCPV4,
+		.hdr_len = (uint16_t)((v6 ? 40 : 20) + 32),
+		.gso_size = gso_size,
+		.csum_start = v6 ? 40 : 20,
+		.csum_offset = 16,
+	};
+
+	pkt_reset(p);
+	memcpy(p->data, ip, len);
+	p->len = (uint32_t)len;
+	vnet_hdr_put(pkt_push(p, VNET_HDR_LEN), &h);
+}
+
+static void check_segments(struct pkt *segs, int n, const uint8_t *orig,
+			   size_t olen, int v6, uint16_t mss)
+{
+	size_t hdrs = (v6 ? 40u : 20u) + 32u, off = 0;
+
+	for (int i = 0; i < n; i++) {
+		const uint8_t *ip = segs[i].data;
+		size_t plen = segs[i].len - hdrs;
+		uint8_t flags = ip[(v6 ? 40 : 20) + 13];
+
+		assert_true(plen <= mss);
+		assert_true(i == n - 1 || plen == mss);
+		assert_int_equal(naive_l4_check(ip, segs[i].len), 0xffff);
+		if (!v6) {
+			assert_int_equal(naive_sum(ip, 20, 0), 0xffff);
+			assert_int_equal(load_be16(ip + 2), segs[i].len);
+			assert_int_equal(load_be16(ip + 4), 0x1234 + i);
+		} else {
+			assert_int_equal(load_be16(ip + 4), segs[i].len - 40);
+		}
+		assert_int_equal(load_be32(ip + (v6 ? 44 : 24)), 1000 + off);
+		assert_int_equal(flags & 0x08, i == n - 1 ? 0x08 : 0);
+		assert_memory_equal(ip + hdrs, orig + hdrs + off, plen);
+		off += plen;
+	}
+	assert_int_equal(off, olen - hdrs);
+}
+
+static void segment_and_back(int v6, size_t plen, uint16_t mss)
+{
+	static uint8_t orig[65536];
+	size_t len = build_tcp(orig, v6, 1000, plen, 0x18 /* ACK|PSH */, 3);
+	struct pkt *in = &pool.pkts[0], *segs = &pool.pkts[1];
+	int in_place, n;
+	unsigned m;
+
+	as_super_packet(in, orig, len, v6, mss);
+	for (unsigned i = 1; i < pool.count; i++)
+		pkt_reset(&pool.pkts[i]);
+	n = vnet_segment(in, segs, pool.count - 1, &in_place);
+	assert_int_equal(n, (int)((plen + mss - 1) / mss));
+	assert_false(in_place);
+	check_segments(segs, n, orig, len, v6, mss);
+
+	/* and back: the segments coalesce into the original super-packet */
+	m = vnet_coalesce(segs, (unsigned)n);
+	assert_int_equal(m, 1);
+	{
+		struct vnet_hdr h;
+
+		vnet_hdr_get(segs[0].data, &h);
+		assert_int_equal(h.gso_type, n > 1 ? (v6 ? VNET_GSO_TCPV6 :
+						     VNET_GSO_TCPV4) : 0);
+		if (n > 1)
+			assert_int_equal(h.gso_size, mss);
+		pkt_pull(&segs[0], VNET_HDR_LEN);
+		assert_int_equal(segs[0].len, len);
+		/* payload and seq as the original; PSH carried to the end */
+		assert_memory_equal(segs[0].data + len - plen, orig + len - plen,
+				    plen);
+		assert_int_equal(segs[0].data[(v6 ? 40 : 20) + 13], 0x18);
+	}
+}
+
+static void test_tso4_round_trip(void **state)
+{
+	(void)state;
+	segment_and_back(0, 64000, 1380);
+	segment_and_back(0, 1380 * 3, 1380); /* exact multiple */
+	segment_and_back(0, 1, 1380);        /* odd: one byte */
+	segment_and_back(0, 2761, 1380);
+}
+
+static void test_tso6_round_trip(void **state)
+{
+	(void)state;
+	segment_and_back(1, 60001, 1360);
+	segment_and_back(1, 999, 1360);
+}
+
+static void test_uso_segments(void **state)
+{
+	uint8_t ip[20 + 8 + 3000];
+	struct pkt *in = &pool.pkts[0], *segs = &pool.pkts[1];
+	struct vnet_hdr h = { VNET_F_NEEDS_CSUM, VNET_GSO_UDP_L4, 28, 1200, 20, 6 };
+	int n, in_place;
+
+	(void)state;
+	memset(ip, 0, 28);
+	ip[0] = 0x45;
+	store_be16(ip + 2, sizeof(ip));
+	ip[8] = 64;
+	ip[9] = 17;
+	store_be32(ip + 12, 0xc6120001);
+	store_be32(ip + 16, 0xc6120002);
+	store_be16(ip + 20, 5000);
+	store_be16(ip + 22, 6000);
+	for (size_t i = 28; i < sizeof(ip); i++)
+		ip[i] = (uint8_t)i;
+	pkt_reset(in);
+	memcpy(in->data, ip, sizeof(ip));
+	in->len = sizeof(ip);
+	vnet_hdr_put(pkt_push(in, VNET_HDR_LEN), &h);
+	for (unsigned i = 1; i < 4; i++)
+		pkt_reset(&pool.pkts[i]);
+	n = vnet_segment(in, segs, 3, &in_place);
+	assert_int_equal(n, 3);
+	for (int i = 0; i < n; i++) {
+		const uint8_t *s = segs[i].data;
+
+		assert_int_equal(load_be16(s + 24), segs[i].len - 20);
+		assert_int_equal(naive_l4_check(s, segs[i].len), 0xffff);
+		assert_int_equal(naive_sum(s, 20, 0), 0xffff);
+	}
+	assert_int_equal(segs[2].len, 28 + 600);
+}
+
+static void test_plain_partial_csum(void **state)
+{
+	uint8_t ip[200];
+	size_t len = build_tcp(ip, 0, 5, 120, 0x10, 9);
+	struct pkt *p = &pool.pkts[0];
+	struct vnet_hdr h = { VNET_F_NEEDS_CSUM, 0, 0, 0, 20, 16 };
+	uint16_t good = load_be16(ip + 36);
+	int in_place;
+
+	(void)state;
+	/* what the kernel leaves: the pseudo-header sum, not complemented */
+	store_be16(ip + 36, csum_fold(csum_pseudo4(ip + 12, ip + 16, 6,
+						   (uint32_t)(len - 20))));
+	pkt_reset(p);
+	memcpy(p->data, ip, len);
+	p->len = (uint32_t)len;
+	vnet_hdr_put(pkt_push(p, VNET_HDR_LEN), &h);
+	assert_int_equal(vnet_segment(p, NULL, 0, &in_place), 1);
+	assert_true(in_place);
+	assert_int_equal(p->len, len);
+	assert_int_equal(load_be16(p->data + 36), good);
+}
+
+static void test_malformed_rejected(void **state)
+{
+	struct pkt *p = &pool.pkts[0];
+	struct vnet_hdr h = { VNET_F_NEEDS_CSUM, VNET_GSO_TCPV4, 52, 1000, 20, 16 };
+	int in_place;
+
+	(void)state;
+	/* too short for a header */
+	pkt_reset(p);
+	p->len = 5;
+	assert_int_equal(vnet_segment(p, &pool.pkts[1], 8, &in_place), -EINVAL);
+	/* GSO with a truncated IP packet */
+	pkt_reset(p);
+	memset(p->data, 0x45, 30);
+	p->len = 30;
+	vnet_hdr_put(pkt_push(p, VNET_HDR_LEN), &h);
+	assert_true(vnet_segment(p, &pool.pkts[1], 8, &in_place) < 0);
+	/* checksum offset beyond the packet */
+	pkt_reset(p);
+	memset(p->data, 0, 40);
+	p->data[0] = 0x45;
+	p->len = 40;
+	h = (struct vnet_hdr){ VNET_F_NEEDS_CSUM, 0, 0, 0, 30, 16 };
+	vnet_hdr_put(pkt_push(p, VNET_HDR_LEN), &h);
+	assert_int_equal(vnet_segment(p, &pool.pkts[1], 8, &in_place), -EINVAL);
+	/* too many segments for the output array */
+	{
+		static uint8_t ip[20000];
+		size_t len = build_tcp(ip, 0, 1, 10000, 0x10, 1);
+
+		as_super_packet(p, ip, len, 0, 100);
+		assert_int_equal(vnet_segment(p, &pool.pkts[1], 8, &in_place),
+				 -ENOSPC);
+	}
+}
+
+static void put_tcp(struct pkt *p, int v6, uint32_t seq, size_t plen,
+		    uint8_t flags, uint16_t sport)
+{
+	pkt_reset(p);
+	p->len = (uint32_t)build_tcp(p->data, v6, seq, plen, flags, (uint8_t)seq);
+	if (sport != 40000) {
+		uint8_t *th = p->data + (v6 ? 40 : 20);
+
+		store_be16(th, sport);
+		store_be16(th + 16, 0);
+		store_be16(th + 16, (uint16_t)~naive_l4_check(p->data, p->len));
+	}
+}
+
+static uint8_t gso_type_of(const struct pkt *p)
+{
+	return p->data[1];
+}
+
+static void test_coalesce_mixed_flows(void **state)
+{
+	struct pkt *k = pool.pkts;
+	unsigned n;
+
+	(void)state;
+	/* flow A: 3 segments; flow B interleaved: 2; a pure ACK of A closes A */
+	put_tcp(&k[0], 0, 100, 1000, 0x10, 40000);
+	put_tcp(&k[1], 0, 500, 800, 0x10, 40001);
+	put_tcp(&k[2], 0, 1100, 1000, 0x10, 40000);
+	put_tcp(&k[3], 0, 1300, 800, 0x18, 40001);
+	put_tcp(&k[4], 0, 2100, 1000, 0x10, 40000);
+	put_tcp(&k[5], 0, 3100, 0, 0x10, 40000);   /* pure ACK */
+	put_tcp(&k[6], 0, 3100, 1000, 0x10, 40000); /* after it: new head */
+	n = vnet_coalesce(k, 7);
+	assert_int_equal(n, 4);
+	assert_int_equal(gso_type_of(&k[0]), VNET_GSO_TCPV4);
+	assert_int_equal(k[0].len, VNET_HDR_LEN + 52 + 3000);
+	assert_int_equal(gso_type_of(&k[1]), VNET_GSO_TCPV4);
+	assert_int_equal(k[1].len, VNET_HDR_LEN + 52 + 1600);
+	assert_int_equal(gso_type_of(&k[2]), 0); /* the ACK, untouched */
+	assert_int_equal(k[2].len, VNET_HDR_LEN + 52);
+	assert_int_equal(gso_type_of(&k[3]), 0);
+}
+
+static void test_coalesce_refuses(void **state)
+{
+	struct pkt *k = pool.pkts;
+	unsigned n;
+
+	(void)state;
+	/* a gap in sequence (a lost segment): no merge */
+	put_tcp(&k[0], 0, 100, 1000, 0x10, 40000);
+	put_tcp(&k[1], 0, 2100, 1000, 0x10, 40000);
+	/* a bad checksum: no merge */
+	put_tcp(&k[2], 1, 100, 1000, 0x10, 40000);
+	put_tcp(&k[3], 1, 1100, 1000, 0x10, 40000);
+	k[3].data[100] ^= 1;
+	/* a larger segment after a smaller one: no merge */
+	put_tcp(&k[4], 1, 9000, 500, 0x10, 40002);
+	put_tcp(&k[5], 1, 9500, 1000, 0x10, 40002);
+	n = vnet_coalesce(k, 6);
+	assert_int_equal(n, 6);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(gso_type_of(&k[i]), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ip4_header_known),
+		cmocka_unit_test(test_csum_odd_lengths),
+		cmocka_unit_test(test_tso4_round_trip),
+		cmocka_unit_test(test_tso6_round_trip),
+		cmocka_unit_test(test_uso_segments),
+		cmocka_unit_test(test_plain_partial_csum),
+		cmocka_unit_test(test_malformed_rejected),
+		cmocka_unit_test(test_coalesce_mixed_flows),
+		cmocka_unit_test(test_coalesce_refuses),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
