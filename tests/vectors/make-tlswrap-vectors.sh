@@ -145,13 +145,14 @@ cp "$WORK/v2cli.key" "$HERE/tlswrap-v2-client.key"
 for c in tlsauth_sha1 tlsauth_sha256 tlsauth_sha512 tlscrypt tlscryptv2; do
 	cp "$WORK/$c.pkts" "$HERE/tlswrap-$c.pkts"
 done
-python3 "$PY" emit-c "$HERE/tlswrap-vectors.inc" \
+python3 "$PY" emit-c "$HERE/tlswrap-keys.inc" \
 	key:ta="$HERE/tlswrap-ta.key" \
 	key:v2srv="$HERE/tlswrap-v2-server.key" \
-	key:v2cli="$HERE/tlswrap-v2-client.key" \
+	key:v2cli="$HERE/tlswrap-v2-client.key"
+python3 "$PY" emit-c "$HERE/tlswrap-vectors.inc" \
 	tlsauth_sha1="$HERE/tlswrap-tlsauth_sha1.pkts" \
 	tlsauth_sha256="$HERE/tlswrap-tlsauth_sha256.pkts" \
 	tlsauth_sha512="$HERE/tlswrap-tlsauth_sha512.pkts" \
 	tlscrypt="$HERE/tlswrap-tlscrypt.pkts" \
 	tlscryptv2="$HERE/tlswrap-tlscryptv2.pkts"
-echo "wrote $HERE/tlswrap-vectors.inc"
+echo "wrote $HERE/tlswrap-keys.inc $HERE/tlswrap-vectors.inc"
