@@ -1,0 +1,466 @@
+#!/bin/bash
+# dcovpn benchmark: every tunnel side by side on this machine, in one go.
+#
+# Each case gets its own pair of network namespaces ("s" = server end, "c" =
+# client end) joined by one veth pair; the tunnel (if any) runs over that
+# veth, and iperf3/ping run through it. See bench/README.md for how to read
+# the output. Raw results go to $BENCH_OUT/raw/<case>/, then bench/report.py
+# prints the table and writes results.csv, results.md and results.png.
+#
+# Knobs (environment):
+#   BUILD           build directory holding dcovpn-cli / dcovpn (default: build)
+#   BENCH_SECONDS   length of each iperf3 run (default 10)
+#   BENCH_PINGS     pings through the idle tunnel, 0.2 s apart (default 20)
+#   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli dcod)
+#   BENCH_OUT       output folder (default: bench/out)
+#   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
+#   BENCH_NO_INSTALL=1 do not run bench/install-deps.sh
+#
+# Addresses: underlay 198.18.<n>.1 (s) / .2 (c), tunnel 198.19.<n>.1 / .2,
+# n = case number. Nothing leaves the namespaces made here.
+
+set -u
+set -o pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$HERE")
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+SECS=${BENCH_SECONDS:-10}
+PINGS=${BENCH_PINGS:-20}
+CASES=${BENCH_CASES:-"veth openvpn wggo dcocli dcod"}
+OUT=${BENCH_OUT:-$HERE/out}
+TAG=bn$$                      # short: interface names must fit in 15 chars
+PORT=1194
+IPERF_PORT=5201
+
+die() { echo "bench: $*" >&2; exit 1; }
+log() { echo "bench: $*" >&2; }
+
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+case $SECS in ''|*[!0-9]*) die "BENCH_SECONDS must be a whole number" ;; esac
+[ "$SECS" -ge 1 ] || die "BENCH_SECONDS must be >= 1"
+case $PINGS in ''|*[!0-9]*) die "BENCH_PINGS must be a whole number" ;; esac
+if [ "${BENCH_NO_INSTALL:-0}" != 1 ]; then
+	"$HERE/install-deps.sh" || die "installing dependencies failed"
+fi
+for t in ip iperf3 ping openssl python3 timeout; do
+	command -v $t >/dev/null || die "missing tool: $t"
+done
+
+WORK=$(mktemp -d /tmp/dcovpn-bench.XXXXXX)
+MY_PIDS=""                    # every background process started here
+MY_NS=""                      # every namespace made here
+
+# --- teardown --------------------------------------------------------------
+
+kill_pids() {
+	local p n
+	[ $# -eq 0 ] && return 0
+	kill -TERM "$@" 2>/dev/null
+	for n in $(seq 50); do            # up to 5 s for a clean exit
+		local alive=""
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+		[ -z "$alive" ] && return 0
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086
+	kill -KILL $alive 2>/dev/null
+	return 0
+}
+
+forget_pids() {
+	local p keep=""
+	for p in $MY_PIDS; do
+		case " $* " in *" $p "*) ;; *) keep="$keep $p" ;; esac
+	done
+	MY_PIDS=$keep
+}
+
+teardown() {
+	local ns
+	# shellcheck disable=SC2086
+	kill_pids $MY_PIDS
+	MY_PIDS=""
+	for ns in $MY_NS; do ip netns del "$ns" 2>/dev/null; done
+	MY_NS=""
+	rm -f /var/run/wireguard/${TAG}* 2>/dev/null
+}
+
+on_exit() {
+	teardown
+	rm -rf "$WORK"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers ---------------------------------------------------------------
+
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds, bounded.
+wait_for() {
+	local limit=$(( $1 * 10 )) _
+	shift
+	for _ in $(seq "$limit"); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# alive PID...: all given processes still run.
+alive() {
+	local p
+	for p in "$@"; do kill -0 "$p" 2>/dev/null || return 1; done
+	return 0
+}
+
+# cpu_ticks PID...: utime+stime of the processes (all threads), in ticks.
+cpu_ticks() {
+	local p sum=0 st rest
+	for p in "$@"; do
+		st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+		rest=${st##*) }               # comm may hold spaces: cut after ')'
+		# shellcheck disable=SC2086
+		set -- $rest
+		sum=$(( sum + ${12} + ${13} ))
+	done
+	echo "$sum"
+}
+
+# Start a command in namespace $1 in the background; log to $2.
+# Sets BG_PID. `ip netns exec` execs, so the PID is the program's own.
+bg_in() {
+	local ns=$1 logf=$2
+	shift 2
+	ip netns exec "$ns" "$@" >"$logf" 2>&1 </dev/null &
+	BG_PID=$!
+	MY_PIDS="$MY_PIDS $BG_PID"
+}
+
+ping_ok() { ip netns exec "$1" ping -c 1 -W 1 "$2"; }
+listening() { ip netns exec "$1" ss -Hltn "sport = :$2" | grep -q .; }
+
+# --- one pair of namespaces per case ---------------------------------------
+
+# setup_pair N: namespaces NS_S/NS_C, veth between, underlay U_S/U_C,
+# tunnel addresses T_S/T_C chosen for case number N.
+setup_pair() {
+	local n=$1
+	NS_S=bench-$$-$n-s
+	NS_C=bench-$$-$n-c
+	U_S=198.18.$n.1 U_C=198.18.$n.2
+	T_S=198.19.$n.1 T_C=198.19.$n.2
+	ip netns add "$NS_S" || return 1
+	MY_NS="$MY_NS $NS_S"
+	ip netns add "$NS_C" || return 1
+	MY_NS="$MY_NS $NS_C"
+	ip link add "${TAG}v${n}s" netns "$NS_S" type veth \
+		peer name "${TAG}v${n}c" netns "$NS_C" || return 1
+	ip -n "$NS_S" addr add "$U_S/24" dev "${TAG}v${n}s" &&
+	ip -n "$NS_C" addr add "$U_C/24" dev "${TAG}v${n}c" &&
+	ip -n "$NS_S" link set lo up && ip -n "$NS_C" link set lo up &&
+	ip -n "$NS_S" link set "${TAG}v${n}s" up &&
+	ip -n "$NS_C" link set "${TAG}v${n}c" up || return 1
+	wait_for 10 ping_ok "$NS_C" "$U_S"
+}
+
+# --- tunnels: each start_<case> sets TUN_PIDS, TARGET, TUN_DEV_C or fails
+# with REASON set. They run in the case's namespaces. ------------------------
+
+start_veth() {
+	TUN_PIDS="" TARGET=$U_S TUN_DEV_C=${TAG}v${CASE_N}c
+	NOTE="no tunnel: the ceiling"
+}
+
+make_pki() {
+	local d=$WORK/pki
+	[ -f "$d/cli.crt" ] && return 0
+	mkdir -p "$d" || return 1
+	(
+		cd "$d" || exit 1
+		printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n' >srv.ext
+		printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n' >cli.ext
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+			-nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=bench-ca || exit 1
+		for who in srv cli; do
+			openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+				-nodes -keyout $who.key -out $who.csr -subj /CN=bench-$who &&
+			openssl x509 -req -in $who.csr -CA ca.crt -CAkey ca.key \
+				-CAcreateserial -days 2 -extfile $who.ext -out $who.crt ||
+			exit 1
+		done
+	) >"$WORK/pki.log" 2>&1
+}
+
+# ovpn_conf ROLE: an OpenVPN-syntax point-to-point TLS config for one end.
+ovpn_conf() {
+	local role=$1 d=$WORK/pki
+	if [ "$role" = srv ]; then
+		echo "tls-server"
+		echo "local $U_S"; echo "remote $U_C"; echo "ifconfig $T_S $T_C"
+		echo "dh none"
+	else
+		echo "tls-client"
+		echo "local $U_C"; echo "remote $U_S"; echo "ifconfig $T_C $T_S"
+		echo "remote-cert-tls server"
+	fi
+	cat <<EOF
+dev tun
+proto udp
+lport $PORT
+rport $PORT
+ca $d/ca.crt
+cert $d/$role.crt
+key $d/$role.key
+data-ciphers AES-256-GCM
+tun-mtu 1500
+verb 3
+EOF
+}
+
+start_openvpn() {
+	command -v openvpn >/dev/null || { REASON="openvpn not installed"; return 1; }
+	make_pki || { REASON="openssl pki failed (see pki.log)"; return 1; }
+	local role ns tuning="disable-dco
+sndbuf 4194304
+rcvbuf 4194304
+fast-io"
+	TUN_PIDS=""
+	for role in srv cli; do
+		ns=$NS_S; [ $role = cli ] && ns=$NS_C
+		{ ovpn_conf $role; echo "$tuning"; } >"$CASE_DIR/openvpn-$role.conf"
+		bg_in "$ns" "$CASE_DIR/openvpn-$role.log" \
+			openvpn --config "$CASE_DIR/openvpn-$role.conf"
+		TUN_PIDS="$TUN_PIDS $BG_PID"
+	done
+	TARGET=$T_S TUN_DEV_C=tun0
+	NOTE="$(openvpn --version | head -n1 | cut -d' ' -f1-2), user-space data path (disable-dco)"
+}
+
+start_wggo() {
+	if ! command -v wireguard-go >/dev/null || ! command -v wg >/dev/null; then
+		REASON="wireguard-go or wg not installed"
+		return 1
+	fi
+	local side ns ifn me peer_t peer_u other
+	TUN_PIDS=""
+	for side in s c; do
+		(umask 077 && wg genkey >"$WORK/wg-$CASE_N$side.key") ||
+			{ REASON="wg genkey failed"; return 1; }
+		wg pubkey <"$WORK/wg-$CASE_N$side.key" >"$WORK/wg-$CASE_N$side.pub"
+	done
+	for side in s c; do
+		ns=$NS_S me=$T_S peer_t=$T_C peer_u=$U_C other=c
+		[ $side = c ] && ns=$NS_C me=$T_C peer_t=$T_S peer_u=$U_S other=s
+		# The UAPI socket lives in /var/run/wireguard/<ifname>.sock, shared
+		# by all namespaces: the name must be unique on the machine.
+		ifn=${TAG}w$CASE_N$side
+		bg_in "$ns" "$CASE_DIR/wireguard-go-$side.log" \
+			env WG_PROCESS_FOREGROUND=1 wireguard-go "$ifn"
+		TUN_PIDS="$TUN_PIDS $BG_PID"
+		wait_for 10 ip -n "$ns" link show "$ifn" ||
+			{ REASON="wireguard-go did not create $ifn"; return 1; }
+		wait_for 10 test -S "/var/run/wireguard/$ifn.sock" ||
+			{ REASON="wireguard-go UAPI socket missing"; return 1; }
+		ip netns exec "$ns" wg set "$ifn" listen-port $PORT \
+			private-key "$WORK/wg-$CASE_N$side.key" \
+			peer "$(cat "$WORK/wg-$CASE_N$other.pub")" \
+			allowed-ips "$peer_t/32" endpoint "$peer_u:$PORT" ||
+			{ REASON="wg set failed"; return 1; }
+		if ! ip -n "$ns" addr add "$me/24" dev "$ifn" ||
+		   ! ip -n "$ns" link set "$ifn" up; then
+			REASON="cannot configure $ifn"
+			return 1
+		fi
+	done
+	TARGET=$T_S TUN_DEV_C=${TAG}w${CASE_N}c
+	NOTE="wireguard-go $(wireguard-go --version 2>/dev/null | head -n1 | awk '{print $2}') (Debian; predates the UDP GSO/GRO and tun offloads of newer releases)"
+}
+
+start_dcocli() {
+	local cli=$BUILD/dcovpn-cli
+	[ -x "$cli" ] || { REASON="not built ($cli missing)"; return 1; }
+	head -c 256 /dev/urandom | base64 >"$WORK/data64.key"
+	# shellcheck disable=SC2086
+	bg_in "$NS_S" "$CASE_DIR/dcovpn-cli-s.log" "$cli" ${BENCH_DCOCLI_ARGS:-} \
+		udp i4 "$U_S" $PORT "$U_C" $PORT "$T_S" 255.255.255.0 "$T_C" \
+		"$WORK/data64.key" 0
+	TUN_PIDS=$BG_PID
+	# shellcheck disable=SC2086
+	bg_in "$NS_C" "$CASE_DIR/dcovpn-cli-c.log" "$cli" ${BENCH_DCOCLI_ARGS:-} \
+		udp i4 "$U_C" $PORT "$U_S" $PORT "$T_C" 255.255.255.0 "$T_S" \
+		"$WORK/data64.key" 1
+	TUN_PIDS="$TUN_PIDS $BG_PID"
+	TARGET=$T_S TUN_DEV_C=""
+	NOTE="static key, AES-256-GCM${BENCH_DCOCLI_ARGS:+, args: $BENCH_DCOCLI_ARGS}"
+}
+
+# The daemon with a TLS control channel, configured like OpenVPN above
+# (same PKI, same point-to-point TLS options, without OpenVPN's tuning).
+start_dcod() {
+	local d=$BUILD/dcovpn role ns
+	[ -x "$d" ] || { REASON="not built ($d missing)"; return 1; }
+	make_pki || { REASON="openssl pki failed (see pki.log)"; return 1; }
+	TUN_PIDS=""
+	for role in srv cli; do
+		ns=$NS_S; [ $role = cli ] && ns=$NS_C
+		ovpn_conf $role >"$CASE_DIR/dcovpn-$role.conf"
+		bg_in "$ns" "$CASE_DIR/dcovpn-$role.log" \
+			"$d" --config "$CASE_DIR/dcovpn-$role.conf"
+		TUN_PIDS="$TUN_PIDS $BG_PID"
+	done
+	TARGET=$T_S TUN_DEV_C=""
+	NOTE="daemon, TLS point-to-point, AES-256-GCM"
+}
+
+# wait_tunnel SECONDS: ping through the tunnel answers, bounded; stop early
+# when a tunnel process has exited.
+wait_tunnel() {
+	local end=$(( SECONDS + $1 ))
+	while [ $SECONDS -lt $end ]; do
+		ping_ok "$NS_C" "$TARGET" >/dev/null 2>&1 && return 0
+		# shellcheck disable=SC2086
+		if [ -n "$TUN_PIDS" ] && ! alive $TUN_PIDS; then
+			REASON="a tunnel process exited before the tunnel came up"
+			return 1
+		fi
+		sleep 0.1
+	done
+	REASON="no ping through the tunnel within $1 s"
+	return 1
+}
+
+case_label() {
+	case $1 in
+	veth) echo "bare veth" ;;
+	openvpn) echo "OpenVPN 2.6" ;;
+	wggo) echo "wireguard-go" ;;
+	dcocli) echo "dcovpn-cli" ;;
+	dcod) echo "dcovpn daemon" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# --- measurements ----------------------------------------------------------
+
+# measure NAME IPERF_ARGS...: one iperf3 run from the client end, with the
+# tunnel processes' CPU ticks before and after.
+measure() {
+	local name=$1 before after rc
+	shift
+	# shellcheck disable=SC2086
+	before=$(cpu_ticks $TUN_PIDS)
+	timeout $(( SECS + 30 )) ip netns exec "$NS_C" iperf3 -c "$TARGET" \
+		-p $IPERF_PORT -t "$SECS" --connect-timeout 5000 -J "$@" \
+		>"$CASE_DIR/$name.json" 2>"$CASE_DIR/$name.err"
+	rc=$?
+	# shellcheck disable=SC2086
+	after=$(cpu_ticks $TUN_PIDS)
+	echo "$(( after - before ))" >"$CASE_DIR/$name.cputicks"
+	[ $rc -eq 0 ] || log "  $name: iperf3 exit $rc"
+	# shellcheck disable=SC2086
+	if [ -n "$TUN_PIDS" ] && ! alive $TUN_PIDS; then
+		log "  $name: a tunnel process died"
+		echo "a tunnel process died during $name" >>"$CASE_DIR/problems"
+	fi
+	return 0
+}
+
+run_tests() {
+	log "  ping x$PINGS"
+	timeout $(( PINGS + 20 )) ip netns exec "$NS_C" ping -n -c "$PINGS" -i 0.2 \
+		-W 2 "$TARGET" >"$CASE_DIR/ping.txt" 2>&1
+	log "  tcp x1 up/down, x4 up/down, udp 64 B (${SECS} s each)"
+	measure tcp1_up
+	measure tcp1_down -R
+	measure tcp4_up -P 4
+	measure tcp4_down -P 4 -R
+	measure udp64 -u -l 64 -b 0
+}
+
+run_case() {
+	local name=$1
+	CASE_N=$2
+	CASE_DIR=$RAW/$name
+	TUN_PIDS="" NOTE="" REASON="" TARGET="" TUN_DEV_C=""
+	mkdir -p "$CASE_DIR"
+	case_label "$name" >"$CASE_DIR/label"
+	log "$name: $(case_label "$name")"
+	if ! setup_pair "$CASE_N"; then
+		echo "failed: cannot build namespaces/veth" >"$CASE_DIR/status"
+		teardown
+		return
+	fi
+	if ! "start_$name"; then
+		echo "${REASON:-failed to start}" >"$CASE_DIR/status"
+		log "  skipped: $REASON"
+		teardown
+		return
+	fi
+	echo "$TUN_PIDS" >"$CASE_DIR/pids"
+	echo "$NOTE" >"$CASE_DIR/note"
+	if ! wait_tunnel 30; then
+		echo "failed: $REASON (logs in $CASE_DIR)" >"$CASE_DIR/status"
+		log "  failed: $REASON; last log lines:"
+		tail -n 3 "$CASE_DIR"/*.log 2>/dev/null | sed 's/^/    /' >&2
+		teardown
+		return
+	fi
+	# Say which data-channel cipher OpenVPN-syntax peers really agreed on.
+	local agreed
+	agreed=$(grep -ho "Data Channel: cipher '[^']*'" "$CASE_DIR"/*-cli.log 2>/dev/null | tail -n1)
+	[ -n "$agreed" ] && echo "$NOTE; log says $agreed" >"$CASE_DIR/note"
+	# The MTU of the client end's tunnel device (dcovpn names its own).
+	if [ -z "$TUN_DEV_C" ]; then
+		TUN_DEV_C=$(ip -n "$NS_C" -o route get "$TARGET" 2>/dev/null |
+			sed -n 's/.* dev \([^ ]*\).*/\1/p')
+	fi
+	ip -n "$NS_C" -o link show "$TUN_DEV_C" 2>/dev/null |
+		sed -n 's/.* mtu \([0-9]*\).*/\1/p' >"$CASE_DIR/mtu"
+	bg_in "$NS_S" "$CASE_DIR/iperf3-server.log" iperf3 -s -p $IPERF_PORT
+	local srv=$BG_PID
+	if ! wait_for 10 listening "$NS_S" $IPERF_PORT; then
+		echo "failed: iperf3 server did not start" >"$CASE_DIR/status"
+		teardown
+		return
+	fi
+	run_tests
+	echo ok >"$CASE_DIR/status"
+	# shellcheck disable=SC2086
+	kill_pids $srv $TUN_PIDS
+	# shellcheck disable=SC2086
+	forget_pids $srv $TUN_PIDS
+	teardown
+}
+
+# --- main --------------------------------------------------------------------
+
+RAW=$OUT/raw
+rm -rf "$RAW"
+mkdir -p "$RAW"
+{
+	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "kernel=$(uname -r)"
+	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+	echo "nproc=$(nproc)"
+	echo "seconds=$SECS"
+	echo "pings=$PINGS"
+	echo "rmem_max=$(sysctl -n net.core.rmem_max) wmem_max=$(sysctl -n net.core.wmem_max)"
+	echo "iperf3=$(iperf3 --version | head -n1 | awk '{print $2}')"
+	echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$RAW/meta"
+
+n=0
+for c in $CASES; do
+	n=$(( n + 1 ))
+	if ! declare -F "start_$c" >/dev/null; then
+		log "unknown case '$c' (known: veth openvpn wggo dcocli dcod)"
+		continue
+	fi
+	run_case "$c" "$n"
+	cp "$WORK"/pki.log "$RAW/" 2>/dev/null
+done
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/meta"
+echo "cases=$CASES" >>"$RAW/meta"
+
+python3 "$HERE/report.py" "$OUT"
