@@ -199,19 +199,19 @@ static enum cli_args_result opt_help(struct cli_opts *o, char **a, unsigned n,
 static const struct cli_option cli_options[] = {
 	{ "--cipher", 1, 1, "NAME",
 	  "AES-128-GCM, AES-192-GCM, AES-256-GCM (default with a key file),\n"
-	  "\t\t\tCHACHA20-POLY1305 or none (default without one)", opt_cipher },
+	  "                        CHACHA20-POLY1305 or none (default without one)", opt_cipher },
 	{ "--peer-id", 1, 1, "N", "peer-id sent and expected (default 0)",
 	  opt_peer_id },
 	{ "--keepalive", 2, 2, "I T",
 	  "ping after I s of silence, give up after T s without\n"
-	  "\t\t\tanything received (default 5 60, as ovpn-dco-cli; 0 0: off)",
+	  "                        anything received (default 5 60, as ovpn-dco-cli; 0 0: off)",
 	  opt_keepalive },
 	{ "--ipv6", 1, 1, "ADDR/PREFIX",
 	  "also put this IPv6 address on the tunnel (prefix default 64)",
 	  opt_ipv6 },
 	{ "--listen", 0, 0, "",
 	  "tcp: accept the connection from REMOTE on LOCAL instead\n"
-	  "\t\t\tof connecting to it", opt_listen },
+	  "                        of connecting to it", opt_listen },
 	{ "--mtu", 1, 1, "N", "tunnel MTU (default 1428)", opt_mtu },
 	{ "--dev", 1, 1, "NAME", "tunnel device name (default dco%d)", opt_dev },
 	{ "--verb", 1, 1, "N", "log level 0..11 (default 3; 4 logs control packets)",
@@ -473,6 +473,11 @@ enum cli_args_result cli_args_parse(int argc, char **argv,
 			    "too many arguments: '%s' (options go before the positionals; see --help)",
 			    argv[pos + CLI_POSITIONALS_MAX]);
 	argv += pos;
+	for (int i = 0; i < n; i++)
+		if (!strncmp(argv[i], "--", 2))
+			return fail(err, err_len,
+				    "option '%s' after the positional arguments: options go first (see --help)",
+				    argv[i]);
 	if ((r = parse_transport(o, argv, err, err_len)) != CLI_ARGS_RUN ||
 	    (r = parse_endpoints(o, argv + 2, err, err_len)) != CLI_ARGS_RUN ||
 	    (r = parse_vpn(o, argv + 6, err, err_len)) != CLI_ARGS_RUN ||

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Hostile input at the UDP port: random garbage, truncated and forged data
+# packets, and replays of captured real packets (sent from the peer's own
+# address). All are dropped and counted; the tunnel keeps carrying traffic.
+. "$(dirname "$0")/lib.sh"
+ns_setup
+cli_pair udp i4
+cli_stats b
+dec0=$(stat_get b peer0 drop_decrypt)
+rep0=$(stat_get b peer0 drop_replay)
+mal0=$(stat_get b total drop_malformed)
+tun0=$(stat_get b peer0 tun_tx_packets)
+
+# Capture real packets a -> b while a pings, then inject from a's address.
+in_ns a ping -c 30 -i 0.1 -W1 "${TUN4[b]}" >/dev/null &
+BG_PIDS+=($!)
+in_ns a timeout 60 $PY "$LIB_DIR/pkt.py" "$VETH_A" "${UL4[b]}" "$PORT" 20 \
+	>"$T/pkt.out" 2>"$T/pkt.log" || fail "pkt.py failed: $(cat "$T/pkt.log")"
+log "injected: $(cat "$T/pkt.out")"
+eval "$(cat "$T/pkt.out")" # replayed= forged= short= random=
+ping_both 3
+cli_alive b || fail "b died"
+
+cli_stats b
+dec=$(( $(stat_get b peer0 drop_decrypt) - dec0 ))
+rep=$(( $(stat_get b peer0 drop_replay) - rep0 ))
+mal=$(( $(stat_get b total drop_malformed) - mal0 ))
+tun=$(( $(stat_get b peer0 tun_tx_packets) - tun0 ))
+log "b: drop_decrypt +$dec drop_replay +$rep drop_malformed(total) +$mal tun_tx_packets +$tun"
+grep '^stats total drop_\|^stats total control_rx' "$T/b.log" | tail -n 12
+[ "$rep" -ge "$replayed" ] || fail "drop_replay rose by $rep, $replayed replays sent"
+[ "$dec" -ge "$forged" ] || fail "drop_decrypt rose by $dec, $forged forged packets sent"
+[ "$mal" -ge "$short" ] || fail "drop_malformed rose by $mal, $short truncated packets sent"
+# 30 pings + 6 from ping_both at most; replays must not have been delivered.
+[ "$tun" -le 40 ] || fail "b wrote $tun packets to its tun: replays got through"

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Hostile traffic for the garbage/replay test (run in the sender's namespace).
+
+  pkt.py IFACE DST_IP DST_PORT N
+
+Captures N outgoing P_DATA_V2 datagrams to DST_IP:DST_PORT on IFACE (the
+real tunnel traffic), then injects on the same interface, so they come from
+the real peer's address and port:
+  - each captured datagram twice (replays),
+  - forged data packets: right opcode and peer-id, random packet-id, tag and
+    payload (must fail authentication),
+  - truncated data packets: a whole header, shorter than any valid one
+    (malformed), and 1-3 byte stubs,
+  - random datagrams, some from the peer's address, some from another port.
+Prints shell assignments: replayed=.. forged=.. short=.. random=..
+Bounded: gives up after 20 s without N captured packets.
+"""
+import os
+import random
+import select
+import socket
+import struct
+import sys
+import time
+
+ETH_P_ALL = 0x0003
+PACKET_OUTGOING = 4
+P_DATA_V2 = 9
+
+
+def ip_checksum(hdr):
+    if len(hdr) % 2:
+        hdr += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(hdr) // 2), hdr))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return (~s) & 0xffff
+
+
+def parse(frame, dst_ip, dst_port):
+    """(eth, ip header, udp header, payload) of an IPv4 UDP frame, or None."""
+    if len(frame) < 14 + 20 + 8 or frame[12:14] != b'\x08\x00':
+        return None
+    ip = frame[14:]
+    ihl = (ip[0] & 0x0f) * 4
+    total = struct.unpack('!H', ip[2:4])[0]
+    if ip[9] != socket.IPPROTO_UDP or total != len(ip) or ihl < 20:
+        return None
+    if socket.inet_ntoa(ip[16:20]) != dst_ip:
+        return None
+    udp = ip[ihl:ihl + 8]
+    if struct.unpack('!H', udp[2:4])[0] != dst_port:
+        return None
+    return frame[:14], ip[:ihl], udp, ip[ihl + 8:]
+
+
+def build(tmpl, payload):
+    """A frame like template @tmpl carrying @payload (UDP checksum 0: valid
+    for IPv4, and the template's may be an offloaded partial one)."""
+    eth, iph, udp, _ = tmpl
+    iph = bytearray(iph)
+    struct.pack_into('!H', iph, 2, len(iph) + 8 + len(payload))
+    struct.pack_into('!H', iph, 4, random.getrandbits(16))
+    struct.pack_into('!H', iph, 10, 0)
+    struct.pack_into('!H', iph, 10, ip_checksum(bytes(iph)))
+    udph = udp[:4] + struct.pack('!HH', 8 + len(payload), 0)
+    return eth + bytes(iph) + udph + payload
+
+
+def capture(sock, dst_ip, dst_port, n):
+    got = []
+    deadline = time.monotonic() + 20
+    while len(got) < n:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            sys.exit('captured only %d of %d data packets' % (len(got), n))
+        if not select.select([sock], [], [], left)[0]:
+            continue
+        frame, addr = sock.recvfrom(65535)
+        if addr[2] != PACKET_OUTGOING:
+            continue
+        p = parse(frame, dst_ip, dst_port)
+        if p and p[3] and p[3][0] >> 3 == P_DATA_V2:
+            got.append(p)
+    return got
+
+
+def main():
+    iface, dst_ip, dst_port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    sock.bind((iface, 0))
+    got = capture(sock, dst_ip, dst_port, n)
+    count = {'replayed': 0, 'forged': 0, 'short': 0, 'random': 0}
+    for _ in range(2):
+        for p in got:
+            sock.send(build(p, p[3]))
+            count['replayed'] += 1
+    tmpl = got[0]
+    hdr = tmpl[3][:4]  # opcode/key-id byte and the peer-id the peer uses
+    for _ in range(50):
+        body = os.urandom(4 + 16 + random.randint(1, 300))
+        sock.send(build(tmpl, hdr + body))
+        count['forged'] += 1
+    # A whole data header but no room for packet-id and tag: malformed.
+    for i in range(4, 4 + 4 + 16):
+        sock.send(build(tmpl, (hdr + os.urandom(20))[:i]))
+        count['short'] += 1
+    # Not even a whole header: dropped, whichever counter it lands in.
+    for i in range(1, 4):
+        sock.send(build(tmpl, hdr[:i]))
+        count['random'] += 1
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for i in range(200):
+        junk = os.urandom(random.randint(1, 1400))
+        if i % 2:
+            sock.send(build(tmpl, junk))
+        else:
+            udp.sendto(junk, (dst_ip, dst_port))
+        count['random'] += 1
+    print(' '.join('%s=%d' % kv for kv in count.items()))
+
+
+if __name__ == '__main__':
+    main()
