@@ -1,0 +1,175 @@
+/* Handlers for mode, timers, logging, scripts, setenv and push control. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/optable.h"
+
+#define UNUSED_ARGS (void)d, (void)argc
+
+/* "client" is "pull" plus "tls-client", as in OpenVPN. */
+int h_client(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	(void)argv;
+	UNUSED_ARGS;
+	c->o->client = c->o->pull = c->o->tls_client = true;
+	return 0;
+}
+
+/* keepalive PING TIMEOUT: on a client, ping and ping-restart. */
+int h_keepalive(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		unsigned int argc)
+{
+	int ping, timeout;
+
+	UNUSED_ARGS;
+	if (optval_int(c, argv[1], 0, INT_MAX, &ping) ||
+	    optval_int(c, argv[2], 0, INT_MAX, &timeout))
+		return -EINVAL;
+	if ((long long)timeout < 2LL * ping)
+		return opt_fail(c, "--keepalive: the timeout (%d) must be at "
+				"least twice the ping interval (%d)", timeout,
+				ping);
+	c->o->keepalive_ping = c->o->ping = ping;
+	c->o->keepalive_timeout = c->o->ping_restart = timeout;
+	return 0;
+}
+
+int h_inactive(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	       unsigned int argc)
+{
+	UNUSED_ARGS;
+	if (optval_int(c, argv[1], 0, INT_MAX, &c->o->inactive))
+		return -EINVAL;
+	c->o->inactive_bytes = 0;
+	if (argc > 2)
+		return optval_int64(c, argv[2], &c->o->inactive_bytes);
+	return 0;
+}
+
+int h_explicit_exit(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		    unsigned int argc)
+{
+	UNUSED_ARGS;
+	if (argc == 1) {
+		c->o->explicit_exit_notify = 1;
+		return 0;
+	}
+	return optval_int(c, argv[1], 0, INT_MAX, &c->o->explicit_exit_notify);
+}
+
+int h_status(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	UNUSED_ARGS;
+	c->o->status_interval = 60;	/* OpenVPN's default */
+	if (argc > 2 &&
+	    optval_int(c, argv[2], 1, INT_MAX, &c->o->status_interval))
+		return -EINVAL;
+	return opt_strset(&c->o->status_file, argv[1]);
+}
+
+int h_daemon(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	UNUSED_ARGS;
+	c->o->daemon = true;
+	if (argc > 1)
+		return opt_strset(&c->o->daemon_name, argv[1]);
+	return 0;
+}
+
+/* log FILE truncates, log-append FILE appends; the last one wins. */
+int h_log(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	  unsigned int argc)
+{
+	UNUSED_ARGS;
+	c->o->log_append = !strcmp(argv[0], "log-append");
+	return opt_strset(&c->o->log_file, argv[1]);
+}
+
+/* up/down/route-up CMD: one parameter; quote a command with arguments. */
+int h_script(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	(void)argc;
+	if (!argv[1][0])
+		return opt_fail(c, "--%s: empty command", argv[0]);
+	return opt_strset((char **)((char *)c->o + d->off), argv[1]);
+}
+
+/*
+ * setenv NAME [VALUE]; setenv-safe (the pushable form) prefixes NAME with
+ * "OPENVPN_" as OpenVPN does. "setenv FORWARD_COMPATIBLE 1" makes every
+ * unknown option a warning.
+ */
+int h_setenv(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	const char *value = argc > 2 ? argv[2] : "";
+	char name[300];	/* a token is 256 characters at most */
+
+	(void)d;
+	if (!strcmp(argv[0], "setenv-safe")) {
+		if ((size_t)snprintf(name, sizeof(name), "OPENVPN_%s", argv[1]) >=
+		    sizeof(name))
+			return opt_fail(c, "--setenv-safe: name too long");
+	} else {
+		snprintf(name, sizeof(name), "%s", argv[1]);
+		if (!strcmp(name, "FORWARD_COMPATIBLE") && !strcmp(value, "1"))
+			c->o->forward_compatible = true;
+	}
+	return opt_pairs_push(&c->o->setenv, name, value);
+}
+
+/* ignore-unknown-option NAME...: affects the options after it only. */
+int h_ignore_unknown(struct opt_ctx *c, const struct opt_desc *d,
+		     char **argv, unsigned int argc)
+{
+	(void)d;
+	for (unsigned int i = 1; i < argc; i++) {
+		const char *n = argv[i];
+
+		if (!strncmp(n, "--", 2))
+			n += 2;	/* "--foo" is allowed too */
+		if (opt_strv_push(&c->o->ignore_unknown, n))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* pull-filter accept|ignore|reject TEXT: first matching prefix decides. */
+int h_pull_filter(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		  unsigned int argc)
+{
+	static const char *const words[] = { "accept", "ignore", "reject",
+					     NULL };
+	struct options *o = c->o;
+	struct opt_filter *f;
+	char *text;
+	int i = optval_word(c, argv[1], words);
+
+	UNUSED_ARGS;
+	if (i < 0)
+		return i;
+	text = strdup(argv[2]);
+	f = text ? opt_grow(&o->pull_filters, &o->n_pull_filters, sizeof(*f))
+		 : NULL;
+	if (!f) {
+		free(text);
+		return -ENOMEM;
+	}
+	f->action = (enum opt_filter_action)i;
+	f->prefix = text;
+	return 0;
+}
+
+int h_push_continuation(struct opt_ctx *c, const struct opt_desc *d,
+			char **argv, unsigned int argc)
+{
+	UNUSED_ARGS;
+	return optval_int(c, argv[1], 1, 2, &c->o->push_continuation);
+}

@@ -1,0 +1,351 @@
+/* Handlers for device, transport, address and route options. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/optable.h"
+
+#define UNUSED_ARGS (void)d, (void)argc
+
+int h_dev(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	  unsigned int argc)
+{
+	UNUSED_ARGS;
+	/* dev-type, if given, wins; else the name says it, as OpenVPN. */
+	if (!options_was_set(c->o, "dev-type")) {
+		if (!strncmp(argv[1], "tun", 3))
+			c->o->dev_type = OPT_DEV_TUN;
+		else if (!strncmp(argv[1], "tap", 3))
+			c->o->dev_type = OPT_DEV_TAP;
+		else if (!strcmp(argv[1], "null"))
+			c->o->dev_type = OPT_DEV_NULL;
+	}
+	return opt_strset(&c->o->dev, argv[1]);
+}
+
+int h_dev_type(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	       unsigned int argc)
+{
+	static const char *const words[] = { "tun", "tap", "null", NULL };
+	int i = optval_word(c, argv[1], words);
+
+	UNUSED_ARGS;
+	if (i < 0)
+		return i;
+	c->o->dev_type = (enum opt_dev_type)(OPT_DEV_TUN + i);
+	return 0;
+}
+
+int h_topology(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	       unsigned int argc)
+{
+	static const char *const words[] = { "net30", "p2p", "subnet", NULL };
+	int i = optval_word(c, argv[1], words);
+
+	UNUSED_ARGS;
+	if (i < 0)
+		return i;
+	c->o->topology = (enum opt_topology)(OPT_TOPO_NET30 + i);
+	return 0;
+}
+
+int h_tun_mtu(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	      unsigned int argc)
+{
+	int occ;
+
+	UNUSED_ARGS;
+	/* The second parameter is the MTU told to the peer: checked only. */
+	if (argc > 2 && optval_int(c, argv[2], 0, 65535, &occ))
+		return -EINVAL;
+	return optval_int(c, argv[1], 48, 65535, &c->o->tun_mtu);
+}
+
+int h_mssfix(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	static const char *const words[] = { "mtu", "fixed", NULL };
+	int i = 0;
+
+	UNUSED_ARGS;
+	c->o->mssfix_mtu = c->o->mssfix_fixed = false;
+	if (argc == 1) {
+		c->o->mssfix = 1492;	/* the value of a bare --mssfix */
+		return 0;
+	}
+	if (optval_int(c, argv[1], 0, 65535, &c->o->mssfix))
+		return -EINVAL;
+	if (argc > 2 && (i = optval_word(c, argv[2], words)) < 0)
+		return i;
+	if (argc > 2)
+		*(i ? &c->o->mssfix_fixed : &c->o->mssfix_mtu) = true;
+	return 0;
+}
+
+int h_proto(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	    unsigned int argc)
+{
+	UNUSED_ARGS;
+	return optval_transport(c, argv[1], &c->o->proto);
+}
+
+/* remote HOST [PORT [PROTO]]: appended, tried in order. */
+int h_remote(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	struct options *o = c->o;
+	struct opt_remote r = { 0 };
+	struct opt_remote *slot;
+
+	UNUSED_ARGS;
+	if (o->n_remotes >= OPT_MAX_REMOTES)
+		return opt_fail(c, "too many --remote entries (%d max)",
+				OPT_MAX_REMOTES);
+	if (argc > 2 && optval_port(c, argv[2], false))
+		return -EINVAL;
+	if (argc > 3 && optval_transport(c, argv[3], &r.tr))
+		return -EINVAL;
+	r.host = strdup(argv[1]);
+	r.port = argc > 2 ? strdup(argv[2]) : NULL;
+	slot = (r.host && (argc < 3 || r.port)) ?
+	       opt_grow(&o->remotes, &o->n_remotes, sizeof(*slot)) : NULL;
+	if (!slot) {
+		free(r.host);
+		free(r.port);
+		return -ENOMEM;
+	}
+	*slot = r;
+	return 0;
+}
+
+int h_port(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	   unsigned int argc)
+{
+	(void)argc;
+	if (optval_port(c, argv[1], !strcmp(argv[0], "lport")))
+		return -EINVAL;
+	return opt_strset((char **)((char *)c->o + d->off), argv[1]);
+}
+
+int h_resolv_retry(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		   unsigned int argc)
+{
+	UNUSED_ARGS;
+	if (!strcmp(argv[1], "infinite")) {
+		c->o->resolv_retry = -1;
+		return 0;
+	}
+	return optval_int(c, argv[1], 0, INT_MAX, &c->o->resolv_retry);
+}
+
+int h_connect_retry(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		    unsigned int argc)
+{
+	UNUSED_ARGS;
+	if (optval_int(c, argv[1], 0, INT_MAX, &c->o->connect_retry))
+		return -EINVAL;
+	if (argc > 2)
+		return optval_int(c, argv[2], 0, INT_MAX,
+				  &c->o->connect_retry_max_delay);
+	return 0;
+}
+
+/* ifconfig LOCAL REMOTE-OR-NETMASK (which one depends on topology). */
+int h_ifconfig(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	       unsigned int argc)
+{
+	struct in_addr l, r;
+
+	UNUSED_ARGS;
+	if (optval_ip4(c, argv[1], &l) || optval_ip4(c, argv[2], &r))
+		return -EINVAL;
+	c->o->ifconfig_local = l;
+	c->o->ifconfig_remote = r;
+	c->o->ifconfig_set = true;
+	return 0;
+}
+
+int h_ifconfig6(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		unsigned int argc)
+{
+	struct in6_addr l, r;
+	int bits;
+
+	UNUSED_ARGS;
+	if (optval_ip6_bits(c, argv[1], &l, &bits) ||
+	    optval_ip6(c, argv[2], &r))
+		return -EINVAL;
+	c->o->ifconfig6_local = l;
+	c->o->ifconfig6_remote = r;
+	c->o->ifconfig6_bits = bits;
+	c->o->ifconfig6_set = true;
+	return 0;
+}
+
+static int route_checks(struct opt_ctx *c, char **argv, unsigned int argc,
+			int *metric)
+{
+	struct in_addr mask;
+
+	*metric = -1;
+	if (argc > 2 && strcmp(argv[2], "default") &&
+	    optval_ip4(c, argv[2], &mask))
+		return -EINVAL;
+	if (argc > 4)
+		return optval_int(c, argv[4], 0, INT_MAX, metric);
+	return 0;
+}
+
+static char *dup_opt(char **argv, unsigned int argc, unsigned int i,
+		     bool *oom)
+{
+	char *s;
+
+	/* "default" in a route means "not given", as in OpenVPN. */
+	if (i >= argc || !strcmp(argv[i], "default"))
+		return NULL;
+	s = strdup(argv[i]);
+	if (!s)
+		*oom = true;
+	return s;
+}
+
+/* route NETWORK [NETMASK [GATEWAY [METRIC]]]; names are resolved later. */
+int h_route(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	    unsigned int argc)
+{
+	struct options *o = c->o;
+	struct opt_route r = { 0 }, *slot = NULL;
+	bool oom;
+
+	UNUSED_ARGS;
+	if (route_checks(c, argv, argc, &r.metric))
+		return -EINVAL;
+	r.network = strdup(argv[1]);
+	oom = !r.network;
+	r.netmask = dup_opt(argv, argc, 2, &oom);
+	r.gateway = dup_opt(argv, argc, 3, &oom);
+	if (!oom)
+		slot = opt_grow(&o->routes, &o->n_routes, sizeof(*slot));
+	if (!slot) {
+		free(r.network);
+		free(r.netmask);
+		free(r.gateway);
+		return -ENOMEM;
+	}
+	*slot = r;
+	return 0;
+}
+
+/* route-ipv6 NETWORK/BITS [GATEWAY [METRIC]] */
+int h_route6(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	struct options *o = c->o;
+	struct opt_route6 r = { .metric = -1 }, *slot = NULL;
+	struct in6_addr a;
+	int bits;
+	bool oom;
+
+	UNUSED_ARGS;
+	if (optval_ip6_bits(c, argv[1], &a, &bits))
+		return -EINVAL;
+	if (argc > 2 && strcmp(argv[2], "default") && optval_ip6(c, argv[2], &a))
+		return -EINVAL;
+	if (argc > 3 && optval_int(c, argv[3], 0, INT_MAX, &r.metric))
+		return -EINVAL;
+	r.network = strdup(argv[1]);
+	oom = !r.network;
+	r.gateway = dup_opt(argv, argc, 2, &oom);
+	if (!oom)
+		slot = opt_grow(&o->routes6, &o->n_routes6, sizeof(*slot));
+	if (!slot) {
+		free(r.network);
+		free(r.gateway);
+		return -ENOMEM;
+	}
+	*slot = r;
+	return 0;
+}
+
+int h_route_gateway(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		    unsigned int argc)
+{
+	struct in_addr a;
+
+	UNUSED_ARGS;
+	if (strcmp(argv[1], "dhcp") && optval_ip4(c, argv[1], &a))
+		return -EINVAL;
+	return opt_strset(&c->o->route_gateway, argv[1]);
+}
+
+static const struct {
+	const char *name;
+	unsigned int flag;
+} redirect_flags[] = {
+	{ "local", OPT_REDIR_LOCAL },
+	{ "autolocal", OPT_REDIR_AUTOLOCAL },
+	{ "def1", OPT_REDIR_DEF1 },
+	{ "bypass-dhcp", OPT_REDIR_BYPASS_DHCP },
+	{ "bypass-dns", OPT_REDIR_BYPASS_DNS },
+	{ "block-local", OPT_REDIR_BLOCK_LOCAL },
+	{ "ipv6", OPT_REDIR_IPV6 },
+	{ "!ipv4", OPT_REDIR_NOT_IPV4 },
+};
+
+/* redirect-gateway / redirect-private [FLAGS...] */
+int h_redirect(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	       unsigned int argc)
+{
+	unsigned int flags = OPT_REDIR_ENABLE;
+
+	for (unsigned int i = 1; i < argc; i++) {
+		size_t k = 0, n = sizeof(redirect_flags) / sizeof(redirect_flags[0]);
+
+		while (k < n && strcmp(argv[i], redirect_flags[k].name))
+			k++;
+		if (k == n)
+			return opt_fail(c, "--%s: unknown flag '%s'", argv[0],
+					argv[i]);
+		flags |= redirect_flags[k].flag;
+	}
+	*(unsigned int *)((char *)c->o + d->off) = flags;
+	return 0;
+}
+
+/* dhcp-option TYPE [VALUE]: kept as given, exported to scripts later. */
+int h_dhcp_option(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		  unsigned int argc)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	(void)d;
+	if (argc > 2 && !strcmp(argv[1], "DNS") &&
+	    inet_pton(AF_INET, argv[2], &a4) != 1 &&
+	    inet_pton(AF_INET6, argv[2], &a6) != 1)
+		return opt_fail(c, "--dhcp-option DNS: bad address '%s'",
+				argv[2]);
+	return opt_pairs_push(&c->o->dhcp_options, argv[1],
+			      argc > 2 ? argv[2] : "");
+}
+
+/* dns ... (2.6): kept as one line per option for a later resolver module. */
+int h_dns(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	  unsigned int argc)
+{
+	char line[512];
+	size_t used = 0;
+
+	(void)d;
+	line[0] = '\0';
+	for (unsigned int i = 1; i < argc && used < sizeof(line); i++)
+		used += (size_t)snprintf(line + used, sizeof(line) - used,
+					 "%s%s", i > 1 ? " " : "", argv[i]);
+	if (used >= sizeof(line))
+		return opt_fail(c, "--dns: line too long");
+	return opt_strv_push(&c->o->dns, line);
+}

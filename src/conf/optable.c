@@ -1,0 +1,390 @@
+/*
+ * The option table: every option dcovpn knows, with its arity, where it may
+ * appear (OpenVPN 2.6's permission classes: what a client accepts in a push
+ * is OpenVPN's pull_permission_mask) and the handler storing it.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "conf/optable.h"
+
+#define OFF(f) offsetof(struct options, f)
+#define FLAG(n, w, f) { n, 0, 0, w, h_flag, OFF(f), 0, 0, NULL }
+#define STR(n, w, f) { n, 1, 1, w, h_str, OFF(f), 0, 0, NULL }
+#define INT(n, w, f, lo, hi) { n, 1, 1, w, h_int, OFF(f), lo, hi, NULL }
+#define FILEOPT(n, f) { n, 1, 1, OPT_W_LOCAL | OPT_W_INLINE, h_file, OFF(f), 0, 0, NULL }
+#define FN(n, mn, mx, w, fn) { n, mn, mx, w, fn, 0, 0, 0, NULL }
+#define FNO(n, mn, mx, w, fn, f) { n, mn, mx, w, fn, OFF(f), 0, 0, NULL }
+#define REFUSE(n, mx, msg)                                                  \
+	{ n, 0, mx, OPT_W_LOCAL | OPT_W_CCD | OPT_W_INLINE, h_refuse, 0, 0, 0, msg }
+#define IGNORE(n, mx, w, msg) { n, 0, mx, w, h_ignore, 0, 0, 0, msg }
+
+#define PULLED_ROUTES (OPT_W_PULLED | OPT_W_ROUTES)
+#define NOT_YET "is not supported by dcovpn yet"
+#define SERVER_ONLY "is a server option; dcovpn's server mode does not exist yet"
+
+static const struct opt_desc table[] = {
+	/* mode and includes */
+	FN("config", 1, 1, OPT_W_LOCAL | OPT_W_CCD, h_config),
+	FN("client", 0, 0, OPT_W_LOCAL, h_client),
+	FLAG("pull", OPT_W_LOCAL, pull),
+	FLAG("tls-client", OPT_W_LOCAL, tls_client),
+	FLAG("tls-server", OPT_W_LOCAL, tls_server),
+	/* device */
+	FN("dev", 1, 1, OPT_W_LOCAL, h_dev),
+	FN("dev-type", 1, 1, OPT_W_LOCAL, h_dev_type),
+	STR("dev-node", OPT_W_LOCAL, dev_node),
+	INT("txqueuelen", OPT_W_LOCAL, txqueuelen, 0, INT_MAX),
+	FN("topology", 1, 1, OPT_W_PULLED, h_topology),
+	FN("tun-mtu", 1, 2, OPT_W_PULLED, h_tun_mtu),
+	FN("mssfix", 0, 2, OPT_W_LOCAL, h_mssfix),
+	REFUSE("fragment", 2, "--fragment is not supported: the offload data "
+	       "path does not fragment (as OpenVPN's DCO); remove it on both ends"),
+	REFUSE("link-mtu", 1, "--link-mtu is not supported; use --tun-mtu"),
+	REFUSE("tun-mtu-extra", 1, "--tun-mtu-extra " NOT_YET),
+	REFUSE("mtu-disc", 1, "--mtu-disc " NOT_YET),
+	/* transport */
+	FN("proto", 1, 1, OPT_W_LOCAL, h_proto),
+	FN("remote", 1, 3, OPT_W_LOCAL, h_remote),
+	FLAG("remote-random", OPT_W_LOCAL, remote_random),
+	FNO("port", 1, 1, OPT_W_LOCAL, h_port, port),
+	FNO("lport", 1, 1, OPT_W_LOCAL, h_port, lport),
+	FNO("rport", 1, 1, OPT_W_LOCAL, h_port, rport),
+	STR("local", OPT_W_LOCAL, local),
+	FLAG("nobind", OPT_W_LOCAL, nobind),
+	{ "bind", 0, 1, OPT_W_LOCAL, h_flag, OFF(bind), 0, 0, NULL },
+	FLAG("float", OPT_W_LOCAL, floating),
+	FN("resolv-retry", 1, 1, OPT_W_LOCAL, h_resolv_retry),
+	FN("connect-retry", 1, 2, OPT_W_LOCAL, h_connect_retry),
+	INT("connect-retry-max", OPT_W_LOCAL, connect_retry_max, 0, INT_MAX),
+	INT("connect-timeout", OPT_W_LOCAL, connect_timeout, 0, INT_MAX),
+	INT("server-poll-timeout", OPT_W_LOCAL, connect_timeout, 0, INT_MAX),
+	INT("sndbuf", OPT_W_PULLED, sndbuf, 0, INT_MAX),
+	INT("rcvbuf", OPT_W_PULLED, rcvbuf, 0, INT_MAX),
+	FLAG("fast-io", OPT_W_LOCAL, fast_io),
+	FLAG("persist-key", OPT_W_PULLED, persist_key),
+	FLAG("persist-tun", OPT_W_PULLED, persist_tun),
+	IGNORE("persist-remote-ip", 0, OPT_W_PULLED, NULL),
+	REFUSE("http-proxy", 4, "--http-proxy " NOT_YET),
+	REFUSE("http-proxy-user-pass", 2, "--http-proxy-user-pass " NOT_YET),
+	REFUSE("socks-proxy", 3, "--socks-proxy " NOT_YET),
+	REFUSE("connection", 1, "<connection> blocks are not supported; "
+	       "use several --remote lines"),
+	/* TLS */
+	FILEOPT("ca", ca),
+	FILEOPT("cert", cert),
+	FILEOPT("key", key),
+	FILEOPT("extra-certs", extra_certs),
+	FILEOPT("crl-verify", crl_verify),
+	IGNORE("dh", 1, OPT_W_LOCAL | OPT_W_INLINE, "--dh is not used by a client"),
+	REFUSE("pkcs12", 1, "--pkcs12 is not supported; convert it with "
+	       "openssl pkcs12 and use --ca, --cert and --key"),
+	REFUSE("secret", 2, "static-key mode (--secret) is not supported; "
+	       "use TLS mode (--client or --tls-client)"),
+	REFUSE("capath", 1, "--capath " NOT_YET "; use --ca"),
+	FNO("tls-auth", 1, 2, OPT_W_LOCAL | OPT_W_INLINE, h_tls_auth, tls_auth),
+	FILEOPT("tls-crypt", tls_crypt),
+	FILEOPT("tls-crypt-v2", tls_crypt_v2),
+	FN("key-direction", 1, 1, OPT_W_LOCAL, h_key_direction),
+	FN("remote-cert-tls", 1, 1, OPT_W_LOCAL, h_remote_cert_tls),
+	FN("verify-x509-name", 1, 2, OPT_W_LOCAL, h_verify_x509_name),
+	REFUSE("ns-cert-type", 1, "--ns-cert-type is no longer supported "
+	       "(as in OpenVPN 2.6); use --remote-cert-tls server"),
+	REFUSE("remote-cert-ku", 15, "--remote-cert-ku " NOT_YET),
+	REFUSE("remote-cert-eku", 1, "--remote-cert-eku " NOT_YET),
+	REFUSE("tls-verify", 15, "--tls-verify " NOT_YET),
+	FN("tls-version-min", 1, 2, OPT_W_LOCAL, h_tls_version_min),
+	FN("tls-version-max", 1, 1, OPT_W_LOCAL, h_tls_version_max),
+	STR("tls-cipher", OPT_W_LOCAL, tls_cipher),
+	STR("tls-ciphersuites", OPT_W_LOCAL, tls_ciphersuites),
+	STR("tls-groups", OPT_W_LOCAL, tls_groups),
+	STR("ecdh-curve", OPT_W_LOCAL, tls_groups),
+	FN("peer-fingerprint", 1, 1, OPT_W_LOCAL | OPT_W_INLINE, h_peer_fingerprint),
+	FN("reneg-sec", 1, 2, OPT_W_LOCAL, h_reneg_sec),
+	FNO("reneg-bytes", 1, 1, OPT_W_LOCAL, h_int64, reneg_bytes),
+	FNO("reneg-pkts", 1, 1, OPT_W_LOCAL, h_int64, reneg_pkts),
+	INT("hand-window", OPT_W_LOCAL, hand_window, 0, INT_MAX),
+	INT("tran-window", OPT_W_LOCAL, tran_window, 0, INT_MAX),
+	INT("tls-timeout", OPT_W_LOCAL, tls_timeout, 0, INT_MAX),
+	/* data channel */
+	STR("auth", OPT_W_LOCAL, auth),
+	STR("cipher", OPT_W_PULLED | OPT_W_CCD, cipher),
+	STR("data-ciphers", OPT_W_LOCAL | OPT_W_CCD, data_ciphers),
+	STR("ncp-ciphers", OPT_W_LOCAL | OPT_W_CCD, data_ciphers),
+	STR("data-ciphers-fallback", OPT_W_LOCAL | OPT_W_CCD, data_ciphers_fallback),
+	FN("key-derivation", 1, 1, OPT_W_PUSH, h_key_derivation),
+	FN("protocol-flags", 1, 15, OPT_W_PUSH, h_protocol_flags),
+	INT("peer-id", OPT_W_PUSH, peer_id, 0, 0xFFFFFE),
+	FN("replay-window", 1, 2, OPT_W_LOCAL, h_replay_window),
+	FLAG("mute-replay-warnings", OPT_W_LOCAL, mute_replay_warnings),
+	FN("comp-lzo", 0, 1, OPT_W_PULLED | OPT_W_CCD, h_comp_lzo),
+	FN("compress", 0, 1, OPT_W_PULLED | OPT_W_CCD, h_compress),
+	FN("allow-compression", 1, 1, OPT_W_LOCAL, h_allow_compression),
+	/* user authentication */
+	FN("auth-user-pass", 0, 1, OPT_W_LOCAL | OPT_W_INLINE, h_auth_user_pass),
+	FLAG("auth-nocache", OPT_W_LOCAL, auth_nocache),
+	FN("auth-retry", 1, 1, OPT_W_LOCAL, h_auth_retry),
+	FNO("auth-token", 1, 1, OPT_W_PULLED, h_secret_str, auth_token),
+	STR("auth-token-user", OPT_W_PULLED, auth_token_user),
+	/* timers */
+	INT("ping", OPT_W_PULLED, ping, 0, INT_MAX),
+	INT("ping-restart", OPT_W_PULLED, ping_restart, 0, INT_MAX),
+	INT("ping-exit", OPT_W_PULLED, ping_exit, 0, INT_MAX),
+	IGNORE("ping-timer-rem", 0, OPT_W_PULLED, NULL),
+	FN("keepalive", 2, 2, OPT_W_LOCAL, h_keepalive),
+	FN("inactive", 1, 2, OPT_W_PULLED, h_inactive),
+	FN("explicit-exit-notify", 0, 1, OPT_W_PULLED, h_explicit_exit),
+	/* addresses and routes */
+	FN("ifconfig", 2, 2, OPT_W_PULLED, h_ifconfig),
+	FN("ifconfig-ipv6", 2, 2, OPT_W_PULLED, h_ifconfig6),
+	FN("route", 1, 4, PULLED_ROUTES, h_route),
+	FN("route-ipv6", 1, 3, PULLED_ROUTES, h_route6),
+	FN("route-gateway", 1, 1, OPT_W_PULLED, h_route_gateway),
+	INT("route-metric", PULLED_ROUTES, route_metric, 0, INT_MAX),
+	IGNORE("route-delay", 2, OPT_W_PULLED, NULL),
+	FNO("redirect-gateway", 0, 15, PULLED_ROUTES, h_redirect, redirect_gateway),
+	FNO("redirect-private", 0, 15, PULLED_ROUTES, h_redirect, redirect_private),
+	FLAG("route-nopull", OPT_W_LOCAL, route_nopull),
+	FLAG("block-ipv6", PULLED_ROUTES, block_ipv6),
+	FN("pull-filter", 2, 2, OPT_W_LOCAL, h_pull_filter),
+	FN("dhcp-option", 1, 2, PULLED_ROUTES, h_dhcp_option),
+	FN("dns", 1, 15, PULLED_ROUTES, h_dns),
+	IGNORE("block-outside-dns", 0, PULLED_ROUTES,
+	       "--block-outside-dns is a Windows option, ignored"),
+	REFUSE("route-noexec", 0, "--route-noexec " NOT_YET),
+	REFUSE("ifconfig-noexec", 0, "--ifconfig-noexec " NOT_YET),
+	REFUSE("route-table", 1, "--route-table " NOT_YET),
+	FN("push-continuation", 1, 1, OPT_W_PUSH, h_push_continuation),
+	IGNORE("echo", 15, OPT_W_PULLED, NULL),
+	/* process, logging, scripts */
+	INT("verb", OPT_W_PULLED, verb, 0, 11),
+	INT("mute", OPT_W_PULLED, mute, 0, INT_MAX),
+	FN("status", 1, 2, OPT_W_LOCAL, h_status),
+	FN("log", 1, 1, OPT_W_LOCAL, h_log),
+	FN("log-append", 1, 1, OPT_W_LOCAL, h_log),
+	STR("writepid", OPT_W_LOCAL, writepid),
+	FN("daemon", 0, 1, OPT_W_LOCAL, h_daemon),
+	STR("user", OPT_W_LOCAL, user),
+	STR("group", OPT_W_LOCAL, group),
+	INT("script-security", OPT_W_LOCAL, script_security, 0, 3),
+	FNO("up", 1, 1, OPT_W_LOCAL, h_script, up),
+	FNO("down", 1, 1, OPT_W_LOCAL, h_script, down),
+	FNO("route-up", 1, 1, OPT_W_LOCAL, h_script, route_up),
+	REFUSE("route-pre-down", 1, "--route-pre-down " NOT_YET),
+	REFUSE("tls-export-cert", 1, "--tls-export-cert " NOT_YET),
+	FN("setenv", 1, 2, OPT_W_LOCAL, h_setenv),
+	FN("setenv-safe", 1, 2, OPT_W_PULLED, h_setenv),
+	FN("ignore-unknown-option", 1, 15, OPT_W_LOCAL, h_ignore_unknown),
+	REFUSE("management", 3, "--management " NOT_YET),
+	REFUSE("plugin", 15, "--plugin is not supported"),
+	REFUSE("chroot", 1, "--chroot " NOT_YET),
+	REFUSE("cd", 1, "--cd " NOT_YET),
+	REFUSE("syslog", 1, "--syslog " NOT_YET "; use --log"),
+	REFUSE("mark", 1, "--mark " NOT_YET),
+	IGNORE("disable-dco", 0, OPT_W_LOCAL,
+	       "--disable-dco ignored: dcovpn always uses its offload engine"),
+	IGNORE("suppress-timestamps", 0, OPT_W_LOCAL, NULL),
+	IGNORE("machine-readable-output", 0, OPT_W_LOCAL, NULL),
+	IGNORE("push-peer-info", 0, OPT_W_LOCAL, NULL),
+	IGNORE("nice", 1, OPT_W_LOCAL, "--nice ignored"),
+	/* server side: later */
+	REFUSE("server", 3, "--server " SERVER_ONLY),
+	REFUSE("server-ipv6", 1, "--server-ipv6 " SERVER_ONLY),
+	REFUSE("server-bridge", 4, "--server-bridge " SERVER_ONLY),
+	REFUSE("mode", 1, "--mode " SERVER_ONLY),
+	REFUSE("push", 1, "--push " SERVER_ONLY),
+	REFUSE("client-config-dir", 1, "--client-config-dir " SERVER_ONLY),
+	REFUSE("ifconfig-pool", 3, "--ifconfig-pool " SERVER_ONLY),
+	REFUSE("ifconfig-pool-persist", 2, "--ifconfig-pool-persist " SERVER_ONLY),
+	REFUSE("client-to-client", 0, "--client-to-client " SERVER_ONLY),
+	REFUSE("duplicate-cn", 0, "--duplicate-cn " SERVER_ONLY),
+	REFUSE("max-clients", 1, "--max-clients " SERVER_ONLY),
+};
+
+#define TABLE_LEN (sizeof(table) / sizeof(table[0]))
+_Static_assert(TABLE_LEN <= OPT_SEEN_WORDS * 64, "grow OPT_SEEN_WORDS");
+
+const struct opt_desc *optable_find(const char *name, size_t *index)
+{
+	for (size_t i = 0; i < TABLE_LEN; i++) {
+		if (!strcmp(table[i].name, name)) {
+			if (index)
+				*index = i;
+			return &table[i];
+		}
+	}
+	return NULL;
+}
+
+static const char *source_name(unsigned int source)
+{
+	switch (source) {
+	case OPT_W_CMDLINE:
+		return "on the command line";
+	case OPT_W_PUSH:
+		return "in a pushed option list";
+	case OPT_W_CCD:
+		return "in a client-config-dir file";
+	default:
+		return "in a config file";
+	}
+}
+
+static bool ignored_unknown(const struct options *o, const char *name)
+{
+	if (o->forward_compatible)
+		return true;
+	for (size_t i = 0; i < o->ignore_unknown.n; i++)
+		if (!strcmp(o->ignore_unknown.v[i], name))
+			return true;
+	return false;
+}
+
+/* Unknown, or wrong parameter count: OpenVPN cannot tell these apart. */
+static int unknown(struct opt_ctx *c, const char *name, bool soft)
+{
+	static const char msg[] =
+		"unrecognized option or missing or extra parameter(s): %s";
+
+	if (soft || ignored_unknown(c->o, name)) {
+		opt_warn(c, msg, name);
+		return 0;
+	}
+	return opt_fail(c, msg, name);
+}
+
+static int check_place(struct opt_ctx *c, const struct opt_desc *d)
+{
+	if (!(d->where & c->source))
+		return opt_fail(c, "option '%s' is not allowed %s", d->name,
+				source_name(c->source));
+	if (c->source == OPT_W_PUSH && (d->where & OPT_W_ROUTES) &&
+	    c->o->route_nopull)
+		return opt_fail(c, "option '%s' not accepted from the server "
+				"(--route-nopull)", d->name);
+	if (c->is_inline && !(d->where & OPT_W_INLINE))
+		return opt_fail(c, "option '%s' cannot be given as an inline "
+				"<%s> block", d->name, d->name);
+	return 0;
+}
+
+/*
+ * "setenv opt NAME ..." outside a push: NAME is applied as an option, but
+ * if it is unknown that is only a warning (OpenVPN's way to write configs
+ * for newer versions).
+ */
+static bool strip_setenv_opt(struct opt_ctx *c, char ***argv,
+			     unsigned int *argc)
+{
+	if (c->source == OPT_W_PUSH || *argc < 2 ||
+	    strcmp((*argv)[0], "setenv") || strcmp((*argv)[1], "opt"))
+		return false;
+	*argv += 2;
+	*argc -= 2;
+	return true;
+}
+
+int optable_apply(struct opt_ctx *c, char **argv, unsigned int argc)
+{
+	const struct opt_desc *d;
+	bool soft = strip_setenv_opt(c, &argv, &argc);
+	size_t idx;
+	int ret;
+
+	if (!argc)
+		return unknown(c, "setenv opt", true);
+	c->name = argv[0];
+	d = optable_find(argv[0], &idx);
+	if (!d || argc - 1 < d->min || argc - 1 > d->max)
+		return unknown(c, argv[0], soft);
+	ret = check_place(c, d);
+	if (ret)
+		return ret;
+	ret = d->fn(c, d, argv, argc);
+	if (!ret)
+		c->o->seen[idx / 64] |= 1ull << (idx % 64);
+	return ret;
+}
+
+bool options_was_set(const struct options *o, const char *name)
+{
+	size_t idx;
+
+	if (!optable_find(name, &idx))
+		return false;
+	return (o->seen[idx / 64] >> (idx % 64)) & 1;
+}
+
+/* The generic handlers. */
+
+static void *field(struct opt_ctx *c, const struct opt_desc *d)
+{
+	return (char *)c->o + d->off;
+}
+
+int h_flag(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	   unsigned int argc)
+{
+	(void)argv;
+	(void)argc;
+	*(bool *)field(c, d) = true;
+	return 0;
+}
+
+int h_str(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	  unsigned int argc)
+{
+	(void)argc;
+	return opt_strset(field(c, d), argv[1]);
+}
+
+int h_int(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	  unsigned int argc)
+{
+	(void)argc;
+	return optval_int(c, argv[1], d->lo, d->hi, field(c, d));
+}
+
+/* A path, or inline content (which replaces any earlier path). */
+int h_file(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	   unsigned int argc)
+{
+	struct opt_file *f = field(c, d);
+	char *copy = NULL;
+
+	(void)argc;
+	if (c->is_inline) {
+		copy = malloc(c->inline_len + 1);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, argv[1], c->inline_len + 1);
+		opt_file_free(f);
+		f->data = copy;
+		f->len = c->inline_len;
+		return 0;
+	}
+	opt_file_free(f);
+	return opt_strset(&f->path, argv[1]);
+}
+
+int h_refuse(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	(void)argv;
+	(void)argc;
+	return opt_fail(c, "%s", d->note);
+}
+
+int h_ignore(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	(void)argc;
+	if (d->note)
+		log_info("%s:%u: %s", c->file, c->line, d->note);
+	else
+		log_debug("%s:%u: --%s ignored", c->file, c->line, argv[0]);
+	return 0;
+}

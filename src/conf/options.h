@@ -1,0 +1,296 @@
+/*
+ * dcovpn's options: what OpenVPN 2.6 config files, command lines and
+ * PUSH_REPLY messages say, parsed through one table (optable.c) into
+ * struct options.
+ *
+ * Sources and where an option may appear (the table's "where" column):
+ *   config file, command line (--name args...), pushed by a server
+ *   (PUSH_REPLY), client-config-dir file (server side, later).
+ * Everything is applied in order; a later scalar overrides an earlier one,
+ * list options (remote, route, setenv, ...) append, as in OpenVPN.
+ *
+ * Errors stop parsing and read "file:line: what is wrong", for instance
+ *   client.conf:7: unrecognized option or missing or extra parameter(s): foo
+ * Options listed earlier in "ignore-unknown-option", and unknown options
+ * behind "setenv opt", only warn (log_warn, counted in options.warnings).
+ *
+ * Recognised but unsupported options are refused with a message saying so
+ * (e.g. fragment, pkcs12, management, <connection>); options OpenVPN itself
+ * ignores on Linux (block-outside-dns, ...) are accepted and ignored.
+ *
+ * Strings are heap copies owned by struct options; inline blocks and
+ * auth-token may be secrets and are wiped by options_free.
+ * Not thread-safe: one struct options per parser.
+ */
+#ifndef DCOVPN_CONF_OPTIONS_H
+#define DCOVPN_CONF_OPTIONS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPT_ERR_LEN 384u
+#define OPT_MAX_DEPTH 10	/* nested "config", as OpenVPN */
+#define OPT_MAX_REMOTES 64	/* OpenVPN's CONNECTION_LIST_SIZE */
+#define OPT_MAX_FILE (4u << 20)	/* a config file larger than this is refused */
+
+enum opt_proto {
+	OPT_PROTO_NONE = 0,	/* not given: UDP, as OpenVPN's default */
+	OPT_PROTO_UDP,
+	OPT_PROTO_TCP_CLIENT,
+	OPT_PROTO_TCP_SERVER,
+	OPT_PROTO_TCP,		/* "tcp": client or server decided by mode */
+};
+
+enum opt_family {
+	OPT_AF_ANY = 0,		/* udp, tcp: v4 or v6 as resolved */
+	OPT_AF_INET,		/* udp4, tcp4-client, ... */
+	OPT_AF_INET6,
+};
+
+struct opt_transport {
+	enum opt_proto proto;
+	enum opt_family family;
+};
+
+struct opt_remote {
+	char *host;
+	char *port;		/* NULL: use the global port/rport */
+	struct opt_transport tr;	/* proto NONE: use the global proto */
+};
+
+/* A file name or inline content (<ca>...</ca>); inline wins if both. */
+struct opt_file {
+	char *path;
+	char *data;		/* inline content, NUL-terminated */
+	size_t len;
+};
+
+enum opt_key_dir {
+	OPT_KEYDIR_UNSET = -1,
+	OPT_KEYDIR_NORMAL = 0,	/* "0" */
+	OPT_KEYDIR_INVERSE = 1, /* "1" */
+	OPT_KEYDIR_BIDIR = 2,	/* "bidirectional" */
+};
+
+struct opt_route {
+	char *network;		/* address, host name or vpn_gateway/... */
+	char *netmask;		/* NULL: 255.255.255.255 */
+	char *gateway;		/* NULL: route-gateway / vpn gateway */
+	int metric;		/* -1: not given */
+};
+
+struct opt_route6 {
+	char *network;		/* "addr/bits" */
+	char *gateway;
+	int metric;
+};
+
+struct opt_strv {
+	char **v;
+	size_t n;
+};
+
+/* setenv NAME VALUE and dhcp-option TYPE [VALUE]: pairs, in order. */
+struct opt_pair {
+	char *name;
+	char *value;		/* may be "" */
+};
+
+struct opt_pairs {
+	struct opt_pair *v;
+	size_t n;
+};
+
+enum opt_filter_action { OPT_FILTER_ACCEPT, OPT_FILTER_IGNORE, OPT_FILTER_REJECT };
+
+struct opt_filter {
+	enum opt_filter_action action;
+	char *prefix;
+};
+
+enum opt_topology { OPT_TOPO_UNSET = 0, OPT_TOPO_NET30, OPT_TOPO_P2P, OPT_TOPO_SUBNET };
+enum opt_dev_type { OPT_DEV_UNSET = 0, OPT_DEV_TUN, OPT_DEV_TAP, OPT_DEV_NULL };
+enum opt_comp { OPT_COMP_UNSET = 0, OPT_COMP_NO, OPT_COMP_STUB, OPT_COMP_STUB_V2,
+		OPT_COMP_LZO, OPT_COMP_LZ4, OPT_COMP_LZ4_V2, OPT_COMP_MIGRATE };
+enum opt_allow_comp { OPT_ALLOWCOMP_UNSET = 0, OPT_ALLOWCOMP_NO,
+		      OPT_ALLOWCOMP_ASYM, OPT_ALLOWCOMP_YES };
+enum opt_auth_retry { OPT_AUTHRETRY_NONE = 0, OPT_AUTHRETRY_NOINTERACT,
+		      OPT_AUTHRETRY_INTERACT };
+
+/* redirect-gateway flags */
+#define OPT_REDIR_ENABLE	(1u << 0)
+#define OPT_REDIR_LOCAL		(1u << 1)
+#define OPT_REDIR_AUTOLOCAL	(1u << 2)
+#define OPT_REDIR_DEF1		(1u << 3)
+#define OPT_REDIR_BYPASS_DHCP	(1u << 4)
+#define OPT_REDIR_BYPASS_DNS	(1u << 5)
+#define OPT_REDIR_BLOCK_LOCAL	(1u << 6)
+#define OPT_REDIR_IPV6		(1u << 7)
+#define OPT_REDIR_NOT_IPV4	(1u << 8)
+
+/* protocol-flags (pushed) */
+#define OPT_PF_CC_EXIT		(1u << 0)
+#define OPT_PF_TLS_EKM		(1u << 1)
+#define OPT_PF_DYN_TLS_CRYPT	(1u << 2)
+#define OPT_PF_AEAD_EPOCH	(1u << 3)
+
+#define OPT_SEEN_WORDS 8	/* bitmap over the option table */
+
+struct options {
+	/* mode */
+	bool client, pull, tls_client, tls_server;
+
+	/* device */
+	char *dev;
+	enum opt_dev_type dev_type;
+	char *dev_node;
+	int txqueuelen;		/* 0: default */
+	enum opt_topology topology;
+	int tun_mtu;		/* 0: default (1500) */
+	int mssfix;		/* -1: default, 0: off */
+	bool mssfix_mtu, mssfix_fixed;
+
+	/* transport */
+	struct opt_transport proto;
+	struct opt_remote *remotes;
+	size_t n_remotes;
+	bool remote_random;
+	char *port;		/* "port": both; lport/rport override */
+	char *lport;
+	char *rport;
+	char *local;
+	bool nobind, bind, floating;
+	int resolv_retry;	/* seconds, -1: infinite, -2: unset */
+	int connect_retry, connect_retry_max_delay;
+	int connect_retry_max;	/* 0: unlimited */
+	int sndbuf, rcvbuf;
+	bool fast_io;
+	bool persist_key, persist_tun;
+
+	/* TLS */
+	struct opt_file ca, cert, key, extra_certs, crl_verify;
+	struct opt_file tls_auth, tls_crypt, tls_crypt_v2;
+	enum opt_key_dir key_direction;	/* from key-direction or tls-auth's arg */
+	char *remote_cert_tls;	/* "server" or "client" */
+	char *verify_x509_name;
+	char *verify_x509_type;	/* "subject" (default), "name", "name-prefix" */
+	char *tls_version_min;	/* "1.2" */
+	bool tls_version_min_or_highest;
+	char *tls_version_max;
+	char *tls_cipher, *tls_ciphersuites, *tls_groups;
+	uint8_t (*peer_fingerprints)[32];	/* SHA-256 digests */
+	size_t n_peer_fingerprints;
+	int reneg_sec, reneg_sec_max;	/* -1: unset */
+	int64_t reneg_bytes, reneg_pkts;	/* -1: unset */
+	int hand_window, tran_window, tls_timeout;	/* -1: unset */
+
+	/* data channel */
+	char *auth;
+	char *cipher;
+	char *data_ciphers;	/* "AES-256-GCM:AES-128-GCM" */
+	char *data_ciphers_fallback;
+	bool key_derivation_ekm;	/* pushed "key-derivation tls-ekm" */
+	uint32_t protocol_flags;	/* OPT_PF_* */
+	int peer_id;		/* -1: none pushed */
+	int replay_window, replay_time;	/* -1: unset */
+	bool mute_replay_warnings;
+	enum opt_comp compress;	/* comp-lzo and compress both land here */
+	bool comp_lzo_given;
+	enum opt_allow_comp allow_compression;
+
+	/* user authentication */
+	bool auth_user_pass;
+	struct opt_file auth_user_pass_file;	/* no path/data: prompt */
+	bool auth_nocache;
+	enum opt_auth_retry auth_retry;
+	char *auth_token;	/* secret */
+	char *auth_token_user;
+
+	/* timers */
+	int ping, ping_restart, ping_exit;	/* -1: unset */
+	bool ping_restart_given, ping_exit_given;
+	int keepalive_ping, keepalive_timeout;	/* -1: unset */
+	int inactive;
+	int64_t inactive_bytes;
+	int explicit_exit_notify;	/* 0: off */
+	int connect_timeout;	/* -1: unset */
+
+	/* addresses and routes (mostly pushed) */
+	bool ifconfig_set;
+	struct in_addr ifconfig_local, ifconfig_remote;	/* remote or netmask */
+	bool ifconfig6_set;
+	struct in6_addr ifconfig6_local, ifconfig6_remote;
+	int ifconfig6_bits;
+	struct opt_route *routes;
+	size_t n_routes;
+	struct opt_route6 *routes6;
+	size_t n_routes6;
+	char *route_gateway;	/* address or "dhcp" */
+	int route_metric;	/* -1: unset */
+	unsigned int redirect_gateway;	/* OPT_REDIR_* */
+	unsigned int redirect_private;
+	bool route_nopull, block_ipv6;
+	struct opt_filter *pull_filters;
+	size_t n_pull_filters;
+	struct opt_pairs dhcp_options;	/* DNS, DOMAIN, ... as given */
+	struct opt_strv dns;		/* "dns" lines, joined by spaces */
+	int push_continuation;	/* last pushed value, 0: none */
+
+	/* process, logging, scripts */
+	int verb, mute;		/* -1: unset */
+	char *status_file;
+	int status_interval;
+	char *log_file;
+	bool log_append;
+	char *writepid;
+	bool daemon;
+	char *daemon_name;
+	char *user, *group;
+	int script_security;	/* -1: unset (OpenVPN default 1) */
+	char *up, *down, *route_up;
+	struct opt_pairs setenv;
+	struct opt_strv ignore_unknown;
+	bool forward_compatible;	/* setenv FORWARD_COMPATIBLE 1 */
+
+	/* bookkeeping */
+	uint64_t seen[OPT_SEEN_WORDS];	/* table entries given at least once */
+	unsigned int warnings;	/* warnings logged while parsing */
+};
+
+/* Defaults (the "unset" markers above). */
+void options_init(struct options *o);
+/* Wipe secrets, free everything; @o is left as after options_init. */
+void options_free(struct options *o);
+
+/* Read a config file (its nested "config" lines too). */
+int options_parse_file(struct options *o, const char *path, char *err,
+		       size_t err_len);
+/* Parse config text held in memory; @name is used in messages. */
+int options_parse_text(struct options *o, const char *name, const char *text,
+		       size_t len, char *err, size_t err_len);
+/*
+ * Command line as OpenVPN: "prog FILE" is "--config FILE"; else every
+ * "--name" takes the arguments up to the next "--". Errors read
+ * "[CMD-LINE]:<argv index>: ...".
+ */
+int options_parse_argv(struct options *o, int argc, char *const argv[],
+		       char *err, size_t err_len);
+
+/*
+ * Apply the options of a PUSH_REPLY: @msg is the text after "PUSH_REPLY,"
+ * (comma-separated). Only options the table allows in push are applied
+ * (route and dhcp-option classes not with route-nopull); "pull-filter"
+ * rules apply first. As in OpenVPN, a disallowed, unknown or malformed
+ * pushed option is logged and skipped: the return value is how many were
+ * skipped, and @err holds the first such message ("[PUSH-OPTIONS]:N: ...").
+ * A pull-filter "reject" match fails the whole push: -EPERM.
+ */
+int options_apply_push(struct options *o, const char *msg, size_t len,
+		       char *err, size_t err_len);
+
+/* Was option @name given (any source)? An alias counts under its own name. */
+bool options_was_set(const struct options *o, const char *name);
+
+#endif
