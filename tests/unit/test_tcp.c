@@ -308,6 +308,7 @@ static void test_tx_queue_full(void **state)
 {
 	struct collector *c = collector_new();
 	struct tcp_stream a, b;
+	struct pkt_pool pool;
 	uint8_t buf[1000];
 	unsigned sent = 0;
 	int err = 0;
@@ -326,6 +327,13 @@ static void test_tx_queue_full(void **state)
 	/* Bounded: about 1 MiB queued beyond what the socket holds. */
 	assert_true(a.tx_len <= 1024 * 1024);
 	assert_true(a.tx_len + sizeof(buf) + 2 > 1024 * 1024);
+	/* A refused packet is left as it was: no length pushed. */
+	assert_int_equal(pkt_pool_init(&pool, 1), 0);
+	pool.pkts[0].len = sizeof(buf);
+	assert_int_equal(tcp_stream_send(&a, &pool.pkts[0]), -ENOBUFS);
+	assert_int_equal(pkt_headroom(&pool.pkts[0]), PKT_HEADROOM);
+	assert_int_equal(pool.pkts[0].len, sizeof(buf));
+	pkt_pool_free(&pool);
 	assert_int_equal(tcp_stream_flush(&a), 0);
 
 	pump(&a, &b, c, sent);
@@ -339,6 +347,39 @@ static void test_tx_queue_full(void **state)
 	assert_false(tcp_stream_pending(&a));
 	assert_int_equal(tcp_stream_send_buf(&a, buf, 10), 0);
 	pump(&a, &b, c, sent + 1);
+	tcp_stream_free(&a);
+	tcp_stream_free(&b);
+	free(c);
+}
+
+/* Once something is queued, a new frame goes behind it even when the
+ * socket has room again: never around it. */
+static void test_tx_order(void **state)
+{
+	struct collector *c = collector_new();
+	struct tcp_stream a, b;
+	uint8_t buf[1000];
+	unsigned sent = 0;
+
+	(void)state;
+	stream_stream(&a, &b);
+	while (!tcp_stream_pending(&a)) {
+		assert_true(sent < MAX_FRAMES - 1);
+		memset(buf, (int)(sent + 1), sizeof(buf));
+		assert_int_equal(tcp_stream_send_buf(&a, buf, sizeof(buf)), 0);
+		sent++;
+	}
+	/* The reader makes room; the writer has not flushed. */
+	assert_int_equal(tcp_stream_read(&b, collect, c), 0);
+	memset(buf, (int)(sent + 1), sizeof(buf));
+	assert_int_equal(tcp_stream_send_buf(&a, buf, sizeof(buf)), 0);
+	sent++;
+	pump(&a, &b, c, sent);
+	assert_int_equal(c->count, sent);
+	for (unsigned i = 0; i < sent; i++) {
+		memset(buf, (int)(i + 1), sizeof(buf));
+		assert_int_equal(c->sum[i], sum_bytes(buf, sizeof(buf)));
+	}
 	tcp_stream_free(&a);
 	tcp_stream_free(&b);
 	free(c);
@@ -601,6 +642,7 @@ int main(void)
 		cmocka_unit_test(test_callback_error),
 		cmocka_unit_test(test_max_frame),
 		cmocka_unit_test(test_tx_queue_full),
+		cmocka_unit_test(test_tx_order),
 		cmocka_unit_test(test_send_broken),
 		cmocka_unit_test(test_connect_accept_v4),
 		cmocka_unit_test(test_connect_accept_v6),
