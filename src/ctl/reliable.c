@@ -298,6 +298,8 @@ enum reliable_rx_verdict reliable_receive(struct reliable *r, enum opcode op,
 	int free_idx = find_recv(r, 0, false);
 	struct reliable_recv_slot *s;
 
+	if (!ctlpkt_opcode_has_msg_id(op))
+		return dropped(r, RELIABLE_RX_INVALID);
 	/* As OpenVPN: with every buffer busy not even duplicates are ACKed. */
 	if (free_idx < 0)
 		return dropped(r, RELIABLE_RX_FULL);
@@ -415,6 +417,8 @@ const char *reliable_rx_verdict_str(enum reliable_rx_verdict v)
 		return "receive buffers full";
 	case RELIABLE_RX_TOO_BIG:
 		return "payload too big";
+	case RELIABLE_RX_INVALID:
+		return "opcode without message-id";
 	}
 	return "unknown";
 }

@@ -147,6 +147,7 @@ enum reliable_rx_verdict {
 	RELIABLE_RX_BEYOND,     /* outside the receive window: dropped, no ACK */
 	RELIABLE_RX_FULL,       /* no free buffer: dropped, no ACK */
 	RELIABLE_RX_TOO_BIG,    /* payload over RELIABLE_PAYLOAD_MAX: dropped */
+	RELIABLE_RX_INVALID,    /* opcode carries no message-id (P_ACK_V1) */
 };
 
 /* @cfg may be NULL for the defaults. */
@@ -184,6 +185,8 @@ bool reliable_send_empty(const struct reliable *r);
 
 /* --- receive side --- */
 
+/* A received reliable packet (not P_ACK_V1; its ACK record goes to
+ * reliable_ack_received() first). The payload is copied. */
 enum reliable_rx_verdict reliable_receive(struct reliable *r, enum opcode op,
 					  uint32_t msg_id, const uint8_t *payload,
 					  size_t len);

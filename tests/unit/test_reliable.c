@@ -301,8 +301,12 @@ static void test_receive_too_big(void **state)
 	assert_int_equal(reliable_receive(r, P_CONTROL_V1, 0, big, sizeof(big)),
 			 RELIABLE_RX_TOO_BIG);
 	assert_int_equal(reliable_ack_pending(r), 0);
+	assert_int_equal(reliable_receive(r, P_ACK_V1, 0, big, 0), RELIABLE_RX_INVALID);
+	assert_int_equal(reliable_ack_pending(r), 0);
 	assert_int_equal(reliable_receive(r, P_CONTROL_V1, 0, big, RELIABLE_PAYLOAD_MAX),
 			 RELIABLE_RX_NEW);
+	assert_string_equal(reliable_rx_verdict_str(RELIABLE_RX_INVALID),
+			    "opcode without message-id");
 	free_rel(r);
 }
 
@@ -414,6 +418,86 @@ static void test_id_wraparound(void **state)
 	free_rel(r);
 }
 
+static size_t compose_tx(struct reliable *r, const struct reliable_tx *tx,
+			 const uint8_t *own, const uint8_t *peer, uint8_t *wire,
+			 size_t cap)
+{
+	struct ctlpkt pkt = { .head = { .opcode = tx->opcode } };
+	size_t n;
+
+	memcpy(pkt.head.sid, own, 8);
+	reliable_ack_fill(r, &pkt.rel.ack, RELIABLE_ACK_PIGGYBACK, peer);
+	pkt.rel.msg_id = tx->msg_id;
+	pkt.rel.payload = tx->payload;
+	pkt.rel.payload_len = tx->len;
+	assert_int_equal(ctlpkt_compose_plain(wire, cap, &pkt, &n), 0);
+	return n;
+}
+
+/*
+ * PROTOCOL.md 2.4 against a 2.6 UDP server that answers statelessly: the
+ * client's packet after the server reset must ACK the server's id 0, and the
+ * server, creating its state only then, continues at ids 1.
+ */
+static void test_udp_start_against_26_server(void **state)
+{
+	static const uint8_t hello[] = { 0x16, 0x03, 0x01 };
+	struct reliable *c = new_rel(NULL), *s = new_rel(NULL);
+	struct reliable_tx tx;
+	struct reliable_rx m;
+	struct ctlpkt in, srv = { .head = { .opcode = P_CONTROL_HARD_RESET_SERVER_V2 } };
+	uint8_t wire[128];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(reliable_queue(c, P_CONTROL_HARD_RESET_CLIENT_V2, NULL, 0, NULL), 0);
+	assert_int_equal(reliable_next_send(c, 0, &tx), 1);
+	n = compose_tx(c, &tx, sid_a, sid_b, wire, sizeof(wire));
+	assert_int_equal(n, 14);
+
+	/* The server's stateless reply, written without a reliable instance. */
+	memcpy(srv.head.sid, sid_b, 8);
+	srv.rel.ack.n = 1;
+	memcpy(srv.rel.ack.peer_sid, sid_a, 8);
+	assert_int_equal(ctlpkt_compose_plain(wire, sizeof(wire), &srv, &n), 0);
+
+	assert_int_equal(ctlpkt_parse_plain(wire, n, &in), 0);
+	assert_true(ctlpkt_ack_matches(&in.rel.ack, sid_a));
+	assert_int_equal(reliable_ack_received(c, in.rel.ack.ids, in.rel.ack.n), 1);
+	assert_true(reliable_send_empty(c)); /* S_PRE_START -> S_START */
+	assert_int_equal(reliable_receive(c, in.head.opcode, in.rel.msg_id,
+					  in.rel.payload, in.rel.payload_len),
+			 RELIABLE_RX_NEW);
+	reliable_schedule_now(c, 100);
+	assert_true(reliable_peek(c, &m));
+	assert_int_equal(m.opcode, P_CONTROL_HARD_RESET_SERVER_V2);
+	reliable_pop(c);
+
+	/* ClientHello: message-id 1, carrying ACK 0 for the server's session. */
+	assert_int_equal(reliable_queue(c, P_CONTROL_V1, hello, sizeof(hello), NULL), 0);
+	assert_int_equal(reliable_next_send(c, 100, &tx), 1);
+	n = compose_tx(c, &tx, sid_a, sid_b, wire, sizeof(wire));
+	assert_int_equal(ctlpkt_parse_plain(wire, n, &in), 0);
+	assert_int_equal(in.rel.msg_id, 1);
+	assert_int_equal(in.rel.ack.n, 1);
+	assert_int_equal(in.rel.ack.ids[0], 0);
+	assert_true(ctlpkt_ack_matches(&in.rel.ack, sid_b));
+
+	/* The server creates its state now; both its directions start at 1. */
+	assert_int_equal(reliable_set_next_send(s, 1), 0);
+	assert_int_equal(reliable_set_next_recv(s, 1), 0);
+	assert_int_equal(reliable_ack_received(s, in.rel.ack.ids, in.rel.ack.n), 0);
+	assert_int_equal(reliable_receive(s, in.head.opcode, in.rel.msg_id,
+					  in.rel.payload, in.rel.payload_len),
+			 RELIABLE_RX_NEW);
+	assert_true(reliable_peek(s, &m));
+	assert_int_equal(m.msg_id, 1);
+	assert_int_equal(m.len, sizeof(hello));
+	assert_memory_equal(m.payload, hello, sizeof(hello));
+	free_rel(c);
+	free_rel(s);
+}
+
 /* ------------------------------------------------------ simulated link */
 
 #define SIM_MSGS 1000u
@@ -446,6 +530,8 @@ struct sim {
 	struct sim_link link[2];    /* link[i]: from end i to end 1-i */
 	uint64_t now, rng;
 	unsigned loss_pct, dup_pct;
+	unsigned jitter_ms;         /* delay is 5 + [0, jitter] ms */
+	uint32_t msgs[2];           /* messages end i sends */
 	uint64_t lost, duplicated;
 };
 
@@ -465,8 +551,8 @@ static void link_put(struct sim *s, unsigned dir, const uint8_t *p, size_t len)
 
 	assert_true(l->n < SIM_LINK_MAX);
 	k = &l->q[l->n++];
-	/* 5..95 ms of delay: packets overtake each other. */
-	k->at = s->now + 5 + sim_rand(s) % 91;
+	/* Random delay: with jitter, packets overtake each other. */
+	k->at = s->now + 5 + sim_rand(s) % (s->jitter_ms + 1);
 	k->len = len;
 	memcpy(k->data, p, len);
 }
@@ -498,12 +584,12 @@ static size_t make_msg(uint32_t seq, uint8_t *out)
 	return len;
 }
 
-static void end_fill_window(struct sim_end *e)
+static void end_fill_window(struct sim_end *e, uint32_t total)
 {
 	uint8_t msg[300];
 	size_t len;
 
-	while (e->next_msg < SIM_MSGS && reliable_send_room(&e->rel)) {
+	while (e->next_msg < total && reliable_send_room(&e->rel)) {
 		len = make_msg(e->next_msg, msg);
 		assert_int_equal(reliable_queue(&e->rel, P_CONTROL_V1, msg, len, NULL), 0);
 		e->next_msg++;
@@ -521,7 +607,7 @@ static bool end_output_one(struct sim *s, unsigned i)
 	size_t n;
 	int rc;
 
-	end_fill_window(e);
+	end_fill_window(e, s->msgs[i]);
 	memcpy(pkt.head.sid, e->sid, 8);
 	rc = reliable_next_send(&e->rel, s->now, &tx);
 	assert_true(rc >= 0);
@@ -611,7 +697,8 @@ static bool sim_done(const struct sim *s)
 	unsigned i;
 
 	for (i = 0; i < 2; i++)
-		if (s->end[i].delivered < SIM_MSGS || !reliable_send_empty(&s->end[i].rel))
+		if (s->end[i].delivered < s->msgs[1 - i] ||
+		    !reliable_send_empty(&s->end[i].rel))
 			return false;
 	return true;
 }
@@ -640,42 +727,12 @@ static void sim_run(struct sim *s)
 	}
 }
 
-static void sim_check(const struct sim *s)
+static void sim_print(const struct sim *s, uint64_t seed)
 {
-	unsigned i;
-
-	assert_true(s->lost > 0);
-	assert_true(s->duplicated > 0);
-	for (i = 0; i < 2; i++) {
-		const struct sim_end *e = &s->end[i];
-		const struct reliable_stats *st = &e->rel.stats;
-
-		/* Exactly once, in order (end_deliver checked content and order). */
-		assert_int_equal(e->delivered, SIM_MSGS);
-		assert_int_equal(st->received, SIM_MSGS);
-		assert_true(st->duplicates > 0);
-		assert_true(st->retransmits > 0);
-		/* Bounded: well under two resends per message on average. */
-		assert_true(st->retransmits < 2 * SIM_MSGS);
-		assert_int_equal(st->acked, SIM_MSGS);
-		assert_true(e->ack_only > 0);
-		assert_true(e->piggybacked > 0);
-	}
-}
-
-static void run_seeded(uint64_t seed, unsigned loss, unsigned dup)
-{
-	struct sim *s = calloc(1, sizeof(*s));
-
-	assert_non_null(s);
-	s->rng = seed;
-	s->loss_pct = loss;
-	s->dup_pct = dup;
-	sim_run(s);
-	sim_check(s);
-	print_message("seed %llu loss %u%%: %llu s simulated, lost %llu, dup %llu, "
-		      "retransmits %llu/%llu (fast %llu/%llu), P_ACK_V1 %llu/%llu\n",
-		      (unsigned long long)seed, loss,
+	print_message("seed %llu loss %u%% dup %u%% jitter %u ms: %llu s simulated, "
+		      "lost %llu, dup %llu, retransmits %llu/%llu (fast %llu/%llu), "
+		      "P_ACK_V1 %llu/%llu\n",
+		      (unsigned long long)seed, s->loss_pct, s->dup_pct, s->jitter_ms,
 		      (unsigned long long)(s->now / 1000),
 		      (unsigned long long)s->lost, (unsigned long long)s->duplicated,
 		      (unsigned long long)s->end[0].rel.stats.retransmits,
@@ -684,6 +741,57 @@ static void run_seeded(uint64_t seed, unsigned loss, unsigned dup)
 		      (unsigned long long)s->end[1].rel.stats.fast_retransmits,
 		      (unsigned long long)s->end[0].ack_only,
 		      (unsigned long long)s->end[1].ack_only);
+}
+
+/* What every run must show: exactly once, in order, bounded resends. */
+static void sim_check(const struct sim *s)
+{
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		const struct sim_end *e = &s->end[i];
+		const struct reliable_stats *st = &e->rel.stats;
+
+		/* end_deliver checked content and order of each message. */
+		assert_int_equal(e->delivered, s->msgs[1 - i]);
+		assert_int_equal(st->received, s->msgs[1 - i]);
+		assert_int_equal(st->acked, s->msgs[i]);
+		/* Bounded: at most two resends per message on average. */
+		assert_true(st->retransmits <= 2 * s->msgs[i]);
+	}
+}
+
+static struct sim *sim_new(uint64_t seed, unsigned loss, unsigned dup,
+			   unsigned jitter)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+
+	assert_non_null(s);
+	s->rng = seed;
+	s->loss_pct = loss;
+	s->dup_pct = dup;
+	s->jitter_ms = jitter;
+	s->msgs[0] = s->msgs[1] = SIM_MSGS;
+	return s;
+}
+
+/* Lossy, reordering, duplicating, both directions busy. */
+static void run_seeded(uint64_t seed, unsigned loss, unsigned dup)
+{
+	struct sim *s = sim_new(seed, loss, dup, 90);
+	unsigned i;
+
+	sim_run(s);
+	sim_print(s, seed);
+	sim_check(s);
+	assert_true(s->lost > 0);
+	assert_true(s->duplicated > 0);
+	for (i = 0; i < 2; i++) {
+		assert_true(s->end[i].rel.stats.duplicates > 0);
+		assert_true(s->end[i].rel.stats.retransmits > 0);
+		assert_true(s->end[i].ack_only > 0);
+		assert_true(s->end[i].piggybacked > 0);
+	}
 	free(s);
 }
 
@@ -698,6 +806,36 @@ static void test_lossy_link_30(void **state)
 	(void)state;
 	run_seeded(0x0123456789abcdefull, 30, 15);
 	run_seeded(42, 25, 10);
+}
+
+/* A clean in-order link: nothing is ever sent twice. */
+static void test_clean_link_no_resend(void **state)
+{
+	struct sim *s = sim_new(7, 0, 0, 0);
+
+	(void)state;
+	sim_run(s);
+	sim_check(s);
+	assert_int_equal(s->end[0].rel.stats.retransmits, 0);
+	assert_int_equal(s->end[1].rel.stats.retransmits, 0);
+	assert_int_equal(s->end[0].rel.stats.duplicates, 0);
+	free(s);
+}
+
+/* One talker: the listener only ever answers with P_ACK_V1. */
+static void test_lossy_one_way(void **state)
+{
+	struct sim *s = sim_new(1234, 25, 10, 90);
+
+	(void)state;
+	s->msgs[1] = 0;
+	sim_run(s);
+	sim_print(s, 1234);
+	sim_check(s);
+	assert_int_equal(s->end[1].piggybacked, 0);
+	assert_true(s->end[1].ack_only > 0);
+	assert_true(s->end[0].rel.stats.retransmits > 0);
+	free(s);
 }
 
 /* One side only talks: the other answers with P_ACK_V1 alone. */
@@ -744,8 +882,11 @@ int main(void)
 		cmocka_unit_test(test_ack_limits),
 		cmocka_unit_test(test_id_wraparound),
 		cmocka_unit_test(test_ack_only_packet),
+		cmocka_unit_test(test_udp_start_against_26_server),
 		cmocka_unit_test(test_lossy_link_20),
 		cmocka_unit_test(test_lossy_link_30),
+		cmocka_unit_test(test_clean_link_no_resend),
+		cmocka_unit_test(test_lossy_one_way),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
