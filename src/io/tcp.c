@@ -1,5 +1,6 @@
 #include "io/tcp.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -70,6 +71,8 @@ int tcp_connect(const struct sockaddr *local, socklen_t local_len,
 	int fd, err, on = 1;
 	socklen_t elen = sizeof(err);
 
+	if (!remote)
+		return -EINVAL;
 	fd = tcp_socket(remote->sa_family);
 	if (fd < 0)
 		return fd;
@@ -159,6 +162,18 @@ static bool tcp_peer_matches(const struct sockaddr *remote,
 		       sizeof(struct in6_addr));
 }
 
+static void tcp_log_refused(const struct sockaddr *peer)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	const void *a = peer->sa_family == AF_INET ?
+			(const void *)&((const struct sockaddr_in *)peer)->sin_addr :
+			(const void *)&((const struct sockaddr_in6 *)peer)->sin6_addr;
+
+	inet_ntop(peer->sa_family, a, host, sizeof(host));
+	log_warn("tcp: refusing connection from unexpected %s port %u", host,
+		 tcp_addr_port(peer));
+}
+
 static int tcp_listen(const struct sockaddr *local, socklen_t local_len)
 {
 	int fd, err, on = 1, off = 0;
@@ -185,6 +200,8 @@ int tcp_accept_from(const struct sockaddr *local, socklen_t local_len,
 	int lfd, fd;
 
 	(void)remote_len;
+	if (!local)
+		return -EINVAL;
 	lfd = tcp_listen(local, local_len);
 	if (lfd < 0)
 		return lfd;
@@ -208,7 +225,7 @@ int tcp_accept_from(const struct sockaddr *local, socklen_t local_len,
 			tcp_set_nodelay(fd);
 			break;
 		}
-		log_warn("tcp: refusing connection from an unexpected address");
+		tcp_log_refused((struct sockaddr *)&peer);
 		close(fd);
 	}
 	close(lfd);
