@@ -2,9 +2,11 @@
 #include "proto/tlscryptv2.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -17,6 +19,9 @@
 static const char pem_client[] = "OpenVPN tls-crypt-v2 client key";
 static const char pem_server[] = "OpenVPN tls-crypt-v2 server key";
 
+/* Base64 of 256 + 1024 bytes is ~1.8 kB; room for comments around it. */
+#define KEYFILE_TEXT_MAX 8192
+
 /* Decoded PEM body, owned by OpenSSL until pem_done(). */
 struct pem_body {
 	unsigned char *data;
@@ -26,7 +31,7 @@ struct pem_body {
 static void pem_done(struct pem_body *b)
 {
 	if (b->data)
-		OPENSSL_clear_free(b->data, (size_t)b->len);
+		OPENSSL_secure_clear_free(b->data, (size_t)b->len);
 	*b = (struct pem_body){ 0 };
 }
 
@@ -38,7 +43,9 @@ static int pem_read(BIO *bio, const char *want, struct pem_body *b, char *err,
 	int ret = 0;
 
 	*b = (struct pem_body){ 0 };
-	if (!bio || !PEM_read_bio(bio, &name, &header, &b->data, &b->len)) {
+	/* PEM_FLAG_SECURE: OpenSSL's own copies of the key are wiped on free. */
+	if (!bio || !PEM_read_bio_ex(bio, &name, &header, &b->data, &b->len,
+				     PEM_FLAG_SECURE | PEM_FLAG_EAY_COMPATIBLE)) {
 		snprintf(err, err_len, "no %s PEM block", want);
 		ret = -EINVAL;
 	} else if (strcmp(name, want) != 0) {
@@ -46,8 +53,8 @@ static int pem_read(BIO *bio, const char *want, struct pem_body *b, char *err,
 			 want);
 		ret = -EINVAL;
 	}
-	OPENSSL_free(name);
-	OPENSSL_free(header);
+	OPENSSL_secure_free(name);
+	OPENSSL_secure_free(header);
 	if (ret)
 		pem_done(b);
 	return ret;
@@ -115,21 +122,53 @@ int tlscryptv2_client_parse(const char *text, size_t len,
 	return ret;
 }
 
+/* Read all of a small file into @buf (wiped by the caller). */
+static int read_small(const char *path, char *buf, size_t cap, size_t *len,
+		      char *err, size_t err_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	int ret = 0;
+
+	*len = 0;
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, err_len, "%s: cannot open: %s", path, strerror(-ret));
+		return ret;
+	}
+	while (*len < cap && (n = read(fd, buf + *len, cap - *len)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			snprintf(err, err_len, "%s: read: %s", path, strerror(-ret));
+			break;
+		}
+		*len += (size_t)n;
+	}
+	if (!ret && *len == cap) {
+		snprintf(err, err_len, "%s: too large for a key file", path);
+		ret = -EINVAL;
+	}
+	close(fd);
+	return ret;
+}
+
 int tlscryptv2_client_load(const char *path, struct tlscryptv2_client_key *out,
 			   char *err, size_t err_len)
 {
-	char why[160];
-	BIO *bio = BIO_new_file(path, "r");
+	char buf[KEYFILE_TEXT_MAX], why[160];
+	size_t len;
 	int ret;
 
-	if (!bio) {
-		snprintf(err, err_len, "%s: cannot open", path);
-		return -ENOENT;
+	memset(out, 0, sizeof(*out));
+	ret = read_small(path, buf, sizeof(buf), &len, err, err_len);
+	if (!ret) {
+		ret = tlscryptv2_client_parse(buf, len, out, why, sizeof(why));
+		if (ret)
+			snprintf(err, err_len, "%s: %s", path, why);
 	}
-	ret = client_from_bio(bio, out, why, sizeof(why));
-	if (ret)
-		snprintf(err, err_len, "%s: %s", path, why);
-	BIO_free(bio);
+	mem_wipe(buf, len);
 	return ret;
 }
 

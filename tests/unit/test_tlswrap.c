@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -562,7 +563,36 @@ static void test_v2_keys(void **state)
 	assert_int_equal(tlscryptv2_client_parse("", 0, &ck, err, sizeof(err)),
 			 -EINVAL);
 	tlscryptv2_client_wipe(&ck);
+	for (size_t i = 0; i < sizeof(ck); i++)
+		assert_int_equal(((uint8_t *)&ck)[i], 0);
 	tlscryptv2_server_wipe(&srv);
+}
+
+static void test_v2_load(void **state)
+{
+	char path[] = "/tmp/test_tlswrap.XXXXXX";
+	struct tlscryptv2_client_key ck, want;
+	char err[256];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, vec_key_v2cli, strlen(vec_key_v2cli)),
+			 (ssize_t)strlen(vec_key_v2cli));
+	close(fd);
+	assert_int_equal(tlscryptv2_client_load(path, &ck, err, sizeof(err)), 0);
+	assert_int_equal(tlscryptv2_client_parse(vec_key_v2cli, strlen(vec_key_v2cli),
+						 &want, err, sizeof(err)), 0);
+	assert_memory_equal(&ck, &want, sizeof(ck));
+	/* A truncated file names itself and the problem. */
+	assert_int_equal(truncate(path, 200), 0);
+	assert_int_equal(tlscryptv2_client_load(path, &ck, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, path));
+	unlink(path);
+	assert_int_equal(tlscryptv2_client_load(path, &ck, err, sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "cannot open"));
+	tlscryptv2_client_wipe(&want);
 }
 
 int main(void)
@@ -577,6 +607,7 @@ int main(void)
 		cmocka_unit_test(test_tx_ids),
 		cmocka_unit_test(test_none_and_limits),
 		cmocka_unit_test(test_v2_keys),
+		cmocka_unit_test(test_v2_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
