@@ -1,0 +1,539 @@
+/*
+ * The option table through its three sources: config text/files (the
+ * sample tests/conf/client.conf, run from the repository root as tests/run
+ * does), the command line and PUSH_REPLY lists. Every error class is
+ * checked against its exact "file:line: ..." message.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "base/log.h"
+#include "conf/options.h"
+
+#define SAMPLE "tests/conf/client.conf"
+
+static int parse(struct options *o, const char *text, char *err)
+{
+	return options_parse_text(o, "e.conf", text, strlen(text), err,
+				  OPT_ERR_LEN);
+}
+
+/* Parse @text into fresh options; expect failure with exactly @msg. */
+static void expect_error(const char *text, const char *msg)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+
+	options_init(&o);
+	assert_int_equal(parse(&o, text, err), -EINVAL);
+	assert_string_equal(err, msg);
+	options_free(&o);
+}
+
+static void expect_ok(struct options *o, const char *text)
+{
+	char err[OPT_ERR_LEN] = "";
+
+	options_init(o);
+	assert_int_equal(parse(o, text, err), 0);
+	assert_string_equal(err, "");
+}
+
+static bool ip4_is(struct in_addr a, const char *s)
+{
+	struct in_addr b;
+
+	return inet_pton(AF_INET, s, &b) == 1 && a.s_addr == b.s_addr;
+}
+
+static void test_sample_client(void **state)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(options_parse_file(&o, SAMPLE, err, sizeof(err)), 0);
+	assert_true(o.client && o.pull && o.tls_client && !o.tls_server);
+	assert_string_equal(o.dev, "tun");
+	assert_int_equal(o.dev_type, OPT_DEV_TUN);
+	assert_int_equal(o.proto.proto, OPT_PROTO_UDP);
+	assert_int_equal(o.n_remotes, 2);
+	assert_string_equal(o.remotes[0].host, "198.18.0.1");
+	assert_string_equal(o.remotes[0].port, "1194");
+	assert_int_equal(o.remotes[0].tr.proto, OPT_PROTO_NONE);
+	assert_string_equal(o.remotes[1].host, "vpn2.example.test");
+	assert_string_equal(o.remotes[1].port, "1195");
+	assert_int_equal(o.remotes[1].tr.proto, OPT_PROTO_TCP_CLIENT);
+	assert_false(o.remote_random);
+	assert_int_equal(o.resolv_retry, -1);
+	assert_true(o.nobind && o.persist_key && o.persist_tun);
+	assert_string_equal(o.remote_cert_tls, "server");
+	assert_string_equal(o.verify_x509_name, "server.example.test");
+	assert_string_equal(o.verify_x509_type, "name");
+	assert_string_equal(o.data_ciphers,
+			    "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305");
+	assert_string_equal(o.auth, "SHA256");
+	assert_int_equal(o.key_direction, OPT_KEYDIR_INVERSE);
+	assert_int_equal(o.verb, 3);
+	assert_int_equal(o.mute, -1);
+	assert_non_null(o.ca.data);
+	assert_null(o.ca.path);
+	assert_int_equal(strncmp(o.ca.data, "-----BEGIN CERTIFICATE-----\n", 28), 0);
+	assert_int_equal(o.ca.len, strlen(o.ca.data));
+	assert_non_null(strstr(o.cert.data, "dummyClientCertificate"));
+	assert_non_null(strstr(o.key.data, "-----END PRIVATE KEY-----\n"));
+	assert_string_equal(o.tls_auth.data,
+			    "#\n# 2048 bit OpenVPN static key\n#\n"
+			    "-----BEGIN OpenVPN Static key V1-----\n"
+			    "00112233445566778899aabbccddeeff\n"
+			    "ffeeddccbbaa99887766554433221100\n"
+			    "-----END OpenVPN Static key V1-----\n");
+	assert_true(options_was_set(&o, "persist-key"));
+	assert_false(options_was_set(&o, "remote-random"));
+	assert_false(options_was_set(&o, "no-such-option"));
+	assert_int_equal(o.warnings, 0);
+	options_free(&o);
+	/* options_free leaves a usable, empty struct. */
+	assert_null(o.dev);
+	assert_int_equal(o.n_remotes, 0);
+	assert_int_equal(o.verb, -1);
+}
+
+static void test_values(void **state)
+{
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "proto tcp6-client\nlport 0\nrport 443\nport 1194\n"
+		      "connect-retry 5 300\nconnect-retry-max 3\n"
+		      "tls-auth ta.key 1\nkey-direction 0\n"
+		      "tls-version-min 1.2 or-highest\nreneg-sec 3600 4000\n"
+		      "reneg-bytes 9000000000\nkeepalive 10 60\n"
+		      "explicit-exit-notify\ncompress stub-v2\n"
+		      "allow-compression asym\nauth-user-pass\n"
+		      "auth-retry nointeract\nscript-security 2\n"
+		      "up \"/etc/up.sh arg\"\nsetenv FOO bar\nmssfix 1400 mtu\n"
+		      "tun-mtu 1420\ndhcp-option DNS 198.18.0.53\n"
+		      "redirect-gateway def1 bypass-dhcp ipv6\n"
+		      "dev mytap\ndev-type tap\nstatus /tmp/s 10\n"
+		      "log-append /tmp/l\nncp-ciphers AES-128-GCM\n"
+		      "block-outside-dns\n");
+	assert_int_equal(o.proto.proto, OPT_PROTO_TCP_CLIENT);
+	assert_int_equal(o.proto.family, OPT_AF_INET6);
+	assert_string_equal(o.lport, "0");
+	assert_string_equal(o.rport, "443");
+	assert_int_equal(o.connect_retry, 5);
+	assert_int_equal(o.connect_retry_max_delay, 300);
+	assert_string_equal(o.tls_auth.path, "ta.key");
+	assert_int_equal(o.key_direction, OPT_KEYDIR_NORMAL);	/* later wins */
+	assert_true(o.tls_version_min_or_highest);
+	assert_int_equal(o.reneg_sec_max, 4000);
+	assert_true(o.reneg_bytes == 9000000000LL);
+	assert_int_equal(o.ping, 10);
+	assert_int_equal(o.ping_restart, 60);
+	assert_int_equal(o.explicit_exit_notify, 1);
+	assert_int_equal(o.compress, OPT_COMP_STUB_V2);
+	assert_int_equal(o.allow_compression, OPT_ALLOWCOMP_ASYM);
+	assert_true(o.auth_user_pass);
+	assert_null(o.auth_user_pass_file.path);
+	assert_int_equal(o.auth_retry, OPT_AUTHRETRY_NOINTERACT);
+	assert_string_equal(o.up, "/etc/up.sh arg");
+	assert_string_equal(o.setenv.v[0].name, "FOO");
+	assert_true(o.mssfix == 1400 && o.mssfix_mtu);
+	assert_int_equal(o.tun_mtu, 1420);
+	assert_string_equal(o.dhcp_options.v[0].value, "198.18.0.53");
+	assert_int_equal(o.redirect_gateway,
+			 OPT_REDIR_ENABLE | OPT_REDIR_DEF1 |
+			 OPT_REDIR_BYPASS_DHCP | OPT_REDIR_IPV6);
+	assert_int_equal(o.dev_type, OPT_DEV_TAP);
+	assert_int_equal(o.status_interval, 10);
+	assert_true(o.log_append);
+	assert_string_equal(o.data_ciphers, "AES-128-GCM");
+	options_free(&o);
+}
+
+static void test_inline_options(void **state)
+{
+	static const char fp[] =
+		"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+		"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+	char text[1024];
+	struct options o;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "<auth-user-pass>\nuser\npass\n</auth-user-pass>\n"
+		 "<peer-fingerprint>\n# server\n%s\n\n%s\n</peer-fingerprint>\n"
+		 "peer-fingerprint %s\n<tls-crypt-v2>\nV2\n</tls-crypt-v2>\n",
+		 fp, fp, fp);
+	expect_ok(&o, text);
+	assert_string_equal(o.auth_user_pass_file.data, "user\npass\n");
+	assert_int_equal(o.n_peer_fingerprints, 3);
+	assert_int_equal(o.peer_fingerprints[2][10], 0xaa);
+	assert_int_equal(o.peer_fingerprints[1][31], 0xff);
+	assert_string_equal(o.tls_crypt_v2.data, "V2\n");
+	options_free(&o);
+	expect_error("peer-fingerprint 00:11\n",
+		     "e.conf:1: --peer-fingerprint: bad SHA-256 fingerprint "
+		     "'00:11' (32 hex bytes separated by ':')");
+}
+
+static void test_error_messages(void **state)
+{
+	(void)state;
+	expect_error("client\nfrobnicate 1\n",
+		     "e.conf:2: unrecognized option or missing or extra "
+		     "parameter(s): frobnicate");
+	expect_error("verb\n", "e.conf:1: unrecognized option or missing or "
+		     "extra parameter(s): verb");
+	expect_error("\n\nnobind yes\n", "e.conf:3: unrecognized option or "
+		     "missing or extra parameter(s): nobind");
+	expect_error("verb x\n",
+		     "e.conf:1: --verb: bad number 'x' (expected 0..11)");
+	expect_error("verb 12\n",
+		     "e.conf:1: --verb: bad number '12' (expected 0..11)");
+	expect_error("ping -1\n", "e.conf:1: --ping: bad number '-1' "
+		     "(expected 0..2147483647)");
+	expect_error("remote h 70000\n",
+		     "e.conf:1: --remote: bad port number '70000'");
+	expect_error("port 0\n", "e.conf:1: --port: bad port number '0'");
+	expect_error("remote h 1194 sctp\n",
+		     "e.conf:1: --remote: bad protocol 'sctp' (udp, udp4, udp6, "
+		     "tcp, tcp-client, tcp-server, tcp4-client, ...)");
+	expect_error("proto udp5\n", "e.conf:1: --proto: bad protocol 'udp5' "
+		     "(udp, udp4, udp6, tcp, tcp-client, tcp-server, "
+		     "tcp4-client, ...)");
+	expect_error("ifconfig 198.18.0.300 255.255.255.0\n",
+		     "e.conf:1: --ifconfig: bad IPv4 address '198.18.0.300'");
+	expect_error("ifconfig-ipv6 fd00::1/129 fd00::2\n",
+		     "e.conf:1: --ifconfig-ipv6: bad IPv6 prefix length in "
+		     "'fd00::1/129'");
+	expect_error("route 198.18.1.0 255.255.0\n",
+		     "e.conf:1: --route: bad IPv4 address '255.255.0'");
+	expect_error("topology star\n", "e.conf:1: --topology: bad value "
+		     "'star' (expected net30, p2p, subnet)");
+	expect_error("keepalive 10 15\n", "e.conf:1: --keepalive: the timeout "
+		     "(15) must be at least twice the ping interval (10)");
+	expect_error("# x\nremote \"h\n", "e.conf:2: no closing quotation (\")");
+	expect_error("<ca>\nX\n", "e.conf:1: inline block <ca> is not closed "
+		     "(</ca> missing)");
+}
+
+static void test_refused_and_misplaced(void **state)
+{
+	struct options o;
+
+	(void)state;
+	expect_error("fragment 1300\n", "e.conf:1: --fragment is not supported: "
+		     "the offload data path does not fragment (as OpenVPN's "
+		     "DCO); remove it on both ends");
+	expect_error("<pkcs12>\nP\n</pkcs12>\n", "e.conf:1: --pkcs12 is not "
+		     "supported; convert it with openssl pkcs12 and use --ca, "
+		     "--cert and --key");
+	expect_error("management 127.0.0.1 7505\n",
+		     "e.conf:1: --management is not supported by dcovpn yet");
+	expect_error("peer-id 3\n", "e.conf:1: option 'peer-id' is not allowed "
+		     "in a config file");
+	expect_error("<verb>\n3\n</verb>\n", "e.conf:1: option 'verb' cannot be "
+		     "given as an inline <verb> block");
+	expect_error("<connection>\nremote x\n</connection>\n",
+		     "e.conf:1: <connection> blocks are not supported; use "
+		     "several --remote lines");
+	/* Ignored as OpenVPN ignores it on Linux: no error, no warning. */
+	expect_ok(&o, "block-outside-dns\n");
+	assert_int_equal(o.warnings, 0);
+	options_free(&o);
+}
+
+static void test_ignore_unknown_and_setenv_opt(void **state)
+{
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "ignore-unknown-option foo --bar\nfoo 1 2\nbar\n"
+		      "setenv opt baz 1\nsetenv opt verb 4\n"
+		      "setenv opt nobind extra\n");
+	assert_int_equal(o.warnings, 4);
+	assert_int_equal(o.verb, 4);	/* known: applied */
+	assert_false(o.nobind);
+	options_free(&o);
+	/* Only options after the ignore-unknown-option line are ignored. */
+	expect_error("foo\nignore-unknown-option foo\n", "e.conf:1: "
+		     "unrecognized option or missing or extra parameter(s): foo");
+	/* A malformed known option is still an error behind setenv opt. */
+	expect_error("setenv opt verb x\n",
+		     "e.conf:1: --verb: bad number 'x' (expected 0..11)");
+	expect_ok(&o, "setenv FORWARD_COMPATIBLE 1\nfuture-option x\n");
+	assert_int_equal(o.warnings, 1);
+	assert_true(o.forward_compatible);
+	options_free(&o);
+}
+
+static void test_command_line(void **state)
+{
+	char *over[] = { "dcovpn", "--config", SAMPLE, "--verb", "5",
+			 "--remote", "198.18.0.9", "--dev", "tun7", NULL };
+	char *under[] = { "dcovpn", "--verb", "5", "--config", SAMPLE, NULL };
+	char *bare[] = { "dcovpn", SAMPLE, NULL };
+	char *noflag[] = { "dcovpn", "--verb", "4", "extra", "--", NULL };
+	char *bad[] = { "dcovpn", "verb", "4", NULL };
+	char *unknown[] = { "dcovpn", "--client", "--frob", "1", NULL };
+	char *pushonly[] = { "dcovpn", "--peer-id", "1", NULL };
+	char err[OPT_ERR_LEN];
+	struct options o;
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(options_parse_argv(&o, 9, over, err, sizeof(err)), 0);
+	assert_int_equal(o.verb, 5);		/* later overrides */
+	assert_int_equal(o.n_remotes, 3);	/* lists append, in order */
+	assert_string_equal(o.remotes[2].host, "198.18.0.9");
+	assert_null(o.remotes[2].port);
+	assert_string_equal(o.dev, "tun7");
+	options_free(&o);
+	assert_int_equal(options_parse_argv(&o, 5, under, err, sizeof(err)), 0);
+	assert_int_equal(o.verb, 3);		/* the file came later */
+	options_free(&o);
+	assert_int_equal(options_parse_argv(&o, 2, bare, err, sizeof(err)), 0);
+	assert_true(o.client);
+	options_free(&o);
+	assert_int_equal(options_parse_argv(&o, 5, noflag, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "[CMD-LINE]:1: unrecognized option or missing "
+			    "or extra parameter(s): verb");
+	options_free(&o);
+	assert_int_equal(options_parse_argv(&o, 3, bad, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "[CMD-LINE]:1: I'm trying to parse \"verb\" as "
+			    "an --option parameter but I don't see a leading "
+			    "'--'");
+	options_free(&o);
+	assert_int_equal(options_parse_argv(&o, 4, unknown, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "[CMD-LINE]:2: unrecognized option or missing "
+			    "or extra parameter(s): frob");
+	options_free(&o);
+	assert_int_equal(options_parse_argv(&o, 3, pushonly, err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(err, "[CMD-LINE]:1: option 'peer-id' is not allowed "
+			    "on the command line");
+	options_free(&o);
+}
+
+static char tmpdir[64];
+
+static void write_file(const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_nested_config(void **state)
+{
+	char path[128], text[256], err[OPT_ERR_LEN], want[OPT_ERR_LEN];
+	struct options o;
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/conf-test.XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	snprintf(text, sizeof(text), "verb 2\nconfig %s/inner.conf\nmute 5\n",
+		 tmpdir);
+	write_file("outer.conf", text);
+	write_file("inner.conf", "verb 6\nnobind\n");
+	snprintf(text, sizeof(text), "config %s/self.conf\n", tmpdir);
+	write_file("self.conf", text);
+	write_file("bad.conf", "verb 1\n\nping x\n");
+
+	options_init(&o);
+	snprintf(path, sizeof(path), "%s/outer.conf", tmpdir);
+	assert_int_equal(options_parse_file(&o, path, err, sizeof(err)), 0);
+	assert_true(o.verb == 6 && o.nobind && o.mute == 5);
+	options_free(&o);
+
+	snprintf(path, sizeof(path), "%s/self.conf", tmpdir);
+	assert_int_equal(options_parse_file(&o, path, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: maximum config nesting depth (10) "
+		 "exceeded including '%s' (does a file include itself?)", path,
+		 path);
+	assert_string_equal(err, want);
+	options_free(&o);
+
+	/* An error in an included file names that file and its line. */
+	snprintf(text, sizeof(text), "config %s/bad.conf\n", tmpdir);
+	assert_int_equal(parse(&o, text, err), -EINVAL);
+	snprintf(want, sizeof(want), "%s/bad.conf:3: --ping: bad number 'x' "
+		 "(expected 0..2147483647)", tmpdir);
+	assert_string_equal(err, want);
+	options_free(&o);
+
+	assert_int_equal(parse(&o, "\nconfig /nonexistent/x.conf\n", err),
+			 -EINVAL);
+	assert_string_equal(err, "e.conf:2: cannot read config file "
+			    "'/nonexistent/x.conf': No such file or directory");
+	options_free(&o);
+	assert_int_equal(options_parse_file(&o, "/nonexistent/y", err,
+					    sizeof(err)), -ENOENT);
+	assert_string_equal(err, "/nonexistent/y: cannot read config file: No "
+			    "such file or directory");
+	options_free(&o);
+	for (const char *const *n = (const char *const[]){ "outer.conf",
+			"inner.conf", "self.conf", "bad.conf", NULL }; *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, *n);
+		unlink(path);
+	}
+	rmdir(tmpdir);
+}
+
+static int push(struct options *o, const char *msg, char *err)
+{
+	err[0] = '\0';
+	return options_apply_push(o, msg, strlen(msg), err, OPT_ERR_LEN);
+}
+
+static void test_push_accepted(void **state)
+{
+	static const char reply[] =
+		"route-gateway 198.18.8.1,topology subnet,ping 10,"
+		"ping-restart 120,ifconfig 198.18.8.2 255.255.255.0,"
+		"ifconfig-ipv6 fd00:8::1000/64 fd00:8::1,"
+		"route 198.18.9.0 255.255.255.0,route-ipv6 fd00:9::/64,"
+		"redirect-gateway def1,dhcp-option DNS 198.18.8.53,"
+		"peer-id 7,cipher AES-256-GCM,key-derivation tls-ekm,"
+		"protocol-flags cc-exit tls-ekm,tun-mtu 1500,comp-lzo no,"
+		"auth-token SESS_ID_x,explicit-exit-notify 3, verb 4,"
+		"block-outside-dns,setenv-safe X y,";
+	char err[OPT_ERR_LEN];
+	struct options o;
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(push(&o, reply, err), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(o.route_gateway, "198.18.8.1");
+	assert_int_equal(o.topology, OPT_TOPO_SUBNET);
+	assert_int_equal(o.ping, 10);
+	assert_int_equal(o.ping_restart, 120);
+	assert_true(o.ifconfig_set && ip4_is(o.ifconfig_local, "198.18.8.2"));
+	assert_true(ip4_is(o.ifconfig_remote, "255.255.255.0"));
+	assert_true(o.ifconfig6_set && o.ifconfig6_bits == 64);
+	assert_int_equal(o.n_routes, 1);
+	assert_string_equal(o.routes[0].netmask, "255.255.255.0");
+	assert_null(o.routes[0].gateway);
+	assert_int_equal(o.n_routes6, 1);
+	assert_true(o.redirect_gateway & OPT_REDIR_DEF1);
+	assert_string_equal(o.dhcp_options.v[0].name, "DNS");
+	assert_int_equal(o.peer_id, 7);
+	assert_string_equal(o.cipher, "AES-256-GCM");
+	assert_true(o.key_derivation_ekm);
+	assert_int_equal(o.protocol_flags, OPT_PF_CC_EXIT | OPT_PF_TLS_EKM);
+	assert_int_equal(o.tun_mtu, 1500);
+	assert_int_equal(o.compress, OPT_COMP_NO);
+	assert_string_equal(o.auth_token, "SESS_ID_x");
+	assert_int_equal(o.explicit_exit_notify, 3);
+	assert_int_equal(o.verb, 4);
+	assert_string_equal(o.setenv.v[0].name, "OPENVPN_X");
+	options_free(&o);
+}
+
+static void test_push_rejected(void **state)
+{
+	char err[OPT_ERR_LEN];
+	struct options o;
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(push(&o, "ping 5,up /bin/sh,script-security 3,"
+			      "remote 198.18.0.7,frob 1,ping-exit x,"
+			      "setenv opt frob,ping-restart 30", err), 6);
+	assert_string_equal(err, "[PUSH-OPTIONS]:2: option 'up' is not allowed "
+			    "in a pushed option list");
+	assert_null(o.up);
+	assert_int_equal(o.script_security, -1);
+	assert_int_equal(o.n_remotes, 0);
+	/* The rest of the list is still applied, as OpenVPN does. */
+	assert_int_equal(o.ping, 5);
+	assert_int_equal(o.ping_restart, 30);
+	assert_int_equal(push(&o, "frob 1", err), 1);
+	assert_string_equal(err, "[PUSH-OPTIONS]:1: unrecognized option or "
+			    "missing or extra parameter(s): frob");
+	assert_int_equal(push(&o, "ca foo,route 1.2.3.4 255.255.0", err), 2);
+	assert_string_equal(err, "[PUSH-OPTIONS]:1: option 'ca' is not allowed "
+			    "in a pushed option list");
+	options_free(&o);
+}
+
+static void test_push_filters(void **state)
+{
+	char err[OPT_ERR_LEN];
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "route-nopull\npull-filter ignore \"dhcp-option\"\n"
+		      "pull-filter accept \"route 198.18.1.\"\n"
+		      "pull-filter reject \"route \"\n");
+	assert_int_equal(push(&o, "route-ipv6 fd00::/8,dhcp-option DNS 1.1.1.1,"
+			      "ping 3", err), 1);
+	assert_string_equal(err, "[PUSH-OPTIONS]:1: option 'route-ipv6' not "
+			    "accepted from the server (--route-nopull)");
+	assert_int_equal(o.dhcp_options.n, 0);	/* filtered before route-nopull */
+	assert_int_equal(o.ping, 3);
+	assert_int_equal(push(&o, "route 198.18.2.0 255.255.255.0", err), -EPERM);
+	assert_string_equal(err, "[PUSH-OPTIONS]:1: pushed option rejected by "
+			    "pull-filter: 'route 198.18.2.0 255.255.255.0'");
+	options_free(&o);
+}
+
+static void test_override_no_leak(void **state)
+{
+	struct options o;
+
+	(void)state;
+	/* Repeated scalars replace (and free) the earlier value. */
+	expect_ok(&o, "ca a\nca b\n<ca>\nX\n</ca>\nca c\ndev tun0\ndev tun1\n"
+		      "auth-user-pass f\n<auth-user-pass>\nu\np\n</auth-user-pass>\n"
+		      "auth-user-pass\nauth-token t1\nauth-token t2\n");
+	assert_string_equal(o.ca.path, "c");
+	assert_null(o.ca.data);
+	assert_string_equal(o.dev, "tun1");
+	assert_null(o.auth_user_pass_file.data);
+	assert_string_equal(o.auth_token, "t2");
+	options_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sample_client),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_inline_options),
+		cmocka_unit_test(test_error_messages),
+		cmocka_unit_test(test_refused_and_misplaced),
+		cmocka_unit_test(test_ignore_unknown_and_setenv_opt),
+		cmocka_unit_test(test_command_line),
+		cmocka_unit_test(test_nested_config),
+		cmocka_unit_test(test_push_accepted),
+		cmocka_unit_test(test_push_rejected),
+		cmocka_unit_test(test_push_filters),
+		cmocka_unit_test(test_override_no_leak),
+	};
+
+	log_set_level(LOG_FATAL);	/* warnings are counted, not shown */
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
