@@ -5,6 +5,7 @@
  * the plaintext; decryption pulls them off again. The payload never moves.
  */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 
 #include "base/bytes.h"
@@ -60,6 +61,17 @@ static size_t tag_len(const struct keyslot *ks)
 	return ks->cipher == DCO_CIPHER_NONE ? 0 : DATAPKT_TAG_LEN;
 }
 
+/*
+ * Held for one seal only, and contended only when a keepalive meets tun
+ * traffic, so spinning is cheaper than a mutex (which a struct copy of the
+ * slot would also break).
+ */
+static void enc_lock(struct keyslot *ks)
+{
+	while (atomic_flag_test_and_set_explicit(&ks->enc_lock, memory_order_acquire))
+		sched_yield();
+}
+
 int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1)
 {
 	size_t hdr_len = v1 ? DATAPKT_V1_HDR_LEN : DATAPKT_V2_HDR_LEN;
@@ -67,6 +79,7 @@ int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1
 	uint8_t *payload = p->data, *pid, *hdr;
 	size_t len = p->len;
 	uint32_t id;
+	int err;
 
 	if (!ks->in_use || len == 0 || peer_id > DCO_PEER_ID_NONE)
 		return -EINVAL;
@@ -87,10 +100,12 @@ int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1
 	if (!tlen)
 		return 0;
 	/* V2 authenticates its header too; V1 only the packet-id. */
-	if (aead_seal(&ks->enc, id, v1 ? pid : hdr, v1 ? DATAPKT_PKTID_LEN : V2_AAD_LEN,
-		      payload, len, pid + DATAPKT_PKTID_LEN) != 0)
-		return -EIO;
-	return 0;
+	enc_lock(ks);
+	err = aead_seal(&ks->enc, id, v1 ? pid : hdr,
+			v1 ? DATAPKT_PKTID_LEN : V2_AAD_LEN, payload, len,
+			pid + DATAPKT_PKTID_LEN);
+	atomic_flag_clear_explicit(&ks->enc_lock, memory_order_release);
+	return err ? -EIO : 0;
 }
 
 int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)

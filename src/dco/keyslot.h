@@ -22,6 +22,9 @@ struct keyslot {
 	struct pktid_tx tx_id;
 	struct pktid_window replay;
 	bool near_wrap_reported;
+	/* Serialises keyslot_encrypt callers (tun worker, keepalive): one EVP
+	 * context cannot seal two packets at once without mixing their IVs. */
+	atomic_flag enc_lock;
 };
 
 /* Set up from @cfg (keys are copied; the caller wipes its copy). */
@@ -34,7 +37,10 @@ void keyslot_clear(struct keyslot *ks);
  * Turn the plaintext at p->data into a complete data packet in place:
  * header (P_DATA_V2 with @peer_id, or P_DATA_V1 if @v1), packet-id, tag,
  * ciphertext. Returns 0, -ERANGE when the packet-id space is spent (the key
- * must be replaced), -ENOSPC if the headroom is short, -EIO on crypto error.
+ * must be replaced), -ENOSPC if the headroom is short, -EIO on crypto error,
+ * -EINVAL for an unused slot, an empty packet or a peer-id over 24 bits.
+ * Several threads may encrypt with one slot at once (never while it is
+ * initialised or cleared).
  */
 int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1);
 
