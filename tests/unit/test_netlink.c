@@ -364,6 +364,9 @@ static void test_tun_open(void **state)
 	assert_int_equal(st->tun.ifindex, (int)if_nametoindex(st->tun.name));
 	assert_int_equal(tun_open(&t, "a-name-much-too-long"), -ENAMETOOLONG);
 	assert_int_equal(t.fd, -1);
+	/* Single-queue: a device already attached cannot be attached twice. */
+	assert_int_equal(tun_open(&t, st->tun.name), -EBUSY);
+	assert_int_equal(t.fd, -1);
 }
 
 static bool link_is(int fd, const char *name, unsigned mtu, bool up)

@@ -180,6 +180,63 @@ static void test_many_in_one_read(void **state)
 	free(c);
 }
 
+static uint32_t xorshift(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* Random frame sizes (1 .. 65535) cut into random chunks: what comes out is
+ * exactly what went in, whatever the socket boundaries. */
+static void test_random_chunks(void **state)
+{
+	enum { NFRAMES = 64 };
+	struct collector *c = collector_new();
+	size_t lens[NFRAMES], total, off = 0;
+	uint8_t *wire = malloc(NFRAMES * (2 + TCP_FRAME_MAX));
+	uint32_t seed = 0x2545f491u;
+	struct tcp_stream s;
+	int w;
+
+	(void)state;
+	assert_non_null(wire);
+	for (unsigned i = 0; i < NFRAMES; i++) {
+		uint32_t r = xorshift(&seed);
+
+		/* Mostly small, some near the maximum, the maximum itself. */
+		lens[i] = i == 7 ? TCP_FRAME_MAX :
+			  r % 4 == 0 ? TCP_FRAME_MAX - r % 2000 : 1 + r % 1500;
+	}
+	total = frame_all(wire, lens, NFRAMES);
+	stream_pair(&s, &w);
+	while (off < total) {
+		size_t chunk = 1 + xorshift(&seed) % 70000;
+
+		if (chunk > total - off)
+			chunk = total - off;
+		/* Chunks up to the socketpair's buffer; read to make room. */
+		while (chunk) {
+			ssize_t n = write(w, wire + off, chunk);
+
+			if (n < 0) {
+				assert_int_equal(errno, EAGAIN);
+				n = 0;
+			}
+			off += (size_t)n;
+			chunk -= (size_t)n;
+			assert_int_equal(tcp_stream_read(&s, collect, c), 0);
+		}
+	}
+	assert_int_equal(tcp_stream_read(&s, collect, c), 0);
+	check_frames(c, lens, NFRAMES);
+	tcp_stream_free(&s);
+	close(w);
+	free(wire);
+	free(c);
+}
+
 static void test_zero_length(void **state)
 {
 	static const uint8_t wire[] = { 0, 2, 'o', 'k', 0, 0, 0, 1, 'x' };
@@ -637,6 +694,7 @@ int main(void)
 		cmocka_unit_test(test_split_every_byte),
 		cmocka_unit_test(test_byte_by_byte),
 		cmocka_unit_test(test_many_in_one_read),
+		cmocka_unit_test(test_random_chunks),
 		cmocka_unit_test(test_zero_length),
 		cmocka_unit_test(test_peer_close),
 		cmocka_unit_test(test_callback_error),
