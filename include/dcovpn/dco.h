@@ -26,9 +26,10 @@
  * that floated to a new address, a TCP peer whose connection ended.
  *
  * Threading: every function here may be called from one control thread while
- * the engine's worker thread(s) run. Calls are serialised with the workers by
- * a per-worker lock taken for one packet batch at a time; no call blocks on
- * the network. dco_close() must not race with other calls on the instance.
+ * the engine's worker threads run (one reads the sockets, one the tun
+ * device). Calls are serialised with the workers by a reader/writer lock that
+ * workers take for one packet batch at a time; no call blocks on the network.
+ * dco_close() must not race with other calls on the instance.
  *
  * Errors: functions return 0 or a negative errno; nothing here exits.
  * Secrets: key material passed in is copied into the engine and wiped when the
@@ -63,6 +64,8 @@ struct dco_config {
 	enum dco_mode mode;
 	unsigned replay_window;      /* ids; 0: 64 (OpenVPN --replay-window n) */
 	unsigned replay_window_secs; /* 0: 15 (OpenVPN --replay-window n t) */
+	bool no_offload;             /* no tun TSO/USO, no UDP GSO/GRO: one
+				      * packet at a time (for comparison) */
 };
 
 int dco_open(struct dco **out, const struct dco_config *cfg);

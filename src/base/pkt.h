@@ -23,6 +23,7 @@ struct pkt {
 	uint8_t *data;          /* first byte of the packet */
 	uint32_t len;           /* bytes from data on */
 	uint32_t peer_id;       /* peer it belongs to, DCO_PEER_ID_NONE if unknown */
+	uint16_t gso_size;      /* received UDP GRO train: size of each datagram */
 	uint8_t *base;          /* start of the buffer (headroom begins here) */
 	uint32_t cap;           /* bytes from base to end of buffer */
 	int sock;               /* socket it came in on / goes out of */
@@ -36,6 +37,7 @@ static inline void pkt_reset(struct pkt *p)
 	p->data = p->base + PKT_HEADROOM;
 	p->len = 0;
 	p->addrlen = 0;
+	p->gso_size = 0;
 }
 
 static inline size_t pkt_headroom(const struct pkt *p)
@@ -77,7 +79,10 @@ struct pkt_pool {
 	unsigned count;
 };
 
+/* @count buffers of PKT_DATA_MAX (room for a 64 KiB super-packet). */
 int pkt_pool_init(struct pkt_pool *pool, unsigned count);
+/* @count buffers holding at most @data_max bytes after the headroom. */
+int pkt_pool_init_sized(struct pkt_pool *pool, unsigned count, size_t data_max);
 void pkt_pool_free(struct pkt_pool *pool);
 
 #endif

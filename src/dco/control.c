@@ -1,6 +1,8 @@
 /*
  * Control packets going down: they leave through the engine's own sockets so
- * that one socket carries both channels exactly as on the wire.
+ * that one socket carries both channels exactly as on the wire. Called from
+ * the control thread, under the write lock: no batch runs meanwhile, so the
+ * link worker's counters can be updated here.
  */
 #include <errno.h>
 #include <string.h>
@@ -24,6 +26,28 @@ static int control_check(const uint8_t *pkt, size_t len)
 	return pkt && len >= 1 && len <= DCO_CONTROL_MAX ? 0 : -EINVAL;
 }
 
+static void control_count(struct dco *dco, struct peer *p, size_t len)
+{
+	struct worker *w = &dco->workers[WORKER_LINK];
+
+	DCO_STAT_ADD(w, p, control_tx, 1);
+	DCO_STAT_ADD(w, p, link_tx_packets, 1);
+	DCO_STAT_ADD(w, p, link_tx_bytes, len);
+}
+
+static int control_to_peer(struct peer *p, const uint8_t *pkt, size_t len)
+{
+	int err;
+
+	if (p->transport == DCO_TRANSPORT_UDP)
+		return control_udp(p->fd, (const struct sockaddr *)&p->remote,
+				   p->remote_len, pkt, len);
+	pthread_mutex_lock(&p->tx_lock);
+	err = tcp_stream_send_buf(&p->tcp, pkt, len);
+	pthread_mutex_unlock(&p->tx_lock);
+	return err;
+}
+
 int dco_send_control(struct dco *dco, uint32_t peer_id, const uint8_t *pkt,
 		     size_t len)
 {
@@ -32,21 +56,12 @@ int dco_send_control(struct dco *dco, uint32_t peer_id, const uint8_t *pkt,
 
 	if (err)
 		return err;
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	p = peer_find(dco, peer_id);
-	if (!p)
-		err = -ENOENT;
-	else if (p->transport == DCO_TRANSPORT_UDP)
-		err = control_udp(p->fd, (const struct sockaddr *)&p->remote,
-				  p->remote_len, pkt, len);
-	else
-		err = tcp_stream_send_buf(&p->tcp, pkt, len);
-	if (!err) {
-		DCO_STAT_ADD(dco, p, control_tx, 1);
-		DCO_STAT_ADD(dco, p, link_tx_packets, 1);
-		DCO_STAT_ADD(dco, p, link_tx_bytes, len);
-	}
-	pthread_mutex_unlock(&dco->lock);
+	err = p ? control_to_peer(p, pkt, len) : -ENOENT;
+	if (!err)
+		control_count(dco, p, len);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
 
@@ -59,13 +74,10 @@ int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
 		return err;
 	if (!to || !to_len)
 		return -EDESTADDRREQ;
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	err = control_udp(fd, to, to_len, pkt, len);
-	if (!err) {
-		DCO_STAT_ADD(dco, (struct peer *)NULL, control_tx, 1);
-		DCO_STAT_ADD(dco, (struct peer *)NULL, link_tx_packets, 1);
-		DCO_STAT_ADD(dco, (struct peer *)NULL, link_tx_bytes, len);
-	}
-	pthread_mutex_unlock(&dco->lock);
+	if (!err)
+		control_count(dco, NULL, len);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }

@@ -9,53 +9,31 @@
 #include "base/clock.h"
 #include "base/mem.h"
 #include "dco/engine.h"
+#include "io/udp.h"
 #include "net/netlink.h"
 
 #define DCO_DEFAULT_MTU 1428u
 
-static int epoll_add(struct dco *dco, int fd, uint32_t events, uint64_t tag)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = tag };
-
-	return epoll_ctl(dco->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
-}
-
-static int dco_open_fds(struct dco *dco)
-{
-	dco->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (dco->epfd < 0)
-		return -errno;
-	dco->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (dco->wake_fd < 0)
-		return -errno;
-	return epoll_add(dco, dco->wake_fd, EPOLLIN, ep_tag(EP_WAKE, 0));
-}
-
-static int dco_alloc_pools(struct dco *dco)
-{
-	int err = pkt_pool_init(&dco->rx_pool, DCO_BATCH);
-
-	if (!err)
-		err = pkt_pool_init(&dco->tx_pool, DCO_BATCH);
-	if (!err)
-		err = pkt_pool_init(&dco->ctl_pool, 1);
-	return err;
-}
-
 static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 {
-	dco->epfd = -1;
-	dco->wake_fd = -1;
+	pthread_rwlockattr_t attr;
+
 	dco->tun.fd = -1;
 	dco->notify.efd = -1;
 	dco->mode = cfg->mode;
+	dco->no_offload = cfg->no_offload;
 	dco->mtu = cfg->mtu ? cfg->mtu : DCO_DEFAULT_MTU;
 	dco->replay_window = cfg->replay_window ? cfg->replay_window :
 						  PKTID_WINDOW_DEFAULT;
 	dco->replay_secs = cfg->replay_window_secs ? cfg->replay_window_secs :
 						     PKTID_EXPIRE_DEFAULT_S;
-	dco->next_deadline_ms = UINT64_MAX;
-	pthread_mutex_init(&dco->lock, NULL);
+	/* Writers first: workers take the read lock for every batch, and an
+	 * API call must not wait behind an endless stream of them. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr,
+				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&dco->lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 }
 
 int dco_open(struct dco **out, const struct dco_config *cfg)
@@ -71,19 +49,19 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		err = -EINVAL;
 		goto err_close;
 	}
-	err = dco_open_fds(dco);
+	err = notify_init(&dco->notify);
 	if (!err)
-		err = notify_init(&dco->notify);
-	if (!err)
-		err = dco_alloc_pools(dco);
-	if (!err)
-		err = tun_open(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d");
+		err = tun_open_offload(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d",
+				       !cfg->no_offload, &dco->offload);
 	if (!err)
 		err = nl_link_set(dco->tun.ifindex, dco->mtu, false);
 	if (!err)
-		err = worker_start(dco);
+		err = worker_start_all(dco);
 	if (err)
 		goto err_close;
+	log_info("%s: mtu %u, %s", dco->tun.name, dco->mtu,
+		 dco->offload ? "offloads on (TSO/USO from tun, UDP GSO/GRO)" :
+				"offloads off (one packet at a time)");
 	*out = dco;
 	return 0;
 
@@ -103,21 +81,14 @@ void dco_close(struct dco *dco)
 {
 	if (!dco)
 		return;
-	worker_stop(dco);
+	worker_stop_all(dco);
 	dco_delete_all_peers(dco);
 	for (unsigned i = 0; i < dco->n_udp; i++)
 		close(dco->udp_fds[i]);
 	if (dco->tun.fd >= 0)
 		tun_close(&dco->tun);
-	if (dco->wake_fd >= 0)
-		close(dco->wake_fd);
-	if (dco->epfd >= 0)
-		close(dco->epfd);
 	notify_free(&dco->notify);
-	pkt_pool_free(&dco->rx_pool);
-	pkt_pool_free(&dco->tx_pool);
-	pkt_pool_free(&dco->ctl_pool);
-	pthread_mutex_destroy(&dco->lock);
+	pthread_rwlock_destroy(&dco->lock);
 	free(dco);
 }
 
@@ -140,14 +111,15 @@ int dco_start(struct dco *dco)
 {
 	int err;
 
-	pthread_mutex_lock(&dco->lock);
-	err = dco->started ? -EALREADY :
-			     nl_link_set(dco->tun.ifindex, dco->mtu, true);
+	pthread_rwlock_wrlock(&dco->lock);
+	err = atomic_load(&dco->started) ? -EALREADY :
+		nl_link_set(dco->tun.ifindex, dco->mtu, true);
 	if (!err)
-		err = epoll_add(dco, dco->tun.fd, EPOLLIN, ep_tag(EP_TUN, 0));
+		err = worker_watch(&dco->workers[WORKER_TUN], dco->tun.fd, EPOLLIN,
+				   ep_tag(EP_TUN, 0));
 	if (!err)
-		dco->started = true;
-	pthread_mutex_unlock(&dco->lock);
+		atomic_store(&dco->started, true);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
 
@@ -165,16 +137,22 @@ int dco_attach_udp(struct dco *dco, int fd)
 
 	if (fd < 0)
 		return -EBADF;
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	if (udp_attached(dco, fd))
 		err = -EEXIST;
 	else if (dco->n_udp == DCO_MAX_UDP_SOCKETS)
 		err = -ENOSPC;
 	else
-		err = epoll_add(dco, fd, EPOLLIN, ep_tag(EP_UDP, (uint32_t)fd));
-	if (!err)
+		err = worker_watch(&dco->workers[WORKER_LINK], fd, EPOLLIN,
+				   ep_tag(EP_UDP, (uint32_t)fd));
+	if (!err) {
+		/* GSO/GRO where the kernel has them; plain batches otherwise */
+		dco->udp_gso[dco->n_udp] = !dco->no_offload;
+		if (!dco->no_offload)
+			udp_enable_gro(fd);
 		dco->udp_fds[dco->n_udp++] = fd;
-	pthread_mutex_unlock(&dco->lock);
+	}
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
 
@@ -213,6 +191,7 @@ static struct peer *peer_from_config(const struct dco_peer_config *cfg,
 	p->last_rx_ms = now_ms;
 	p->last_tx_ms = now_ms;
 	p->tcp.fd = -1;
+	pthread_mutex_init(&p->tx_lock, NULL);
 	return p;
 }
 
@@ -222,7 +201,8 @@ static int peer_attach_tcp(struct dco *dco, struct peer *p)
 
 	if (err)
 		return err;
-	return epoll_add(dco, p->fd, EPOLLIN, ep_tag(EP_TCP, p->id));
+	return worker_watch(&dco->workers[WORKER_LINK], p->fd, EPOLLIN,
+			    ep_tag(EP_TCP, p->id));
 }
 
 int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
@@ -230,14 +210,15 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 	struct peer *p;
 	int err;
 
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	err = peer_check_config(dco, cfg);
 	if (err)
 		goto out;
 	p = peer_from_config(cfg, clock_now_ms());
 	err = p ? peer_add(dco, p) : -ENOMEM;
 	if (err) {
-		free(p);
+		if (p)
+			peer_free(p);
 		goto out;
 	}
 	if (p->transport == DCO_TRANSPORT_TCP) {
@@ -246,7 +227,7 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 			peer_delete(dco, p, DCO_DEL_TEARDOWN);
 	}
 out:
-	pthread_mutex_unlock(&dco->lock);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
 
@@ -255,13 +236,13 @@ int dco_del_peer(struct dco *dco, uint32_t peer_id)
 	struct peer *p;
 	int err = 0;
 
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	p = peer_find(dco, peer_id);
 	if (p)
 		peer_delete(dco, p, DCO_DEL_TEARDOWN);
 	else
 		err = -ENOENT;
-	pthread_mutex_unlock(&dco->lock);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
 
@@ -271,7 +252,7 @@ int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
 	struct peer *p;
 	int err = 0;
 
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	p = peer_find(dco, peer_id);
 	if (p) {
 		uint64_t now = clock_now_ms();
@@ -280,12 +261,14 @@ int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
 		p->ka_timeout_ms = (uint64_t)timeout_s * 1000u;
 		/* The timeout counts from now, not from the last packet. */
 		p->last_rx_ms = now;
-		dco->next_deadline_ms = now;
+		for (unsigned i = 0; i < DCO_WORKERS; i++)
+			dco->workers[i].next_deadline_ms = now;
 	} else {
 		err = -ENOENT;
 	}
-	pthread_mutex_unlock(&dco->lock);
-	worker_wake(dco);
+	pthread_rwlock_unlock(&dco->lock);
+	for (unsigned i = 0; i < DCO_WORKERS; i++)
+		worker_wake(&dco->workers[i]);
 	return err;
 }
 
@@ -310,7 +293,7 @@ int dco_new_key(struct dco *dco, uint32_t peer_id,
 	err = keyslot_init(&fresh, key, dco->replay_window, dco->replay_secs);
 	if (err)
 		return err;
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	p = peer_find(dco, peer_id);
 	if (p) {
 		struct keyslot *slot = &p->slots[key->slot == DCO_KEY_PRIMARY ?
@@ -322,7 +305,7 @@ int dco_new_key(struct dco *dco, uint32_t peer_id,
 		keyslot_clear(&fresh);
 		err = -ENOENT;
 	}
-	pthread_mutex_unlock(&dco->lock);
+	pthread_rwlock_unlock(&dco->lock);
 	mem_wipe(&fresh, sizeof(fresh));
 	return err;
 }
@@ -332,13 +315,13 @@ int dco_swap_keys(struct dco *dco, uint32_t peer_id)
 	struct peer *p;
 	int err = 0;
 
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	p = peer_find(dco, peer_id);
 	if (p)
 		p->primary = !p->primary;
 	else
 		err = -ENOENT;
-	pthread_mutex_unlock(&dco->lock);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
 
@@ -347,15 +330,25 @@ int dco_del_key(struct dco *dco, uint32_t peer_id, enum dco_key_slot slot)
 	struct peer *p;
 	int err = 0;
 
-	pthread_mutex_lock(&dco->lock);
+	pthread_rwlock_wrlock(&dco->lock);
 	p = peer_find(dco, peer_id);
 	if (p)
 		keyslot_clear(&p->slots[slot == DCO_KEY_PRIMARY ? p->primary :
 								 !p->primary]);
 	else
 		err = -ENOENT;
-	pthread_mutex_unlock(&dco->lock);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
+}
+
+/* Every field of dco_stats is a uint64_t counter: add them up as an array. */
+static void stats_add(struct dco_stats *sum, const struct dco_stats *part)
+{
+	uint64_t *d = (uint64_t *)sum;
+	const uint64_t *s = (const uint64_t *)part;
+
+	for (size_t i = 0; i < sizeof(*sum) / sizeof(uint64_t); i++)
+		d[i] += s[i];
 }
 
 int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
@@ -363,17 +356,14 @@ int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
 	struct peer *p;
 	int err = 0;
 
-	pthread_mutex_lock(&dco->lock);
-	if (peer_id == DCO_PEER_ID_NONE) {
-		*out = dco->stats;
-	} else {
-		p = peer_find(dco, peer_id);
-		if (p)
-			*out = p->stats;
-		else
-			err = -ENOENT;
-	}
-	pthread_mutex_unlock(&dco->lock);
+	memset(out, 0, sizeof(*out));
+	pthread_rwlock_wrlock(&dco->lock);
+	p = peer_id == DCO_PEER_ID_NONE ? NULL : peer_find(dco, peer_id);
+	if (peer_id != DCO_PEER_ID_NONE && !p)
+		err = -ENOENT;
+	for (unsigned i = 0; !err && i < DCO_WORKERS; i++)
+		stats_add(out, p ? &p->stats[i] : &dco->workers[i].stats);
+	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
 

@@ -2,11 +2,25 @@
  * Engine internals shared by the files of src/dco/. The public API and its
  * documentation are in include/dcovpn/dco.h.
  *
- * Ownership: instance -> peers -> key slots. The worker thread and the API
- * both take dco->lock; the worker holds it for one batch at a time, the API
- * for one operation. Everything below marked "lock" is only touched with it.
+ * Threads: two workers run to completion on their own packets.
+ *   the link worker  reads the sockets (decrypt -> tun), expires silent
+ *                    peers and flushes queued TCP bytes;
+ *   the tun worker   reads the tun device (segment -> encrypt -> sockets)
+ *                    and sends keepalive pings: it alone encrypts, so the
+ *                    AEAD contexts are never shared between threads.
+ * Ownership: instance -> peers -> key slots.
  *
- * Teardown order (dco_close): stop and join the worker, delete peers (wipes
+ * Locking: dco->lock is a reader/writer lock. A worker holds it for reading
+ * for one batch; API calls that change peers or keys hold it for writing, so
+ * they never run inside a batch. Under the read lock the two workers share a
+ * peer as follows: the receive replay window and last_rx belong to the link
+ * worker; the send packet-id is atomic; each worker counts into its own
+ * stats slot; the remote address and a TCP peer's send queue are guarded by
+ * peer->tx_lock. A worker never frees a peer: it marks it dead (skipped by
+ * every lookup) and the dead are reaped under the write lock between
+ * batches.
+ *
+ * Teardown order (dco_close): stop and join the workers, delete peers (wipes
  * keys, closes TCP sockets), close attached UDP sockets, tun, epoll, eventfds.
  */
 #ifndef DCOVPN_DCO_ENGINE_H
@@ -28,12 +42,37 @@
 #define DCO_MAX_UDP_SOCKETS 8u
 #define DCO_PEER_BUCKETS 256u
 #define DCO_EVENT_QUEUE 1024u
+#define DCO_WORKERS 2u
+/* Segments one super-packet can become (64 KiB over the smallest MSS). */
+#define DCO_MAX_SEGS 128u
+
+enum worker_role {
+	WORKER_LINK = 0, /* sockets -> tun, keepalive, TCP flush */
+	WORKER_TUN = 1,  /* tun -> sockets */
+};
+
+struct dco;
+
+struct worker {
+	struct dco *dco;
+	enum worker_role role;
+	pthread_t thread;
+	bool running;
+	int epfd;
+	int wake_fd;                     /* eventfd: wakes this worker */
+	struct pkt_pool pool;            /* one batch of reads */
+	struct pkt_pool segs;            /* segments of one super-packet */
+	struct dco_stats stats;          /* this worker's counts */
+	_Atomic uint64_t next_deadline_ms; /* keepalive scan */
+	struct log_ratelimit rl_drop;
+};
 
 struct peer {
 	uint32_t id;
 	enum dco_transport transport;
 	int fd;                          /* UDP: shared socket; TCP: own stream */
-	struct tcp_stream tcp;           /* TCP only */
+	struct tcp_stream tcp;           /* TCP only; tx side under tx_lock */
+	pthread_mutex_t tx_lock;         /* remote address, TCP send queue */
 	struct sockaddr_storage remote;
 	socklen_t remote_len;
 	bool tx_v1;
@@ -43,8 +82,10 @@ struct peer {
 	struct keyslot slots[2];         /* indexed through primary */
 	unsigned primary;                /* 0 or 1: which slot encrypts */
 	uint64_t ka_interval_ms, ka_timeout_ms;
-	uint64_t last_tx_ms, last_rx_ms;
-	struct dco_stats stats;
+	_Atomic uint64_t last_tx_ms, last_rx_ms;
+	atomic_bool dead;                /* marked by a worker, reaped later */
+	enum dco_del_reason dead_reason;
+	struct dco_stats stats[DCO_WORKERS];
 	struct peer *next;               /* hash chain by id */
 };
 
@@ -58,26 +99,23 @@ struct notify {
 };
 
 struct dco {
-	pthread_mutex_t lock;
-	pthread_t worker;
-	bool worker_running;
+	pthread_rwlock_t lock;
 	atomic_bool stop;
-	int epfd;
-	int wake_fd;                     /* eventfd: wakes the worker */
+	atomic_bool reap;                /* some peer is marked dead */
+	struct worker workers[DCO_WORKERS];
 	struct tun tun;
+	bool no_offload;                 /* asked for plain packets only */
+	bool offload;                    /* tun hands us super-packets */
 	unsigned mtu;
 	enum dco_mode mode;
-	bool started;
+	atomic_bool started;
 	uint32_t replay_window, replay_secs;
 	int udp_fds[DCO_MAX_UDP_SOCKETS];
+	bool udp_gso[DCO_MAX_UDP_SOCKETS];
 	unsigned n_udp;
-	struct peer *buckets[DCO_PEER_BUCKETS];  /* lock */
-	unsigned n_peers;                        /* lock */
-	uint64_t next_deadline_ms;               /* lock; keepalive scan */
-	struct dco_stats stats;                  /* lock; whole instance */
-	struct pkt_pool rx_pool, tx_pool, ctl_pool;
+	struct peer *buckets[DCO_PEER_BUCKETS];
+	unsigned n_peers;
 	struct notify notify;
-	struct log_ratelimit rl_drop;
 };
 
 /* epoll tags: what a ready fd is. TCP peers are tagged by id, never by
@@ -88,23 +126,20 @@ static inline uint64_t ep_tag(enum ep_kind kind, uint32_t val)
 	return (uint64_t)kind << 32 | val;
 }
 
-/* Count one event on the instance and, if known, on the peer. */
-#define DCO_STAT_ADD(dco, peer, field, n)                                      \
+/* Count on the worker's instance-wide and, if known, per-peer slot. */
+#define DCO_STAT_ADD(w, peer, field, n)                                        \
 	do {                                                                   \
-		(dco)->stats.field += (n);                                     \
+		(w)->stats.field += (n);                                       \
 		if (peer)                                                      \
-			(peer)->stats.field += (n);                            \
+			(peer)->stats[(w)->role].field += (n);                 \
 	} while (0)
 
-/* peer.c — table by id; routing lookup. Needs lock. */
+/* peer.c — the peer table. Lookups skip dead peers. Needs lock (any). */
 struct peer *peer_find(struct dco *dco, uint32_t id);
 struct peer *peer_find_by_addr(struct dco *dco, const struct sockaddr_storage *a,
 			       socklen_t len);
 struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len);
 struct peer *peer_only(struct dco *dco);
-int peer_add(struct dco *dco, struct peer *p);
-void peer_remove(struct dco *dco, struct peer *p);
-void peer_free(struct peer *p);
 struct keyslot *peer_key_by_id(struct peer *p, uint8_t key_id);
 static inline struct keyslot *peer_primary(struct peer *p)
 {
@@ -112,32 +147,40 @@ static inline struct keyslot *peer_primary(struct peer *p)
 }
 bool sockaddr_equal(const struct sockaddr_storage *a, socklen_t alen,
 		    const struct sockaddr_storage *b, socklen_t blen);
+/* Copy the peer's current remote address (it may float meanwhile). */
+socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out);
+/* Workers: flag a peer for deletion; it is reaped between batches. */
+void peer_mark_dead(struct dco *dco, struct peer *p, enum dco_del_reason why);
+/* Write lock held: */
+int peer_add(struct dco *dco, struct peer *p);
 void peer_delete(struct dco *dco, struct peer *p, enum dco_del_reason why);
+void peer_reap_dead(struct dco *dco);
+void peer_free(struct peer *p);
 
 /* notify.c — the event queue. */
 int notify_init(struct notify *n);
 void notify_free(struct notify *n);
-/* Queue a copy of @ev (its first @size bytes matter); drops when full. */
+/* Queue a copy of @ev (header and ev->len bytes of data); drops when full. */
 void notify_push(struct notify *n, const struct dco_event *ev);
 int notify_pop(struct notify *n, struct dco_event *ev);
 
-/* rx.c — link to tun. Needs lock. */
-void rx_udp(struct dco *dco, int fd, uint64_t now_ms);
-void rx_tcp(struct dco *dco, struct peer *p, uint64_t now_ms);
+/* rx.c — link to tun, on the link worker. Read lock held. */
+void rx_udp(struct worker *w, int fd, uint64_t now_ms);
+void rx_tcp(struct worker *w, struct peer *p, uint64_t now_ms);
 
-/* tx.c — tun to link. Needs lock. */
-void tx_tun(struct dco *dco, uint64_t now_ms);
-int tx_send_one(struct dco *dco, struct peer *p, struct pkt *pkt);
-int tx_encrypt(struct dco *dco, struct peer *p, struct pkt *pkt);
-void tx_tcp_flush(struct dco *dco, struct peer *p);
+/* tx.c — tun to link, on the tun worker. Read lock held. */
+void tx_tun(struct worker *w, uint64_t now_ms);
+int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt);
+int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt);
+void tx_tcp_flush(struct worker *w, struct peer *p);
 
 /* worker.c */
-int worker_start(struct dco *dco);
-void worker_stop(struct dco *dco);
-void worker_wake(struct dco *dco);
+int worker_start_all(struct dco *dco);
+void worker_stop_all(struct dco *dco);
+void worker_wake(struct worker *w);
+int worker_watch(struct worker *w, int fd, uint32_t events, uint64_t tag);
 
-/* keepalive.c — the one deadline scan per instance. Needs lock. */
-void keepalive_scan(struct dco *dco, uint64_t now_ms);
-void keepalive_send_ping(struct dco *dco, struct peer *p, uint64_t now_ms);
+/* keepalive.c — one deadline scan per worker. Read lock held. */
+void keepalive_scan(struct worker *w, uint64_t now_ms);
 
 #endif

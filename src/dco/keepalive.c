@@ -1,8 +1,11 @@
 /*
  * Keepalive as the drivers do it (SET_PEER): a ping when nothing was sent for
  * the interval, and the peer expires when nothing authenticated arrived for
- * the timeout. One deadline scan per instance instead of timers per peer:
- * the worker sleeps until the earliest deadline, then visits every peer.
+ * the timeout. One deadline scan per worker instead of timers per peer:
+ * each worker sleeps until its earliest deadline, then visits every peer.
+ * The two directions are split so that nothing is shared: the tun worker
+ * (the only one that encrypts) sends the pings, the link worker (the only
+ * one that receives) expires peers.
  */
 #include <string.h>
 
@@ -14,58 +17,70 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-void keepalive_send_ping(struct dco *dco, struct peer *p, uint64_t now_ms)
+static void keepalive_send_ping(struct worker *w, struct peer *p,
+				uint64_t now_ms)
 {
-	struct pkt *pkt = &dco->ctl_pool.pkts[0];
+	/* The tun worker's last segment buffer: never in use between batches */
+	struct pkt *pkt = &w->segs.pkts[DCO_MAX_SEGS - 1];
 
 	pkt_reset(pkt);
 	memcpy(pkt->data, datapkt_ping_magic, DATAPKT_PING_LEN);
 	pkt->len = DATAPKT_PING_LEN;
-	/* Count the attempt first: a failed TCP send may delete the peer. */
-	p->last_tx_ms = now_ms;
-	DCO_STAT_ADD(dco, p, keepalive_tx, 1);
-	if (tx_encrypt(dco, p, pkt) == 0)
-		tx_send_one(dco, p, pkt);
+	atomic_store_explicit(&p->last_tx_ms, now_ms, memory_order_relaxed);
+	DCO_STAT_ADD(w, p, keepalive_tx, 1);
+	if (tx_encrypt(w, p, pkt) == 0)
+		tx_send_one(w, p, pkt);
 }
 
 /* Returns the peer's next deadline, or UINT64_MAX if it has none (or died). */
-static uint64_t keepalive_peer(struct dco *dco, struct peer *p, uint64_t now_ms)
+static uint64_t keepalive_expiry(struct worker *w, struct peer *p,
+				 uint64_t now_ms)
 {
-	uint64_t next = UINT64_MAX;
+	uint64_t last = atomic_load_explicit(&p->last_rx_ms, memory_order_relaxed);
 
-	if (p->ka_timeout_ms) {
-		if (now_ms >= p->last_rx_ms + p->ka_timeout_ms) {
-			log_info("peer %u: no packet for %llu s, expired", p->id,
-				 (unsigned long long)(p->ka_timeout_ms / 1000));
-			peer_delete(dco, p, DCO_DEL_EXPIRED);
-			return UINT64_MAX;
-		}
-		next = p->last_rx_ms + p->ka_timeout_ms;
+	if (!p->ka_timeout_ms)
+		return UINT64_MAX;
+	if (now_ms >= last + p->ka_timeout_ms) {
+		log_info("peer %u: no packet for %llu s, expired", p->id,
+			 (unsigned long long)(p->ka_timeout_ms / 1000));
+		peer_mark_dead(w->dco, p, DCO_DEL_EXPIRED);
+		return UINT64_MAX;
 	}
-	if (p->ka_interval_ms && peer_primary(p)->in_use) {
-		if (now_ms >= p->last_tx_ms + p->ka_interval_ms)
-			keepalive_send_ping(dco, p, now_ms);
-		next = min_deadline(next, p->last_tx_ms + p->ka_interval_ms);
-	}
-	return next;
+	return last + p->ka_timeout_ms;
 }
 
-void keepalive_scan(struct dco *dco, uint64_t now_ms)
+static uint64_t keepalive_ping(struct worker *w, struct peer *p, uint64_t now_ms)
 {
+	uint64_t last = atomic_load_explicit(&p->last_tx_ms, memory_order_relaxed);
+
+	if (!p->ka_interval_ms || !peer_primary(p)->in_use)
+		return UINT64_MAX;
+	if (now_ms >= last + p->ka_interval_ms) {
+		keepalive_send_ping(w, p, now_ms);
+		last = now_ms;
+	}
+	return last + p->ka_interval_ms;
+}
+
+/* Returns the peer's next deadline for this worker, UINT64_MAX for none. */
+static uint64_t keepalive_peer(struct worker *w, struct peer *p, uint64_t now_ms)
+{
+	if (w->role == WORKER_LINK)
+		return keepalive_expiry(w, p, now_ms);
+	return keepalive_ping(w, p, now_ms);
+}
+
+void keepalive_scan(struct worker *w, uint64_t now_ms)
+{
+	struct dco *dco = w->dco;
 	uint64_t next = UINT64_MAX;
 
-	if (now_ms < dco->next_deadline_ms)
+	if (now_ms < atomic_load(&w->next_deadline_ms))
 		return;
-	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
-		struct peer *p = dco->buckets[b];
-
-		while (p) {
-			/* Read the link first: the peer may be freed. */
-			struct peer *following = p->next;
-
-			next = min_deadline(next, keepalive_peer(dco, p, now_ms));
-			p = following;
-		}
-	}
-	dco->next_deadline_ms = next;
+	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++)
+		for (struct peer *p = dco->buckets[b]; p; p = p->next)
+			if (!atomic_load(&p->dead))
+				next = min_deadline(next,
+						    keepalive_peer(w, p, now_ms));
+	atomic_store(&w->next_deadline_ms, next);
 }

@@ -14,13 +14,20 @@ static unsigned bucket_of(uint32_t id)
 	return (id * 2654435761u) >> 24 & (DCO_PEER_BUCKETS - 1);
 }
 
-struct peer *peer_find(struct dco *dco, uint32_t id)
+static struct peer *peer_find_any(struct dco *dco, uint32_t id)
 {
 	struct peer *p = dco->buckets[bucket_of(id)];
 
 	while (p && p->id != id)
 		p = p->next;
 	return p;
+}
+
+struct peer *peer_find(struct dco *dco, uint32_t id)
+{
+	struct peer *p = peer_find_any(dco, id);
+
+	return p && !atomic_load(&p->dead) ? p : NULL;
 }
 
 /* Visit every peer; stops early when @fn returns true and returns that peer. */
@@ -30,7 +37,7 @@ static struct peer *peer_scan(struct dco *dco,
 {
 	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++)
 		for (struct peer *p = dco->buckets[b]; p; p = p->next)
-			if (fn(p, arg))
+			if (!atomic_load(&p->dead) && fn(p, arg))
 				return p;
 	return NULL;
 }
@@ -77,8 +84,13 @@ static bool has_addr(struct peer *p, const void *arg)
 {
 	const struct addr_key *k = arg;
 
-	return p->transport == DCO_TRANSPORT_UDP &&
-	       sockaddr_equal(&p->remote, p->remote_len, k->addr, k->len);
+	struct sockaddr_storage remote;
+	socklen_t len;
+
+	if (p->transport != DCO_TRANSPORT_UDP)
+		return false;
+	len = peer_remote(p, &remote);
+	return sockaddr_equal(&remote, len, k->addr, k->len);
 }
 
 struct peer *peer_find_by_addr(struct dco *dco, const struct sockaddr_storage *a,
@@ -119,7 +131,7 @@ int peer_add(struct dco *dco, struct peer *p)
 {
 	unsigned b = bucket_of(p->id);
 
-	if (peer_find(dco, p->id))
+	if (peer_find_any(dco, p->id))
 		return -EEXIST;
 	if (dco->mode == DCO_MODE_P2P && dco->n_peers)
 		return -EBUSY;
@@ -129,7 +141,7 @@ int peer_add(struct dco *dco, struct peer *p)
 	return 0;
 }
 
-void peer_remove(struct dco *dco, struct peer *p)
+static void peer_remove(struct dco *dco, struct peer *p)
 {
 	struct peer **pp = &dco->buckets[bucket_of(p->id)];
 
@@ -156,14 +168,51 @@ void peer_free(struct peer *p)
 	keyslot_clear(&p->slots[1]);
 	if (p->transport == DCO_TRANSPORT_TCP)
 		tcp_stream_free(&p->tcp);
+	pthread_mutex_destroy(&p->tx_lock);
 	free(p);
 }
 
-/* Remove, tell the control plane why (unless it asked), free. */
+socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out)
+{
+	socklen_t len;
+
+	pthread_mutex_lock(&p->tx_lock);
+	len = p->remote_len;
+	memcpy(out, &p->remote, len);
+	pthread_mutex_unlock(&p->tx_lock);
+	return len;
+}
+
+void peer_mark_dead(struct dco *dco, struct peer *p, enum dco_del_reason why)
+{
+	if (atomic_exchange(&p->dead, true))
+		return;
+	p->dead_reason = why;
+	atomic_store(&dco->reap, true);
+}
+
+void peer_reap_dead(struct dco *dco)
+{
+	atomic_store(&dco->reap, false);
+	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
+		struct peer *p = dco->buckets[b];
+
+		while (p) {
+			struct peer *following = p->next;
+
+			if (atomic_load(&p->dead))
+				peer_delete(dco, p, p->dead_reason);
+			p = following;
+		}
+	}
+}
+
+/* Remove, tell the control plane why (unless it asked), free. Write lock. */
 void peer_delete(struct dco *dco, struct peer *p, enum dco_del_reason why)
 {
 	if (p->transport == DCO_TRANSPORT_TCP)
-		epoll_ctl(dco->epfd, EPOLL_CTL_DEL, p->tcp.fd, NULL);
+		epoll_ctl(dco->workers[WORKER_LINK].epfd, EPOLL_CTL_DEL,
+			  p->tcp.fd, NULL);
 	peer_remove(dco, p);
 	if (why != DCO_DEL_TEARDOWN) {
 		struct dco_event ev = {

@@ -1,27 +1,29 @@
 /*
- * Receive path: transport -> decrypt in place -> tun. Non-data packets go up
- * to the control plane untouched. Every drop is counted on the instance and,
- * when known, on the peer.
+ * Receive path, on the link worker: transport -> decrypt in place -> tun.
+ * Non-data packets go up to the control plane untouched. A UDP GRO train (many
+ * datagrams the kernel handed over as one) is split into its datagrams
+ * first. With tun offloads, decrypted TCP segments are coalesced back into
+ * super-packets before the write. Every drop is counted.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "base/clock.h"
 #include "dco/engine.h"
 #include "io/tcp.h"
 #include "io/udp.h"
+#include "io/vnet.h"
 #include "proto/datapkt.h"
 #include "proto/opcode.h"
 
-static void rx_control(struct dco *dco, struct peer *peer, const struct pkt *p)
+static void rx_control(struct worker *w, struct peer *peer, const struct pkt *p)
 {
 	struct dco_event ev;
 
 	if (p->len > DCO_CONTROL_MAX) {
-		DCO_STAT_ADD(dco, peer, drop_malformed, 1);
+		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		return;
 	}
-	DCO_STAT_ADD(dco, peer, control_rx, 1);
+	DCO_STAT_ADD(w, peer, control_rx, 1);
 	ev.type = DCO_EV_CONTROL;
 	ev.peer_id = peer ? peer->id : DCO_PEER_ID_NONE;
 	ev.reason = DCO_DEL_TEARDOWN;
@@ -32,7 +34,7 @@ static void rx_control(struct dco *dco, struct peer *peer, const struct pkt *p)
 		memcpy(&ev.addr, &p->addr, p->addrlen);
 	ev.len = p->len;
 	memcpy(ev.data, p->data, p->len);
-	notify_push(&dco->notify, &ev);
+	notify_push(&w->dco->notify, &ev);
 }
 
 /* Which peer sent this data packet? V2 carries the id; V1 only the address. */
@@ -48,39 +50,47 @@ static struct peer *rx_peer_of(struct dco *dco, const struct pkt *p)
 	return p->addrlen ? peer_find_by_addr(dco, &p->addr, p->addrlen) : NULL;
 }
 
-static void rx_count_error(struct dco *dco, struct peer *peer, int err)
+static void rx_count_error(struct worker *w, struct peer *peer, int err)
 {
 	switch (err) {
 	case -EBADMSG:
-		DCO_STAT_ADD(dco, peer, drop_decrypt, 1);
+		DCO_STAT_ADD(w, peer, drop_decrypt, 1);
 		break;
 	case -EALREADY:
-		DCO_STAT_ADD(dco, peer, drop_replay, 1);
+		DCO_STAT_ADD(w, peer, drop_replay, 1);
 		break;
 	default:
-		DCO_STAT_ADD(dco, peer, drop_malformed, 1);
+		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		break;
 	}
-	log_limited(&dco->rl_drop, 5000, LOG_DEBUG,
+	log_limited(&w->rl_drop, 5000, LOG_DEBUG,
 		    "peer %u: data packet dropped: %s", peer->id,
 		    err == -EBADMSG ? "authentication failed" :
 		    err == -EALREADY ? "replayed or too old" : "malformed");
 }
 
 /* A UDP peer that authenticated from a new address has moved: follow it. */
-static void rx_float(struct dco *dco, struct peer *peer, const struct pkt *p)
+static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 {
 	struct dco_event ev = { .type = DCO_EV_PEER_FLOAT, .peer_id = peer->id };
+	bool moved;
 
-	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen ||
-	    sockaddr_equal(&peer->remote, peer->remote_len, &p->addr, p->addrlen))
+	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen)
 		return;
-	memcpy(&peer->remote, &p->addr, p->addrlen);
-	peer->remote_len = p->addrlen;
+	pthread_mutex_lock(&peer->tx_lock);
+	moved = !sockaddr_equal(&peer->remote, peer->remote_len, &p->addr,
+				p->addrlen);
+	if (moved) {
+		memcpy(&peer->remote, &p->addr, p->addrlen);
+		peer->remote_len = p->addrlen;
+	}
+	pthread_mutex_unlock(&peer->tx_lock);
+	if (!moved)
+		return;
 	ev.fd = p->sock;
 	ev.addr_len = p->addrlen;
 	memcpy(&ev.addr, &p->addr, p->addrlen);
-	notify_push(&dco->notify, &ev);
+	notify_push(&w->dco->notify, &ev);
 	log_info("peer %u floated to a new address", peer->id);
 }
 
@@ -88,65 +98,65 @@ static void rx_float(struct dco *dco, struct peer *peer, const struct pkt *p)
  * Decrypt one data packet in place. Returns true if it now holds an IP packet
  * for the tun; pings and rejected packets are fully handled here.
  */
-static bool rx_data(struct dco *dco, struct pkt *p, struct peer *tcp_peer,
+static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		    uint64_t now_ms)
 {
 	/* A TCP stream belongs to one peer; UDP packets say whose they are. */
-	struct peer *peer = tcp_peer ? tcp_peer : rx_peer_of(dco, p);
+	struct peer *peer = tcp_peer ? tcp_peer : rx_peer_of(w->dco, p);
 	struct keyslot *ks;
 	int err;
 
 	if (!peer) {
-		DCO_STAT_ADD(dco, (struct peer *)NULL, drop_no_peer, 1);
+		DCO_STAT_ADD(w, (struct peer *)NULL, drop_no_peer, 1);
 		return false;
 	}
 	ks = peer_key_by_id(peer, opcode_key_id(p->data[0]));
 	if (!ks) {
-		DCO_STAT_ADD(dco, peer, drop_no_key, 1);
+		DCO_STAT_ADD(w, peer, drop_no_key, 1);
 		return false;
 	}
 	err = keyslot_decrypt(ks, p, now_ms);
 	if (err) {
-		rx_count_error(dco, peer, err);
+		rx_count_error(w, peer, err);
 		return false;
 	}
-	peer->last_rx_ms = now_ms;
-	rx_float(dco, peer, p);
+	atomic_store_explicit(&peer->last_rx_ms, now_ms, memory_order_relaxed);
+	rx_float(w, peer, p);
 	if (datapkt_is_ping(p->data, p->len)) {
-		DCO_STAT_ADD(dco, peer, keepalive_rx, 1);
+		DCO_STAT_ADD(w, peer, keepalive_rx, 1);
 		return false;
 	}
 	/* Only IP reaches the tun; OCC and anything else stop here, as the
 	 * drivers do (PROTOCOL.md 5.7). */
 	if (p->len < 20 || (p->data[0] >> 4 != 4 && p->data[0] >> 4 != 6)) {
-		DCO_STAT_ADD(dco, peer, drop_malformed, 1);
+		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		return false;
 	}
-	DCO_STAT_ADD(dco, peer, tun_tx_packets, 1);
-	DCO_STAT_ADD(dco, peer, tun_tx_bytes, p->len);
+	DCO_STAT_ADD(w, peer, tun_tx_packets, 1);
+	DCO_STAT_ADD(w, peer, tun_tx_bytes, p->len);
 	p->peer_id = peer->id;
 	return true;
 }
 
 /* Classify one received packet; true if it should be written to the tun. */
-static bool rx_one(struct dco *dco, struct pkt *p, struct peer *tcp_peer,
+static bool rx_one(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		   uint64_t now_ms)
 {
-	DCO_STAT_ADD(dco, tcp_peer, link_rx_packets, 1);
-	DCO_STAT_ADD(dco, tcp_peer, link_rx_bytes, p->len);
+	DCO_STAT_ADD(w, tcp_peer, link_rx_packets, 1);
+	DCO_STAT_ADD(w, tcp_peer, link_rx_bytes, p->len);
 	if (p->len < 1) {
-		DCO_STAT_ADD(dco, tcp_peer, drop_malformed, 1);
+		DCO_STAT_ADD(w, tcp_peer, drop_malformed, 1);
 		return false;
 	}
 	if (!opcode_is_data(p->data[0])) {
 		struct peer *peer = tcp_peer;
 
 		if (!peer && p->addrlen)
-			peer = peer_find_by_addr(dco, &p->addr, p->addrlen);
-		rx_control(dco, peer, p);
+			peer = peer_find_by_addr(w->dco, &p->addr, p->addrlen);
+		rx_control(w, peer, p);
 		return false;
 	}
-	return rx_data(dco, p, tcp_peer, now_ms);
+	return rx_data(w, p, tcp_peer, now_ms);
 }
 
 static void swap_pkt(struct pkt *a, struct pkt *b)
@@ -160,13 +170,53 @@ static void swap_pkt(struct pkt *a, struct pkt *b)
 	*b = t;
 }
 
-void rx_udp(struct dco *dco, int fd, uint64_t now_ms)
+/* Write decrypted packets pkts[0..n) to the tun, coalescing if offloaded. */
+static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
 {
-	struct pkt *pkts = dco->rx_pool.pkts;
+	struct dco *dco = w->dco;
+
+	if (!n || !atomic_load(&dco->started))
+		return;
+	if (dco->offload)
+		n = vnet_coalesce(pkts, n);
+	tun_write_batch(&dco->tun, pkts, n);
+}
+
+/*
+ * Split a GRO train into its datagrams (copied into the segment buffers, so
+ * each can be decrypted in place and grown by coalescing), then handle them.
+ */
+static void rx_train(struct worker *w, const struct pkt *train, uint64_t now_ms)
+{
+	struct pkt *segs = w->segs.pkts;
+	unsigned n = 0, out = 0;
+
+	for (size_t off = 0; off < train->len && n < DCO_MAX_SEGS;
+	     off += train->gso_size) {
+		struct pkt *s = &segs[n++];
+		size_t len = train->len - off < train->gso_size ?
+				     train->len - off : train->gso_size;
+
+		pkt_reset(s);
+		memcpy(s->data, train->data + off, len);
+		s->len = (uint32_t)len;
+		s->sock = train->sock;
+		s->addrlen = train->addrlen;
+		memcpy(&s->addr, &train->addr, train->addrlen);
+	}
+	for (unsigned i = 0; i < n; i++)
+		if (rx_one(w, &segs[i], NULL, now_ms))
+			swap_pkt(&segs[out++], &segs[i]);
+	rx_to_tun(w, segs, out);
+}
+
+void rx_udp(struct worker *w, int fd, uint64_t now_ms)
+{
+	struct pkt *pkts = w->pool.pkts;
 	unsigned rounds = 0;
 	int n;
 
-	/* A few batches per wake-up, then let the other direction run. */
+	/* A few batches per wake-up, then let the other sockets run. */
 	while (rounds++ < 8) {
 		unsigned out = 0;
 
@@ -175,47 +225,60 @@ void rx_udp(struct dco *dco, int fd, uint64_t now_ms)
 		n = udp_recv_batch(fd, pkts, DCO_BATCH);
 		if (n <= 0)
 			return;
-		for (int i = 0; i < n; i++)
-			if (rx_one(dco, &pkts[i], NULL, now_ms))
+		for (int i = 0; i < n; i++) {
+			if (pkts[i].gso_size && pkts[i].len > pkts[i].gso_size)
+				rx_train(w, &pkts[i], now_ms);
+			else if (rx_one(w, &pkts[i], NULL, now_ms))
 				swap_pkt(&pkts[out++], &pkts[i]);
-		if (out && dco->started)
-			tun_write_batch(&dco->tun, pkts, out);
+		}
+		rx_to_tun(w, pkts, out);
 		if ((unsigned)n < DCO_BATCH)
 			return;
 	}
 }
 
 struct tcp_rx_ctx {
-	struct dco *dco;
+	struct worker *w;
 	struct peer *peer;
 	uint64_t now_ms;
+	unsigned n;          /* decrypted packets gathered in w->segs */
 };
 
 static int rx_tcp_frame(void *arg, uint8_t *frame, size_t len)
 {
 	struct tcp_rx_ctx *c = arg;
-	struct pkt p = {
-		.data = frame, .len = (uint32_t)len, .base = frame,
-		.cap = (uint32_t)len, .sock = c->peer->fd,
-		.peer_id = c->peer->id,
-	};
+	struct pkt *p = &c->w->segs.pkts[c->n];
 
-	/* The peer's own packets on its own stream; its address never floats. */
-	if (rx_one(c->dco, &p, c->peer, c->now_ms) && c->dco->started)
-		tun_write_batch(&c->dco->tun, &p, 1);
+	if (len > PKT_DATA_MAX) {
+		DCO_STAT_ADD(c->w, c->peer, drop_malformed, 1);
+		return 0;
+	}
+	/* Copy out of the stream buffer: the packet needs headroom for the
+	 * virtio-net header and tailroom for coalescing. */
+	pkt_reset(p);
+	memcpy(p->data, frame, len);
+	p->len = (uint32_t)len;
+	p->sock = c->peer->fd;
+	if (rx_one(c->w, p, c->peer, c->now_ms))
+		c->n++;
+	if (c->n == DCO_MAX_SEGS) {
+		rx_to_tun(c->w, c->w->segs.pkts, c->n);
+		c->n = 0;
+	}
 	return 0;
 }
 
-void rx_tcp(struct dco *dco, struct peer *p, uint64_t now_ms)
+void rx_tcp(struct worker *w, struct peer *p, uint64_t now_ms)
 {
-	struct tcp_rx_ctx ctx = { dco, p, now_ms };
+	struct tcp_rx_ctx ctx = { w, p, now_ms, 0 };
 	int err = tcp_stream_read(&p->tcp, rx_tcp_frame, &ctx);
 
+	rx_to_tun(w, w->segs.pkts, ctx.n);
 	if (err == 0 || err == -EAGAIN)
 		return;
 	if (err == -EPROTO)
-		DCO_STAT_ADD(dco, p, drop_malformed, 1);
+		DCO_STAT_ADD(w, p, drop_malformed, 1);
 	log_info("peer %u: TCP connection %s", p->id,
 		 err == -ECONNRESET ? "closed by peer" : "broken");
-	peer_delete(dco, p, DCO_DEL_TRANSPORT);
+	peer_mark_dead(w->dco, p, DCO_DEL_TRANSPORT);
 }

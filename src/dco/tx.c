@@ -1,6 +1,8 @@
 /*
- * Send path: tun -> route to a peer -> encrypt in place -> transport.
- * UDP packets of a batch leave in one sendmmsg per socket.
+ * Send path, on the tun worker: tun -> (split super-packets) -> route to a
+ * peer -> encrypt in place -> transport. The encrypted datagrams of a batch
+ * leave in as few system calls as possible: sendmmsg, and UDP GSO trains of
+ * equal-sized datagrams where the socket takes them.
  */
 #include <errno.h>
 #include <string.h>
@@ -9,8 +11,9 @@
 #include "dco/engine.h"
 #include "io/tcp.h"
 #include "io/udp.h"
+#include "io/vnet.h"
 
-static void tx_report_near_wrap(struct dco *dco, struct peer *p,
+static void tx_report_near_wrap(struct worker *w, struct peer *p,
 				struct keyslot *ks)
 {
 	struct dco_event ev = {
@@ -23,183 +26,252 @@ static void tx_report_near_wrap(struct dco *dco, struct peer *p,
 	if (ks->near_wrap_reported)
 		return;
 	ks->near_wrap_reported = true;
-	notify_push(&dco->notify, &ev);
+	notify_push(&w->dco->notify, &ev);
 }
 
-/* Encrypt @pkt for @p with the primary key; 0 or -errno (counted). */
-int tx_encrypt(struct dco *dco, struct peer *p, struct pkt *pkt)
+/* Encrypt @pkt for @p with the primary key; 0 or -errno (counted). The
+ * caller fills in the destination address. */
+int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt)
 {
 	struct keyslot *ks = peer_primary(p);
 	int err;
 
 	if (!ks->in_use) {
-		DCO_STAT_ADD(dco, p, drop_no_key, 1);
+		DCO_STAT_ADD(w, p, drop_no_key, 1);
 		return -ENOKEY;
 	}
 	err = keyslot_encrypt(ks, pkt, p->id, p->tx_v1);
 	if (err == -ERANGE || keyslot_near_wrap(ks))
-		tx_report_near_wrap(dco, p, ks);
+		tx_report_near_wrap(w, p, ks);
 	if (err) {
-		DCO_STAT_ADD(dco, p, drop_tx_error, 1);
+		DCO_STAT_ADD(w, p, drop_tx_error, 1);
 		return err;
 	}
 	pkt->sock = p->fd;
 	pkt->peer_id = p->id;
-	if (p->transport == DCO_TRANSPORT_UDP) {
-		memcpy(&pkt->addr, &p->remote, p->remote_len);
-		pkt->addrlen = p->remote_len;
-	}
 	return 0;
 }
 
 /* Watch for writability only while a TCP peer has bytes queued. */
-static void tx_tcp_want_write(struct dco *dco, struct peer *p, bool want)
+static void tx_tcp_want_write(struct worker *w, struct peer *p, bool want)
 {
 	struct epoll_event ev = {
 		.events = EPOLLIN | (want ? EPOLLOUT : 0),
 		.data.u64 = ep_tag(EP_TCP, p->id),
 	};
 
-	epoll_ctl(dco->epfd, EPOLL_CTL_MOD, p->tcp.fd, &ev);
+	epoll_ctl(w->dco->workers[WORKER_LINK].epfd, EPOLL_CTL_MOD, p->tcp.fd,
+		  &ev);
 }
 
-static int tx_tcp(struct dco *dco, struct peer *p, struct pkt *pkt)
+static int tx_tcp(struct worker *w, struct peer *p, struct pkt *pkt)
 {
-	bool was_pending = tcp_stream_pending(&p->tcp);
-	int err = tcp_stream_send(&p->tcp, pkt);
+	bool was_pending, pending;
+	int err;
 
+	pthread_mutex_lock(&p->tx_lock);
+	was_pending = tcp_stream_pending(&p->tcp);
+	err = tcp_stream_send(&p->tcp, pkt);
+	pending = tcp_stream_pending(&p->tcp);
+	pthread_mutex_unlock(&p->tx_lock);
 	if (err == -ENOBUFS) {
 		/* Queue full: drop, as a congested link would. */
-		DCO_STAT_ADD(dco, p, drop_tx_error, 1);
+		DCO_STAT_ADD(w, p, drop_tx_error, 1);
 		return err;
 	}
 	if (err) {
-		peer_delete(dco, p, DCO_DEL_TRANSPORT);
+		peer_mark_dead(w->dco, p, DCO_DEL_TRANSPORT);
 		return err;
 	}
-	if (!was_pending && tcp_stream_pending(&p->tcp))
-		tx_tcp_want_write(dco, p, true);
+	if (!was_pending && pending)
+		tx_tcp_want_write(w, p, true);
 	return 0;
 }
 
-void tx_tcp_flush(struct dco *dco, struct peer *p)
+void tx_tcp_flush(struct worker *w, struct peer *p)
 {
-	int err = tcp_stream_flush(&p->tcp);
+	bool pending;
+	int err;
 
-	if (err) {
-		peer_delete(dco, p, DCO_DEL_TRANSPORT);
-		return;
-	}
-	if (!tcp_stream_pending(&p->tcp))
-		tx_tcp_want_write(dco, p, false);
+	pthread_mutex_lock(&p->tx_lock);
+	err = tcp_stream_flush(&p->tcp);
+	pending = tcp_stream_pending(&p->tcp);
+	pthread_mutex_unlock(&p->tx_lock);
+	if (err)
+		peer_mark_dead(w->dco, p, DCO_DEL_TRANSPORT);
+	else if (!pending)
+		tx_tcp_want_write(w, p, false);
 }
 
-static void tx_count_sent(struct dco *dco, struct pkt *pkt)
+/* Send one encrypted packet now (keepalive, a packet over TCP). */
+int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt)
 {
-	struct peer *p = peer_find(dco, pkt->peer_id);
-
-	DCO_STAT_ADD(dco, p, link_tx_packets, 1);
-	DCO_STAT_ADD(dco, p, link_tx_bytes, pkt->len);
-}
-
-/* Send one already-encrypted packet (keepalive, a lone packet). */
-int tx_send_one(struct dco *dco, struct peer *p, struct pkt *pkt)
-{
+	uint32_t len = pkt->len;
 	unsigned failed = 0;
-	int n;
+	int err;
 
 	if (p->transport == DCO_TRANSPORT_TCP) {
-		uint32_t len = pkt->len;
-		int err = tx_tcp(dco, p, pkt);
+		err = tx_tcp(w, p, pkt);
+	} else {
+		pkt->addrlen = peer_remote(p, &pkt->addr);
+		err = udp_send_batch(p->fd, pkt, 1, &failed) == 1 && !failed ?
+			      0 : -EIO;
+		if (err)
+			DCO_STAT_ADD(w, p, drop_tx_error, 1);
+	}
+	if (!err) {
+		DCO_STAT_ADD(w, p, link_tx_packets, 1);
+		DCO_STAT_ADD(w, p, link_tx_bytes, len);
+	}
+	return err;
+}
 
-		if (!err) {
-			DCO_STAT_ADD(dco, p, link_tx_packets, 1);
-			DCO_STAT_ADD(dco, p, link_tx_bytes, len);
-		}
-		return err;
-	}
-	n = udp_send_batch(p->fd, pkt, 1, &failed);
-	if (n == 1 && !failed) {
-		tx_count_sent(dco, pkt);
-		return 0;
-	}
-	DCO_STAT_ADD(dco, p, drop_tx_error, 1);
-	return n < 0 ? n : -EIO;
+static bool *tx_gso_flag(struct dco *dco, int fd)
+{
+	for (unsigned i = 0; i < dco->n_udp; i++)
+		if (dco->udp_fds[i] == fd)
+			return &dco->udp_gso[i];
+	return NULL;
 }
 
 /* Send the UDP packets pkts[0..n) grouped by socket, in order. */
-static void tx_flush_udp(struct dco *dco, struct pkt *pkts, unsigned n)
+static void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
 {
 	unsigned start = 0;
 
 	while (start < n) {
 		unsigned end = start + 1, failed = 0;
+		bool *gso = tx_gso_flag(w->dco, pkts[start].sock);
 		int sent;
 
 		while (end < n && pkts[end].sock == pkts[start].sock)
 			end++;
-		sent = udp_send_batch(pkts[start].sock, pkts + start,
-				      end - start, &failed);
-		/* (a datagram refused mid-batch shifts which ones are counted
-		 * per peer; the totals stay right) */
-		for (int i = 0; sent > 0 && i < sent; i++)
-			tx_count_sent(dco, &pkts[start + i]);
-		/* What the socket would not take (full buffer) is lost, as on
-		 * any congested link; inner TCP recovers. */
+		sent = udp_send_batch_gso(pkts[start].sock, pkts + start,
+					  end - start, &failed, gso);
 		if (sent < 0)
 			sent = 0;
-		dco->stats.drop_tx_error += (end - start) - (unsigned)sent;
+		/* Attribution per peer follows the batch order; a datagram
+		 * refused mid-batch shifts it, the totals stay right. */
+		for (int i = 0; i < sent; i++) {
+			struct peer *p = peer_find(w->dco, pkts[start + i].peer_id);
+
+			DCO_STAT_ADD(w, p, link_tx_packets, 1);
+			DCO_STAT_ADD(w, p, link_tx_bytes, pkts[start + i].len);
+		}
+		/* What the socket would not take (full buffer) is lost, as on
+		 * any congested link; inner TCP recovers. */
+		w->stats.drop_tx_error += (end - start) - (unsigned)sent;
 		start = end;
 	}
 }
 
-/* Route and encrypt one tun packet; true if it is a UDP packet to flush. */
-static bool tx_one(struct dco *dco, struct pkt *pkt, uint64_t now_ms)
+/*
+ * Route and encrypt segs[0..n) (all from one tun read, so one destination).
+ * UDP datagrams are compacted to the front of the array from @*out on, to be
+ * flushed; TCP ones are queued on their stream at once.
+ */
+static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
+			unsigned *out, uint64_t now_ms)
 {
-	struct peer *p = peer_route(dco, pkt->data, pkt->len);
+	struct peer *p = peer_route(w->dco, segs[0].data, segs[0].len);
+	struct sockaddr_storage remote;
+	socklen_t remote_len = 0;
 
-	DCO_STAT_ADD(dco, p, tun_rx_packets, 1);
-	DCO_STAT_ADD(dco, p, tun_rx_bytes, pkt->len);
-	if (!p) {
-		DCO_STAT_ADD(dco, p, drop_no_route, 1);
-		return false;
+	for (unsigned i = 0; i < n; i++) {
+		DCO_STAT_ADD(w, p, tun_rx_packets, 1);
+		DCO_STAT_ADD(w, p, tun_rx_bytes, segs[i].len);
 	}
-	if (tx_encrypt(dco, p, pkt))
-		return false;
-	p->last_tx_ms = now_ms;
+	if (!p) {
+		DCO_STAT_ADD(w, p, drop_no_route, n);
+		return;
+	}
+	atomic_store_explicit(&p->last_tx_ms, now_ms, memory_order_relaxed);
 	if (p->transport == DCO_TRANSPORT_UDP)
-		return true;
-	tx_send_one(dco, p, pkt);
-	return false;
+		remote_len = peer_remote(p, &remote);
+	for (unsigned i = 0; i < n; i++) {
+		struct pkt *s = &segs[i];
+
+		if (tx_encrypt(w, p, s))
+			continue;
+		if (p->transport == DCO_TRANSPORT_TCP) {
+			tx_send_one(w, p, s);
+			continue;
+		}
+		memcpy(&s->addr, &remote, remote_len);
+		s->addrlen = remote_len;
+		/* *out never passes s: the slot holds s or a spent packet */
+		if (s != &w->segs.pkts[*out]) {
+			struct pkt t = w->segs.pkts[*out];
+
+			w->segs.pkts[*out] = *s;
+			*s = t;
+		}
+		(*out)++;
+	}
 }
 
-void tx_tun(struct dco *dco, uint64_t now_ms)
+/* Turn one tun read into segments at w->segs.pkts[*used...]; count them. */
+static int tx_split(struct worker *w, struct pkt *in, unsigned *used)
 {
-	struct pkt *pkts = dco->tx_pool.pkts;
+	struct pkt *segs = w->segs.pkts + *used;
+	int in_place = 1, n = 1;
+
+	if (w->dco->offload) {
+		n = vnet_segment(in, segs, DCO_MAX_SEGS - *used, &in_place);
+		if (n < 0)
+			return n;
+	}
+	if (in_place) {
+		/* Trade buffers: the packet joins the staging array as is. */
+		struct pkt t = *segs;
+
+		*segs = *in;
+		*in = t;
+	}
+	return n;
+}
+
+static void tx_stage_reset(struct worker *w, unsigned from, unsigned to)
+{
+	for (unsigned i = from; i < to; i++)
+		pkt_reset(&w->segs.pkts[i]);
+}
+
+void tx_tun(struct worker *w, uint64_t now_ms)
+{
+	struct pkt *pkts = w->pool.pkts, *segs = w->segs.pkts;
+	/* super-packets are up to 64 KiB: read fewer at a time */
+	unsigned batch = w->dco->offload ? 8 : DCO_BATCH;
 	unsigned rounds = 0;
 
 	while (rounds++ < 8) {
-		unsigned out = 0;
+		unsigned used = 0, out = 0;
 		int n;
 
-		for (unsigned i = 0; i < DCO_BATCH; i++)
+		for (unsigned i = 0; i < batch; i++)
 			pkt_reset(&pkts[i]);
-		n = tun_read_batch(&dco->tun, pkts, DCO_BATCH);
+		n = tun_read_batch(&w->dco->tun, pkts, batch);
 		if (n <= 0)
 			return;
+		tx_stage_reset(w, 0, DCO_MAX_SEGS);
 		for (int i = 0; i < n; i++) {
-			if (!tx_one(dco, &pkts[i], now_ms))
-				continue;
-			if ((unsigned)i != out) {
-				struct pkt t = pkts[out];
+			int k = tx_split(w, &pkts[i], &used);
 
-				pkts[out] = pkts[i];
-				pkts[i] = t;
+			if (k == -ENOSPC && used) {
+				tx_flush_udp(w, segs, out);
+				tx_stage_reset(w, 0, used);
+				used = out = 0;
+				k = tx_split(w, &pkts[i], &used);
 			}
-			out++;
+			if (k <= 0) {
+				DCO_STAT_ADD(w, (struct peer *)NULL, drop_malformed, 1);
+				continue;
+			}
+			tx_segments(w, segs + used, (unsigned)k, &out, now_ms);
+			used += (unsigned)k;
 		}
-		tx_flush_udp(dco, pkts, out);
-		if ((unsigned)n < DCO_BATCH)
+		tx_flush_udp(w, segs, out);
+		if ((unsigned)n < batch)
 			return;
 	}
 }

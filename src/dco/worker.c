@@ -1,117 +1,182 @@
 /*
- * The worker thread: one epoll loop over the tun device, the UDP sockets, the
- * TCP peers and a wake-up eventfd. It takes the instance lock for each batch,
- * so API calls interleave between batches.
+ * The worker threads. Each runs one epoll loop over its own fds and holds the
+ * instance lock for reading for one batch at a time, so API calls (writers)
+ * interleave between batches. Dead peers are reaped here, between batches,
+ * under the write lock.
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 #include "base/clock.h"
 #include "dco/engine.h"
 
 #define WORKER_MAX_SLEEP_MS 1000u
+#define WORKER_EVENTS 16
 
-static int worker_timeout(struct dco *dco)
+int worker_watch(struct worker *w, int fd, uint32_t events, uint64_t tag)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = tag };
+
+	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+/* How long a worker may sleep: until its next keepalive deadline. */
+static int worker_timeout(struct worker *w)
 {
 	uint64_t now = clock_now_ms();
-	uint64_t next = dco->next_deadline_ms;
+	uint64_t next = atomic_load(&w->next_deadline_ms);
 
 	if (next <= now)
 		return 0;
-	if (next - now > WORKER_MAX_SLEEP_MS)
-		return WORKER_MAX_SLEEP_MS;
-	return (int)(next - now);
+	return next - now > WORKER_MAX_SLEEP_MS ? (int)WORKER_MAX_SLEEP_MS :
+						  (int)(next - now);
 }
 
-static void worker_drain_wake(struct dco *dco)
+static void worker_drain_wake(struct worker *w)
 {
 	uint64_t val;
 
-	while (read(dco->wake_fd, &val, sizeof(val)) > 0)
+	while (read(w->wake_fd, &val, sizeof(val)) > 0)
 		;
 }
 
-static void worker_handle(struct dco *dco, const struct epoll_event *ev,
+static void worker_tcp_ready(struct worker *w, uint32_t id, uint32_t events,
+			     uint64_t now_ms)
+{
+	struct peer *p = peer_find(w->dco, id);
+
+	if (!p)
+		return;
+	if (events & EPOLLOUT)
+		tx_tcp_flush(w, p);
+	if (!atomic_load(&p->dead) && (events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		rx_tcp(w, p, now_ms);
+}
+
+static void worker_handle(struct worker *w, const struct epoll_event *ev,
 			  uint64_t now_ms)
 {
 	enum ep_kind kind = (enum ep_kind)(ev->data.u64 >> 32);
 	uint32_t val = (uint32_t)ev->data.u64;
-	struct peer *p;
 
 	switch (kind) {
 	case EP_WAKE:
-		worker_drain_wake(dco);
+		worker_drain_wake(w);
 		break;
 	case EP_TUN:
-		if (dco->started)
-			tx_tun(dco, now_ms);
+		if (atomic_load(&w->dco->started))
+			tx_tun(w, now_ms);
 		break;
 	case EP_UDP:
-		rx_udp(dco, (int)val, now_ms);
+		rx_udp(w, (int)val, now_ms);
 		break;
 	case EP_TCP:
-		p = peer_find(dco, val);
-		if (p && (ev->events & EPOLLOUT))
-			tx_tcp_flush(dco, p);
-		p = peer_find(dco, val); /* the flush may have deleted it */
-		if (p && (ev->events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
-			rx_tcp(dco, p, now_ms);
+		worker_tcp_ready(w, val, ev->events, now_ms);
 		break;
 	}
+}
+
+static void worker_reap(struct dco *dco)
+{
+	if (!atomic_load(&dco->reap))
+		return;
+	pthread_rwlock_wrlock(&dco->lock);
+	peer_reap_dead(dco);
+	pthread_rwlock_unlock(&dco->lock);
 }
 
 static void *worker_main(void *arg)
 {
-	struct dco *dco = arg;
-	struct epoll_event evs[16];
+	struct worker *w = arg;
+	struct dco *dco = w->dco;
+	struct epoll_event evs[WORKER_EVENTS];
 
 	while (!atomic_load(&dco->stop)) {
-		int n;
+		int n = epoll_wait(w->epfd, evs, WORKER_EVENTS, worker_timeout(w));
 
-		pthread_mutex_lock(&dco->lock);
-		n = worker_timeout(dco);
-		pthread_mutex_unlock(&dco->lock);
-		n = epoll_wait(dco->epfd, evs, 16, n);
 		if (n < 0 && errno != EINTR) {
 			log_err("engine: epoll_wait: %s", strerror(errno));
 			break;
 		}
-		pthread_mutex_lock(&dco->lock);
+		pthread_rwlock_rdlock(&dco->lock);
 		for (int i = 0; i < n; i++)
-			worker_handle(dco, &evs[i], clock_now_ms());
-		keepalive_scan(dco, clock_now_ms());
-		pthread_mutex_unlock(&dco->lock);
+			worker_handle(w, &evs[i], clock_now_ms());
+		keepalive_scan(w, clock_now_ms());
+		pthread_rwlock_unlock(&dco->lock);
+		worker_reap(dco);
 	}
 	return NULL;
 }
 
-int worker_start(struct dco *dco)
+static int worker_init(struct worker *w, struct dco *dco, enum worker_role role)
 {
-	int err = pthread_create(&dco->worker, NULL, worker_main, dco);
+	int err;
 
-	if (err)
-		return -err;
-	dco->worker_running = true;
+	w->dco = dco;
+	w->role = role;
+	w->next_deadline_ms = UINT64_MAX;
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	w->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (w->epfd < 0 || w->wake_fd < 0)
+		return -errno;
+	err = worker_watch(w, w->wake_fd, EPOLLIN, ep_tag(EP_WAKE, 0));
+	if (!err)
+		err = pkt_pool_init(&w->pool, DCO_BATCH);
+	/* Segments get full-size buffers too: the link worker coalesces
+	 * into them, and the tun worker trades buffers with its read pool. */
+	if (!err)
+		err = pkt_pool_init(&w->segs, DCO_MAX_SEGS);
+	return err;
+}
+
+static void worker_free(struct worker *w)
+{
+	if (w->wake_fd > 0)
+		close(w->wake_fd);
+	if (w->epfd > 0)
+		close(w->epfd);
+	pkt_pool_free(&w->pool);
+	pkt_pool_free(&w->segs);
+}
+
+int worker_start_all(struct dco *dco)
+{
+	for (unsigned i = 0; i < DCO_WORKERS; i++) {
+		struct worker *w = &dco->workers[i];
+		int err = worker_init(w, dco, (enum worker_role)i);
+
+		if (!err)
+			err = -pthread_create(&w->thread, NULL, worker_main, w);
+		if (err)
+			return err;
+		w->running = true;
+	}
 	return 0;
 }
 
-void worker_wake(struct dco *dco)
+void worker_wake(struct worker *w)
 {
 	uint64_t one = 1;
 
-	if (write(dco->wake_fd, &one, sizeof(one)) < 0) {
+	if (write(w->wake_fd, &one, sizeof(one)) < 0) {
 		/* a full counter still wakes the worker */
 	}
 }
 
-void worker_stop(struct dco *dco)
+void worker_stop_all(struct dco *dco)
 {
-	if (!dco->worker_running)
-		return;
 	atomic_store(&dco->stop, true);
-	worker_wake(dco);
-	pthread_join(dco->worker, NULL);
-	dco->worker_running = false;
+	for (unsigned i = 0; i < DCO_WORKERS; i++) {
+		struct worker *w = &dco->workers[i];
+
+		if (w->running) {
+			worker_wake(w);
+			pthread_join(w->thread, NULL);
+			w->running = false;
+		}
+		worker_free(w);
+	}
 }

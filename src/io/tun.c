@@ -7,7 +7,45 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+static int tun_open_flags(struct tun *t, const char *name, short flags);
+
 int tun_open(struct tun *t, const char *name)
+{
+	return tun_open_flags(t, name, 0);
+}
+
+/* Checksum and TCP segmentation always; UDP segmentation if known. */
+static int tun_set_offload(int fd)
+{
+	unsigned base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
+
+#ifdef TUN_F_USO4
+	if (ioctl(fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) == 0)
+		return 0;
+#endif
+	return ioctl(fd, TUNSETOFFLOAD, base) ? -errno : 0;
+}
+
+int tun_open_offload(struct tun *t, const char *name, bool want_offload,
+		     bool *offload)
+{
+	int err;
+
+	*offload = false;
+	if (!want_offload)
+		return tun_open(t, name);
+	err = tun_open_flags(t, name, IFF_VNET_HDR);
+	if (err)
+		return tun_open(t, name);
+	if (tun_set_offload(t->fd) == 0) {
+		*offload = true;
+		return 0;
+	}
+	tun_close(t);
+	return tun_open(t, name);
+}
+
+static int tun_open_flags(struct tun *t, const char *name, short flags)
 {
 	struct ifreq ifr;
 	int fd, err;
@@ -15,9 +53,9 @@ int tun_open(struct tun *t, const char *name)
 	memset(t, 0, sizeof(*t));
 	t->fd = -1;
 	memset(&ifr, 0, sizeof(ifr));
-	/* IFF_NO_PI: packets start with the IP header. IFF_VNET_HDR and
-	 * TUNSETOFFLOAD slot in here later; the read/write API stays. */
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	/* IFF_NO_PI: packets start with the IP header (after the virtio-net
+	 * header when IFF_VNET_HDR is asked for). */
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | flags;
 	if (name && *name) {
 		if (strlen(name) >= IFNAMSIZ)
 			return -ENAMETOOLONG;

@@ -6,6 +6,7 @@
 #ifndef DCOVPN_IO_TUN_H
 #define DCOVPN_IO_TUN_H
 
+#include <stdbool.h>
 #include <net/if.h>
 
 #include "base/pkt.h"
@@ -18,6 +19,15 @@ struct tun {
 
 /* Create (or attach to) tun device @name ("dco%d" patterns allowed). */
 int tun_open(struct tun *t, const char *name);
+/*
+ * Same, and if @want_offload ask for virtio-net headers with checksum, TSO
+ * and (where the kernel has it) USO offloads: reads then return super-packets
+ * behind a struct virtio_net_hdr and writes must carry one (io/vnet.h).
+ * *@offload tells whether that took; if the kernel refuses, the device is
+ * opened plain.
+ */
+int tun_open_offload(struct tun *t, const char *name, bool want_offload,
+		     bool *offload);
 void tun_close(struct tun *t);
 
 /*

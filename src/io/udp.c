@@ -2,8 +2,16 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <unistd.h>
+
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO 104
+#endif
 
 /* Datagrams per recvmmsg/sendmmsg call; bounds the on-stack arrays. */
 #define UDP_BATCH_MAX 64u
@@ -46,10 +54,40 @@ err_close:
 	return err;
 }
 
+int udp_enable_gro(int fd)
+{
+	int on = 1;
+
+	return setsockopt(fd, IPPROTO_UDP, UDP_GRO, &on, sizeof(on)) ? -errno : 0;
+}
+
+/* Control space for one UDP_GRO (or UDP_SEGMENT) message. */
+union udp_ctl {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/* The datagram size of a GRO train, 0 for a lone datagram. */
+static uint16_t udp_gro_size(struct msghdr *mh)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		int size = 0;
+
+		if (c->cmsg_level != IPPROTO_UDP || c->cmsg_type != UDP_GRO)
+			continue;
+		/* the kernel writes an int (older ones documented u16) */
+		memcpy(&size, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0) >= sizeof(int) ?
+						    sizeof(int) : sizeof(uint16_t));
+		return size > 0 && size <= 65535 ? (uint16_t)size : 0;
+	}
+	return 0;
+}
+
 int udp_recv_batch(int fd, struct pkt *pkts, unsigned n)
 {
 	struct mmsghdr msgs[UDP_BATCH_MAX];
 	struct iovec iovs[UDP_BATCH_MAX];
+	union udp_ctl ctl[UDP_BATCH_MAX];
 	int r;
 
 	if (n > UDP_BATCH_MAX)
@@ -62,6 +100,8 @@ int udp_recv_batch(int fd, struct pkt *pkts, unsigned n)
 		msgs[i].msg_hdr.msg_iovlen = 1;
 		msgs[i].msg_hdr.msg_name = &pkts[i].addr;
 		msgs[i].msg_hdr.msg_namelen = sizeof(pkts[i].addr);
+		msgs[i].msg_hdr.msg_control = ctl[i].buf;
+		msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
 	}
 	do
 		r = recvmmsg(fd, msgs, n, MSG_DONTWAIT, NULL);
@@ -74,6 +114,7 @@ int udp_recv_batch(int fd, struct pkt *pkts, unsigned n)
 		pkts[i].len = msgs[i].msg_len;
 		pkts[i].addrlen = msgs[i].msg_hdr.msg_namelen;
 		pkts[i].sock = fd;
+		pkts[i].gso_size = udp_gro_size(&msgs[i].msg_hdr);
 	}
 	return r;
 }
@@ -132,4 +173,135 @@ int udp_send_batch(int fd, struct pkt *pkts, unsigned n, unsigned *failed)
 		sent += udp_send_chunk(fd, pkts + off, chunk, failed, &stop);
 	}
 	return (int)sent;
+}
+
+/* ---- UDP GSO: trains of equal-sized datagrams in one send ---------------- */
+
+/* Linux takes at most 64 segments per GSO send; total under the IP limit. */
+#define UDP_GSO_MAX_SEGS 64u
+#define UDP_GSO_MAX_BYTES 65000u
+
+/* How many packets from @p on form one train: same socket and destination,
+ * equal sizes, the last one possibly shorter. */
+static unsigned udp_train_len(const struct pkt *p, unsigned n)
+{
+	unsigned k = 1;
+	size_t bytes = p[0].len;
+
+	while (k < n && k < UDP_GSO_MAX_SEGS && p[k].len <= p[0].len &&
+	       bytes + p[k].len <= UDP_GSO_MAX_BYTES &&
+	       p[k].sock == p[0].sock && p[k].addrlen == p[0].addrlen &&
+	       !memcmp(&p[k].addr, &p[0].addr, p[0].addrlen)) {
+		bytes += p[k].len;
+		if (p[k++].len < p[0].len)
+			break;
+	}
+	return k;
+}
+
+struct udp_gso_batch {
+	struct mmsghdr msgs[UDP_BATCH_MAX];
+	struct iovec iovs[UDP_BATCH_MAX * UDP_GSO_MAX_SEGS];
+	union udp_ctl ctl[UDP_BATCH_MAX];
+	unsigned first[UDP_BATCH_MAX];   /* packet index each message starts at */
+	unsigned count[UDP_BATCH_MAX];   /* packets in each message */
+};
+
+static void udp_gso_msg(struct udp_gso_batch *b, unsigned m, struct pkt *p,
+			unsigned k, struct iovec *iov)
+{
+	struct msghdr *mh = &b->msgs[m].msg_hdr;
+
+	for (unsigned i = 0; i < k; i++) {
+		iov[i].iov_base = p[i].data;
+		iov[i].iov_len = p[i].len;
+	}
+	memset(mh, 0, sizeof(*mh));
+	mh->msg_iov = iov;
+	mh->msg_iovlen = k;
+	mh->msg_name = p[0].addrlen ? &p[0].addr : NULL;
+	mh->msg_namelen = p[0].addrlen;
+	if (k > 1) {
+		struct cmsghdr *c;
+		uint16_t size = (uint16_t)p[0].len;
+
+		mh->msg_control = b->ctl[m].buf;
+		mh->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
+		c = CMSG_FIRSTHDR(mh);
+		c->cmsg_level = IPPROTO_UDP;
+		c->cmsg_type = UDP_SEGMENT;
+		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		memcpy(CMSG_DATA(c), &size, sizeof(size));
+	}
+}
+
+/* Send messages [0, m); returns packets sent, or -errno from the first. */
+static int udp_gso_send(int fd, struct udp_gso_batch *b, unsigned m,
+			unsigned *failed, bool *gso_ok)
+{
+	unsigned done = 0, sent = 0;
+
+	while (done < m) {
+		int r = sendmmsg(fd, b->msgs + done, m - done, MSG_DONTWAIT);
+
+		if (r > 0) {
+			for (int i = 0; i < r; i++)
+				sent += b->count[done + (unsigned)i];
+			done += (unsigned)r;
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			break;
+		/* A kernel or device without UDP GSO says EIO/EINVAL on the
+		 * first train: turn GSO off for this socket; the caller's
+		 * next batch goes plain. */
+		if (b->count[done] > 1 && (errno == EIO || errno == EINVAL ||
+					   errno == ENOPROTOOPT)) {
+			*gso_ok = false;
+			return sent ? (int)sent : -errno;
+		}
+		*failed += b->count[done];
+		done++;
+	}
+	return (int)sent;
+}
+
+int udp_send_batch_gso(int fd, struct pkt *pkts, unsigned n, unsigned *failed,
+		       bool *gso_ok)
+{
+	static _Thread_local struct udp_gso_batch batch;
+	unsigned m = 0, off = 0, dummy = 0;
+	struct iovec *iov = batch.iovs;
+
+	if (!failed)
+		failed = &dummy;
+	*failed = 0;
+	if (!gso_ok || !*gso_ok)
+		return udp_send_batch(fd, pkts, n, failed);
+	while (off < n && m < UDP_BATCH_MAX) {
+		unsigned k = udp_train_len(pkts + off, n - off);
+
+		udp_gso_msg(&batch, m, pkts + off, k, iov);
+		batch.first[m] = off;
+		batch.count[m++] = k;
+		iov += k;
+		off += k;
+	}
+	{
+		int sent = udp_gso_send(fd, &batch, m, failed, gso_ok);
+
+		if (sent < 0 && !*gso_ok)
+			return udp_send_batch(fd, pkts, n, failed);
+		if (sent >= 0 && off < n && *gso_ok) {
+			unsigned more_failed = 0;
+			int more = udp_send_batch_gso(fd, pkts + off, n - off,
+						      &more_failed, gso_ok);
+
+			*failed += more_failed;
+			sent += more > 0 ? more : 0;
+		}
+		return sent;
+	}
 }

@@ -2,6 +2,7 @@
 #ifndef DCOVPN_IO_UDP_H
 #define DCOVPN_IO_UDP_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #include "base/pkt.h"
@@ -25,5 +26,18 @@ int udp_recv_batch(int fd, struct pkt *pkts, unsigned n);
  * *@failed, so one bad destination never stalls the batch.
  */
 int udp_send_batch(int fd, struct pkt *pkts, unsigned n, unsigned *failed);
+
+/* Ask the kernel to hand over trains of datagrams in one read (UDP_GRO);
+ * udp_recv_batch then sets pkt->gso_size on a train. 0 or -errno. */
+int udp_enable_gro(int fd);
+
+/*
+ * As udp_send_batch, but consecutive datagrams to the same destination with
+ * equal sizes (the last may be shorter) leave as one UDP GSO train
+ * (UDP_SEGMENT): one trip through the stack for up to 64 datagrams. If the
+ * kernel refuses GSO, *@gso_ok is cleared and the batch goes plain.
+ */
+int udp_send_batch_gso(int fd, struct pkt *pkts, unsigned n, unsigned *failed,
+		       bool *gso_ok);
 
 #endif

@@ -139,18 +139,18 @@ static int finish_partial_csum(uint8_t *p, size_t len, const struct vnet_hdr *h)
 	return 0;
 }
 
-/* Build segment @i of @in into @seg. */
-static void make_segment(const struct pkt *in, const struct l4_info *li,
+/* Build segment @i of the IP packet @ip (@len bytes) into @seg. */
+static void make_segment(const uint8_t *src, size_t len, const struct l4_info *li,
 			 uint16_t gso_size, unsigned i, unsigned nseg,
 			 struct pkt *seg)
 {
-	size_t payload = in->len - li->hdrs_len;
+	size_t payload = len - li->hdrs_len;
 	size_t off = (size_t)i * gso_size;
 	size_t plen = payload - off < gso_size ? payload - off : gso_size;
 	uint8_t *ip = seg->data;
 
-	memcpy(ip, in->data, li->hdrs_len);
-	memcpy(ip + li->hdrs_len, in->data + li->hdrs_len + off, plen);
+	memcpy(ip, src, li->hdrs_len);
+	memcpy(ip + li->hdrs_len, src + li->hdrs_len + off, plen);
 	seg->len = (uint32_t)(li->hdrs_len + plen);
 	if (li->version == 4)
 		store_be16(ip + 4, (uint16_t)(load_be16(ip + 4) + i));
@@ -189,7 +189,8 @@ int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
 {
 	struct vnet_hdr h;
 	struct l4_info li;
-	size_t payload;
+	uint8_t *ip;
+	size_t payload, len;
 	unsigned nseg;
 	int err;
 
@@ -197,24 +198,29 @@ int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
 	if (in->len < VNET_HDR_LEN)
 		return -EINVAL;
 	vnet_hdr_get(in->data, &h);
-	pkt_pull(in, VNET_HDR_LEN);
+	ip = in->data + VNET_HDR_LEN;
+	len = in->len - VNET_HDR_LEN;
 	if ((h.gso_type & ~VNET_GSO_ECN) == VNET_GSO_NONE) {
 		err = (h.flags & VNET_F_NEEDS_CSUM) ?
-			      finish_partial_csum(in->data, in->len, &h) : 0;
-		*in_place = !err;
-		return err ? err : 1;
+			      finish_partial_csum(ip, len, &h) : 0;
+		if (err)
+			return err;
+		pkt_pull(in, VNET_HDR_LEN);
+		*in_place = 1;
+		return 1;
 	}
-	err = parse_l4(in->data, in->len, &li);
+	err = parse_l4(ip, len, &li);
 	if (!err)
 		err = gso_check(&h, &li);
 	if (err)
 		return err;
-	payload = in->len - li.hdrs_len;
+	payload = len - li.hdrs_len;
 	nseg = payload ? (unsigned)((payload + h.gso_size - 1) / h.gso_size) : 1;
+	/* @in stays untouched on failure, so the caller may retry */
 	if (nseg > max_out)
 		return -ENOSPC;
 	for (unsigned i = 0; i < nseg; i++)
-		make_segment(in, &li, h.gso_size, i, nseg, &out[i]);
+		make_segment(ip, len, &li, h.gso_size, i, nseg, &out[i]);
 	return (int)nseg;
 }
 

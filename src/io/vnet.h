@@ -57,7 +57,8 @@ void vnet_hdr_put(uint8_t *p, const struct vnet_hdr *h);
  * Returns the number of packets produced: when it returns 1 for a plain
  * packet, the output is @in itself and @out is untouched (*in_place is set).
  * -EINVAL for malformed headers, -EPROTONOSUPPORT for GSO types not handled,
- * -ENOSPC if more than @max_out segments would be needed.
+ * -ENOSPC if more than @max_out segments would be needed (@in is then left
+ * as it was, so the caller can make room and call again).
  */
 int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
 		 int *in_place);
