@@ -457,7 +457,7 @@ enum cli_args_result cli_args_parse(int argc, char **argv,
 				    size_t err_len)
 {
 	enum cli_args_result r;
-	int pos, n;
+	int pos = 1, n;
 
 	set_defaults(o);
 	r = parse_options(argc, argv, o, &pos, err, err_len);
