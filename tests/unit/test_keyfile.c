@@ -197,7 +197,7 @@ static void test_load_files(void **state)
 	write_file(path, "", 0);
 	assert_int_equal(keyfile_load_data64(path, &k, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, path));
-	assert_non_null(strstr(err, "empty"));
+	assert_non_null(strstr(err, "empty file"));
 
 	write_file(path, b64_70, strlen(b64_70));
 	assert_int_equal(keyfile_load_data64(path, &k, err, sizeof(err)), -EINVAL);
