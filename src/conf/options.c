@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/log.h"
 #include "base/mem.h"
@@ -149,26 +150,74 @@ static int feed_text(struct opt_ctx *parent, const char *name,
 	return ret < 0 ? ret : 0;
 }
 
+/*
+ * Regular files and pipes ("--config <(...)"); a device such as /dev/zero
+ * or a directory is refused rather than read.
+ */
+static int check_kind(FILE *f)
+{
+	struct stat st;
+
+	if (fstat(fileno(f), &st))
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))
+		return -ENODEV;
+	return 0;
+}
+
+/* Grow @buf to @cap bytes; the old copy may hold keys, so it is wiped. */
+static int grow(char **buf, size_t used, size_t cap)
+{
+	char *nb = malloc(cap);
+
+	if (!nb)
+		return -ENOMEM;
+	if (used)
+		memcpy(nb, *buf, used);
+	mem_wipe(*buf, used);
+	free(*buf);
+	*buf = nb;
+	return 0;
+}
+
+/* Read all of @f, at most OPT_MAX_FILE bytes. */
+static int read_all(FILE *f, char **buf, size_t *len)
+{
+	size_t cap = 0, n = 0, got;
+
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16384;
+			if (cap > OPT_MAX_FILE + 1)
+				cap = OPT_MAX_FILE + 1;
+			if (grow(buf, n, cap))
+				return -ENOMEM;
+		}
+		got = fread(*buf + n, 1, cap - n, f);
+		n += got;
+	} while (got && n <= OPT_MAX_FILE);
+	*len = n;
+	if (ferror(f))
+		return -EIO;
+	return n > OPT_MAX_FILE ? -EFBIG : 0;
+}
+
 /* The whole file, bounded: configs carry keys, so the copy is wiped. */
 static int read_file(const char *path, char **out, size_t *out_len)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf = malloc(OPT_MAX_FILE + 1);
+	char *buf = NULL;
 	size_t n = 0;
-	int ret = 0;
+	int ret;
 
-	if (!f || !buf) {
-		ret = f ? -ENOMEM : -errno;
-		goto out;
-	}
-	n = fread(buf, 1, OPT_MAX_FILE + 1, f);
-	if (ferror(f))
-		ret = -EIO;
-	else if (n > OPT_MAX_FILE)
-		ret = -EFBIG;
-out:
-	if (f)
-		fclose(f);
+	if (!f)
+		return -errno;
+	ret = check_kind(f);
+	if (!ret)
+		ret = read_all(f, &buf, &n);
+	fclose(f);
 	if (ret) {
 		mem_wipe(buf, n);
 		free(buf);
@@ -179,6 +228,15 @@ out:
 	return 0;
 }
 
+static const char *read_error(int ret)
+{
+	if (ret == -EFBIG)
+		return "larger than " OPT_MAX_FILE_TEXT;
+	if (ret == -ENODEV)
+		return "not a regular file or pipe";
+	return strerror(-ret);
+}
+
 static int load_file(struct opt_ctx *c, const char *path, int depth)
 {
 	struct opt_ctx sub = *c;
@@ -186,12 +244,9 @@ static int load_file(struct opt_ctx *c, const char *path, int depth)
 	char *text = NULL;
 	int ret = read_file(path, &text, &len);
 
-	if (ret == -EFBIG)
-		return opt_fail(c, "config file '%s' is larger than %u bytes",
-				path, OPT_MAX_FILE);
 	if (ret)
 		return opt_fail(c, "cannot read config file '%s': %s", path,
-				strerror(-ret));
+				read_error(ret));
 	sub.depth = depth;
 	/* Options of a file named on the command line are file options. */
 	if (sub.source == OPT_W_CMDLINE)
@@ -235,7 +290,7 @@ int options_parse_file(struct options *o, const char *path, char *err,
 
 	if (ret) {
 		snprintf(err, err_len, "%s: cannot read config file: %s", path,
-			 ret == -EFBIG ? "file too large" : strerror(-ret));
+			 read_error(ret));
 		return ret;
 	}
 	c.depth = 1;

@@ -34,6 +34,7 @@
 #define OPT_MAX_DEPTH 10	/* nested "config", as OpenVPN */
 #define OPT_MAX_REMOTES 64	/* OpenVPN's CONNECTION_LIST_SIZE */
 #define OPT_MAX_FILE (4u << 20)	/* a config file larger than this is refused */
+#define OPT_MAX_FILE_TEXT "4 MiB"
 
 enum opt_proto {
 	OPT_PROTO_NONE = 0,	/* not given: UDP, as OpenVPN's default */

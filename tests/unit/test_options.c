@@ -345,6 +345,24 @@ static void write_file(const char *name, const char *text)
 	fclose(f);
 }
 
+/* One byte over the size limit, all comment lines. */
+static void big_file(void)
+{
+	char path[128], line[101];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/big.conf", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	memset(line, '#', 99);
+	line[99] = '\n';
+	line[100] = '\0';
+	for (unsigned int i = 0; i < OPT_MAX_FILE / 100; i++)
+		fputs(line, f);
+	fwrite(line, 1, OPT_MAX_FILE % 100 + 1, f);
+	fclose(f);
+}
+
 static void test_nested_config(void **state)
 {
 	char path[128], text[256], err[OPT_ERR_LEN], want[OPT_ERR_LEN];
@@ -388,13 +406,24 @@ static void test_nested_config(void **state)
 	assert_string_equal(err, "e.conf:2: cannot read config file "
 			    "'/nonexistent/x.conf': No such file or directory");
 	options_free(&o);
+	assert_int_equal(parse(&o, "config /dev/zero\n", err), -EINVAL);
+	assert_string_equal(err, "e.conf:1: cannot read config file "
+			    "'/dev/zero': not a regular file or pipe");
+	options_free(&o);
+	big_file();
+	snprintf(text, sizeof(text), "config %s/big.conf\n", tmpdir);
+	assert_int_equal(parse(&o, text, err), -EINVAL);
+	snprintf(want, sizeof(want), "e.conf:1: cannot read config file "
+		 "'%s/big.conf': larger than 4 MiB", tmpdir);
+	assert_string_equal(err, want);
+	options_free(&o);
 	assert_int_equal(options_parse_file(&o, "/nonexistent/y", err,
 					    sizeof(err)), -ENOENT);
 	assert_string_equal(err, "/nonexistent/y: cannot read config file: No "
 			    "such file or directory");
 	options_free(&o);
 	for (const char *const *n = (const char *const[]){ "outer.conf",
-			"inner.conf", "self.conf", "bad.conf", NULL }; *n; n++) {
+			"inner.conf", "self.conf", "bad.conf", "big.conf", NULL }; *n; n++) {
 		snprintf(path, sizeof(path), "%s/%s", tmpdir, *n);
 		unlink(path);
 	}
