@@ -11,6 +11,7 @@
 #   BUILD           build directory holding dcovpn-cli / dcovpn (default: build)
 #   BENCH_SECONDS   length of each iperf3 run (default 10)
 #   BENCH_PINGS     pings through the idle tunnel, 0.2 s apart (default 20)
+#   BENCH_REPEAT    rounds of all iperf3 runs; the median round counts (default 1)
 #   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli dcod)
 #   BENCH_OUT       output folder (default: bench/out)
 #   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
@@ -28,6 +29,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 SECS=${BENCH_SECONDS:-10}
 PINGS=${BENCH_PINGS:-20}
+REPEAT=${BENCH_REPEAT:-1}
 CASES=${BENCH_CASES:-"veth openvpn wggo dcocli dcod"}
 OUT=${BENCH_OUT:-$HERE/out}
 TAG=bn$$                      # short: interface names must fit in 15 chars
@@ -41,6 +43,7 @@ log() { echo "bench: $*" >&2; }
 case $SECS in ''|*[!0-9]*) die "BENCH_SECONDS must be a whole number" ;; esac
 [ "$SECS" -ge 1 ] || die "BENCH_SECONDS must be >= 1"
 case $PINGS in ''|*[!0-9]*) die "BENCH_PINGS must be a whole number" ;; esac
+case $REPEAT in ''|0|*[!0-9]*) die "BENCH_REPEAT must be >= 1" ;; esac
 if [ "${BENCH_NO_INSTALL:-0}" != 1 ]; then
 	"$HERE/install-deps.sh" || die "installing dependencies failed"
 fi
@@ -343,71 +346,76 @@ case_label() {
 
 # --- measurements ----------------------------------------------------------
 
-# measure NAME IPERF_ARGS...: one iperf3 run from the client end, with the
-# tunnel processes' CPU ticks before and after.
+# Per-case state, kept while all cases' tunnels are up at once.
+declare -A C_NSC C_TARGET C_PIDS C_DIR
+
+# measure CASE NAME IPERF_ARGS...: one iperf3 run from the case's client end,
+# with the tunnel processes' CPU ticks before and after.
 measure() {
-	local name=$1 before after rc
-	shift
+	local c=$1 name=$2 before after rc pids=${C_PIDS[$1]} dir=${C_DIR[$1]}
+	shift 2
 	# shellcheck disable=SC2086
-	before=$(cpu_ticks $TUN_PIDS)
-	timeout $(( SECS + 30 )) ip netns exec "$NS_C" iperf3 -c "$TARGET" \
-		-p $IPERF_PORT -t "$SECS" --connect-timeout 5000 -J "$@" \
-		>"$CASE_DIR/$name.json" 2>"$CASE_DIR/$name.err"
+	before=$(cpu_ticks $pids)
+	timeout $(( SECS + 30 )) ip netns exec "${C_NSC[$c]}" iperf3 \
+		-c "${C_TARGET[$c]}" -p $IPERF_PORT -t "$SECS" \
+		--connect-timeout 5000 -J "$@" \
+		>"$dir/$name.json" 2>"$dir/$name.err"
 	rc=$?
 	# shellcheck disable=SC2086
-	after=$(cpu_ticks $TUN_PIDS)
-	echo "$(( after - before ))" >"$CASE_DIR/$name.cputicks"
-	[ $rc -eq 0 ] || log "  $name: iperf3 exit $rc"
+	after=$(cpu_ticks $pids)
+	echo "$(( after - before ))" >"$dir/$name.cputicks"
+	[ $rc -eq 0 ] || log "  $c $name: iperf3 exit $rc"
 	# shellcheck disable=SC2086
-	if [ -n "$TUN_PIDS" ] && ! alive $TUN_PIDS; then
-		log "  $name: a tunnel process died"
-		echo "a tunnel process died during $name" >>"$CASE_DIR/problems"
+	if [ -n "$pids" ] && ! alive $pids; then
+		log "  $c $name: a tunnel process is gone"
+		echo "a tunnel process was gone after $name" >>"$dir/problems"
 	fi
 	return 0
 }
 
-run_tests() {
-	log "  ping x$PINGS"
-	timeout $(( PINGS + 20 )) ip netns exec "$NS_C" ping -n -c "$PINGS" -i 0.2 \
-		-W 2 "$TARGET" >"$CASE_DIR/ping.txt" 2>&1
-	log "  tcp x1 up/down, x4 up/down, udp 64 B (${SECS} s each)"
-	measure tcp1_up
-	measure tcp1_down -R
-	measure tcp4_up -P 4
-	measure tcp4_down -P 4 -R
-	measure udp64 -u -l 64 -b 0
+# drop_case: stop the current case's processes and namespaces (on failure).
+drop_case() {
+	# shellcheck disable=SC2086
+	kill_pids $CASE_PIDS
+	# shellcheck disable=SC2086
+	forget_pids $CASE_PIDS
+	ip netns del "$NS_S" 2>/dev/null
+	ip netns del "$NS_C" 2>/dev/null
 }
 
-run_case() {
-	local name=$1
+# setup_case NAME N: bring the case's tunnel up with an iperf3 server behind
+# it; on success remember it in the C_* tables. Writes status on failure.
+setup_case() {
+	local name=$1 agreed mark
 	CASE_N=$2
 	CASE_DIR=$RAW/$name
-	TUN_PIDS="" NOTE="" REASON="" TARGET="" TUN_DEV_C=""
+	TUN_PIDS="" NOTE="" REASON="" TARGET="" TUN_DEV_C="" NS_S="" NS_C=""
 	mkdir -p "$CASE_DIR"
 	case_label "$name" >"$CASE_DIR/label"
 	log "$name: $(case_label "$name")"
+	mark=${#MY_PIDS}        # MY_PIDS past this offset: this case's processes
 	if ! setup_pair "$CASE_N"; then
 		echo "failed: cannot build namespaces/veth" >"$CASE_DIR/status"
-		teardown
-		return
+		CASE_PIDS="" drop_case
+		return 1
 	fi
 	if ! "start_$name"; then
 		echo "${REASON:-failed to start}" >"$CASE_DIR/status"
 		log "  skipped: $REASON"
-		teardown
-		return
+		CASE_PIDS=${MY_PIDS:$mark} drop_case
+		return 1
 	fi
+	CASE_PIDS=${MY_PIDS:$mark}
 	echo "$TUN_PIDS" >"$CASE_DIR/pids"
 	echo "$NOTE" >"$CASE_DIR/note"
 	if ! wait_tunnel 30; then
 		echo "failed: $REASON (logs in $CASE_DIR)" >"$CASE_DIR/status"
 		log "  failed: $REASON; last log lines:"
 		tail -n 3 "$CASE_DIR"/*.log 2>/dev/null | sed 's/^/    /' >&2
-		teardown
-		return
+		drop_case
+		return 1
 	fi
 	# Say which data-channel cipher OpenVPN-syntax peers really agreed on.
-	local agreed
 	agreed=$(grep -ho "Data Channel: cipher '[^']*'" "$CASE_DIR"/*-cli.log 2>/dev/null | tail -n1)
 	[ -n "$agreed" ] && echo "$NOTE; log says $agreed" >"$CASE_DIR/note"
 	# The MTU of the client end's tunnel device (dcovpn names its own).
@@ -418,19 +426,51 @@ run_case() {
 	ip -n "$NS_C" -o link show "$TUN_DEV_C" 2>/dev/null |
 		sed -n 's/.* mtu \([0-9]*\).*/\1/p' >"$CASE_DIR/mtu"
 	bg_in "$NS_S" "$CASE_DIR/iperf3-server.log" iperf3 -s -p $IPERF_PORT
-	local srv=$BG_PID
+	CASE_PIDS="$CASE_PIDS $BG_PID"
 	if ! wait_for 10 listening "$NS_S" $IPERF_PORT; then
 		echo "failed: iperf3 server did not start" >"$CASE_DIR/status"
-		teardown
-		return
+		drop_case
+		return 1
 	fi
-	run_tests
-	echo ok >"$CASE_DIR/status"
-	# shellcheck disable=SC2086
-	kill_pids $srv $TUN_PIDS
-	# shellcheck disable=SC2086
-	forget_pids $srv $TUN_PIDS
-	teardown
+	C_NSC[$name]=$NS_C C_TARGET[$name]=$TARGET
+	C_PIDS[$name]=$TUN_PIDS C_DIR[$name]=$CASE_DIR
+	return 0
+}
+
+# The tests, as "name iperf3-options". Every case runs each test before the
+# next test starts, so a burst of other load on the machine hits all alike;
+# with BENCH_REPEAT > 1 the whole round is repeated and report.py takes the
+# median of each figure.
+TESTS=(
+	"tcp1_up"
+	"tcp1_down -R"
+	"tcp4_up -P 4"
+	"tcp4_down -P 4 -R"
+	"udp64 -u -l 64 -b 0"
+)
+
+run_all() {
+	local c t r args
+	for c in $UP; do
+		log "ping x$PINGS through the idle tunnel: $c"
+		timeout $(( PINGS + 20 )) ip netns exec "${C_NSC[$c]}" ping -n \
+			-c "$PINGS" -i 0.2 -W 2 "${C_TARGET[$c]}" \
+			>"${C_DIR[$c]}/ping.txt" 2>&1
+	done
+	for r in $(seq "$REPEAT"); do
+		for t in "${TESTS[@]}"; do
+			# shellcheck disable=SC2086
+			set -- $t
+			shift
+			args="$*"
+			for c in $UP; do
+				log "${t%% *} round $r/$REPEAT: $c (${SECS} s)"
+				# shellcheck disable=SC2086
+				measure "$c" "${t%% *}.r$r" $args
+			done
+		done
+	done
+	for c in $UP; do echo ok >"${C_DIR[$c]}/status"; done
 }
 
 # --- main --------------------------------------------------------------------
@@ -445,11 +485,13 @@ mkdir -p "$RAW"
 	echo "nproc=$(nproc)"
 	echo "seconds=$SECS"
 	echo "pings=$PINGS"
+	echo "repeat=$REPEAT"
 	echo "rmem_max=$(sysctl -n net.core.rmem_max) wmem_max=$(sysctl -n net.core.wmem_max)"
 	echo "iperf3=$(iperf3 --version | head -n1 | awk '{print $2}')"
 	echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$RAW/meta"
 
+UP=""
 n=0
 for c in $CASES; do
 	n=$(( n + 1 ))
@@ -457,9 +499,11 @@ for c in $CASES; do
 		log "unknown case '$c' (known: veth openvpn wggo dcocli dcod)"
 		continue
 	fi
-	run_case "$c" "$n"
-	cp "$WORK"/pki.log "$RAW/" 2>/dev/null
+	setup_case "$c" "$n" && UP="$UP $c"
 done
+cp "$WORK"/pki.log "$RAW/" 2>/dev/null
+run_all
+teardown
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/meta"
 echo "cases=$CASES" >>"$RAW/meta"
 
