@@ -43,6 +43,14 @@
  *    (60 s from the first packet) ends the key state.
  *  - reliable_send_empty() tells the handshake that our packets are all ACKed
  *    (S_PRE_START -> S_START, -> S_ACTIVE).
+ *  - Message 0 of a HARD_RESET_* is early-negotiation TLVs
+ *    (ctlpkt_parse_early_neg), not TLS input. A tls-crypt-v2 client asked to
+ *    resend its WKc answers its first ACK with an empty P_CONTROL_WKC_V1
+ *    (reliable_queue(.., 0 bytes)) instead of a P_ACK_V1.
+ *  - A 2.6 UDP server answering statelessly creates this instance only on the
+ *    client's second packet: reliable_set_next_send(1), _set_next_recv(1).
+ * Times are milliseconds where OpenVPN counts whole seconds; the sequence of
+ * (re)transmissions is the same.
  * Not thread-safe: one control thread owns each instance.
  */
 #ifndef DCOVPN_CTL_RELIABLE_H
