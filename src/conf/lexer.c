@@ -111,16 +111,18 @@ static int read_squoted(struct tok *t, size_t *len)
 
 /*
  * Skip what lies between tokens. Returns false at end of line or at a
- * comment. An escaped blank where a token would start is skipped, and a
- * comment character there starts a comment even when escaped: both as
- * OpenVPN's state machine does.
+ * comment. An escaped blank (or newline) where a token would start is
+ * skipped, and a comment character there starts a comment even when
+ * escaped: both as OpenVPN's state machine does.
  */
 static bool skip_to_token(struct tok *t)
 {
 	while (t->p < t->end) {
 		char c = *t->p;
 
-		if (c == '\\' && t->p + 1 < t->end &&
+		if (c == '\\' && t->p + 1 == t->end)
+			return false;	/* escaped newline: OpenVPN skips it */
+		if (c == '\\' &&
 		    (is_blank(t->p[1]) || t->p[1] == '#' || t->p[1] == ';')) {
 			if (!is_blank(t->p[1]))
 				return false;

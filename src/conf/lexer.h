@@ -33,7 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define LEX_MAX_LINE 255u	  /* OpenVPN's OPTION_LINE_SIZE less the newline */
+#define LEX_MAX_LINE 254u	  /* OPTION_LINE_SIZE 256 less newline and NUL */
 #define LEX_MAX_TOKEN 256u	  /* OpenVPN's OPTION_PARM_SIZE */
 #define LEX_MAX_ARGS 16u	  /* OpenVPN's MAX_PARMS, name included */
 #define LEX_MAX_INLINE (1u << 20) /* bounds memory on hostile input */

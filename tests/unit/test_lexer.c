@@ -85,6 +85,8 @@ static void test_escapes(void **state)
 		     "t.conf:7: bad backslash ('\\') usage: only \\\\, \\\" and "
 		     "\\<space> are escapes; write c:\\\\dir for a backslash");
 	expect_error("a b\\", "t.conf:7: backslash ('\\') at end of line");
+	/* Between tokens an escaped newline is skipped, as OpenVPN does. */
+	expect_tokens("a \\", 1, "a");
 }
 
 static void test_comments(void **state)
@@ -114,7 +116,7 @@ static void test_limits(void **state)
 	assert_int_equal(strlen(o.argv[0]), LEX_MAX_LINE);
 	line[LEX_MAX_LINE] = 'a';
 	line[LEX_MAX_LINE + 1] = '\0';
-	expect_error(line, "t.conf:7: line is too long (255 characters max)");
+	expect_error(line, "t.conf:7: line is too long (254 characters max)");
 	/* 16 tokens are fine, the 17th is an error, not a truncation. */
 	expect_tokens("a 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15", 16, "a", "1", "2",
 		      "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13",
