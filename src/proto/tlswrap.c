@@ -513,3 +513,42 @@ enum pktid_verdict tlswrap_replay_accept(struct tlswrap_replay *r,
 		return PKTID_INVALID;
 	return pktid_accept(&r->win, pid->id, now_ms);
 }
+
+/* ---------------------------------------------------------- whole paths */
+
+int tlswrap_send(const struct tlswrap_key *k, struct tlswrap_tx *tx,
+		 uint32_t now_s, const uint8_t *in, size_t in_len, uint8_t *out,
+		 size_t out_cap, size_t *out_len)
+{
+	struct tlswrap_pid pid = { 0 };
+	int ret;
+
+	if (k->mode != TLSWRAP_NONE) {
+		ret = tlswrap_tx_next(tx, now_s, &pid);
+		if (ret)
+			return ret;
+	}
+	return tlswrap_wrap(k, &pid, in, in_len, out, out_cap, out_len);
+}
+
+int tlswrap_recv(const struct tlswrap_key *k, struct tlswrap_replay *r,
+		 uint64_t now_ms, const uint8_t *pkt, size_t len, uint8_t *out,
+		 size_t out_cap, size_t *out_len, enum pktid_verdict *verdict)
+{
+	enum pktid_verdict v = PKTID_OK;
+	struct tlswrap_pid pid;
+	int ret;
+
+	ret = tlswrap_unwrap(k, pkt, len, out, out_cap, out_len, &pid);
+	if (ret)
+		return ret;
+	if (k->mode != TLSWRAP_NONE)
+		v = tlswrap_replay_accept(r, &pid, now_ms);
+	if (verdict)
+		*verdict = v;
+	if (v != PKTID_OK) {
+		mem_wipe(out, *out_len);
+		return -EALREADY;
+	}
+	return 0;
+}

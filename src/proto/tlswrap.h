@@ -188,4 +188,22 @@ enum pktid_verdict tlswrap_replay_accept(struct tlswrap_replay *r,
 					 const struct tlswrap_pid *pid,
 					 uint64_t now_ms);
 
+/*
+ * The usual send path: next replay id from @tx, then tlswrap_wrap(). For
+ * TLSWRAP_NONE @tx is untouched. Errors as tlswrap_tx_next / tlswrap_wrap.
+ */
+int tlswrap_send(const struct tlswrap_key *k, struct tlswrap_tx *tx,
+		 uint32_t now_s, const uint8_t *in, size_t in_len, uint8_t *out,
+		 size_t out_cap, size_t *out_len);
+
+/*
+ * The usual receive path: tlswrap_unwrap(), then tlswrap_replay_accept()
+ * (skipped for TLSWRAP_NONE). 0, the errors of tlswrap_unwrap, or -EALREADY
+ * when the replay state refused the packet (*@verdict, if not NULL, says
+ * why). On any error @out holds nothing meaningful.
+ */
+int tlswrap_recv(const struct tlswrap_key *k, struct tlswrap_replay *r,
+		 uint64_t now_ms, const uint8_t *pkt, size_t len, uint8_t *out,
+		 size_t out_cap, size_t *out_len, enum pktid_verdict *verdict);
+
 #endif

@@ -595,6 +595,82 @@ static void test_v2_load(void **state)
 	tlscryptv2_client_wipe(&want);
 }
 
+/* tlswrap_send / tlswrap_recv: a client talking to a server, then replays. */
+static void test_send_recv(void **state)
+{
+	static const uint8_t ctl[] = { 0x20, 1, 2, 3, 4, 5, 6, 7, 8, 0,
+				       0, 0, 0, 1, 0x16, 0x03, 0x01 };
+	uint8_t wire[3][128], out[128];
+	size_t wl[3], n;
+	enum pktid_verdict v;
+	struct tlswrap_replay r;
+	struct tlswrap_tx tx;
+	struct ends e;
+
+	(void)state;
+	for (size_t s = 0; s < sizeof(scenarios) / sizeof(scenarios[0]); s++) {
+		ends_init(&scenarios[s], &e);
+		assert_int_equal(tlswrap_replay_init(&r, 15), 0);
+		tlswrap_tx_init(&tx, 0, 1700000000u);
+		for (int i = 0; i < 3; i++)
+			assert_int_equal(tlswrap_send(&e.client, &tx, 1700000001u, ctl,
+						      sizeof(ctl), wire[i],
+						      sizeof(wire[i]), &wl[i]), 0);
+		assert_int_equal(tx.last_id, 3);
+		/* Delivered out of order, all accepted once. */
+		for (int i = 2; i >= 0; i--) {
+			assert_int_equal(tlswrap_recv(&e.server, &r, 0, wire[i], wl[i],
+						      out, sizeof(out), &n, &v), 0);
+			assert_int_equal(v, PKTID_OK);
+			assert_int_equal(n, sizeof(ctl));
+			assert_memory_equal(out, ctl, n);
+		}
+		assert_int_equal(tlswrap_recv(&e.server, &r, 0, wire[1], wl[1], out,
+					      sizeof(out), &n, &v), -EALREADY);
+		assert_int_equal(v, PKTID_DUPLICATE);
+		wire[0][wl[0] - 1] ^= 1;
+		assert_int_equal(tlswrap_recv(&e.server, &r, 0, wire[0], wl[0], out,
+					      sizeof(out), &n, &v), -EBADMSG);
+		tlswrap_replay_free(&r);
+		ends_free(&e);
+	}
+}
+
+/* The tls-crypt-v2 server's path: Kc comes out of the datagram's WKc. */
+static void test_v2_server_path(void **state)
+{
+	struct tlscryptv2_server_key srv;
+	struct tlswrap_key k;
+	struct statickey kc;
+	uint8_t meta[TLSCRYPTV2_METADATA_MAX], out[BUF_LEN];
+	const struct vec_pkt *v = vec_tlscryptv2_c2s;
+	const uint8_t *wkc;
+	size_t wl, wkc_len, meta_len, n;
+	struct tlswrap_pid pid;
+	char err[160];
+
+	(void)state;
+	assert_int_equal(tlscryptv2_server_parse(vec_key_v2srv, strlen(vec_key_v2srv),
+						 &srv, err, sizeof(err)), 0);
+	for (unsigned int i = 0; v[i].p; i++) {
+		if (!tlscryptv2_opcode_has_wkc(v[i].p[0]))
+			continue;
+		assert_int_equal(tlscryptv2_split_wkc(v[i].p, v[i].len, &wl, &wkc,
+						      &wkc_len), 0);
+		assert_int_equal(tlscryptv2_unwrap_wkc(&srv, wkc, wkc_len, &kc, meta,
+						       sizeof(meta), &meta_len), 0);
+		assert_int_equal(tlswrap_key_init(&k, TLSWRAP_CRYPT, &kc,
+						  tlswrap_crypt_dir(true), NULL), 0);
+		assert_int_equal(tlswrap_unwrap(&k, v[i].p, wl, out, sizeof(out), &n,
+						&pid), 0);
+		assert_int_equal(pid.id & TLSWRAP_EARLY_NEG_MASK,
+				 TLSWRAP_EARLY_NEG_START);
+		tlswrap_key_free(&k);
+		statickey_wipe(&kc);
+	}
+	tlscryptv2_server_wipe(&srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +684,8 @@ int main(void)
 		cmocka_unit_test(test_none_and_limits),
 		cmocka_unit_test(test_v2_keys),
 		cmocka_unit_test(test_v2_load),
+		cmocka_unit_test(test_send_recv),
+		cmocka_unit_test(test_v2_server_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
