@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/lexer.h"
 #include "conf/optable.h"
 
 #define UNUSED_ARGS (void)d, (void)argc
@@ -348,4 +349,89 @@ int h_dns(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	if (used >= sizeof(line))
 		return opt_fail(c, "--dns: line too long");
 	return opt_strv_push(&c->o->dns, line);
+}
+
+/* One line of a <connection> block, applied to the entry being built. */
+static int connection_line(struct opt_ctx *c, struct opt_remote *r,
+			   bool *have_remote, char **argv, unsigned int argc)
+{
+	const char *n = argv[0];
+
+	if (!strcmp(n, "remote") && argc >= 2 && argc <= 4 && !*have_remote) {
+		*have_remote = true;
+		if (argc > 2 && optval_port(c, argv[2], false))
+			return -EINVAL;
+		if (argc > 3 && optval_transport(c, argv[3], &r->tr))
+			return -EINVAL;
+		if (argc > 2 && opt_strset(&r->port, argv[2]))
+			return -ENOMEM;
+		return opt_strset(&r->host, argv[1]);
+	}
+	if (!strcmp(n, "proto") && argc == 2)
+		return optval_transport(c, argv[1], &r->tr);
+	if ((!strcmp(n, "port") || !strcmp(n, "rport")) && argc == 2) {
+		if (optval_port(c, argv[1], false))
+			return -EINVAL;
+		return opt_strset(&r->port, argv[1]);
+	}
+	return opt_fail(c, "'%s' is not supported in a <connection> block "
+			"(dcovpn takes one remote, proto, port and rport there)",
+			n);
+}
+
+static int connection_parse(struct opt_ctx *c, const char *text,
+			    struct opt_remote *r, bool *have_remote)
+{
+	struct opt_ctx sub = *c;
+	struct lex_option opt;
+	unsigned int first = c->line;
+	int ret = 0;
+
+	sub.is_inline = false;
+	for (unsigned int i = 1; *text && ret >= 0; i++) {
+		size_t n = strcspn(text, "\n");
+
+		sub.line = first + i;
+		ret = lexer_split(text, n, c->file, sub.line, &opt, c->err,
+				  c->err_len);
+		if (ret > 0) {
+			sub.name = opt.argv[0];
+			ret = connection_line(&sub, r, have_remote, opt.argv,
+					      opt.argc);
+		}
+		text += n + (text[n] == '\n');
+	}
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * <connection> blocks become entries of the remote list, in order; only
+ * the settings that fit an entry (remote, proto, port) are accepted.
+ */
+int h_connection(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	struct opt_remote r = { 0 }, *slot = NULL;
+	bool have_remote = false;
+	int ret;
+
+	UNUSED_ARGS;
+	if (!c->is_inline)
+		return opt_fail(c, "--connection must be an inline "
+				"<connection> block");
+	if (c->o->n_remotes >= OPT_MAX_REMOTES)
+		return opt_fail(c, "too many --remote entries (%d max)",
+				OPT_MAX_REMOTES);
+	ret = connection_parse(c, argv[1], &r, &have_remote);
+	if (!ret && !r.host)
+		ret = opt_fail(c, "<connection> block without a remote");
+	if (!ret)
+		slot = opt_grow(&c->o->remotes, &c->o->n_remotes, sizeof(*slot));
+	if (!slot) {
+		free(r.host);
+		free(r.port);
+		return ret ? ret : -ENOMEM;
+	}
+	*slot = r;
+	return 0;
 }

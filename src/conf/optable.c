@@ -71,8 +71,7 @@ static const struct opt_desc table[] = {
 	REFUSE("http-proxy", 4, "--http-proxy " NOT_YET),
 	REFUSE("http-proxy-user-pass", 2, "--http-proxy-user-pass " NOT_YET),
 	REFUSE("socks-proxy", 3, "--socks-proxy " NOT_YET),
-	REFUSE("connection", 1, "<connection> blocks are not supported; "
-	       "use several --remote lines"),
+	FN("connection", 1, 1, OPT_W_LOCAL | OPT_W_INLINE, h_connection),
 	/* TLS */
 	FILEOPT("ca", ca),
 	FILEOPT("cert", cert),

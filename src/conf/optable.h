@@ -113,6 +113,7 @@ OPT_HANDLER(h_dev_type);
 OPT_HANDLER(h_topology);
 OPT_HANDLER(h_proto);
 OPT_HANDLER(h_remote);
+OPT_HANDLER(h_connection);
 OPT_HANDLER(h_port);
 OPT_HANDLER(h_local);
 OPT_HANDLER(h_resolv_retry);

@@ -15,7 +15,7 @@
  * behind "setenv opt", only warn (log_warn, counted in options.warnings).
  *
  * Recognised but unsupported options are refused with a message saying so
- * (e.g. fragment, pkcs12, management, <connection>); options OpenVPN itself
+ * (e.g. fragment, pkcs12, management); options OpenVPN itself
  * ignores on Linux (block-outside-dns, ...) are accepted and ignored.
  *
  * Strings are heap copies owned by struct options; inline blocks and
@@ -55,6 +55,7 @@ struct opt_transport {
 	enum opt_family family;
 };
 
+/* A remote line, or a <connection> block (remote, proto, port in it). */
 struct opt_remote {
 	char *host;
 	char *port;		/* NULL: use the global port/rport */

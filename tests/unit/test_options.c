@@ -247,9 +247,6 @@ static void test_refused_and_misplaced(void **state)
 		     "in a config file");
 	expect_error("<verb>\n3\n</verb>\n", "e.conf:1: option 'verb' cannot be "
 		     "given as an inline <verb> block");
-	expect_error("<connection>\nremote x\n</connection>\n",
-		     "e.conf:1: <connection> blocks are not supported; use "
-		     "several --remote lines");
 	/* Ignored as OpenVPN ignores it on Linux: no error, no warning. */
 	expect_ok(&o, "block-outside-dns\n");
 	assert_int_equal(o.warnings, 0);
@@ -529,6 +526,41 @@ static void test_push_filters(void **state)
 	options_free(&o);
 }
 
+static void test_connection_blocks(void **state)
+{
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "remote 198.18.0.1\n<connection>\n# first\n"
+		      "remote 198.18.0.2 443\nproto tcp-client\n</connection>\n"
+		      "<connection>\nport 1195\nremote vpn.example.test\n"
+		      "</connection>\n");
+	assert_int_equal(o.n_remotes, 3);
+	assert_string_equal(o.remotes[1].host, "198.18.0.2");
+	assert_string_equal(o.remotes[1].port, "443");
+	assert_int_equal(o.remotes[1].tr.proto, OPT_PROTO_TCP_CLIENT);
+	assert_string_equal(o.remotes[2].host, "vpn.example.test");
+	assert_string_equal(o.remotes[2].port, "1195");
+	assert_int_equal(o.remotes[2].tr.proto, OPT_PROTO_NONE);
+	options_free(&o);
+	expect_error("verb 1\n<connection>\nremote a\nverb 4\n</connection>\n",
+		     "e.conf:4: 'verb' is not supported in a <connection> block "
+		     "(dcovpn takes one remote, proto, port and rport there)");
+	expect_error("<connection>\nremote a 1 udp\nremote b\n</connection>\n",
+		     "e.conf:3: 'remote' is not supported in a <connection> "
+		     "block (dcovpn takes one remote, proto, port and rport "
+		     "there)");
+	expect_error("<connection>\nproto udp\n</connection>\n",
+		     "e.conf:1: <connection> block without a remote");
+	expect_error("<connection>\nremote a 1 sctp\n</connection>\n",
+		     "e.conf:2: --remote: bad protocol 'sctp' (udp, udp4, udp6, "
+		     "tcp, tcp-client, tcp-server, tcp4-client, ...)");
+	expect_error("<connection>\nremote \"a\n</connection>\n",
+		     "e.conf:2: no closing quotation (\")");
+	expect_error("connection x\n", "e.conf:1: --connection must be an "
+		     "inline <connection> block");
+}
+
 static void test_override_no_leak(void **state)
 {
 	struct options o;
@@ -560,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_push_accepted),
 		cmocka_unit_test(test_push_rejected),
 		cmocka_unit_test(test_push_filters),
+		cmocka_unit_test(test_connection_blocks),
 		cmocka_unit_test(test_override_no_leak),
 	};
 
