@@ -93,6 +93,8 @@ struct tlswrap_pid {
  * TLSWRAP_CRYPT ignores @digest (always SHA256); pass
  * tlswrap_crypt_dir(is_server) as @dir. 0 or -EINVAL (unknown digest, bad
  * direction or mode) or -ENOSYS (OpenSSL lacks the algorithm).
+ * The key bytes are copied: @sk may be wiped right after. @k holds OpenSSL
+ * references, so it is passed by pointer, never copied by value.
  */
 int tlswrap_key_init(struct tlswrap_key *k, enum tlswrap_mode mode,
 		     const struct statickey *sk, enum statickey_dir dir,
