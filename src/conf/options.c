@@ -368,6 +368,17 @@ static enum opt_filter_action filter(const struct options *o, const char *s,
 	return OPT_FILTER_ACCEPT;
 }
 
+/*
+ * How much of a pushed item may appear in a message: the name only for
+ * credentials (auth-token), and never more than 100 characters.
+ */
+static int shown_len(const char *s, size_t n)
+{
+	if (n >= 10 && !strncmp(s, "auth-token", 10))
+		return 10;
+	return (int)(n > 100 ? 100 : n);
+}
+
 /* One comma-separated item: 0 applied/ignored, 1 skipped, <0 fatal. */
 static int push_item(struct opt_ctx *c, const char *s, size_t n,
 		     char *first_err, size_t first_len)
@@ -382,11 +393,11 @@ static int push_item(struct opt_ctx *c, const char *s, size_t n,
 	switch (filter(c->o, s, n)) {
 	case OPT_FILTER_REJECT:
 		opt_fail(c, "pushed option rejected by pull-filter: '%.*s'",
-			 (int)(n > 100 ? 100 : n), s);
+			 shown_len(s, n), s);
 		return -EPERM;
 	case OPT_FILTER_IGNORE:
 		log_info("%s:%u: pushed option removed by pull-filter: '%.*s'",
-			 c->file, c->line, (int)(n > 100 ? 100 : n), s);
+			 c->file, c->line, shown_len(s, n), s);
 		return 0;
 	default:
 		break;

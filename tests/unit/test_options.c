@@ -524,6 +524,13 @@ static void test_push_filters(void **state)
 	assert_string_equal(err, "[PUSH-OPTIONS]:1: pushed option rejected by "
 			    "pull-filter: 'route 198.18.2.0 255.255.255.0'");
 	options_free(&o);
+	/* A credential is never echoed in a message. */
+	expect_ok(&o, "pull-filter reject auth-token\n");
+	assert_int_equal(push(&o, "auth-token SECRET", err), -EPERM);
+	assert_string_equal(err, "[PUSH-OPTIONS]:1: pushed option rejected by "
+			    "pull-filter: 'auth-token'");
+	assert_null(o.auth_token);
+	options_free(&o);
 }
 
 static void test_connection_blocks(void **state)
