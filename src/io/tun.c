@@ -7,6 +7,15 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+/* USO came with Linux 6.2; Debian 12's linux/if_tun.h does not name it yet,
+ * a kernel without it refuses the flags and we retry without. */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4 0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6 0x40
+#endif
+
 static int tun_open_flags(struct tun *t, const char *name, short flags);
 
 int tun_open(struct tun *t, const char *name)
@@ -19,10 +28,8 @@ static int tun_set_offload(int fd)
 {
 	unsigned base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
 
-#ifdef TUN_F_USO4
 	if (ioctl(fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) == 0)
 		return 0;
-#endif
 	return ioctl(fd, TUNSETOFFLOAD, base) ? -errno : 0;
 }
 

@@ -115,6 +115,10 @@ int udp_recv_batch(int fd, struct pkt *pkts, unsigned n)
 		pkts[i].addrlen = msgs[i].msg_hdr.msg_namelen;
 		pkts[i].sock = fd;
 		pkts[i].gso_size = udp_gro_size(&msgs[i].msg_hdr);
+		/* A train cut short by a small buffer: drop the partial last
+		 * datagram rather than pass it on truncated. */
+		if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) && pkts[i].gso_size)
+			pkts[i].len -= pkts[i].len % pkts[i].gso_size;
 	}
 	return r;
 }
@@ -188,7 +192,7 @@ static unsigned udp_train_len(const struct pkt *p, unsigned n)
 	unsigned k = 1;
 	size_t bytes = p[0].len;
 
-	while (k < n && k < UDP_GSO_MAX_SEGS && p[k].len <= p[0].len &&
+	while (k < n && k < UDP_GSO_MAX_SEGS && p[k].len && p[k].len <= p[0].len &&
 	       bytes + p[k].len <= UDP_GSO_MAX_BYTES &&
 	       p[k].sock == p[0].sock && p[k].addrlen == p[0].addrlen &&
 	       !memcmp(&p[k].addr, &p[0].addr, p[0].addrlen)) {
@@ -235,9 +239,16 @@ static void udp_gso_msg(struct udp_gso_batch *b, unsigned m, struct pkt *p,
 	}
 }
 
-/* Send messages [0, m); returns packets sent, or -errno from the first. */
-static int udp_gso_send(int fd, struct udp_gso_batch *b, unsigned m,
-			unsigned *failed, bool *gso_ok)
+/*
+ * Send messages [0, m), which hold pkts[0, npkts); returns packets sent and
+ * sets *@stop when the socket would block. A train the kernel cannot
+ * segment (EIO: no checksum offload on the way; EINVAL: e.g. a segment over
+ * the path MTU) turns GSO off for the socket, and it and everything after
+ * it go plain, so nothing is lost to the switch.
+ */
+static unsigned udp_gso_send(int fd, struct udp_gso_batch *b, unsigned m,
+			     struct pkt *pkts, unsigned npkts, unsigned *failed,
+			     bool *gso_ok, bool *stop)
 {
 	unsigned done = 0, sent = 0;
 
@@ -252,28 +263,36 @@ static int udp_gso_send(int fd, struct udp_gso_batch *b, unsigned m,
 		}
 		if (errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			*stop = true;
 			break;
-		/* A kernel or device without UDP GSO says EIO/EINVAL on the
-		 * first train: turn GSO off for this socket; the caller's
-		 * next batch goes plain. */
+		}
 		if (b->count[done] > 1 && (errno == EIO || errno == EINVAL ||
 					   errno == ENOPROTOOPT)) {
+			unsigned first = b->first[done], fail = 0;
+			int plain;
+
 			*gso_ok = false;
-			return sent ? (int)sent : -errno;
+			plain = udp_send_batch(fd, pkts + first, npkts - first, &fail);
+			*failed += fail;
+			if ((unsigned)plain + fail < npkts - first)
+				*stop = true;
+			return sent + (unsigned)plain;
 		}
 		*failed += b->count[done];
 		done++;
 	}
-	return (int)sent;
+	return sent;
 }
 
 int udp_send_batch_gso(int fd, struct pkt *pkts, unsigned n, unsigned *failed,
 		       bool *gso_ok)
 {
+	/* 64 KiB of iovecs: per thread rather than on the stack. */
 	static _Thread_local struct udp_gso_batch batch;
-	unsigned m = 0, off = 0, dummy = 0;
+	unsigned m = 0, off = 0, sent, dummy = 0;
 	struct iovec *iov = batch.iovs;
+	bool stop = false;
 
 	if (!failed)
 		failed = &dummy;
@@ -289,19 +308,14 @@ int udp_send_batch_gso(int fd, struct pkt *pkts, unsigned n, unsigned *failed,
 		iov += k;
 		off += k;
 	}
-	{
-		int sent = udp_gso_send(fd, &batch, m, failed, gso_ok);
+	sent = udp_gso_send(fd, &batch, m, pkts, off, failed, gso_ok, &stop);
+	if (!stop && off < n) {
+		unsigned more_failed = 0;
+		int more = udp_send_batch_gso(fd, pkts + off, n - off, &more_failed,
+					      gso_ok);
 
-		if (sent < 0 && !*gso_ok)
-			return udp_send_batch(fd, pkts, n, failed);
-		if (sent >= 0 && off < n && *gso_ok) {
-			unsigned more_failed = 0;
-			int more = udp_send_batch_gso(fd, pkts + off, n - off,
-						      &more_failed, gso_ok);
-
-			*failed += more_failed;
-			sent += more > 0 ? more : 0;
-		}
-		return sent;
+		*failed += more_failed;
+		sent += (unsigned)more;
 	}
+	return (int)sent;
 }

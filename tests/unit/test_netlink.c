@@ -26,6 +26,8 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "io/tun.h"
+#include "io/udp.h"
+#include "io/vnet.h"
 #include "net/netlink.h"
 
 #define TUN_MTU 1400u
@@ -674,6 +676,123 @@ static void test_route_del_unreachable(void **state)
 	close(fd);
 }
 
+/* ---- offloads ------------------------------------------------------------ */
+
+/* @n datagrams from one UDP socket to @dst:9999 in one GSO batch. */
+static int gso_send(struct ns_state *st, const char *dst, unsigned n, bool *gso)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(9999) };
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	int fd = udp_open((struct sockaddr *)&any, sizeof(any)), sent;
+	unsigned failed = 0;
+
+	assert_true(fd >= 0);
+	sin.sin_addr = ip4(dst);
+	for (unsigned i = 0; i < n; i++) {
+		struct pkt *p = &st->pool.pkts[i];
+
+		pkt_reset(p);
+		p->len = i == n - 1 ? 300 : 1000;
+		memset(p->data, 'a' + (int)i, p->len);
+		memcpy(&p->addr, &sin, sizeof(sin));
+		p->addrlen = sizeof(sin);
+	}
+	sent = udp_send_batch_gso(fd, st->pool.pkts, n, &failed, gso);
+	assert_int_equal(failed, 0);
+	close(fd);
+	return sent;
+}
+
+/* Read from @t until a packet for UDP port 9999 shows up (bounded). */
+static struct pkt *read_udp9999(struct ns_state *st, struct tun *t, size_t hdr)
+{
+	uint64_t deadline = clock_now_ms() + WAIT_MS;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+		int n;
+
+		assert_true(clock_now_ms() < deadline);
+		(void)poll(&pfd, 1, 100);
+		for (unsigned i = 0; i < st->pool.count; i++)
+			pkt_reset(&st->pool.pkts[i]);
+		n = tun_read_batch(t, st->pool.pkts, 1);
+		if (n == -EAGAIN)
+			continue;
+		assert_int_equal(n, 1);
+		const uint8_t *d = st->pool.pkts[0].data + hdr;
+
+		if (st->pool.pkts[0].len >= hdr + 28 && d[0] == 0x45 &&
+		    d[9] == IPPROTO_UDP && load_be16(d + 22) == 9999)
+			return &st->pool.pkts[0];
+	}
+}
+
+/* A plain tun gets a GSO batch as separate datagrams (the kernel segments
+ * it in software), whole and in order. */
+static void test_gso_plain_tun(void **state)
+{
+	struct ns_state *st = *state;
+	bool gso = true;
+
+	need_ns(state);
+	assert_int_equal(gso_send(st, "198.18.7.2", 4, &gso), 4);
+	for (unsigned i = 0; i < 4; i++) {
+		struct pkt *p = read_udp9999(st, &st->tun, 0);
+
+		assert_int_equal(p->len, 28 + (i == 3 ? 300 : 1000));
+		assert_int_equal(p->data[28], 'a' + i);
+	}
+}
+
+/* An offload tun hands over the same batch as one USO super-packet behind
+ * a virtio-net header, and takes packets with such a header. */
+static void test_tun_offload(void **state)
+{
+	struct ns_state *st = *state;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(PORT_LOCAL) };
+	struct tun t;
+	struct pkt *p;
+	uint16_t gso_size;
+	bool offload = false, gso = true;
+	int fd;
+
+	need_ns(state);
+	assert_int_equal(tun_open_offload(&t, "iov%d", true, &offload), 0);
+	assert_true(offload);
+	assert_int_equal(nl_link_set(t.ifindex, TUN_MTU, true), 0);
+	assert_int_equal(nl_addr_add4(t.ifindex, ip4("198.18.9.1"), 24), 0);
+
+	assert_int_equal(gso_send(st, "198.18.9.2", 4, &gso), 4);
+	assert_true(gso);
+	p = read_udp9999(st, &t, VNET_HDR_LEN);
+	assert_int_equal(p->data[1] & ~VNET_GSO_ECN, VNET_GSO_UDP_L4);
+	memcpy(&gso_size, p->data + 4, 2);
+	assert_int_equal(gso_size, 1000);
+	assert_int_equal(p->len, VNET_HDR_LEN + 28 + 3 * 1000 + 300);
+
+	/* Writing: a plain packet behind an all-zero header. */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	sin.sin_addr = ip4("198.18.9.1");
+	assert_return_code(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), errno);
+	p = &st->pool.pkts[0];
+	pkt_reset(p);
+	build_ip4(p->data, IPPROTO_UDP, 8 + 7, "198.18.9.2", "198.18.9.1");
+	build_udp(p->data + 20, "vnethdr", 0);
+	store_be16(p->data + 26, 0);
+	p->len = 20 + 8 + 7;
+	memset(pkt_push(p, VNET_HDR_LEN), 0, VNET_HDR_LEN);
+	assert_int_equal(tun_write_batch(&t, p, 1), 1);
+	recv_expect(fd, "vnethdr", "198.18.9.2");
+	close(fd);
+	tun_close(&t);
+
+	/* Not wanted: a plain device. */
+	assert_int_equal(tun_open_offload(&t, "iov%d", false, &offload), 0);
+	assert_false(offload);
+	tun_close(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +810,8 @@ int main(void)
 		cmocka_unit_test(test_tun_write_udp),
 		cmocka_unit_test(test_tun_write_ping),
 		cmocka_unit_test(test_route_del_unreachable),
+		cmocka_unit_test(test_gso_plain_tun),
+		cmocka_unit_test(test_tun_offload),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

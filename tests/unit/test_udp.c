@@ -238,6 +238,253 @@ static void test_empty_and_errors(void **state)
 	pair_close(&u);
 }
 
+/* ---- GSO / GRO ------------------------------------------------------------ */
+
+/* @n datagrams to @to: 1000 bytes of value i, the last only 300. */
+static void fill_run(struct pkt *p, unsigned n, const struct sockaddr_storage *to,
+		     socklen_t tolen)
+{
+	for (unsigned i = 0; i < n; i++) {
+		pkt_reset(&p[i]);
+		p[i].len = i == n - 1 ? 300 : 1000;
+		memset(p[i].data, (int)i + 1, p[i].len);
+		memcpy(&p[i].addr, to, tolen);
+		p[i].addrlen = tolen;
+	}
+}
+
+/* Receive exactly the datagrams fill_run made, split or as GRO trains;
+ * returns how many pkts they came in. */
+static unsigned recv_run(int fd, struct pkt_pool *pool, unsigned n)
+{
+	unsigned got = 0, msgs = 0;
+
+	while (got < n) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int r;
+
+		for (unsigned i = 0; i < pool->count; i++)
+			pkt_reset(&pool->pkts[i]);
+		r = udp_recv_batch(fd, pool->pkts, pool->count);
+		if (r == -EAGAIN) {
+			assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+			continue;
+		}
+		assert_true(r > 0);
+		for (int i = 0; i < r; i++, msgs++) {
+			struct pkt *p = &pool->pkts[i];
+			size_t seg = p->gso_size ? p->gso_size : p->len;
+
+			for (size_t off = 0; off < p->len; off += seg, got++) {
+				size_t len = p->len - off < seg ? p->len - off : seg;
+
+				assert_true(got < n);
+				assert_int_equal(len, got == n - 1 ? 300 : 1000);
+				assert_int_equal(p->data[off], (uint8_t)(got + 1));
+				assert_int_equal(p->data[off + len - 1], (uint8_t)(got + 1));
+			}
+		}
+	}
+	return msgs;
+}
+
+/* A GSO run reaches a GRO socket as one train, a plain socket as datagrams. */
+static void test_gso_gro(void **state)
+{
+	struct udp_pair u;
+	unsigned failed = 9;
+	bool gso = true;
+
+	(void)state;
+	pair_open(&u, "127.0.0.1", "127.0.0.1");
+	fill_run(u.tx.pkts, 11, &u.b_addr, u.b_len);
+	assert_int_equal(udp_send_batch_gso(u.a, u.tx.pkts, 11, &failed, &gso), 11);
+	assert_int_equal(failed, 0);
+	assert_true(gso);
+	assert_int_equal(recv_run(u.b, &u.rx, 11), 11);
+
+	assert_int_equal(udp_enable_gro(u.b), 0);
+	fill_run(u.tx.pkts, 11, &u.b_addr, u.b_len);
+	assert_int_equal(udp_send_batch_gso(u.a, u.tx.pkts, 11, &failed, &gso), 11);
+	assert_int_equal(recv_run(u.b, &u.rx, 11), 1);
+	assert_int_equal(u.rx.pkts[0].gso_size, 1000);
+	assert_int_equal(u.rx.pkts[0].len, 10 * 1000 + 300);
+	pair_close(&u);
+}
+
+/* Runs break at a change of destination or size; > 64 segments split. */
+static void test_gso_runs(void **state)
+{
+	struct udp_pair u, v;
+	struct pkt *p;
+	unsigned failed = 0;
+	bool gso = true;
+
+	(void)state;
+	pair_open(&u, "::1", "::1");
+	pair_open(&v, "::1", "::1");
+	assert_int_equal(udp_enable_gro(u.b), 0);
+	assert_int_equal(udp_enable_gro(v.b), 0);
+	p = u.tx.pkts;
+	/* 100 to u.b (one run cut at 64), 5 to v.b, 5 more to u.b. */
+	fill_run(p, 100, &u.b_addr, u.b_len);
+	p[99].len = 1000;
+	memset(p[99].data, 100, 1000);
+	fill_run(p + 100, 5, &v.b_addr, v.b_len);
+	for (unsigned i = 105; i < 110; i++) {
+		pkt_reset(&p[i]);
+		p[i].len = 1000;
+		memset(p[i].data, (int)(i - 105 + 101), 1000);
+		memcpy(&p[i].addr, &u.b_addr, u.b_len);
+		p[i].addrlen = u.b_len;
+	}
+	p[109].len = 300;
+	assert_int_equal(udp_send_batch_gso(u.a, p, 110, &failed, &gso), 110);
+	assert_int_equal(failed, 0);
+	/* u.b: 0..63 | 64..99 (chunk boundary at 64 too) | 100..104 as 101..105 */
+	assert_int_equal(recv_run(u.b, &u.rx, 105), 3);
+	assert_int_equal(recv_run(v.b, &v.rx, 5), 1);
+	pair_close(&u);
+	pair_close(&v);
+}
+
+/* A shorter datagram ends its run: segments after it never shift. */
+static void test_gso_short_middle(void **state)
+{
+	static const uint32_t lens[] = { 1000, 1000, 300, 1000, 1000 };
+	struct udp_pair u;
+	bool gso = true;
+	unsigned got = 0;
+
+	(void)state;
+	pair_open(&u, "127.0.0.1", "127.0.0.1");
+	assert_int_equal(udp_enable_gro(u.b), 0);
+	for (unsigned i = 0; i < 5; i++) {
+		fill(&u.tx.pkts[i], i, &u.b_addr, u.b_len);
+		u.tx.pkts[i].len = lens[i];
+	}
+	assert_int_equal(udp_send_batch_gso(u.a, u.tx.pkts, 5, NULL, &gso), 5);
+	while (got < 2) {
+		struct pollfd pfd = { .fd = u.b, .events = POLLIN };
+		struct pkt *p = &u.rx.pkts[0];
+
+		assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+		pkt_reset(p);
+		assert_int_equal(udp_recv_batch(u.b, p, 1), 1);
+		assert_int_equal(p->gso_size, 1000);
+		assert_int_equal(p->len, got == 0 ? 2300 : 2000);
+		/* "datagram 3" starts the second train. */
+		assert_memory_equal(p->data, got == 0 ? "datagram 0" : "datagram 3", 10);
+		got++;
+	}
+	pair_close(&u);
+}
+
+/* A socket that cannot GSO (SO_NO_CHECK: EINVAL): GSO goes off, the batch
+ * plain, also when the refused train is not the first message. */
+static void test_gso_fallback(void **state)
+{
+	struct udp_pair u;
+	struct pkt *p;
+	unsigned failed = 9;
+	bool gso = true;
+	int on = 1;
+
+	(void)state;
+	pair_open(&u, "127.0.0.1", "127.0.0.1");
+	p = u.tx.pkts;
+	assert_return_code(setsockopt(u.a, SOL_SOCKET, SO_NO_CHECK, &on, sizeof(on)),
+			   errno);
+	assert_int_equal(udp_enable_gro(u.b), 0);
+	fill_run(p, 11, &u.b_addr, u.b_len);
+	assert_int_equal(udp_send_batch_gso(u.a, p, 11, &failed, &gso), 11);
+	assert_int_equal(failed, 0);
+	assert_false(gso);
+	assert_int_equal(recv_run(u.b, &u.rx, 11), 11);
+
+	/* A lone datagram goes out first, then the train is refused. */
+	fill_run(p + 1, 11, &u.b_addr, u.b_len);
+	fill(&p[0], 0, &u.b_addr, u.b_len);
+	p[0].len = 1200;
+	gso = true;
+	assert_int_equal(udp_send_batch_gso(u.a, p, 12, &failed, &gso), 12);
+	assert_int_equal(failed, 0);
+	assert_false(gso);
+	pkt_reset(&u.rx.pkts[0]);
+	{
+		struct pollfd pfd = { .fd = u.b, .events = POLLIN };
+
+		assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	}
+	assert_int_equal(udp_recv_batch(u.b, u.rx.pkts, 1), 1);
+	assert_int_equal(u.rx.pkts[0].len, 1200);
+	assert_int_equal(recv_run(u.b, &u.rx, 11), 11);
+
+	/* gso NULL or false: plain batches. */
+	fill_run(p, 11, &u.b_addr, u.b_len);
+	assert_int_equal(udp_send_batch_gso(u.a, p, 11, NULL, NULL), 11);
+	assert_int_equal(recv_run(u.b, &u.rx, 11), 11);
+	pair_close(&u);
+}
+
+/* UDP-Lite cannot GSO at all (EIO): fall back and switch GSO off. */
+static void test_gso_unavailable(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	struct pkt_pool pool, rx;
+	unsigned failed = 9;
+	bool gso = true;
+	int a, b;
+
+	(void)state;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, IPPROTO_UDPLITE);
+	b = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, IPPROTO_UDPLITE);
+	if (a < 0 || b < 0)
+		skip();
+	assert_return_code(bind(b, (struct sockaddr *)&sin, len), errno);
+	assert_return_code(getsockname(b, (struct sockaddr *)&sin, &len), errno);
+	assert_int_equal(pkt_pool_init(&pool, 11), 0);
+	assert_int_equal(pkt_pool_init(&rx, 16), 0);
+	fill_run(pool.pkts, 11, (struct sockaddr_storage *)&sin, len);
+	assert_int_equal(udp_send_batch_gso(a, pool.pkts, 11, &failed, &gso), 11);
+	assert_int_equal(failed, 0);
+	assert_false(gso);
+	assert_int_equal(recv_run(b, &rx, 11), 11);
+	pkt_pool_free(&pool);
+	pkt_pool_free(&rx);
+	close(a);
+	close(b);
+}
+
+/* A GRO train larger than the buffer loses only its partial tail. */
+static void test_gro_truncated(void **state)
+{
+	struct udp_pair u;
+	struct pkt_pool small;
+	bool gso = true;
+
+	(void)state;
+	pair_open(&u, "127.0.0.1", "127.0.0.1");
+	assert_int_equal(udp_enable_gro(u.b), 0);
+	fill_run(u.tx.pkts, 11, &u.b_addr, u.b_len);
+	assert_int_equal(udp_send_batch_gso(u.a, u.tx.pkts, 11, NULL, &gso), 11);
+	assert_int_equal(pkt_pool_init(&small, 1), 0);
+	/* Pretend a 4.5-datagram buffer. */
+	small.pkts[0].cap = PKT_HEADROOM + 4500;
+	{
+		struct pollfd pfd = { .fd = u.b, .events = POLLIN };
+
+		assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	}
+	assert_int_equal(udp_recv_batch(u.b, small.pkts, 1), 1);
+	assert_int_equal(small.pkts[0].gso_size, 1000);
+	assert_int_equal(small.pkts[0].len, 4000);
+	pkt_pool_free(&small);
+	pair_close(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +494,12 @@ int main(void)
 		cmocka_unit_test(test_dual_stack),
 		cmocka_unit_test(test_partial_failure),
 		cmocka_unit_test(test_empty_and_errors),
+		cmocka_unit_test(test_gso_gro),
+		cmocka_unit_test(test_gso_runs),
+		cmocka_unit_test(test_gso_short_middle),
+		cmocka_unit_test(test_gso_fallback),
+		cmocka_unit_test(test_gso_unavailable),
+		cmocka_unit_test(test_gro_truncated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
