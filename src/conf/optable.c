@@ -159,7 +159,7 @@ static const struct opt_desc table[] = {
 	FN("push-continuation", 1, 1, OPT_W_PUSH, h_push_continuation),
 	IGNORE("echo", 15, OPT_W_PULLED, NULL),
 	/* process, logging, scripts */
-	INT("verb", OPT_W_PULLED, verb, 0, 11),
+	INT("verb", OPT_W_PULLED, verb, 0, INT_MAX),	/* any, as OpenVPN */
 	INT("mute", OPT_W_PULLED, mute, 0, INT_MAX),
 	FN("status", 1, 2, OPT_W_LOCAL, h_status),
 	FN("log", 1, 1, OPT_W_LOCAL, h_log),

@@ -199,10 +199,14 @@ static void test_error_messages(void **state)
 		     "extra parameter(s): verb");
 	expect_error("\n\nnobind yes\n", "e.conf:3: unrecognized option or "
 		     "missing or extra parameter(s): nobind");
-	expect_error("verb x\n",
-		     "e.conf:1: --verb: bad number 'x' (expected 0..11)");
-	expect_error("verb 12\n",
-		     "e.conf:1: --verb: bad number '12' (expected 0..11)");
+	expect_error("verb x\n", "e.conf:1: --verb: bad number 'x' "
+		     "(expected 0..2147483647)");
+	expect_error("verb 9999999999\n", "e.conf:1: --verb: bad number "
+		     "'9999999999' (expected 0..2147483647)");
+	expect_error("verb 3x\n", "e.conf:1: --verb: bad number '3x' "
+		     "(expected 0..2147483647)");
+	expect_error("script-security 4\n", "e.conf:1: --script-security: bad "
+		     "number '4' (expected 0..3)");
 	expect_error("ping -1\n", "e.conf:1: --ping: bad number '-1' "
 		     "(expected 0..2147483647)");
 	expect_error("remote h 70000\n",
@@ -269,8 +273,8 @@ static void test_ignore_unknown_and_setenv_opt(void **state)
 	expect_error("foo\nignore-unknown-option foo\n", "e.conf:1: "
 		     "unrecognized option or missing or extra parameter(s): foo");
 	/* A malformed known option is still an error behind setenv opt. */
-	expect_error("setenv opt verb x\n",
-		     "e.conf:1: --verb: bad number 'x' (expected 0..11)");
+	expect_error("setenv opt verb x\n", "e.conf:1: --verb: bad number 'x' "
+		     "(expected 0..2147483647)");
 	expect_ok(&o, "setenv FORWARD_COMPATIBLE 1\nfuture-option x\n");
 	assert_int_equal(o.warnings, 1);
 	assert_true(o.forward_compatible);
