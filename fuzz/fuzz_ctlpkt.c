@@ -2,9 +2,12 @@
  * libFuzzer target for the control-packet parsers (proto/ctlpkt). Besides
  * "never crash", it checks that whatever parses composes back to the same
  * bytes, and that the early-negotiation TLV parser is total.
- * The first input byte also drives a reliable-layer receive, so hostile ids
- * and ACK records from the wire reach reliable.c too.
+ * A parsed packet is also fed to a reliable instance (hostile ids and ACK
+ * records from the wire), and the bytes are replayed as a script of
+ * reliable-layer operations checking its invariants (in-order delivery,
+ * window and ACK-list bounds).
  */
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -78,10 +81,85 @@ static void check_reliable_layer(const uint8_t *data, size_t size)
 		abort();
 }
 
+/* The same bytes read as a script of operations on one reliable instance. */
+struct script {
+	struct reliable *r;
+	uint64_t now;
+	uint32_t delivered;     /* next id expected out of reliable_peek */
+};
+
+static void script_step(struct script *s, uint8_t op, uint8_t arg)
+{
+	struct reliable *r = s->r;
+	struct reliable_tx tx;
+	struct reliable_rx rx;
+	struct ctlpkt_ack ack;
+	uint32_t id;
+	int rc;
+
+	switch (op & 7) {
+	case 0:
+		rc = reliable_queue(r, P_CONTROL_V1, &arg, 1, NULL);
+		if (rc && rc != -ENOBUFS)
+			abort();
+		break;
+	case 1:
+		rc = reliable_next_send(r, s->now, &tx);
+		if (rc < 0 || rc > 1 || (rc && tx.len != 1))
+			abort();
+		break;
+	case 2:
+		id = r->next_send_id - 8u + (arg & 15u);
+		reliable_ack_received(r, &id, 1);
+		break;
+	case 3:
+		id = r->next_recv_id + (uint32_t)(int32_t)(int8_t)arg;
+		if (reliable_receive(r, P_CONTROL_V1, id, &arg, 1) > RELIABLE_RX_INVALID)
+			abort();
+		break;
+	case 4:
+		if (!reliable_peek(r, &rx))
+			break;
+		if (rx.msg_id != s->delivered++ || rx.len != 1)
+			abort();
+		reliable_pop(r);
+		break;
+	case 5:
+		if (reliable_ack_fill(r, &ack, arg % 10u, (const uint8_t *)"sidsids!") >
+		    (arg % 10u < RELIABLE_ACK_MAX ? arg % 10u : RELIABLE_ACK_MAX))
+			abort();
+		break;
+	case 6:
+		s->now += (uint64_t)arg * 100u;
+		break;
+	default:
+		reliable_schedule_now(r, s->now);
+	}
+}
+
+static void check_reliable_script(const uint8_t *data, size_t size)
+{
+	static struct reliable r;
+	struct script s = { .r = &r };
+	size_t i;
+
+	reliable_init(&r, NULL);
+	for (i = 0; i + 1 < size; i += 2) {
+		script_step(&s, data[i], data[i + 1]);
+		if (reliable_send_room(&r) > RELIABLE_SEND_WINDOW ||
+		    reliable_ack_pending(&r) > RELIABLE_ACK_MAX)
+			abort();
+		if (reliable_send_empty(&r) &&
+		    reliable_next_deadline(&r) != RELIABLE_NO_DEADLINE)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_plain(data, size);
 	check_reliable(data, size);
 	check_reliable_layer(data, size);
+	check_reliable_script(data, size);
 	return 0;
 }
