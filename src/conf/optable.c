@@ -41,6 +41,8 @@ static const struct opt_desc table[] = {
 	FN("topology", 1, 1, OPT_W_PULLED, h_topology),
 	FN("tun-mtu", 1, 2, OPT_W_PULLED, h_tun_mtu),
 	FN("mssfix", 0, 2, OPT_W_LOCAL, h_mssfix),
+	IGNORE("tun-ipv6", 0, OPT_W_PULLED, "--tun-ipv6 ignored: IPv6 on tun "
+	       "needs no special handling (as OpenVPN 2.6)"),
 	REFUSE("fragment", 2, "--fragment is not supported: the offload data "
 	       "path does not fragment (as OpenVPN's DCO); remove it on both ends"),
 	REFUSE("link-mtu", 1, "--link-mtu is not supported; use --tun-mtu"),
@@ -95,6 +97,8 @@ static const struct opt_desc table[] = {
 	REFUSE("remote-cert-ku", 15, "--remote-cert-ku " NOT_YET),
 	REFUSE("remote-cert-eku", 1, "--remote-cert-eku " NOT_YET),
 	REFUSE("tls-verify", 15, "--tls-verify " NOT_YET),
+	REFUSE("verify-hash", 2, "--verify-hash " NOT_YET "; use "
+	       "--peer-fingerprint"),
 	FN("tls-version-min", 1, 2, OPT_W_LOCAL, h_tls_version_min),
 	FN("tls-version-max", 1, 1, OPT_W_LOCAL, h_tls_version_max),
 	STR("tls-cipher", OPT_W_LOCAL, tls_cipher),

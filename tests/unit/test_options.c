@@ -110,6 +110,32 @@ static void test_sample_client(void **state)
 	assert_int_equal(o.verb, -1);
 }
 
+/* The whole table, each file option once: parses, and the set bits agree. */
+static void test_full_table(void **state)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(options_parse_file(&o, "tests/conf/full.conf", err,
+					    sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(o.warnings, 2);	/* the two future options */
+	assert_int_equal(o.n_remotes, 3);
+	assert_int_equal(o.n_routes, 2);
+	assert_null(o.routes[1].gateway);
+	assert_int_equal(o.routes[1].metric, 7);
+	assert_string_equal(o.verify_x509_name, "CN=server, O=Example");
+	assert_string_equal(o.setenv.v[1].name, "OPENVPN_SAFE_NAME");
+	assert_string_equal(o.dns.v[0], "server 0 address 198.18.0.53");
+	assert_true(o.log_append);
+	assert_true(options_was_set(&o, "tls-crypt-v2"));
+	assert_true(options_was_set(&o, "nice"));
+	assert_false(options_was_set(&o, "peer-id"));
+	options_free(&o);
+}
+
 static void test_values(void **state)
 {
 	struct options o;
@@ -593,6 +619,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample_client),
+		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_inline_options),
 		cmocka_unit_test(test_error_messages),
