@@ -404,6 +404,15 @@ unsigned reliable_ack_fill(struct reliable *r, struct ctlpkt_ack *ack,
 	return total;
 }
 
+size_t reliable_ack_overhead(const struct reliable *r, unsigned max)
+{
+	unsigned n = (unsigned)r->ack_pending.n + r->ack_mru.n;
+
+	if (max > RELIABLE_ACK_MAX)
+		max = RELIABLE_ACK_MAX;
+	return ctlpkt_ack_len(n < max ? n : max);
+}
+
 const char *reliable_rx_verdict_str(enum reliable_rx_verdict v)
 {
 	switch (v) {

@@ -215,6 +215,13 @@ unsigned reliable_ack_pending(const struct reliable *r);
 unsigned reliable_ack_fill(struct reliable *r, struct ctlpkt_ack *ack,
 			   unsigned max, const uint8_t peer_sid[CTLPKT_SID_LEN]);
 
+/*
+ * Upper bound of the ACK record's wire length the next reliable_ack_fill(@max)
+ * writes (OpenVPN's pessimistic ACK_SIZE(min(pending + mru, max))), so the
+ * caller can size the TLS chunk that goes with it.
+ */
+size_t reliable_ack_overhead(const struct reliable *r, unsigned max);
+
 /* --- server's stateless start (2.6 HMAC cookie): ids already used --- */
 
 /* Next id to send / expect; -EBUSY unless the respective window is empty. */

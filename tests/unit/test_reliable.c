@@ -335,8 +335,10 @@ static void test_ack_records_as_openvpn(void **state)
 	struct reliable *r = new_rel(NULL);
 
 	(void)state;
+	assert_int_equal(reliable_ack_overhead(r, RELIABLE_ACK_PIGGYBACK), 1);
 	expect_ack(r, RELIABLE_ACK_PIGGYBACK, NULL, 0);
 	rx(r, 0, RELIABLE_RX_NEW);
+	assert_int_equal(reliable_ack_overhead(r, RELIABLE_ACK_PIGGYBACK), 1 + 4 + 8);
 	expect_ack(r, RELIABLE_ACK_PIGGYBACK, want + 5, 1);
 	rx(r, 1, RELIABLE_RX_NEW);
 	expect_ack(r, RELIABLE_ACK_MAX, want + 4, 2);
@@ -349,6 +351,8 @@ static void test_ack_records_as_openvpn(void **state)
 	rx(r, 4, RELIABLE_RX_NEW);
 	expect_ack(r, RELIABLE_ACK_MAX, want + 1, 5);
 	rx(r, 5, RELIABLE_RX_NEW);
+	assert_int_equal(reliable_ack_overhead(r, RELIABLE_ACK_PIGGYBACK), 1 + 16 + 8);
+	assert_int_equal(reliable_ack_overhead(r, RELIABLE_ACK_MAX), 1 + 24 + 8);
 	expect_ack(r, RELIABLE_ACK_MAX, want, 6);
 	assert_int_equal(reliable_ack_pending(r), 0);
 	/* Nothing pending: spare slots still repeat the newest ids. */
