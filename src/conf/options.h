@@ -212,7 +212,6 @@ struct options {
 
 	/* timers */
 	int ping, ping_restart, ping_exit;	/* -1: unset */
-	bool ping_restart_given, ping_exit_given;
 	int keepalive_ping, keepalive_timeout;	/* -1: unset */
 	int inactive;
 	int64_t inactive_bytes;

@@ -215,6 +215,35 @@ static void test_inline_options(void **state)
 		     "'00:11' (32 hex bytes separated by ':')");
 }
 
+/* Every tag OpenVPN knows as inline reaches its option's handler. */
+static void test_inline_tags(void **state)
+{
+	static const char *const accepted[] = { "ca", "cert", "key", "tls-auth",
+		"tls-crypt", "tls-crypt-v2", "dh", "extra-certs", "crl-verify",
+		"auth-user-pass", NULL };
+	static const char *const refused[] = { "secret", "pkcs12",
+		"http-proxy-user-pass", NULL };
+	char text[128], err[OPT_ERR_LEN];
+	struct options o;
+
+	(void)state;
+	for (int i = 0; accepted[i]; i++) {
+		snprintf(text, sizeof(text), "<%s>\nX\n</%s>\n", accepted[i],
+			 accepted[i]);
+		expect_ok(&o, text);
+		options_free(&o);
+	}
+	for (int i = 0; refused[i]; i++) {
+		snprintf(text, sizeof(text), "<%s>\nX\n</%s>\n", refused[i],
+			 refused[i]);
+		options_init(&o);
+		assert_int_equal(parse(&o, text, err), -EINVAL);
+		assert_null(strstr(err, "inline"));
+		assert_non_null(strstr(err, refused[i]));
+		options_free(&o);
+	}
+}
+
 static void test_error_messages(void **state)
 {
 	(void)state;
@@ -622,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_inline_options),
+		cmocka_unit_test(test_inline_tags),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_refused_and_misplaced),
 		cmocka_unit_test(test_ignore_unknown_and_setenv_opt),
