@@ -125,10 +125,18 @@ int h_remote(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 int h_port(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	   unsigned int argc)
 {
-	(void)argc;
-	if (optval_port(c, argv[1], !strcmp(argv[0], "lport")))
+	bool local = !strcmp(argv[0], "lport"), remote = !strcmp(argv[0], "rport");
+
+	UNUSED_ARGS;
+	if (optval_port(c, argv[1], local))
 		return -EINVAL;
-	return opt_strset((char **)((char *)c->o + d->off), argv[1]);
+	if (local)
+		c->o->lport_defined = true;
+	if (!remote && opt_strset(&c->o->lport, argv[1]))
+		return -ENOMEM;
+	if (!local && opt_strset(&c->o->rport, argv[1]))
+		return -ENOMEM;
+	return 0;
 }
 
 int h_resolv_retry(struct opt_ctx *c, const struct opt_desc *d, char **argv,

@@ -83,7 +83,7 @@ static void free_files(struct options *o)
 
 void options_free(struct options *o)
 {
-	char **strs[] = { &o->dev, &o->dev_node, &o->port, &o->lport,
+	char **strs[] = { &o->dev, &o->dev_node, &o->lport,
 			  &o->rport, &o->local, &o->remote_cert_tls,
 			  &o->verify_x509_name, &o->verify_x509_type,
 			  &o->tls_version_min, &o->tls_version_max,
@@ -99,6 +99,23 @@ void options_free(struct options *o)
 	free_files(o);
 	free_lists(o);
 	options_init(o);
+}
+
+int options_remote(const struct options *o, size_t i,
+		   struct opt_endpoint *out)
+{
+	const struct opt_remote *r;
+	const struct opt_transport *tr;
+
+	if (i >= o->n_remotes)
+		return -ENOENT;
+	r = &o->remotes[i];
+	tr = r->tr.proto != OPT_PROTO_NONE ? &r->tr : &o->proto;
+	out->host = r->host;
+	out->port = r->port ? r->port : o->rport ? o->rport : OPT_DEFAULT_PORT;
+	out->proto = tr->proto != OPT_PROTO_NONE ? tr->proto : OPT_PROTO_UDP;
+	out->family = tr->family;
+	return 0;
 }
 
 static int apply(struct opt_ctx *c, char **argv, unsigned int argc)

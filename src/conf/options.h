@@ -159,9 +159,13 @@ struct options {
 	struct opt_remote *remotes;
 	size_t n_remotes;
 	bool remote_random;
-	char *port;		/* "port": both; lport/rport override */
+	/*
+	 * As OpenVPN: "port" sets both, "lport"/"rport" one; the last line
+	 * wins. lport_defined only by "lport" (it asks for a bound port).
+	 */
 	char *lport;
 	char *rport;
+	bool lport_defined;
 	char *local;
 	bool nobind, bind, floating;
 	int resolv_retry;	/* seconds, -1: infinite, -2: unset */
@@ -290,6 +294,23 @@ int options_parse_argv(struct options *o, int argc, char *const argv[],
  */
 int options_apply_push(struct options *o, const char *msg, size_t len,
 		       char *err, size_t err_len);
+
+#define OPT_DEFAULT_PORT "1194"
+
+/* Where remote entry @i leads, defaults applied (see options_remote). */
+struct opt_endpoint {
+	const char *host;	/* points into struct options */
+	const char *port;
+	enum opt_proto proto;	/* never NONE: UDP by default */
+	enum opt_family family;
+};
+
+/*
+ * Remote entry @i with OpenVPN's defaults: its own port, else rport/port,
+ * else 1194; its own proto, else --proto, else UDP. -ENOENT past the end.
+ */
+int options_remote(const struct options *o, size_t i,
+		   struct opt_endpoint *out);
 
 /* Was option @name given (any source)? An alias counts under its own name. */
 bool options_was_set(const struct options *o, const char *name);

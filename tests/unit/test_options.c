@@ -141,7 +141,7 @@ static void test_values(void **state)
 	struct options o;
 
 	(void)state;
-	expect_ok(&o, "proto tcp6-client\nlport 0\nrport 443\nport 1194\n"
+	expect_ok(&o, "proto tcp6-client\nport 1194\nlport 0\nrport 443\n"
 		      "connect-retry 5 300\nconnect-retry-max 3\n"
 		      "tls-auth ta.key 1\nkey-direction 0\n"
 		      "tls-version-min 1.2 or-highest\nreneg-sec 3600 4000\n"
@@ -159,6 +159,7 @@ static void test_values(void **state)
 	assert_int_equal(o.proto.family, OPT_AF_INET6);
 	assert_string_equal(o.lport, "0");
 	assert_string_equal(o.rport, "443");
+	assert_true(o.lport_defined);
 	assert_int_equal(o.connect_retry, 5);
 	assert_int_equal(o.connect_retry_max_delay, 300);
 	assert_string_equal(o.tls_auth.path, "ta.key");
@@ -187,6 +188,39 @@ static void test_values(void **state)
 	assert_true(o.log_append);
 	assert_string_equal(o.data_ciphers, "AES-128-GCM");
 	options_free(&o);
+}
+
+/* Remote entries with OpenVPN's defaults filled in. */
+static void test_remote_defaults(void **state)
+{
+	struct opt_endpoint ep;
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "remote a\nremote b 443 tcp-client\n");
+	assert_int_equal(options_remote(&o, 0, &ep), 0);
+	assert_string_equal(ep.host, "a");
+	assert_string_equal(ep.port, "1194");
+	assert_int_equal(ep.proto, OPT_PROTO_UDP);
+	assert_int_equal(options_remote(&o, 1, &ep), 0);
+	assert_string_equal(ep.port, "443");
+	assert_int_equal(ep.proto, OPT_PROTO_TCP_CLIENT);
+	assert_int_equal(options_remote(&o, 2, &ep), -ENOENT);
+	options_free(&o);
+	/* The last of port/rport wins; port also sets the local port. */
+	expect_ok(&o, "remote a\nrport 2000\nport 1000\nproto udp6\n");
+	assert_int_equal(options_remote(&o, 0, &ep), 0);
+	assert_string_equal(ep.port, "1000");
+	assert_int_equal(ep.family, OPT_AF_INET6);
+	assert_string_equal(o.lport, "1000");
+	assert_false(o.lport_defined);
+	options_free(&o);
+	expect_ok(&o, "port 1000\nrport 2000\nremote a\n");
+	assert_int_equal(options_remote(&o, 0, &ep), 0);
+	assert_string_equal(ep.port, "2000");
+	options_free(&o);
+	options_init(&o);
+	assert_int_equal(options_remote(&o, 0, &ep), -ENOENT);
 }
 
 static void test_inline_options(void **state)
@@ -650,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_sample_client),
 		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_remote_defaults),
 		cmocka_unit_test(test_inline_options),
 		cmocka_unit_test(test_inline_tags),
 		cmocka_unit_test(test_error_messages),
