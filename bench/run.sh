@@ -15,6 +15,7 @@
 #   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli dcod)
 #   BENCH_OUT       output folder (default: bench/out)
 #   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
+#   BENCH_DCOCLI_WRAP  command to run dcovpn-cli under (e.g. gdb -batch ...)
 #   BENCH_NO_INSTALL=1 do not run bench/install-deps.sh
 #
 # Addresses: underlay 198.18.<n>.1 (s) / .2 (c), tunnel 198.19.<n>.1 / .2,
@@ -80,12 +81,21 @@ forget_pids() {
 	MY_PIDS=$keep
 }
 
+# del_ns NS: end what still runs in a namespace made here (children of what
+# was started here, e.g. under a BENCH_DCOCLI_WRAP wrapper), then delete it.
+del_ns() {
+	[ -n "$1" ] || return 0
+	# shellcheck disable=SC2046
+	kill_pids $(ip netns pids "$1" 2>/dev/null)
+	ip netns del "$1" 2>/dev/null
+}
+
 teardown() {
 	local ns
 	# shellcheck disable=SC2086
 	kill_pids $MY_PIDS
 	MY_PIDS=""
-	for ns in $MY_NS; do ip netns del "$ns" 2>/dev/null; done
+	for ns in $MY_NS; do del_ns "$ns"; done
 	MY_NS=""
 	rm -f /var/run/wireguard/${TAG}* 2>/dev/null
 }
@@ -281,21 +291,24 @@ start_wggo() {
 }
 
 start_dcocli() {
-	local cli=$BUILD/dcovpn-cli
+	local cli=$BUILD/dcovpn-cli wrap=${BENCH_DCOCLI_WRAP:-}
 	[ -x "$cli" ] || { REASON="not built ($cli missing)"; return 1; }
+	# A wrapper (gdb, perf, valgrind) becomes the measured PID: CPU figures
+	# then count the wrapper, not dcovpn-cli.
+	[ -n "$wrap" ] && cli="$wrap $cli"
 	head -c 256 /dev/urandom | base64 >"$WORK/data64.key"
 	# shellcheck disable=SC2086
-	bg_in "$NS_S" "$CASE_DIR/dcovpn-cli-s.log" "$cli" ${BENCH_DCOCLI_ARGS:-} \
+	bg_in "$NS_S" "$CASE_DIR/dcovpn-cli-s.log" $cli ${BENCH_DCOCLI_ARGS:-} \
 		udp i4 "$U_S" $PORT "$U_C" $PORT "$T_S" 255.255.255.0 "$T_C" \
 		"$WORK/data64.key" 0
 	TUN_PIDS=$BG_PID
 	# shellcheck disable=SC2086
-	bg_in "$NS_C" "$CASE_DIR/dcovpn-cli-c.log" "$cli" ${BENCH_DCOCLI_ARGS:-} \
+	bg_in "$NS_C" "$CASE_DIR/dcovpn-cli-c.log" $cli ${BENCH_DCOCLI_ARGS:-} \
 		udp i4 "$U_C" $PORT "$U_S" $PORT "$T_C" 255.255.255.0 "$T_S" \
 		"$WORK/data64.key" 1
 	TUN_PIDS="$TUN_PIDS $BG_PID"
 	TARGET=$T_S TUN_DEV_C=""
-	NOTE="static key, AES-256-GCM${BENCH_DCOCLI_ARGS:+, args: $BENCH_DCOCLI_ARGS}"
+	NOTE="static key, AES-256-GCM${BENCH_DCOCLI_ARGS:+, args: $BENCH_DCOCLI_ARGS}${wrap:+, under: $wrap (CPU figures count the wrapper)}"
 }
 
 # The daemon with a TLS control channel, configured like OpenVPN above
@@ -355,6 +368,12 @@ measure() {
 	local c=$1 name=$2 before after rc pids=${C_PIDS[$1]} dir=${C_DIR[$1]}
 	shift 2
 	# shellcheck disable=SC2086
+	if [ -n "$pids" ] && ! alive $pids; then
+		echo "not run: a tunnel process was gone before it" >"$dir/$name.err"
+		echo 0 >"$dir/$name.cputicks"
+		return 0
+	fi
+	# shellcheck disable=SC2086
 	before=$(cpu_ticks $pids)
 	timeout $(( SECS + 30 )) ip netns exec "${C_NSC[$c]}" iperf3 \
 		-c "${C_TARGET[$c]}" -p $IPERF_PORT -t "$SECS" \
@@ -367,8 +386,8 @@ measure() {
 	[ $rc -eq 0 ] || log "  $c $name: iperf3 exit $rc"
 	# shellcheck disable=SC2086
 	if [ -n "$pids" ] && ! alive $pids; then
-		log "  $c $name: a tunnel process is gone"
-		echo "a tunnel process was gone after $name" >>"$dir/problems"
+		log "  $c $name: a tunnel process is gone (see its log)"
+		echo "a tunnel process died during $name (see its log in $dir)" >>"$dir/problems"
 	fi
 	return 0
 }
@@ -379,8 +398,8 @@ drop_case() {
 	kill_pids $CASE_PIDS
 	# shellcheck disable=SC2086
 	forget_pids $CASE_PIDS
-	ip netns del "$NS_S" 2>/dev/null
-	ip netns del "$NS_C" 2>/dev/null
+	del_ns "$NS_S"
+	del_ns "$NS_C"
 }
 
 # setup_case NAME N: bring the case's tunnel up with an iperf3 server behind
