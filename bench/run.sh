@@ -375,7 +375,7 @@ measure() {
 	fi
 	# shellcheck disable=SC2086
 	before=$(cpu_ticks $pids)
-	timeout $(( SECS + 30 )) ip netns exec "${C_NSC[$c]}" iperf3 \
+	timeout $(( SECS + 15 )) ip netns exec "${C_NSC[$c]}" iperf3 \
 		-c "${C_TARGET[$c]}" -p $IPERF_PORT -t "$SECS" \
 		--connect-timeout 5000 -J "$@" \
 		>"$dir/$name.json" 2>"$dir/$name.err"
