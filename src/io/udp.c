@@ -185,8 +185,9 @@ int udp_send_batch(int fd, struct pkt *pkts, unsigned n, unsigned *failed)
 #define UDP_GSO_MAX_SEGS 64u
 #define UDP_GSO_MAX_BYTES 65000u
 
-/* How many packets from @p on form one train: same socket and destination,
- * equal sizes, the last one possibly shorter. */
+/* How many packets from @p on form one train: same destination, equal
+ * sizes, the last one possibly shorter. (All go out on the fd given, as in
+ * udp_send_batch, whatever their ->sock says.) */
 static unsigned udp_train_len(const struct pkt *p, unsigned n)
 {
 	unsigned k = 1;
@@ -194,7 +195,7 @@ static unsigned udp_train_len(const struct pkt *p, unsigned n)
 
 	while (k < n && k < UDP_GSO_MAX_SEGS && p[k].len && p[k].len <= p[0].len &&
 	       bytes + p[k].len <= UDP_GSO_MAX_BYTES &&
-	       p[k].sock == p[0].sock && p[k].addrlen == p[0].addrlen &&
+	       p[k].addrlen == p[0].addrlen &&
 	       !memcmp(&p[k].addr, &p[0].addr, p[0].addrlen)) {
 		bytes += p[k].len;
 		if (p[k++].len < p[0].len)

@@ -676,6 +676,49 @@ static void test_route_del_unreachable(void **state)
 	close(fd);
 }
 
+/* ---- dual-stack sockets whatever the system default ------------------------ */
+
+static void write_sysctl(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_true(fputs(val, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* With net.ipv6.bindv6only=1 (this namespace only), a :: socket from
+ * udp_open still takes IPv4. */
+static void test_udp_dual_stack_v6only(void **state)
+{
+	struct sockaddr_in6 any6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	socklen_t len = sizeof(any6);
+	struct ns_state *st = *state;
+	int fd6, fd4;
+
+	need_ns(state);
+	write_sysctl("/proc/sys/net/ipv6/bindv6only", "1");
+	fd6 = udp_open((struct sockaddr *)&any6, sizeof(any6));
+	assert_true(fd6 >= 0);
+	assert_return_code(getsockname(fd6, (struct sockaddr *)&any6, &len), errno);
+	to.sin_port = any6.sin6_port;
+	to.sin_addr = ip4("198.18.7.1");
+	fd4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(sendto(fd4, "v4", 2, 0, (struct sockaddr *)&to, sizeof(to)), 2);
+	{
+		struct pollfd pfd = { .fd = fd6, .events = POLLIN };
+
+		assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	}
+	pkt_reset(&st->pool.pkts[0]);
+	assert_int_equal(udp_recv_batch(fd6, st->pool.pkts, 1), 1);
+	assert_int_equal(st->pool.pkts[0].len, 2);
+	write_sysctl("/proc/sys/net/ipv6/bindv6only", "0");
+	close(fd4);
+	close(fd6);
+}
+
 /* ---- offloads ------------------------------------------------------------ */
 
 /* @n datagrams from one UDP socket to @dst:9999 in one GSO batch. */
@@ -696,6 +739,7 @@ static int gso_send(struct ns_state *st, const char *dst, unsigned n, bool *gso)
 		memset(p->data, 'a' + (int)i, p->len);
 		memcpy(&p->addr, &sin, sizeof(sin));
 		p->addrlen = sizeof(sin);
+		p->sock = fd;
 	}
 	sent = udp_send_batch_gso(fd, st->pool.pkts, n, &failed, gso);
 	assert_int_equal(failed, 0);
@@ -810,6 +854,7 @@ int main(void)
 		cmocka_unit_test(test_tun_write_udp),
 		cmocka_unit_test(test_tun_write_ping),
 		cmocka_unit_test(test_route_del_unreachable),
+		cmocka_unit_test(test_udp_dual_stack_v6only),
 		cmocka_unit_test(test_gso_plain_tun),
 		cmocka_unit_test(test_tun_offload),
 	};
