@@ -3,9 +3,11 @@
  * as config file text, as a PUSH_REPLY option list, and (split at NUL
  * bytes) as a command line. Each run starts from fresh options and must
  * end with everything freed (ASan's leak checker watches).
- * Run with stdin from /dev/null: "config /dev/stdin" is a legal include.
+ * "config /dev/stdin" is a legal include (pipes are allowed, for
+ * "--config <(...)"), so stdin is pointed at /dev/null first.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include "base/log.h"
 #include "conf/options.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_ARGS 64
@@ -56,6 +59,16 @@ static void as_argv(char *buf, size_t size)
 	options_free(&o);
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	if (!freopen("/dev/null", "r", stdin))
+		return -1;
+	log_set_level(-1);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* An exact-size copy, so ASan sees any read past the input. */
@@ -63,7 +76,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!buf)
 		return 0;
-	log_set_level(-1);
 	memcpy(buf, data, size);
 	buf[size] = '\0';
 	as_config(buf, size);
