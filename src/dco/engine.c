@@ -277,7 +277,7 @@ static int key_config_check(const struct dco_key_config *key)
 	if (key->key_id > 7 || (key->slot != DCO_KEY_PRIMARY &&
 				key->slot != DCO_KEY_SECONDARY))
 		return -EINVAL;
-	return dco_cipher_name(key->cipher) ? 0 : -EINVAL;
+	return key->cipher <= DCO_CIPHER_CHACHA20_POLY1305 ? 0 : -EINVAL;
 }
 
 int dco_new_key(struct dco *dco, uint32_t peer_id,
