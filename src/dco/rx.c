@@ -69,24 +69,22 @@ static void rx_count_error(struct worker *w, struct peer *peer, int err)
 		    err == -EALREADY ? "replayed or too old" : "malformed");
 }
 
-/* A UDP peer that authenticated from a new address has moved: follow it. */
+/*
+ * A UDP peer that authenticated from a new address has moved: follow it.
+ * The link worker is the only writer of peer->remote, so it may compare
+ * without the lock; it takes the lock only to change it.
+ */
 static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 {
 	struct dco_event ev = { .type = DCO_EV_PEER_FLOAT, .peer_id = peer->id };
-	bool moved;
 
-	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen)
+	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen ||
+	    sockaddr_equal(&peer->remote, peer->remote_len, &p->addr, p->addrlen))
 		return;
 	pthread_mutex_lock(&peer->tx_lock);
-	moved = !sockaddr_equal(&peer->remote, peer->remote_len, &p->addr,
-				p->addrlen);
-	if (moved) {
-		memcpy(&peer->remote, &p->addr, p->addrlen);
-		peer->remote_len = p->addrlen;
-	}
+	memcpy(&peer->remote, &p->addr, p->addrlen);
+	peer->remote_len = p->addrlen;
 	pthread_mutex_unlock(&peer->tx_lock);
-	if (!moved)
-		return;
 	ev.fd = p->sock;
 	ev.addr_len = p->addrlen;
 	memcpy(&ev.addr, &p->addr, p->addrlen);
