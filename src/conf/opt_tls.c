@@ -270,6 +270,10 @@ int h_allow_compression(struct opt_ctx *c, const struct opt_desc *d,
 	UNUSED_ARGS;
 	if (i < 0)
 		return i;
+	/* "no" is final, as in OpenVPN (a push must not lift it). */
+	if (c->o->allow_compression == OPT_ALLOWCOMP_NO && i)
+		return opt_fail(c, "Cannot set allow-compression to '%s' after "
+				"set to 'no'", argv[1]);
 	c->o->allow_compression = (enum opt_allow_comp)(OPT_ALLOWCOMP_NO + i);
 	return 0;
 }

@@ -295,6 +295,15 @@ int options_parse_argv(struct options *o, int argc, char *const argv[],
 int options_apply_push(struct options *o, const char *msg, size_t len,
 		       char *err, size_t err_len);
 
+/*
+ * After all sources are parsed (before any push): are the options
+ * consistent, and within what dcovpn supports? (OpenVPN's post-processing
+ * checks of a client: one TLS mode, --dev, a CA, cert and key or
+ * auth-user-pass, one of tls-auth/tls-crypt/tls-crypt-v2, ...) Returns 0,
+ * or -EINVAL with the reason in @err (no file:line: it is about the whole).
+ */
+int options_check(const struct options *o, char *err, size_t err_len);
+
 #define OPT_DEFAULT_PORT "1194"
 
 /* Where remote entry @i leads, defaults applied (see options_remote). */

@@ -661,6 +661,77 @@ static void test_connection_blocks(void **state)
 		     "inline <connection> block");
 }
 
+static void expect_consistency(const char *text, const char *msg)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+
+	expect_ok(&o, text);
+	assert_int_equal(options_check(&o, err, sizeof(err)), msg ? -EINVAL : 0);
+	assert_string_equal(err, msg ? msg : "");
+	options_free(&o);
+}
+
+#define CLIENT "client\ndev tun\nremote 198.18.0.1\nca ca.crt\n"
+
+static void test_check(void **state)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(options_parse_file(&o, SAMPLE, err, sizeof(err)), 0);
+	assert_int_equal(options_check(&o, err, sizeof(err)), 0);
+	options_free(&o);
+	expect_consistency(CLIENT "cert c\nkey k\n", NULL);
+	expect_consistency(CLIENT "auth-user-pass\n", NULL);
+	expect_consistency("tls-client\ndev tun\nca c\ncert c\nkey k\n", NULL);
+	expect_consistency("dev tun\nca c\ncert c\nkey k\n", "no TLS mode given: "
+		     "use --client, --tls-client or --tls-server (static-key "
+		     "mode is not supported)");
+	expect_consistency(CLIENT "tls-server\nauth-user-pass\n", "specify only one "
+		     "of --tls-server, --tls-client");
+	expect_consistency("client\nremote h\nca c\nauth-user-pass\n",
+		     "You must define TUN/TAP device (--dev)");
+	expect_consistency(CLIENT "dev tap0\nauth-user-pass\n", "--dev tap is not "
+		     "supported: the offload engine carries IP packets only (as "
+		     "OpenVPN's DCO)");
+	expect_consistency("client\ndev tun\nca c\nauth-user-pass\n",
+		     "--client/--pull needs at least one --remote");
+	expect_consistency("client\ndev tun\nremote h\nauth-user-pass\n",
+		     "You must define CA file (--ca) and/or peer fingerprint "
+		     "verification (--peer-fingerprint)");
+	expect_consistency(CLIENT "cert c\n", "If you use one of --cert or --key, "
+		     "you must use them both");
+	expect_consistency(CLIENT, "No client-side authentication method is "
+		     "specified.  You must use either --cert/--key or "
+		     "--auth-user-pass");
+	expect_consistency(CLIENT "auth-user-pass\ntls-auth a 1\ntls-crypt b\n",
+		     "--tls-auth and --tls-crypt are mutually exclusive");
+	expect_consistency(CLIENT "auth-user-pass\ntls-crypt b\ntls-crypt-v2 c\n",
+		     "--tls-crypt-v2, --tls-auth and --tls-crypt are mutually "
+		     "exclusive in client mode");
+	expect_consistency(CLIENT "auth-user-pass\nkeepalive 10 60\nping 5\n",
+		     "--keepalive conflicts with --ping, --ping-exit, or "
+		     "--ping-restart. If you use --keepalive, you don't need any "
+		     "of the other --ping directives.");
+	expect_consistency(CLIENT "auth-user-pass\nping-exit 5\nping-restart 6\n",
+		     "only one of --ping-exit or --ping-restart options may be "
+		     "specified");
+	expect_consistency(CLIENT "auth-user-pass\ntls-version-min 1.3\n"
+		     "tls-version-max 1.2\n", "--tls-version-min is higher than "
+		     "--tls-version-max");
+	expect_consistency(CLIENT "auth-user-pass\ncomp-lzo\n", "compression is not "
+		     "supported: the offload engine does not compress; remove "
+		     "--comp-lzo/--compress or use --compress stub-v2");
+	expect_consistency(CLIENT "auth-user-pass\ncomp-lzo no\ncompress stub-v2\n",
+		     NULL);
+	expect_error("allow-compression no\nallow-compression yes\n",
+		     "e.conf:2: Cannot set allow-compression to 'yes' after set "
+		     "to 'no'");
+}
+
 static void test_override_no_leak(void **state)
 {
 	struct options o;
@@ -696,6 +767,7 @@ int main(void)
 		cmocka_unit_test(test_push_rejected),
 		cmocka_unit_test(test_push_filters),
 		cmocka_unit_test(test_connection_blocks),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_override_no_leak),
 	};
 

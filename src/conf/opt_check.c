@@ -1,0 +1,151 @@
+/*
+ * Consistency of a parsed configuration, checked once every source is in
+ * (OpenVPN's options_postprocess_verify, the client-side part, plus what
+ * dcovpn cannot do). One small function per rule, run in order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "conf/options.h"
+
+typedef const char *(*check_fn)(const struct options *o);
+
+static bool has_file(const struct opt_file *f)
+{
+	return f->path || f->data;
+}
+
+static const char *check_mode(const struct options *o)
+{
+	if (o->tls_client && o->tls_server)
+		return "specify only one of --tls-server, --tls-client";
+	if (!o->tls_client && !o->tls_server)
+		return "no TLS mode given: use --client, --tls-client or "
+		       "--tls-server (static-key mode is not supported)";
+	if (o->pull && !o->tls_client)
+		return "--pull needs --tls-client (or use --client)";
+	return NULL;
+}
+
+static const char *check_dev(const struct options *o)
+{
+	if (!o->dev)
+		return "You must define TUN/TAP device (--dev)";
+	if (o->dev_type == OPT_DEV_TAP)
+		return "--dev tap is not supported: the offload engine carries "
+		       "IP packets only (as OpenVPN's DCO)";
+	if (o->dev_type == OPT_DEV_UNSET)
+		return "cannot tell the device type from --dev: add --dev-type "
+		       "tun";
+	return NULL;
+}
+
+static const char *check_remote(const struct options *o)
+{
+	if (o->pull && !o->n_remotes)
+		return "--client/--pull needs at least one --remote";
+	return NULL;
+}
+
+static const char *check_ca(const struct options *o)
+{
+	if (has_file(&o->ca) || o->n_peer_fingerprints)
+		return NULL;
+	return "You must define CA file (--ca) and/or peer fingerprint "
+	       "verification (--peer-fingerprint)";
+}
+
+/* A pulling client may log in by password alone; a TLS peer needs both. */
+static const char *check_cert_key(const struct options *o)
+{
+	int sum = has_file(&o->cert) + has_file(&o->key);
+
+	if (sum == 1)
+		return "If you use one of --cert or --key, you must use them both";
+	if (sum == 0 && o->pull && !o->auth_user_pass)
+		return "No client-side authentication method is specified.  "
+		       "You must use either --cert/--key or --auth-user-pass";
+	if (sum == 0 && !o->pull)
+		return "You must define certificate file (--cert) and private "
+		       "key file (--key)";
+	return NULL;
+}
+
+static const char *check_wrappers(const struct options *o)
+{
+	bool ta = has_file(&o->tls_auth), tc = has_file(&o->tls_crypt);
+
+	if (ta && tc)
+		return "--tls-auth and --tls-crypt are mutually exclusive";
+	if (o->tls_client && has_file(&o->tls_crypt_v2) && (ta || tc))
+		return "--tls-crypt-v2, --tls-auth and --tls-crypt are mutually "
+		       "exclusive in client mode";
+	return NULL;
+}
+
+static const char *check_auth_user_pass(const struct options *o)
+{
+	if (o->auth_user_pass && !o->pull)
+		return "--auth-user-pass requires --pull";
+	return NULL;
+}
+
+static const char *check_timers(const struct options *o)
+{
+	if (options_was_set(o, "keepalive") &&
+	    (options_was_set(o, "ping") || options_was_set(o, "ping-restart") ||
+	     options_was_set(o, "ping-exit")))
+		return "--keepalive conflicts with --ping, --ping-exit, or "
+		       "--ping-restart. If you use --keepalive, you don't need "
+		       "any of the other --ping directives.";
+	if (o->ping_exit >= 0 && o->ping_restart >= 0)
+		return "only one of --ping-exit or --ping-restart options may be "
+		       "specified";
+	return NULL;
+}
+
+static const char *check_tls_versions(const struct options *o)
+{
+	/* "1.0".."1.3": same length, so strcmp orders them. */
+	if (o->tls_version_min && o->tls_version_max &&
+	    !o->tls_version_min_or_highest &&
+	    strcmp(o->tls_version_min, o->tls_version_max) > 0)
+		return "--tls-version-min is higher than --tls-version-max";
+	return NULL;
+}
+
+static const char *check_compression(const struct options *o)
+{
+	switch (o->compress) {
+	case OPT_COMP_LZO:
+	case OPT_COMP_LZ4:
+	case OPT_COMP_LZ4_V2:
+	case OPT_COMP_MIGRATE:
+		return "compression is not supported: the offload engine does "
+		       "not compress; remove --comp-lzo/--compress or use "
+		       "--compress stub-v2";
+	default:
+		return NULL;
+	}
+}
+
+static const check_fn checks[] = {
+	check_mode, check_dev, check_remote, check_ca, check_cert_key,
+	check_wrappers, check_auth_user_pass, check_timers,
+	check_tls_versions, check_compression,
+};
+
+int options_check(const struct options *o, char *err, size_t err_len)
+{
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		const char *why = checks[i](o);
+
+		if (why) {
+			if (err && err_len)
+				snprintf(err, err_len, "%s", why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
