@@ -19,6 +19,10 @@ static void rx_control(struct worker *w, struct peer *peer, const struct pkt *p)
 {
 	struct dco_event ev;
 
+	if (peer) {
+		peer->stats[w->role].link_rx_packets++;
+		peer->stats[w->role].link_rx_bytes += p->len;
+	}
 	if (p->len > DCO_CONTROL_MAX) {
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		return;
@@ -108,6 +112,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		DCO_STAT_ADD(w, (struct peer *)NULL, drop_no_peer, 1);
 		return false;
 	}
+	peer->stats[w->role].link_rx_packets++;
+	peer->stats[w->role].link_rx_bytes += p->len;
 	ks = peer_key_by_id(peer, opcode_key_id(p->data[0]));
 	if (!ks) {
 		DCO_STAT_ADD(w, peer, drop_no_key, 1);
@@ -140,8 +146,9 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 static bool rx_one(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		   uint64_t now_ms)
 {
-	DCO_STAT_ADD(w, tcp_peer, link_rx_packets, 1);
-	DCO_STAT_ADD(w, tcp_peer, link_rx_bytes, p->len);
+	/* instance-wide here; per peer once the peer is known */
+	DCO_STAT_ADD(w, (struct peer *)NULL, link_rx_packets, 1);
+	DCO_STAT_ADD(w, (struct peer *)NULL, link_rx_bytes, p->len);
 	if (p->len < 1) {
 		DCO_STAT_ADD(w, tcp_peer, drop_malformed, 1);
 		return false;
