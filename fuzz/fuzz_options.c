@@ -26,7 +26,8 @@ static void as_config(const char *text, size_t size)
 	char err[OPT_ERR_LEN];
 
 	options_init(&o);
-	options_parse_text(&o, "fuzz.conf", text, size, err, sizeof(err));
+	if (!options_parse_text(&o, "fuzz.conf", text, size, err, sizeof(err)))
+		options_check(&o, err, sizeof(err));
 	options_free(&o);
 }
 
