@@ -133,7 +133,7 @@ static void copy_err(char *err, size_t err_len, const char *msg)
 		snprintf(err, err_len, "%s", msg);
 }
 
-/* Config text of one file (or string) at nesting @depth. */
+/* Config text of one file (or string); nesting depth is in @parent. */
 static int feed_text(struct opt_ctx *parent, const char *name,
 		     const char *text, size_t len)
 {
@@ -151,7 +151,10 @@ static int feed_text(struct opt_ctx *parent, const char *name,
 
 		ret = lexer_feed(&lx, text + pos, n, &opt);
 		pos += n;
-		if (ret < 0) {
+		if (ret == -ENOMEM) {
+			c.line = lx.line;
+			opt_fail(&c, "out of memory");
+		} else if (ret < 0) {
 			copy_err(c.err, c.err_len, lx.err);
 		} else if (ret == 1) {
 			c.line = opt.line;
