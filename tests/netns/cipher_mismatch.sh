@@ -5,7 +5,7 @@ ns_setup
 key_gen "$T/key"
 cli_up a udp i4 "$T/key" 0 --cipher AES-256-GCM
 cli_up b udp i4 "$T/key" 1 --cipher CHACHA20-POLY1305
-sleep 1
+cli_wait_up a b
 if in_ns a ping -c3 -i0.2 -W1 "${TUN4[b]}" >/dev/null; then
 	fail "ping went through with different ciphers"
 fi

@@ -16,7 +16,7 @@ expect_error() {
 	[ "$lines" -eq 1 ] || fail "'$*': $lines lines on stderr, want 1: $(cat "$T/err")"
 	[ ! -s "$T/out" ] || fail "'$*': printed to stdout: $(cat "$T/out")"
 	grep -qi -- "$word" "$T/err" || fail "'$*': error does not mention '$word': $(cat "$T/err")"
-	if in_ns a ip -o link show | grep -q dco; then
+	if in_ns a ip -o link show | grep dco >/dev/null; then
 		fail "'$*': a tunnel device was left behind"
 	fi
 	log "ok: $* -> $(cat "$T/err")"

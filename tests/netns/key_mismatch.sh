@@ -8,7 +8,7 @@ key_gen "$T/key1"
 key_gen "$T/key2"
 
 check_nothing_carried() {
-	sleep 1 # both up: cli_up returns once the processes are started
+	cli_wait_up a b
 	cli_alive a && cli_alive b || fail "a cli exited"
 	if in_ns a ping -c5 -i0.2 -W1 "${TUN4[b]}" >/dev/null; then
 		fail "ping went through with mismatched keys ($1)"

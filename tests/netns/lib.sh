@@ -6,7 +6,7 @@
 # runs dcovpn-cli on each side in the background (logs in $T/a.log, $T/b.log),
 # and removes everything on exit; when a test fails both logs are printed.
 # Names carry "cli" and the PID, so parallel runs do not collide.
-set -euo pipefail
+set -Eeuo pipefail
 
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$LIB_DIR/../.." && pwd)
@@ -25,6 +25,7 @@ declare -A TUN4=([a]=198.19.0.1 [b]=198.19.0.2)
 declare -A TUN6=([a]=fd00:19::1 [b]=fd00:19::2)
 declare -A OTHER=([a]=b [b]=a)
 declare -A CLI_PID=()
+declare -A CLI_LOG0=() # log lines before the current run of a side
 BG_PIDS=()
 PORT=1194
 T=$(mktemp -d /tmp/dcovpn-netns.XXXXXX)
@@ -124,6 +125,8 @@ key_gen() { head -c 256 /dev/urandom | base64 -w 76 >"$1"; }
 cli_start() {
 	local side=$1
 	shift
+	CLI_LOG0[$side]=0
+	[ -f "$T/$side.log" ] && CLI_LOG0[$side]=$(wc -l <"$T/$side.log")
 	echo "+ dcovpn-cli $*" >>"$T/$side.log"
 	ip netns exec "$(ns_of "$side")" "$CLI" "$@" >>"$T/$side.log" 2>&1 &
 	CLI_PID[$side]=$!
@@ -159,6 +162,19 @@ cli_pair() {
 }
 
 cli_alive() { kill -0 "${CLI_PID[$1]}" 2>/dev/null; }
+
+# log_has SIDE TEXT: the log of SIDE's current run contains TEXT.
+log_has() { tail -n "+$((${CLI_LOG0[$1]:-0} + 1))" "$T/$1.log" | grep -F -- "$2" >/dev/null; }
+
+# cli_wait_up SIDE...: each side logged that its tunnel is up (set up, not
+# necessarily able to talk to the other side).
+cli_wait_up() {
+	local side
+	for side in "$@"; do
+		wait_for 15 log_has "$side" ' up: ' ||
+			fail "$side did not come up within 15 s"
+	done
+}
 
 tunnel_wait() {
 	wait_for 20 in_ns a ping -c1 -W1 "${TUN4[b]}" ||
