@@ -21,7 +21,7 @@ TCP_TITLES = {
     "tcp4_down": "TCP x4 down",
 }
 UDP_LEN = 64
-DCOVPN = ("dcocli", "dcod")
+DCOVPN = ("dcocli", "dcod", "dcocli_tcp")
 
 
 def read(path, default=""):
@@ -194,33 +194,35 @@ def print_table(rows, meta, out):
         if r.get("problems"):
             w("  %s: %s\n" % (r["tunnel"], r["problems"].replace("\n", "; ")))
 
-    base_o = find(rows, "openvpn")
     base_v = find(rows, "veth")
     w("\nRatios (x = this tunnel / reference; higher is better except CPU"
       " and ping)\n")
-    w("%-24s %8s %8s %8s %8s %8s %8s %8s\n" % (
+    w("%-32s %8s %8s %8s %8s %8s %8s %8s\n" % (
         "", "TCP1 up", "TCP1 dn", "TCP4 up", "TCP4 dn", "UDP64", "CPU/GB",
         "ping p50"))
     for r in rows:
         if r["status"] != "ok" or r["case"] == "veth":
             continue
-        for label, base in (("/ OpenVPN", base_o), ("/ bare veth", base_v)):
+        base_o = openvpn_for(rows, r)
+        for label, base in (("/ " + (base_o or {}).get("tunnel", "OpenVPN"), base_o),
+                            ("/ bare veth", base_v)):
             if base is None or base is r:
                 continue
             cells = [fmt(ratio(r, base, k), "{:.2f}x") for k in METRICS]
             cpu = ping = "-"
-            if label == "/ OpenVPN":
+            if base is base_o:
                 cpu = fmt(ratio(r, base, "cpu_s_per_gb"), "{:.2f}x")
                 ping = fmt(ratio(r, base, "ping_p50_ms"), "{:.2f}x")
-            w("%-24s %8s %8s %8s %8s %8s %8s %8s\n"
+            w("%-32s %8s %8s %8s %8s %8s %8s %8s\n"
               % (r["tunnel"] + " " + label, *cells, cpu, ping))
     for r in rows:
         if r["note"]:
             w("  %s: %s\n" % (r["tunnel"], r["note"]))
     for r in rows:
         if r["case"] in DCOVPN and r["status"] == "ok":
-            w("\nIssue 5 targets, %s:\n" % r["tunnel"])
-            for ok, text in targets(r, base_o, base_v):
+            w("\nIssue 5 targets, %s (against %s):\n"
+              % (r["tunnel"], (openvpn_for(rows, r) or {}).get("tunnel", "no OpenVPN")))
+            for ok, text in targets(r, openvpn_for(rows, r), base_v):
                 w("  [%s] %s\n" % (ok, text))
     w("\n")
 
@@ -235,6 +237,13 @@ def find(rows, case):
         if r["case"] == case and r["status"] == "ok":
             return r
     return None
+
+
+def openvpn_for(rows, r):
+    """The OpenVPN row a tunnel is compared with: same transport if measured."""
+    if r["case"].endswith("_tcp"):
+        return find(rows, "openvpn_tcp") or find(rows, "openvpn")
+    return find(rows, "openvpn")
 
 
 def check(v, good):
@@ -283,7 +292,7 @@ CSV_COLS = [
 
 
 def write_csv(rows, meta, path):
-    base_o, base_v = find(rows, "openvpn"), find(rows, "veth")
+    base_v = find(rows, "veth")
     cols = CSV_COLS + [m + "_x_openvpn" for m in METRICS] + \
         [m + "_x_veth" for m in METRICS] + \
         ["cpu_s_per_gb_x_openvpn", "ping_avg_x_openvpn", "ping_p50_x_openvpn",
@@ -293,6 +302,7 @@ def write_csv(rows, meta, path):
         wr.writerow(cols)
         for r in rows:
             rec = dict(r)
+            base_o = openvpn_for(rows, r)
             for m in METRICS:
                 rec[m + "_x_openvpn"] = ratio(r, base_o, m)
                 rec[m + "_x_veth"] = ratio(r, base_v, m)
@@ -311,7 +321,7 @@ def num(v):
 
 
 def write_md(rows, meta, path):
-    base_o, base_v = find(rows, "openvpn"), find(rows, "veth")
+    base_v = find(rows, "veth")
     lines = [
         "Measured %s on Linux %s, %s, %s CPUs; %s s per iperf3 run, %s; "
         "both tunnel ends in network namespaces of the same machine, joined by "
@@ -330,6 +340,7 @@ def write_md(rows, meta, path):
             lines.append("| %s | %s |  |  |  |  |  |  |  |  |"
                          % (r["tunnel"], r["status"].replace("|", "/")))
             continue
+        base_o = openvpn_for(rows, r)
         ro = "%s / %s" % (fmt(ratio(r, base_o, "tcp1_up_gbps"), "{:.2f}x"),
                           fmt(ratio(r, base_o, "tcp1_down_gbps"), "{:.2f}x"))
         rv = "%s / %s" % (fmt(ratio(r, base_v, "tcp1_up_gbps"), "{:.2f}x"),

@@ -12,7 +12,8 @@
 #   BENCH_SECONDS   length of each iperf3 run (default 10)
 #   BENCH_PINGS     pings through the idle tunnel, 0.2 s apart (default 20)
 #   BENCH_REPEAT    rounds of all iperf3 runs; the median round counts (default 1)
-#   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli dcod)
+#   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli dcod;
+#                   TCP transport too: openvpn_tcp dcocli_tcp)
 #   BENCH_OUT       output folder (default: bench/out)
 #   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
 #   BENCH_DCOCLI_WRAP  command to run dcovpn-cli under (e.g. gdb -batch ...)
@@ -205,23 +206,33 @@ make_pki() {
 	) >"$WORK/pki.log" 2>&1
 }
 
-# ovpn_conf ROLE: an OpenVPN-syntax point-to-point TLS config for one end.
+# ovpn_conf ROLE [udp|tcp]: an OpenVPN-syntax point-to-point TLS config for
+# one end. Over TCP the server end listens and the client end connects.
 ovpn_conf() {
-	local role=$1 d=$WORK/pki
+	local role=$1 proto=${2:-udp} d=$WORK/pki
 	if [ "$role" = srv ]; then
 		echo "tls-server"
-		echo "local $U_S"; echo "remote $U_C"; echo "ifconfig $T_S $T_C"
+		echo "local $U_S"; echo "ifconfig $T_S $T_C"
 		echo "dh none"
+		echo "lport $PORT"
+		if [ "$proto" = udp ]; then
+			echo "proto udp"; echo "remote $U_C"; echo "rport $PORT"
+		else
+			echo "proto tcp-server"
+		fi
 	else
 		echo "tls-client"
-		echo "local $U_C"; echo "remote $U_S"; echo "ifconfig $T_C $T_S"
+		echo "ifconfig $T_C $T_S"
 		echo "remote-cert-tls server"
+		echo "remote $U_S"; echo "rport $PORT"
+		if [ "$proto" = udp ]; then
+			echo "proto udp"; echo "local $U_C"; echo "lport $PORT"
+		else
+			echo "proto tcp-client"; echo "nobind"
+		fi
 	fi
 	cat <<EOF
 dev tun
-proto udp
-lport $PORT
-rport $PORT
 ca $d/ca.crt
 cert $d/$role.crt
 key $d/$role.key
@@ -231,24 +242,29 @@ verb 3
 EOF
 }
 
+# start_openvpn [udp|tcp]
 start_openvpn() {
-	command -v openvpn >/dev/null || { REASON="openvpn not installed"; return 1; }
-	make_pki || { REASON="openssl pki failed (see pki.log)"; return 1; }
-	local role ns tuning="disable-dco
+	local proto=${1:-udp} role ns tuning="disable-dco
 sndbuf 4194304
 rcvbuf 4194304
 fast-io"
+	command -v openvpn >/dev/null || { REASON="openvpn not installed"; return 1; }
+	make_pki || { REASON="openssl pki failed (see pki.log)"; return 1; }
+	# fast-io is a UDP-only option
+	[ "$proto" = tcp ] && tuning=${tuning%fast-io}
 	TUN_PIDS=""
 	for role in srv cli; do
 		ns=$NS_S; [ $role = cli ] && ns=$NS_C
-		{ ovpn_conf $role; echo "$tuning"; } >"$CASE_DIR/openvpn-$role.conf"
+		{ ovpn_conf $role "$proto"; echo "$tuning"; } >"$CASE_DIR/openvpn-$role.conf"
 		bg_in "$ns" "$CASE_DIR/openvpn-$role.log" \
 			openvpn --config "$CASE_DIR/openvpn-$role.conf"
 		TUN_PIDS="$TUN_PIDS $BG_PID"
 	done
 	TARGET=$T_S TUN_DEV_C=tun0
-	NOTE="$(openvpn --version | head -n1 | cut -d' ' -f1-2), user-space data path (disable-dco)"
+	NOTE="$(openvpn --version | head -n1 | cut -d' ' -f1-2), $proto, user-space data path (disable-dco)"
 }
+
+start_openvpn_tcp() { start_openvpn tcp; }
 
 start_wggo() {
 	if ! command -v wireguard-go >/dev/null || ! command -v wg >/dev/null; then
@@ -290,26 +306,31 @@ start_wggo() {
 	NOTE="wireguard-go $(wireguard-go --version 2>/dev/null | head -n1 | awk '{print $2}') (Debian; predates the UDP GSO/GRO and tun offloads of newer releases)"
 }
 
+# start_dcocli [udp|tcp]: over TCP the server end listens (--listen).
 start_dcocli() {
-	local cli=$BUILD/dcovpn-cli wrap=${BENCH_DCOCLI_WRAP:-}
+	local proto=${1:-udp} cli=$BUILD/dcovpn-cli wrap=${BENCH_DCOCLI_WRAP:-}
+	local listen=""
 	[ -x "$cli" ] || { REASON="not built ($cli missing)"; return 1; }
 	# A wrapper (gdb, perf, valgrind) becomes the measured PID: CPU figures
 	# then count the wrapper, not dcovpn-cli.
 	[ -n "$wrap" ] && cli="$wrap $cli"
+	[ "$proto" = tcp ] && listen=--listen
 	head -c 256 /dev/urandom | base64 >"$WORK/data64.key"
 	# shellcheck disable=SC2086
-	bg_in "$NS_S" "$CASE_DIR/dcovpn-cli-s.log" $cli ${BENCH_DCOCLI_ARGS:-} \
-		udp i4 "$U_S" $PORT "$U_C" $PORT "$T_S" 255.255.255.0 "$T_C" \
-		"$WORK/data64.key" 0
+	bg_in "$NS_S" "$CASE_DIR/dcovpn-cli-s.log" $cli $listen \
+		${BENCH_DCOCLI_ARGS:-} "$proto" i4 "$U_S" $PORT "$U_C" $PORT \
+		"$T_S" 255.255.255.0 "$T_C" "$WORK/data64.key" 0
 	TUN_PIDS=$BG_PID
 	# shellcheck disable=SC2086
 	bg_in "$NS_C" "$CASE_DIR/dcovpn-cli-c.log" $cli ${BENCH_DCOCLI_ARGS:-} \
-		udp i4 "$U_C" $PORT "$U_S" $PORT "$T_C" 255.255.255.0 "$T_S" \
-		"$WORK/data64.key" 1
+		"$proto" i4 "$U_C" $PORT "$U_S" $PORT \
+		"$T_C" 255.255.255.0 "$T_S" "$WORK/data64.key" 1
 	TUN_PIDS="$TUN_PIDS $BG_PID"
 	TARGET=$T_S TUN_DEV_C=""
-	NOTE="static key, AES-256-GCM${BENCH_DCOCLI_ARGS:+, args: $BENCH_DCOCLI_ARGS}${wrap:+, under: $wrap (CPU figures count the wrapper)}"
+	NOTE="static key, $proto, AES-256-GCM${BENCH_DCOCLI_ARGS:+, args: $BENCH_DCOCLI_ARGS}${wrap:+, under: $wrap (CPU figures count the wrapper)}"
 }
+
+start_dcocli_tcp() { start_dcocli tcp; }
 
 # The daemon with a TLS control channel, configured like OpenVPN above
 # (same PKI, same point-to-point TLS options, without OpenVPN's tuning).
@@ -353,6 +374,8 @@ case_label() {
 	wggo) echo "wireguard-go" ;;
 	dcocli) echo "dcovpn-cli" ;;
 	dcod) echo "dcovpn daemon" ;;
+	openvpn_tcp) echo "OpenVPN 2.6 TCP" ;;
+	dcocli_tcp) echo "dcovpn-cli TCP" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -515,7 +538,7 @@ n=0
 for c in $CASES; do
 	n=$(( n + 1 ))
 	if ! declare -F "start_$c" >/dev/null; then
-		log "unknown case '$c' (known: veth openvpn wggo dcocli dcod)"
+		log "unknown case '$c' (known: veth openvpn wggo dcocli dcod openvpn_tcp dcocli_tcp)"
 		continue
 	fi
 	setup_case "$c" "$n" && UP="$UP $c"
