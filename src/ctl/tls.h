@@ -15,10 +15,10 @@
  *    error=...: subject");
  *  - peer-fingerprint: the leaf's SHA-256 must be in the list; without a ca
  *    the chain itself is not checked (self-signed peers), with a ca both hold;
- *  - remote-cert-tls server|client: the leaf's extended key usage must contain
- *    serverAuth / clientAuth; a leaf with no EKU passes if its key usage
- *    (when present) allows digitalSignature or keyAgreement (OpenVPN's
- *    "--remote-cert-ku" default accepts those bits), else it fails;
+ *  - remote-cert-tls server|client: as OpenVPN 2.6, the leaf must carry a
+ *    key usage extension (any value; OpenSSL checks it fits the key
+ *    exchange) and an extended key usage containing serverAuth ("TLS Web
+ *    Server Authentication") / clientAuth;
  *  - verify-x509-name NAME [subject|name|name-prefix] on the leaf only: the
  *    whole subject in OpenVPN's "C=.., O=.., CN=.." form, the CN exactly, or
  *    the CN's prefix.
@@ -80,6 +80,8 @@ struct tls_config {
 					 * none; the config layer decides) */
 	const struct opt_file *key;	/* required with cert */
 	const struct opt_file *extra_certs;	/* sent after cert, optional */
+	const struct opt_file *crl_verify;	/* PEM CRLs checked on the whole
+						 * chain; NULL: none */
 	const char *version_min;	/* "1.0" "1.1" "1.2" "1.3"; NULL: "1.2" */
 	bool version_min_or_highest;	/* "or-highest": use the highest we have
 					 * if version_min is unknown to us */
@@ -155,8 +157,9 @@ int tls_session_export(struct tls_session *s, const char *label,
 /* The peer leaf's common name ("" if none / no cert); -ENOSPC if truncated. */
 int tls_session_peer_cn(const struct tls_session *s, char *buf, size_t len);
 /* OpenVPN's log line, e.g. "Control Channel: TLSv1.3, cipher TLSv1.3
- * TLS_AES_256_GCM_SHA384, peer certificate: 2048 bit RSA, signature: RSA-SHA256"
- * (without a trailing newline). -ENOSPC if truncated. */
+ * TLS_AES_256_GCM_SHA384, peer certificate: 2048 bits RSA, signature:
+ * RSA-SHA256, peer temporary key: 253 bits X25519" (no newline). -ENOSPC if
+ * truncated. */
 int tls_session_summary(const struct tls_session *s, char *buf, size_t len);
 /* TLS version in use (TLS1_2_VERSION, TLS1_3_VERSION), 0 before DONE. */
 int tls_session_version(const struct tls_session *s);
