@@ -102,7 +102,7 @@ def load_case(raw, name, order):
     }
     if row["status"] != "ok":
         return row
-    cpu_s = 0.0
+    cpu_s = sys_s = 0.0
     tcp_bytes = 0
     for t in TCP_TESTS + ["udp64"]:
         got = []
@@ -110,6 +110,8 @@ def load_case(raw, name, order):
             res, err = iperf(d, name)
             ticks = read(os.path.join(d, name + ".cputicks"), "")
             cpu = int(ticks) / hz if ticks.isdigit() else 0.0
+            ticks = read(os.path.join(d, name + ".systicks"), "")
+            sys_cpu = int(ticks) / hz if ticks.isdigit() else 0.0
             if res is None:
                 row["errors"][name] = err
                 continue
@@ -119,6 +121,7 @@ def load_case(raw, name, order):
                 value = res["bits_per_second"] / 1e9
                 tcp_bytes += res["bytes"]
                 cpu_s += cpu
+                sys_s += sys_cpu
             got.append((value, res, cpu))
         if not got:
             continue
@@ -137,6 +140,9 @@ def load_case(raw, name, order):
     if row["has_procs"] and tcp_bytes:
         row["cpu_s_tcp"] = cpu_s
         row["cpu_s_per_gb"] = cpu_s / (tcp_bytes / 1e9)
+    if tcp_bytes and sys_s:
+        row["sys_cpu_s_tcp"] = sys_s
+        row["sys_cpu_s_per_gb"] = sys_s / (tcp_bytes / 1e9)
     row["tcp_gb"] = tcp_bytes / 1e9
     p = ping_stats(d)
     if p:
@@ -167,19 +173,20 @@ def print_table(rows, meta, out):
          meta.get("nproc"), meta.get("seconds"), rounds_text(meta)))
     w("   load average before %s, after %s (other work on the machine makes"
       " figures noisy)\n\n" % (meta.get("load"), meta.get("load_after")))
-    head = ("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %5s\n"
+    head = ("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %8s %5s\n"
             % ("tunnel", "TCP1 up", "TCP1 dn", "TCP4 up", "TCP4 dn",
-               "UDP64 pps", "ping", "p50", "max", "CPU s/GB", "MTU"))
+               "UDP64 pps", "ping", "p50", "max", "CPU s/GB", "sys s/GB",
+               "MTU"))
     w(head)
-    w("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s\n"
+    w("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %8s\n"
       % ("", "Gbit/s", "Gbit/s", "Gbit/s", "Gbit/s", "received", "avg ms",
-         "ms", "ms", "(both)"))
+         "ms", "ms", "tunnel", "machine"))
     w("-" * (len(head) - 1) + "\n")
     for r in rows:
         if r["status"] != "ok":
             w("%-14s %s\n" % (r["tunnel"], r["status"]))
             continue
-        w("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %5s\n" % (
+        w("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %8s %5s\n" % (
             r["tunnel"],
             *[fmt(r.get(t + "_gbps")) for t in TCP_TESTS],
             fmt(r.get("udp64_rx_pps"), "{:,.0f}"),
@@ -187,6 +194,7 @@ def print_table(rows, meta, out):
             fmt(r.get("ping_p50_ms"), "{:.3f}"),
             fmt(r.get("ping_max_ms"), "{:.3f}"),
             fmt(r.get("cpu_s_per_gb"), "{:.2f}", "n/a"),
+            fmt(r.get("sys_cpu_s_per_gb"), "{:.2f}"),
             r.get("mtu") or "?"))
     for r in rows:
         for t, e in r["errors"].items():
@@ -284,7 +292,7 @@ CSV_COLS = [
     "tcp1_up_gbps", "tcp1_down_gbps", "tcp4_up_gbps", "tcp4_down_gbps",
     "udp64_rx_pps", "udp64_loss_pct",
     "ping_avg_ms", "ping_p50_ms", "ping_max_ms", "ping_replies",
-    "cpu_s_tcp", "tcp_gb", "cpu_s_per_gb",
+    "cpu_s_tcp", "tcp_gb", "cpu_s_per_gb", "sys_cpu_s_tcp", "sys_cpu_s_per_gb",
     "tcp1_up_cpu_s", "tcp1_down_cpu_s", "tcp4_up_cpu_s", "tcp4_down_cpu_s",
     "udp64_cpu_s",
 ] + ["%s_%s" % (t, k) for t in TCP_TESTS + ["udp64"]

@@ -141,6 +141,15 @@ cpu_ticks() {
 	echo "$sum"
 }
 
+# sys_ticks: busy CPU ticks of the whole machine, all CPUs (user, nice,
+# system, irq, softirq, steal of /proc/stat): catches work the kernel does
+# outside the tunnel processes (softirq, GSO/GRO, veth) and iperf3 itself.
+sys_ticks() {
+	local _cpu user nice system _idle _iowait irq softirq steal _rest
+	read -r _cpu user nice system _idle _iowait irq softirq steal _rest </proc/stat
+	echo $(( user + nice + system + irq + softirq + steal ))
+}
+
 # Start a command in namespace $1 in the background; log to $2.
 # Sets BG_PID. `ip netns exec` execs, so the PID is the program's own.
 bg_in() {
@@ -388,7 +397,7 @@ declare -A C_NSC C_TARGET C_PIDS C_DIR
 # measure CASE NAME IPERF_ARGS...: one iperf3 run from the case's client end,
 # with the tunnel processes' CPU ticks before and after.
 measure() {
-	local c=$1 name=$2 before after rc pids=${C_PIDS[$1]} dir=${C_DIR[$1]}
+	local c=$1 name=$2 before after sys_before rc pids=${C_PIDS[$1]} dir=${C_DIR[$1]}
 	shift 2
 	# shellcheck disable=SC2086
 	if [ -n "$pids" ] && ! alive $pids; then
@@ -398,6 +407,7 @@ measure() {
 	fi
 	# shellcheck disable=SC2086
 	before=$(cpu_ticks $pids)
+	sys_before=$(sys_ticks)
 	timeout $(( SECS + 15 )) ip netns exec "${C_NSC[$c]}" iperf3 \
 		-c "${C_TARGET[$c]}" -p $IPERF_PORT -t "$SECS" \
 		--connect-timeout 5000 -J "$@" \
@@ -405,6 +415,7 @@ measure() {
 	rc=$?
 	# shellcheck disable=SC2086
 	after=$(cpu_ticks $pids)
+	echo "$(( $(sys_ticks) - sys_before ))" >"$dir/$name.systicks"
 	echo "$(( after - before ))" >"$dir/$name.cputicks"
 	[ $rc -eq 0 ] || log "  $c $name: iperf3 exit $rc"
 	# shellcheck disable=SC2086

@@ -47,6 +47,8 @@ def make_case(raw, name, label, gbps_rounds, pps, cpu_s, pings, pids="1 2"):
             write(os.path.join(d, "%s.r%d.json" % (t, r)), tcp_json(g))
             write(os.path.join(d, "%s.r%d.cputicks" % (t, r)),
                   str(int(cpu_s * HZ)))
+            write(os.path.join(d, "%s.r%d.systicks" % (t, r)),
+                  str(int(2 * cpu_s * HZ)))
         write(os.path.join(d, "udp64.r%d.json" % r), udp_json(pps))
         write(os.path.join(d, "udp64.r%d.cputicks" % r), "0")
 
@@ -107,6 +109,8 @@ def main():
         gb = 4 * (1 + 6 + 7) * 10 / 8
         check("CPU s per GB pools all rounds",
               abs(num(d, "cpu_s_per_gb") - 12 / gb) < 1e-3)
+        check("machine CPU s per GB",
+              abs(num(d, "sys_cpu_s_per_gb") - 24 / gb) < 1e-3)
         check("pps from bytes / 64", abs(num(d, "udp64_rx_pps") - 130000) < 1)
         check("ping p50 and max", num(d, "ping_p50_ms") == 0.1 and
               num(d, "ping_max_ms") == 5.0)
