@@ -3,7 +3,7 @@
 # already there. Run as root. Safe to run again.
 set -eu
 
-pkgs="openvpn iperf3 wireguard-go wireguard-tools gnuplot-nox openssl iproute2 iputils-ping procps"
+pkgs="openvpn iperf3 wireguard-go wireguard-tools gnuplot-nox openssl iproute2 iputils-ping procps python3"
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
