@@ -18,6 +18,7 @@
 #   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
 #   BENCH_DCOCLI_WRAP  command to run dcovpn-cli under (e.g. gdb -batch ...)
 #   BENCH_NO_INSTALL=1 do not run bench/install-deps.sh
+#   BENCH_PUBLISH=1    also copy results.{md,csv,png} to bench/latest/
 #
 # Addresses: underlay 198.18.<n>.1 (s) / .2 (c), tunnel 198.19.<n>.1 / .2,
 # n = case number. Nothing leaves the namespaces made here.
@@ -560,4 +561,12 @@ teardown
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/meta"
 echo "cases=$CASES" >>"$RAW/meta"
 
-python3 "$HERE/report.py" "$OUT"
+python3 "$HERE/report.py" "$OUT" || exit 1
+
+# BENCH_PUBLISH=1: copy the results where the README can show them (tracked).
+if [ "${BENCH_PUBLISH:-0}" = 1 ]; then
+	mkdir -p "$HERE/latest" &&
+	cp "$OUT/results.md" "$OUT/results.csv" "$HERE/latest/" &&
+	{ [ ! -f "$OUT/results.png" ] || cp "$OUT/results.png" "$HERE/latest/"; } &&
+	log "published to bench/latest/ (commit it to keep it)"
+fi
