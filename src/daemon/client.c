@@ -1,0 +1,675 @@
+/* Client connection life: transport, session, pull, data channel. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "base/bytes.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "ctl/push.h"
+#include "ctl/session.h"
+#include "daemon/client.h"
+#include "daemon/clientcfg.h"
+#include "daemon/netcfg.h"
+#include "ev/loop.h"
+#include "io/tcp.h"
+#include "io/udp.h"
+
+#define CLIENT_TCP_CONNECT_MS 10000u
+
+enum conn_end {
+	END_NONE = 0,
+	END_RESTART,        /* reconnect, same remote if we were up */
+	END_NEXT,           /* reconnect to the next remote */
+	END_EXIT,           /* stop */
+	END_FATAL,          /* stop with an error */
+	END_RELOAD,         /* SIGHUP */
+};
+
+/* A TCP stream read one frame at a time, so the engine can take over the
+ * socket at a frame boundary. */
+struct tcp_rx {
+	size_t have;
+	uint8_t buf[2 + TCP_FRAME_MAX];
+};
+
+struct conn {
+	struct options *o;
+	struct clientcfg *cc;
+	struct loop *loop;
+	struct dco *dco;
+	struct session sess;
+	bool sess_up;
+	struct push push;
+	char *config_cipher;            /* --cipher before any push */
+	struct opt_endpoint ep;
+	struct sockaddr_storage remote;
+	socklen_t remote_len;
+	char remote_desc[INET6_ADDRSTRLEN + 32];
+	enum dco_transport tr;
+	int udp_fd;                     /* attached to the engine */
+	int tcp_fd;                     /* ours until the peer exists */
+	struct tcp_rx tcprx;
+	bool peer_added;
+	uint32_t peer_id;
+	bool up;                        /* Initialization Sequence Completed */
+	bool cc_exit;
+	enum conn_end end;
+};
+
+static void conn_end(struct conn *c, enum conn_end why)
+{
+	if (c->end == END_NONE || why == END_EXIT || why == END_FATAL)
+		c->end = why;
+}
+
+/* ---- transport ------------------------------------------------------------ */
+
+static int tcp_write_all(int fd, const uint8_t *buf, size_t len)
+{
+	uint64_t deadline = clock_now_ms() + 5000u;
+
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (clock_now_ms() >= deadline)
+			return -ETIMEDOUT;
+		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 100);
+	}
+	return 0;
+}
+
+static int conn_send(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct conn *c = ctx;
+	uint8_t frame[2 + DCO_CONTROL_MAX + TLSCRYPTV2_WKC_MAX];
+
+	if (c->peer_added)
+		return dco_send_control(c->dco, c->peer_id, pkt, len);
+	if (c->tr == DCO_TRANSPORT_UDP)
+		return dco_send_control_to(c->dco, c->udp_fd,
+					   (struct sockaddr *)&c->remote,
+					   c->remote_len, pkt, len);
+	if (len > sizeof(frame) - 2)
+		return -EMSGSIZE;
+	store_be16(frame, (uint16_t)len);
+	memcpy(frame + 2, pkt, len);
+	return tcp_write_all(c->tcp_fd, frame, len + 2);
+}
+
+/* Read what is there, one frame at a time, never past a frame's end. */
+static void conn_tcp_readable(void *ctx, uint32_t events)
+{
+	struct conn *c = ctx;
+	struct tcp_rx *rx = &c->tcprx;
+
+	(void)events;
+	while (c->tcp_fd >= 0 && c->end == END_NONE) {
+		size_t need = rx->have < 2 ? 2 : 2u + load_be16(rx->buf);
+		ssize_t n;
+
+		if (rx->have >= 2 && need == 2) {
+			log_err("TCP: bad packet length 0, restarting");
+			conn_end(c, END_RESTART);
+			return;
+		}
+		n = recv(c->tcp_fd, rx->buf + rx->have, need - rx->have, 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			log_err("Connection reset, restarting [%d]", n < 0 ? errno : 0);
+			conn_end(c, END_RESTART);
+			return;
+		}
+		if (n < 0)
+			return;
+		rx->have += (size_t)n;
+		if (rx->have >= 2 && rx->have == 2u + load_be16(rx->buf)) {
+			if (session_recv(&c->sess, rx->buf + 2, rx->have - 2,
+					 clock_now_ms()))
+				conn_end(c, END_RESTART);
+			rx->have = 0;
+		}
+	}
+}
+
+static int conn_resolve(struct conn *c)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *res;
+	int err;
+
+	hints.ai_family = c->ep.family == OPT_AF_INET ? AF_INET :
+			  c->ep.family == OPT_AF_INET6 ? AF_INET6 : AF_UNSPEC;
+	hints.ai_socktype = c->tr == DCO_TRANSPORT_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	err = getaddrinfo(c->ep.host, c->ep.port, &hints, &res);
+	if (err) {
+		log_err("RESOLVE: Cannot resolve host address: %s:%s (%s)",
+			c->ep.host, c->ep.port, gai_strerror(err));
+		return -EHOSTUNREACH;
+	}
+	memcpy(&c->remote, res->ai_addr, res->ai_addrlen);
+	c->remote_len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+static void conn_describe(struct conn *c)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	bool v6 = c->remote.ss_family == AF_INET6;
+	const void *ip = v6 ? (void *)&((struct sockaddr_in6 *)&c->remote)->sin6_addr :
+			      (void *)&((struct sockaddr_in *)&c->remote)->sin_addr;
+	unsigned port = ntohs(v6 ? ((struct sockaddr_in6 *)&c->remote)->sin6_port :
+				   ((struct sockaddr_in *)&c->remote)->sin_port);
+
+	inet_ntop(c->remote.ss_family, ip, a, sizeof(a));
+	snprintf(c->remote_desc, sizeof(c->remote_desc), "[AF_INET%s]%s:%u",
+		 v6 ? "6" : "", a, port);
+}
+
+static int conn_open_udp(struct conn *c)
+{
+	struct sockaddr_storage local = { .ss_family = c->remote.ss_family };
+	socklen_t len = c->remote.ss_family == AF_INET6 ?
+			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	int fd, ret;
+
+	fd = udp_open((struct sockaddr *)&local, len);
+	if (fd < 0) {
+		log_err("cannot open UDP socket: %s", strerror(-fd));
+		return fd;
+	}
+	ret = dco_attach_udp(c->dco, fd);
+	if (ret) {
+		close(fd);
+		log_err("cannot attach UDP socket: %s", strerror(-ret));
+		return ret;
+	}
+	c->udp_fd = fd;
+	log_info("UDP link remote: %s", c->remote_desc);
+	return 0;
+}
+
+static int conn_open_tcp(struct conn *c)
+{
+	int fd;
+
+	log_info("Attempting to establish TCP connection with %s", c->remote_desc);
+	fd = tcp_connect(NULL, 0, (struct sockaddr *)&c->remote, c->remote_len,
+			 CLIENT_TCP_CONNECT_MS);
+	if (fd < 0) {
+		log_err("TCP: connect to %s failed: %s", c->remote_desc,
+			strerror(-fd));
+		return fd;
+	}
+	c->tcp_fd = fd;
+	log_info("TCP connection established with %s", c->remote_desc);
+	return loop_add(c->loop, fd, EPOLLIN, conn_tcp_readable, c);
+}
+
+/* ---- data channel --------------------------------------------------------- */
+
+static int conn_add_peer(struct conn *c)
+{
+	struct dco_peer_config pc = {
+		.peer_id = c->o->peer_id >= 0 ? (uint32_t)c->o->peer_id : 0,
+		.transport = c->tr,
+		.tx_data_v1 = c->o->peer_id < 0,
+	};
+	int ret;
+
+	if (c->tr == DCO_TRANSPORT_UDP) {
+		pc.fd = c->udp_fd;
+		memcpy(&pc.remote, &c->remote, c->remote_len);
+		pc.remote_len = c->remote_len;
+	} else {
+		/* The engine owns the stream from here, at a frame boundary. */
+		loop_del(c->loop, c->tcp_fd);
+		pc.fd = c->tcp_fd;
+		c->tcp_fd = -1;
+	}
+	ret = dco_new_peer(c->dco, &pc);
+	if (ret) {
+		log_err("cannot add the peer to the engine: %s", strerror(-ret));
+		return ret;
+	}
+	c->peer_added = true;
+	c->peer_id = pc.peer_id;
+	return 0;
+}
+
+static const char *conn_pushed_cipher(const struct conn *c)
+{
+	const char *now = c->o->cipher;
+
+	if (!now)
+		return NULL;
+	if (c->config_cipher && !strcmp(now, c->config_cipher))
+		return NULL;
+	return now;
+}
+
+static int conn_keepalive(struct conn *c)
+{
+	const struct options *o = c->o;
+	int ping = o->ping > 0 ? o->ping : 0;
+	int restart = o->ping_restart > 0 ? o->ping_restart :
+		      o->ping_exit > 0 ? o->ping_exit : 0;
+
+	if (o->keepalive_ping > 0 && !ping)
+		ping = o->keepalive_ping;
+	if (o->keepalive_timeout > 0 && !restart)
+		restart = o->keepalive_timeout;
+	return dco_set_peer(c->dco, c->peer_id, (unsigned)ping, (unsigned)restart);
+}
+
+static int conn_data_up(struct conn *c)
+{
+	char err[256] = "";
+	enum dco_cipher cipher;
+	bool ekm = c->o->key_derivation_ekm ||
+		   (c->o->protocol_flags & OPT_PF_TLS_EKM);
+	uint64_t now = clock_now_ms();
+	int ret;
+
+	ret = push_cipher(c->o, conn_pushed_cipher(c), &cipher, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
+	c->cc_exit = c->o->protocol_flags & OPT_PF_CC_EXIT;
+	ret = conn_add_peer(c);
+	if (!ret)
+		ret = session_set_data(&c->sess, c->dco, c->peer_id, cipher, ekm,
+				       now);
+	if (!ret)
+		ret = conn_keepalive(c);
+	if (ret)
+		return ret;
+	ret = netcfg_addresses(c->o, dco_ifindex(c->dco), dco_ifname(c->dco));
+	if (!ret)
+		ret = dco_start(c->dco);
+	if (ret) {
+		log_err("cannot bring up %s: %s", dco_ifname(c->dco), strerror(-ret));
+		return ret;
+	}
+	log_info("TUN/TAP device %s opened", dco_ifname(c->dco));
+	netcfg_routes(c->o, dco_ifindex(c->dco));
+	c->up = true;
+	log_info("Initialization Sequence Completed");
+	return 0;
+}
+
+/* ---- control messages ------------------------------------------------------ */
+
+static void conn_message(void *ctx, const char *msg)
+{
+	struct conn *c = ctx;
+
+	switch (push_message(&c->push, c->o, msg)) {
+	case PUSH_DONE:
+		if (conn_data_up(c))
+			conn_end(c, END_RESTART);
+		break;
+	case PUSH_AUTH_FAILED:
+		log_err("SIGTERM[soft,auth-failure] received, process exiting");
+		conn_end(c, END_FATAL);
+		break;
+	case PUSH_HALT:
+		conn_end(c, END_EXIT);
+		break;
+	case PUSH_RESTART:
+	case PUSH_EXIT:
+		conn_end(c, END_RESTART);
+		break;
+	case PUSH_RESTART_NEXT:
+		conn_end(c, END_NEXT);
+		break;
+	case PUSH_ERROR:
+		conn_end(c, END_FATAL);
+		break;
+	default:
+		break;
+	}
+}
+
+static void conn_active(void *ctx)
+{
+	struct conn *c = ctx;
+	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
+
+	push_start(&c->push, clock_now_ms(), hw);
+}
+
+/* ---- engine events ------------------------------------------------------- */
+
+static bool conn_from_remote(const struct conn *c, const struct dco_event *ev)
+{
+	if (c->tr != DCO_TRANSPORT_UDP)
+		return true;
+	return ev->addr_len == c->remote_len &&
+	       !memcmp(&ev->addr, &c->remote, c->remote_len);
+}
+
+static void conn_engine_event(struct conn *c, const struct dco_event *ev)
+{
+	switch (ev->type) {
+	case DCO_EV_CONTROL:
+		if (!conn_from_remote(c, ev))
+			break;
+		if (session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
+			conn_end(c, END_RESTART);
+		break;
+	case DCO_EV_PEER_DELETED:
+		if (ev->reason == DCO_DEL_EXPIRED)
+			log_info("[server] Inactivity timeout (--ping-restart), restarting");
+		else
+			log_info("Connection reset, restarting");
+		c->peer_added = false;
+		conn_end(c, END_RESTART);
+		break;
+	case DCO_EV_KEY_NEAR_WRAP:
+		log_info("data channel packet-id near wrap on key-id %u", ev->key_id);
+		break;
+	default:
+		break;
+	}
+}
+
+static void conn_engine_readable(void *ctx, uint32_t events)
+{
+	struct conn *c = ctx;
+	struct dco_event *ev = malloc(sizeof(*ev));
+
+	(void)events;
+	if (!ev)
+		return;
+	while (c->end == END_NONE && dco_read_event(c->dco, ev) == 0)
+		conn_engine_event(c, ev);
+	free(ev);
+}
+
+/* ---- one connection -------------------------------------------------------- */
+
+static void conn_signal(struct conn *c, int sig)
+{
+	switch (sig) {
+	case SIGINT:
+	case SIGTERM:
+		log_info("SIGTERM[hard,] received, process exiting");
+		conn_end(c, END_EXIT);
+		break;
+	case SIGUSR1:
+		log_info("SIGUSR1[hard,] received, process restarting");
+		conn_end(c, END_RESTART);
+		break;
+	case SIGHUP:
+		log_info("SIGHUP[hard,] received, process restarting");
+		conn_end(c, END_RELOAD);
+		break;
+	default:
+		break;
+	}
+}
+
+static void conn_tick(struct conn *c, uint64_t now)
+{
+	if (session_tick(&c->sess, now)) {
+		conn_end(c, END_RESTART);
+		return;
+	}
+	if (push_request_due(&c->push, now) &&
+	    session_send_message(&c->sess, PUSH_MSG, now) == 0)
+		log_info("SENT CONTROL [server]: 'PUSH_REQUEST' (status=1)");
+	if (push_check_timeout(&c->push, now)) {
+		log_err("No reply from server to push requests in %us",
+			c->o->hand_window > 0 ? c->o->hand_window : 60);
+		conn_end(c, END_RESTART);
+	}
+}
+
+static uint64_t conn_deadline(const struct conn *c)
+{
+	uint64_t a = session_next_deadline(&c->sess);
+	uint64_t b = push_next_deadline(&c->push);
+
+	return a < b ? a : b;
+}
+
+/* Tell the server we go (cc-exit), if asked to with explicit-exit-notify. */
+static void conn_exit_notify(struct conn *c)
+{
+	if (!c->up || !c->o->explicit_exit_notify || c->tr != DCO_TRANSPORT_UDP)
+		return;
+	if (c->cc_exit && session_send_message(&c->sess, "EXIT",
+					       clock_now_ms()) == 0)
+		log_info("SIGTERM: sent EXIT to the server (explicit-exit-notify)");
+}
+
+static int conn_session(struct conn *c)
+{
+	struct session_config sc = {
+		.tls = c->cc->tls,
+		.wrap = c->cc->has_wrap ? &c->cc->wrap : NULL,
+		.v2 = c->cc->v2,
+		.hand_window_s = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 0,
+		.tls_timeout_s = c->o->tls_timeout > 0 ? (unsigned)c->o->tls_timeout : 0,
+		.reneg_sec = c->o->reneg_sec >= 0 ? (unsigned)c->o->reneg_sec : 3600u,
+		.tran_window_s = c->o->tran_window > 0 ? (unsigned)c->o->tran_window : 0,
+		.options_string = c->cc->occ,
+		.peer_info = c->cc->peer_info,
+		.username = c->cc->username,
+		.password = c->o->auth_token ? c->o->auth_token : c->cc->password,
+		.remote_desc = c->remote_desc,
+	};
+	struct session_ops ops = {
+		.send = conn_send,
+		.message = conn_message,
+		.active = conn_active,
+	};
+	int ret;
+
+	clientcfg_occ(c->cc, c->o, c->ep.proto, c->remote.ss_family == AF_INET6);
+	ret = session_init(&c->sess, &sc, &ops, c, clock_now_ms());
+	if (ret)
+		log_err("cannot start the control channel: %s", strerror(-ret));
+	c->sess_up = ret == 0;
+	return ret;
+}
+
+static int conn_open(struct conn *c)
+{
+	struct dco_config dc = {
+		.ifname = NULL,
+		.mtu = c->o->tun_mtu > 0 ? (unsigned)c->o->tun_mtu : 1500u,
+		.mode = DCO_MODE_P2P,
+	};
+	char ifname[32];
+	int ret;
+
+	if (c->o->dev && strcmp(c->o->dev, "tun") && strcmp(c->o->dev, "null")) {
+		dc.ifname = c->o->dev;
+	} else {
+		snprintf(ifname, sizeof(ifname), "tun%%d");
+		dc.ifname = ifname;
+	}
+	ret = conn_resolve(c);
+	if (ret)
+		return ret;
+	conn_describe(c);
+	ret = dco_open(&c->dco, &dc);
+	if (ret) {
+		log_err("cannot open the tun device: %s", strerror(-ret));
+		return ret;
+	}
+	ret = loop_add(c->loop, dco_event_fd(c->dco), EPOLLIN,
+		       conn_engine_readable, c);
+	if (ret)
+		return ret;
+	ret = c->tr == DCO_TRANSPORT_UDP ? conn_open_udp(c) : conn_open_tcp(c);
+	if (ret)
+		return ret;
+	return conn_session(c);
+}
+
+static void conn_close(struct conn *c)
+{
+	if (c->sess_up)
+		session_free(&c->sess);
+	if (c->tcp_fd >= 0) {
+		loop_del(c->loop, c->tcp_fd);
+		close(c->tcp_fd);
+	}
+	if (c->dco) {
+		loop_del(c->loop, dco_event_fd(c->dco));
+		dco_close(c->dco);
+	}
+	c->dco = NULL;
+	c->tcp_fd = -1;
+	c->sess_up = false;
+}
+
+static enum conn_end conn_run(struct conn *c)
+{
+	if (conn_open(c))
+		return c->end != END_NONE ? c->end : END_NEXT;
+	while (c->end == END_NONE) {
+		uint64_t now = clock_now_ms();
+
+		conn_tick(c, now);
+		if (c->end != END_NONE)
+			break;
+		if (loop_wait(c->loop, conn_deadline(c)) < 0)
+			conn_end(c, END_FATAL);
+		conn_signal(c, loop_take_signal(c->loop));
+	}
+	if (c->end == END_EXIT)
+		conn_exit_notify(c);
+	return c->end;
+}
+
+/* ---- the reconnect loop ---------------------------------------------------- */
+
+/* Wait @ms for a retry, unless a signal says otherwise. */
+static enum conn_end client_pause(struct loop *loop, unsigned ms)
+{
+	uint64_t until = clock_now_ms() + ms;
+
+	while (clock_now_ms() < until) {
+		int sig;
+
+		loop_wait(loop, until);
+		sig = loop_take_signal(loop);
+		if (sig == SIGTERM || sig == SIGINT)
+			return END_EXIT;
+		if (sig == SIGHUP)
+			return END_RELOAD;
+	}
+	return END_NONE;
+}
+
+/* Each connection starts from the options as configured: pulled ones of
+ * an earlier connection must not leak into the next. */
+static int client_fresh_options(struct options *o, const struct client_args *a)
+{
+	char err[OPT_ERR_LEN];
+
+	options_init(o);
+	if (options_parse_argv(o, a->argc, a->argv, err, sizeof(err))) {
+		log_err("%s", err);
+		options_free(o);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static enum conn_end client_connect_once(const struct client_args *a,
+					 struct clientcfg *cc, struct loop *loop,
+					 size_t idx, bool *was_up)
+{
+	struct conn *c = calloc(1, sizeof(*c));
+	struct options *o = malloc(sizeof(*o));
+	enum conn_end end;
+
+	if (!c || !o || client_fresh_options(o, a)) {
+		free(c);
+		free(o);
+		return END_FATAL;
+	}
+	c->o = o;
+	c->cc = cc;
+	c->loop = loop;
+	c->tcp_fd = -1;
+	c->udp_fd = -1;
+	push_init(&c->push);
+	options_remote(o, idx, &c->ep);
+	c->tr = c->ep.proto == OPT_PROTO_UDP ? DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
+	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;
+	end = conn_run(c);
+	*was_up = c->up;
+	conn_close(c);
+	free(c->config_cipher);
+	free(c);
+	options_free(o);
+	free(o);
+	return end;
+}
+
+enum client_exit client_run(const struct options *o, const struct client_args *a)
+{
+	char err[CLIENTCFG_ERR_LEN];
+	struct clientcfg cc;
+	struct loop loop;
+	unsigned delay = o->connect_retry > 0 ? (unsigned)o->connect_retry : 1u;
+	unsigned max_delay = o->connect_retry_max_delay > 0 ?
+			     (unsigned)o->connect_retry_max_delay : 300u;
+	enum client_exit ret = CLIENT_EXIT_OK;
+	size_t idx = 0;
+
+	if (clientcfg_init(&cc, o, err, sizeof(err))) {
+		log_err("%s", err);
+		return CLIENT_EXIT_FATAL;
+	}
+	if (loop_init(&loop)) {
+		clientcfg_free(&cc);
+		return CLIENT_EXIT_FATAL;
+	}
+	if (o->remote_random && o->n_remotes > 1)
+		idx = (size_t)clock_now_ms() % o->n_remotes;
+	for (;;) {
+		bool was_up = false;
+		enum conn_end end = client_connect_once(a, &cc, &loop, idx, &was_up);
+
+		if (end == END_EXIT || end == END_FATAL || end == END_RELOAD) {
+			ret = end == END_EXIT ? CLIENT_EXIT_OK :
+			      end == END_FATAL ? CLIENT_EXIT_FATAL : CLIENT_EXIT_RELOAD;
+			break;
+		}
+		if (!was_up || end == END_NEXT)
+			idx = o->n_remotes ? (idx + 1) % o->n_remotes : 0;
+		delay = was_up ? 1u : delay;
+		log_info("Restart pause, %u second(s)", delay);
+		end = client_pause(&loop, delay * 1000u);
+		if (end != END_NONE) {
+			ret = end == END_EXIT ? CLIENT_EXIT_OK : CLIENT_EXIT_RELOAD;
+			break;
+		}
+		if (!was_up && delay < max_delay)
+			delay = delay * 2 > max_delay ? max_delay : delay * 2;
+	}
+	loop_free(&loop);
+	clientcfg_free(&cc);
+	return ret;
+}

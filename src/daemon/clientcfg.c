@@ -1,0 +1,248 @@
+/* Client set-up from options: TLS, wrapping key, credentials, peer-info. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/mem.h"
+#include "conf/statickey.h"
+#include "ctl/keymethod2.h"
+#include "daemon/clientcfg.h"
+
+static bool file_given(const struct opt_file *f)
+{
+	return f && (f->data || f->path);
+}
+
+static int clientcfg_tls(struct clientcfg *c, const struct options *o,
+			 char *err, size_t errlen)
+{
+	struct tls_config tc = {
+		.role = TLS_ROLE_CLIENT,
+		.ca = file_given(&o->ca) ? &o->ca : NULL,
+		.cert = file_given(&o->cert) ? &o->cert : NULL,
+		.key = file_given(&o->key) ? &o->key : NULL,
+		.extra_certs = file_given(&o->extra_certs) ? &o->extra_certs : NULL,
+		.version_min = o->tls_version_min,
+		.version_min_or_highest = o->tls_version_min_or_highest,
+		.version_max = o->tls_version_max,
+		.cipher = o->tls_cipher,
+		.ciphersuites = o->tls_ciphersuites,
+		.groups = o->tls_groups,
+		.verify_x509_name = o->verify_x509_name,
+		.peer_fingerprints = (const uint8_t (*)[TLS_FPR_LEN])o->peer_fingerprints,
+		.n_peer_fingerprints = o->n_peer_fingerprints,
+	};
+	int ret;
+
+	if (o->remote_cert_tls) {
+		ret = tls_parse_remote_cert(o->remote_cert_tls, &tc.remote_cert,
+					    err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (o->verify_x509_type) {
+		ret = tls_parse_x509_type(o->verify_x509_type,
+					  &tc.verify_x509_type, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return tls_ctx_new(&c->tls, &tc, err, errlen);
+}
+
+static enum statickey_dir keydir_of(enum opt_key_dir d)
+{
+	switch (d) {
+	case OPT_KEYDIR_NORMAL:
+		return STATICKEY_DIR_NORMAL;
+	case OPT_KEYDIR_INVERSE:
+		return STATICKEY_DIR_INVERSE;
+	default:
+		return STATICKEY_DIR_NONE;
+	}
+}
+
+static int load_statickey(const struct opt_file *f, struct statickey *sk,
+			  char *err, size_t errlen)
+{
+	if (f->data)
+		return statickey_parse(f->data, f->len, sk, err, errlen);
+	return statickey_load(f->path, sk, err, errlen);
+}
+
+static int clientcfg_v2(struct clientcfg *c, const struct options *o,
+			char *err, size_t errlen)
+{
+	const struct opt_file *f = &o->tls_crypt_v2;
+	int ret;
+
+	c->v2 = calloc(1, sizeof(*c->v2));
+	if (!c->v2)
+		return -ENOMEM;
+	if (f->data)
+		ret = tlscryptv2_client_parse(f->data, f->len, c->v2, err, errlen);
+	else
+		ret = tlscryptv2_client_load(f->path, c->v2, err, errlen);
+	if (ret)
+		return ret;
+	ret = tlscryptv2_client_wrap_key(c->v2, &c->wrap);
+	if (ret) {
+		snprintf(err, errlen, "tls-crypt-v2: cannot set up the key");
+		return ret;
+	}
+	c->has_wrap = true;
+	return 0;
+}
+
+static int clientcfg_wrap(struct clientcfg *c, const struct options *o,
+			  char *err, size_t errlen)
+{
+	struct statickey sk;
+	int ret;
+
+	if (file_given(&o->tls_crypt_v2))
+		return clientcfg_v2(c, o, err, errlen);
+	if (!file_given(&o->tls_auth) && !file_given(&o->tls_crypt))
+		return 0;
+	if (file_given(&o->tls_crypt)) {
+		ret = load_statickey(&o->tls_crypt, &sk, err, errlen);
+		if (!ret)
+			ret = tlswrap_key_init(&c->wrap, TLSWRAP_CRYPT, &sk,
+					       tlswrap_crypt_dir(false), NULL);
+	} else {
+		ret = load_statickey(&o->tls_auth, &sk, err, errlen);
+		if (!ret)
+			ret = tlswrap_key_init(&c->wrap, TLSWRAP_AUTH, &sk,
+					       keydir_of(o->key_direction),
+					       o->auth);
+	}
+	statickey_wipe(&sk);
+	if (ret && !err[0])
+		snprintf(err, errlen, "cannot set up the tls-auth/tls-crypt key: %s",
+			 strerror(-ret));
+	c->has_wrap = ret == 0;
+	return ret;
+}
+
+/* Read a whole small file (auth-user-pass); NUL-terminated heap copy. */
+static char *read_small_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	buf = calloc(1, 8192);
+	if (buf) {
+		n = read(fd, buf, 8191);
+		*len = n > 0 ? (size_t)n : 0;
+	}
+	close(fd);
+	return buf;
+}
+
+static char *dup_line(const char *s, const char **next)
+{
+	size_t n = strcspn(s, "\r\n");
+	char *out = strndup(s, n);
+
+	s += n;
+	while (*s == '\r' || *s == '\n')
+		s++;
+	*next = s;
+	return out;
+}
+
+static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
+			      char *err, size_t errlen)
+{
+	const struct opt_file *f = &o->auth_user_pass_file;
+	char *text;
+	const char *p;
+	size_t len = 0;
+
+	if (!o->auth_user_pass)
+		return 0;
+	if (!f->data && !f->path) {
+		snprintf(err, errlen, "auth-user-pass: asking for a password on "
+			 "the terminal is not supported; give a file");
+		return -EINVAL;
+	}
+	text = f->data ? strdup(f->data) : read_small_file(f->path, &len);
+	if (!text) {
+		snprintf(err, errlen, "auth-user-pass: cannot read %s",
+			 f->path ? f->path : "inline block");
+		return -EINVAL;
+	}
+	c->username = dup_line(text, &p);
+	c->password = dup_line(p, &p);
+	mem_wipe(text, strlen(text));
+	free(text);
+	if (!c->username || !c->password || !c->username[0]) {
+		snprintf(err, errlen, "auth-user-pass: need a username and a "
+			 "password line");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
+		   size_t errlen)
+{
+	struct km2_peer_info_cfg pi = {
+		.pull = true,
+		.ciphers = o->data_ciphers,
+	};
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	err[0] = 0;
+	ret = clientcfg_tls(c, o, err, errlen);
+	if (!ret)
+		ret = clientcfg_wrap(c, o, err, errlen);
+	if (!ret)
+		ret = clientcfg_userpass(c, o, err, errlen);
+	if (!ret) {
+		ret = km2_peer_info(&pi, c->peer_info, sizeof(c->peer_info),
+				    err, errlen);
+		ret = ret < 0 ? ret : 0;
+	}
+	if (ret)
+		clientcfg_free(c);
+	return ret;
+}
+
+void clientcfg_free(struct clientcfg *c)
+{
+	tls_ctx_free(c->tls);
+	if (c->has_wrap)
+		tlswrap_key_free(&c->wrap);
+	if (c->v2) {
+		tlscryptv2_client_wipe(c->v2);
+		free(c->v2);
+	}
+	if (c->password) {
+		mem_wipe(c->password, strlen(c->password));
+		free(c->password);
+	}
+	free(c->username);
+	memset(c, 0, sizeof(*c));
+}
+
+/* As 2.6's options_string() for a client without --cipher (4.2). */
+void clientcfg_occ(struct clientcfg *c, const struct options *o,
+		   enum opt_proto proto, bool ipv6)
+{
+	int mtu = o->tun_mtu > 0 ? o->tun_mtu : 1500;
+	bool tcp = proto != OPT_PROTO_UDP;
+
+	snprintf(c->occ, sizeof(c->occ),
+		 "V4,dev-type tun,link-mtu %d,tun-mtu %d,proto %s%s%s,"
+		 "auth %s,keysize 128%s,key-method 2,tls-client",
+		 mtu + 49, mtu, tcp ? "TCPv" : "UDPv", ipv6 ? "6" : "4",
+		 tcp ? "_CLIENT" : "", o->auth ? o->auth : "SHA1",
+		 file_given(&o->tls_auth) ? ",tls-auth" : "");
+}

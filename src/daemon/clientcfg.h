@@ -1,0 +1,38 @@
+/*
+ * What a client builds once from its options before connecting: the TLS
+ * context, the control-channel wrapping key, auth-user-pass credentials,
+ * the peer-info and OCC strings of key method 2.
+ */
+#ifndef DCOVPN_DAEMON_CLIENTCFG_H
+#define DCOVPN_DAEMON_CLIENTCFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf/options.h"
+#include "ctl/tls.h"
+#include "proto/tlscryptv2.h"
+#include "proto/tlswrap.h"
+
+#define CLIENTCFG_ERR_LEN 512u
+
+struct clientcfg {
+	struct tls_ctx *tls;
+	bool has_wrap;
+	struct tlswrap_key wrap;
+	struct tlscryptv2_client_key *v2;  /* heap, wiped on free */
+	char *username, *password;         /* secrets for the password */
+	char peer_info[1024];
+	char occ[512];
+};
+
+/* 0, or -errno with a user-readable reason in @err. */
+int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
+		   size_t errlen);
+void clientcfg_free(struct clientcfg *c);
+
+/* The OCC options string for a connection over @proto / IPv6 or not. */
+void clientcfg_occ(struct clientcfg *c, const struct options *o,
+		   enum opt_proto proto, bool ipv6);
+
+#endif

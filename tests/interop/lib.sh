@@ -1,0 +1,283 @@
+# Interop tests: dcovpn (client) against Debian's unmodified openvpn 2.6
+# (server), sourced by the case scripts (tests/interop/*.sh).
+#
+#   namespace srv: 198.18.64.1/24 fd00:64::1/64, openvpn --config server.conf
+#   namespace cli: 198.18.64.2/24 fd00:64::2/64, dcovpn --config client.conf
+#   tunnel:        198.19.64.0/24 (server .1), fd00:65::/64 (server ::1)
+#
+# A throwaway CA, server and client certificates are made with the openssl
+# CLI per run. Names carry "ic" and the PID; everything is removed on exit;
+# on failure both logs are printed. Each case prints one line, PASS/FAIL.
+set -euo pipefail
+
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$LIB_DIR/../.." && pwd)
+BUILD=${BUILD:-build}
+[[ $BUILD == /* ]] || BUILD=$ROOT/$BUILD
+DCOVPN=${DCOVPN:-$BUILD/dcovpn}
+OPENVPN=${OPENVPN:-$(command -v openvpn || echo /usr/sbin/openvpn)}
+XFER=$ROOT/tests/netns/xfer.py
+CASE=${CASE:-$(basename "$0" .sh)}
+
+NS_S=ic-$$-s
+NS_C=ic-$$-c
+VETH_S=vic$$s
+VETH_C=vic$$c
+UL4_S=198.18.64.1
+UL4_C=198.18.64.2
+UL6_S=fd00:64::1
+UL6_C=fd00:64::2
+TUN4_S=198.19.64.1
+TUN6_S=fd00:65::1
+T=$(mktemp -d /tmp/dcovpn-interop.XXXXXX)
+NS_MADE=0
+SRV_PID=
+CLI_PID=
+BG_PIDS=()
+
+log() { echo "# $*"; }
+
+fail() {
+	echo "FAIL: $CASE: $*"
+	exit 1
+}
+
+in_s() { ip netns exec "$NS_S" "$@"; }
+in_c() { ip netns exec "$NS_C" "$@"; }
+
+# wait_for SECONDS CMD... : poll every 0.2 s; 1 on timeout.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.2
+	done
+}
+
+stop_pid() {
+	local pid=$1 i
+	[ -n "$pid" ] || return 0
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 30); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+}
+
+dump_logs() {
+	local f
+	for f in "$T"/server.log "$T"/client.log; do
+		[ -f "$f" ] || continue
+		echo "---- $(basename "$f") ----"
+		tail -n 150 "$f"
+	done
+}
+
+teardown() {
+	local rc=$? pid
+	trap - EXIT INT TERM ERR
+	set +e
+	{ [ "$rc" -ne 0 ] || [ -n "${VERBOSE:-}" ]; } && dump_logs >&2
+	stop_pid "$CLI_PID"
+	stop_pid "$SRV_PID"
+	for pid in "${BG_PIDS[@]}"; do
+		stop_pid "$pid"
+	done
+	wait 2>/dev/null
+	if [ "$NS_MADE" = 1 ]; then
+		ip netns del "$NS_S" 2>/dev/null
+		ip netns del "$NS_C" 2>/dev/null
+	fi
+	rm -rf "$T"
+	exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+ns_setup() {
+	[ -x "$DCOVPN" ] || fail "$DCOVPN not built"
+	[ -x "$OPENVPN" ] || fail "openvpn not installed"
+	ip netns add "$NS_S"
+	ip netns add "$NS_C"
+	NS_MADE=1
+	ip link add "$VETH_S" netns "$NS_S" type veth peer name "$VETH_C" netns "$NS_C"
+	in_s ip link set lo up
+	in_c ip link set lo up
+	in_s ip addr add "$UL4_S/24" dev "$VETH_S"
+	in_c ip addr add "$UL4_C/24" dev "$VETH_C"
+	in_s ip addr add "$UL6_S/64" dev "$VETH_S" nodad
+	in_c ip addr add "$UL6_C/64" dev "$VETH_C" nodad
+	in_s ip link set "$VETH_S" up
+	in_c ip link set "$VETH_C" up
+	wait_for 10 in_c ping -c1 -W1 "$UL4_S" || fail "veth IPv4 does not work"
+	wait_for 10 in_c ping -6 -c1 -W1 "$UL6_S" || fail "veth IPv6 does not work"
+}
+
+# A CA, a server certificate (serverAuth) and a client one (clientAuth).
+pki_make() {
+	local d=$T/pki
+	mkdir -p "$d"
+	cat >"$d/ext.cnf" <<-X
+	[srv]
+	basicConstraints=CA:FALSE
+	keyUsage=digitalSignature,keyAgreement
+	extendedKeyUsage=serverAuth
+	[cli]
+	basicConstraints=CA:FALSE
+	keyUsage=digitalSignature,keyAgreement
+	extendedKeyUsage=clientAuth
+	X
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/ca.key" -out "$d/ca.crt" -days 2 -subj "/CN=ic-ca" 2>/dev/null
+	local who
+	for who in server client; do
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout "$d/$who.key" -out "$d/$who.csr" -subj "/CN=ic-$who" 2>/dev/null
+		openssl x509 -req -in "$d/$who.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+			-CAcreateserial -days 2 -out "$d/$who.crt" -extfile "$d/ext.cnf" \
+			-extensions "$([ $who = server ] && echo srv || echo cli)" 2>/dev/null
+	done
+	"$OPENVPN" --genkey secret "$d/ta.key" >/dev/null
+}
+
+# server_conf PROTO(udp|tcp) FAMILY(4|6) WRAP(none|auth|crypt) [extra lines]
+server_conf() {
+	local proto=$1 fam=$2 wrap=$3
+	shift 3
+	local d=$T/pki p=$proto
+	[ "$fam" = 6 ] && p=${proto}6
+	[ "$proto" = tcp ] && p=tcp$([ "$fam" = 6 ] && echo 6 || echo 4)-server
+	[ "$proto" = udp ] && [ "$fam" = 4 ] && p=udp4
+	cat >"$T/server.conf" <<-X
+	# In the style of OpenVPN's sample server.conf
+	port 1194
+	proto $p
+	dev tun
+	ca $d/ca.crt
+	cert $d/server.crt
+	key $d/server.key
+	dh none
+	topology subnet
+	server 198.19.64.0 255.255.255.0
+	server-ipv6 fd00:65::/64
+	keepalive 10 120
+	persist-key
+	persist-tun
+	verb 4
+	disable-dco
+	X
+	case $wrap in
+	auth) echo "tls-auth $d/ta.key 0" >>"$T/server.conf" ;;
+	crypt) echo "tls-crypt $d/ta.key" >>"$T/server.conf" ;;
+	esac
+	[ "$proto" = udp ] && echo "explicit-exit-notify 1" >>"$T/server.conf"
+	local l
+	for l in "$@"; do echo "$l" >>"$T/server.conf"; done
+}
+
+# client_conf PROTO FAMILY WRAP [extra lines]
+client_conf() {
+	local proto=$1 fam=$2 wrap=$3
+	shift 3
+	local d=$T/pki host=$UL4_S
+	[ "$fam" = 6 ] && host=$UL6_S
+	cat >"$T/client.conf" <<-X
+	# In the style of OpenVPN's sample client.conf
+	client
+	dev tun
+	proto $proto
+	remote $host 1194
+	resolv-retry infinite
+	nobind
+	persist-key
+	persist-tun
+	ca $d/ca.crt
+	cert $d/client.crt
+	key $d/client.key
+	remote-cert-tls server
+	verb 4
+	X
+	case $wrap in
+	auth) echo "tls-auth $d/ta.key 1" >>"$T/client.conf" ;;
+	crypt) echo "tls-crypt $d/ta.key" >>"$T/client.conf" ;;
+	esac
+	local l
+	for l in "$@"; do echo "$l" >>"$T/client.conf"; done
+}
+
+start_server() {
+	in_s "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
+	SRV_PID=$!
+	wait_for 10 grep -q "Initialization Sequence Completed" "$T/server.log" ||
+		fail "openvpn server did not start"
+}
+
+start_client() {
+	in_c "$DCOVPN" --config "$T/client.conf" >"$T/client.log" 2>&1 &
+	CLI_PID=$!
+	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+		fail "dcovpn did not complete initialization"
+}
+
+# The client's tunnel address as the server assigned it.
+client_tun4() {
+	in_c ip -4 -o addr show | awk '$2 ~ /^tun/ { split($4, a, "/"); print a[1] }' | head -n1
+}
+
+ping_both() {
+	local c4
+	c4=$(client_tun4)
+	[ -n "$c4" ] || fail "no tunnel address on the client"
+	wait_for 15 in_c ping -c1 -W1 "$TUN4_S" || fail "client -> server ping through the tunnel"
+	in_c ping -c3 -i0.2 -W2 "$TUN4_S" >/dev/null || fail "client -> server pings lost"
+	in_s ping -c3 -i0.2 -W2 "$c4" >/dev/null || fail "server -> client ping through the tunnel"
+}
+
+ping6_both() {
+	wait_for 10 in_c ping -6 -c1 -W1 "$TUN6_S" || fail "client -> server IPv6 ping in the tunnel"
+}
+
+# transfer MB DIR(up|down): send MB megabytes through the tunnel, check SHA-256.
+transfer() {
+	local mb=$1 dir=$2 port=$((5000 + RANDOM % 1000)) got want c4
+	head -c "$((mb << 20))" /dev/urandom >"$T/blob"
+	want="$(stat -c %s "$T/blob") $(sha256sum "$T/blob" | cut -d' ' -f1)"
+	c4=$(client_tun4)
+	if [ "$dir" = up ]; then
+		timeout 60 ip netns exec "$NS_S" python3 "$XFER" recv "$TUN4_S" "$port" >"$T/recv.out" &
+		BG_PIDS+=($!)
+		sleep 0.3
+		timeout 60 ip netns exec "$NS_C" python3 "$XFER" send "$TUN4_S" "$port" "$T/blob" ||
+			fail "transfer up: send failed"
+	else
+		timeout 60 ip netns exec "$NS_C" python3 "$XFER" recv "$c4" "$port" >"$T/recv.out" &
+		BG_PIDS+=($!)
+		sleep 0.3
+		timeout 60 ip netns exec "$NS_S" python3 "$XFER" send "$c4" "$port" "$T/blob" ||
+			fail "transfer down: send failed"
+	fi
+	wait "${BG_PIDS[-1]}" || fail "transfer $dir: receiver failed"
+	got=$(cat "$T/recv.out")
+	[ "$got" = "$want" ] || fail "transfer $dir: got '$got', want '$want'"
+}
+
+# The usual case: up, pings both ways, MB up and down.
+run_basic() {
+	local proto=$1 fam=$2 wrap=$3 mb=${MB:-20}
+	shift 3
+	ns_setup
+	pki_make
+	server_conf "$proto" "$fam" "$wrap" "${SERVER_EXTRA[@]}"
+	client_conf "$proto" "$fam" "$wrap" "${CLIENT_EXTRA[@]}"
+	start_server
+	start_client
+	ping_both
+	transfer "$mb" up
+	transfer "$mb" down
+}
+
+SERVER_EXTRA=()
+CLIENT_EXTRA=()
