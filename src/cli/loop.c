@@ -51,10 +51,15 @@ static int on_event(struct cli_loop *l, const struct dco_event *ev)
 	case DCO_EV_CONTROL:
 		/* The test bed has no control channel: count and move on. */
 		l->control_events++;
-		log_debug("control packet from peer %u: %zu bytes, opcode byte 0x%02x (%llu so far)",
-			  (unsigned)ev->peer_id, ev->len,
-			  ev->len ? ev->data[0] : 0,
-			  (unsigned long long)l->control_events);
+		if (ev->peer_id == DCO_PEER_ID_NONE)
+			log_debug("control packet from an unknown address: %zu bytes, opcode byte 0x%02x (%llu so far)",
+				  ev->len, ev->len ? ev->data[0] : 0,
+				  (unsigned long long)l->control_events);
+		else
+			log_debug("control packet from peer %u: %zu bytes, opcode byte 0x%02x (%llu so far)",
+				  (unsigned)ev->peer_id, ev->len,
+				  ev->len ? ev->data[0] : 0,
+				  (unsigned long long)l->control_events);
 		return CLI_CONTINUE;
 	case DCO_EV_PEER_DELETED:
 		return on_peer_deleted(l, ev);

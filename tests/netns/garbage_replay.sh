@@ -4,7 +4,7 @@
 # address). All are dropped and counted; the tunnel keeps carrying traffic.
 . "$(dirname "$0")/lib.sh"
 ns_setup
-cli_pair udp i4
+cli_pair udp i4 --verb 4
 cli_stats b
 dec0=$(stat_get b peer0 drop_decrypt)
 rep0=$(stat_get b peer0 drop_replay)
@@ -31,5 +31,6 @@ grep '^stats total drop_\|^stats total control_rx' "$T/b.log" | tail -n 12
 [ "$rep" -ge "$replayed" ] || fail "drop_replay rose by $rep, $replayed replays sent"
 [ "$dec" -ge "$forged" ] || fail "drop_decrypt rose by $dec, $forged forged packets sent"
 [ "$mal" -ge "$short" ] || fail "drop_malformed rose by $mal, $short truncated packets sent"
+log_has b "control packet from" || fail "b logged no control packets at --verb 4"
 # 30 pings + 6 from ping_both at most; replays must not have been delivered.
 [ "$tun" -le 40 ] || fail "b wrote $tun packets to its tun: replays got through"
