@@ -421,10 +421,31 @@ measure() {
 	[ $rc -eq 0 ] || log "  $c $name: iperf3 exit $rc"
 	# shellcheck disable=SC2086
 	if [ -n "$pids" ] && ! alive $pids; then
-		log "  $c $name: a tunnel process is gone (see its log)"
-		echo "a tunnel process died during $name (see its log in $dir)" >>"$dir/problems"
+		rc=$(how_ended $pids)
+		log "  $c $name: $rc"
+		echo "$rc during $name (logs in $dir)" >>"$dir/problems"
 	fi
 	return 0
+}
+
+# how_ended PID...: which of the tunnel processes ended, and how. The first
+# is the server end's, the second the client end's (as every start_ sets
+# them); they are children of this shell, so wait gives their status.
+how_ended() {
+	local p rc i=0 end out=""
+	for p in "$@"; do
+		i=$(( i + 1 ))
+		end="client end"; [ $i = 1 ] && end="server end"
+		kill -0 "$p" 2>/dev/null && continue
+		wait "$p" 2>/dev/null
+		rc=$?
+		if [ $rc -gt 128 ]; then
+			out="$out${out:+, }$end died of signal $(( rc - 128 )) ($(kill -l $(( rc - 128 )) 2>/dev/null))"
+		else
+			out="$out${out:+, }$end exited with status $rc"
+		fi
+	done
+	echo "${out:-a tunnel process ended}"
 }
 
 # drop_case: stop the current case's processes and namespaces (on failure).
@@ -529,44 +550,50 @@ run_all() {
 
 # --- main --------------------------------------------------------------------
 
-RAW=$OUT/raw
-rm -rf "$RAW"
-mkdir -p "$RAW"
-{
-	echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-	echo "kernel=$(uname -r)"
-	echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
-	echo "nproc=$(nproc)"
-	echo "seconds=$SECS"
-	echo "pings=$PINGS"
-	echo "repeat=$REPEAT"
-	echo "rmem_max=$(sysctl -n net.core.rmem_max) wmem_max=$(sysctl -n net.core.wmem_max)"
-	echo "iperf3=$(iperf3 --version | head -n1 | awk '{print $2}')"
-	echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
-} >"$RAW/meta"
+# All of it in one function, read whole before it runs: editing this file
+# during a run cannot derail the run.
+main() {
+	RAW=$OUT/raw
+	rm -rf "$RAW"
+	mkdir -p "$RAW"
+	{
+		echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "kernel=$(uname -r)"
+		echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+		echo "nproc=$(nproc)"
+		echo "seconds=$SECS"
+		echo "pings=$PINGS"
+		echo "repeat=$REPEAT"
+		echo "rmem_max=$(sysctl -n net.core.rmem_max) wmem_max=$(sysctl -n net.core.wmem_max)"
+		echo "iperf3=$(iperf3 --version | head -n1 | awk '{print $2}')"
+		echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+	} >"$RAW/meta"
 
-UP=""
-n=0
-for c in $CASES; do
-	n=$(( n + 1 ))
-	if ! declare -F "start_$c" >/dev/null; then
-		log "unknown case '$c' (known: veth openvpn wggo dcocli dcod openvpn_tcp dcocli_tcp)"
-		continue
+	UP=""
+	n=0
+	for c in $CASES; do
+		n=$(( n + 1 ))
+		if ! declare -F "start_$c" >/dev/null; then
+			log "unknown case '$c' (known: veth openvpn wggo dcocli dcod openvpn_tcp dcocli_tcp)"
+			continue
+		fi
+		setup_case "$c" "$n" && UP="$UP $c"
+	done
+	cp "$WORK"/pki.log "$RAW/" 2>/dev/null
+	run_all
+	teardown
+	echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/meta"
+	echo "cases=$CASES" >>"$RAW/meta"
+
+	python3 "$HERE/report.py" "$OUT" || exit 1
+
+	# BENCH_PUBLISH=1: copy the results where the README can show them (tracked).
+	if [ "${BENCH_PUBLISH:-0}" = 1 ]; then
+		mkdir -p "$HERE/latest" &&
+		cp "$OUT/results.md" "$OUT/results.csv" "$HERE/latest/" &&
+		{ [ ! -f "$OUT/results.png" ] || cp "$OUT/results.png" "$HERE/latest/"; } &&
+		log "published to bench/latest/ (commit it to keep it)"
 	fi
-	setup_case "$c" "$n" && UP="$UP $c"
-done
-cp "$WORK"/pki.log "$RAW/" 2>/dev/null
-run_all
-teardown
-echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/meta"
-echo "cases=$CASES" >>"$RAW/meta"
+}
 
-python3 "$HERE/report.py" "$OUT" || exit 1
-
-# BENCH_PUBLISH=1: copy the results where the README can show them (tracked).
-if [ "${BENCH_PUBLISH:-0}" = 1 ]; then
-	mkdir -p "$HERE/latest" &&
-	cp "$OUT/results.md" "$OUT/results.csv" "$HERE/latest/" &&
-	{ [ ! -f "$OUT/results.png" ] || cp "$OUT/results.png" "$HERE/latest/"; } &&
-	log "published to bench/latest/ (commit it to keep it)"
-fi
+main "$@"
