@@ -225,8 +225,8 @@ static int load_ca(SSL_CTX *sctx, const struct opt_file *f, bool server,
 	sk_X509_INFO_pop_free(infos, X509_INFO_free);
 	ERR_clear_error();
 	if (ret || !n) {
-		set_err(err, errlen, "ca: %s in %s", ret ? "cannot use certificate" :
-			"no certificate", where);
+		set_err(err, errlen, "ca: %s certificate in %s", ret ? "cannot use" :
+			"cannot parse", where);
 		return -EINVAL;
 	}
 	return 0;
@@ -352,12 +352,15 @@ static int load_key(SSL_CTX *sctx, const struct opt_file *f, bool have_cert,
 			"(encrypted keys are not supported)", where);
 		goto out;
 	}
-	if (!SSL_CTX_use_PrivateKey(sctx, pkey)) {
-		set_err(err, errlen, "key: cannot use private key in %s", where);
+	/* Checked first: SSL_CTX_use_PrivateKey refuses a mismatch too, but
+	 * with a less helpful reason. */
+	if (have_cert && !X509_check_private_key(SSL_CTX_get0_certificate(sctx),
+						 pkey)) {
+		set_err(err, errlen, "key does not match cert");
 		goto out;
 	}
-	if (have_cert && !SSL_CTX_check_private_key(sctx)) {
-		set_err(err, errlen, "key does not match cert");
+	if (!SSL_CTX_use_PrivateKey(sctx, pkey)) {
+		set_err(err, errlen, "key: cannot use private key in %s", where);
 		goto out;
 	}
 	ret = 0;
