@@ -215,28 +215,21 @@ static int ks_flush(struct session *s, struct keystate *ks, uint64_t now_ms)
 	while ((ret = reliable_next_send(ks->rel, now_ms, &tx)) > 0) {
 		enum opcode op = tx.opcode;
 
-		/* tls-crypt-v2: the server asked for WKc with our next packet. */
-		if (s->resend_wkc && op == P_CONTROL_V1) {
+		/* tls-crypt-v2: the server asked for WKc with the packet after
+		 * its reset, retransmissions included. */
+		if (s->resend_wkc && ks->key_id == 0 && tx.msg_id == 1 &&
+		    op == P_CONTROL_V1)
 			op = P_CONTROL_WKC_V1;
-			s->resend_wkc = false;
-		}
 		session_xmit(s, ks, op, tx.msg_id, tx.payload, tx.len,
 			     RELIABLE_ACK_PIGGYBACK);
 		sent = true;
 	}
 	if (ret < 0)
 		return ret;
-	if (!sent && reliable_ack_pending(ks->rel) && s->have_peer_sid) {
-		enum opcode op = s->resend_wkc ? P_CONTROL_WKC_V1 : P_ACK_V1;
-
-		if (op == P_CONTROL_WKC_V1) {
-			/* An empty WKC packet is reliable: it takes an id. */
-			s->resend_wkc = false;
-			if (reliable_queue(ks->rel, op, NULL, 0, NULL) == 0)
-				return ks_flush(s, ks, now_ms);
-		}
+	/* (The ClientHello always goes out with the ACK of the server's
+	 * reset, so a tls-crypt-v2 client never needs an empty WKC packet.) */
+	if (!sent && reliable_ack_pending(ks->rel) && s->have_peer_sid)
 		session_xmit(s, ks, P_ACK_V1, 0, NULL, 0, RELIABLE_ACK_MAX);
-	}
 	return 0;
 }
 

@@ -141,6 +141,9 @@ pki_make() {
 			-extensions "$([ $who = server ] && echo srv || echo cli)" 2>/dev/null
 	done
 	"$OPENVPN" --genkey secret "$d/ta.key" >/dev/null
+	"$OPENVPN" --genkey tls-crypt-v2-server "$d/v2srv.key" >/dev/null
+	"$OPENVPN" --tls-crypt-v2 "$d/v2srv.key" --genkey tls-crypt-v2-client \
+		"$d/v2cli.key" >/dev/null
 }
 
 # server_conf PROTO(udp|tcp) FAMILY(4|6) WRAP(none|auth|crypt) [extra lines]
@@ -172,6 +175,7 @@ server_conf() {
 	case $wrap in
 	auth) echo "tls-auth $d/ta.key 0" >>"$T/server.conf" ;;
 	crypt) echo "tls-crypt $d/ta.key" >>"$T/server.conf" ;;
+	crypt2) echo "tls-crypt-v2 $d/v2srv.key" >>"$T/server.conf" ;;
 	esac
 	[ "$proto" = udp ] && echo "explicit-exit-notify 1" >>"$T/server.conf"
 	local l
@@ -203,6 +207,7 @@ client_conf() {
 	case $wrap in
 	auth) echo "tls-auth $d/ta.key 1" >>"$T/client.conf" ;;
 	crypt) echo "tls-crypt $d/ta.key" >>"$T/client.conf" ;;
+	crypt2) echo "tls-crypt-v2 $d/v2cli.key" >>"$T/client.conf" ;;
 	esac
 	local l
 	for l in "$@"; do echo "$l" >>"$T/client.conf"; done
