@@ -211,7 +211,8 @@ static const struct cli_option cli_options[] = {
 	  opt_ipv6 },
 	{ "--listen", 0, 0, "",
 	  "tcp: accept the connection from REMOTE on LOCAL instead\n"
-	  "                        of connecting to it", opt_listen },
+	  "                        of connecting to it (REMOTE_PORT 0: any port)",
+	  opt_listen },
 	{ "--mtu", 1, 1, "N", "tunnel MTU (default 1428)", opt_mtu },
 	{ "--dev", 1, 1, "NAME", "tunnel device name (default dco%d)", opt_dev },
 	{ "--verb", 1, 1, "N", "log level 0..11 (default 3; 4 logs control packets)",
@@ -361,11 +362,12 @@ static enum cli_args_result parse_endpoints(struct cli_opts *o, char **a,
 	if (ret < 0)
 		return fail(err, len, "bad LOCAL_IP '%s': not an %s address (%s)",
 			    a[0], fam, o->family == AF_INET ? "i4" : "i6");
-	ret = parse_endpoint(o->family, a[2], a[3], 1, &o->remote,
-			     &o->remote_len);
+	/* A listener may accept any source port (the client's may be 0). */
+	ret = parse_endpoint(o->family, a[2], a[3], o->listen ? 0 : 1,
+			     &o->remote, &o->remote_len);
 	if (ret == -ERANGE)
-		return fail(err, len, "bad REMOTE_PORT '%s': need 1..65535",
-			    a[3]);
+		return fail(err, len, "bad REMOTE_PORT '%s': need %s..65535",
+			    a[3], o->listen ? "0" : "1");
 	if (ret < 0)
 		return fail(err, len,
 			    "bad REMOTE_IP '%s': not an %s address (%s)", a[2],
