@@ -65,6 +65,7 @@ stop_pid() {
 		sleep 0.1
 	done
 	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
 }
 
 dump_logs() {
@@ -214,14 +215,14 @@ client_conf() {
 }
 
 start_server() {
-	in_s "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
+	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 	SRV_PID=$!
 	wait_for 10 grep -q "Initialization Sequence Completed" "$T/server.log" ||
 		fail "openvpn server did not start"
 }
 
 start_client() {
-	in_c "$DCOVPN" --config "$T/client.conf" >"$T/client.log" 2>&1 &
+	ip netns exec "$NS_C" "$DCOVPN" --config "$T/client.conf" >"$T/client.log" 2>&1 &
 	CLI_PID=$!
 	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
 		fail "dcovpn did not complete initialization"
