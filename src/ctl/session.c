@@ -612,9 +612,14 @@ static int session_unwrap(struct session *s, const uint8_t *pkt, size_t len,
 /* Is this packet from our server's session? Learns its id from its reset. */
 static bool session_check_sid(struct session *s, const struct ctlpkt *p)
 {
+	static const uint8_t zero[CTLPKT_SID_LEN];
+
 	if (!s->have_peer_sid) {
+		/* Only the server's reset, and only one that ACKs ours (every
+		 * 2.x server's does; ctlpkt_ack_matches checked the id). */
 		if (p->head.opcode != P_CONTROL_HARD_RESET_SERVER_V2 ||
-		    p->head.key_id != 0)
+		    p->head.key_id != 0 || p->rel.ack.n == 0 ||
+		    !memcmp(p->head.sid, zero, sizeof(zero)))
 			return false;
 		memcpy(s->peer_sid, p->head.sid, CTLPKT_SID_LEN);
 		s->have_peer_sid = true;
@@ -659,7 +664,8 @@ int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 	    p.head.opcode == P_CONTROL_HARD_RESET_CLIENT_V3 ||
 	    p.head.opcode == P_CONTROL_WKC_V1)
 		goto drop; /* client->client */
-	if (!session_check_sid(s, &p) || !ctlpkt_ack_matches(&p.rel.ack, s->own_sid))
+	/* The ACK first: a forged reset must not teach us a session id. */
+	if (!ctlpkt_ack_matches(&p.rel.ack, s->own_sid) || !session_check_sid(s, &p))
 		goto drop;
 	ks = session_ks_for(s, &p, now_ms);
 	if (!ks)
