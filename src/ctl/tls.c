@@ -11,6 +11,7 @@
  */
 #include "ctl/tls.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -424,20 +425,123 @@ static int set_versions(SSL_CTX *sctx, const struct tls_config *cfg,
 	return 0;
 }
 
+/* OpenVPN's default --tls-cipher: OpenSSL's default without weak suites. */
+#define TLS_DEFAULT_CIPHERS "DEFAULT:!EXP:!LOW:!MEDIUM:!kDH:!kECDH:!DSS:!PSK:" \
+	"!SRP:!kRSA"
+#define TLS_CIPHERS_MAX 4096u
+
+/*
+ * The OpenSSL name of an IANA-named TLS <= 1.2 suite as OpenVPN writes them
+ * ("TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384"), found among every suite OpenSSL
+ * knows; NULL if @tok is no such name (it is then passed on as it is).
+ */
+static const char *iana_to_openssl(STACK_OF(SSL_CIPHER) *all, const char *tok,
+				   size_t n)
+{
+	for (int i = 0; i < sk_SSL_CIPHER_num(all); i++) {
+		const SSL_CIPHER *c = sk_SSL_CIPHER_value(all, i);
+		const char *std = SSL_CIPHER_standard_name(c);
+		size_t j;
+
+		if (!std || strlen(std) != n)
+			continue;
+		for (j = 0; j < n; j++) {
+			char a = tok[j] == '-' ? '_' : tok[j];
+
+			if (toupper((unsigned char)a) != std[j])
+				break;
+		}
+		if (j == n)
+			return SSL_CIPHER_get_name(c);
+	}
+	return NULL;
+}
+
+/* tls-cipher with IANA names translated, as OpenVPN does; -ENOSPC if long. */
+static int translate_ciphers(const char *list, char *out, size_t cap)
+{
+	SSL_CTX *tmp = SSL_CTX_new(TLS_method());
+	STACK_OF(SSL_CIPHER) *all = NULL;
+	size_t len = 0;
+	int ret = 0;
+
+	if (tmp && SSL_CTX_set_cipher_list(tmp, "ALL:COMPLEMENTOFALL"))
+		all = SSL_CTX_get_ciphers(tmp);
+	out[0] = '\0';
+	for (const char *p = list; *p && !ret; p += strcspn(p, ":"), p += !!*p) {
+		size_t n = strcspn(p, ":");
+		const char *name = all ? iana_to_openssl(all, p, n) : NULL;
+		size_t nl = name ? strlen(name) : n;
+
+		if (len + nl + 2 > cap) {
+			ret = -ENOSPC;
+			break;
+		}
+		memcpy(out + len, name ? name : p, nl);
+		len += nl;
+		out[len++] = ':';
+		out[len] = '\0';
+	}
+	if (len)
+		out[len - 1] = '\0';
+	SSL_CTX_free(tmp);
+	ERR_clear_error();
+	return ret;
+}
+
+static int set_cipher_list(SSL_CTX *sctx, const char *list, char *err,
+			   size_t errlen)
+{
+	char buf[TLS_CIPHERS_MAX];
+
+	if (!list || !*list)
+		list = TLS_DEFAULT_CIPHERS;
+	if (translate_ciphers(list, buf, sizeof(buf))) {
+		set_err(err, errlen, "tls-cipher: list too long");
+		return -EINVAL;
+	}
+	if (!SSL_CTX_set_cipher_list(sctx, buf)) {
+		set_err(err, errlen, "tls-cipher: no usable cipher in '%s'", list);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* tls-ciphersuites: OpenVPN accepts '-' for '_' in the TLS 1.3 names. */
+static int set_ciphersuites(SSL_CTX *sctx, const char *list, char *err,
+			    size_t errlen)
+{
+	char buf[TLS_CIPHERS_MAX];
+
+	if (!list || !*list)
+		return 0;
+	if (strlen(list) >= sizeof(buf)) {
+		set_err(err, errlen, "tls-ciphersuites: list too long");
+		return -EINVAL;
+	}
+	for (size_t i = 0; ; i++) {
+		buf[i] = list[i] == '-' ? '_' : list[i];
+		if (!list[i])
+			break;
+	}
+	if (!SSL_CTX_set_ciphersuites(sctx, buf)) {
+		set_err(err, errlen, "tls-ciphersuites: no usable suite in '%s'",
+			list);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int set_ciphers(SSL_CTX *sctx, const struct tls_config *cfg,
 		       char *err, size_t errlen)
 {
-	if (cfg->cipher && *cfg->cipher &&
-	    !SSL_CTX_set_cipher_list(sctx, cfg->cipher)) {
-		set_err(err, errlen, "tls-cipher: no usable cipher in '%s' "
-			"(OpenSSL names expected)", cfg->cipher);
-		return -EINVAL;
-	}
-	if (cfg->ciphersuites && *cfg->ciphersuites &&
-	    !SSL_CTX_set_ciphersuites(sctx, cfg->ciphersuites)) {
-		set_err(err, errlen, "tls-ciphersuites: no usable suite in '%s'",
-			cfg->ciphersuites);
-		return -EINVAL;
+	int ret = set_cipher_list(sctx, cfg->cipher, err, errlen);
+
+	if (!ret)
+		ret = set_ciphersuites(sctx, cfg->ciphersuites, err, errlen);
+	if (ret) {
+		ERR_clear_error();
+		return ret;
 	}
 	if (cfg->groups && *cfg->groups &&
 	    !SSL_CTX_set1_groups_list(sctx, cfg->groups)) {

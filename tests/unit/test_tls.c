@@ -577,6 +577,29 @@ static void test_ciphers(void **state)
 	assert_non_null(strstr(buf, "ECDHE-ECDSA-AES128-GCM-SHA256"));
 	pair_free(&pr);
 
+	/* IANA names with dashes, as OpenVPN configs write them. */
+	cc.cipher = "TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384:"
+		    "TLS-ECDHE-RSA-WITH-AES-256-GCM-SHA384";
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	assert_int_equal(tls_session_summary(pr.c, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "ECDHE-ECDSA-AES256-GCM-SHA384"));
+	pair_free(&pr);
+
+	cc.version_max = NULL;
+	cc.ciphersuites = "TLS-AES-128-GCM-SHA256";
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	assert_int_equal(tls_session_summary(pr.c, buf, sizeof(buf)), 0);
+	assert_non_null(strstr(buf, "TLSv1.3 TLS_AES_128_GCM_SHA256"));
+	pair_free(&pr);
+
+	cc.ciphersuites = "TLS_NOTHING";
+	assert_int_equal(tls_ctx_new(&ctx, &cc, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "tls-ciphersuites: no usable suite"));
+	cc.ciphersuites = NULL;
 	cc.cipher = "NO-SUCH-CIPHER";
 	assert_int_equal(tls_ctx_new(&ctx, &cc, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "tls-cipher: no usable cipher"));
