@@ -61,6 +61,7 @@ struct conn {
 	uint32_t peer_id;
 	bool up;                        /* Initialization Sequence Completed */
 	bool cc_exit;
+	struct netcfg_undo undo;
 	enum conn_end end;
 };
 
@@ -306,7 +307,7 @@ static int conn_data_up(struct conn *c)
 		return ret;
 	}
 	log_info("TUN/TAP device %s opened", dco_ifname(c->dco));
-	netcfg_routes(c->o, dco_ifindex(c->dco));
+	netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
 	c->up = true;
 	log_info("Initialization Sequence Completed");
 	return 0;
@@ -536,6 +537,7 @@ static void conn_close(struct conn *c)
 		loop_del(c->loop, dco_event_fd(c->dco));
 		dco_close(c->dco);
 	}
+	netcfg_undo(&c->undo);
 	c->dco = NULL;
 	c->tcp_fd = -1;
 	c->sess_up = false;

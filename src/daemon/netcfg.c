@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "daemon/netcfg.h"
+#include "daemon/routeget.h"
 #include "net/netlink.h"
 
 static int netcfg_ip4(const struct options *o, int ifindex, const char *ifname)
@@ -104,8 +105,73 @@ static void netcfg_route6(const struct opt_route6 *r, int ifindex)
 		log_info("net_route_v6_add: %s", r->network);
 }
 
-int netcfg_routes(const struct options *o, int ifindex)
+/* Keep reaching the server the way we do now (redirect-gateway). */
+static void netcfg_server_route(const struct sockaddr_storage *server,
+				struct netcfg_undo *undo)
 {
+	struct in_addr srv = ((const struct sockaddr_in *)server)->sin_addr;
+	struct routeget_result rg;
+	char a[INET_ADDRSTRLEN];
+	int ret;
+
+	inet_ntop(AF_INET, &srv, a, sizeof(a));
+	ret = routeget4(srv, &rg);
+	if (ret) {
+		log_warn("WARNING: redirect-gateway: no route to the server %s "
+			 "(%s)", a, strerror(-ret));
+		return;
+	}
+	ret = nl_route_add4(rg.ifindex, srv, 32, rg.has_gw ? &rg.gw : NULL);
+	if (ret && ret != -EEXIST) {
+		log_warn("WARNING: cannot add the route to the server %s: %s", a,
+			 strerror(-ret));
+		return;
+	}
+	log_info("net_route_v4_add: %s/32 (to the server, outside the tunnel)", a);
+	if (ret == 0) {
+		undo->server_route = true;
+		undo->server_ifindex = rg.ifindex;
+		undo->server = srv;
+	}
+}
+
+static void netcfg_redirect(const struct options *o, int ifindex,
+			    const struct sockaddr_storage *server,
+			    struct netcfg_undo *undo)
+{
+	static const char *const halves[] = { "0.0.0.0", "128.0.0.0" };
+
+	if (!(o->redirect_gateway & OPT_REDIR_ENABLE) ||
+	    (o->redirect_gateway & OPT_REDIR_NOT_IPV4))
+		return;
+	if (server->ss_family == AF_INET &&
+	    !(o->redirect_gateway & OPT_REDIR_LOCAL))
+		netcfg_server_route(server, undo);
+	for (unsigned i = 0; i < 2; i++) {
+		struct opt_route r = { .network = (char *)halves[i],
+				       .netmask = (char *)"128.0.0.0" };
+
+		netcfg_route4(&r, ifindex);
+	}
+}
+
+static void netcfg_redirect6(const struct options *o, int ifindex)
+{
+	static const char *const halves[] = { "::/1", "8000::/1" };
+
+	if (!(o->redirect_gateway & OPT_REDIR_IPV6))
+		return;
+	for (unsigned i = 0; i < 2; i++) {
+		struct opt_route6 r = { .network = (char *)halves[i] };
+
+		netcfg_route6(&r, ifindex);
+	}
+}
+
+int netcfg_routes(const struct options *o, int ifindex,
+		  const struct sockaddr_storage *server, struct netcfg_undo *undo)
+{
+	memset(undo, 0, sizeof(*undo));
 	if (o->ifconfig_set && o->topology != OPT_TOPO_SUBNET) {
 		/* net30 / p2p: the far end of the point-to-point link. */
 		struct opt_route peer = { .network = NULL };
@@ -115,11 +181,18 @@ int netcfg_routes(const struct options *o, int ifindex)
 		peer.network = a;
 		netcfg_route4(&peer, ifindex);
 	}
+	netcfg_redirect(o, ifindex, server, undo);
+	netcfg_redirect6(o, ifindex);
 	for (size_t i = 0; i < o->n_routes; i++)
 		netcfg_route4(&o->routes[i], ifindex);
 	for (size_t i = 0; i < o->n_routes6; i++)
 		netcfg_route6(&o->routes6[i], ifindex);
-	if (o->redirect_gateway & OPT_REDIR_ENABLE)
-		log_warn("WARNING: redirect-gateway is not supported yet, ignored");
 	return 0;
+}
+
+void netcfg_undo(struct netcfg_undo *undo)
+{
+	if (undo->server_route)
+		nl_route_del4(undo->server_ifindex, undo->server, 32);
+	undo->server_route = false;
 }

@@ -7,11 +7,29 @@
 #ifndef DCOVPN_DAEMON_NETCFG_H
 #define DCOVPN_DAEMON_NETCFG_H
 
+#include <stdbool.h>
+#include <sys/socket.h>
+
 #include "conf/options.h"
+
+/* What outlives the tun device and must be undone: redirect-gateway's
+ * host route to the server through the old way. */
+struct netcfg_undo {
+	bool server_route;
+	int server_ifindex;
+	struct in_addr server;
+};
 
 /* Addresses (before the device is up). 0 or -errno, logged. */
 int netcfg_addresses(const struct options *o, int ifindex, const char *ifname);
-/* Routes (after it is up). Bad entries are logged and skipped. */
-int netcfg_routes(const struct options *o, int ifindex);
+/*
+ * Routes (after it is up). Bad entries are logged and skipped.
+ * redirect-gateway (def1 or not: both become 0.0.0.0/1 + 128.0.0.0/1, so
+ * the original default route is never touched) first pins a host route
+ * to @server (IPv4) where it goes now, unless "local" was given.
+ */
+int netcfg_routes(const struct options *o, int ifindex,
+		  const struct sockaddr_storage *server, struct netcfg_undo *undo);
+void netcfg_undo(struct netcfg_undo *undo);
 
 #endif
