@@ -27,6 +27,9 @@
 
 #include "base/mem.h"
 
+/* Unread input held for a session: a peer cannot make us buffer more. */
+#define TLS_MAX_BUFFERED (1u << 20)
+
 /* OpenVPN's default --tls-cert-profile "legacy" is OpenSSL security level 1. */
 #define TLS_SECURITY_LEVEL 1
 
@@ -866,8 +869,9 @@ void tls_session_free(struct tls_session *s)
 int tls_session_put_ciphertext(struct tls_session *s, const uint8_t *data,
 			       size_t len)
 {
-	if (len > INT32_MAX)
-		return -EMSGSIZE;
+	if (len > TLS_MAX_BUFFERED ||
+	    BIO_ctrl_pending(s->in) > TLS_MAX_BUFFERED - len)
+		return -ENOBUFS;
 	if (!len)
 		return 0;
 	if (BIO_write(s->in, data, (int)len) != (int)len) {

@@ -116,7 +116,8 @@ int tls_session_new(struct tls_session **out, struct tls_ctx *ctx,
 /* Frees and wipes; NULL is fine. */
 void tls_session_free(struct tls_session *s);
 
-/* TLS bytes received from the peer, in order (payloads of P_CONTROL_V1). */
+/* TLS bytes received from the peer, in order (payloads of P_CONTROL_V1).
+ * -ENOBUFS if more than 1 MiB would wait unread (a misbehaving peer). */
 int tls_session_put_ciphertext(struct tls_session *s, const uint8_t *data,
 			       size_t len);
 /* Bytes waiting to go to the peer. */
@@ -158,8 +159,9 @@ int tls_session_export(struct tls_session *s, const char *label,
 int tls_session_peer_cn(const struct tls_session *s, char *buf, size_t len);
 /* OpenVPN's log line, e.g. "Control Channel: TLSv1.3, cipher TLSv1.3
  * TLS_AES_256_GCM_SHA384, peer certificate: 2048 bits RSA, signature:
- * RSA-SHA256, peer temporary key: 253 bits X25519" (no newline). -ENOSPC if
- * truncated. */
+ * RSA-SHA256, peer temporary key: 253 bits X25519" (no newline). EC keys
+ * read "256 bits EC, curve prime256v1" (2.6.14 built with OpenSSL 3 prints
+ * "256 bits ECprime256v1"). -ENOSPC if truncated. */
 int tls_session_summary(const struct tls_session *s, char *buf, size_t len);
 /* TLS version in use (TLS1_2_VERSION, TLS1_3_VERSION), 0 before DONE. */
 int tls_session_version(const struct tls_session *s);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <openssl/evp.h>
@@ -37,7 +38,7 @@ struct ident {
 
 struct pki {
 	struct ident ca, other_ca, server, server_rsa, client, server_no_ku,
-		     client_as_server;
+		     client_as_server, inter, server_via_inter;
 };
 
 /* ------------------------------------------------------ certificate kit */
@@ -146,6 +147,8 @@ static int pki_setup(void **state)
 	ident_make(&p->server_no_ku, "server", &p->ca, K_SERVER_NO_KU, false);
 	/* A client-usage certificate used by a server: remote-cert-tls bait. */
 	ident_make(&p->client_as_server, "server", &p->ca, K_CLIENT, false);
+	ident_make(&p->inter, "test-intermediate", &p->ca, K_CA, false);
+	ident_make(&p->server_via_inter, "server", &p->inter, K_SERVER, false);
 	*state = p;
 	return 0;
 }
@@ -154,7 +157,8 @@ static int pki_teardown(void **state)
 {
 	struct pki *p = *state;
 	struct ident *all[] = { &p->ca, &p->other_ca, &p->server, &p->server_rsa,
-				&p->client, &p->server_no_ku, &p->client_as_server };
+				&p->client, &p->server_no_ku, &p->client_as_server,
+				&p->inter, &p->server_via_inter };
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		ident_free(all[i]);
@@ -696,6 +700,156 @@ static void test_garbage_input(void **state)
 	tls_ctx_free(ctx);
 }
 
+/* A CRL from @ca revoking @revoked (none if NULL), as inline PEM. */
+static void make_crl(const struct ident *ca, const struct ident *revoked,
+		     struct opt_file *out)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *now = X509_gmtime_adj(NULL, -60);
+	ASN1_TIME *next = X509_gmtime_adj(NULL, 86400);
+	BIO *bio = BIO_new(BIO_s_mem());
+
+	assert_true(X509_CRL_set_version(crl, X509_CRL_VERSION_2));
+	assert_true(X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca->cert)));
+	assert_true(X509_CRL_set1_lastUpdate(crl, now));
+	assert_true(X509_CRL_set1_nextUpdate(crl, next));
+	if (revoked) {
+		X509_REVOKED *r = X509_REVOKED_new();
+
+		X509_REVOKED_set_serialNumber(r, X509_get_serialNumber(revoked->cert));
+		X509_REVOKED_set_revocationDate(r, now);
+		assert_true(X509_CRL_add0_revoked(crl, r));
+	}
+	X509_CRL_sort(crl);
+	assert_true(X509_CRL_sign(crl, ca->key, EVP_sha256()) > 0);
+	PEM_write_bio_X509_CRL(bio, crl);
+	memset(out, 0, sizeof(*out));
+	out->data = bio_string(bio, &out->len);
+	BIO_free(bio);
+	ASN1_TIME_free(now);
+	ASN1_TIME_free(next);
+	X509_CRL_free(crl);
+}
+
+static void test_crl(void **state)
+{
+	struct pki *p = *state;
+	struct opt_file crl;
+	struct tls_config cc, sc;
+	char err[TLS_ERR_LEN];
+	struct tls_ctx *ctx;
+	struct pair pr;
+
+	cfg_client(&cc, p);
+	cfg_server(&sc, p, &p->server);
+	make_crl(&p->ca, &p->server, &crl);
+	cc.crl_verify = &crl;
+	pair_new(&pr, &cc, &sc);
+	expect_fail(&pr, pr.c, "VERIFY ERROR: depth=0, error=certificate revoked");
+	pair_free(&pr);
+	free(crl.data);
+
+	make_crl(&p->ca, NULL, &crl);
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+	free(crl.data);
+
+	crl.data = (char *)"-----BEGIN X509 CRL-----\nnope\n";
+	crl.len = strlen(crl.data);
+	assert_int_equal(tls_ctx_new(&ctx, &cc, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "crl-verify: cannot parse CRL in inline <crl-verify>");
+}
+
+static char *concat(const struct opt_file *a, const struct opt_file *b)
+{
+	char *s = malloc(a->len + b->len + 1);
+
+	assert_non_null(s);
+	memcpy(s, a->data, a->len);
+	memcpy(s + a->len, b->data, b->len + 1);
+	return s;
+}
+
+/* The server's chain through an intermediate: in its cert file or in
+ * extra-certs; without it the client cannot build the chain. */
+static void test_intermediate(void **state)
+{
+	struct pki *p = *state;
+	struct opt_file chain = { 0 };
+	struct tls_config cc, sc;
+	struct pair pr;
+
+	cfg_client(&cc, p);
+	cfg_server(&sc, p, &p->server_via_inter);
+	pair_new(&pr, &cc, &sc);
+	expect_fail(&pr, pr.c, "VERIFY ERROR: depth=0, error=unable to get "
+		    "local issuer certificate: O=dcovpn-test, CN=server");
+	pair_free(&pr);
+
+	sc.extra_certs = &p->inter.cert_pem;
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+
+	chain.data = concat(&p->server_via_inter.cert_pem, &p->inter.cert_pem);
+	chain.len = strlen(chain.data);
+	sc.extra_certs = NULL;
+	sc.cert = &chain;
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+	free(chain.data);
+}
+
+/* Files by path, as most configs give them. */
+static void test_files(void **state)
+{
+	struct pki *p = *state;
+	char ca_path[] = "/tmp/dcovpn-test-tls-ca.XXXXXX";
+	struct opt_file ca = { .path = ca_path };
+	struct tls_config cc, sc;
+	struct pair pr;
+	int fd;
+
+	fd = mkstemp(ca_path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, p->ca.cert_pem.data, p->ca.cert_pem.len),
+			 (ssize_t)p->ca.cert_pem.len);
+	close(fd);
+	cfg_client(&cc, p);
+	cc.ca = &ca;
+	cfg_server(&sc, p, &p->server);
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	unlink(ca_path);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+}
+
+static void test_input_bound(void **state)
+{
+	struct pki *p = *state;
+	static uint8_t junk[64 * 1024];
+	struct tls_config sc;
+	char err[TLS_ERR_LEN];
+	struct tls_ctx *ctx;
+	struct tls_session *s;
+	int ret = 0;
+
+	cfg_server(&sc, p, &p->server);
+	assert_int_equal(tls_ctx_new(&ctx, &sc, err, sizeof(err)), 0);
+	assert_int_equal(tls_session_new(&s, ctx, err, sizeof(err)), 0);
+	for (int i = 0; i < 20 && !ret; i++)
+		ret = tls_session_put_ciphertext(s, junk, sizeof(junk));
+	assert_int_equal(ret, -ENOBUFS);
+	tls_session_free(s);
+	tls_ctx_free(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -711,6 +865,10 @@ int main(void)
 		cmocka_unit_test(test_ctx_errors),
 		cmocka_unit_test(test_parse_options),
 		cmocka_unit_test(test_garbage_input),
+		cmocka_unit_test(test_crl),
+		cmocka_unit_test(test_intermediate),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_input_bound),
 	};
 
 	return cmocka_run_group_tests(tests, pki_setup, pki_teardown);
