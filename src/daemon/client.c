@@ -18,6 +18,7 @@
 #include "daemon/client.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
+#include "daemon/script.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
 #include "io/udp.h"
@@ -61,6 +62,7 @@ struct conn {
 	uint32_t peer_id;
 	bool up;                        /* Initialization Sequence Completed */
 	bool cc_exit;
+	char ifname[32];
 	struct netcfg_undo undo;
 	enum conn_end end;
 };
@@ -276,6 +278,18 @@ static int conn_keepalive(struct conn *c)
 	return dco_set_peer(c->dco, c->peer_id, (unsigned)ping, (unsigned)restart);
 }
 
+static void conn_script(struct conn *c, const char *type, const char *cmd)
+{
+	struct script_ctx sc = {
+		.o = c->o,
+		.dev = c->ifname,
+		.mtu = c->o->tun_mtu > 0 ? (unsigned)c->o->tun_mtu : 1500u,
+		.remote = &c->remote,
+	};
+
+	script_run(&sc, type, cmd);
+}
+
 static int conn_data_up(struct conn *c)
 {
 	char err[256] = "";
@@ -307,8 +321,10 @@ static int conn_data_up(struct conn *c)
 		return ret;
 	}
 	log_info("TUN/TAP device %s opened", dco_ifname(c->dco));
-	netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
+	snprintf(c->ifname, sizeof(c->ifname), "%s", dco_ifname(c->dco));
 	c->up = true;
+	conn_script(c, "up", c->o->up);
+	netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
 	log_info("Initialization Sequence Completed");
 	return 0;
 }
@@ -538,6 +554,8 @@ static void conn_close(struct conn *c)
 		dco_close(c->dco);
 	}
 	netcfg_undo(&c->undo);
+	if (c->up)
+		conn_script(c, "down", c->o->down);
 	c->dco = NULL;
 	c->tcp_fd = -1;
 	c->sess_up = false;
