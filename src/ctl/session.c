@@ -19,6 +19,13 @@
 /* Estimated IPv6 + UDP header, as OpenVPN sizes control packets. */
 #define SESSION_TRANSPORT_OVERHEAD 48u
 #define SESSION_MAX_PACKET_DEFAULT 1250u
+/*
+ * A 2.6 server writes what it sends right after a key state goes active
+ * (the renewed auth-token of a renegotiation) into TLS without pulling the
+ * ciphertext out; that happens when a packet of that key-id comes in. One
+ * repeated ACK a moment after ACTIVE makes it flush.
+ */
+#define SESSION_NUDGE_MS 1000u
 
 static void session_fail(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -410,6 +417,8 @@ static void ks_dispatch_messages(struct session *s, struct keystate *ks)
 
 		while (l && (msg[l - 1] == '\r' || msg[l - 1] == '\n'))
 			msg[--l] = 0;
+		log_msg(LOG_TRACE, "key-id %u: control message of %zu bytes",
+			ks->key_id, l);
 		if (l && s->ops.message)
 			s->ops.message(s->ops_ctx, msg);
 		ks_consume_plain(ks, n);
@@ -448,6 +457,7 @@ static void ks_became_active(struct session *s, struct keystate *ks,
 	char summary[256];
 
 	ks->state = KS_ACTIVE;
+	ks->nudge_ms = now_ms + SESSION_NUDGE_MS;
 	if (tls_session_summary(ks->tls, summary, sizeof(summary)) >= 0)
 		log_info("%s", summary);
 	if (ks->key_id == 0) {
@@ -686,6 +696,17 @@ drop:
 
 /* ---- timers --------------------------------------------------------------- */
 
+static void ks_nudge(struct session *s, struct keystate *ks, uint64_t now_ms)
+{
+	if (!ks || !ks->nudge_ms || now_ms < ks->nudge_ms)
+		return;
+	ks->nudge_ms = 0;
+	/* Only if there is an id to repeat: an empty P_ACK_V1 is invalid. */
+	if (s->have_peer_sid &&
+	    reliable_ack_overhead(ks->rel, 1) > ctlpkt_ack_len(0))
+		session_xmit(s, ks, P_ACK_V1, 0, NULL, 0, RELIABLE_ACK_MAX);
+}
+
 static int session_check_deadlines(struct session *s, uint64_t now_ms)
 {
 	struct keystate *ks = s->ks[0];
@@ -723,6 +744,8 @@ int session_tick(struct session *s, uint64_t now_ms)
 	for (unsigned i = 0; i < SESSION_KS_N; i++)
 		if (s->ks[i] && session_process(s, s->ks[i], now_ms))
 			return -EPROTO;
+	for (unsigned i = 0; i < SESSION_KS_N; i++)
+		ks_nudge(s, s->ks[i], now_ms);
 	session_update_slots(s, now_ms);
 	return 0;
 }
@@ -746,6 +769,8 @@ uint64_t session_next_deadline(const struct session *s)
 			d = min64(d, ks->hand_deadline_ms);
 		if (ks->must_die_ms)
 			d = min64(d, ks->must_die_ms);
+		if (ks->nudge_ms)
+			d = min64(d, ks->nudge_ms);
 		if (ks->keys_generated && ks->dco == KS_DCO_SECONDARY)
 			d = min64(d, ks->send_after_ms);
 	}

@@ -79,6 +79,7 @@ struct keystate {
 	uint64_t hand_deadline_ms;   /* must be ACTIVE by then */
 	uint64_t send_after_ms;      /* OpenVPN's auth_deferred_expire */
 	uint64_t must_die_ms;        /* lame duck end; 0: not a lame duck */
+	uint64_t nudge_ms;           /* re-ACK once after ACTIVE; 0: done */
 	size_t plain_len;
 	uint8_t plain[SESSION_PLAIN_MAX];
 };

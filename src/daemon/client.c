@@ -290,6 +290,31 @@ static void conn_script(struct conn *c, const char *type, const char *cmd)
 	script_run(&sc, type, cmd);
 }
 
+/* A pushed auth-token replaces the password in later key exchanges. */
+static void conn_auth_token(struct conn *c)
+{
+	log_debug("auth-token %s", c->o->auth_token ? "received" : "none");
+	if (c->o->auth_token && c->cc->username)
+		c->sess.cfg.password = c->o->auth_token;
+}
+
+/* The engine carries raw IP only: framing other than stub-v2 is refused,
+ * as OpenVPN 2.6 does with DCO. */
+static int conn_check_compression(const struct conn *c)
+{
+	switch (c->o->compress) {
+	case OPT_COMP_UNSET:
+	case OPT_COMP_STUB_V2:
+		return 0;
+	default:
+		log_err("OPTIONS ERROR: the server uses compression framing "
+			"(comp-lzo / compress); the data channel offload only "
+			"supports 'compress stub-v2' or no compression. Remove "
+			"comp-lzo/compress on the server or push 'compress stub-v2'");
+		return -EPROTONOSUPPORT;
+	}
+}
+
 static int conn_data_up(struct conn *c)
 {
 	char err[256] = "";
@@ -299,6 +324,9 @@ static int conn_data_up(struct conn *c)
 	uint64_t now = clock_now_ms();
 	int ret;
 
+	ret = conn_check_compression(c);
+	if (ret)
+		return ret;
 	ret = push_cipher(c->o, conn_pushed_cipher(c), &cipher, err, sizeof(err));
 	if (ret) {
 		log_err("%s", err);
@@ -323,6 +351,7 @@ static int conn_data_up(struct conn *c)
 	log_info("TUN/TAP device %s opened", dco_ifname(c->dco));
 	snprintf(c->ifname, sizeof(c->ifname), "%s", dco_ifname(c->dco));
 	c->up = true;
+	conn_auth_token(c);
 	conn_script(c, "up", c->o->up);
 	netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
 	log_info("Initialization Sequence Completed");
@@ -336,9 +365,18 @@ static void conn_message(void *ctx, const char *msg)
 	struct conn *c = ctx;
 
 	switch (push_message(&c->push, c->o, msg)) {
-	case PUSH_DONE:
-		if (conn_data_up(c))
+	case PUSH_DONE: {
+		int ret = conn_data_up(c);
+
+		/* A configuration mismatch does not heal by reconnecting. */
+		if (ret == -EINVAL || ret == -EPROTONOSUPPORT)
+			conn_end(c, END_FATAL);
+		else if (ret)
 			conn_end(c, END_RESTART);
+		break;
+	}
+	case PUSH_LATE:
+		conn_auth_token(c);
 		break;
 	case PUSH_AUTH_FAILED:
 		log_err("SIGTERM[soft,auth-failure] received, process exiting");

@@ -82,6 +82,7 @@ teardown() {
 	trap - EXIT INT TERM ERR
 	set +e
 	{ [ "$rc" -ne 0 ] || [ -n "${VERBOSE:-}" ]; } && dump_logs >&2
+	[ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.log "$KEEP_LOGS"/ 2>/dev/null
 	stop_pid "$CLI_PID"
 	stop_pid "$SRV_PID"
 	for pid in "${BG_PIDS[@]}"; do

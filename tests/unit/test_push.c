@@ -67,6 +67,10 @@ static void test_single_reply(void **state)
 	/* A later reply (renewed auth-token) is applied, nothing restarts. */
 	assert_int_equal(push_message(&p, &o, "PUSH_REPLY,auth-token SESS_ID_AT_x"),
 			 PUSH_LATE);
+	assert_string_equal(o.auth_token, "SESS_ID_AT_x");
+	assert_int_equal(push_message(&p, &o, "PUSH_REPLY,auth-token SESS_ID_AT_y"),
+			 PUSH_LATE);
+	assert_string_equal(o.auth_token, "SESS_ID_AT_y");
 	options_free(&o);
 }
 
