@@ -293,7 +293,6 @@ static void conn_script(struct conn *c, const char *type, const char *cmd)
 /* A pushed auth-token replaces the password in later key exchanges. */
 static void conn_auth_token(struct conn *c)
 {
-	log_debug("auth-token %s", c->o->auth_token ? "received" : "none");
 	if (c->o->auth_token && c->cc->username)
 		c->sess.cfg.password = c->o->auth_token;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "conf/options.h"
@@ -32,6 +33,35 @@ static int main_parse(struct options *o, int argc, char **argv)
 	return 0;
 }
 
+/* --log / --log-append, --daemon, --writepid: once, before any thread. */
+static int main_process_setup(const struct options *o)
+{
+	FILE *pidf;
+
+	if (o->log_file && !freopen(o->log_file, o->log_append ? "a" : "w",
+				    stderr)) {
+		fprintf(stdout, "Options error: cannot open log file %s\n",
+			o->log_file);
+		return -1;
+	}
+	if (o->log_file)
+		setvbuf(stderr, NULL, _IOLBF, 0);
+	if (o->daemon && daemon(1, o->log_file != NULL) < 0) {
+		log_err("daemon() failed");
+		return -1;
+	}
+	if (o->writepid) {
+		pidf = fopen(o->writepid, "w");
+		if (!pidf) {
+			log_err("Open error on pid file %s", o->writepid);
+			return -1;
+		}
+		fprintf(pidf, "%d\n", (int)getpid());
+		fclose(pidf);
+	}
+	return 0;
+}
+
 static void usage(void)
 {
 	printf("%s\n\nusage: dcovpn --config client.ovpn [--option args ...]\n"
@@ -52,12 +82,19 @@ int main(int argc, char **argv)
 		printf("%s\n", DCOVPN_VERSION);
 		return 0;
 	}
+	bool first = true;
+
 	do {
 		struct options o;
 
 		if (main_parse(&o, argc, argv))
 			return 1;
 		log_set_level(o.verb >= 0 ? o.verb : 1);
+		if (first && main_process_setup(&o)) {
+			options_free(&o);
+			return 1;
+		}
+		first = false;
 		log_info("%s", DCOVPN_VERSION);
 		ex = client_run(&o, &a);
 		options_free(&o);

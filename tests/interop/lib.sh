@@ -286,5 +286,43 @@ run_basic() {
 	transfer "$mb" down
 }
 
+# run_reneg PROTO WHO(server|client): "reneg-sec 10" on WHO, 40 s of
+# iperf3 at 20 Mbit/s plus pings across the renegotiations: no second
+# without data, pings answered, both logs show the renegotiations.
+run_reneg() {
+	local proto=$1 who=$2 secs=${RENEG_SECS:-40} stalls loss n_cli n_srv ping_pid
+	local srv=() cli=()
+	[ "$who" = server ] && srv=("reneg-sec 10") || cli=("reneg-sec 10")
+	ns_setup
+	pki_make
+	server_conf "$proto" 4 crypt "${srv[@]}"
+	client_conf "$proto" 4 crypt "${cli[@]}"
+	start_server
+	start_client
+	ping_both
+	command -v iperf3 >/dev/null || fail "iperf3 not installed"
+	in_s timeout $((secs + 20)) iperf3 -s -1 -B "$TUN4_S" -p 5201 >"$T/iperf-s.log" 2>&1 &
+	BG_PIDS+=($!)
+	sleep 0.5
+	in_c timeout $((secs + 10)) ping -i 0.2 -c $((secs * 5)) -W 2 "$TUN4_S" >"$T/ping.log" 2>&1 &
+	ping_pid=$!
+	BG_PIDS+=($ping_pid)
+	in_c timeout $((secs + 15)) iperf3 -c "$TUN4_S" -p 5201 -t "$secs" -b 20M -i 1 \
+		-f m >"$T/iperf-c.log" 2>&1 || { cat "$T/iperf-c.log"; fail "iperf3 failed"; }
+	wait "$ping_pid" || true
+	# A stalled second shows as 0.00 Mbits/sec in the per-second report.
+	stalls=$(grep -E '^\[ *[0-9]+\] +[0-9.]+-[0-9.]+ +sec' "$T/iperf-c.log" |
+		grep -v sender | grep -v receiver | awk '$7 + 0 == 0' | wc -l)
+	[ "$stalls" -eq 0 ] || { cat "$T/iperf-c.log"; fail "$stalls stalled second(s)"; }
+	loss=$(grep -oE '[0-9.]+% packet loss' "$T/ping.log" | cut -d% -f1)
+	awk -v l="$loss" 'BEGIN { exit !(l <= 2) }' || { cat "$T/ping.log"; fail "ping loss $loss%"; }
+	n_cli=$(grep -c "soft reset of key-id" "$T/client.log" || true)
+	n_srv=$(grep -c "TLS: soft reset" "$T/server.log" || true)
+	[ "$n_cli" -ge 3 ] || fail "client log shows $n_cli renegotiations"
+	[ "$n_srv" -ge 3 ] || fail "server log shows $n_srv renegotiations"
+	transfer "${MB:-20}" up
+	log "renegotiations: client $n_cli, server $n_srv; ping loss $loss%"
+}
+
 SERVER_EXTRA=()
 CLIENT_EXTRA=()
