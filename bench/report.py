@@ -198,8 +198,13 @@ def print_table(rows, meta, out):
             fmt(r.get("sys_cpu_s_per_gb"), "{:.2f}"),
             r.get("mtu") or "?"))
     for r in rows:
+        skipped = [t for t, e in r["errors"].items() if e.startswith("not run")]
         for t, e in r["errors"].items():
-            w("  %s %s: %s\n" % (r["tunnel"], t, e))
+            if t not in skipped:
+                w("  %s %s: %s\n" % (r["tunnel"], t, e))
+        if skipped:
+            w("  %s: %d later runs not run (%s ... %s): a tunnel process was"
+              " gone\n" % (r["tunnel"], len(skipped), skipped[0], skipped[-1]))
         if r.get("problems"):
             w("  %s: %s\n" % (r["tunnel"], r["problems"].replace("\n", "; ")))
 
@@ -385,7 +390,8 @@ def write_png(rows, meta, out_dir):
         for r in ok:
             vals = [r.get(t + "_gbps") or 0 for t in TCP_TESTS]
             vals.append((r.get("udp64_rx_pps") or 0) / 1e3)
-            f.write('"%s" %s\n' % (r["tunnel"], " ".join("%.4f" % v for v in vals)))
+            name = r["tunnel"] + (" (died)" if r.get("problems") else "")
+            f.write('"%s" %s\n' % (name, " ".join("%.4f" % v for v in vals)))
     missing = ", ".join("%s: %s" % (r["tunnel"], r["status"])
                         for r in rows if r["status"] != "ok")
     title = "dcovpn bench, %s, %s, %s CPUs, kernel %s" % (
@@ -393,6 +399,7 @@ def write_png(rows, meta, out_dir):
     script = GNUPLOT % {
         "png": os.path.join(out_dir, "results.png"), "dat": dat,
         "xmax": len(ok) - 0.4,
+        "width": max(1500, 700 + 170 * len(ok)),
         "title": title.replace('"', "'"),
         "foot": ("not measured: " + missing).replace('"', "'") if missing else "",
     }
@@ -407,7 +414,7 @@ def write_png(rows, meta, out_dir):
 
 # Clustered bars: 4 bars per tunnel, each 1/(4+gap) wide; value on top.
 GNUPLOT = r"""
-set terminal pngcairo size 1500,640 font "sans,11"
+set terminal pngcairo size %(width)d,680 font "sans,11"
 set output "%(png)s"
 set multiplot title "%(title)s" font ",12"
 set style data histograms
@@ -417,6 +424,7 @@ set boxwidth 0.9
 set key above horizontal
 set grid ytics
 set yrange [0:*]
+set offsets 0,0,graph 0.12,0
 set xtics nomirror
 set xrange [-0.6:%(xmax)s]
 set lmargin 10
@@ -439,6 +447,7 @@ set size 0.32,0.92
 set origin 0.68,0.04
 set key off
 set xtics rotate by -25
+set rmargin 6
 set title "UDP, 64-byte packets received (thousand/s)"
 set ylabel "kpps"
 plot "%(dat)s" using 6:xtic(1) lc rgb "#ff7f0e", \
