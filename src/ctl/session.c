@@ -820,6 +820,15 @@ void session_free(struct session *s)
 	mem_wipe(s->peer_sid, sizeof(s->peer_sid));
 }
 
+int session_renegotiate(struct session *s, uint64_t now_ms)
+{
+	if (s->failed)
+		return -EPROTO;
+	if (!session_primary_ready(s))
+		return -EBUSY;
+	return session_start_reneg(s, session_next_key_id(s), now_ms);
+}
+
 bool session_active(const struct session *s)
 {
 	return s->ks[0] && s->ks[0]->state == KS_ACTIVE;

@@ -146,6 +146,13 @@ int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 int session_tick(struct session *s, uint64_t now_ms);
 uint64_t session_next_deadline(const struct session *s);
 
+/*
+ * Start a renegotiation now (the engine says the send packet-id nears its
+ * end, or the user asked). -EBUSY while one is running or the primary key
+ * is not usable yet.
+ */
+int session_renegotiate(struct session *s, uint64_t now_ms);
+
 /* Is the primary key state ACTIVE (control messages can flow)? */
 bool session_active(const struct session *s);
 

@@ -435,7 +435,9 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 		conn_end(c, END_RESTART);
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:
-		log_info("data channel packet-id near wrap on key-id %u", ev->key_id);
+		log_info("TLS: packet-id of key-id %u near its end, renegotiating",
+			 ev->key_id);
+		session_renegotiate(&c->sess, clock_now_ms());
 		break;
 	default:
 		break;
