@@ -353,6 +353,7 @@ static int conn_data_up(struct conn *c)
 	conn_auth_token(c);
 	conn_script(c, "up", c->o->up);
 	netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
+	conn_script(c, "route-up", c->o->route_up);
 	log_info("Initialization Sequence Completed");
 	return 0;
 }
@@ -427,11 +428,17 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 			conn_end(c, END_RESTART);
 		break;
 	case DCO_EV_PEER_DELETED:
+		c->peer_added = false;
+		if (ev->reason == DCO_DEL_EXPIRED && c->o->ping_exit > 0 &&
+		    c->o->ping_restart <= 0) {
+			log_info("[server] Inactivity timeout (--ping-exit), exiting");
+			conn_end(c, END_EXIT);
+			break;
+		}
 		if (ev->reason == DCO_DEL_EXPIRED)
 			log_info("[server] Inactivity timeout (--ping-restart), restarting");
 		else
 			log_info("Connection reset, restarting");
-		c->peer_added = false;
 		conn_end(c, END_RESTART);
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:
@@ -686,6 +693,20 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	return end;
 }
 
+/* Options dcovpn parses but does not act on (yet): say so once. */
+static void client_warn_unused(const struct options *o)
+{
+	static const char *const names[] = {
+		"user", "group", "status", "inactive", "mssfix", "fragment",
+		"reneg-bytes", "reneg-pkts", "route-metric", "block-ipv6",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (options_was_set(o, names[i]))
+			log_warn("WARNING: --%s is accepted but has no effect in "
+				 "dcovpn yet", names[i]);
+}
+
 enum client_exit client_run(const struct options *o, const struct client_args *a)
 {
 	char err[CLIENTCFG_ERR_LEN];
@@ -697,6 +718,7 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	enum client_exit ret = CLIENT_EXIT_OK;
 	size_t idx = 0;
 
+	client_warn_unused(o);
 	if (clientcfg_init(&cc, o, err, sizeof(err))) {
 		log_err("%s", err);
 		return CLIENT_EXIT_FATAL;
