@@ -198,6 +198,10 @@ int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
 	};
 	int ret;
 
+	/* Test hook: announce no TLS-EKM, so the server makes us use the PRF
+	 * (OpenVPN has no option for this; interop tests need it). */
+	if (getenv("DCOVPN_TEST_NO_EKM"))
+		pi.proto = KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_CC_EXIT_NOTIFY;
 	memset(c, 0, sizeof(*c));
 	err[0] = 0;
 	ret = clientcfg_tls(c, o, err, errlen);
