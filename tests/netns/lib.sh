@@ -176,9 +176,18 @@ cli_wait_up() {
 	done
 }
 
+# Until a ping from a reaches b through the tunnel (20 s at most); a side
+# that exits meanwhile fails the test at once.
 tunnel_wait() {
-	wait_for 20 in_ns a ping -c1 -W1 "${TUN4[b]}" ||
-		fail "tunnel does not carry a ping from a to b within 20 s"
+	local deadline=$((SECONDS + 20)) side
+	until in_ns a ping -c1 -W1 "${TUN4[b]}" >/dev/null 2>&1; do
+		for side in "${!CLI_PID[@]}"; do
+			cli_alive "$side" || fail "dcovpn-cli on $side exited before the tunnel came up"
+		done
+		[ "$SECONDS" -lt "$deadline" ] ||
+			fail "tunnel does not carry a ping from a to b within 20 s"
+		sleep 0.1
+	done
 }
 
 # ping_both [COUNT] [-6]: COUNT pings each way inside the tunnel.
