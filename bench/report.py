@@ -99,6 +99,7 @@ def load_case(raw, name, order):
         "problems": read(os.path.join(d, "problems")),
         "has_procs": bool(read(os.path.join(d, "pids"))),
         "mixed": read(os.path.join(d, "mixed")),
+        "dir": d,
         "errors": {},
     }
     if row["status"] != "ok":
@@ -232,6 +233,7 @@ def print_table(rows, meta, out):
     for r in rows:
         if r["note"]:
             w("  %s: %s\n" % (r["tunnel"], r["note"]))
+    print_profiles(rows, w)
     for r in rows:
         if r["case"] in DCOVPN and r["status"] == "ok" and r["mixed"]:
             w("\nIssue 5 targets, %s: not checked (%s)\n" % (r["tunnel"], r["mixed"]))
@@ -246,6 +248,21 @@ def print_table(rows, meta, out):
 def rounds_text(meta):
     n = meta.get("repeat", "1")
     return "1 round" if n == "1" else "median of %s rounds" % n
+
+
+def print_profiles(rows, w, top=8):
+    """Top symbols of each perf profile run.sh took (BENCH_PERF)."""
+    for r in rows:
+        d = r.get("dir", "")
+        for name in ("tcp1_up", "tcp1_down"):
+            path = os.path.join(d, "perf-%s.txt" % name)
+            lines = [ln.strip() for ln in read(path).splitlines()
+                     if ln.strip()[:1].isdigit() and "%" in ln]
+            if not lines:
+                continue
+            w("\nperf, %s, %s (top %d of %s):\n" % (r["tunnel"], name, top, path))
+            for ln in lines[:top]:
+                w("  %s\n" % " ".join(ln.split()))
 
 
 def find(rows, case):

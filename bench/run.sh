@@ -19,6 +19,8 @@
 #   BENCH_DCOCLI_WRAP  command to run dcovpn-cli under (e.g. gdb -batch ...)
 #   BENCH_NO_INSTALL=1 do not run bench/install-deps.sh
 #   BENCH_PUBLISH=1    also copy results.{md,csv,png} to bench/latest/
+#   BENCH_PERF="dcocli ..."  after the measured runs, profile these cases'
+#                   tunnel processes with perf during one TCP x1 run each way
 #
 # Addresses: underlay 198.18.<n>.1 (s) / .2 (c), tunnel 198.19.<n>.1 / .2,
 # n = case number. Nothing leaves the namespaces made here.
@@ -572,6 +574,32 @@ setup_case() {
 	return 0
 }
 
+# profile CASE NAME IPERF_ARGS...: one more iperf3 run with perf sampling
+# the tunnel processes (flat profile, by symbol), apart from the measured
+# runs so that perf's cost does not touch the figures.
+profile() {
+	local c=$1 name=$2 pids=${C_PIDS[$1]} dir=${C_DIR[$1]} perf_pid
+	shift 2
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && alive $pids || return 0
+	log "profile $name: $c (${SECS} s)"
+	# shellcheck disable=SC2086
+	timeout $(( SECS + 20 )) perf record -q -o "$dir/perf-$name.data" \
+		-p "$(echo $pids | tr ' ' ',')" -- sleep "$SECS" \
+		>"$dir/perf-$name.log" 2>&1 &
+	perf_pid=$!
+	MY_PIDS="$MY_PIDS $perf_pid"
+	timeout $(( SECS + 15 )) ip netns exec "${C_NSC[$c]}" iperf3 \
+		-c "${C_TARGET[$c]}" -p $IPERF_PORT -t "$SECS" \
+		--connect-timeout 5000 -J "$@" \
+		>"$dir/perf-$name.json" 2>&1
+	wait "$perf_pid"
+	forget_pids "$perf_pid"
+	timeout 120 perf report -i "$dir/perf-$name.data" --stdio \
+		--sort comm,dso,sym --percent-limit 0.5 \
+		>"$dir/perf-$name.txt" 2>>"$dir/perf-$name.log"
+}
+
 # The tests, as "name iperf3-options". Every case runs each test before the
 # next test starts, so a burst of other load on the machine hits all alike;
 # with BENCH_REPEAT > 1 the whole round is repeated and report.py takes the
@@ -605,6 +633,17 @@ run_all() {
 			done
 		done
 	done
+	if [ -n "${BENCH_PERF:-}" ]; then
+		if ! command -v perf >/dev/null; then
+			log "BENCH_PERF: perf is not installed (apt-get install linux-perf)"
+		else
+			for c in $BENCH_PERF; do
+				[ -n "${C_DIR[$c]:-}" ] || { log "BENCH_PERF: $c is not up"; continue; }
+				profile "$c" tcp1_up
+				profile "$c" tcp1_down -R
+			done
+		fi
+	fi
 	for c in $UP; do echo ok >"${C_DIR[$c]}/status"; done
 }
 
