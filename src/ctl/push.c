@@ -140,6 +140,12 @@ static bool cipher_in_list(const char *list, const char *name)
 	return false;
 }
 
+bool push_cipher_allowed(const struct options *o, const char *name)
+{
+	return name && cipher_in_list(o->data_ciphers ? o->data_ciphers :
+				      PUSH_DEFAULT_CIPHERS, name);
+}
+
 int push_cipher(const struct options *o, const char *pushed,
 		enum dco_cipher *out, char *err, size_t errlen)
 {

@@ -69,4 +69,7 @@ enum push_result push_message(struct push *p, struct options *o,
 int push_cipher(const struct options *o, const char *pushed,
 		enum dco_cipher *out, char *err, size_t errlen);
 
+/* Is @name in data-ciphers (or the default list)? */
+bool push_cipher_allowed(const struct options *o, const char *name);
+
 #endif

@@ -15,6 +15,7 @@
 #include "base/mem.h"
 #include "ctl/keymethod2.h"
 #include "ctl/session.h"
+#include "ctl/session_keys.h"
 
 /* Estimated IPv6 + UDP header, as OpenVPN sizes control packets. */
 #define SESSION_TRANSPORT_OVERHEAD 48u
@@ -27,10 +28,7 @@
  */
 #define SESSION_NUDGE_MS 1000u
 
-static void session_fail(struct session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void session_fail(struct session *s, const char *fmt, ...)
+void session_fail(struct session *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -240,105 +238,6 @@ static int ks_flush(struct session *s, struct keystate *ks, uint64_t now_ms)
 	return 0;
 }
 
-/* ---- data keys ------------------------------------------------------------ */
-
-static int ks_derive(struct session *s, struct keystate *ks,
-		     struct kdf_key_block *kb)
-{
-	if (s->ekm)
-		return kdf_ekm(ks->tls, kb);
-	return kdf_prf(&ks->ours, &ks->theirs, s->own_sid, s->peer_sid, kb);
-}
-
-static int ks_install(struct session *s, struct keystate *ks)
-{
-	enum dco_key_slot slot = s->dco_keys ? DCO_KEY_SECONDARY :
-					       DCO_KEY_PRIMARY;
-	struct kdf_key_block kb;
-	struct dco_key_config kc;
-	int ret;
-
-	ret = ks_derive(s, ks, &kb);
-	if (ret) {
-		session_fail(s, "TLS Error: data channel key derivation failed (%s)",
-			     s->ekm ? "TLS-EKM" : "PRF");
-		return ret;
-	}
-	ret = kdf_slice(&kb, TLS_ROLE_CLIENT, s->cipher, ks->key_id, slot, &kc);
-	kdf_key_block_wipe(&kb);
-	if (!ret)
-		ret = dco_new_key(s->dco, s->peer_id, &kc);
-	dco_key_config_wipe(&kc);
-	kdf_key_source_wipe(&ks->ours);
-	kdf_key_source_wipe(&ks->theirs);
-	if (ret) {
-		session_fail(s, "cannot install data channel key: %s",
-			     strerror(-ret));
-		return ret;
-	}
-	if (s->dco_keys < 2)
-		s->dco_keys++;
-	ks->dco = slot == DCO_KEY_PRIMARY ? KS_DCO_PRIMARY : KS_DCO_SECONDARY;
-	ks->keys_generated = true;
-	log_info("Data Channel: cipher '%s', key-id %u, key derivation %s",
-		 dco_cipher_name(s->cipher), ks->key_id,
-		 s->ekm ? "TLS-EKM" : "PRF");
-	return 0;
-}
-
-/* OpenVPN's tls_select_encryption_key(). */
-static struct keystate *session_select_key(struct session *s, uint64_t now_ms)
-{
-	struct keystate *sel = NULL;
-
-	for (unsigned i = 0; i < SESSION_KS_N; i++) {
-		struct keystate *ks = s->ks[i];
-
-		if (!ks || !ks->keys_generated)
-			continue;
-		if (!sel)
-			sel = ks;
-		if (now_ms >= ks->send_after_ms)
-			return ks;
-	}
-	return sel;
-}
-
-/* Make the engine's slots match the key choice (2.6 dco_update_keys). */
-static void session_update_slots(struct session *s, uint64_t now_ms)
-{
-	struct keystate *prim, *sec = NULL;
-
-	if (!s->dco || !s->dco_keys)
-		return;
-	prim = session_select_key(s, now_ms);
-	if (!prim) {
-		dco_del_key(s->dco, s->peer_id, DCO_KEY_PRIMARY);
-		dco_del_key(s->dco, s->peer_id, DCO_KEY_SECONDARY);
-		s->dco_keys = 0;
-		return;
-	}
-	for (unsigned i = 0; i < SESSION_KS_N; i++)
-		if (s->ks[i] && s->ks[i] != prim && s->ks[i]->keys_generated)
-			sec = s->ks[i];
-	if (prim->dco == KS_DCO_SECONDARY) {
-		log_debug("Swapping primary and secondary keys to primary-id=%u",
-			  prim->key_id);
-		if (dco_swap_keys(s->dco, s->peer_id) == 0) {
-			prim->dco = KS_DCO_PRIMARY;
-			if (sec && sec->dco == KS_DCO_PRIMARY)
-				sec->dco = KS_DCO_SECONDARY;
-		}
-	}
-	if (!sec && s->dco_keys == 2) {
-		dco_del_key(s->dco, s->peer_id, DCO_KEY_SECONDARY);
-		s->dco_keys = 1;
-	}
-	for (unsigned i = 0; i < SESSION_KS_N; i++)
-		if (s->ks[i] && s->ks[i] != prim && s->ks[i] != sec)
-			s->ks[i]->dco = KS_DCO_NONE;
-}
-
 /* ---- key method 2 and messages ------------------------------------------ */
 
 static int ks_send_km2(struct session *s, struct keystate *ks)
@@ -469,8 +368,8 @@ static void ks_became_active(struct session *s, struct keystate *ks,
 	}
 	log_info("TLS: soft reset of key-id %u completed", ks->key_id);
 	/* Renegotiated keys are generated at once, with the pushed cipher. */
-	if (s->dco && ks_install(s, ks) == 0)
-		session_update_slots(s, now_ms);
+	if (s->dco && session_keys_install(s, ks) == 0)
+		session_keys_update(s, now_ms);
 }
 
 static int ks_handshake(struct session *s, struct keystate *ks)
@@ -591,7 +490,7 @@ static int session_start_reneg(struct session *s, uint8_t key_id,
 	log_info("TLS: soft reset sec=%u, key-id %u",
 		 (unsigned)((now_ms - s->ks[1]->start_ms) / 1000u), key_id);
 	ret = ks_queue_reset(s, ks);
-	session_update_slots(s, now_ms);
+	session_keys_update(s, now_ms);
 	return ret;
 }
 
@@ -746,7 +645,7 @@ int session_tick(struct session *s, uint64_t now_ms)
 			return -EPROTO;
 	for (unsigned i = 0; i < SESSION_KS_N; i++)
 		ks_nudge(s, s->ks[i], now_ms);
-	session_update_slots(s, now_ms);
+	session_keys_update(s, now_ms);
 	return 0;
 }
 
@@ -863,8 +762,8 @@ int session_set_data(struct session *s, struct dco *dco, uint32_t peer_id,
 	s->cipher = cipher;
 	s->ekm = ekm;
 	s->dco_keys = 0;
-	ret = ks_install(s, s->ks[0]);
+	ret = session_keys_install(s, s->ks[0]);
 	if (!ret)
-		session_update_slots(s, now_ms);
+		session_keys_update(s, now_ms);
 	return ret;
 }

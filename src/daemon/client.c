@@ -253,13 +253,19 @@ static int conn_add_peer(struct conn *c)
 	return 0;
 }
 
+/*
+ * The cipher to check: the pushed one; if the server pushed the same name
+ * as our --cipher (or none), --cipher counts when data-ciphers allows it,
+ * else push_cipher() falls back to data-ciphers-fallback.
+ */
 static const char *conn_pushed_cipher(const struct conn *c)
 {
 	const char *now = c->o->cipher;
 
 	if (!now)
 		return NULL;
-	if (c->config_cipher && !strcmp(now, c->config_cipher))
+	if (c->config_cipher && !strcmp(now, c->config_cipher) &&
+	    !push_cipher_allowed(c->o, now))
 		return NULL;
 	return now;
 }

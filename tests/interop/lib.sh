@@ -273,7 +273,7 @@ transfer() {
 
 # The usual case: up, pings both ways, MB up and down.
 run_basic() {
-	local proto=$1 fam=$2 wrap=$3 mb=${MB:-20}
+	local proto=$1 fam=$2 wrap=$3 mb=${MB:-50}
 	shift 3
 	ns_setup
 	pki_make
