@@ -298,6 +298,9 @@ static int ks_read_km2(struct session *s, struct keystate *ks)
 		return -EPROTO;
 	}
 	ks->theirs = m.src;
+	/* The peer's IV_* variables matter in P2P mode (NCP, peer-id). */
+	if (ks->key_id == 0 && m.peer_info && !s->peer_info)
+		s->peer_info = strdup(m.peer_info);
 	km2_msg_clear(&m);
 	ks_consume_plain(ks, used);
 	ks->state = KS_GOT_KEY;
@@ -717,6 +720,16 @@ void session_free(struct session *s)
 	}
 	tlswrap_replay_free(&s->wrx);
 	mem_wipe(s->peer_sid, sizeof(s->peer_sid));
+	free(s->peer_info);
+	s->peer_info = NULL;
+}
+
+int session_export(struct session *s, const char *label, uint8_t *out,
+		   size_t len)
+{
+	if (!session_active(s))
+		return -EAGAIN;
+	return tls_session_export(s->ks[0]->tls, label, out, len);
 }
 
 int session_renegotiate(struct session *s, uint64_t now_ms)

@@ -127,6 +127,7 @@ struct session {
 	enum dco_cipher cipher;
 	bool ekm;
 	unsigned dco_keys;           /* keys installed in the engine (0..2) */
+	char *peer_info;             /* the peer's IV_* lines (key-id 0), or NULL */
 	bool failed;                 /* the session must restart */
 	char err[SESSION_ERR_LEN];
 };
@@ -152,6 +153,10 @@ uint64_t session_next_deadline(const struct session *s);
  * is not usable yet.
  */
 int session_renegotiate(struct session *s, uint64_t now_ms);
+
+/* RFC 5705 export from the primary key state's TLS session (P2P peer-id). */
+int session_export(struct session *s, const char *label, uint8_t *out,
+		   size_t len);
 
 /* Is the primary key state ACTIVE (control messages can flow)? */
 bool session_active(const struct session *s);

@@ -13,6 +13,7 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "ctl/keymethod2.h"
 #include "ctl/push.h"
 #include "ctl/session.h"
 #include "daemon/client.h"
@@ -320,24 +321,15 @@ static int conn_check_compression(const struct conn *c)
 	}
 }
 
-static int conn_data_up(struct conn *c)
+/* Data channel up with the negotiated @cipher and key derivation. */
+static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 {
-	char err[256] = "";
-	enum dco_cipher cipher;
-	bool ekm = c->o->key_derivation_ekm ||
-		   (c->o->protocol_flags & OPT_PF_TLS_EKM);
 	uint64_t now = clock_now_ms();
 	int ret;
 
 	ret = conn_check_compression(c);
 	if (ret)
 		return ret;
-	ret = push_cipher(c->o, conn_pushed_cipher(c), &cipher, err, sizeof(err));
-	if (ret) {
-		log_err("%s", err);
-		return ret;
-	}
-	c->cc_exit = c->o->protocol_flags & OPT_PF_CC_EXIT;
 	ret = conn_add_peer(c);
 	if (!ret)
 		ret = session_set_data(&c->sess, c->dco, c->peer_id, cipher, ekm,
@@ -364,6 +356,83 @@ static int conn_data_up(struct conn *c)
 	return 0;
 }
 
+/* Pull: the PUSH_REPLY decided cipher, key derivation, peer-id. */
+static int conn_pull_up(struct conn *c)
+{
+	char err[256] = "";
+	enum dco_cipher cipher;
+	int ret;
+
+	ret = push_cipher(c->o, conn_pushed_cipher(c), &cipher, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
+	c->cc_exit = c->o->protocol_flags & OPT_PF_CC_EXIT;
+	return conn_data_up(c, cipher,
+			    c->o->key_derivation_ekm ||
+			    (c->o->protocol_flags & OPT_PF_TLS_EKM));
+}
+
+/*
+ * P2P (tls-client without pull), as 2.6's p2p_mode_ncp: the cipher is the
+ * first of the TLS server's IV_CIPHERS that we allow; TLS-EKM, DATA_V2
+ * and cc-exit when the peer's IV_PROTO has them; the peer-id is "vpn"
+ * (0x76706e) or, with EKM, 3 exported bytes.
+ */
+static int conn_p2p_up(struct conn *c)
+{
+	const char *pi = c->sess.peer_info;
+	unsigned proto = pi ? km2_peer_info_proto(pi) : 0;
+	char list[512] = "", err[256] = "";
+	const char *pick = NULL;
+	enum dco_cipher cipher;
+	bool ekm = false;
+	int ret;
+
+	if ((proto & KM2_IV_PROTO_NCP_P2P) &&
+	    km2_peer_info_get(pi, "IV_CIPHERS", list, sizeof(list)) == 0) {
+		for (char *save, *t = strtok_r(list, ":", &save); t && !pick;
+		     t = strtok_r(NULL, ":", &save))
+			if (push_cipher_allowed(c->o, t))
+				pick = t;
+	}
+	if (!(proto & KM2_IV_PROTO_NCP_P2P))
+		proto = 0;
+	ret = push_cipher(c->o, pick, &cipher, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
+	c->o->peer_id = -1;
+	if (proto & KM2_IV_PROTO_DATA_V2)
+		c->o->peer_id = 0x76706e;
+	if (proto & KM2_IV_PROTO_TLS_KEY_EXPORT) {
+		uint8_t id[3];
+
+		ekm = true;
+		if ((proto & KM2_IV_PROTO_DATA_V2) &&
+		    session_export(&c->sess, "EXPORTER-OpenVPN-p2p-peerid", id,
+				   sizeof(id)) == 0)
+			c->o->peer_id = (int)((unsigned)id[0] << 16 |
+					      (unsigned)id[1] << 8 | id[2]);
+	}
+	c->cc_exit = proto & KM2_IV_PROTO_CC_EXIT_NOTIFY;
+	log_info("P2P mode NCP negotiation result: TLS_export=%d, DATA_v2=%d, "
+		 "peer-id %d, cipher=%s", ekm, c->o->peer_id >= 0,
+		 c->o->peer_id, dco_cipher_name(cipher));
+	return conn_data_up(c, cipher, ekm);
+}
+
+/* A mismatch of configuration does not heal by reconnecting. */
+static void conn_after_up(struct conn *c, int ret)
+{
+	if (ret == -EINVAL || ret == -EPROTONOSUPPORT)
+		conn_end(c, END_FATAL);
+	else if (ret)
+		conn_end(c, END_RESTART);
+}
+
 /* ---- control messages ------------------------------------------------------ */
 
 static void conn_message(void *ctx, const char *msg)
@@ -371,16 +440,9 @@ static void conn_message(void *ctx, const char *msg)
 	struct conn *c = ctx;
 
 	switch (push_message(&c->push, c->o, msg)) {
-	case PUSH_DONE: {
-		int ret = conn_data_up(c);
-
-		/* A configuration mismatch does not heal by reconnecting. */
-		if (ret == -EINVAL || ret == -EPROTONOSUPPORT)
-			conn_end(c, END_FATAL);
-		else if (ret)
-			conn_end(c, END_RESTART);
+	case PUSH_DONE:
+		conn_after_up(c, conn_pull_up(c));
 		break;
-	}
 	case PUSH_LATE:
 		conn_auth_token(c);
 		break;
@@ -411,6 +473,10 @@ static void conn_active(void *ctx)
 	struct conn *c = ctx;
 	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
 
+	if (!c->o->pull) {
+		conn_after_up(c, conn_p2p_up(c));
+		return;
+	}
 	push_start(&c->push, clock_now_ms(), hw);
 }
 

@@ -193,7 +193,7 @@ int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
 		   size_t errlen)
 {
 	struct km2_peer_info_cfg pi = {
-		.pull = true,
+		.pull = o->pull,
 		.ciphers = o->data_ciphers,
 	};
 	int ret;

@@ -25,9 +25,10 @@ static int main_parse(struct options *o, int argc, char **argv)
 		fprintf(stderr, "Use --help for more information.\n");
 		return -EINVAL;
 	}
-	if (!o->client && !(o->pull && o->tls_client)) {
-		fprintf(stderr, "Options error: dcovpn runs as a client only for "
-			"now (--client, or --pull with --tls-client)\n");
+	if (!o->tls_client) {
+		fprintf(stderr, "Options error: dcovpn runs as a TLS client only "
+			"for now (--client, or --tls-client with or without "
+			"--pull)\n");
 		return -EINVAL;
 	}
 	return 0;
