@@ -65,6 +65,8 @@ struct conn {
 	bool cc_exit;
 	char ifname[32];
 	struct netcfg_undo undo;
+	int reneg_key_id;               /* key the counters below belong to */
+	uint64_t reneg_bytes0, reneg_pkts0;
 	enum conn_end end;
 };
 
@@ -559,8 +561,41 @@ static void conn_signal(struct conn *c, int sig)
 	}
 }
 
+/*
+ * reneg-bytes / reneg-pkts: the engine counts what crosses the link; the
+ * control plane compares it with the totals when the current key started.
+ */
+static void conn_check_reneg_counters(struct conn *c, uint64_t now)
+{
+	const struct options *o = c->o;
+	struct dco_stats st;
+	uint64_t bytes, pkts;
+	int kid;
+
+	if ((o->reneg_bytes <= 0 && o->reneg_pkts <= 0) || !c->peer_added ||
+	    !c->sess.ks[0] || dco_get_stats(c->dco, c->peer_id, &st))
+		return;
+	bytes = st.link_rx_bytes + st.link_tx_bytes;
+	pkts = st.link_rx_packets + st.link_tx_packets;
+	kid = c->sess.ks[0]->key_id;
+	if (kid != c->reneg_key_id) {
+		c->reneg_key_id = kid;
+		c->reneg_bytes0 = bytes;
+		c->reneg_pkts0 = pkts;
+		return;
+	}
+	if ((o->reneg_bytes > 0 && bytes - c->reneg_bytes0 >= (uint64_t)o->reneg_bytes) ||
+	    (o->reneg_pkts > 0 && pkts - c->reneg_pkts0 >= (uint64_t)o->reneg_pkts)) {
+		if (session_renegotiate(&c->sess, now) == 0)
+			log_info("TLS: soft reset after %llu bytes / %llu packets",
+				 (unsigned long long)(bytes - c->reneg_bytes0),
+				 (unsigned long long)(pkts - c->reneg_pkts0));
+	}
+}
+
 static void conn_tick(struct conn *c, uint64_t now)
 {
+	conn_check_reneg_counters(c, now);
 	if (session_tick(&c->sess, now)) {
 		conn_end(c, END_RESTART);
 		return;
@@ -751,6 +786,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->loop = loop;
 	c->tcp_fd = -1;
 	c->udp_fd = -1;
+	c->reneg_key_id = -1;
 	push_init(&c->push);
 	options_remote(o, idx, &c->ep);
 	c->tr = c->ep.proto == OPT_PROTO_UDP ? DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
@@ -770,7 +806,7 @@ static void client_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
 		"user", "group", "status", "inactive", "mssfix", "fragment",
-		"reneg-bytes", "reneg-pkts", "route-metric", "block-ipv6",
+		"route-metric", "block-ipv6",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)

@@ -292,7 +292,8 @@ run_basic() {
 run_reneg() {
 	local proto=$1 who=$2 secs=${RENEG_SECS:-40} stalls loss n_cli n_srv ping_pid
 	local srv=() cli=()
-	[ "$who" = server ] && srv=("reneg-sec 10") || cli=("reneg-sec 10")
+	local rs=${RENEG_SEC:-10}
+	[ "$who" = server ] && srv=("reneg-sec $rs") || cli=("reneg-sec $rs")
 	ns_setup
 	pki_make
 	server_conf "$proto" 4 crypt "${srv[@]}"
