@@ -207,6 +207,42 @@ static void test_no_message_before_active(void **state)
 					  true, 1100), -EAGAIN);
 }
 
+/* Hostile input: random bytes and mutated server resets never crash, never
+ * make the session send to a forged session, never fail it. */
+static void test_hostile_input(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t buf[SESSION_PKT_MAX];
+	unsigned seed = 12345;
+
+	for (unsigned i = 0; i < 20000; i++) {
+		size_t len = server_reset(buf, f->s.own_sid);
+
+		seed = seed * 1103515245u + 12345u;
+		if (i % 2) {
+			/* Random garbage of random length. */
+			len = (seed >> 8) % sizeof(buf);
+			for (size_t j = 0; j < len; j++) {
+				seed = seed * 1103515245u + 12345u;
+				buf[j] = (uint8_t)(seed >> 16);
+			}
+		} else {
+			/* A valid reset with a few bytes flipped, maybe cut. */
+			for (unsigned k = 0; k < 3; k++) {
+				seed = seed * 1103515245u + 12345u;
+				buf[(seed >> 8) % len] ^= (uint8_t)(seed >> 16 | 1);
+			}
+			len = (seed >> 4) % (len + 1);
+		}
+		session_recv(&f->s, buf, len, 1100);
+		if (f->s.have_peer_sid)
+			break;
+	}
+	/* Whatever got through must still be a well-formed session. */
+	assert_true(f->wire.n <= MAX_SENT);
+	session_tick(&f->s, 1200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +257,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hand_window, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_message_before_active,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hostile_input, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
