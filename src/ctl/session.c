@@ -113,6 +113,14 @@ err_free:
 	return ret;
 }
 
+static void ks_restart_clock(struct session *s, struct keystate *ks,
+			     uint64_t now_ms)
+{
+	ks->start_ms = now_ms;
+	ks->hand_deadline_ms = now_ms + session_hand_window_ms(s);
+	ks->send_after_ms = now_ms + session_send_delay_ms(s);
+}
+
 static struct keystate *session_ks_by_id(struct session *s, uint8_t key_id)
 {
 	for (unsigned i = 0; i < SESSION_KS_N; i++)
@@ -126,7 +134,9 @@ static int ks_queue_reset(struct session *s, struct keystate *ks)
 {
 	enum opcode op = P_CONTROL_SOFT_RESET_V1;
 
-	if (ks->key_id == 0)
+	if (ks->key_id == 0 && s->cfg.server)
+		op = P_CONTROL_HARD_RESET_SERVER_V2;
+	else if (ks->key_id == 0)
 		op = s->cfg.v2 ? P_CONTROL_HARD_RESET_CLIENT_V3 :
 				 P_CONTROL_HARD_RESET_CLIENT_V2;
 	ks->state = KS_PRE_START;
@@ -244,10 +254,10 @@ static int ks_send_km2(struct session *s, struct keystate *ks)
 {
 	struct km2_msg m = {
 		.src = ks->ours,
-		.has_pre_master = true,
+		.has_pre_master = !s->cfg.server,
 		.options = (char *)s->cfg.options_string,
-		.username = (char *)s->cfg.username,
-		.password = (char *)s->cfg.password,
+		.username = s->cfg.server ? NULL : (char *)s->cfg.username,
+		.password = s->cfg.server ? NULL : (char *)s->cfg.password,
 		.peer_info = (char *)s->cfg.peer_info,
 	};
 	uint8_t buf[SESSION_PLAIN_MAX];
@@ -255,8 +265,8 @@ static int ks_send_km2(struct session *s, struct keystate *ks)
 	size_t len;
 	int ret;
 
-	ret = km2_compose(&m, TLS_ROLE_CLIENT, buf, sizeof(buf), &len, err,
-			  sizeof(err));
+	ret = km2_compose(&m, s->cfg.server ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT,
+			  buf, sizeof(buf), &len, err, sizeof(err));
 	mem_wipe(&m.src, sizeof(m.src));
 	if (ret) {
 		session_fail(s, "TLS Error: key method 2 message: %s", err);
@@ -288,8 +298,8 @@ static int ks_read_km2(struct session *s, struct keystate *ks)
 
 	if (!ks->plain_len)
 		return 0;
-	ret = km2_parse(&m, TLS_ROLE_SERVER, ks->plain, ks->plain_len, &used,
-			err, sizeof(err));
+	ret = km2_parse(&m, s->cfg.server ? TLS_ROLE_CLIENT : TLS_ROLE_SERVER,
+			ks->plain, ks->plain_len, &used, err, sizeof(err));
 	if (ret) {
 		/* Maybe not all of it yet; a full buffer is a broken peer. */
 		if (ks->plain_len < sizeof(ks->plain))
@@ -363,8 +373,9 @@ static void ks_became_active(struct session *s, struct keystate *ks,
 	if (tls_session_summary(ks->tls, summary, sizeof(summary)) >= 0)
 		log_info("%s", summary);
 	if (ks->key_id == 0) {
-		log_info("[%s] Peer Connection Initiated with %s", "server",
-			 s->cfg.remote_desc ? s->cfg.remote_desc : "server");
+		log_info("[%s] Peer Connection Initiated with %s",
+			 s->cfg.server ? "client" : "server",
+			 s->cfg.remote_desc ? s->cfg.remote_desc : "peer");
 		if (s->ops.active)
 			s->ops.active(s->ops_ctx);
 		return;
@@ -375,6 +386,7 @@ static void ks_became_active(struct session *s, struct keystate *ks,
 		session_keys_update(s, now_ms);
 }
 
+/* 1 once TLS is done, 0 while it runs, <0 when it failed. */
 static int ks_handshake(struct session *s, struct keystate *ks)
 {
 	enum tls_hs_state hs = tls_session_handshake(ks->tls);
@@ -384,13 +396,36 @@ static int ks_handshake(struct session *s, struct keystate *ks)
 			     tls_session_error(ks->tls));
 		return -EPROTO;
 	}
-	if (hs == TLS_HS_DONE && ks->state == KS_START)
-		return ks_send_km2(s, ks);
-	return 0;
+	return hs == TLS_HS_DONE;
+}
+
+/* Client: write our key method 2 message, then read the server's. */
+static int ks_km2_client(struct session *s, struct keystate *ks)
+{
+	int ret = 0;
+
+	if (ks->state == KS_START)
+		ret = ks_send_km2(s, ks);
+	if (!ret && ks->state == KS_SENT_KEY)
+		ret = ks_read_km2(s, ks);
+	return ret;
+}
+
+/* Server: read the client's message first, then answer with ours. */
+static int ks_km2_server(struct session *s, struct keystate *ks)
+{
+	int ret = 0;
+
+	if (ks->state == KS_START)
+		ret = ks_read_km2(s, ks);
+	if (!ret && ks->state == KS_GOT_KEY)
+		ret = ks_send_km2(s, ks);
+	return ret;
 }
 
 static int ks_progress(struct session *s, struct keystate *ks, uint64_t now_ms)
 {
+	enum ks_state last = s->cfg.server ? KS_SENT_KEY : KS_GOT_KEY;
 	int ret;
 
 	if (ks->state == KS_PRE_START && reliable_send_empty(ks->rel))
@@ -398,16 +433,14 @@ static int ks_progress(struct session *s, struct keystate *ks, uint64_t now_ms)
 	if (ks->state < KS_START)
 		return 0;
 	ret = ks_handshake(s, ks);
-	if (ret)
+	if (ret <= 0)
 		return ret;
-	if (ks->state < KS_SENT_KEY)
-		return 0;
 	ret = ks_read_plain(s, ks);
-	if (!ret && ks->state == KS_SENT_KEY)
-		ret = ks_read_km2(s, ks);
+	if (!ret && ks->state < KS_ACTIVE)
+		ret = s->cfg.server ? ks_km2_server(s, ks) : ks_km2_client(s, ks);
 	if (ret)
 		return ret;
-	if (ks->state == KS_GOT_KEY && reliable_send_empty(ks->rel))
+	if (ks->state == last && reliable_send_empty(ks->rel))
 		ks_became_active(s, ks, now_ms);
 	if (ks->state == KS_ACTIVE)
 		ks_dispatch_messages(s, ks);
@@ -431,6 +464,10 @@ static int ks_deliver(struct session *s, struct keystate *ks, uint64_t now_ms)
 			}
 			if (en.has_flags && (en.flags & CTLPKT_EARLY_NEG_RESEND_WKC))
 				s->resend_wkc = s->cfg.v2 != NULL;
+			/* A server answers the client's hard reset with its own. */
+			if (s->cfg.server && ks->state == KS_UNDEF &&
+			    ks_queue_reset(s, ks))
+				return -EIO;
 			reliable_schedule_now(ks->rel, now_ms);
 		} else if (rx.len) {
 			if (ks->state < KS_START)
@@ -526,6 +563,16 @@ static bool session_check_sid(struct session *s, const struct ctlpkt *p)
 {
 	static const uint8_t zero[CTLPKT_SID_LEN];
 
+	if (!s->have_peer_sid && s->cfg.server) {
+		/* A server learns the client's id from its first reset. */
+		if (p->head.opcode != P_CONTROL_HARD_RESET_CLIENT_V2 ||
+		    p->head.key_id != 0 || p->rel.msg_id != 0 ||
+		    !memcmp(p->head.sid, zero, sizeof(zero)))
+			return false;
+		memcpy(s->peer_sid, p->head.sid, CTLPKT_SID_LEN);
+		s->have_peer_sid = true;
+		return true;
+	}
 	if (!s->have_peer_sid) {
 		/* Only the server's reset, and only one that ACKs ours (every
 		 * 2.x server's does; ctlpkt_ack_matches checked the id). */
@@ -555,12 +602,23 @@ static struct keystate *session_ks_for(struct session *s, const struct ctlpkt *p
 	return s->ks[0];
 }
 
+static bool session_wrong_direction(const struct session *s, enum opcode op)
+{
+	if (s->cfg.server)
+		return op == P_CONTROL_HARD_RESET_SERVER_V2 ||
+		       op == P_CONTROL_HARD_RESET_CLIENT_V3 ||
+		       op == P_CONTROL_WKC_V1; /* tls-crypt-v2: not as server */
+	return op == P_CONTROL_HARD_RESET_CLIENT_V2 ||
+	       op == P_CONTROL_HARD_RESET_CLIENT_V3 || op == P_CONTROL_WKC_V1;
+}
+
 int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 		 uint64_t now_ms)
 {
 	uint8_t clear[SESSION_PKT_MAX];
 	struct keystate *ks;
 	struct ctlpkt p;
+	bool had_sid;
 	size_t clen;
 	int ret = 0;
 
@@ -572,13 +630,15 @@ int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 		goto drop;
 	if (ctlpkt_parse_plain(clear, clen, &p))
 		goto drop;
-	if (p.head.opcode == P_CONTROL_HARD_RESET_CLIENT_V2 ||
-	    p.head.opcode == P_CONTROL_HARD_RESET_CLIENT_V3 ||
-	    p.head.opcode == P_CONTROL_WKC_V1)
-		goto drop; /* client->client */
+	if (session_wrong_direction(s, p.head.opcode))
+		goto drop; /* client->client or server->server */
 	/* The ACK first: a forged reset must not teach us a session id. */
+	had_sid = s->have_peer_sid;
 	if (!ctlpkt_ack_matches(&p.rel.ack, s->own_sid) || !session_check_sid(s, &p))
 		goto drop;
+	/* A waiting server's handshake clock starts with the client. */
+	if (!had_sid && s->cfg.server)
+		ks_restart_clock(s, s->ks[0], now_ms);
 	ks = session_ks_for(s, &p, now_ms);
 	if (!ks)
 		goto drop;
@@ -613,7 +673,9 @@ static int session_check_deadlines(struct session *s, uint64_t now_ms)
 {
 	struct keystate *ks = s->ks[0];
 
-	if (ks && ks->state != KS_ACTIVE && now_ms >= ks->hand_deadline_ms) {
+	/* A server without a client yet has no handshake to time out. */
+	if (ks && ks->state != KS_ACTIVE && now_ms >= ks->hand_deadline_ms &&
+	    (s->have_peer_sid || !s->cfg.server)) {
 		session_fail(s, "TLS Error: TLS key negotiation failed to occur "
 			     "within %u seconds (check your network connectivity)",
 			     session_hand_window_ms(s) / 1000u);
@@ -667,7 +729,7 @@ uint64_t session_next_deadline(const struct session *s)
 		if (!ks)
 			continue;
 		d = min64(d, reliable_next_deadline(ks->rel));
-		if (ks->state != KS_ACTIVE)
+		if (ks->state != KS_ACTIVE && (s->have_peer_sid || !s->cfg.server))
 			d = min64(d, ks->hand_deadline_ms);
 		if (ks->must_die_ms)
 			d = min64(d, ks->must_die_ms);
@@ -703,9 +765,10 @@ int session_init(struct session *s, const struct session_config *cfg,
 	if (ret)
 		return ret;
 	ret = ks_new(s, 0, now_ms, &s->ks[0]);
-	if (!ret)
+	/* A client speaks first; a server waits for the client's reset. */
+	if (!ret && !cfg->server)
 		ret = ks_queue_reset(s, s->ks[0]);
-	if (!ret)
+	if (!ret && !cfg->server)
 		ret = ks_flush(s, s->ks[0], now_ms);
 	if (ret)
 		session_free(s);

@@ -95,6 +95,9 @@ struct session_ops {
 };
 
 struct session_config {
+	bool server;                              /* P2P tls-server: we answer
+						   * the peer's reset and are
+						   * the TLS server */
 	struct tls_ctx *tls;                      /* shared, outlives us */
 	const struct tlswrap_key *wrap;           /* NULL: no wrapping */
 	const struct tlscryptv2_client_key *v2;   /* tls-crypt-v2 WKc, or NULL */

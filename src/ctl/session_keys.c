@@ -12,6 +12,8 @@ static int ks_derive(struct session *s, struct keystate *ks,
 {
 	if (s->ekm)
 		return kdf_ekm(ks->tls, kb);
+	if (s->cfg.server)
+		return kdf_prf(&ks->theirs, &ks->ours, s->peer_sid, s->own_sid, kb);
 	return kdf_prf(&ks->ours, &ks->theirs, s->own_sid, s->peer_sid, kb);
 }
 
@@ -29,7 +31,8 @@ int session_keys_install(struct session *s, struct keystate *ks)
 			     s->ekm ? "TLS-EKM" : "PRF");
 		return ret;
 	}
-	ret = kdf_slice(&kb, TLS_ROLE_CLIENT, s->cipher, ks->key_id, slot, &kc);
+	ret = kdf_slice(&kb, s->cfg.server ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT,
+			s->cipher, ks->key_id, slot, &kc);
 	kdf_key_block_wipe(&kb);
 	if (!ret)
 		ret = dco_new_key(s->dco, s->peer_id, &kc);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -54,6 +55,7 @@ struct conn {
 	struct opt_endpoint ep;
 	struct sockaddr_storage remote;
 	socklen_t remote_len;
+	bool remote_open;               /* P2P server: first valid peer wins */
 	char remote_desc[INET6_ADDRSTRLEN + 32];
 	enum dco_transport tr;
 	int udp_fd;                     /* attached to the engine */
@@ -191,6 +193,17 @@ static int conn_open_udp(struct conn *c)
 	socklen_t len = c->remote.ss_family == AF_INET6 ?
 			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	int fd, ret;
+
+	if (c->o->tls_server) {
+		/* A P2P server listens on --lport / --port (1194). */
+		uint16_t port = htons((uint16_t)atoi(c->o->lport ? c->o->lport :
+						    OPT_DEFAULT_PORT));
+
+		if (local.ss_family == AF_INET6)
+			((struct sockaddr_in6 *)&local)->sin6_port = port;
+		else
+			((struct sockaddr_in *)&local)->sin_port = port;
+	}
 
 	fd = udp_open((struct sockaddr *)&local, len);
 	if (fd < 0) {
@@ -376,6 +389,43 @@ static int conn_pull_up(struct conn *c)
 			    (c->o->protocol_flags & OPT_PF_TLS_EKM));
 }
 
+/* Is @name in the ':'-separated @list (case-insensitive)? */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncasecmp(p, name, n))
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* The TLS server's list order wins (2.6 get_p2p_ncp_cipher). @peer is
+ * the peer's IV_CIPHERS; the result points into @peer or @buf. */
+static const char *conn_p2p_cipher(const struct conn *c, char *peer,
+				   char *buf, size_t len)
+{
+	if (!c->o->tls_server) {
+		for (char *save, *t = strtok_r(peer, ":", &save); t;
+		     t = strtok_r(NULL, ":", &save))
+			if (push_cipher_allowed(c->o, t))
+				return t;
+		return NULL;
+	}
+	snprintf(buf, len, "%s", c->o->data_ciphers ? c->o->data_ciphers :
+		 "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305");
+	for (char *save, *t = strtok_r(buf, ":", &save); t;
+	     t = strtok_r(NULL, ":", &save))
+		if (in_list(peer, t))
+			return t;
+	return NULL;
+}
+
 /*
  * P2P (tls-client without pull), as 2.6's p2p_mode_ncp: the cipher is the
  * first of the TLS server's IV_CIPHERS that we allow; TLS-EKM, DATA_V2
@@ -386,19 +436,15 @@ static int conn_p2p_up(struct conn *c)
 {
 	const char *pi = c->sess.peer_info;
 	unsigned proto = pi ? km2_peer_info_proto(pi) : 0;
-	char list[512] = "", err[256] = "";
+	char list[512] = "", ours[512], err[256] = "";
 	const char *pick = NULL;
 	enum dco_cipher cipher;
 	bool ekm = false;
 	int ret;
 
 	if ((proto & KM2_IV_PROTO_NCP_P2P) &&
-	    km2_peer_info_get(pi, "IV_CIPHERS", list, sizeof(list)) == 0) {
-		for (char *save, *t = strtok_r(list, ":", &save); t && !pick;
-		     t = strtok_r(NULL, ":", &save))
-			if (push_cipher_allowed(c->o, t))
-				pick = t;
-	}
+	    km2_peer_info_get(pi, "IV_CIPHERS", list, sizeof(list)) == 0)
+		pick = conn_p2p_cipher(c, list, ours, sizeof(ours));
 	if (!(proto & KM2_IV_PROTO_NCP_P2P))
 		proto = 0;
 	ret = push_cipher(c->o, pick, &cipher, err, sizeof(err));
@@ -484,9 +530,33 @@ static void conn_active(void *ctx)
 
 /* ---- engine events ------------------------------------------------------- */
 
+/*
+ * A P2P server without --remote answers whoever sends a valid reset: the
+ * source becomes the remote for the reply (@before) and stays so once the
+ * session took the packet.
+ */
+static void conn_learn_remote(struct conn *c, const struct dco_event *ev,
+			      bool before)
+{
+	if (!c->remote_open || c->tr != DCO_TRANSPORT_UDP)
+		return;
+	if (before) {
+		memcpy(&c->remote, &ev->addr, ev->addr_len);
+		c->remote_len = ev->addr_len;
+		return;
+	}
+	if (!c->sess.have_peer_sid) {
+		c->remote_len = 0;
+		return;
+	}
+	c->remote_open = false;
+	conn_describe(c);
+	log_info("Peer Connection from %s", c->remote_desc);
+}
+
 static bool conn_from_remote(const struct conn *c, const struct dco_event *ev)
 {
-	if (c->tr != DCO_TRANSPORT_UDP)
+	if (c->tr != DCO_TRANSPORT_UDP || c->remote_open)
 		return true;
 	return ev->addr_len == c->remote_len &&
 	       !memcmp(&ev->addr, &c->remote, c->remote_len);
@@ -498,8 +568,10 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 	case DCO_EV_CONTROL:
 		if (!conn_from_remote(c, ev))
 			break;
+		conn_learn_remote(c, ev, true);
 		if (session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
 			conn_end(c, END_RESTART);
+		conn_learn_remote(c, ev, false);
 		break;
 	case DCO_EV_PEER_DELETED:
 		c->peer_added = false;
@@ -631,6 +703,7 @@ static void conn_exit_notify(struct conn *c)
 static int conn_session(struct conn *c)
 {
 	struct session_config sc = {
+		.server = c->o->tls_server,
 		.tls = c->cc->tls,
 		.wrap = c->cc->has_wrap ? &c->cc->wrap : NULL,
 		.v2 = c->cc->v2,
@@ -675,10 +748,23 @@ static int conn_open(struct conn *c)
 		snprintf(ifname, sizeof(ifname), "tun%%d");
 		dc.ifname = ifname;
 	}
-	ret = conn_resolve(c);
-	if (ret)
-		return ret;
-	conn_describe(c);
+	if (c->o->tls_server && !c->o->n_remotes) {
+		/* P2P server, no --remote: whoever comes first. */
+		c->remote_open = true;
+		c->remote.ss_family = c->o->proto.family == OPT_AF_INET6 ? AF_INET6 :
+				      c->o->proto.family == OPT_AF_INET ? AF_INET :
+				      AF_INET6;
+		snprintf(c->remote_desc, sizeof(c->remote_desc), "[undef]");
+	} else {
+		ret = conn_resolve(c);
+		if (ret)
+			return ret;
+		conn_describe(c);
+	}
+	if (c->o->tls_server && c->tr != DCO_TRANSPORT_UDP) {
+		log_err("Options error: --tls-server over TCP is not supported yet");
+		return -EINVAL;
+	}
 	ret = dco_open(&c->dco, &dc);
 	if (ret) {
 		log_err("cannot open the tun device: %s", strerror(-ret));
@@ -788,7 +874,12 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->udp_fd = -1;
 	c->reneg_key_id = -1;
 	push_init(&c->push);
-	options_remote(o, idx, &c->ep);
+	if (options_remote(o, idx, &c->ep)) {
+		/* No remote: a P2P server listening for its peer. */
+		c->ep.proto = o->proto.proto == OPT_PROTO_NONE ? OPT_PROTO_UDP :
+			      o->proto.proto;
+		c->ep.family = o->proto.family;
+	}
 	c->tr = c->ep.proto == OPT_PROTO_UDP ? DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
 	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;
 	end = conn_run(c);

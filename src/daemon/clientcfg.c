@@ -20,7 +20,7 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 			 char *err, size_t errlen)
 {
 	struct tls_config tc = {
-		.role = TLS_ROLE_CLIENT,
+		.role = o->tls_server ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT,
 		.ca = file_given(&o->ca) ? &o->ca : NULL,
 		.cert = file_given(&o->cert) ? &o->cert : NULL,
 		.key = file_given(&o->key) ? &o->key : NULL,
@@ -110,7 +110,7 @@ static int clientcfg_wrap(struct clientcfg *c, const struct options *o,
 		ret = load_statickey(&o->tls_crypt, &sk, err, errlen);
 		if (!ret)
 			ret = tlswrap_key_init(&c->wrap, TLSWRAP_CRYPT, &sk,
-					       tlswrap_crypt_dir(false), NULL);
+					       tlswrap_crypt_dir(o->tls_server), NULL);
 	} else {
 		ret = load_statickey(&o->tls_auth, &sk, err, errlen);
 		if (!ret)
@@ -245,8 +245,10 @@ void clientcfg_occ(struct clientcfg *c, const struct options *o,
 
 	snprintf(c->occ, sizeof(c->occ),
 		 "V4,dev-type tun,link-mtu %d,tun-mtu %d,proto %s%s%s,"
-		 "auth %s,keysize 128%s,key-method 2,tls-client",
+		 "auth %s,keysize 128%s,key-method 2,%s",
 		 mtu + 49, mtu, tcp ? "TCPv" : "UDPv", ipv6 ? "6" : "4",
-		 tcp ? "_CLIENT" : "", o->auth ? o->auth : "SHA1",
-		 file_given(&o->tls_auth) ? ",tls-auth" : "");
+		 tcp ? (o->tls_server ? "_SERVER" : "_CLIENT") : "",
+		 o->auth ? o->auth : "SHA1",
+		 file_given(&o->tls_auth) ? ",tls-auth" : "",
+		 o->tls_server ? "tls-server" : "tls-client");
 }

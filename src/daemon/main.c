@@ -25,10 +25,9 @@ static int main_parse(struct options *o, int argc, char **argv)
 		fprintf(stderr, "Use --help for more information.\n");
 		return -EINVAL;
 	}
-	if (!o->tls_client) {
-		fprintf(stderr, "Options error: dcovpn runs as a TLS client only "
-			"for now (--client, or --tls-client with or without "
-			"--pull)\n");
+	if (o->tls_server && (o->pull || o->client)) {
+		fprintf(stderr, "Options error: dcovpn has no multi-client server "
+			"mode yet; --tls-server works point-to-point only\n");
 		return -EINVAL;
 	}
 	return 0;
