@@ -587,6 +587,15 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 			log_info("Connection reset, restarting");
 		conn_end(c, END_RESTART);
 		break;
+	case DCO_EV_PEER_FLOAT:
+		/* Data authenticated from a new address: control follows. */
+		if (ev->addr_len && ev->addr_len <= sizeof(c->remote)) {
+			memcpy(&c->remote, &ev->addr, ev->addr_len);
+			c->remote_len = ev->addr_len;
+			conn_describe(c);
+			log_info("Peer float: now %s", c->remote_desc);
+		}
+		break;
 	case DCO_EV_KEY_NEAR_WRAP:
 		log_info("TLS: packet-id of key-id %u near its end, renegotiating",
 			 ev->key_id);
