@@ -66,6 +66,8 @@ struct dco_config {
 	unsigned replay_window_secs; /* 0: 15 (OpenVPN --replay-window n t) */
 	bool no_offload;             /* no tun TSO/USO, no UDP GSO/GRO: one
 				      * packet at a time (for comparison) */
+	bool client_to_client;       /* MP: packets between peers are routed
+				      * inside the engine, never via the tun */
 };
 
 int dco_open(struct dco **out, const struct dco_config *cfg);
@@ -110,6 +112,20 @@ struct dco_peer_config {
 };
 
 int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg);
+
+/*
+ * MP mode routing (OpenVPN's internal multiplexer). A peer's VPN addresses
+ * from dco_new_peer are host routes to it; dco_add_route adds more (an
+ * iroute: a network behind the peer). Packets read from the tun go to the
+ * peer with the longest matching route; packets a peer sends must come from
+ * an address routed to that same peer, or they are dropped
+ * (drop_bad_source), as OpenVPN's server does. @addr is a struct in_addr
+ * (AF_INET) or struct in6_addr (AF_INET6). Routes die with their peer.
+ */
+int dco_add_route(struct dco *dco, uint32_t peer_id, int family,
+		  const void *addr, unsigned prefix_len);
+int dco_del_route(struct dco *dco, uint32_t peer_id, int family,
+		  const void *addr, unsigned prefix_len);
 
 /* Keepalive as the drivers' SET_PEER: send a ping when nothing was sent for
  * @interval_s; raise DCO_EV_PEER_EXPIRED when nothing authenticated was
@@ -180,6 +196,7 @@ struct dco_stats {
 	uint64_t drop_decrypt;        /* authentication failed */
 	uint64_t drop_replay;         /* packet-id repeated, too old or expired */
 	uint64_t drop_no_route;       /* tun packet with no peer to go to */
+	uint64_t drop_bad_source;     /* MP: peer sent from an address not its own */
 	uint64_t drop_tx_error;       /* encrypt failed or socket refused */
 	uint64_t keepalive_tx, keepalive_rx;
 	uint64_t control_rx, control_tx;

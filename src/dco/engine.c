@@ -21,6 +21,8 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->tun.fd = -1;
 	dco->notify.efd = -1;
 	dco->mode = cfg->mode;
+	dco->client_to_client = cfg->client_to_client;
+	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;
 	dco->mtu = cfg->mtu ? cfg->mtu : DCO_DEFAULT_MTU;
 	dco->replay_window = cfg->replay_window ? cfg->replay_window :
@@ -88,6 +90,7 @@ void dco_close(struct dco *dco)
 	if (dco->tun.fd >= 0)
 		tun_close(&dco->tun);
 	notify_free(&dco->notify);
+	route_free(&dco->routes);
 	pthread_rwlock_destroy(&dco->lock);
 	free(dco);
 }
@@ -205,6 +208,20 @@ static int peer_attach_tcp(struct dco *dco, struct peer *p)
 			    ep_tag(EP_TCP, p->id));
 }
 
+/* MP: a peer's own VPN addresses route to it. */
+static int peer_add_host_routes(struct dco *dco, struct peer *p)
+{
+	int err = 0;
+
+	if (dco->mode != DCO_MODE_MP)
+		return 0;
+	if (p->has_vpn_ip4)
+		err = route_add(&dco->routes, p->id, AF_INET, &p->vpn_ip4, 32);
+	if (!err && p->has_vpn_ip6)
+		err = route_add(&dco->routes, p->id, AF_INET6, &p->vpn_ip6, 128);
+	return err;
+}
+
 int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 {
 	struct peer *p;
@@ -221,14 +238,44 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 			peer_free(p);
 		goto out;
 	}
-	if (p->transport == DCO_TRANSPORT_TCP) {
+	err = peer_add_host_routes(dco, p);
+	if (!err && p->transport == DCO_TRANSPORT_TCP)
 		err = peer_attach_tcp(dco, p);
-		if (err)
-			peer_delete(dco, p, DCO_DEL_TEARDOWN);
-	}
+	if (err)
+		peer_delete(dco, p, DCO_DEL_TEARDOWN);
 out:
 	pthread_rwlock_unlock(&dco->lock);
 	return err;
+}
+
+static int dco_route_op(struct dco *dco, uint32_t peer_id, int family,
+			const void *addr, unsigned prefix_len, bool add)
+{
+	int err;
+
+	if (dco->mode != DCO_MODE_MP)
+		return -EOPNOTSUPP;
+	pthread_rwlock_wrlock(&dco->lock);
+	if (!peer_find(dco, peer_id))
+		err = -ENOENT;
+	else if (add)
+		err = route_add(&dco->routes, peer_id, family, addr, prefix_len);
+	else
+		err = route_del(&dco->routes, peer_id, family, addr, prefix_len);
+	pthread_rwlock_unlock(&dco->lock);
+	return err;
+}
+
+int dco_add_route(struct dco *dco, uint32_t peer_id, int family,
+		  const void *addr, unsigned prefix_len)
+{
+	return dco_route_op(dco, peer_id, family, addr, prefix_len, true);
+}
+
+int dco_del_route(struct dco *dco, uint32_t peer_id, int family,
+		  const void *addr, unsigned prefix_len)
+{
+	return dco_route_op(dco, peer_id, family, addr, prefix_len, false);
 }
 
 int dco_del_peer(struct dco *dco, uint32_t peer_id)

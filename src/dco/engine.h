@@ -34,6 +34,7 @@
 #include "base/log.h"
 #include "base/pkt.h"
 #include "dco/keyslot.h"
+#include "dco/route.h"
 #include "dcovpn/dco.h"
 #include "io/tcp.h"
 #include "io/tun.h"
@@ -113,8 +114,10 @@ struct dco {
 	int udp_fds[DCO_MAX_UDP_SOCKETS];
 	bool udp_gso[DCO_MAX_UDP_SOCKETS];
 	unsigned n_udp;
+	bool client_to_client;
 	struct peer *buckets[DCO_PEER_BUCKETS];
 	unsigned n_peers;
+	struct route_table routes;       /* MP: VPN address -> peer */
 	struct notify notify;
 };
 
@@ -139,6 +142,9 @@ struct peer *peer_find(struct dco *dco, uint32_t id);
 struct peer *peer_find_by_addr(struct dco *dco, const struct sockaddr_storage *a,
 			       socklen_t len);
 struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len);
+/* MP: does @ip's source address belong to @p? (P2P: always) */
+bool peer_owns_source(struct dco *dco, const struct peer *p, const uint8_t *ip,
+		      size_t len);
 struct peer *peer_only(struct dco *dco);
 struct keyslot *peer_key_by_id(struct peer *p, uint8_t key_id);
 static inline struct keyslot *peer_primary(struct peer *p)

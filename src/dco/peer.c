@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include "base/bytes.h"
 #include "dco/engine.h"
@@ -101,30 +102,35 @@ struct peer *peer_find_by_addr(struct dco *dco, const struct sockaddr_storage *a
 	return peer_scan(dco, has_addr, &k);
 }
 
-static bool has_vpn_ip4(struct peer *p, const void *arg)
+/* The address at @off of an IPv4 (src 12, dst 16) or IPv6 (8, 24) packet. */
+static uint32_t route_of(struct dco *dco, const uint8_t *ip, size_t len,
+			 bool dst)
 {
-	return p->has_vpn_ip4 && memcmp(&p->vpn_ip4, arg, 4) == 0;
-}
-
-static bool has_vpn_ip6(struct peer *p, const void *arg)
-{
-	return p->has_vpn_ip6 && memcmp(&p->vpn_ip6, arg, 16) == 0;
+	if (len >= 20 && ip[0] >> 4 == 4)
+		return route_lookup(&dco->routes, AF_INET, ip + (dst ? 16 : 12));
+	if (len >= 40 && ip[0] >> 4 == 6)
+		return route_lookup(&dco->routes, AF_INET6, ip + (dst ? 24 : 8));
+	return DCO_PEER_ID_NONE;
 }
 
 /*
- * Where does a packet read from the tun go? P2P: the peer. MP: the peer whose
- * VPN address is the destination. (A linear scan: fine for the handful of
- * peers the tests use; the server issue replaces it with a prefix table.)
+ * Where does a packet read from the tun go? P2P: the peer. MP: the peer
+ * owning the longest route to the destination (its address or an iroute).
  */
 struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len)
 {
+	uint32_t id;
+
 	if (dco->mode == DCO_MODE_P2P)
 		return peer_only(dco);
-	if (len >= 20 && ip[0] >> 4 == 4)
-		return peer_scan(dco, has_vpn_ip4, ip + 16);
-	if (len >= 40 && ip[0] >> 4 == 6)
-		return peer_scan(dco, has_vpn_ip6, ip + 24);
-	return NULL;
+	id = route_of(dco, ip, len, true);
+	return id == DCO_PEER_ID_NONE ? NULL : peer_find(dco, id);
+}
+
+bool peer_owns_source(struct dco *dco, const struct peer *p, const uint8_t *ip,
+		      size_t len)
+{
+	return dco->mode == DCO_MODE_P2P || route_of(dco, ip, len, false) == p->id;
 }
 
 int peer_add(struct dco *dco, struct peer *p)
@@ -214,6 +220,7 @@ void peer_delete(struct dco *dco, struct peer *p, enum dco_del_reason why)
 		epoll_ctl(dco->workers[WORKER_LINK].epfd, EPOLL_CTL_DEL,
 			  p->tcp.fd, NULL);
 	peer_remove(dco, p);
+	route_del_peer(&dco->routes, p->id);
 	if (why != DCO_DEL_TEARDOWN) {
 		struct dco_event ev = {
 			.type = DCO_EV_PEER_DELETED,

@@ -97,6 +97,33 @@ static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 }
 
 /*
+ * MP mode: a peer may only send from its own addresses (its VPN address or
+ * an iroute), as OpenVPN's server checks; with client-to-client, a packet
+ * for another peer goes straight to it. Returns true if the packet was
+ * fully handled here (dropped or forwarded).
+ */
+static bool rx_mp_route(struct worker *w, struct peer *peer, struct pkt *p)
+{
+	struct peer *dst;
+
+	if (!peer_owns_source(w->dco, peer, p->data, p->len)) {
+		DCO_STAT_ADD(w, peer, drop_bad_source, 1);
+		log_limited(&w->rl_drop, 5000, LOG_INFO,
+			    "peer %u: packet from a source address that is not "
+			    "its own, dropped", peer->id);
+		return true;
+	}
+	if (!w->dco->client_to_client)
+		return false;
+	dst = peer_route(w->dco, p->data, p->len);
+	if (!dst || dst == peer)
+		return false;
+	if (tx_encrypt(w, dst, p) == 0)
+		tx_send_one(w, dst, p);
+	return true;
+}
+
+/*
  * Decrypt one data packet in place. Returns true if it now holds an IP packet
  * for the tun; pings and rejected packets are fully handled here.
  */
@@ -136,6 +163,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		return false;
 	}
+	if (w->dco->mode == DCO_MODE_MP && rx_mp_route(w, peer, p))
+		return false;
 	DCO_STAT_ADD(w, peer, tun_tx_packets, 1);
 	DCO_STAT_ADD(w, peer, tun_tx_bytes, p->len);
 	p->peer_id = peer->id;

@@ -1,0 +1,145 @@
+/* The MP routing table: host routes, iroutes by longest prefix, removal. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "dco/route.h"
+#include "dcovpn/dco.h"
+
+static struct route_table *rt;
+
+static int setup(void **state)
+{
+	(void)state;
+	rt = malloc(sizeof(*rt));
+	route_init(rt);
+	return rt ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	route_free(rt);
+	free(rt);
+	return 0;
+}
+
+static uint32_t look4(const char *s)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return route_lookup(rt, AF_INET, (const uint8_t *)&a);
+}
+
+static uint32_t look6(const char *s)
+{
+	struct in6_addr a;
+
+	inet_pton(AF_INET6, s, &a);
+	return route_lookup(rt, AF_INET6, a.s6_addr);
+}
+
+static int add4(uint32_t peer, const char *s, unsigned plen)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return route_add(rt, peer, AF_INET, &a, plen);
+}
+
+static int del4(uint32_t peer, const char *s, unsigned plen)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return route_del(rt, peer, AF_INET, &a, plen);
+}
+
+static void test_hosts(void **state)
+{
+	(void)state;
+	for (uint32_t i = 0; i < 3000; i++) {
+		struct in_addr a = { htonl(0xc6120000u + i) };
+
+		assert_int_equal(route_add(rt, i, AF_INET, &a, 32), 0);
+	}
+	assert_int_equal(look4("198.18.0.0"), 0);
+	assert_int_equal(look4("198.18.11.183"), 2999);
+	assert_int_equal(look4("198.18.11.184"), DCO_PEER_ID_NONE);
+	assert_int_equal(add4(7, "198.18.0.5", 32), -EEXIST);
+	assert_int_equal(del4(6, "198.18.0.5", 32), -ENOENT); /* not its route */
+	assert_int_equal(del4(5, "198.18.0.5", 32), 0);
+	assert_int_equal(look4("198.18.0.5"), DCO_PEER_ID_NONE);
+}
+
+static void test_longest_prefix(void **state)
+{
+	(void)state;
+	assert_int_equal(add4(1, "198.19.0.0", 16), 0);
+	assert_int_equal(add4(2, "198.19.5.0", 24), 0);
+	assert_int_equal(add4(3, "198.19.5.128", 25), 0);
+	assert_int_equal(add4(4, "198.19.5.200", 32), 0);
+	/* host bits are cleared: the same route written differently */
+	assert_int_equal(add4(9, "198.19.5.7", 24), -EEXIST);
+	assert_int_equal(look4("198.19.77.1"), 1);
+	assert_int_equal(look4("198.19.5.1"), 2);
+	assert_int_equal(look4("198.19.5.129"), 3);
+	assert_int_equal(look4("198.19.5.200"), 4);
+	assert_int_equal(look4("198.20.0.1"), DCO_PEER_ID_NONE);
+	assert_int_equal(del4(3, "198.19.5.128", 25), 0);
+	assert_int_equal(look4("198.19.5.129"), 2);
+	assert_int_equal(add4(5, "0.0.0.0", 0), 0);
+	assert_int_equal(look4("203.0.113.9"), 5);
+}
+
+static void test_ipv6_and_peer_removal(void **state)
+{
+	struct in6_addr a;
+
+	(void)state;
+	inet_pton(AF_INET6, "fd00:1::", &a);
+	assert_int_equal(route_add(rt, 8, AF_INET6, &a, 64), 0);
+	inet_pton(AF_INET6, "fd00:1::1000", &a);
+	assert_int_equal(route_add(rt, 9, AF_INET6, &a, 128), 0);
+	assert_int_equal(add4(8, "198.19.0.0", 16), 0);
+	assert_int_equal(look6("fd00:1::1000"), 9);
+	assert_int_equal(look6("fd00:1::1001"), 8);
+	assert_int_equal(look6("fd00:2::1"), DCO_PEER_ID_NONE);
+	/* a v4 route never answers a v6 lookup, even with equal leading bytes */
+	assert_int_equal(look6("c613::1"), DCO_PEER_ID_NONE);
+	route_del_peer(rt, 8);
+	assert_int_equal(look6("fd00:1::1001"), DCO_PEER_ID_NONE);
+	assert_int_equal(look4("198.19.1.1"), DCO_PEER_ID_NONE);
+	assert_int_equal(look6("fd00:1::1000"), 9);
+}
+
+static void test_bad_arguments(void **state)
+{
+	struct in_addr a = { 0 };
+
+	(void)state;
+	assert_int_equal(route_add(rt, 1, AF_INET, &a, 33), -EINVAL);
+	assert_int_equal(route_add(rt, 1, AF_UNIX, &a, 8), -EINVAL);
+	assert_int_equal(route_add(rt, 1, AF_INET, NULL, 8), -EINVAL);
+	assert_int_equal(route_lookup(rt, AF_UNIX, (const uint8_t *)&a),
+			 DCO_PEER_ID_NONE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longest_prefix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ipv6_and_peer_removal, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
