@@ -17,6 +17,7 @@ static const struct stat_field stat_fields[] = {
 	FIELD(drop_malformed),  FIELD(drop_no_peer),
 	FIELD(drop_no_key),     FIELD(drop_decrypt),
 	FIELD(drop_replay),     FIELD(drop_no_route),
+	FIELD(drop_bad_source),
 	FIELD(drop_tx_error),   FIELD(keepalive_tx),
 	FIELD(keepalive_rx),    FIELD(control_rx),
 	FIELD(control_tx),
