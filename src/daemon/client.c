@@ -747,6 +747,10 @@ static int conn_open(struct conn *c)
 		.ifname = NULL,
 		.mtu = c->o->tun_mtu > 0 ? (unsigned)c->o->tun_mtu : 1500u,
 		.mode = DCO_MODE_P2P,
+		.replay_window = c->o->replay_window > 0 ?
+				 (unsigned)c->o->replay_window : 0,
+		.replay_window_secs = c->o->replay_time > 0 ?
+				      (unsigned)c->o->replay_time : 0,
 	};
 	char ifname[32];
 	int ret;
@@ -927,6 +931,12 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	size_t idx = 0;
 
 	client_warn_unused(o);
+	/* Silently skipping a revocation list would accept revoked peers. */
+	if (o->crl_verify.path || o->crl_verify.data) {
+		log_err("Options error: --crl-verify is not supported yet; "
+			"refusing to run without the revocation check");
+		return CLIENT_EXIT_FATAL;
+	}
 	if (clientcfg_init(&cc, o, err, sizeof(err))) {
 		log_err("%s", err);
 		return CLIENT_EXIT_FATAL;
