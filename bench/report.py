@@ -407,10 +407,12 @@ def write_png(rows, meta, out_dir):
         for r in ok:
             vals = [r.get(t + "_gbps") or 0 for t in TCP_TESTS]
             vals.append((r.get("udp64_rx_pps") or 0) / 1e3)
-            name = r["tunnel"] + (" (died)" if r.get("problems") else "")
+            name = r["tunnel"] + (" (died)" if r.get("problems") else "") + \
+                (" *" if r.get("mixed") else "")
             f.write('"%s" %s\n' % (name, " ".join("%.4f" % v for v in vals)))
     missing = ", ".join("%s: %s" % (r["tunnel"], r["status"])
                         for r in rows if r["status"] != "ok")
+    mixed = "; ".join("* %s: %s" % (r["tunnel"], r["mixed"]) for r in ok if r.get("mixed"))
     title = "dcovpn bench, %s, %s, %s CPUs, kernel %s" % (
         meta.get("date"), meta.get("cpu"), meta.get("nproc"), meta.get("kernel"))
     script = GNUPLOT % {
@@ -418,7 +420,8 @@ def write_png(rows, meta, out_dir):
         "xmax": len(ok) - 0.4,
         "width": max(1500, 700 + 170 * len(ok)),
         "title": title.replace('"', "'"),
-        "foot": ("not measured: " + missing).replace('"', "'") if missing else "",
+        "foot": "   ".join(x for x in (mixed, "not measured: " + missing if missing else "")
+                           if x).replace('"', "'"),
     }
     gp = os.path.join(out_dir, "results.gp")
     with open(gp, "w", encoding="utf-8") as f:
@@ -463,7 +466,7 @@ unset label 1
 set size 0.32,0.92
 set origin 0.68,0.04
 set key off
-set xtics rotate by -25
+set xtics rotate by 30 right
 set rmargin 6
 set title "UDP, 64-byte packets received (thousand/s)"
 set ylabel "kpps"
