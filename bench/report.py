@@ -390,6 +390,11 @@ def write_md(rows, meta, path):
     for r in rows:
         if r["note"]:
             lines.append("- %s: %s" % (r["tunnel"], r["note"]))
+        if r.get("problems"):
+            lines.append("- %s: **%s**; its later runs were skipped, so its"
+                         " figures come from fewer rounds" % (
+                             r["tunnel"],
+                             r["problems"].split(" (logs in")[0].replace("\n", "; ")))
     lines += ["", "![throughput per tunnel](results.png)", ""]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
