@@ -315,8 +315,10 @@ static void conn_script(struct conn *c, const char *type, const char *cmd)
 /* A pushed auth-token replaces the password in later key exchanges. */
 static void conn_auth_token(struct conn *c)
 {
-	if (c->o->auth_token && c->cc->username)
-		c->sess.cfg.password = c->o->auth_token;
+	if (!c->o->auth_token || !c->cc->username)
+		return;
+	clientcfg_set_token(c->cc, c->o->auth_token);
+	c->sess.cfg.password = c->cc->auth_token;
 }
 
 /* The engine carries raw IP only: framing other than stub-v2 is refused,
@@ -495,6 +497,14 @@ static void conn_message(void *ctx, const char *msg)
 		conn_auth_token(c);
 		break;
 	case PUSH_AUTH_FAILED:
+		/* With a token, only the token failed: retry with the password. */
+		if (c->cc->auth_token) {
+			log_info("AUTH: dropping the auth-token, reconnecting");
+			c->sess.cfg.password = c->cc->password;
+			clientcfg_set_token(c->cc, NULL);
+			conn_end(c, END_RESTART);
+			break;
+		}
 		log_err("SIGTERM[soft,auth-failure] received, process exiting");
 		conn_end(c, END_FATAL);
 		break;
@@ -723,7 +733,7 @@ static int conn_session(struct conn *c)
 		.options_string = c->cc->occ,
 		.peer_info = c->cc->peer_info,
 		.username = c->cc->username,
-		.password = c->o->auth_token ? c->o->auth_token : c->cc->password,
+		.password = c->cc->auth_token ? c->cc->auth_token : c->cc->password,
 		.remote_desc = c->remote_desc,
 	};
 	struct session_ops ops = {

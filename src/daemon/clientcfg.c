@@ -219,8 +219,27 @@ int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
 	return ret;
 }
 
+static void wipe_free(char **p)
+{
+	if (!*p)
+		return;
+	mem_wipe(*p, strlen(*p));
+	free(*p);
+	*p = NULL;
+}
+
+void clientcfg_set_token(struct clientcfg *c, const char *token)
+{
+	if (token && c->auth_token && !strcmp(token, c->auth_token))
+		return;
+	wipe_free(&c->auth_token);
+	if (token)
+		c->auth_token = strdup(token);
+}
+
 void clientcfg_free(struct clientcfg *c)
 {
+	wipe_free(&c->auth_token);
 	tls_ctx_free(c->tls);
 	if (c->has_wrap)
 		tlswrap_key_free(&c->wrap);

@@ -22,6 +22,8 @@ struct clientcfg {
 	struct tlswrap_key wrap;
 	struct tlscryptv2_client_key *v2;  /* heap, wiped on free */
 	char *username, *password;         /* secrets for the password */
+	char *auth_token;                  /* last pushed token, kept across
+					    * reconnects as OpenVPN does */
 	char peer_info[1024];
 	char occ[512];
 };
@@ -30,6 +32,9 @@ struct clientcfg {
 int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
 		   size_t errlen);
 void clientcfg_free(struct clientcfg *c);
+
+/* Remember / forget the pushed auth-token (NULL forgets). */
+void clientcfg_set_token(struct clientcfg *c, const char *token);
 
 /* The OCC options string for a connection over @proto / IPv6 or not. */
 void clientcfg_occ(struct clientcfg *c, const struct options *o,

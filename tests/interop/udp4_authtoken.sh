@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # UDP/IPv4, tls-auth, auth-user-pass with the server's "auth-gen-token" and
 # "reneg-sec 6": the renegotiations authenticate with the pushed token
-# (the verify script would refuse the password the second time), and the
-# tunnel keeps working.
+# (the verify script would refuse the password the second time), the
+# tunnel keeps working, and a SIGUSR1 reconnect uses the token too.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
@@ -27,4 +27,10 @@ grep -q "AUTH_FAILED" "$T/client.log" && fail "renegotiation was refused"
 grep -qi "auth-token" "$T/server.log" || fail "the server log does not mention the token"
 ping_both
 transfer "${MB:-2}" up
+# A reconnect (SIGUSR1) logs in with the token too, as OpenVPN keeps it.
+n=$(grep -c 'Initialization Sequence Completed' "$T/client.log")
+kill -USR1 "$CLI_PID"
+wait_for 30 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '$T/client.log') -gt $n ]" ||
+	fail "no reconnect with the token after SIGUSR1"
+ping_both
 echo "PASS: $CASE"
