@@ -24,7 +24,6 @@
 
 #define PULLED_ROUTES (OPT_W_PULLED | OPT_W_ROUTES)
 #define NOT_YET "is not supported by dcovpn yet"
-#define SERVER_ONLY "is a server option; dcovpn's server mode does not exist yet"
 
 static const struct opt_desc table[] = {
 	/* mode and includes */
@@ -193,18 +192,35 @@ static const struct opt_desc table[] = {
 	IGNORE("machine-readable-output", 0, OPT_W_LOCAL, NULL),
 	IGNORE("push-peer-info", 0, OPT_W_LOCAL, NULL),
 	IGNORE("nice", 1, OPT_W_LOCAL, "--nice ignored"),
-	/* server side: later */
-	REFUSE("server", 3, "--server " SERVER_ONLY),
-	REFUSE("server-ipv6", 1, "--server-ipv6 " SERVER_ONLY),
-	REFUSE("server-bridge", 4, "--server-bridge " SERVER_ONLY),
-	REFUSE("mode", 1, "--mode " SERVER_ONLY),
-	REFUSE("push", 1, "--push " SERVER_ONLY),
-	REFUSE("client-config-dir", 1, "--client-config-dir " SERVER_ONLY),
-	REFUSE("ifconfig-pool", 3, "--ifconfig-pool " SERVER_ONLY),
-	REFUSE("ifconfig-pool-persist", 2, "--ifconfig-pool-persist " SERVER_ONLY),
-	REFUSE("client-to-client", 0, "--client-to-client " SERVER_ONLY),
-	REFUSE("duplicate-cn", 0, "--duplicate-cn " SERVER_ONLY),
-	REFUSE("max-clients", 1, "--max-clients " SERVER_ONLY),
+	/* server side (conf/opt_server.c) */
+#define SRV(n, mn, mx, w) FN(n, mn, mx, w, h_server_opt)
+	SRV("server", 2, 3, OPT_W_LOCAL),
+	SRV("server-ipv6", 1, 1, OPT_W_LOCAL),
+	REFUSE("server-bridge", 4, "--server-bridge is not supported: the "
+	       "offload engine carries IP packets only (no tap)"),
+	SRV("mode", 1, 1, OPT_W_LOCAL),
+	SRV("push", 1, 1, OPT_W_LOCAL | OPT_W_CCD),
+	SRV("push-reset", 0, 0, OPT_W_CCD),
+	SRV("client-config-dir", 1, 1, OPT_W_LOCAL),
+	SRV("ccd-exclusive", 0, 0, OPT_W_LOCAL),
+	SRV("ifconfig-pool", 2, 3, OPT_W_LOCAL),
+	SRV("ifconfig-pool-persist", 1, 2, OPT_W_LOCAL),
+	SRV("ifconfig-push", 2, 3, OPT_W_CCD),
+	SRV("ifconfig-ipv6-push", 1, 2, OPT_W_CCD),
+	SRV("iroute", 1, 2, OPT_W_CCD),
+	SRV("iroute-ipv6", 1, 1, OPT_W_CCD),
+	SRV("disable", 0, 0, OPT_W_CCD),
+	SRV("client-to-client", 0, 0, OPT_W_LOCAL),
+	SRV("duplicate-cn", 0, 0, OPT_W_LOCAL),
+	SRV("max-clients", 1, 1, OPT_W_LOCAL),
+	SRV("dh", 1, 1, OPT_W_LOCAL | OPT_W_INLINE),
+	SRV("verify-client-cert", 1, 1, OPT_W_LOCAL),
+	SRV("username-as-common-name", 0, 0, OPT_W_LOCAL),
+	SRV("auth-user-pass-verify", 2, 2, OPT_W_LOCAL),
+	SRV("client-connect", 1, 1, OPT_W_LOCAL),
+	SRV("client-disconnect", 1, 1, OPT_W_LOCAL),
+	SRV("learn-address", 1, 1, OPT_W_LOCAL),
+	SRV("status-version", 1, 1, OPT_W_LOCAL),
 };
 
 #define TABLE_LEN (sizeof(table) / sizeof(table[0]))

@@ -160,5 +160,7 @@ OPT_HANDLER(h_setenv);
 OPT_HANDLER(h_ignore_unknown);
 OPT_HANDLER(h_pull_filter);
 OPT_HANDLER(h_push_continuation);
+/* opt_server.c */
+OPT_HANDLER(h_server_opt);
 
 #endif

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/mem.h"
 #include "conf/lexer.h"
+#include "conf/opt_server.h"
 #include "conf/optable.h"
 
 #define PUSH_FILE "[PUSH-OPTIONS]"
@@ -98,6 +99,7 @@ void options_free(struct options *o)
 		opt_strfree(strs[i], false);
 	free_files(o);
 	free_lists(o);
+	opt_server_free(o->srv);
 	options_init(o);
 }
 
@@ -456,4 +458,25 @@ int options_apply_push(struct options *o, const char *msg, size_t len,
 		pos += n + 1;
 	}
 	return skipped;
+}
+
+/* A client-config-dir file: only options allowed there (OPT_W_CCD). */
+int options_parse_ccd(struct options *o, const char *path, char *err,
+		      size_t err_len)
+{
+	struct opt_ctx c = top_ctx(o, path, OPT_W_CCD, err, err_len);
+	size_t len = 0;
+	char *text = NULL;
+	int ret = read_file(path, &text, &len);
+
+	if (ret) {
+		snprintf(err, err_len, "%s: cannot read client-config-dir "
+			 "file: %s", path, read_error(ret));
+		return ret;
+	}
+	c.depth = 1;
+	ret = feed_text(&c, path, text, len);
+	mem_wipe(text, len);
+	free(text);
+	return ret;
 }

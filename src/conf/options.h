@@ -140,6 +140,8 @@ enum opt_auth_retry { OPT_AUTHRETRY_NONE = 0, OPT_AUTHRETRY_NOINTERACT,
 
 #define OPT_SEEN_WORDS 8	/* bitmap over the option table */
 
+struct opt_server;
+
 struct options {
 	/* mode */
 	bool client, pull, tls_client, tls_server;
@@ -258,6 +260,9 @@ struct options {
 	struct opt_pairs setenv;
 	struct opt_strv ignore_unknown;
 	bool forward_compatible;	/* setenv FORWARD_COMPATIBLE 1 */
+
+	/* server mode (conf/opt_server.h); NULL: no server option given */
+	struct opt_server *srv;
 
 	/* bookkeeping */
 	uint64_t seen[OPT_SEEN_WORDS];	/* table entries given at least once */

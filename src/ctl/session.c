@@ -843,3 +843,35 @@ int session_set_data(struct session *s, struct dco *dco, uint32_t peer_id,
 		session_keys_update(s, now_ms);
 	return ret;
 }
+
+/*
+ * UDP server after the stateless cookie exchange (ctl/mudp.h): the client's
+ * reset (message 0) was answered by our reset with @own_sid, which the
+ * client has ACKed. Start as if both had happened here: the client's reset
+ * is taken as received, ours is queued and sent once through ops.send —
+ * the caller drops that one send (the client already has it), which also
+ * keeps tls-auth/tls-crypt replay ids in step (the cookie reply used 1).
+ */
+int session_init_accepted(struct session *s, const struct session_config *cfg,
+			  const struct session_ops *ops, void *ops_ctx,
+			  const uint8_t *own_sid, const uint8_t *peer_sid,
+			  uint64_t now_ms)
+{
+	struct session_config sc = *cfg;
+	int ret;
+
+	sc.server = true;
+	ret = session_init(s, &sc, ops, ops_ctx, now_ms);
+	if (ret)
+		return ret;
+	memcpy(s->own_sid, own_sid, CTLPKT_SID_LEN);
+	memcpy(s->peer_sid, peer_sid, CTLPKT_SID_LEN);
+	s->have_peer_sid = true;
+	ks_restart_clock(s, s->ks[0], now_ms);
+	reliable_receive(s->ks[0]->rel, P_CONTROL_HARD_RESET_CLIENT_V2, 0,
+			 NULL, 0);
+	ret = session_process(s, s->ks[0], now_ms);
+	if (ret)
+		session_free(s);
+	return ret;
+}

@@ -140,6 +140,17 @@ int session_init(struct session *s, const struct session_config *cfg,
 		 const struct session_ops *ops, void *ops_ctx, uint64_t now_ms);
 void session_free(struct session *s);
 
+/*
+ * UDP server: a client passed the stateless cookie check (ctl/mudp.h)
+ * with our session id @own_sid and its @peer_sid. Starts the session as
+ * if the resets had been exchanged here; the ops.send call made inside
+ * (our reset again) must be dropped by the caller. 0 or -errno.
+ */
+int session_init_accepted(struct session *s, const struct session_config *cfg,
+			  const struct session_ops *ops, void *ops_ctx,
+			  const uint8_t *own_sid, const uint8_t *peer_sid,
+			  uint64_t now_ms);
+
 /* A control packet from the server (as received, still wrapped). Drops
  * what does not belong; 0, or -EPROTO once the session has failed. */
 int session_recv(struct session *s, const uint8_t *pkt, size_t len,

@@ -1,0 +1,290 @@
+/*
+ * Server option handlers (see opt_server.h). `server NET MASK` only records
+ * the network: what OpenVPN's helper expands it to (ifconfig, pool, pushed
+ * topology / route-gateway / route) is derived by the server at start,
+ * once the topology is known whatever the order of the lines.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf/opt_server.h"
+#include "conf/optable.h"
+
+struct opt_server *opt_server_get(struct options *o)
+{
+	if (!o->srv) {
+		o->srv = calloc(1, sizeof(*o->srv));
+		if (o->srv) {
+			o->srv->max_clients = 1024;
+			o->srv->pool_persist_secs = 600;
+			o->srv->status_version = 1;
+		}
+	}
+	return o->srv;
+}
+
+void opt_server_free(struct opt_server *s)
+{
+	if (!s)
+		return;
+	opt_strv_free(&s->push);
+	free(s->pool_persist);
+	free(s->ccd_dir);
+	free(s->auth_user_pass_verify);
+	free(s->client_connect);
+	free(s->client_disconnect);
+	free(s->learn_address);
+	free(s->iroutes);
+	free(s);
+}
+
+static int ip4(struct opt_ctx *c, const char *s, struct in_addr *out)
+{
+	return optval_ip4(c, s, out);
+}
+
+/* A netmask must be contiguous ones. */
+static int netmask(struct opt_ctx *c, const char *s, struct in_addr *out)
+{
+	uint32_t m, inv;
+
+	if (ip4(c, s, out))
+		return -EINVAL;
+	m = ntohl(out->s_addr);
+	inv = ~m;
+	if (inv & (inv + 1))
+		return opt_fail(c, "--%s: %s is not a valid netmask", c->name, s);
+	return 0;
+}
+
+static int h_server_net(struct opt_ctx *c, struct opt_server *s, char **argv,
+			unsigned int argc)
+{
+	uint32_t net, mask;
+
+	if (ip4(c, argv[1], &s->net) || netmask(c, argv[2], &s->mask))
+		return -EINVAL;
+	if (argc > 3 && strcmp(argv[3], "nopool"))
+		return opt_fail(c, "--server: third parameter must be 'nopool'");
+	net = ntohl(s->net.s_addr);
+	mask = ntohl(s->mask.s_addr);
+	if (net & ~mask)
+		return opt_fail(c, "--server: network %s has host bits set for "
+				"netmask %s", argv[1], argv[2]);
+	if (~mask < 7u)
+		return opt_fail(c, "--server: netmask %s is too small (at most "
+				"/29)", argv[2]);
+	s->nopool = argc > 3;
+	s->server_set = true;
+	s->mode_server = true;
+	c->o->tls_server = true;
+	return 0;
+}
+
+static int h_server6(struct opt_ctx *c, struct opt_server *s, char **argv)
+{
+	if (optval_ip6_bits(c, argv[1], &s->net6, &s->bits6))
+		return -EINVAL;
+	if (s->bits6 < 64 || s->bits6 > 124)
+		return opt_fail(c, "--server-ipv6: prefix length must be "
+				"between /64 and /124");
+	s->server6_set = true;
+	return 0;
+}
+
+static int h_pool(struct opt_ctx *c, struct opt_server *s, char **argv,
+		  unsigned int argc)
+{
+	if (ip4(c, argv[1], &s->pool_start) || ip4(c, argv[2], &s->pool_end))
+		return -EINVAL;
+	if (argc > 3 && netmask(c, argv[3], &s->pool_mask))
+		return -EINVAL;
+	if (ntohl(s->pool_start.s_addr) > ntohl(s->pool_end.s_addr))
+		return opt_fail(c, "--ifconfig-pool: start is above end");
+	s->pool_set = true;
+	return 0;
+}
+
+static int h_iroute(struct opt_ctx *c, struct opt_server *s, char **argv,
+		    unsigned int argc, bool v6)
+{
+	struct opt_iroute *r;
+	struct in_addr a, m = { .s_addr = 0xffffffffu };
+	int bits;
+
+	r = opt_grow(&s->iroutes, &s->n_iroutes, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	if (v6) {
+		r->family = AF_INET6;
+		if (optval_ip6_bits(c, argv[1], &r->addr, &bits))
+			goto bad;
+		r->bits = bits < 0 ? 128u : (unsigned)bits;
+		return 0;
+	}
+	r->family = AF_INET;
+	if (ip4(c, argv[1], &a) || (argc > 2 && netmask(c, argv[2], &m)))
+		goto bad;
+	a.s_addr &= m.s_addr;
+	memcpy(&r->addr, &a, sizeof(a));
+	r->bits = (unsigned)__builtin_popcount(m.s_addr);
+	return 0;
+bad:
+	s->n_iroutes--;
+	return -EINVAL;
+}
+
+static int h_ifconfig_push(struct opt_ctx *c, struct opt_server *s,
+			   char **argv)
+{
+	if (ip4(c, argv[1], &s->ifconfig_push_local) ||
+	    ip4(c, argv[2], &s->ifconfig_push_mask))
+		return -EINVAL;
+	s->ifconfig_push_set = true;
+	return 0;
+}
+
+static int h_ifconfig6_push(struct opt_ctx *c, struct opt_server *s,
+			    char **argv)
+{
+	if (optval_ip6_bits(c, argv[1], &s->ifconfig_ipv6_push,
+			    &s->ifconfig_ipv6_push_bits))
+		return -EINVAL;
+	if (s->ifconfig_ipv6_push_bits < 0)
+		s->ifconfig_ipv6_push_bits = 64;
+	s->ifconfig_ipv6_push_set = true;
+	return 0;
+}
+
+static int h_auth_verify(struct opt_ctx *c, struct opt_server *s,
+			 char **argv)
+{
+	if (!strcmp(argv[2], "via-file"))
+		s->auth_verify_via_file = true;
+	else if (!strcmp(argv[2], "via-env"))
+		s->auth_verify_via_file = false;
+	else
+		return opt_fail(c, "--auth-user-pass-verify: second parameter "
+				"must be 'via-env' or 'via-file'");
+	return opt_strset(&s->auth_user_pass_verify, argv[1]);
+}
+
+static int h_vcc(struct opt_ctx *c, struct opt_server *s, char **argv)
+{
+	static const char *const w[] = { "require", "optional", "none", NULL };
+	int i = optval_word(c, argv[1], w);
+
+	if (i < 0)
+		return -EINVAL;
+	s->verify_client_cert = (enum opt_verify_client)i;
+	return 0;
+}
+
+static int h_mode(struct opt_ctx *c, struct opt_server *s, char **argv)
+{
+	static const char *const w[] = { "p2p", "server", NULL };
+	int i = optval_word(c, argv[1], w);
+
+	if (i < 0)
+		return -EINVAL;
+	s->mode_server = i == 1;
+	if (s->mode_server)
+		c->o->tls_server = true;
+	return 0;
+}
+
+static int h_persist(struct opt_ctx *c, struct opt_server *s, char **argv,
+		     unsigned int argc)
+{
+	if (argc > 2 && optval_int(c, argv[2], 0, INT_MAX, &s->pool_persist_secs))
+		return -EINVAL;
+	return opt_strset(&s->pool_persist, argv[1]);
+}
+
+static int h_server_flag(struct opt_ctx *c, struct opt_server *s,
+			 const char *n)
+{
+	(void)c;
+	if (!strcmp(n, "client-to-client"))
+		s->client_to_client = true;
+	else if (!strcmp(n, "duplicate-cn"))
+		s->duplicate_cn = true;
+	else if (!strcmp(n, "ccd-exclusive"))
+		s->ccd_exclusive = true;
+	else if (!strcmp(n, "username-as-common-name"))
+		s->username_as_cn = true;
+	else if (!strcmp(n, "push-reset"))
+		s->push_reset = true;
+	else if (!strcmp(n, "disable"))
+		s->disable = true;
+	else
+		return -ENOENT;
+	if (s->push_reset)
+		opt_strv_free(&s->push);
+	return 0;
+}
+
+static int h_server_str(struct opt_ctx *c, struct opt_server *s,
+			const char *n, const char *v)
+{
+	if (!strcmp(n, "push"))
+		return opt_strv_push(&s->push, v);
+	if (!strcmp(n, "client-config-dir"))
+		return opt_strset(&s->ccd_dir, v);
+	if (!strcmp(n, "client-connect"))
+		return opt_strset(&s->client_connect, v);
+	if (!strcmp(n, "client-disconnect"))
+		return opt_strset(&s->client_disconnect, v);
+	if (!strcmp(n, "learn-address"))
+		return opt_strset(&s->learn_address, v);
+	if (!strcmp(n, "max-clients"))
+		return optval_int(c, v, 1, 0xFFFFFE, &s->max_clients);
+	if (!strcmp(n, "status-version"))
+		return optval_int(c, v, 1, 3, &s->status_version);
+	return -ENOENT;
+}
+
+int h_server_opt(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	struct opt_server *s = opt_server_get(c->o);
+	const char *n = argv[0];
+	int ret;
+
+	(void)d;
+	if (!s)
+		return -ENOMEM;
+	if (!strcmp(n, "server"))
+		return h_server_net(c, s, argv, argc);
+	if (!strcmp(n, "server-ipv6"))
+		return h_server6(c, s, argv);
+	if (!strcmp(n, "mode"))
+		return h_mode(c, s, argv);
+	if (!strcmp(n, "ifconfig-pool"))
+		return h_pool(c, s, argv, argc);
+	if (!strcmp(n, "ifconfig-pool-persist"))
+		return h_persist(c, s, argv, argc);
+	if (!strcmp(n, "iroute"))
+		return h_iroute(c, s, argv, argc, false);
+	if (!strcmp(n, "iroute-ipv6"))
+		return h_iroute(c, s, argv, argc, true);
+	if (!strcmp(n, "ifconfig-push"))
+		return h_ifconfig_push(c, s, argv);
+	if (!strcmp(n, "ifconfig-ipv6-push"))
+		return h_ifconfig6_push(c, s, argv);
+	if (!strcmp(n, "auth-user-pass-verify"))
+		return h_auth_verify(c, s, argv);
+	if (!strcmp(n, "verify-client-cert"))
+		return h_vcc(c, s, argv);
+	if (!strcmp(n, "dh"))
+		return 0; /* ECDHE only, as OpenVPN 2.6 with "dh none" */
+	ret = argc > 1 ? h_server_str(c, s, n, argv[1]) :
+			 h_server_flag(c, s, n);
+	if (ret == -ENOENT)
+		return opt_fail(c, "internal: no server handler for %s", n);
+	return ret;
+}

@@ -1,0 +1,52 @@
+/*
+ * The UDP server's front door (PROTOCOL.md 1.4): control packets from
+ * addresses with no client yet. As OpenVPN 2.6 does, a client's hard reset
+ * is answered statelessly: our reset carries as session id an HMAC cookie
+ * over the client's address, its session id and a time slot, so a flood of
+ * (spoofed) resets allocates nothing. Only a packet that ACKs our reset
+ * with a cookie valid for its source (this or the previous slot) makes a
+ * client; the server then starts its session with that id
+ * (session_init_accepted).
+ */
+#ifndef DCOVPN_CTL_MUDP_H
+#define DCOVPN_CTL_MUDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "proto/ctlpkt.h"
+#include "proto/tlswrap.h"
+
+#define MUDP_SECRET_LEN 32u
+
+struct mudp {
+	uint8_t secret[MUDP_SECRET_LEN];   /* random per process, wiped */
+	unsigned slot_s;                   /* cookie time slot (seconds) */
+	const struct tlswrap_key *wrap;    /* NULL: no tls-auth/tls-crypt */
+};
+
+enum mudp_verdict {
+	MUDP_DROP = 0,     /* not for us / not authentic: ignore */
+	MUDP_REPLY,        /* a client reset: send @reply */
+	MUDP_ACCEPT,       /* a valid cookie: make a client (sids given) */
+};
+
+struct mudp_result {
+	enum mudp_verdict verdict;
+	uint8_t own_sid[CTLPKT_SID_LEN];   /* ACCEPT: the cookie */
+	uint8_t peer_sid[CTLPKT_SID_LEN];  /* ACCEPT/REPLY: the client's id */
+	size_t reply_len;
+	uint8_t reply[256];
+};
+
+/* 0 or -EIO (no randomness). @slot_s 0: 30 s. */
+int mudp_init(struct mudp *m, const struct tlswrap_key *wrap, unsigned slot_s);
+void mudp_free(struct mudp *m);
+
+/* Classify one control packet from @from at Unix time @now_s. */
+void mudp_handle(const struct mudp *m, const uint8_t *pkt, size_t len,
+		 const struct sockaddr *from, socklen_t from_len,
+		 uint32_t now_s, struct mudp_result *out);
+
+#endif
