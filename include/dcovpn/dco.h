@@ -98,6 +98,15 @@ enum dco_transport {
  */
 int dco_attach_udp(struct dco *dco, int fd);
 
+/* Compression framing a peer expects (never real compression; see
+ * src/dco/compstub.h). Pings are framed too. */
+enum dco_comp {
+	DCO_COMP_NONE,       /* no framing (default) */
+	DCO_COMP_LZO_STUB,   /* comp-lzo [no]: 0xFA before each payload */
+	DCO_COMP_STUB_SWAP,  /* compress / compress stub / lz4: 0xFB swap */
+	DCO_COMP_STUB_V2,    /* compress stub-v2 / lz4-v2: escape 0x50 only */
+};
+
 struct dco_peer_config {
 	uint32_t peer_id;               /* 0..DCO_PEER_ID_MAX */
 	enum dco_transport transport;
@@ -106,6 +115,7 @@ struct dco_peer_config {
 	struct sockaddr_storage remote; /* UDP: where the peer is */
 	socklen_t remote_len;
 	bool tx_data_v1;                /* send P_DATA_V1 (peer lacks DATA_V2) */
+	enum dco_comp comp;             /* compression framing (stubs only) */
 	bool has_vpn_ip4, has_vpn_ip6;  /* MP mode: the peer's tunnel addresses */
 	struct in_addr vpn_ip4;
 	struct in6_addr vpn_ip6;

@@ -162,7 +162,7 @@ int dco_attach_udp(struct dco *dco, int fd)
 static int peer_check_config(const struct dco *dco,
 			     const struct dco_peer_config *cfg)
 {
-	if (cfg->peer_id > DCO_PEER_ID_MAX)
+	if (cfg->peer_id > DCO_PEER_ID_MAX || cfg->comp > DCO_COMP_STUB_V2)
 		return -EINVAL;
 	if (cfg->transport == DCO_TRANSPORT_UDP) {
 		if (!udp_attached(dco, cfg->fd))
@@ -187,6 +187,7 @@ static struct peer *peer_from_config(const struct dco_peer_config *cfg,
 	p->remote = cfg->remote;
 	p->remote_len = cfg->remote_len;
 	p->tx_v1 = cfg->tx_data_v1;
+	p->comp = cfg->comp;
 	p->has_vpn_ip4 = cfg->has_vpn_ip4;
 	p->has_vpn_ip6 = cfg->has_vpn_ip6;
 	p->vpn_ip4 = cfg->vpn_ip4;

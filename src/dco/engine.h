@@ -77,6 +77,7 @@ struct peer {
 	struct sockaddr_storage remote;
 	socklen_t remote_len;
 	bool tx_v1;
+	enum dco_comp comp;
 	bool has_vpn_ip4, has_vpn_ip6;
 	struct in_addr vpn_ip4;
 	struct in6_addr vpn_ip6;

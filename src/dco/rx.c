@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "dco/compstub.h"
 #include "dco/engine.h"
 #include "io/tcp.h"
 #include "io/udp.h"
@@ -153,6 +154,11 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 	}
 	atomic_store_explicit(&peer->last_rx_ms, now_ms, memory_order_relaxed);
 	rx_float(w, peer, p);
+	if (compstub_unwrap(peer->comp, p)) {
+		/* really compressed (dcovpn never decompresses) or garbled */
+		DCO_STAT_ADD(w, peer, drop_malformed, 1);
+		return false;
+	}
 	if (datapkt_is_ping(p->data, p->len)) {
 		DCO_STAT_ADD(w, peer, keepalive_rx, 1);
 		return false;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "dco/compstub.h"
 #include "dco/engine.h"
 #include "io/tcp.h"
 #include "io/udp.h"
@@ -40,7 +41,9 @@ int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt)
 		DCO_STAT_ADD(w, p, drop_no_key, 1);
 		return -ENOKEY;
 	}
-	err = keyslot_encrypt(ks, pkt, p->id, p->tx_v1);
+	err = compstub_wrap(p->comp, pkt);
+	if (!err)
+		err = keyslot_encrypt(ks, pkt, p->id, p->tx_v1);
 	if (err == -ERANGE || keyslot_near_wrap(ks))
 		tx_report_near_wrap(w, p, ks);
 	if (err) {
