@@ -240,12 +240,46 @@ static int conn_open_tcp(struct conn *c)
 
 /* ---- data channel --------------------------------------------------------- */
 
+/*
+ * Compression framing as OpenVPN 2.6 does it with allow-compression no (its
+ * default): whatever a server pushes, we frame but never compress, and a
+ * really compressed packet from the server is dropped (and counted). The
+ * engine's stubs carry the framing (src/dco/compstub.h).
+ */
+static enum dco_comp conn_compression(const struct conn *c)
+{
+	switch (c->o->compress) {
+	case OPT_COMP_NO:
+	case OPT_COMP_LZO:
+		return DCO_COMP_LZO_STUB;
+	case OPT_COMP_STUB:
+	case OPT_COMP_LZ4:
+		return DCO_COMP_STUB_SWAP;
+	case OPT_COMP_STUB_V2:
+	case OPT_COMP_LZ4_V2:
+		return DCO_COMP_STUB_V2;
+	default:
+		return DCO_COMP_NONE;
+	}
+}
+
+static void conn_log_compression(const struct conn *c)
+{
+	if (c->o->compress == OPT_COMP_LZO || c->o->compress == OPT_COMP_LZ4 ||
+	    c->o->compress == OPT_COMP_LZ4_V2)
+		log_warn("WARNING: the server asks for compression; dcovpn "
+			 "never compresses (VORACLE) and frames packets "
+			 "uncompressed, as OpenVPN 2.6 with allow-compression "
+			 "no; compressed packets from the server are dropped");
+}
+
 static int conn_add_peer(struct conn *c)
 {
 	struct dco_peer_config pc = {
 		.peer_id = c->o->peer_id >= 0 ? (uint32_t)c->o->peer_id : 0,
 		.transport = c->tr,
 		.tx_data_v1 = c->o->peer_id < 0,
+		.comp = conn_compression(c),
 	};
 	int ret;
 
@@ -321,32 +355,13 @@ static void conn_auth_token(struct conn *c)
 	c->sess.cfg.password = c->cc->auth_token;
 }
 
-/* The engine carries raw IP only: framing other than stub-v2 is refused,
- * as OpenVPN 2.6 does with DCO. */
-static int conn_check_compression(const struct conn *c)
-{
-	switch (c->o->compress) {
-	case OPT_COMP_UNSET:
-	case OPT_COMP_STUB_V2:
-		return 0;
-	default:
-		log_err("OPTIONS ERROR: the server uses compression framing "
-			"(comp-lzo / compress); the data channel offload only "
-			"supports 'compress stub-v2' or no compression. Remove "
-			"comp-lzo/compress on the server or push 'compress stub-v2'");
-		return -EPROTONOSUPPORT;
-	}
-}
-
 /* Data channel up with the negotiated @cipher and key derivation. */
 static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 {
 	uint64_t now = clock_now_ms();
 	int ret;
 
-	ret = conn_check_compression(c);
-	if (ret)
-		return ret;
+	conn_log_compression(c);
 	ret = conn_add_peer(c);
 	if (!ret)
 		ret = session_set_data(&c->sess, c->dco, c->peer_id, cipher, ekm,
