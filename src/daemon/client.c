@@ -716,12 +716,21 @@ static void conn_tick(struct conn *c, uint64_t now)
 	}
 }
 
+/* reneg-bytes / reneg-pkts are polled: often enough to land near the limit. */
+#define CONN_COUNTER_POLL_MS 200u
+
 static uint64_t conn_deadline(const struct conn *c)
 {
 	uint64_t a = session_next_deadline(&c->sess);
 	uint64_t b = push_next_deadline(&c->push);
+	uint64_t d = a < b ? a : b;
 
-	return a < b ? a : b;
+	if (c->peer_added && (c->o->reneg_bytes > 0 || c->o->reneg_pkts > 0)) {
+		uint64_t p = clock_now_ms() + CONN_COUNTER_POLL_MS;
+
+		d = d < p ? d : p;
+	}
+	return d;
 }
 
 /* Tell the server we go (cc-exit), if asked to with explicit-exit-notify. */

@@ -225,7 +225,7 @@ start_server() {
 start_client() {
 	ip netns exec "$NS_C" "$DCOVPN" --config "$T/client.conf" >"$T/client.log" 2>&1 &
 	CLI_PID=$!
-	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+	wait_for "${CLIENT_WAIT:-30}" grep -q "Initialization Sequence Completed" "$T/client.log" ||
 		fail "dcovpn did not complete initialization"
 }
 

@@ -1,0 +1,267 @@
+# Interop tests of the dcovpn SERVER (sourced by tests/interop/server_*.sh):
+# one dcovpn server and several clients (Debian's openvpn 2.6 and dcovpn),
+# each in its own namespace, on one bridge.
+#
+#   namespace s:   bridge 198.18.66.1/24, dcovpn --config server.conf
+#   namespace cI:  198.18.66.(10+I)/24, openvpn or dcovpn --config cI.conf
+#   tunnel:        198.19.66.0/24 (server .1), fd00:67::/64 (server ::1)
+#
+# Names carry "sv" and the PID; everything is removed on exit; on failure
+# every log is printed. Each case prints one line, PASS/FAIL.
+set -euo pipefail
+
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$LIB_DIR/../.." && pwd)
+BUILD=${BUILD:-build}
+[[ $BUILD == /* ]] || BUILD=$ROOT/$BUILD
+DCOVPN=${DCOVPN:-$BUILD/dcovpn}
+OPENVPN=${OPENVPN:-$(command -v openvpn || echo /usr/sbin/openvpn)}
+XFER=$ROOT/tests/netns/xfer.py
+CASE=${CASE:-$(basename "$0" .sh)}
+
+NS_S=sv-$$-s
+BR=svbr$$
+UL4_S=198.18.66.1
+UL6_S=fd00:66::1
+TUN4_S=198.19.66.1
+TUN6_S=fd00:67::1
+T=$(mktemp -d /tmp/dcovpn-server.XXXXXX)
+NS_LIST=()
+SRV_PID=
+CLI_PIDS=()
+BG_PIDS=()
+NCLI=0
+
+log() { echo "# $*"; }
+
+fail() {
+	echo "FAIL: $CASE: $*"
+	exit 1
+}
+
+in_s() { ip netns exec "$NS_S" "$@"; }
+in_c() { local i=$1; shift; ip netns exec "sv-$$-c$i" "$@"; }
+
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.2
+	done
+}
+
+stop_pid() {
+	local pid=$1 i
+	[ -n "$pid" ] || return 0
+	kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 30); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+dump_logs() {
+	local f
+	for f in "$T"/*.log; do
+		[ -f "$f" ] || continue
+		echo "---- $(basename "$f") ----"
+		tail -n 120 "$f"
+	done
+	[ -f "$T/status" ] && { echo "---- status ----"; cat "$T/status"; }
+	return 0
+}
+
+teardown() {
+	local rc=$? pid ns
+	trap - EXIT INT TERM ERR
+	set +e
+	{ [ "$rc" -ne 0 ] || [ -n "${VERBOSE:-}" ]; } && dump_logs >&2
+	for pid in "${CLI_PIDS[@]}" "${BG_PIDS[@]}"; do
+		stop_pid "$pid"
+	done
+	stop_pid "$SRV_PID"
+	wait 2>/dev/null
+	for ns in "${NS_LIST[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$T"
+	exit "$rc"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+# ns_setup N: the server namespace with a bridge, N client namespaces.
+ns_setup() {
+	local n=$1 i ns
+	[ -x "$DCOVPN" ] || fail "$DCOVPN not built"
+	[ -x "$OPENVPN" ] || fail "openvpn not installed"
+	ip netns add "$NS_S"
+	NS_LIST+=("$NS_S")
+	in_s ip link set lo up
+	in_s ip link add "$BR" type bridge
+	in_s ip addr add "$UL4_S/24" dev "$BR"
+	in_s ip addr add "$UL6_S/64" dev "$BR" nodad
+	in_s ip link set "$BR" up
+	for i in $(seq 1 "$n"); do
+		ns=sv-$$-c$i
+		ip netns add "$ns"
+		NS_LIST+=("$ns")
+		ip link add "sv$$c$i" netns "$ns" type veth peer name "sv$$b$i" netns "$NS_S"
+		in_s ip link set "sv$$b$i" master "$BR" up
+		in_c "$i" ip link set lo up
+		in_c "$i" ip addr add "198.18.66.$((10 + i))/24" dev "sv$$c$i"
+		in_c "$i" ip addr add "fd00:66::$((10 + i))/64" dev "sv$$c$i" nodad
+		in_c "$i" ip link set "sv$$c$i" up
+	done
+	NCLI=$n
+	for i in $(seq 1 "$n"); do
+		wait_for 10 in_c "$i" ping -c1 -W1 "$UL4_S" || fail "underlay of c$i does not work"
+	done
+}
+
+# A CA, a server certificate and client certificates cli1..cliN.
+pki_make() {
+	local d=$T/pki who i
+	mkdir -p "$d"
+	cat >"$d/ext.cnf" <<-X
+	[srv]
+	basicConstraints=CA:FALSE
+	keyUsage=digitalSignature,keyAgreement
+	extendedKeyUsage=serverAuth
+	[cli]
+	basicConstraints=CA:FALSE
+	keyUsage=digitalSignature,keyAgreement
+	extendedKeyUsage=clientAuth
+	X
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$d/ca.key" -out "$d/ca.crt" -days 2 -subj "/CN=sv-ca" 2>/dev/null
+	for who in server $(seq -f 'cli%g' 1 "$NCLI"); do
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+			-keyout "$d/$who.key" -out "$d/$who.csr" -subj "/CN=$who" 2>/dev/null
+		openssl x509 -req -in "$d/$who.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+			-CAcreateserial -days 2 -out "$d/$who.crt" -extfile "$d/ext.cnf" \
+			-extensions "$([ "$who" = server ] && echo srv || echo cli)" 2>/dev/null
+	done
+	"$OPENVPN" --genkey secret "$d/ta.key" >/dev/null
+}
+
+# server_conf PROTO(udp|tcp) WRAP(none|auth|crypt) [extra lines]
+server_conf() {
+	local proto=$1 wrap=$2 d=$T/pki l
+	shift 2
+	cat >"$T/server.conf" <<-X
+	# In the style of OpenVPN's sample server.conf
+	port 1194
+	proto ${proto}4$([ "$proto" = tcp ] && echo -server)
+	dev tun
+	ca $d/ca.crt
+	cert $d/server.crt
+	key $d/server.key
+	dh none
+	topology subnet
+	server 198.19.66.0 255.255.255.0
+	server-ipv6 fd00:67::/64
+	ifconfig-pool-persist $T/ipp.txt
+	keepalive 10 120
+	persist-key
+	persist-tun
+	status $T/status 1
+	status-version 2
+	verb 4
+	X
+	case $wrap in
+	auth) echo "tls-auth $d/ta.key 0" >>"$T/server.conf" ;;
+	crypt) echo "tls-crypt $d/ta.key" >>"$T/server.conf" ;;
+	esac
+	for l in "$@"; do echo "$l" >>"$T/server.conf"; done
+}
+
+# client_conf I PROTO WRAP [extra lines]: $T/cI.conf for cert cliI.
+client_conf() {
+	local i=$1 proto=$2 wrap=$3 d=$T/pki l
+	shift 3
+	cat >"$T/c$i.conf" <<-X
+	client
+	dev tun
+	proto $proto
+	remote $UL4_S 1194
+	nobind
+	persist-key
+	persist-tun
+	ca $d/ca.crt
+	cert $d/cli$i.crt
+	key $d/cli$i.key
+	remote-cert-tls server
+	verb 4
+	X
+	case $wrap in
+	auth) echo "tls-auth $d/ta.key 1" >>"$T/c$i.conf" ;;
+	crypt) echo "tls-crypt $d/ta.key" >>"$T/c$i.conf" ;;
+	esac
+	for l in "$@"; do echo "$l" >>"$T/c$i.conf"; done
+}
+
+start_server() {
+	ip netns exec "$NS_S" "$DCOVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
+	SRV_PID=$!
+	wait_for 10 grep -q "Initialization Sequence Completed" "$T/server.log" ||
+		fail "dcovpn server did not start"
+}
+
+# start_client I KIND(openvpn|dcovpn)
+start_client() {
+	local i=$1 kind=$2 bin=$DCOVPN
+	[ "$kind" = openvpn ] && bin=$OPENVPN
+	ip netns exec "sv-$$-c$i" "$bin" --config "$T/c$i.conf" >"$T/c$i-$kind.log" 2>&1 &
+	CLI_PIDS[$i]=$!
+}
+
+wait_client() {
+	local i=$1
+	wait_for 30 grep -q "Initialization Sequence Completed" "$T"/c$i-*.log ||
+		fail "client c$i did not complete initialization"
+}
+
+client_tun4() {
+	in_c "$1" ip -4 -o addr show | awk '$2 ~ /^tun/ { split($4, a, "/"); print a[1] }' | head -n1
+}
+
+# xfer_up I MB PORT: client I sends MB to the server; sha checked.
+xfer_up() {
+	local i=$1 mb=$2 port=$3 want got
+	head -c "$((mb << 20))" /dev/urandom >"$T/blob$i"
+	want="$(stat -c %s "$T/blob$i") $(sha256sum "$T/blob$i" | cut -d' ' -f1)"
+	timeout 60 ip netns exec "$NS_S" python3 "$XFER" recv "$TUN4_S" "$port" >"$T/recv$i.out" &
+	local rpid=$!
+	sleep 0.3
+	timeout 60 ip netns exec "sv-$$-c$i" python3 "$XFER" send "$TUN4_S" "$port" "$T/blob$i" ||
+		{ echo "send c$i failed"; return 1; }
+	wait "$rpid" || { echo "recv for c$i failed"; return 1; }
+	got=$(cat "$T/recv$i.out")
+	[ "$got" = "$want" ] || { echo "c$i: got '$got', want '$want'"; return 1; }
+}
+
+# xfer_down I MB PORT: the server sends MB to client I.
+xfer_down() {
+	local i=$1 mb=$2 port=$3 want got c4
+	c4=$(client_tun4 "$i")
+	head -c "$((mb << 20))" /dev/urandom >"$T/dblob$i"
+	want="$(stat -c %s "$T/dblob$i") $(sha256sum "$T/dblob$i" | cut -d' ' -f1)"
+	timeout 60 ip netns exec "sv-$$-c$i" python3 "$XFER" recv "$c4" "$port" >"$T/drecv$i.out" &
+	local rpid=$!
+	sleep 0.3
+	timeout 60 ip netns exec "$NS_S" python3 "$XFER" send "$c4" "$port" "$T/dblob$i" ||
+		{ echo "send to c$i failed"; return 1; }
+	wait "$rpid" || { echo "recv on c$i failed"; return 1; }
+	got=$(cat "$T/drecv$i.out")
+	[ "$got" = "$want" ] || { echo "c$i down: got '$got', want '$want'"; return 1; }
+}
+
+# status_has REGEX: the status file has a matching line.
+status_has() {
+	grep -qE "$1" "$T/status"
+}
