@@ -21,7 +21,7 @@ TCP_TITLES = {
     "tcp4_down": "TCP x4 down",
 }
 UDP_LEN = 64
-DCOVPN = ("dcocli", "dcod", "dcocli_tcp")
+DCOVPN = ("dcocli", "dcod", "dcocli_tcp", "dcod_ovpn")
 
 
 def read(path, default=""):

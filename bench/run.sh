@@ -13,7 +13,8 @@
 #   BENCH_PINGS     pings through the idle tunnel, 0.2 s apart (default 20)
 #   BENCH_REPEAT    rounds of all iperf3 runs; the median round counts (default 1)
 #   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli dcod;
-#                   TCP transport too: openvpn_tcp dcocli_tcp)
+#                   TCP transport too: openvpn_tcp dcocli_tcp; dcod_ovpn:
+#                   the daemon as client of Debian's OpenVPN)
 #   BENCH_OUT       output folder (default: bench/out)
 #   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
 #   BENCH_DCOCLI_WRAP  command to run dcovpn-cli under (e.g. gdb -batch ...)
@@ -343,6 +344,7 @@ start_dcocli() {
 }
 
 start_dcocli_tcp() { start_dcocli tcp; }
+start_dcod_ovpn() { start_dcod ovpn; }
 
 # Client/server configs for the daemon, OpenVPN syntax: the server end
 # (mode server, one pool) pushes the client 198.19.<n>.2 and takes .1.
@@ -390,32 +392,40 @@ udp_bound() { ip netns exec "$1" ss -Hlun "sport = :$2" | grep -q .; }
 # server end is the daemon too once it has a server mode; until then (it
 # exits at once on "server"), Debian's OpenVPN serves, tuned as in the
 # OpenVPN case, and the figures are capped by OpenVPN's end.
+# start_dcod [ovpn]: with "ovpn", OpenVPN serves whatever the daemon can do.
 start_dcod() {
-	local d=$BUILD/dcovpn srv_pid end
+	local d=$BUILD/dcovpn srv_pid end why=""
 	[ -x "$d" ] || { REASON="not built ($d missing)"; return 1; }
 	make_pki || { REASON="openssl pki failed (see pki.log)"; return 1; }
-	srv_conf >"$CASE_DIR/dcovpn-srv.conf"
-	bg_in "$NS_S" "$CASE_DIR/dcovpn-srv.log" "$d" --config "$CASE_DIR/dcovpn-srv.conf"
-	srv_pid=$BG_PID
 	NOTE="daemon both ends, TLS, AES-256-GCM"
-	end=$(( SECONDS + 10 ))
-	until udp_bound "$NS_S" $PORT; do
-		if ! kill -0 "$srv_pid" 2>/dev/null; then
-			wait "$srv_pid" 2>/dev/null
-			forget_pids "$srv_pid"
-			{ srv_conf; printf 'disable-dco\nsndbuf 4194304\nrcvbuf 4194304\nfast-io\n'; } \
-				>"$CASE_DIR/openvpn-srv.conf"
-			bg_in "$NS_S" "$CASE_DIR/openvpn-srv.log" \
-				openvpn --config "$CASE_DIR/openvpn-srv.conf"
-			srv_pid=$BG_PID
-			NOTE="daemon as TLS client, AES-256-GCM; server end: OpenVPN 2.6 (user-space, tuned), as dcovpn has no server mode yet (it says: $(grep -m1 -i error "$CASE_DIR/dcovpn-srv.log" | sed 's/.*conf:[0-9]*: //')): OpenVPN's end caps these figures"
-			echo "server end is OpenVPN 2.6" >"$CASE_DIR/mixed"
-			break
-		fi
-		[ $SECONDS -lt $end ] ||
-			{ REASON="dcovpn server end did not bind UDP $PORT within 10 s"; return 1; }
-		sleep 0.1
-	done
+	if [ "${1:-}" = ovpn ]; then
+		why="asked for (case dcod_ovpn)"
+	else
+		srv_conf >"$CASE_DIR/dcovpn-srv.conf"
+		bg_in "$NS_S" "$CASE_DIR/dcovpn-srv.log" "$d" --config "$CASE_DIR/dcovpn-srv.conf"
+		srv_pid=$BG_PID
+		end=$(( SECONDS + 10 ))
+		until udp_bound "$NS_S" $PORT; do
+			if ! kill -0 "$srv_pid" 2>/dev/null; then
+				wait "$srv_pid" 2>/dev/null
+				forget_pids "$srv_pid"
+				why="dcovpn has no server mode yet (it says: $(grep -m1 -i error "$CASE_DIR/dcovpn-srv.log" | sed 's/.*conf:[0-9]*: //'))"
+				break
+			fi
+			[ $SECONDS -lt $end ] ||
+				{ REASON="dcovpn server end did not bind UDP $PORT within 10 s"; return 1; }
+			sleep 0.1
+		done
+	fi
+	if [ -n "$why" ]; then
+		{ srv_conf; printf 'disable-dco\nsndbuf 4194304\nrcvbuf 4194304\nfast-io\n'; } \
+			>"$CASE_DIR/openvpn-srv.conf"
+		bg_in "$NS_S" "$CASE_DIR/openvpn-srv.log" \
+			openvpn --config "$CASE_DIR/openvpn-srv.conf"
+		srv_pid=$BG_PID
+		NOTE="daemon as TLS client, AES-256-GCM; server end: OpenVPN 2.6 (user-space, tuned), $why: OpenVPN's end caps these figures"
+		echo "server end is OpenVPN 2.6" >"$CASE_DIR/mixed"
+	fi
 	cli_conf >"$CASE_DIR/dcovpn-cli.conf"
 	bg_in "$NS_C" "$CASE_DIR/dcovpn-cli.log" "$d" --config "$CASE_DIR/dcovpn-cli.conf"
 	TUN_PIDS="$srv_pid $BG_PID"
@@ -448,6 +458,7 @@ case_label() {
 	dcod) echo "dcovpn daemon" ;;
 	openvpn_tcp) echo "OpenVPN 2.6 TCP" ;;
 	dcocli_tcp) echo "dcovpn-cli TCP" ;;
+	dcod_ovpn) echo "dcovpn->OpenVPN" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -523,7 +534,7 @@ drop_case() {
 # setup_case NAME N: bring the case's tunnel up with an iperf3 server behind
 # it; on success remember it in the C_* tables. Writes status on failure.
 setup_case() {
-	local name=$1 agreed mark
+	local name=$1 agreed mark errline
 	CASE_N=$2
 	CASE_DIR=$RAW/$name
 	TUN_PIDS="" NOTE="" REASON="" TARGET="" TUN_DEV_C="" NS_S="" NS_C=""
@@ -546,7 +557,10 @@ setup_case() {
 	echo "$TUN_PIDS" >"$CASE_DIR/pids"
 	echo "$NOTE" >"$CASE_DIR/note"
 	if ! wait_tunnel 30; then
-		echo "failed: $REASON (logs in $CASE_DIR)" >"$CASE_DIR/status"
+		# the first error line any tunnel log has, if one has
+		errline=$(grep -h -m1 -i 'error' "$CASE_DIR"/*.log 2>/dev/null | head -n1 |
+			sed 's/^[0-9-]* [0-9:]* //')
+		echo "failed: $REASON${errline:+; log: $errline} (logs in $CASE_DIR)" >"$CASE_DIR/status"
 		log "  failed: $REASON; last log lines:"
 		tail -n 3 "$CASE_DIR"/*.log 2>/dev/null | sed 's/^/    /' >&2
 		drop_case
@@ -673,7 +687,7 @@ main() {
 	for c in $CASES; do
 		n=$(( n + 1 ))
 		if ! declare -F "start_$c" >/dev/null; then
-			log "unknown case '$c' (known: veth openvpn wggo dcocli dcod openvpn_tcp dcocli_tcp)"
+			log "unknown case '$c' (known: veth openvpn wggo dcocli dcod openvpn_tcp dcocli_tcp dcod_ovpn)"
 			continue
 		fi
 		setup_case "$c" "$n" && UP="$UP $c"
