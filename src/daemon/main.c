@@ -10,7 +10,9 @@
 
 #include "base/log.h"
 #include "conf/options.h"
+#include "conf/opt_server.h"
 #include "daemon/client.h"
+#include "daemon/server.h"
 
 #define DCOVPN_VERSION "dcovpn 0.1 (OpenVPN 2.6 protocol, data channel offload)"
 
@@ -26,8 +28,14 @@ static int main_parse(struct options *o, int argc, char **argv)
 		return -EINVAL;
 	}
 	if (o->tls_server && (o->pull || o->client)) {
-		fprintf(stderr, "Options error: dcovpn has no multi-client server "
-			"mode yet; --tls-server works point-to-point only\n");
+		fprintf(stderr, "Options error: --client/--pull cannot be used "
+			"with --tls-server / --mode server\n");
+		return -EINVAL;
+	}
+	if (o->srv && (o->srv->server_set || o->srv->pool_set) &&
+	    !o->srv->mode_server) {
+		fprintf(stderr, "Options error: --server and --ifconfig-pool "
+			"need --mode server\n");
 		return -EINVAL;
 	}
 	return 0;
@@ -96,7 +104,10 @@ int main(int argc, char **argv)
 		}
 		first = false;
 		log_info("%s", DCOVPN_VERSION);
-		ex = client_run(&o, &a);
+		if (o.srv && o.srv->mode_server)
+			ex = server_run(&o) ? CLIENT_EXIT_FATAL : CLIENT_EXIT_OK;
+		else
+			ex = client_run(&o, &a);
 		options_free(&o);
 	} while (ex == CLIENT_EXIT_RELOAD);
 	return ex == CLIENT_EXIT_OK ? 0 : 1;

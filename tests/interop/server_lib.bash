@@ -29,6 +29,7 @@ T=$(mktemp -d /tmp/dcovpn-server.XXXXXX)
 NS_LIST=()
 SRV_PID=
 CLI_PIDS=()
+CLI_LOG=()
 BG_PIDS=()
 NCLI=0
 
@@ -218,11 +219,12 @@ start_client() {
 	[ "$kind" = openvpn ] && bin=$OPENVPN
 	ip netns exec "sv-$$-c$i" "$bin" --config "$T/c$i.conf" >"$T/c$i-$kind.log" 2>&1 &
 	CLI_PIDS[$i]=$!
+	CLI_LOG[$i]=$T/c$i-$kind.log
 }
 
 wait_client() {
 	local i=$1
-	wait_for 30 grep -q "Initialization Sequence Completed" "$T"/c$i-*.log ||
+	wait_for 30 grep -q "Initialization Sequence Completed" "${CLI_LOG[$i]}" ||
 		fail "client c$i did not complete initialization"
 }
 

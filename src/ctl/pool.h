@@ -1,0 +1,53 @@
+/*
+ * The server's dynamic address pool (--ifconfig-pool, or the one `server`
+ * implies), IPv4 with an IPv6 address per entry in step (server-ipv6), as
+ * OpenVPN's pool.c: with topology subnet an entry is one address; with
+ * net30 a /30 whose .2 is the client and .1 its peer. Entries remember the
+ * common name that held them, so a returning client gets its address
+ * again; --ifconfig-pool-persist keeps that across restarts in OpenVPN's
+ * file format ("CN,IPv4,IPv6" per line).
+ */
+#ifndef DCOVPN_CTL_POOL_H
+#define DCOVPN_CTL_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <netinet/in.h>
+
+#define POOL_CN_MAX 64u
+
+struct pool_entry {
+	bool in_use;
+	char cn[POOL_CN_MAX];        /* last holder, "" if none */
+};
+
+struct pool {
+	bool net30;
+	uint32_t start;              /* host order: first address / block */
+	size_t n;
+	struct pool_entry *e;
+	bool has6;
+	struct in6_addr base6;       /* entry i gets base6 + i */
+	bool dup_cn;                 /* duplicate-cn: never reuse by name */
+};
+
+/* [start, end] inclusive (host order). 0, -EINVAL (empty) or -ENOMEM. */
+int pool_init(struct pool *p, uint32_t start, uint32_t end, bool net30,
+	      const struct in6_addr *base6, bool dup_cn);
+void pool_free(struct pool *p);
+
+/* An entry for @cn (its former one if free), or -ENOSPC. */
+int pool_acquire(struct pool *p, const char *cn);
+void pool_release(struct pool *p, int idx);
+/* Client address and its peer/netmask as pushed in "ifconfig". */
+void pool_addr4(const struct pool *p, int idx, struct in_addr *local);
+void pool_addr6(const struct pool *p, int idx, struct in6_addr *out);
+/* Index of @a in the pool, or -1. */
+int pool_find4(const struct pool *p, struct in_addr a);
+
+/* ifconfig-pool-persist: read (lines for addresses outside the pool are
+ * skipped) and write. 0 or -errno. */
+int pool_load(struct pool *p, const char *path);
+int pool_save(const struct pool *p, const char *path);
+
+#endif

@@ -1,0 +1,739 @@
+/* The multi-client server: clients, transports, engine events. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "base/bytes.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "conf/opt_server.h"
+#include "ctl/mudp.h"
+#include "daemon/clientcfg.h"
+#include "daemon/server.h"
+#include "daemon/server_int.h"
+#include "daemon/status.h"
+#include "ev/loop.h"
+#include "io/tcp.h"
+#include "io/udp.h"
+#include "net/netlink.h"
+
+#define SERVER_KILL_DELAY_MS 1000u   /* AUTH_FAILED / RESTART flush time */
+
+/* ---- addresses ------------------------------------------------------------ */
+
+static bool addr_eq(const struct sockaddr_storage *a, socklen_t alen,
+		    const struct sockaddr_storage *b, socklen_t blen)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
+	}
+	return alen == blen && !memcmp(a, b, alen);
+}
+
+/* "198.18.0.2:5000" (OpenVPN's status form) into @real, and the log
+ * form "[AF_INET]198.18.0.2:5000" into @desc. */
+static void addr_describe(const struct sockaddr_storage *a, char *real,
+			  size_t rlen, char *desc, size_t dlen)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+	bool v6 = a->ss_family == AF_INET6;
+	const void *p = v6 ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr :
+			     (const void *)&((const struct sockaddr_in *)a)->sin_addr;
+	unsigned port = ntohs(v6 ? ((const struct sockaddr_in6 *)a)->sin6_port :
+				   ((const struct sockaddr_in *)a)->sin_port);
+
+	inet_ntop(a->ss_family, p, ip, sizeof(ip));
+	snprintf(real, rlen, "%s:%u", ip, port);
+	snprintf(desc, dlen, "[AF_INET%s]%s:%u", v6 ? "6" : "", ip, port);
+}
+
+/* ---- clients ------------------------------------------------------------- */
+
+struct srv_client *server_client(struct server *s, uint32_t peer_id)
+{
+	if (peer_id >= s->max_clients)
+		return NULL;
+	return s->clients[peer_id];
+}
+
+static void client_set_addr(struct srv_client *c,
+			    const struct sockaddr_storage *a, socklen_t len)
+{
+	memcpy(&c->addr, a, len);
+	c->addr_len = len;
+	addr_describe(&c->addr, c->real, sizeof(c->real), c->desc,
+		      sizeof(c->desc));
+	snprintf(c->prefix, sizeof(c->prefix), "%s/%s",
+		 c->cn[0] ? c->cn : "", c->real);
+}
+
+static int tcp_write_all(int fd, const uint8_t *buf, size_t len)
+{
+	uint64_t deadline = clock_now_ms() + 5000u;
+
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (clock_now_ms() >= deadline)
+			return -ETIMEDOUT;
+		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 100);
+	}
+	return 0;
+}
+
+static int client_send(void *ctx, const uint8_t *pkt, size_t len)
+{
+	struct srv_client *c = ctx;
+	struct server *s = c->srv;
+	uint8_t frame[2 + DCO_CONTROL_MAX];
+
+	if (c->muted)
+		return 0;
+	if (c->peer_added)
+		return dco_send_control(s->dco, c->peer_id, pkt, len);
+	if (c->tr == DCO_TRANSPORT_UDP)
+		return dco_send_control_to(s->dco, s->udp_fd,
+					   (struct sockaddr *)&c->addr,
+					   c->addr_len, pkt, len);
+	if (c->tcp_fd < 0 || len > sizeof(frame) - 2)
+		return -EMSGSIZE;
+	store_be16(frame, (uint16_t)len);
+	memcpy(frame + 2, pkt, len);
+	return tcp_write_all(c->tcp_fd, frame, len + 2);
+}
+
+/* Ends at the next reap; never freed from inside its own callbacks. */
+void server_client_kill(struct srv_client *c, const char *why)
+{
+	if (c->dead)
+		return;
+	c->dead = true;
+	log_info("%s %s", c->prefix, why);
+}
+
+static void client_kill_later(struct srv_client *c, const char *msg)
+{
+	uint64_t now = clock_now_ms();
+
+	if (msg)
+		session_send_message(&c->sess, msg, now);
+	if (!c->kill_at_ms)
+		c->kill_at_ms = now + SERVER_KILL_DELAY_MS;
+}
+
+static void client_message(void *ctx, const char *msg)
+{
+	struct srv_client *c = ctx;
+
+	if (c->dead || c->kill_at_ms)
+		return;
+	if (!strcmp(msg, "PUSH_REQUEST")) {
+		if (server_push(c) < 0)
+			client_kill_later(c, "AUTH_FAILED");
+		return;
+	}
+	if (!strcmp(msg, "EXIT")) {
+		server_client_kill(c, "SIGTERM[soft,remote-exit] received, "
+				   "client-instance exiting");
+		return;
+	}
+	log_debug("%s: control message '%.40s' ignored", c->prefix, msg);
+}
+
+static void client_active(void *ctx)
+{
+	struct srv_client *c = ctx;
+	struct keystate *ks = c->sess.ks[0];
+
+	if (ks && ks->tls)
+		tls_session_peer_cn(ks->tls, c->cn, sizeof(c->cn));
+	snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
+}
+
+static unsigned server_reneg_sec(const struct server *s)
+{
+	const struct options *o = s->o;
+	unsigned base = o->reneg_sec >= 0 ? (unsigned)o->reneg_sec : 3600u;
+	uint32_t r = 0;
+
+	/* 2.6 servers renegotiate at a random point of the last 10 %, so
+	 * many clients that connected together do not all at once. */
+	if (base < 10 || o->reneg_sec_max >= 0)
+		return base;
+	RAND_bytes((uint8_t *)&r, sizeof(r));
+	return base - r % (base / 10u + 1u);
+}
+
+static int client_session(struct server *s, struct srv_client *c,
+			  const struct mudp_result *cookie)
+{
+	const struct options *o = s->o;
+	struct session_config sc = {
+		.server = true,
+		.tls = s->cc.tls,
+		.wrap = s->cc.has_wrap ? &s->cc.wrap : NULL,
+		.hand_window_s = o->hand_window > 0 ? (unsigned)o->hand_window : 0,
+		.tls_timeout_s = o->tls_timeout > 0 ? (unsigned)o->tls_timeout : 0,
+		.reneg_sec = server_reneg_sec(s),
+		.tran_window_s = o->tran_window > 0 ? (unsigned)o->tran_window : 0,
+		.options_string = s->cc.occ,
+		.remote_desc = c->desc,
+	};
+	struct session_ops ops = {
+		.send = client_send,
+		.message = client_message,
+		.active = client_active,
+	};
+	uint64_t now = clock_now_ms();
+	int ret;
+
+	if (!cookie)
+		return session_init(&c->sess, &sc, &ops, c, now);
+	c->muted = true;
+	ret = session_init_accepted(&c->sess, &sc, &ops, c, cookie->own_sid,
+				    cookie->peer_sid, now);
+	c->muted = false;
+	return ret;
+}
+
+static int server_free_slot(const struct server *s)
+{
+	for (uint32_t i = 0; i < s->max_clients; i++)
+		if (!s->clients[i])
+			return (int)i;
+	return -1;
+}
+
+static struct srv_client *client_new(struct server *s, enum dco_transport tr,
+				     const struct sockaddr_storage *a,
+				     socklen_t alen, int tcp_fd,
+				     const struct mudp_result *cookie)
+{
+	int slot = server_free_slot(s);
+	struct srv_client *c;
+
+	if (slot < 0) {
+		log_warn("MULTI: new incoming connection would exceed "
+			 "maximum number of clients (%u)", s->max_clients);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->srv = s;
+	c->peer_id = (uint32_t)slot;
+	c->client_id = s->next_client_id++;
+	c->tr = tr;
+	c->tcp_fd = tcp_fd;
+	c->pool_idx = -1;
+	c->since = time(NULL);
+	client_set_addr(c, a, alen);
+	if (client_session(s, c, cookie)) {
+		log_warn("%s: cannot start a session", c->desc);
+		free(c);
+		return NULL;
+	}
+	c->sess_up = true;
+	s->clients[slot] = c;
+	s->n_clients++;
+	log_info("%s Peer Connection started (peer-id %u)", c->desc, c->peer_id);
+	return c;
+}
+
+static void client_free(struct server *s, struct srv_client *c)
+{
+	if (c->peer_added)
+		dco_del_peer(s->dco, c->peer_id);
+	if (c->pushed)
+		server_client_disconnect(c);
+	if (c->pool_idx >= 0)
+		pool_release(&s->pool, c->pool_idx);
+	if (c->tcp_fd >= 0) {
+		loop_del(s->loop, c->tcp_fd);
+		close(c->tcp_fd);
+	}
+	if (c->sess_up)
+		session_free(&c->sess);
+	s->clients[c->peer_id] = NULL;
+	s->n_clients--;
+	free(c);
+}
+
+static void server_reap(struct server *s, uint64_t now)
+{
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *c = s->clients[i];
+
+		if (!c)
+			continue;
+		if (!c->dead && c->kill_at_ms && now >= c->kill_at_ms)
+			server_client_kill(c, "client-instance exiting");
+		if (c->dead)
+			client_free(s, c);
+	}
+}
+
+/* ---- TCP ------------------------------------------------------------------ */
+
+/* One frame at a time, never past its end: the engine may take the socket
+ * over at a frame boundary (at PUSH_REQUEST). */
+static void client_tcp_readable(void *ctx, uint32_t events)
+{
+	struct srv_client *c = ctx;
+	struct tcp_rx *rx = &c->rx;
+
+	(void)events;
+	while (c->tcp_fd >= 0 && !c->dead && !c->peer_added) {
+		size_t need = rx->have < 2 ? 2 : 2u + load_be16(rx->buf);
+		ssize_t n;
+
+		if (rx->have >= 2 && need == 2) {
+			server_client_kill(c, "TCP: bad packet length 0");
+			return;
+		}
+		n = recv(c->tcp_fd, rx->buf + rx->have, need - rx->have, 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			server_client_kill(c, "Connection reset, client-instance "
+					   "exiting");
+			return;
+		}
+		if (n < 0)
+			return;
+		rx->have += (size_t)n;
+		if (rx->have >= 2 && rx->have == 2u + load_be16(rx->buf)) {
+			if (session_recv(&c->sess, rx->buf + 2, rx->have - 2,
+					 clock_now_ms()))
+				server_client_kill(c, "TLS error, client-instance "
+						   "exiting");
+			rx->have = 0;
+		}
+	}
+}
+
+static void server_tcp_accept(void *ctx, uint32_t events)
+{
+	struct server *s = ctx;
+
+	(void)events;
+	for (;;) {
+		struct sockaddr_storage a;
+		socklen_t alen = sizeof(a);
+		struct srv_client *c;
+		int fd = accept4(s->tcp_listen_fd, (struct sockaddr *)&a, &alen,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0)
+			return;
+		c = client_new(s, DCO_TRANSPORT_TCP, &a, alen, fd, NULL);
+		if (!c) {
+			close(fd);
+			continue;
+		}
+		log_info("TCP connection established with %s", c->desc);
+		if (loop_add(s->loop, fd, EPOLLIN, client_tcp_readable, c)) {
+			c->tcp_fd = -1;
+			close(fd);
+			server_client_kill(c, "cannot watch the connection");
+		}
+	}
+}
+
+static int server_listen_tcp(struct server *s, int family,
+			     const struct sockaddr_storage *local, socklen_t len)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1, off = 0;
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	if (bind(fd, (const struct sockaddr *)local, len) < 0 ||
+	    listen(fd, 64) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	s->tcp_listen_fd = fd;
+	return loop_add(s->loop, fd, EPOLLIN, server_tcp_accept, s);
+}
+
+/* ---- engine events ------------------------------------------------------- */
+
+/* A UDP client whose peer is not in the engine yet, by source address. */
+static struct srv_client *server_find_pending(struct server *s,
+					      const struct dco_event *ev)
+{
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *c = s->clients[i];
+
+		if (c && !c->dead && !c->peer_added &&
+		    c->tr == DCO_TRANSPORT_UDP &&
+		    addr_eq(&c->addr, c->addr_len, &ev->addr, ev->addr_len))
+			return c;
+	}
+	return NULL;
+}
+
+static void server_control_unknown(struct server *s, const struct dco_event *ev)
+{
+	struct mudp_result *r = &s->mres;
+	struct srv_client *c = server_find_pending(s, ev);
+
+	if (c) {
+		if (session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
+			server_client_kill(c, "TLS error, client-instance exiting");
+		return;
+	}
+	mudp_handle(&s->mudp, ev->data, ev->len, (const struct sockaddr *)&ev->addr,
+		    ev->addr_len, (uint32_t)time(NULL), r);
+	if (r->verdict == MUDP_REPLY) {
+		dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
+				    ev->addr_len, r->reply, r->reply_len);
+		s->cookie_replies++;
+		return;
+	}
+	if (r->verdict != MUDP_ACCEPT)
+		return;
+	c = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1, r);
+	if (c && session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
+		server_client_kill(c, "TLS error, client-instance exiting");
+}
+
+static void server_event(struct server *s, const struct dco_event *ev)
+{
+	struct srv_client *c = ev->peer_id == DCO_PEER_ID_NONE ? NULL :
+			       server_client(s, ev->peer_id);
+
+	switch (ev->type) {
+	case DCO_EV_CONTROL:
+		if (ev->peer_id == DCO_PEER_ID_NONE) {
+			if (s->udp_fd >= 0)
+				server_control_unknown(s, ev);
+			break;
+		}
+		if (c && !c->dead &&
+		    session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
+			server_client_kill(c, "TLS error, client-instance exiting");
+		break;
+	case DCO_EV_PEER_DELETED:
+		if (!c)
+			break;
+		c->peer_added = false;
+		server_client_kill(c, ev->reason == DCO_DEL_EXPIRED ?
+				   "Inactivity timeout (--ping-restart), "
+				   "client-instance exiting" :
+				   "Connection reset, client-instance exiting");
+		break;
+	case DCO_EV_PEER_FLOAT:
+		if (!c || !ev->addr_len || ev->addr_len > sizeof(c->addr))
+			break;
+		log_info("%s Peer float: now %s", c->prefix, c->desc);
+		client_set_addr(c, &ev->addr, ev->addr_len);
+		log_info("%s: float accepted", c->prefix);
+		break;
+	case DCO_EV_KEY_NEAR_WRAP:
+		if (c)
+			session_renegotiate(&c->sess, clock_now_ms());
+		break;
+	default:
+		break;
+	}
+}
+
+static void server_engine_readable(void *ctx, uint32_t events)
+{
+	struct server *s = ctx;
+
+	(void)events;
+	while (dco_read_event(s->dco, s->ev) == 0)
+		server_event(s, s->ev);
+}
+
+/* ---- timers ---------------------------------------------------------------- */
+
+static uint64_t server_tick(struct server *s, uint64_t now)
+{
+	uint64_t next = now + 1000u;
+
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *c = s->clients[i];
+		uint64_t d;
+
+		if (!c || c->dead)
+			continue;
+		if (session_tick(&c->sess, now)) {
+			server_client_kill(c, "TLS Error: session failed, "
+					   "client-instance exiting");
+			continue;
+		}
+		d = session_next_deadline(&c->sess);
+		if (d < next)
+			next = d;
+		if (c->kill_at_ms && c->kill_at_ms < next)
+			next = c->kill_at_ms;
+	}
+	server_reap(s, now);
+	status_tick(s, now);
+	if (s->status_next_ms && s->status_next_ms < next)
+		next = s->status_next_ms;
+	return next;
+}
+
+/* ---- set-up ----------------------------------------------------------------- */
+
+static int server_family(const struct options *o)
+{
+	return o->proto.family == OPT_AF_INET ? AF_INET : AF_INET6;
+}
+
+static int server_open_transport(struct server *s)
+{
+	const struct options *o = s->o;
+	int family = server_family(o);
+	struct sockaddr_storage local = { .ss_family = (sa_family_t)family };
+	socklen_t len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+					     sizeof(struct sockaddr_in);
+	const char *ps = o->lport ? o->lport : OPT_DEFAULT_PORT;
+	uint16_t port = htons((uint16_t)atoi(ps));
+	int fd, ret;
+
+	if (family == AF_INET6)
+		((struct sockaddr_in6 *)&local)->sin6_port = port;
+	else
+		((struct sockaddr_in *)&local)->sin_port = port;
+	if (o->local) {
+		void *dst = family == AF_INET6 ?
+			(void *)&((struct sockaddr_in6 *)&local)->sin6_addr :
+			(void *)&((struct sockaddr_in *)&local)->sin_addr;
+
+		if (inet_pton(family, o->local, dst) != 1) {
+			log_err("--local %s: not a numeric address of the "
+				"server's family", o->local);
+			return -EINVAL;
+		}
+	}
+	if (s->tr == DCO_TRANSPORT_TCP) {
+		ret = server_listen_tcp(s, family, &local, len);
+		if (ret)
+			log_err("TCP: cannot listen on port %s: %s", ps,
+				strerror(-ret));
+		else
+			log_info("Listening for incoming TCP connection on "
+				 "port %s", ps);
+		return ret;
+	}
+	fd = udp_open((struct sockaddr *)&local, len);
+	if (fd < 0) {
+		log_err("cannot open UDP socket on port %s: %s", ps, strerror(-fd));
+		return fd;
+	}
+	ret = dco_attach_udp(s->dco, fd);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	s->udp_fd = fd;
+	log_info("UDPv%c link local (bound): port %s", family == AF_INET ? '4' : '6',
+		 ps);
+	return 0;
+}
+
+static int server_open_engine(struct server *s)
+{
+	const struct options *o = s->o;
+	struct dco_config dc = {
+		.ifname = o->dev && strcmp(o->dev, "tun") ? o->dev : "tun%d",
+		.mtu = o->tun_mtu > 0 ? (unsigned)o->tun_mtu : 1500u,
+		.mode = DCO_MODE_MP,
+		.replay_window = o->replay_window > 0 ? (unsigned)o->replay_window : 0,
+		.replay_window_secs = o->replay_time > 0 ? (unsigned)o->replay_time : 0,
+		.client_to_client = s->so->client_to_client,
+	};
+	int ret = dco_open(&s->dco, &dc);
+
+	if (ret) {
+		log_err("cannot open the tun device: %s", strerror(-ret));
+		return ret;
+	}
+	ret = loop_add(s->loop, dco_event_fd(s->dco), EPOLLIN,
+		       server_engine_readable, s);
+	if (!ret)
+		ret = server_net_up(s);
+	if (!ret)
+		ret = dco_start(s->dco);
+	if (ret) {
+		log_err("cannot bring up %s: %s", dco_ifname(s->dco), strerror(-ret));
+		return ret;
+	}
+	log_info("TUN/TAP device %s opened", dco_ifname(s->dco));
+	return 0;
+}
+
+static void server_log_stats(struct server *s);
+
+static void server_signal(struct server *s, int sig)
+{
+	if (sig == SIGTERM || sig == SIGINT) {
+		log_info("SIGTERM[hard,] received, process exiting");
+		s->stop = true;
+	} else if (sig == SIGUSR2) {
+		status_write_log(s);
+		server_log_stats(s);
+	} else if (sig == SIGHUP || sig == SIGUSR1) {
+		log_warn("SIG%s: dcovpn's server does not restart in place; "
+			 "ignored", sig == SIGHUP ? "HUP" : "USR1");
+	}
+}
+
+/* Tell every UDP client we go (2.6: RESTART via cc-exit). */
+static void server_goodbye(struct server *s)
+{
+	uint64_t now = clock_now_ms();
+
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *c = s->clients[i];
+
+		if (c && c->pushed && !c->dead && c->tr == DCO_TRANSPORT_UDP &&
+		    s->o->explicit_exit_notify)
+			session_send_message(&c->sess, "RESTART", now);
+	}
+}
+
+static void server_loop(struct server *s)
+{
+	while (!s->stop) {
+		uint64_t now = clock_now_ms();
+		uint64_t next = server_tick(s, now);
+
+		if (loop_wait(s->loop, next) < 0)
+			break;
+		server_signal(s, loop_take_signal(s->loop));
+		server_reap(s, clock_now_ms());
+	}
+	server_goodbye(s);
+}
+
+/* The engine's counters at exit: what was dropped, and why. */
+static void server_log_stats(struct server *s)
+{
+	struct dco_stats st;
+
+	if (!s->dco || dco_get_stats(s->dco, DCO_PEER_ID_NONE, &st))
+		return;
+	log_info("engine: link rx %llu pkts, tx %llu pkts; drops: malformed %llu "
+		 "no_peer %llu no_key %llu decrypt %llu replay %llu no_route "
+		 "%llu bad_source %llu tx_error %llu; cookie replies %llu",
+		 (unsigned long long)st.link_rx_packets,
+		 (unsigned long long)st.link_tx_packets,
+		 (unsigned long long)st.drop_malformed,
+		 (unsigned long long)st.drop_no_peer,
+		 (unsigned long long)st.drop_no_key,
+		 (unsigned long long)st.drop_decrypt,
+		 (unsigned long long)st.drop_replay,
+		 (unsigned long long)st.drop_no_route,
+		 (unsigned long long)st.drop_bad_source,
+		 (unsigned long long)st.drop_tx_error,
+		 (unsigned long long)s->cookie_replies);
+}
+
+static void server_close(struct server *s)
+{
+	server_log_stats(s);
+	for (uint32_t i = 0; s->clients && i < s->max_clients; i++)
+		if (s->clients[i])
+			client_free(s, s->clients[i]);
+	if (s->tcp_listen_fd >= 0) {
+		loop_del(s->loop, s->tcp_listen_fd);
+		close(s->tcp_listen_fd);
+	}
+	if (s->dco) {
+		loop_del(s->loop, dco_event_fd(s->dco));
+		dco_close(s->dco);
+	}
+	status_close(s);
+	server_pool_save(s);
+	pool_free(&s->pool);
+	mudp_free(&s->mudp);
+	free(s->clients);
+	free(s->ev);
+	clientcfg_free(&s->cc);
+}
+
+int server_run(const struct options *o)
+{
+	char err[CLIENTCFG_ERR_LEN];
+	struct server *s = calloc(1, sizeof(*s));
+	struct loop loop;
+	int ret = 1;
+
+	if (!s || loop_init(&loop)) {
+		free(s);
+		return 1;
+	}
+	s->o = o;
+	s->so = o->srv;
+	s->loop = &loop;
+	s->udp_fd = -1;
+	s->tcp_listen_fd = -1;
+	s->tr = o->proto.proto == OPT_PROTO_UDP || o->proto.proto == OPT_PROTO_NONE ?
+		DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
+	s->max_clients = (uint32_t)s->so->max_clients;
+	s->clients = calloc(s->max_clients, sizeof(*s->clients));
+	s->ev = malloc(sizeof(*s->ev));
+	if (!s->clients || !s->ev || server_plan(s))
+		goto out_free;
+	if (clientcfg_init(&s->cc, o, err, sizeof(err))) {
+		log_err("%s", err);
+		goto out_free;
+	}
+	clientcfg_occ(&s->cc, o, s->tr == DCO_TRANSPORT_UDP ? OPT_PROTO_UDP :
+		      OPT_PROTO_TCP_SERVER, server_family(o) == AF_INET6);
+	if (mudp_init(&s->mudp, s->cc.has_wrap ? &s->cc.wrap : NULL, 0))
+		goto out;
+	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
+		goto out;
+	log_info("Initialization Sequence Completed");
+	server_loop(s);
+	ret = 0;
+out:
+	server_close(s);
+	loop_free(&loop);
+	free(s);
+	return ret;
+out_free:
+	free(s->clients);
+	free(s->ev);
+	loop_free(&loop);
+	free(s);
+	return 1;
+}

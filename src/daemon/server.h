@@ -1,0 +1,40 @@
+/*
+ * The multi-client server (--mode server / --server): one offload engine
+ * in DCO_MODE_MP holding every client as a peer whose peer-id is its slot
+ * (0..max-clients-1). The control thread runs each client's session
+ * (ctl/session, server role), answers UDP resets statelessly
+ * (ctl/mudp), accepts TCP connections, and on PUSH_REQUEST assigns the
+ * address (pool or ccd ifconfig-push), picks the cipher (NCP), installs
+ * the peer and its keys, and sends the PUSH_REPLY.
+ */
+#ifndef DCOVPN_DAEMON_SERVER_H
+#define DCOVPN_DAEMON_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <netinet/in.h>
+
+#include "conf/options.h"
+#include "ctl/session.h"
+
+#define SERVER_CN_MAX 64u
+
+/* What the status file (daemon/status.h) shows of one client. */
+struct server_client_info {
+	const char *cn;
+	const char *real;           /* "198.18.0.2:51820" */
+	const char *username;       /* "UNDEF" if none */
+	bool has4, has6;
+	struct in_addr vpn4;
+	struct in6_addr vpn6;
+	uint64_t rx_bytes, tx_bytes; /* link bytes, as OpenVPN counts */
+	time_t since, last_ref;
+	uint32_t client_id, peer_id;
+	const char *cipher;
+};
+
+/* Run until SIGTERM/SIGINT. 0, or 1 on a fatal error. */
+int server_run(const struct options *o);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * Internal to the server (daemon/server*.c, daemon/status.c): its state
+ * and one client's.
+ */
+#ifndef DCOVPN_DAEMON_SERVER_INT_H
+#define DCOVPN_DAEMON_SERVER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "conf/opt_server.h"
+#include "ctl/mudp.h"
+#include "ctl/pool.h"
+#include "ctl/session.h"
+#include "daemon/clientcfg.h"
+#include "daemon/server.h"
+#include "dcovpn/dco.h"
+#include "io/tcp.h"
+
+struct server;
+
+/* A TCP stream read one frame at a time (see client_tcp_readable). */
+struct tcp_rx {
+	size_t have;
+	uint8_t buf[2 + TCP_FRAME_MAX];
+};
+
+struct srv_client {
+	struct server *srv;
+	uint32_t peer_id;            /* = slot in srv->clients */
+	uint32_t client_id;          /* OpenVPN's CID, counts up */
+	enum dco_transport tr;
+	struct sockaddr_storage addr;
+	socklen_t addr_len;
+	char real[INET6_ADDRSTRLEN + 8];   /* "198.18.0.2:5000" */
+	char desc[INET6_ADDRSTRLEN + 20];  /* "[AF_INET]198.18.0.2:5000" */
+	char cn[SERVER_CN_MAX];
+	char prefix[SERVER_CN_MAX + INET6_ADDRSTRLEN + 10]; /* "cn/ip:port" */
+	struct session sess;
+	bool sess_up;
+	bool muted;                  /* drop sends (see session_init_accepted) */
+	int tcp_fd;                  /* ours until the engine takes it */
+	struct tcp_rx rx;
+	bool peer_added;
+	bool pushed;                 /* data channel up, PUSH_REPLY built */
+	char *push_reply;
+	int pool_idx;                /* -1: none (ccd ifconfig-push or none) */
+	bool has4, has6;
+	struct in_addr vpn4;
+	struct in6_addr vpn6;
+	enum dco_cipher cipher;
+	time_t since;
+	bool dead;                   /* reaped at the next server_reap */
+	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
+};
+
+struct server {
+	const struct options *o;
+	const struct opt_server *so;
+	struct clientcfg cc;
+	struct loop *loop;
+	struct dco *dco;
+	struct dco_event *ev;
+	enum dco_transport tr;
+	int udp_fd, tcp_listen_fd;
+	struct mudp mudp;
+	struct mudp_result mres;
+	uint64_t cookie_replies;
+	struct srv_client **clients;
+	uint32_t max_clients, n_clients, next_client_id;
+	/* addressing (server_plan) */
+	enum opt_topology topo;
+	struct in_addr local4, remote4, mask4;   /* our tun; remote: net30 */
+	bool has6;
+	struct in6_addr local6;
+	int bits6;
+	bool has_pool;
+	struct pool pool;
+	uint64_t pool_save_ms;
+	/* status file */
+	FILE *status;
+	uint64_t status_next_ms;
+	bool stop;
+};
+
+struct srv_client *server_client(struct server *s, uint32_t peer_id);
+void server_client_kill(struct srv_client *c, const char *why);
+
+/* server_push.c */
+int server_plan(struct server *s);
+int server_net_up(struct server *s);
+/* PUSH_REQUEST: set the client up (first time) and send the PUSH_REPLY.
+ * <0: the client is refused (the caller sends AUTH_FAILED). */
+int server_push(struct srv_client *c);
+void server_client_disconnect(struct srv_client *c);
+void server_pool_save(struct server *s);
+
+#endif

@@ -1,0 +1,519 @@
+/*
+ * The server's addressing and a client's set-up at PUSH_REQUEST: what
+ * `server NET MASK` expands to (OpenVPN's helper_client_server), the
+ * client-config-dir file, the address, NCP, the peer in the engine and
+ * the PUSH_REPLY.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "ctl/keymethod2.h"
+#include "daemon/server_int.h"
+#include "ev/loop.h"
+#include "net/netlink.h"
+
+#define PUSH_REPLY_MAX 1600u
+#define DEFAULT_DATA_CIPHERS "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305"
+
+/* ---- the plan: addresses of the tun and the pool ------------------------- */
+
+static int plan_pool(struct server *s, uint32_t start, uint32_t end,
+		     bool net30)
+{
+	int ret = pool_init(&s->pool, start, end, net30, NULL,
+			    s->so->duplicate_cn);
+
+	s->has_pool = ret == 0;
+	return ret;
+}
+
+static int plan_from_server(struct server *s)
+{
+	const struct opt_server *so = s->so;
+	uint32_t net = ntohl(so->net.s_addr), mask = ntohl(so->mask.s_addr);
+	uint32_t size = ~mask + 1u;
+
+	s->local4.s_addr = htonl(net + 1);
+	s->mask4 = so->mask;
+	if (s->topo == OPT_TOPO_SUBNET) {
+		if (!so->nopool && !so->pool_set)
+			return plan_pool(s, net + 2, net + size - 2, false);
+	} else {
+		s->remote4.s_addr = htonl(net + 2);
+		if (!so->nopool && !so->pool_set)
+			return plan_pool(s, net + 4, net + size - 5, true);
+	}
+	return 0;
+}
+
+int server_plan(struct server *s)
+{
+	const struct options *o = s->o;
+	const struct opt_server *so = s->so;
+	int ret = 0;
+
+	s->topo = o->topology == OPT_TOPO_SUBNET ? OPT_TOPO_SUBNET : OPT_TOPO_NET30;
+	if (o->topology == OPT_TOPO_P2P) {
+		log_err("Options error: --topology p2p is not supported in "
+			"server mode; use subnet or net30");
+		return -EINVAL;
+	}
+	if (so->server_set) {
+		ret = plan_from_server(s);
+	} else if (o->ifconfig_set) {
+		s->local4 = o->ifconfig_local;
+		if (s->topo == OPT_TOPO_SUBNET)
+			s->mask4 = o->ifconfig_remote;
+		else
+			s->remote4 = o->ifconfig_remote;
+	} else {
+		log_err("Options error: --mode server needs --server NET MASK "
+			"or --ifconfig");
+		return -EINVAL;
+	}
+	if (!ret && so->pool_set)
+		ret = plan_pool(s, ntohl(so->pool_start.s_addr),
+				ntohl(so->pool_end.s_addr), s->topo != OPT_TOPO_SUBNET);
+	if (ret) {
+		log_err("Options error: bad --ifconfig-pool range");
+		return ret;
+	}
+	if (so->server6_set) {
+		struct in6_addr base = so->net6;
+
+		s->has6 = true;
+		s->local6 = so->net6;
+		s->local6.s6_addr[15] |= 1;
+		s->bits6 = so->bits6;
+		/* OpenVPN's IPv6 pool starts at NET + 0x1000, in step. */
+		base.s6_addr[14] |= 0x10;
+		if (s->has_pool) {
+			s->pool.has6 = true;
+			s->pool.base6 = base;
+		}
+	}
+	if (s->has_pool && so->pool_persist)
+		pool_load(&s->pool, so->pool_persist);
+	return 0;
+}
+
+static int mask_bits(struct in_addr m)
+{
+	return netmask_to_prefix(m);
+}
+
+int server_net_up(struct server *s)
+{
+	int idx = dco_ifindex(s->dco), ret;
+	unsigned mtu = dco_mtu(s->dco);
+
+	ret = nl_link_set(idx, mtu, false);
+	if (s->topo == OPT_TOPO_SUBNET) {
+		if (!ret)
+			ret = nl_addr_add4(idx, s->local4, (unsigned)mask_bits(s->mask4));
+	} else if (!ret) {
+		/* net30: our end as a host, the whole VPN network on the tun. */
+		ret = nl_addr_add4(idx, s->local4, 32);
+		if (!ret && s->so->server_set) {
+			struct in_addr net = s->so->net;
+
+			ret = nl_route_add4(idx, net, (unsigned)mask_bits(s->so->mask),
+					    NULL);
+		}
+	}
+	if (!ret && s->has6)
+		ret = nl_addr_add6(idx, &s->local6, (unsigned)s->bits6);
+	return ret;
+}
+
+void server_pool_save(struct server *s)
+{
+	if (s->has_pool && s->so->pool_persist)
+		pool_save(&s->pool, s->so->pool_persist);
+}
+
+/* ---- client-config-dir --------------------------------------------------- */
+
+static bool ccd_name_ok(const char *cn)
+{
+	return cn[0] && cn[0] != '.' && !strchr(cn, '/');
+}
+
+/* 1: a file was read into @co; 0: none; <0: refuse the client. */
+static int ccd_read(struct srv_client *c, struct options *co)
+{
+	const struct opt_server *so = c->srv->so;
+	char path[4096], err[OPT_ERR_LEN];
+	struct stat st;
+	const char *name = c->cn;
+
+	if (!so->ccd_dir)
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s", so->ccd_dir, name);
+	if (!ccd_name_ok(name) || stat(path, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(path, sizeof(path), "%s/DEFAULT", so->ccd_dir);
+		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+			if (so->ccd_exclusive) {
+				log_err("%s MULTI: client-config-dir file for '%s' "
+					"not found (--ccd-exclusive)", c->prefix, name);
+				return -ENOENT;
+			}
+			return 0;
+		}
+	}
+	if (options_parse_ccd(co, path, err, sizeof(err))) {
+		log_err("%s MULTI: %s", c->prefix, err);
+		return -EINVAL;
+	}
+	log_info("%s OPTIONS IMPORT: reading client specific options from: %s",
+		 c->prefix, path);
+	return 1;
+}
+
+/* ---- NCP ------------------------------------------------------------------ */
+
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ':');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncasecmp(p, name, n))
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* The first of our data-ciphers the client lists (2.6 ncp_get_best_cipher),
+ * else the fallback for a client without NCP. */
+static int server_ncp(const struct srv_client *c, enum dco_cipher *out)
+{
+	const struct options *o = c->srv->o;
+	const char *pi = c->sess.peer_info;
+	char theirs[512] = "", ours[512], ncp[16] = "";
+	char *save;
+
+	snprintf(ours, sizeof(ours), "%s", o->data_ciphers ? o->data_ciphers :
+		 DEFAULT_DATA_CIPHERS);
+	if (pi && km2_peer_info_get(pi, "IV_CIPHERS", theirs, sizeof(theirs)))
+		theirs[0] = 0;
+	if (!theirs[0] && pi && !km2_peer_info_get(pi, "IV_NCP", ncp, sizeof(ncp)) &&
+	    atoi(ncp) >= 2)
+		snprintf(theirs, sizeof(theirs), "AES-256-GCM:AES-128-GCM");
+	for (char *t = strtok_r(ours, ":", &save); t && theirs[0];
+	     t = strtok_r(NULL, ":", &save)) {
+		if (in_list(theirs, t) && !dco_cipher_from_name(t, out) &&
+		    *out != DCO_CIPHER_NONE)
+			return 0;
+	}
+	if (o->data_ciphers_fallback &&
+	    !dco_cipher_from_name(o->data_ciphers_fallback, out))
+		return 0;
+	log_err("%s TLS Error: no shared cipher (client IV_CIPHERS '%s', "
+		"server data-ciphers '%s')", c->prefix, theirs,
+		o->data_ciphers ? o->data_ciphers : DEFAULT_DATA_CIPHERS);
+	return -EPROTONOSUPPORT;
+}
+
+/* ---- addresses -------------------------------------------------------------- */
+
+static int client_address(struct srv_client *c, const struct opt_server *cs)
+{
+	struct server *s = c->srv;
+
+	if (cs && cs->ifconfig_push_set) {
+		c->has4 = true;
+		c->vpn4 = cs->ifconfig_push_local;
+	} else if (s->has_pool) {
+		c->pool_idx = pool_acquire(&s->pool, s->so->duplicate_cn ? NULL : c->cn);
+		if (c->pool_idx < 0) {
+			log_err("%s MULTI: no free --ifconfig-pool address", c->prefix);
+			return -ENOSPC;
+		}
+		c->has4 = true;
+		pool_addr4(&s->pool, c->pool_idx, &c->vpn4);
+		if (s->pool.has6) {
+			c->has6 = true;
+			pool_addr6(&s->pool, c->pool_idx, &c->vpn6);
+		}
+	}
+	if (cs && cs->ifconfig_ipv6_push_set) {
+		c->has6 = true;
+		c->vpn6 = cs->ifconfig_ipv6_push;
+	}
+	return 0;
+}
+
+/* ---- the PUSH_REPLY --------------------------------------------------------- */
+
+struct reply {
+	char buf[PUSH_REPLY_MAX];
+	size_t len;
+	bool full;
+};
+
+static void add(struct reply *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add(struct reply *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (r->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(r->buf + r->len, sizeof(r->buf) - r->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(r->buf) - r->len) {
+		r->buf[r->len] = 0;
+		r->full = true;
+		return;
+	}
+	r->len += (size_t)n;
+}
+
+static void add_pushes(struct reply *r, const struct opt_strv *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		add(r, ",%s", v->v[i]);
+}
+
+static void reply_ifconfig(struct reply *r, const struct srv_client *c,
+			   const struct opt_server *cs)
+{
+	const struct server *s = c->srv;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	if (c->has6) {
+		inet_ntop(AF_INET6, &c->vpn6, a, sizeof(a));
+		inet_ntop(AF_INET6, &s->local6, b, sizeof(b));
+		add(r, ",ifconfig-ipv6 %s/%d %s", a,
+		    cs && cs->ifconfig_ipv6_push_set ? cs->ifconfig_ipv6_push_bits :
+		    s->bits6, b);
+	}
+	if (!c->has4)
+		return;
+	inet_ntop(AF_INET, &c->vpn4, a, sizeof(a));
+	if (cs && cs->ifconfig_push_set) {
+		inet_ntop(AF_INET, &cs->ifconfig_push_mask, b, sizeof(b));
+	} else if (s->topo == OPT_TOPO_SUBNET) {
+		inet_ntop(AF_INET, &s->mask4, b, sizeof(b));
+	} else {
+		struct in_addr peer = { .s_addr = htonl(ntohl(c->vpn4.s_addr) - 1) };
+
+		inet_ntop(AF_INET, &peer, b, sizeof(b));
+	}
+	add(r, ",ifconfig %s %s", a, b);
+}
+
+/* What `server` and `keepalive` add to the push list (helper.c). */
+static void reply_implied(struct reply *r, const struct server *s)
+{
+	const struct options *o = s->o;
+	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
+
+	if (s->so->server_set && s->topo == OPT_TOPO_SUBNET) {
+		inet_ntop(AF_INET, &s->local4, a, sizeof(a));
+		add(r, ",topology subnet,route-gateway %s", a);
+	} else if (s->so->server_set) {
+		inet_ntop(AF_INET, &s->so->net, a, sizeof(a));
+		inet_ntop(AF_INET, &s->so->mask, m, sizeof(m));
+		if (s->so->client_to_client)
+			add(r, ",route %s %s", a, m);
+		else {
+			inet_ntop(AF_INET, &s->local4, a, sizeof(a));
+			add(r, ",route %s", a);
+		}
+		add(r, ",topology net30");
+	}
+	if (o->keepalive_ping > 0 || o->keepalive_timeout > 0)
+		add(r, ",ping %d,ping-restart %d", o->keepalive_ping,
+		    o->keepalive_timeout);
+}
+
+static void reply_build(struct reply *r, const struct srv_client *c,
+			const struct opt_server *cs, bool ekm, unsigned proto)
+{
+	const struct server *s = c->srv;
+
+	add(r, "PUSH_REPLY");
+	if (!cs || !cs->push_reset) {
+		add_pushes(r, &s->so->push);
+		reply_implied(r, s);
+	}
+	if (cs)
+		add_pushes(r, &cs->push);
+	reply_ifconfig(r, c, cs);
+	if (proto & KM2_IV_PROTO_DATA_V2)
+		add(r, ",peer-id %u", c->peer_id);
+	add(r, ",cipher %s", dco_cipher_name(c->cipher));
+	if ((proto & KM2_IV_PROTO_CC_EXIT_NOTIFY) || ekm)
+		add(r, ",protocol-flags%s%s",
+		    (proto & KM2_IV_PROTO_CC_EXIT_NOTIFY) ? " cc-exit" : "",
+		    ekm ? " tls-ekm" : "");
+	else if (ekm)
+		add(r, ",key-derivation tls-ekm");
+}
+
+/* ---- the data channel -------------------------------------------------------- */
+
+static int client_peer(struct srv_client *c, const struct opt_server *cs,
+		       unsigned proto)
+{
+	struct server *s = c->srv;
+	const struct options *o = s->o;
+	struct dco_peer_config pc = {
+		.peer_id = c->peer_id,
+		.transport = c->tr,
+		.tx_data_v1 = !(proto & KM2_IV_PROTO_DATA_V2),
+		.has_vpn_ip4 = c->has4,
+		.has_vpn_ip6 = c->has6,
+		.vpn_ip4 = c->vpn4,
+		.vpn_ip6 = c->vpn6,
+	};
+	int ping = o->ping > 0 ? o->ping : 0;
+	int timeout = o->ping_restart > 0 ? o->ping_restart : 0;
+	int ret;
+
+	if (c->tr == DCO_TRANSPORT_UDP) {
+		pc.fd = s->udp_fd;
+		memcpy(&pc.remote, &c->addr, c->addr_len);
+		pc.remote_len = c->addr_len;
+	} else {
+		loop_del(s->loop, c->tcp_fd);
+		pc.fd = c->tcp_fd;
+		c->tcp_fd = -1;  /* the engine's now */
+	}
+	ret = dco_new_peer(s->dco, &pc);
+	if (ret) {
+		log_err("%s cannot add the peer to the engine: %s", c->prefix,
+			strerror(-ret));
+		return ret;
+	}
+	c->peer_added = true;
+	for (size_t i = 0; cs && i < cs->n_iroutes; i++) {
+		ret = dco_add_route(s->dco, c->peer_id, cs->iroutes[i].family,
+				    &cs->iroutes[i].addr, cs->iroutes[i].bits);
+		if (ret)
+			log_warn("%s iroute: %s", c->prefix, strerror(-ret));
+	}
+	/* The server side of keepalive: twice the pushed timeout. */
+	if (o->keepalive_timeout > 0)
+		timeout = o->keepalive_timeout * 2;
+	return dco_set_peer(s->dco, c->peer_id, (unsigned)ping, (unsigned)timeout);
+}
+
+/* A newer connection with the same CN replaces older ones. */
+static void drop_same_cn(struct srv_client *c)
+{
+	struct server *s = c->srv;
+
+	if (s->so->duplicate_cn || !c->cn[0])
+		return;
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *o = s->clients[i];
+
+		if (o && o != c && !o->dead && o->pushed && !strcmp(o->cn, c->cn))
+			server_client_kill(o, "MULTI: new connection by client "
+					   "will cause previous active sessions "
+					   "by this client to be dropped");
+	}
+}
+
+static void log_learn(const struct srv_client *c)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (c->has4) {
+		inet_ntop(AF_INET, &c->vpn4, a, sizeof(a));
+		log_info("%s MULTI: Learn: %s -> %s", c->prefix, a, c->prefix);
+	}
+	if (c->has6) {
+		inet_ntop(AF_INET6, &c->vpn6, a, sizeof(a));
+		log_info("%s MULTI: Learn: %s -> %s", c->prefix, a, c->prefix);
+	}
+}
+
+static int client_setup(struct srv_client *c)
+{
+	struct options co;
+	const struct opt_server *cs = NULL;
+	unsigned proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
+	bool ekm = proto & KM2_IV_PROTO_TLS_KEY_EXPORT;
+	struct reply r = { .len = 0 };
+	int ret;
+
+	options_init(&co);
+	ret = ccd_read(c, &co);
+	if (ret < 0)
+		goto out;
+	cs = ret > 0 ? co.srv : NULL;
+	if (cs && cs->disable) {
+		log_err("%s MULTI: client has been disabled (client-config-dir)",
+			c->prefix);
+		ret = -EPERM;
+		goto out;
+	}
+	ret = server_ncp(c, &c->cipher);
+	if (!ret)
+		ret = client_address(c, cs);
+	if (!ret)
+		ret = client_peer(c, cs, proto);
+	if (!ret)
+		ret = session_set_data(&c->sess, c->srv->dco, c->peer_id, c->cipher,
+				       ekm, clock_now_ms());
+	if (ret)
+		goto out;
+	reply_build(&r, c, cs, ekm, proto);
+	if (r.full)
+		log_warn("%s PUSH_REPLY truncated at %u bytes", c->prefix,
+			 PUSH_REPLY_MAX);
+	c->push_reply = strdup(r.buf);
+	if (!c->push_reply) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	c->pushed = true;
+	drop_same_cn(c);
+	log_learn(c);
+	log_info("%s Data Channel: cipher '%s', peer-id: %u", c->prefix,
+		 dco_cipher_name(c->cipher), c->peer_id);
+out:
+	options_free(&co);
+	return ret;
+}
+
+int server_push(struct srv_client *c)
+{
+	int ret;
+
+	if (!c->pushed) {
+		ret = client_setup(c);
+		if (ret)
+			return ret;
+	}
+	ret = session_send_message(&c->sess, c->push_reply, clock_now_ms());
+	if (!ret)
+		log_info("%s SENT CONTROL [%s]: '%.200s' (status=1)", c->prefix,
+			 c->cn, c->push_reply);
+	return 0;
+}
+
+void server_client_disconnect(struct srv_client *c)
+{
+	free(c->push_reply);
+	c->push_reply = NULL;
+	c->pushed = false;
+}

@@ -1,0 +1,190 @@
+/* The server's status file, in OpenVPN 2.6's formats. See status.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "daemon/server_int.h"
+#include "daemon/status.h"
+
+#define STATUS_TITLE "OpenVPN 2.6.14 (dcovpn 0.1) x86_64-pc-linux-gnu " \
+		     "[SSL (OpenSSL)] [DCO]"
+
+static void fmt_time(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+static void client_stats(struct server *s, const struct srv_client *c,
+			 uint64_t *rx, uint64_t *tx)
+{
+	struct dco_stats st;
+
+	*rx = *tx = 0;
+	if (c->peer_added && dco_get_stats(s->dco, c->peer_id, &st) == 0) {
+		*rx = st.link_rx_bytes;
+		*tx = st.link_tx_bytes;
+	}
+}
+
+/* Clients listed: those whose data channel is up. */
+static bool listed(const struct srv_client *c)
+{
+	return c && c->pushed && !c->dead;
+}
+
+static void print_v1(struct server *s, FILE *f, time_t now)
+{
+	char t[32], since[32], a[INET6_ADDRSTRLEN];
+	uint64_t rx, tx;
+
+	fmt_time(now, t, sizeof(t));
+	fprintf(f, "OpenVPN CLIENT LIST\nUpdated,%s\n", t);
+	fprintf(f, "Common Name,Real Address,Bytes Received,Bytes Sent,"
+		"Connected Since\n");
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		const struct srv_client *c = s->clients[i];
+
+		if (!listed(c))
+			continue;
+		client_stats(s, c, &rx, &tx);
+		fmt_time(c->since, since, sizeof(since));
+		fprintf(f, "%s,%s,%llu,%llu,%s\n", c->cn, c->real,
+			(unsigned long long)rx, (unsigned long long)tx, since);
+	}
+	fprintf(f, "ROUTING TABLE\nVirtual Address,Common Name,Real Address,"
+		"Last Ref\n");
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		const struct srv_client *c = s->clients[i];
+
+		if (!listed(c))
+			continue;
+		if (c->has6) {
+			inet_ntop(AF_INET6, &c->vpn6, a, sizeof(a));
+			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, t);
+		}
+		if (c->has4) {
+			inet_ntop(AF_INET, &c->vpn4, a, sizeof(a));
+			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, t);
+		}
+	}
+	fprintf(f, "GLOBAL STATS\nMax bcast/mcast queue length,0\nEND\n");
+}
+
+static void print_v23(struct server *s, FILE *f, time_t now, char sep)
+{
+	char t[32], since[32], a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+	uint64_t rx, tx;
+	const char d = sep;
+
+	fmt_time(now, t, sizeof(t));
+	fprintf(f, "TITLE%c%s\n", d, STATUS_TITLE);
+	fprintf(f, "TIME%c%s%c%lld\n", d, t, d, (long long)now);
+	fprintf(f, "HEADER%cCLIENT_LIST%cCommon Name%cReal Address%cVirtual "
+		"Address%cVirtual IPv6 Address%cBytes Received%cBytes Sent%c"
+		"Connected Since%cConnected Since (time_t)%cUsername%cClient ID%c"
+		"Peer ID%cData Channel Cipher\n", d, d, d, d, d, d, d, d, d, d,
+		d, d, d);
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		const struct srv_client *c = s->clients[i];
+
+		if (!listed(c))
+			continue;
+		client_stats(s, c, &rx, &tx);
+		fmt_time(c->since, since, sizeof(since));
+		a4[0] = a6[0] = 0;
+		if (c->has4)
+			inet_ntop(AF_INET, &c->vpn4, a4, sizeof(a4));
+		if (c->has6)
+			inet_ntop(AF_INET6, &c->vpn6, a6, sizeof(a6));
+		fprintf(f, "CLIENT_LIST%c%s%c%s%c%s%c%s%c%llu%c%llu%c%s%c%lld%c"
+			"UNDEF%c%u%c%u%c%s\n", d, c->cn, d, c->real, d, a4, d, a6,
+			d, (unsigned long long)rx, d, (unsigned long long)tx, d,
+			since, d, (long long)c->since, d, d, c->client_id, d,
+			c->peer_id, d, dco_cipher_name(c->cipher));
+	}
+	fprintf(f, "HEADER%cROUTING_TABLE%cVirtual Address%cCommon Name%c"
+		"Real Address%cLast Ref%cLast Ref (time_t)\n", d, d, d, d, d, d);
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		const struct srv_client *c = s->clients[i];
+
+		if (!listed(c))
+			continue;
+		if (c->has6) {
+			inet_ntop(AF_INET6, &c->vpn6, a6, sizeof(a6));
+			fprintf(f, "ROUTING_TABLE%c%s%c%s%c%s%c%s%c%lld\n", d, a6,
+				d, c->cn, d, c->real, d, t, d, (long long)now);
+		}
+		if (c->has4) {
+			inet_ntop(AF_INET, &c->vpn4, a4, sizeof(a4));
+			fprintf(f, "ROUTING_TABLE%c%s%c%s%c%s%c%s%c%lld\n", d, a4,
+				d, c->cn, d, c->real, d, t, d, (long long)now);
+		}
+	}
+	fprintf(f, "GLOBAL_STATS%cMax bcast/mcast queue length%c0\n", d, d);
+	fprintf(f, "GLOBAL_STATS%cdco_enabled%c1\n", d, d);
+	fprintf(f, "END\n");
+}
+
+void status_print(struct server *s, FILE *f, int version, time_t now)
+{
+	if (version == 1)
+		print_v1(s, f, now);
+	else
+		print_v23(s, f, now, version == 3 ? '\t' : ',');
+}
+
+static void status_write(struct server *s)
+{
+	if (!s->status)
+		return;
+	rewind(s->status);
+	if (ftruncate(fileno(s->status), 0) < 0)
+		return;
+	status_print(s, s->status, s->so->status_version, time(NULL));
+	fflush(s->status);
+}
+
+int status_open(struct server *s)
+{
+	if (!s->o->status_file)
+		return 0;
+	s->status = fopen(s->o->status_file, "w");
+	if (!s->status) {
+		log_err("cannot open status file %s: %s", s->o->status_file,
+			strerror(errno));
+		return -errno;
+	}
+	s->status_next_ms = 1;
+	return 0;
+}
+
+void status_tick(struct server *s, uint64_t now_ms)
+{
+	unsigned iv = s->o->status_interval > 0 ? (unsigned)s->o->status_interval : 60u;
+
+	if (!s->status || now_ms < s->status_next_ms)
+		return;
+	status_write(s);
+	s->status_next_ms = now_ms + (uint64_t)iv * 1000u;
+}
+
+void status_close(struct server *s)
+{
+	if (!s->status)
+		return;
+	status_write(s);
+	fclose(s->status);
+	s->status = NULL;
+}
+
+void status_write_log(struct server *s)
+{
+	status_print(s, stderr, 1, time(NULL));
+}
