@@ -596,6 +596,7 @@ static int server_open_engine(struct server *s)
 		return ret;
 	}
 	log_info("TUN/TAP device %s opened", dco_ifname(s->dco));
+	server_routes_up(s);
 	return 0;
 }
 

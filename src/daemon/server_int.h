@@ -91,6 +91,7 @@ void server_client_kill(struct srv_client *c, const char *why);
 /* server_push.c */
 int server_plan(struct server *s);
 int server_net_up(struct server *s);
+void server_routes_up(struct server *s);
 /* PUSH_REQUEST: set the client up (first time) and send the PUSH_REPLY.
  * <0: the client is refused (the caller sends AUTH_FAILED). */
 int server_push(struct srv_client *c);

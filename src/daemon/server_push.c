@@ -18,6 +18,7 @@
 #include "ctl/keymethod2.h"
 #include "daemon/server_int.h"
 #include "ev/loop.h"
+#include "daemon/netcfg.h"
 #include "net/netlink.h"
 
 #define PUSH_REPLY_MAX 1600u
@@ -132,6 +133,16 @@ int server_net_up(struct server *s)
 	if (!ret && s->has6)
 		ret = nl_addr_add6(idx, &s->local6, (unsigned)s->bits6);
 	return ret;
+}
+
+/* The server's own --route / --route-ipv6 lines (networks behind clients,
+ * reached through their iroutes), once the device is up. */
+void server_routes_up(struct server *s)
+{
+	struct sockaddr_storage none = { .ss_family = AF_UNSPEC };
+	struct netcfg_undo undo = { 0 };
+
+	netcfg_routes(s->o, dco_ifindex(s->dco), &none, &undo);
 }
 
 void server_pool_save(struct server *s)
