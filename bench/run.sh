@@ -501,6 +501,33 @@ measure() {
 	return 0
 }
 
+# stop_case CASE: SIGTERM its tunnel processes and note any that did not
+# end cleanly (a crash in the exit path, e.g. glibc's heap checks).
+stop_case() {
+	local pids=${C_PIDS[$1]} dir=${C_DIR[$1]} p rc i=0 end live=""
+	[ -n "$pids" ] || return 0
+	# only those still running: a death during the tests is reported already
+	for p in $pids; do kill -0 "$p" 2>/dev/null && live="$live $p"; done
+	# shellcheck disable=SC2086
+	kill_pids $live
+	for p in $pids; do
+		i=$(( i + 1 ))
+		end="client end"; [ $i = 1 ] && end="server end"
+		case " $live " in *" $p "*) ;; *) continue ;; esac
+		wait "$p" 2>/dev/null
+		rc=$?
+		# 0, 143 (TERM) or 127 (already reaped): a clean or known end
+		case $rc in 0|127|143) continue ;; esac
+		if [ $rc -gt 128 ]; then
+			rc="died of signal $(( rc - 128 )) ($(kill -l $(( rc - 128 )) 2>/dev/null))"
+		else
+			rc="exited with status $rc"
+		fi
+		log "  $1: $end $rc when stopped"
+		echo "$end $rc when stopped at the end (logs in $dir)" >>"$dir/problems"
+	done
+}
+
 # how_ended PID...: which of the tunnel processes ended, and how. The first
 # is the server end's, the second the client end's (as every start_ sets
 # them); they are children of this shell, so wait gives their status.
@@ -694,6 +721,7 @@ main() {
 	done
 	cp "$WORK"/pki.log "$RAW/" 2>/dev/null
 	run_all
+	for c in $UP; do stop_case "$c"; done
 	teardown
 	echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/meta"
 	echo "cases=$CASES" >>"$RAW/meta"
