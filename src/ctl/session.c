@@ -289,6 +289,15 @@ static void ks_consume_plain(struct keystate *ks, size_t n)
 	mem_wipe(ks->plain + ks->plain_len, n);
 }
 
+static void session_clear_peer_auth(struct session *s)
+{
+	if (s->peer_pass)
+		mem_wipe(s->peer_pass, strlen(s->peer_pass));
+	free(s->peer_user);
+	free(s->peer_pass);
+	s->peer_user = s->peer_pass = NULL;
+}
+
 static int ks_read_km2(struct session *s, struct keystate *ks)
 {
 	struct km2_msg m;
@@ -311,6 +320,12 @@ static int ks_read_km2(struct session *s, struct keystate *ks)
 	/* The peer's IV_* variables matter in P2P mode (NCP, peer-id). */
 	if (ks->key_id == 0 && m.peer_info && !s->peer_info)
 		s->peer_info = strdup(m.peer_info);
+	/* A server checks the client's credentials (auth-user-pass-verify). */
+	if (s->cfg.server && m.username) {
+		session_clear_peer_auth(s);
+		s->peer_user = strdup(m.username);
+		s->peer_pass = strdup(m.password ? m.password : "");
+	}
 	km2_msg_clear(&m);
 	ks_consume_plain(ks, used);
 	ks->state = KS_GOT_KEY;
@@ -785,6 +800,7 @@ void session_free(struct session *s)
 	mem_wipe(s->peer_sid, sizeof(s->peer_sid));
 	free(s->peer_info);
 	s->peer_info = NULL;
+	session_clear_peer_auth(s);
 }
 
 int session_export(struct session *s, const char *label, uint8_t *out,

@@ -131,6 +131,8 @@ struct session {
 	bool ekm;
 	unsigned dco_keys;           /* keys installed in the engine (0..2) */
 	char *peer_info;             /* the peer's IV_* lines (key-id 0), or NULL */
+	char *peer_user, *peer_pass;  /* server: the client's auth-user-pass
+				       * of the latest key state (secret), or NULL */
 	bool failed;                 /* the session must restart */
 	char err[SESSION_ERR_LEN];
 };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/mem.h"
+#include "conf/opt_server.h"
 #include "conf/statickey.h"
 #include "ctl/keymethod2.h"
 #include "daemon/clientcfg.h"
@@ -34,6 +35,9 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 		.verify_x509_name = o->verify_x509_name,
 		.peer_fingerprints = (const uint8_t (*)[TLS_FPR_LEN])o->peer_fingerprints,
 		.n_peer_fingerprints = o->n_peer_fingerprints,
+		/* server: verify-client-cert (same order of values) */
+		.verify_client = o->srv ? (enum tls_verify_client)
+				 o->srv->verify_client_cert : TLS_VERIFY_CLIENT_REQUIRE,
 	};
 	int ret;
 
