@@ -269,10 +269,10 @@ static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 
 static void client_free(struct server *s, struct srv_client *c)
 {
-	if (c->peer_added)
-		dco_del_peer(s->dco, c->peer_id);
 	if (c->pushed)
 		server_client_disconnect(c);
+	if (c->peer_added)
+		dco_del_peer(s->dco, c->peer_id);
 	if (c->pool_idx >= 0)
 		pool_release(&s->pool, c->pool_idx);
 	if (c->tcp_fd >= 0) {

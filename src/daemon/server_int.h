@@ -98,4 +98,10 @@ int server_push(struct srv_client *c);
 void server_client_disconnect(struct srv_client *c);
 void server_pool_save(struct server *s);
 
+/* server_script.c: 0 or -errno (the client is refused). */
+int server_script_auth(struct srv_client *c);
+int server_script_connect(struct srv_client *c, struct options *co);
+void server_script_disconnect(struct srv_client *c);
+void server_script_learn(struct srv_client *c, const char *op);
+
 #endif

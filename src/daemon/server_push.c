@@ -457,29 +457,60 @@ static void log_learn(const struct srv_client *c)
 	}
 }
 
+/* A client-connect file's ifconfig-push wins over the pool address. */
+static void client_readdress(struct srv_client *c, const struct opt_server *cs)
+{
+	if (!cs || !cs->ifconfig_push_set || c->pool_idx < 0)
+		return;
+	pool_release(&c->srv->pool, c->pool_idx);
+	c->pool_idx = -1;
+	c->vpn4 = cs->ifconfig_push_local;
+}
+
+/* Who the client is, what its ccd file and client-connect say. */
+static int client_admit(struct srv_client *c, struct options *co)
+{
+	int ret = server_script_auth(c);
+
+	if (ret)
+		return ret;
+	if (c->srv->so->username_as_cn && c->sess.peer_user &&
+	    c->sess.peer_user[0]) {
+		snprintf(c->cn, sizeof(c->cn), "%s", c->sess.peer_user);
+		snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
+	}
+	ret = ccd_read(c, co);
+	if (ret < 0)
+		return ret;
+	if (co->srv && co->srv->disable) {
+		log_err("%s MULTI: client has been disabled (client-config-dir)",
+			c->prefix);
+		return -EPERM;
+	}
+	ret = server_ncp(c, &c->cipher);
+	if (!ret)
+		ret = client_address(c, co->srv);
+	if (!ret)
+		ret = server_script_connect(c, co);
+	if (!ret && co->srv && co->srv->disable)
+		ret = -EPERM;
+	if (!ret)
+		client_readdress(c, co->srv);
+	return ret;
+}
+
 static int client_setup(struct srv_client *c)
 {
 	struct options co;
-	const struct opt_server *cs = NULL;
+	const struct opt_server *cs;
 	unsigned proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
 	bool ekm = proto & KM2_IV_PROTO_TLS_KEY_EXPORT;
 	struct reply r = { .len = 0 };
 	int ret;
 
 	options_init(&co);
-	ret = ccd_read(c, &co);
-	if (ret < 0)
-		goto out;
-	cs = ret > 0 ? co.srv : NULL;
-	if (cs && cs->disable) {
-		log_err("%s MULTI: client has been disabled (client-config-dir)",
-			c->prefix);
-		ret = -EPERM;
-		goto out;
-	}
-	ret = server_ncp(c, &c->cipher);
-	if (!ret)
-		ret = client_address(c, cs);
+	ret = client_admit(c, &co);
+	cs = co.srv;
 	if (!ret)
 		ret = client_peer(c, cs, proto);
 	if (!ret)
@@ -499,6 +530,7 @@ static int client_setup(struct srv_client *c)
 	c->pushed = true;
 	drop_same_cn(c);
 	log_learn(c);
+	server_script_learn(c, "add");
 	log_info("%s Data Channel: cipher '%s', peer-id: %u", c->prefix,
 		 dco_cipher_name(c->cipher), c->peer_id);
 out:
@@ -524,6 +556,8 @@ int server_push(struct srv_client *c)
 
 void server_client_disconnect(struct srv_client *c)
 {
+	server_script_disconnect(c);
+	server_script_learn(c, "delete");
 	free(c->push_reply);
 	c->push_reply = NULL;
 	c->pushed = false;

@@ -104,9 +104,11 @@ static void print_v23(struct server *s, FILE *f, time_t now, char sep)
 		if (c->has6)
 			inet_ntop(AF_INET6, &c->vpn6, a6, sizeof(a6));
 		fprintf(f, "CLIENT_LIST%c%s%c%s%c%s%c%s%c%llu%c%llu%c%s%c%lld%c"
-			"UNDEF%c%u%c%u%c%s\n", d, c->cn, d, c->real, d, a4, d, a6,
+			"%s%c%u%c%u%c%s\n", d, c->cn, d, c->real, d, a4, d, a6,
 			d, (unsigned long long)rx, d, (unsigned long long)tx, d,
-			since, d, (long long)c->since, d, d, c->client_id, d,
+			since, d, (long long)c->since, d,
+			c->sess.peer_user && c->sess.peer_user[0] ?
+			c->sess.peer_user : "UNDEF", d, c->client_id, d,
 			c->peer_id, d, dco_cipher_name(c->cipher));
 	}
 	fprintf(f, "HEADER%cROUTING_TABLE%cVirtual Address%cCommon Name%c"
