@@ -8,6 +8,7 @@ N=${N:-10000}
 ns_setup 3
 pki_make
 server_conf udp none "tun-mtu 1400"
+sed -i 's/^status-version 2/status-version 1/' "$T/server.conf"
 client_conf 1 udp none disable-dco "tun-mtu 1400"
 client_conf 2 udp none "tun-mtu 1400"
 start_server
@@ -37,9 +38,13 @@ n=$(grep -c "Peer Connection started" "$T/server.log")
 loss=$(grep -oE '[0-9.]+% packet loss' "$T/ping.log" | cut -d% -f1)
 awk -v l="$loss" 'BEGIN { exit !(l <= 5) }' || fail "ping loss $loss% during the flood"
 xfer_up 2 10 6002 || fail "transfer after the flood"
+status_valid 1 || fail "status file (version 1) malformed"
+grep -q "^cli1,198.18.66.11:" "$T/status" || fail "status v1 lacks cli1"
 stop_pid "$SRV_PID"
 grep -q "cookie replies" "$T/server.log" || fail "no engine summary"
 c=$(grep -oE 'cookie replies [0-9]+' "$T/server.log" | awk '{ print $3 }')
-[ "$c" -ge "$((N + 2000))" ] || fail "only $c cookie replies"
+# Under a flood some resets are lost before the engine (socket buffer,
+# event queue): that is fine; most must have been answered.
+[ "$c" -ge "$(((N + 2000) * 8 / 10))" ] || fail "only $c cookie replies"
 log "$c stateless cookie replies, ping loss $loss%"
 echo "PASS: $CASE"

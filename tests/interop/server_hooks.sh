@@ -32,6 +32,7 @@ chmod +x "$T"/*.sh
 server_conf udp none "tun-mtu 1400" "script-security 2" \
 	"auth-user-pass-verify $T/auth.sh via-file" "client-connect $T/connect.sh" \
 	"client-disconnect $T/disconnect.sh" "learn-address $T/learn.sh"
+sed -i 's/^status-version 2/status-version 3/' "$T/server.conf"
 for i in 1 2 3; do
 	printf 'u%s\nsecret-u%s\n' "$i" "$i" >"$T/up$i"
 done
@@ -52,6 +53,9 @@ wait_for 10 in_c 3 ping -c1 -W1 "$TUN4_S" || fail "c3 ping"
 grep -q "^auth u1 cli1 198.18.66.11$" "$T/hooks.txt" || fail "auth env"
 grep -q "^connect cli1 .* 198.18.66.11 2\.6" "$T/hooks.txt" || fail "client-connect env"
 grep -q "^learn add 198.19.66.77 cli1$" "$T/hooks.txt" || fail "learn-address add"
+sleep 1.2
+status_valid 3 || fail "status file (version 3) malformed"
+grep -qP '^CLIENT_LIST\tcli1\t.*\tu1\t' "$T/status" || fail "status v3 lacks cli1 with username u1"
 stop_pid "${CLI_PIDS[1]}"
 wait_for 15 grep -q "^disconnect cli1 [1-9][0-9]* [1-9][0-9]* [0-9]" "$T/hooks.txt" ||
 	fail "client-disconnect not run (or no byte counts)"

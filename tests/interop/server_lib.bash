@@ -267,3 +267,37 @@ xfer_down() {
 status_has() {
 	grep -qE "$1" "$T/status"
 }
+
+# status_valid VERSION: every line of the status file fits OpenVPN 2.6's
+# format (multi.c): the sections in order, the field count per record.
+status_valid() {
+	awk -v v="$1" '
+	function bad(why) { printf "status line %d: %s: %s\n", NR, why, $0; err = 1; exit 1 }
+	BEGIN { FS = (v == 3) ? "\t" : ","; err = 0 }
+	v == 1 {
+		if (NR == 1) { if ($0 != "OpenVPN CLIENT LIST") bad("title"); next }
+		if (NR == 2) { if ($1 != "Updated" || NF != 2) bad("updated"); next }
+		if (NR == 3) { if ($0 != "Common Name,Real Address,Bytes Received,Bytes Sent,Connected Since") bad("header"); sec = "c"; next }
+		if ($0 == "ROUTING TABLE") { sec = "r0"; next }
+		if (sec == "r0") { if ($0 != "Virtual Address,Common Name,Real Address,Last Ref") bad("rt header"); sec = "r"; next }
+		if ($0 == "GLOBAL STATS") { sec = "g"; next }
+		if ($0 == "END") { end = 1; next }
+		if (sec == "c" && (NF != 5 || $3 !~ /^[0-9]+$/ || $4 !~ /^[0-9]+$/)) bad("client record")
+		if (sec == "r" && NF != 4) bad("route record")
+		if (sec == "g" && NF != 2) bad("global record")
+		next
+	}
+	{
+		if ($1 == "TITLE" && NF == 2) next
+		if ($1 == "TIME" && NF == 3 && $3 ~ /^[0-9]+$/) next
+		if ($1 == "HEADER" && $2 == "CLIENT_LIST" && NF == 14) next
+		if ($1 == "HEADER" && $2 == "ROUTING_TABLE" && NF == 7) next
+		if ($1 == "CLIENT_LIST" && NF == 13 && $6 ~ /^[0-9]+$/ && $7 ~ /^[0-9]+$/ && $9 ~ /^[0-9]+$/) next
+		if ($1 == "ROUTING_TABLE" && NF == 6 && $6 ~ /^[0-9]+$/) next
+		if ($1 == "GLOBAL_STATS" && NF == 3) next
+		if ($1 == "END" && NF == 1) { end = 1; next }
+		bad("record")
+	}
+	END { if (!err && !end) { print "status: no END"; exit 1 } }
+	' "$T/status"
+}

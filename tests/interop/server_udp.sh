@@ -42,6 +42,7 @@ xfer_down 4 "$MB" 6100 || fail "transfer down to c4"
 xfer_down 1 "$MB" 6101 || fail "transfer down to c1"
 # the status file (interval 1 s) lists every client
 wait_for 5 status_has "^CLIENT_LIST,cli5," || fail "status lacks cli5"
+status_valid 2 || fail "status file (version 2) malformed"
 for i in 1 2 3 4 5; do status_has "^CLIENT_LIST,cli$i,198\.18\.66\.$((10 + i)):" || fail "status lacks cli$i"; done
 # explicit-exit-notify: c1 goes, the server drops it at once
 stop_pid "${CLI_PIDS[1]}"
