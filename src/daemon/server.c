@@ -690,6 +690,23 @@ static void server_close(struct server *s)
 	clientcfg_free(&s->cc);
 }
 
+/* What the server cannot do yet, refused rather than silently skipped. */
+static int server_refuse(const struct options *o)
+{
+	const char *why = NULL;
+
+	if (o->crl_verify.path || o->crl_verify.data)
+		why = "--crl-verify is not supported in server mode yet; refusing "
+		      "to run without the revocation check";
+	else if (o->tls_crypt_v2.path || o->tls_crypt_v2.data)
+		why = "--tls-crypt-v2 is not supported in server mode yet";
+	else if (o->dev_type == OPT_DEV_TAP)
+		why = "--dev tap is not supported";
+	if (why)
+		log_err("Options error: %s", why);
+	return why ? -EINVAL : 0;
+}
+
 int server_run(const struct options *o)
 {
 	char err[CLIENTCFG_ERR_LEN];
@@ -698,6 +715,11 @@ int server_run(const struct options *o)
 	int ret = 1;
 
 	if (!s || loop_init(&loop)) {
+		free(s);
+		return 1;
+	}
+	if (server_refuse(o)) {
+		loop_free(&loop);
 		free(s);
 		return 1;
 	}
