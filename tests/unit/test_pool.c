@@ -1,0 +1,237 @@
+/* The server's address pool and its persist file; the UDP cookie check. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "conf/opt_server.h"
+#include "conf/options.h"
+#include "ctl/mudp.h"
+#include "ctl/pool.h"
+#include "proto/opcode.h"
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return ntohl(a.s_addr);
+}
+
+static void assert_addr(const struct pool *p, int idx, const char *want)
+{
+	struct in_addr a;
+	char buf[INET_ADDRSTRLEN];
+
+	pool_addr4(p, idx, &a);
+	assert_string_equal(inet_ntop(AF_INET, &a, buf, sizeof(buf)), want);
+}
+
+/* subnet: one address each, exhaustion, a returning CN gets its address. */
+static void test_subnet(void **state)
+{
+	struct pool p;
+
+	(void)state;
+	assert_int_equal(pool_init(&p, ip("10.8.0.2"), ip("10.8.0.4"), false,
+				   NULL, false), 0);
+	int a = pool_acquire(&p, "alice"), b = pool_acquire(&p, "bob");
+	int c = pool_acquire(&p, "carol");
+
+	assert_addr(&p, a, "10.8.0.2");
+	assert_addr(&p, b, "10.8.0.3");
+	assert_addr(&p, c, "10.8.0.4");
+	assert_int_equal(pool_acquire(&p, "dave"), -ENOSPC);
+	pool_release(&p, b);
+	pool_release(&p, a);
+	/* bob's entry stays bob's while another is free */
+	assert_int_equal(pool_acquire(&p, "bob"), b);
+	assert_int_equal(pool_acquire(&p, "eve"), a);
+	assert_int_equal(pool_find4(&p, (struct in_addr){ htonl(ip("10.8.0.3")) }), b);
+	assert_int_equal(pool_find4(&p, (struct in_addr){ htonl(ip("10.8.0.9")) }), -1);
+	pool_free(&p);
+}
+
+/* net30: a /30 per client, the client at .2 of it (10.8.0.6 for 10.8.0.4). */
+static void test_net30(void **state)
+{
+	struct pool p;
+
+	(void)state;
+	assert_int_equal(pool_init(&p, ip("10.8.0.4"), ip("10.8.0.251"), true,
+				   NULL, false), 0);
+	assert_int_equal(p.n, 62);
+	assert_addr(&p, pool_acquire(&p, "a"), "10.8.0.6");
+	assert_addr(&p, pool_acquire(&p, "b"), "10.8.0.10");
+	pool_free(&p);
+	assert_int_equal(pool_init(&p, ip("10.8.0.9"), ip("10.8.0.1"), true,
+				   NULL, false), -EINVAL);
+}
+
+/* IPv6 in step: base + index. */
+static void test_ipv6(void **state)
+{
+	struct in6_addr base, a;
+	struct pool p;
+	char buf[INET6_ADDRSTRLEN];
+
+	(void)state;
+	inet_pton(AF_INET6, "fd00::10ff", &base);
+	assert_int_equal(pool_init(&p, ip("10.8.0.2"), ip("10.8.0.10"), false,
+				   &base, false), 0);
+	pool_addr6(&p, 1, &a);
+	assert_string_equal(inet_ntop(AF_INET6, &a, buf, sizeof(buf)), "fd00::1100");
+	pool_free(&p);
+}
+
+/* ifconfig-pool-persist: written, read back, hostile lines skipped. */
+static void test_persist(void **state)
+{
+	char path[] = "/tmp/test_pool_XXXXXX";
+	struct pool p, q;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(pool_init(&p, ip("10.8.0.2"), ip("10.8.0.20"), false,
+				   NULL, false), 0);
+	pool_acquire(&p, "one");
+	pool_acquire(&p, "two");
+	assert_int_equal(pool_save(&p, path), 0);
+	f = fopen(path, "a");
+	fputs("garbage\n,,,\nx,999.1.1.1,\nfar,10.9.0.1,\n", f);
+	fclose(f);
+	assert_int_equal(pool_init(&q, ip("10.8.0.2"), ip("10.8.0.20"), false,
+				   NULL, false), 0);
+	assert_int_equal(pool_load(&q, path), 0);
+	assert_int_equal(pool_acquire(&q, "two"), 1);
+	assert_int_equal(pool_acquire(&q, "new"), 2);
+	assert_int_equal(pool_acquire(&q, "one"), 0);
+	unlink(path);
+	pool_free(&p);
+	pool_free(&q);
+}
+
+static void sin4(struct sockaddr_in *s, const char *a, unsigned port)
+{
+	memset(s, 0, sizeof(*s));
+	s->sin_family = AF_INET;
+	s->sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, a, &s->sin_addr);
+}
+
+/* Hard reset -> stateless reply whose sid is the cookie; the ACK with it
+ * from the same source is accepted, from another source or later not. */
+static void test_cookie(void **state)
+{
+	static const uint8_t reset[] = { P_CONTROL_HARD_RESET_CLIENT_V2 << 3,
+		1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0 };
+	uint8_t ack[1 + 8 + 1 + 4 + 8];
+	struct mudp m;
+	struct mudp_result r;
+	struct sockaddr_in a, b;
+	uint32_t now = 1000000;
+
+	(void)state;
+	assert_int_equal(mudp_init(&m, NULL, 30), 0);
+	sin4(&a, "198.18.0.2", 5000);
+	sin4(&b, "198.18.0.3", 5000);
+	mudp_handle(&m, reset, sizeof(reset), (struct sockaddr *)&a, sizeof(a),
+		    now, &r);
+	assert_int_equal(r.verdict, MUDP_REPLY);
+	assert_int_equal(r.reply[0] >> 3, P_CONTROL_HARD_RESET_SERVER_V2);
+	/* P_ACK_V1 from the client: its sid, ack [0] for our sid (the cookie) */
+	ack[0] = P_ACK_V1 << 3;
+	memcpy(ack + 1, reset + 1, 8);
+	ack[9] = 1;
+	memset(ack + 10, 0, 4);
+	memcpy(ack + 14, r.reply + 1, 8);
+	mudp_handle(&m, ack, sizeof(ack), (struct sockaddr *)&a, sizeof(a),
+		    now + 5, &r);
+	assert_int_equal(r.verdict, MUDP_ACCEPT);
+	assert_memory_equal(r.peer_sid, reset + 1, 8);
+	mudp_handle(&m, ack, sizeof(ack), (struct sockaddr *)&b, sizeof(b),
+		    now + 5, &r);
+	assert_int_equal(r.verdict, MUDP_DROP);
+	mudp_handle(&m, ack, sizeof(ack), (struct sockaddr *)&a, sizeof(a),
+		    now + 120, &r);
+	assert_int_equal(r.verdict, MUDP_DROP);
+	/* hostile input: every truncation is dropped, never a crash */
+	for (size_t n = 0; n < sizeof(ack); n++) {
+		mudp_handle(&m, ack, n, (struct sockaddr *)&a, sizeof(a), now, &r);
+		assert_int_not_equal(r.verdict, MUDP_ACCEPT);
+	}
+	mudp_free(&m);
+}
+
+static int parse(struct options *o, const char *text)
+{
+	char err[OPT_ERR_LEN];
+
+	options_init(o);
+	return options_parse_text(o, "t.conf", text, strlen(text), err,
+				  sizeof(err));
+}
+
+/* Server options land in o->srv; ccd-only ones are refused in a config. */
+static void test_server_options(void **state)
+{
+	struct options o;
+	static const char conf[] =
+		"server 10.8.0.0 255.255.255.0\n"
+		"server-ipv6 fd00:1::/64\n"
+		"push \"route 10.9.0.0 255.255.0.0\"\n"
+		"push \"dhcp-option DNS 10.8.0.1\"\n"
+		"client-to-client\nduplicate-cn\nmax-clients 7\n"
+		"ifconfig-pool-persist ipp.txt 0\nstatus-version 3\n"
+		"dh none\nverify-client-cert optional\n";
+
+	(void)state;
+	assert_int_equal(parse(&o, conf), 0);
+	assert_non_null(o.srv);
+	assert_true(o.srv->mode_server && o.tls_server && o.srv->server_set);
+	assert_int_equal(o.srv->push.n, 2);
+	assert_string_equal(o.srv->push.v[0], "route 10.9.0.0 255.255.0.0");
+	assert_true(o.srv->client_to_client && o.srv->duplicate_cn);
+	assert_int_equal(o.srv->max_clients, 7);
+	assert_int_equal(o.srv->pool_persist_secs, 0);
+	assert_int_equal(o.srv->status_version, 3);
+	assert_int_equal(o.srv->bits6, 64);
+	assert_int_equal(o.srv->verify_client_cert, OPT_VCC_OPTIONAL);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "server 10.8.0.1 255.255.255.0\n"), 0);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "server 10.8.0.0 255.0.255.0\n"), 0);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "iroute 10.1.0.0 255.255.0.0\n"), 0);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "server-bridge 10.8.0.4 255.255.255.0 "
+				   "10.8.0.128 10.8.0.254\n"), 0);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "status-version 4\n"), 0);
+	options_free(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_subnet),
+		cmocka_unit_test(test_net30),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_persist),
+		cmocka_unit_test(test_cookie),
+		cmocka_unit_test(test_server_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
