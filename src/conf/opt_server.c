@@ -280,8 +280,6 @@ int h_server_opt(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return h_auth_verify(c, s, argv);
 	if (!strcmp(n, "verify-client-cert"))
 		return h_vcc(c, s, argv);
-	if (!strcmp(n, "dh"))
-		return 0; /* ECDHE only, as OpenVPN 2.6 with "dh none" */
 	ret = argc > 1 ? h_server_str(c, s, n, argv[1]) :
 			 h_server_flag(c, s, n);
 	if (ret == -ENOENT)

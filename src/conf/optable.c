@@ -79,7 +79,8 @@ static const struct opt_desc table[] = {
 	FILEOPT("key", key),
 	FILEOPT("extra-certs", extra_certs),
 	FILEOPT("crl-verify", crl_verify),
-	IGNORE("dh", 1, OPT_W_LOCAL | OPT_W_INLINE, "--dh is not used by a client"),
+	IGNORE("dh", 1, OPT_W_LOCAL | OPT_W_INLINE, "--dh ignored: key exchange is "
+	       "(EC)DHE from the TLS groups, as OpenVPN 2.6 with 'dh none'"),
 	REFUSE("pkcs12", 1, "--pkcs12 is not supported; convert it with "
 	       "openssl pkcs12 and use --ca, --cert and --key"),
 	REFUSE("secret", 2, "static-key mode (--secret) is not supported; "
@@ -213,7 +214,6 @@ static const struct opt_desc table[] = {
 	SRV("client-to-client", 0, 0, OPT_W_LOCAL),
 	SRV("duplicate-cn", 0, 0, OPT_W_LOCAL),
 	SRV("max-clients", 1, 1, OPT_W_LOCAL),
-	SRV("dh", 1, 1, OPT_W_LOCAL | OPT_W_INLINE),
 	SRV("verify-client-cert", 1, 1, OPT_W_LOCAL),
 	SRV("username-as-common-name", 0, 0, OPT_W_LOCAL),
 	SRV("auth-user-pass-verify", 2, 2, OPT_W_LOCAL),
