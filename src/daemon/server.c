@@ -404,11 +404,16 @@ static struct srv_client *server_find_pending(struct server *s,
 	return NULL;
 }
 
+static bool server_other_session(struct server *s, struct srv_client *c,
+				 const struct dco_event *ev);
+
 static void server_control_unknown(struct server *s, const struct dco_event *ev)
 {
 	struct mudp_result *r = &s->mres;
 	struct srv_client *c = server_find_pending(s, ev);
 
+	if (c && server_other_session(s, c, ev))
+		return;
 	if (c) {
 		if (session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
 			server_client_kill(c, "TLS error, client-instance exiting");
@@ -429,6 +434,39 @@ static void server_control_unknown(struct server *s, const struct dco_event *ev)
 		server_client_kill(c, "TLS error, client-instance exiting");
 }
 
+/*
+ * A control packet that the engine gave a peer-id (it knows the source
+ * address) but that belongs to another session: the client restarted from
+ * the same address and port. Answered as from a stranger; once its cookie
+ * checks, the new session replaces the old client.
+ */
+static bool server_other_session(struct server *s, struct srv_client *c,
+				 const struct dco_event *ev)
+{
+	struct mudp_result *r = &s->mres;
+	struct srv_client *n;
+
+	if (c->tr != DCO_TRANSPORT_UDP || s->udp_fd < 0 || !c->sess.have_peer_sid ||
+	    ev->len <= CTLPKT_HEAD_LEN ||
+	    !memcmp(ev->data + 1, c->sess.peer_sid, CTLPKT_SID_LEN))
+		return false;
+	mudp_handle(&s->mudp, ev->data, ev->len, (const struct sockaddr *)&ev->addr,
+		    ev->addr_len, (uint32_t)time(NULL), r);
+	if (r->verdict == MUDP_REPLY) {
+		dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
+				    ev->addr_len, r->reply, r->reply_len);
+		s->cookie_replies++;
+	} else if (r->verdict == MUDP_ACCEPT) {
+		server_client_kill(c, "new session from the same address, "
+				   "client-instance restarting");
+		server_reap(s, clock_now_ms());
+		n = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1, r);
+		if (n && session_recv(&n->sess, ev->data, ev->len, clock_now_ms()))
+			server_client_kill(n, "TLS error, client-instance exiting");
+	}
+	return true;
+}
+
 static void server_event(struct server *s, const struct dco_event *ev)
 {
 	struct srv_client *c = ev->peer_id == DCO_PEER_ID_NONE ? NULL :
@@ -441,6 +479,8 @@ static void server_event(struct server *s, const struct dco_event *ev)
 				server_control_unknown(s, ev);
 			break;
 		}
+		if (c && !c->dead && server_other_session(s, c, ev))
+			break;
 		if (c && !c->dead &&
 		    session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
 			server_client_kill(c, "TLS error, client-instance exiting");
