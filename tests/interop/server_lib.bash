@@ -86,6 +86,7 @@ teardown() {
 	done
 	stop_pid "$SRV_PID"
 	wait 2>/dev/null
+	[ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.log "$KEEP_LOGS"/ 2>/dev/null
 	for ns in "${NS_LIST[@]}"; do
 		ip netns del "$ns" 2>/dev/null
 	done
