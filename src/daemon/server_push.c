@@ -121,14 +121,9 @@ int server_net_up(struct server *s)
 		if (!ret)
 			ret = nl_addr_add4(idx, s->local4, (unsigned)mask_bits(s->mask4));
 	} else if (!ret) {
-		/* net30: our end as a host, the whole VPN network on the tun. */
+		/* net30: our end as a host (the VPN network's route comes
+		 * once the device is up, server_routes_up). */
 		ret = nl_addr_add4(idx, s->local4, 32);
-		if (!ret && s->so->server_set) {
-			struct in_addr net = s->so->net;
-
-			ret = nl_route_add4(idx, net, (unsigned)mask_bits(s->so->mask),
-					    NULL);
-		}
 	}
 	if (!ret && s->has6)
 		ret = nl_addr_add6(idx, &s->local6, (unsigned)s->bits6);
@@ -142,7 +137,16 @@ void server_routes_up(struct server *s)
 	struct sockaddr_storage none = { .ss_family = AF_UNSPEC };
 	struct netcfg_undo undo = { 0 };
 
-	netcfg_routes(s->o, dco_ifindex(s->dco), &none, &undo);
+	int idx = dco_ifindex(s->dco), ret;
+
+	if (s->topo != OPT_TOPO_SUBNET && s->so->server_set) {
+		ret = nl_route_add4(idx, s->so->net, (unsigned)mask_bits(s->so->mask),
+				    NULL);
+		if (ret)
+			log_warn("net30: cannot route the VPN network to %s: %s",
+				 dco_ifname(s->dco), strerror(-ret));
+	}
+	netcfg_routes(s->o, idx, &none, &undo);
 }
 
 void server_pool_save(struct server *s)
