@@ -137,7 +137,13 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 	int err;
 
 	if (!peer) {
-		DCO_STAT_ADD(w, (struct peer *)NULL, drop_no_peer, 1);
+		/* a V2 header cut short is malformed; a whole one names a peer
+		 * we do not have */
+		if (!tcp_peer && opcode_of(p->data[0]) == P_DATA_V2 &&
+		    p->len < DATAPKT_V2_HDR_LEN)
+			DCO_STAT_ADD(w, (struct peer *)NULL, drop_malformed, 1);
+		else
+			DCO_STAT_ADD(w, (struct peer *)NULL, drop_no_peer, 1);
 		return false;
 	}
 	peer->stats[w->role].link_rx_packets++;

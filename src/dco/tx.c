@@ -219,6 +219,10 @@ static int tx_split(struct worker *w, struct pkt *in, unsigned *used)
 	struct pkt *segs = w->segs.pkts + *used;
 	int in_place = 1, n = 1;
 
+	/* Even a packet used in place needs a staging slot; leave @in as it
+	 * was so the caller can flush and call again. */
+	if (*used >= DCO_MAX_SEGS)
+		return -ENOSPC;
 	if (w->dco->offload) {
 		n = vnet_segment(in, segs, DCO_MAX_SEGS - *used, &in_place);
 		if (n < 0)
