@@ -544,6 +544,16 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 	}
 	server_reap(s, now);
 	status_tick(s, now);
+	/* ifconfig-pool-persist FILE SECONDS: rewritten every SECONDS */
+	if (s->has_pool && s->so->pool_persist && s->so->pool_persist_secs > 0) {
+		if (now >= s->pool_save_ms) {
+			if (s->pool_save_ms)
+				server_pool_save(s);
+			s->pool_save_ms = now + (uint64_t)s->so->pool_persist_secs * 1000u;
+		}
+		if (s->pool_save_ms < next)
+			next = s->pool_save_ms;
+	}
 	if (s->status_next_ms && s->status_next_ms < next)
 		next = s->status_next_ms;
 	return next;
@@ -747,6 +757,21 @@ static int server_refuse(const struct options *o)
 	return why ? -EINVAL : 0;
 }
 
+/* Parsed but without effect in the server (yet): say so once. */
+static void server_warn_unused(const struct options *o)
+{
+	static const char *const names[] = {
+		"user", "group", "inactive", "mssfix", "route-metric",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!options_was_set(o, names[i]))
+			continue;
+		log_warn("WARNING: --%s is accepted but has no effect in "
+			 "dcovpn's server yet", names[i]);
+	}
+}
+
 int server_run(const struct options *o)
 {
 	char err[CLIENTCFG_ERR_LEN];
@@ -758,6 +783,7 @@ int server_run(const struct options *o)
 		free(s);
 		return 1;
 	}
+	server_warn_unused(o);
 	if (server_refuse(o)) {
 		loop_free(&loop);
 		free(s);

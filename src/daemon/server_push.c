@@ -151,7 +151,8 @@ void server_routes_up(struct server *s)
 
 void server_pool_save(struct server *s)
 {
-	if (s->has_pool && s->so->pool_persist)
+	/* SECONDS 0: the file is only read (OpenVPN's meaning) */
+	if (s->has_pool && s->so->pool_persist && s->so->pool_persist_secs > 0)
 		pool_save(&s->pool, s->so->pool_persist);
 }
 

@@ -19,6 +19,7 @@ echo '# pool address' >"$T/ccd/cli5"
 server_conf udp none "tun-mtu 1400" "client-config-dir $T/ccd" ccd-exclusive \
 	"route 198.19.77.0 255.255.255.0"
 sed -i 's/^keepalive 10 120/keepalive 1 3/' "$T/server.conf"
+sed -i "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $T/ipp.txt 1|" "$T/server.conf"
 for i in 1 2 3 5; do client_conf "$i" udp none disable-dco "tun-mtu 1400"; done
 client_conf 4 udp none "tun-mtu 1400"
 start_server
@@ -41,6 +42,7 @@ wait_for 5 ip netns exec "sv-$$-c4" ip route show 198.19.88.0/24 | grep -q tun |
 in_c 4 ip route show | grep -q "198.19.88.0/24" || fail "cli4 lacks its ccd-pushed route"
 a5=$(client_tun4 5)
 wait_for 10 in_c 5 ping -c1 -W1 "$TUN4_S" || fail "cli5 ping"
+wait_for 5 grep -q "^cli5,$a5," "$T/ipp.txt" || fail "ifconfig-pool-persist file lacks cli5"
 kill -KILL "${CLI_PIDS[5]}"
 t0=$SECONDS
 wait_for 15 grep -q "cli5/.*Inactivity timeout" "$T/server.log" || fail "cli5 not reaped"
