@@ -524,6 +524,7 @@ static void server_engine_readable(void *ctx, uint32_t events)
 static uint64_t server_tick(struct server *s, uint64_t now)
 {
 	uint64_t next = now + 1000u;
+	unsigned hw = s->o->hand_window > 0 ? (unsigned)s->o->hand_window : 60u;
 
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
@@ -533,6 +534,12 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 			continue;
 		if (session_tick(&c->sess, now)) {
 			server_client_kill(c, "TLS Error: session failed, "
+					   "client-instance exiting");
+			continue;
+		}
+		/* TLS done but never asked for its options: not a client. */
+		if (!c->pushed && time(NULL) - c->since > (time_t)hw) {
+			server_client_kill(c, "no PUSH_REQUEST within hand-window, "
 					   "client-instance exiting");
 			continue;
 		}
