@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 ns_setup
 
-MB=${MB:-8}
+MB=${MB:-24}
 head -c "$((MB * 1024 * 1024))" /dev/urandom >"$T/blob"
 SENT=$(sha256sum "$T/blob" | cut -d' ' -f1)
 
