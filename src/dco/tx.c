@@ -67,19 +67,27 @@ static void tx_tcp_want_write(struct worker *w, struct peer *p, bool want)
 		  &ev);
 }
 
-static int tx_tcp(struct worker *w, struct peer *p, struct pkt *pkt)
+/*
+ * Queue the encrypted segments of one super-packet on a TCP peer's stream
+ * in one system call; a full send queue drops them, as a congested link
+ * would.
+ */
+static int tx_tcp_many(struct worker *w, struct peer *p, struct pkt *segs,
+			unsigned n)
 {
+	uint64_t bytes = 0;
 	bool was_pending, pending;
 	int err;
 
+	for (unsigned i = 0; i < n; i++)
+		bytes += segs[i].len;
 	pthread_mutex_lock(&p->tx_lock);
 	was_pending = tcp_stream_pending(&p->tcp);
-	err = tcp_stream_send(&p->tcp, pkt);
+	err = tcp_stream_send_many(&p->tcp, segs, n);
 	pending = tcp_stream_pending(&p->tcp);
 	pthread_mutex_unlock(&p->tx_lock);
 	if (err == -ENOBUFS) {
-		/* Queue full: drop, as a congested link would. */
-		DCO_STAT_ADD(w, p, drop_tx_error, 1);
+		DCO_STAT_ADD(w, p, drop_tx_error, n);
 		return err;
 	}
 	if (err) {
@@ -88,6 +96,8 @@ static int tx_tcp(struct worker *w, struct peer *p, struct pkt *pkt)
 	}
 	if (!was_pending && pending)
 		tx_tcp_want_write(w, p, true);
+	DCO_STAT_ADD(w, p, link_tx_packets, n);
+	DCO_STAT_ADD(w, p, link_tx_bytes, bytes);
 	return 0;
 }
 
@@ -106,27 +116,21 @@ void tx_tcp_flush(struct worker *w, struct peer *p)
 		tx_tcp_want_write(w, p, false);
 }
 
-/* Send one encrypted packet now (keepalive, a packet over TCP). */
+/* Send one encrypted packet now (keepalive, client-to-client). */
 int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt)
 {
-	uint32_t len = pkt->len;
 	unsigned failed = 0;
-	int err;
 
-	if (p->transport == DCO_TRANSPORT_TCP) {
-		err = tx_tcp(w, p, pkt);
-	} else {
-		pkt->addrlen = peer_remote(p, &pkt->addr);
-		err = udp_send_batch(p->fd, pkt, 1, &failed) == 1 && !failed ?
-			      0 : -EIO;
-		if (err)
-			DCO_STAT_ADD(w, p, drop_tx_error, 1);
+	if (p->transport == DCO_TRANSPORT_TCP)
+		return tx_tcp_many(w, p, pkt, 1);
+	pkt->addrlen = peer_remote(p, &pkt->addr);
+	if (udp_send_batch(p->fd, pkt, 1, &failed) != 1 || failed) {
+		DCO_STAT_ADD(w, p, drop_tx_error, 1);
+		return -EIO;
 	}
-	if (!err) {
-		DCO_STAT_ADD(w, p, link_tx_packets, 1);
-		DCO_STAT_ADD(w, p, link_tx_bytes, len);
-	}
-	return err;
+	DCO_STAT_ADD(w, p, link_tx_packets, 1);
+	DCO_STAT_ADD(w, p, link_tx_bytes, pkt->len);
+	return 0;
 }
 
 static bool *tx_gso_flag(struct dco *dco, int fd)
@@ -168,17 +172,37 @@ static void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
 	}
 }
 
+/* Encrypt segs[0..n) for @p, keeping those that succeeded at the front. */
+static unsigned tx_encrypt_all(struct worker *w, struct peer *p,
+			       struct pkt *segs, unsigned n)
+{
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (tx_encrypt(w, p, &segs[i]))
+			continue;
+		if (i != ok) {
+			struct pkt t = segs[ok];
+
+			segs[ok] = segs[i];
+			segs[i] = t;
+		}
+		ok++;
+	}
+	return ok;
+}
+
 /*
  * Route and encrypt segs[0..n) (all from one tun read, so one destination).
- * UDP datagrams are compacted to the front of the array from @*out on, to be
- * flushed; TCP ones are queued on their stream at once.
+ * UDP datagrams are compacted to the front of the staging array from @*out
+ * on, to be flushed for the whole batch; TCP ones go onto their stream now.
  */
 static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 			unsigned *out, uint64_t now_ms)
 {
 	struct peer *p = peer_route(w->dco, segs[0].data, segs[0].len);
 	struct sockaddr_storage remote;
-	socklen_t remote_len = 0;
+	socklen_t remote_len;
 
 	for (unsigned i = 0; i < n; i++) {
 		DCO_STAT_ADD(w, p, tun_rx_packets, 1);
@@ -189,17 +213,15 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 		return;
 	}
 	atomic_store_explicit(&p->last_tx_ms, now_ms, memory_order_relaxed);
-	if (p->transport == DCO_TRANSPORT_UDP)
-		remote_len = peer_remote(p, &remote);
+	n = tx_encrypt_all(w, p, segs, n);
+	if (p->transport == DCO_TRANSPORT_TCP) {
+		tx_tcp_many(w, p, segs, n);
+		return;
+	}
+	remote_len = peer_remote(p, &remote);
 	for (unsigned i = 0; i < n; i++) {
 		struct pkt *s = &segs[i];
 
-		if (tx_encrypt(w, p, s))
-			continue;
-		if (p->transport == DCO_TRANSPORT_TCP) {
-			tx_send_one(w, p, s);
-			continue;
-		}
 		memcpy(&s->addr, &remote, remote_len);
 		s->addrlen = remote_len;
 		/* *out never passes s: the slot holds s or a spent packet */

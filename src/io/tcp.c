@@ -411,6 +411,34 @@ int tcp_stream_send(struct tcp_stream *s, struct pkt *p)
 	return tcp_stream_write(s, &iov, 1, p->len);
 }
 
+int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n)
+{
+	struct iovec iov[TCP_SEND_MANY_MAX];
+	size_t total = 0;
+
+	if (n == 0)
+		return 0;
+	if (n > TCP_SEND_MANY_MAX)
+		return -E2BIG;
+	for (unsigned i = 0; i < n; i++) {
+		if (pkts[i].len == 0 || pkts[i].len > TCP_FRAME_MAX ||
+		    pkt_headroom(&pkts[i]) < TCP_LEN_SIZE)
+			return -EMSGSIZE;
+		total += TCP_LEN_SIZE + pkts[i].len;
+	}
+	/* all or nothing: the packets are left untouched when refused */
+	if (s->tx_len + total > TCP_TX_MAX)
+		return -ENOBUFS;
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t *hdr = pkt_push(&pkts[i], TCP_LEN_SIZE);
+
+		store_be16(hdr, (uint16_t)(pkts[i].len - TCP_LEN_SIZE));
+		iov[i].iov_base = pkts[i].data;
+		iov[i].iov_len = pkts[i].len;
+	}
+	return tcp_stream_write(s, iov, (int)n, total);
+}
+
 int tcp_stream_send_buf(struct tcp_stream *s, const uint8_t *buf, size_t len)
 {
 	uint8_t hdr[TCP_LEN_SIZE];

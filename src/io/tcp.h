@@ -52,6 +52,13 @@ int tcp_stream_read(struct tcp_stream *s,
  * (packet dropped), or -errno on a broken connection.
  */
 int tcp_stream_send(struct tcp_stream *s, struct pkt *p);
+/*
+ * Frame and send @n packets in one system call (a segmented super-packet):
+ * all are queued or none (-ENOBUFS, packets untouched). At most
+ * TCP_SEND_MANY_MAX packets.
+ */
+#define TCP_SEND_MANY_MAX 128u
+int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n);
 /* Same for a plain buffer (control packets). */
 int tcp_stream_send_buf(struct tcp_stream *s, const uint8_t *buf, size_t len);
 /* Push queued bytes; 0 when all sent or would block, -errno when broken. */

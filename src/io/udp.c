@@ -268,6 +268,19 @@ static unsigned udp_gso_send(int fd, struct udp_gso_batch *b, unsigned m,
 			*stop = true;
 			break;
 		}
+		if (b->count[done] > 1 && errno == EMSGSIZE) {
+			/* datagrams over the path MTU: GSO cannot split them,
+			 * the plain path lets the kernel fragment them (as
+			 * OpenVPN's packets are); GSO stays on for the rest */
+			unsigned first = b->first[done], fail = 0;
+			int plain = udp_send_batch(fd, pkts + first,
+						   b->count[done], &fail);
+
+			*failed += fail;
+			sent += plain > 0 ? (unsigned)plain : 0;
+			done++;
+			continue;
+		}
 		if (b->count[done] > 1 && (errno == EIO || errno == EINVAL ||
 					   errno == ENOPROTOOPT)) {
 			unsigned first = b->first[done], fail = 0;
