@@ -68,6 +68,9 @@ struct dco_config {
 				      * packet at a time (for comparison) */
 	bool client_to_client;       /* MP: packets between peers are routed
 				      * inside the engine, never via the tun */
+	unsigned mss;                /* clamp the MSS of TCP SYNs crossing the
+				      * tunnel to this (IPv4; IPv6 gets 20
+				      * less), OpenVPN's --mssfix; 0: off */
 };
 
 int dco_open(struct dco **out, const struct dco_config *cfg);

@@ -812,6 +812,8 @@ static int conn_open(struct conn *c)
 		log_err("Options error: --tls-server over TCP is not supported yet");
 		return -EINVAL;
 	}
+	dc.mss = netcfg_mss(c->o, c->remote.ss_family == AF_INET6,
+			    c->tr == DCO_TRANSPORT_TCP);
 	ret = dco_open(&c->dco, &dc);
 	if (ret) {
 		log_err("cannot open the tun device: %s", strerror(-ret));
@@ -943,7 +945,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 static void client_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
-		"user", "group", "status", "inactive", "mssfix", "fragment",
+		"user", "group", "status", "inactive", "fragment",
 		"route-metric", "block-ipv6",
 	};
 

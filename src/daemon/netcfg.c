@@ -196,3 +196,23 @@ void netcfg_undo(struct netcfg_undo *undo)
 		nl_route_del4(undo->server_ifindex, undo->server, 32);
 	undo->server_route = false;
 }
+
+#define MSSFIX_DEFAULT 1492
+#define MSS_FLOOR 536           /* RFC 879's default: never clamp below it */
+#define DATA_OVERHEAD 24        /* P_DATA_V2 header, packet-id, AEAD tag */
+#define INNER_HEADERS 40        /* IPv4 + TCP inside the tunnel */
+
+unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transport)
+{
+	int max = o->mssfix < 0 ? MSSFIX_DEFAULT : o->mssfix;
+	int overhead;
+
+	if (max == 0)
+		return 0;
+	if (o->mssfix_fixed)	/* the value is the packet inside, as is */
+		overhead = INNER_HEADERS;
+	else			/* outer IP + UDP (or TCP + length) + data */
+		overhead = (v6_transport ? 40 : 20) + (tcp_transport ? 22 : 8) +
+			   DATA_OVERHEAD + INNER_HEADERS;
+	return max - overhead < MSS_FLOOR ? MSS_FLOOR : (unsigned)(max - overhead);
+}

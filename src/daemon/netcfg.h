@@ -22,6 +22,13 @@ struct netcfg_undo {
 
 /* Addresses (before the device is up). 0 or -errno, logged. */
 int netcfg_addresses(const struct options *o, int ifindex, const char *ifname);
+
+/*
+ * The MSS clamp for the engine from --mssfix (default 1492): the largest
+ * TCP MSS (IPv4 inside) whose segments, encapsulated, still make outer IP
+ * packets of at most mssfix bytes over this transport. 0 when turned off.
+ */
+unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transport);
 /*
  * Routes (after it is up). Bad entries are logged and skipped.
  * redirect-gateway (def1 or not: both become 0.0.0.0/1 + 128.0.0.0/1, so

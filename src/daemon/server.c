@@ -18,6 +18,7 @@
 #include "conf/opt_server.h"
 #include "ctl/mudp.h"
 #include "daemon/clientcfg.h"
+#include "daemon/netcfg.h"
 #include "daemon/server.h"
 #include "daemon/server_int.h"
 #include "daemon/status.h"
@@ -636,7 +637,13 @@ static int server_open_engine(struct server *s)
 		.replay_window_secs = o->replay_time > 0 ? (unsigned)o->replay_time : 0,
 		.client_to_client = s->so->client_to_client,
 	};
-	int ret = dco_open(&s->dco, &dc);
+	int ret;
+
+	/* a dual-stack socket may carry IPv6: clamp for the larger header */
+	dc.mss = netcfg_mss(o, o->proto.family != OPT_AF_INET,
+			    o->proto.proto != OPT_PROTO_UDP &&
+			    o->proto.proto != OPT_PROTO_NONE);
+	ret = dco_open(&s->dco, &dc);
 
 	if (ret) {
 		log_err("cannot open the tun device: %s", strerror(-ret));
@@ -768,7 +775,7 @@ static int server_refuse(const struct options *o)
 static void server_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
-		"user", "group", "inactive", "mssfix", "route-metric",
+		"user", "group", "inactive", "route-metric",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -22,6 +22,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->notify.efd = -1;
 	dco->mode = cfg->mode;
 	dco->client_to_client = cfg->client_to_client;
+	dco->mss = cfg->mss <= 65535 ? (uint16_t)cfg->mss : 0;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;
 	dco->mtu = cfg->mtu ? cfg->mtu : DCO_DEFAULT_MTU;

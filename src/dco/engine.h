@@ -116,6 +116,7 @@ struct dco {
 	bool udp_gso[DCO_MAX_UDP_SOCKETS];
 	unsigned n_udp;
 	bool client_to_client;
+	uint16_t mss;                    /* MSS clamp for IPv4 SYNs; 0: off */
 	struct peer *buckets[DCO_PEER_BUCKETS];
 	unsigned n_peers;
 	struct route_table routes;       /* MP: VPN address -> peer */

@@ -10,6 +10,7 @@
 
 #include "dco/compstub.h"
 #include "dco/engine.h"
+#include "dco/mss.h"
 #include "io/tcp.h"
 #include "io/udp.h"
 #include "io/vnet.h"
@@ -175,6 +176,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		return false;
 	}
+	if (w->dco->mss)
+		mss_clamp(p->data, p->len, w->dco->mss);
 	if (w->dco->mode == DCO_MODE_MP && rx_mp_route(w, peer, p))
 		return false;
 	DCO_STAT_ADD(w, peer, tun_tx_packets, 1);
