@@ -1,7 +1,8 @@
 # dcovpn: one non-recursive GNU Makefile.
 #   make            build build/dcovpn-cli (and the library)
 #   make check      install what is missing (as root), build, run every test
-#   make demo       install what is missing, build, run the two-namespace demo
+#   make demo       install what is missing, build, run the two-namespace
+#                   demos: static-key tunnel, then TLS server + client
 #   make fuzz       build libFuzzer targets (clang)
 #   make bench      run the side-by-side benchmark
 # Knobs: SAN=address,undefined  CC=clang  BUILD=build-dir  V=1
@@ -87,6 +88,7 @@ check: deps
 demo: deps
 	$(MAKE) all
 	BUILD=$(BUILD) scripts/demo.sh
+	BUILD=$(BUILD) scripts/demo-server.sh
 
 bench: deps
 	$(MAKE) all

@@ -7,7 +7,7 @@
 # file, and a clean teardown (also on Ctrl-C).
 #
 #   ns srv  198.18.70.1 ==veth== 198.18.70.2  ns cli          (the "internet")
-#   tun0    10.8.0.1    ~~tunnel~~ (pool)     tun0            (the VPN)
+#   tun0    198.19.70.1    ~~tunnel~~ (pool)     tun0            (the VPN)
 #           fd00:71::1                 fd00:71::1000
 # Needs root. Env: BUILD (default build), DEMO_SECONDS (iperf3 time, 5).
 set -euo pipefail
@@ -130,7 +130,7 @@ key $P/server.key
 dh none
 tls-crypt $P/tc.key
 topology subnet
-server 10.8.0.0 255.255.255.0
+server 198.19.70.0 255.255.255.0
 server-ipv6 fd00:71::/64
 ifconfig-pool-persist $TMP/ipp.txt
 keepalive 10 120
@@ -173,24 +173,24 @@ grep -E "Peer Connection Initiated|Data Channel|PUSH_REPLY|net_addr" "$TMP/clien
 grep -E "Peer Connection Initiated|Learn|Data Channel:" "$TMP/server.log" | sed 's/^/    server| /'
 
 C4=$(c ip -4 -o addr show | awk '$2 ~ /^tun/ { split($4, a, "/"); print a[1] }' | head -n1)
-say "ping through the tunnel: client -> 10.8.0.1, server -> $C4, IPv6"
-wait_for 10 c ping -c1 -W1 10.8.0.1 || die "no ping through the tunnel"
-c ping -c3 -i0.2 10.8.0.1 | tail -n2
+say "ping through the tunnel: client -> 198.19.70.1, server -> $C4, IPv6"
+wait_for 10 c ping -c1 -W1 198.19.70.1 || die "no ping through the tunnel"
+c ping -c3 -i0.2 198.19.70.1 | tail -n2
 s ping -c3 -i0.2 "$C4" | tail -n2
 wait_for 10 c ping -6 -c1 -W1 fd00:71::1 || die "no IPv6 ping"
 c ping -6 -c3 -i0.2 fd00:71::1 | tail -n2
 
 if command -v iperf3 >/dev/null; then
 	say "iperf3 ${SECS}s client -> server, then server -> client"
-	s iperf3 -s -1 -B 10.8.0.1 -p 5201 >/dev/null 2>&1 &
+	s iperf3 -s -1 -B 198.19.70.1 -p 5201 >/dev/null 2>&1 &
 	ip=$!
 	sleep 0.5
-	c iperf3 -c 10.8.0.1 -p 5201 -t "$SECS" -f m | grep -E "sender|receiver"
+	c iperf3 -c 198.19.70.1 -p 5201 -t "$SECS" -f m | grep -E "sender|receiver"
 	wait "$ip" 2>/dev/null || true
-	s iperf3 -s -1 -B 10.8.0.1 -p 5202 >/dev/null 2>&1 &
+	s iperf3 -s -1 -B 198.19.70.1 -p 5202 >/dev/null 2>&1 &
 	ip=$!
 	sleep 0.5
-	c iperf3 -c 10.8.0.1 -p 5202 -t "$SECS" -R -f m | grep -E "sender|receiver"
+	c iperf3 -c 198.19.70.1 -p 5202 -t "$SECS" -R -f m | grep -E "sender|receiver"
 	wait "$ip" 2>/dev/null || true
 fi
 
