@@ -68,6 +68,9 @@ struct dco_config {
 				      * packet at a time (for comparison) */
 	bool client_to_client;       /* MP: packets between peers are routed
 				      * inside the engine, never via the tun */
+	bool no_tun;                 /* OpenVPN's "dev null": no tun device;
+				      * keys, keepalive and stats work, what
+				      * decrypts is dropped */
 	unsigned mss;                /* clamp the MSS of TCP SYNs crossing the
 				      * tunnel to this (IPv4; IPv6 gets 20
 				      * less), OpenVPN's --mssfix; 0: off */

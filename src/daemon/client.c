@@ -64,6 +64,7 @@ struct conn {
 	bool peer_added;
 	uint32_t peer_id;
 	bool up;                        /* Initialization Sequence Completed */
+	bool dev_null;                  /* dev null: no tun device */
 	bool cc_exit;
 	char ifname[32];
 	struct netcfg_undo undo;
@@ -370,7 +371,8 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 		ret = conn_keepalive(c);
 	if (ret)
 		return ret;
-	ret = netcfg_addresses(c->o, dco_ifindex(c->dco), dco_ifname(c->dco));
+	ret = c->dev_null ? 0 :
+	      netcfg_addresses(c->o, dco_ifindex(c->dco), dco_ifname(c->dco));
 	if (!ret)
 		ret = dco_start(c->dco);
 	if (ret) {
@@ -382,7 +384,8 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 	c->up = true;
 	conn_auth_token(c);
 	conn_script(c, "up", c->o->up);
-	netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
+	if (!c->dev_null)
+		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
 	conn_script(c, "route-up", c->o->route_up);
 	log_info("Initialization Sequence Completed");
 	return 0;
@@ -789,6 +792,10 @@ static int conn_open(struct conn *c)
 	char ifname[32];
 	int ret;
 
+	/* dev null: the control channel (and keys) without a tun device */
+	c->dev_null = (c->o->dev && !strcmp(c->o->dev, "null")) ||
+		      c->o->dev_type == OPT_DEV_NULL;
+	dc.no_tun = c->dev_null;
 	if (c->o->dev && strcmp(c->o->dev, "tun") && strcmp(c->o->dev, "null")) {
 		dc.ifname = c->o->dev;
 	} else {

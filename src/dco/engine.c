@@ -1,5 +1,6 @@
 /* The engine's API (include/dcovpn/dco.h): instance, peers, keys, stats. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,11 +54,13 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		goto err_close;
 	}
 	err = notify_init(&dco->notify);
-	if (!err)
+	if (!err && !cfg->no_tun)
 		err = tun_open_offload(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d",
 				       !cfg->no_offload, &dco->offload);
-	if (!err)
+	if (!err && !cfg->no_tun)
 		err = nl_link_set(dco->tun.ifindex, dco->mtu, false);
+	if (cfg->no_tun)
+		snprintf(dco->tun.name, sizeof(dco->tun.name), "null");
 	if (!err)
 		err = worker_start_all(dco);
 	if (err)
@@ -117,8 +120,8 @@ int dco_start(struct dco *dco)
 
 	pthread_rwlock_wrlock(&dco->lock);
 	err = atomic_load(&dco->started) ? -EALREADY :
-		nl_link_set(dco->tun.ifindex, dco->mtu, true);
-	if (!err)
+	      dco->tun.fd < 0 ? 0 : nl_link_set(dco->tun.ifindex, dco->mtu, true);
+	if (!err && dco->tun.fd >= 0)
 		err = worker_watch(&dco->workers[WORKER_TUN], dco->tun.fd, EPOLLIN,
 				   ep_tag(EP_TUN, 0));
 	if (!err)

@@ -224,7 +224,7 @@ static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
 {
 	struct dco *dco = w->dco;
 
-	if (!n || !atomic_load(&dco->started))
+	if (!n || !atomic_load(&dco->started) || dco->tun.fd < 0)
 		return;
 	if (dco->offload)
 		n = vnet_coalesce(pkts, n);
