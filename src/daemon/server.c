@@ -569,9 +569,18 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 
 /* ---- set-up ----------------------------------------------------------------- */
 
+/* udp4/tcp4: IPv4; udp6/tcp6: IPv6; plain udp/tcp: dual-stack IPv6, unless
+ * --local names an IPv4 address (as OpenVPN resolves it). */
 static int server_family(const struct options *o)
 {
-	return o->proto.family == OPT_AF_INET ? AF_INET : AF_INET6;
+	struct in_addr a;
+
+	if (o->proto.family == OPT_AF_INET)
+		return AF_INET;
+	if (o->proto.family == OPT_AF_ANY && o->local &&
+	    inet_pton(AF_INET, o->local, &a) == 1)
+		return AF_INET;
+	return AF_INET6;
 }
 
 static int server_open_transport(struct server *s)
