@@ -81,27 +81,6 @@ static void conn_end(struct conn *c, enum conn_end why)
 
 /* ---- transport ------------------------------------------------------------ */
 
-static int tcp_write_all(int fd, const uint8_t *buf, size_t len)
-{
-	uint64_t deadline = clock_now_ms() + 5000u;
-
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (clock_now_ms() >= deadline)
-			return -ETIMEDOUT;
-		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 100);
-	}
-	return 0;
-}
-
 static int conn_send(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct conn *c = ctx;
@@ -117,7 +96,7 @@ static int conn_send(void *ctx, const uint8_t *pkt, size_t len)
 		return -EMSGSIZE;
 	store_be16(frame, (uint16_t)len);
 	memcpy(frame + 2, pkt, len);
-	return tcp_write_all(c->tcp_fd, frame, len + 2);
+	return tcp_write_all(c->tcp_fd, frame, len + 2, 5000u);
 }
 
 /* Read what is there, one frame at a time, never past a frame's end. */

@@ -88,27 +88,6 @@ static void client_set_addr(struct srv_client *c,
 		 c->cn[0] ? c->cn : "", c->real);
 }
 
-static int tcp_write_all(int fd, const uint8_t *buf, size_t len)
-{
-	uint64_t deadline = clock_now_ms() + 5000u;
-
-	while (len) {
-		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-		if (n > 0) {
-			buf += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
-		if (clock_now_ms() >= deadline)
-			return -ETIMEDOUT;
-		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 100);
-	}
-	return 0;
-}
-
 static int client_send(void *ctx, const uint8_t *pkt, size_t len)
 {
 	struct srv_client *c = ctx;
@@ -127,7 +106,7 @@ static int client_send(void *ctx, const uint8_t *pkt, size_t len)
 		return -EMSGSIZE;
 	store_be16(frame, (uint16_t)len);
 	memcpy(frame + 2, pkt, len);
-	return tcp_write_all(c->tcp_fd, frame, len + 2);
+	return tcp_write_all(c->tcp_fd, frame, len + 2, 5000u);
 }
 
 /* Ends at the next reap; never freed from inside its own callbacks. */

@@ -473,3 +473,26 @@ int tcp_stream_flush(struct tcp_stream *s)
 	s->tx_off = 0;
 	return 0;
 }
+
+/* Blocking write of a whole buffer (a control packet before the stream is
+ * handed to the engine), bounded by @timeout_ms. 0 or -errno. */
+int tcp_write_all(int fd, const uint8_t *buf, size_t len, unsigned timeout_ms)
+{
+	uint64_t deadline = clock_now_ms() + timeout_ms;
+
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (clock_now_ms() >= deadline)
+			return -ETIMEDOUT;
+		poll(&(struct pollfd){ .fd = fd, .events = POLLOUT }, 1, 100);
+	}
+	return 0;
+}

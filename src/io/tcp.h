@@ -31,6 +31,11 @@ int tcp_accept_from(const struct sockaddr *local, socklen_t local_len,
 		    const struct sockaddr *remote, socklen_t remote_len,
 		    unsigned timeout_ms);
 
+/* Write all of @buf to a (possibly non-blocking) stream socket, waiting at
+ * most @timeout_ms in all; 0, -ETIMEDOUT or -errno. For set-up traffic
+ * before a stream is handed to the engine. */
+int tcp_write_all(int fd, const uint8_t *buf, size_t len, unsigned timeout_ms);
+
 /* Takes ownership of @fd. */
 int tcp_stream_init(struct tcp_stream *s, int fd);
 void tcp_stream_free(struct tcp_stream *s);
