@@ -216,6 +216,9 @@ struct dco_stats {
 	uint64_t drop_tx_error;       /* encrypt failed or socket refused */
 	uint64_t keepalive_tx, keepalive_rx;
 	uint64_t control_rx, control_tx;
+	/* One peer only: clock_now_ms() (CLOCK_MONOTONIC, ms) when its last
+	 * authenticated packet (data or keepalive) arrived; 0 for the sum. */
+	uint64_t last_rx_ms;
 };
 
 /* Counters of one peer, or of the whole instance with DCO_PEER_ID_NONE. */

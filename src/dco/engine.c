@@ -415,6 +415,9 @@ int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
 		err = -ENOENT;
 	for (unsigned i = 0; !err && i < DCO_WORKERS; i++)
 		stats_add(out, p ? &p->stats[i] : &dco->workers[i].stats);
+	if (p)
+		out->last_rx_ms = atomic_load_explicit(&p->last_rx_ms,
+						       memory_order_relaxed);
 	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
