@@ -38,6 +38,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&dco->lock, &attr);
 	pthread_rwlockattr_destroy(&attr);
+	pthread_mutex_init(&dco->tun_read_lock, NULL);
 }
 
 int dco_open(struct dco **out, const struct dco_config *cfg)
@@ -96,6 +97,7 @@ void dco_close(struct dco *dco)
 	notify_free(&dco->notify);
 	route_free(&dco->routes);
 	pthread_rwlock_destroy(&dco->lock);
+	pthread_mutex_destroy(&dco->tun_read_lock);
 	free(dco);
 }
 

@@ -66,6 +66,7 @@ struct worker {
 	struct dco_stats stats;          /* this worker's counts */
 	_Atomic uint64_t next_deadline_ms; /* keepalive scan */
 	struct log_ratelimit rl_drop;
+	bool wrote_tun;                  /* link worker: since the last drain */
 };
 
 struct peer {
@@ -106,6 +107,9 @@ struct dco {
 	atomic_bool reap;                /* some peer is marked dead */
 	struct worker workers[DCO_WORKERS];
 	struct tun tun;
+	/* Held by whoever reads the tun and sends what it read, so the packets
+	 * of a flow leave in the order the tun gave them (see tx_tun_try). */
+	pthread_mutex_t tun_read_lock;
 	bool no_offload;                 /* asked for plain packets only */
 	bool offload;                    /* tun hands us super-packets */
 	unsigned mtu;
@@ -178,6 +182,9 @@ void rx_tcp(struct worker *w, struct peer *p, uint64_t now_ms);
 
 /* tx.c — tun to link, on the tun worker. Read lock held. */
 void tx_tun(struct worker *w, uint64_t now_ms);
+/* The link worker, after writing to the tun: send at once what the kernel
+ * answered (an echo reply, a TCP ACK) unless the tun worker is at it. */
+void tx_tun_try(struct worker *w, uint64_t now_ms);
 int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt);
 int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt);
 void tx_tcp_flush(struct worker *w, struct peer *p);

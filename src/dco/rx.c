@@ -229,6 +229,7 @@ static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
 	if (dco->offload)
 		n = vnet_coalesce(pkts, n);
 	tun_write_batch(&dco->tun, pkts, n);
+	w->wrote_tun = true;
 }
 
 /*

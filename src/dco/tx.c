@@ -269,7 +269,7 @@ static void tx_stage_reset(struct worker *w, unsigned from, unsigned to)
 		pkt_reset(&w->segs.pkts[i]);
 }
 
-void tx_tun(struct worker *w, uint64_t now_ms)
+static void tx_tun_drain(struct worker *w, uint64_t now_ms)
 {
 	struct pkt *pkts = w->pool.pkts, *segs = w->segs.pkts;
 	/* super-packets are up to 64 KiB: read fewer at a time */
@@ -306,4 +306,26 @@ void tx_tun(struct worker *w, uint64_t now_ms)
 		if ((unsigned)n < batch)
 			return;
 	}
+}
+
+void tx_tun(struct worker *w, uint64_t now_ms)
+{
+	pthread_mutex_lock(&w->dco->tun_read_lock);
+	tx_tun_drain(w, now_ms);
+	pthread_mutex_unlock(&w->dco->tun_read_lock);
+}
+
+/*
+ * Why the link worker reads the tun too: a packet it writes there is often
+ * answered by the kernel inside that very write (an echo reply, an ACK).
+ * Left to the tun worker, the answer waits for that thread to wake up; sent
+ * from here it leaves at once, as in a single-threaded loop. The tun worker
+ * is still woken, finds the tun empty and sleeps again.
+ */
+void tx_tun_try(struct worker *w, uint64_t now_ms)
+{
+	if (pthread_mutex_trylock(&w->dco->tun_read_lock))
+		return;
+	tx_tun_drain(w, now_ms);
+	pthread_mutex_unlock(&w->dco->tun_read_lock);
 }

@@ -104,6 +104,10 @@ static void *worker_main(void *arg)
 		pthread_rwlock_rdlock(&dco->lock);
 		for (int i = 0; i < n; i++)
 			worker_handle(w, &evs[i], clock_now_ms());
+		if (w->wrote_tun) {
+			w->wrote_tun = false;
+			tx_tun_try(w, clock_now_ms());
+		}
 		keepalive_scan(w, clock_now_ms());
 		pthread_rwlock_unlock(&dco->lock);
 		worker_reap(dco);
