@@ -4,23 +4,61 @@
 
 #include "base/bytes.h"
 
-uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
+/*
+ * Why little-endian words: the ones' complement sum is the same in either
+ * byte order up to one final byte swap (RFC 1071), so the bulk loop adds
+ * native 64-bit loads, split into 32-bit halves so no carry is ever lost,
+ * into four independent accumulators. It runs several times faster than
+ * big-endian 16-bit additions, and the segment and coalesce paths check-sum
+ * every byte they send.
+ */
+static uint64_t sum_native(const uint8_t *p, size_t len)
 {
-	/* Eight bytes at a time into a 64-bit accumulator: the carries land in
-	 * the high bits and are folded once at the end. */
+	uint64_t a = 0, b = 0, c = 0, d = 0, w[4];
+
+	while (len >= 32) {
+		memcpy(w, p, 32);
+		a += (w[0] & 0xffffffffu) + (w[0] >> 32);
+		b += (w[1] & 0xffffffffu) + (w[1] >> 32);
+		c += (w[2] & 0xffffffffu) + (w[2] >> 32);
+		d += (w[3] & 0xffffffffu) + (w[3] >> 32);
+		p += 32;
+		len -= 32;
+	}
 	while (len >= 8) {
-		sum += (uint64_t)load_be32(p) + load_be32(p + 4);
+		memcpy(w, p, 8);
+		a += (w[0] & 0xffffffffu) + (w[0] >> 32);
 		p += 8;
 		len -= 8;
 	}
 	while (len >= 2) {
-		sum += load_be16(p);
+		uint16_t h;
+
+		memcpy(&h, p, 2);
+		b += h;
 		p += 2;
 		len -= 2;
 	}
-	if (len)
-		sum += (uint64_t)p[0] << 8;
-	return sum;
+	if (len) {
+		uint8_t last[2] = { p[0], 0 };
+		uint16_t h;
+
+		memcpy(&h, last, 2);
+		c += h;
+	}
+	/* each accumulator < 2^64 for any len below 2^32 words */
+	return (a >> 32) + (a & 0xffffffffu) + (b >> 32) + (b & 0xffffffffu) +
+	       (c >> 32) + (c & 0xffffffffu) + (d >> 32) + (d & 0xffffffffu);
+}
+
+uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
+{
+	uint16_t folded = csum_fold(sum_native(p, len));
+	uint8_t be[2];
+
+	/* the folded native-order sum, as a big-endian 16-bit value */
+	memcpy(be, &folded, 2);
+	return sum + load_be16(be);
 }
 
 uint16_t csum_fold(uint64_t sum)

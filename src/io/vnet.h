@@ -67,9 +67,10 @@ int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
  * Merge consecutive TCP segments of the same flow among @pkts[0..n) (plain IP
  * packets, each with VNET_HDR_LEN of headroom) and push a virtio-net header
  * in front of every packet that remains. Merged-away packets are dropped from
- * the array; returns the new count. Segments whose checksum does not verify
- * are never merged (the kernel then drops them as it would anyway). Batches
- * larger than VNET_COALESCE_MAX only get plain headers.
+ * the array; returns the new count. The packets must be authenticated
+ * already (decrypted by the AEAD): checksums are not verified again, and a
+ * packet left alone is marked VNET_F_DATA_VALID. Batches larger than
+ * VNET_COALESCE_MAX only get headers.
  */
 #define VNET_COALESCE_MAX 64u
 unsigned vnet_coalesce(struct pkt *pkts, unsigned n);

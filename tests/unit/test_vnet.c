@@ -61,14 +61,23 @@ static void test_ip4_header_known(void **state)
 
 static void test_csum_odd_lengths(void **state)
 {
-	uint8_t buf[257];
+	uint8_t buf[1500 + 8];
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)(i * 37 + 11);
-	for (size_t len = 0; len <= sizeof(buf); len++)
-		assert_int_equal(csum_fold(csum_add(0, buf, len)),
-				 naive_sum(buf, len, 0));
+	/* every length, from every alignment of the start */
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len + off <= sizeof(buf); len++)
+			assert_int_equal(csum_fold(csum_add(0, buf + off, len)),
+					 naive_sum(buf + off, len, 0));
+	/* all-ones data: the carries of a large super-packet */
+	memset(buf, 0xff, sizeof(buf));
+	assert_int_equal(csum_fold(csum_add(0, buf, sizeof(buf))),
+			 naive_sum(buf, sizeof(buf), 0));
+	/* an incoming sum is added on, not replaced */
+	assert_int_equal(csum_fold(csum_add(0x1234, buf + 3, 100)),
+			 naive_sum(buf + 3, 100, 0x1234));
 }
 
 static struct pkt_pool pool;
@@ -370,6 +379,9 @@ static void test_coalesce_mixed_flows(void **state)
 	assert_int_equal(gso_type_of(&k[1]), VNET_GSO_TCPV4);
 	assert_int_equal(k[1].len, VNET_HDR_LEN + 52 + 1600);
 	assert_int_equal(gso_type_of(&k[2]), 0); /* the ACK, untouched */
+	/* alone, and authenticated already: the kernel need not check it */
+	assert_int_equal(k[2].data[0], VNET_F_DATA_VALID);
+	assert_int_equal(k[0].data[0], VNET_F_NEEDS_CSUM);
 	assert_int_equal(k[2].len, VNET_HDR_LEN + 52);
 	assert_int_equal(gso_type_of(&k[3]), 0);
 }
@@ -383,10 +395,9 @@ static void test_coalesce_refuses(void **state)
 	/* a gap in sequence (a lost segment): no merge */
 	put_tcp(&k[0], 0, 100, 1000, 0x10, 40000);
 	put_tcp(&k[1], 0, 2100, 1000, 0x10, 40000);
-	/* a bad checksum: no merge */
+	/* a FIN: no merge */
 	put_tcp(&k[2], 1, 100, 1000, 0x10, 40000);
-	put_tcp(&k[3], 1, 1100, 1000, 0x10, 40000);
-	k[3].data[100] ^= 1;
+	put_tcp(&k[3], 1, 1100, 1000, 0x11, 40000);
 	/* a larger segment after a smaller one: no merge */
 	put_tcp(&k[4], 1, 9000, 500, 0x10, 40002);
 	put_tcp(&k[5], 1, 9500, 1000, 0x10, 40002);
