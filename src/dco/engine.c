@@ -67,8 +67,9 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 	if (err)
 		goto err_close;
 	log_info("%s: mtu %u, %s", dco->tun.name, dco->mtu,
-		 dco->offload ? "offloads on (TSO/USO from tun, UDP GSO/GRO)" :
-				"offloads off (one packet at a time)");
+		 !dco->offload ? "offloads off (one packet at a time)" :
+		 dco->tun.uso ? "offloads on (TSO/USO both ways, UDP GSO/GRO)" :
+				"offloads on (TSO, UDP GSO/GRO; no USO: Linux < 6.2)");
 	*out = dco;
 	return 0;
 

@@ -227,7 +227,7 @@ static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
 	if (!n || !atomic_load(&dco->started) || dco->tun.fd < 0)
 		return;
 	if (dco->offload)
-		n = vnet_coalesce(pkts, n);
+		n = vnet_coalesce(pkts, n, dco->tun.uso);
 	tun_write_batch(&dco->tun, pkts, n);
 	w->wrote_tun = true;
 }

@@ -24,13 +24,14 @@ int tun_open(struct tun *t, const char *name)
 }
 
 /* Checksum and TCP segmentation always; UDP segmentation if known. */
-static int tun_set_offload(int fd)
+static int tun_set_offload(struct tun *t)
 {
 	unsigned base = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
 
-	if (ioctl(fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) == 0)
+	t->uso = ioctl(t->fd, TUNSETOFFLOAD, base | TUN_F_USO4 | TUN_F_USO6) == 0;
+	if (t->uso)
 		return 0;
-	return ioctl(fd, TUNSETOFFLOAD, base) ? -errno : 0;
+	return ioctl(t->fd, TUNSETOFFLOAD, base) ? -errno : 0;
 }
 
 int tun_open_offload(struct tun *t, const char *name, bool want_offload,
@@ -44,7 +45,7 @@ int tun_open_offload(struct tun *t, const char *name, bool want_offload,
 	err = tun_open_flags(t, name, IFF_VNET_HDR);
 	if (err)
 		return tun_open(t, name);
-	if (tun_set_offload(t->fd) == 0) {
+	if (tun_set_offload(t) == 0) {
 		*offload = true;
 		return 0;
 	}

@@ -15,6 +15,7 @@ struct tun {
 	int fd;
 	int ifindex;
 	char name[IFNAMSIZ];
+	bool uso;          /* offloads include USO: writes may carry UDP GSO */
 };
 
 /* Create (or attach to) tun device @name ("dco%d" patterns allowed). */

@@ -244,13 +244,26 @@ struct gro_flow {
 	bool closed;
 };
 
-/* Is @p a plain data segment (ACK, maybe PSH) that coalescing may take? */
-static bool gro_eligible(const struct pkt *p, struct gro_seg *s)
+/* The UDP part of gro_eligible: the length field must agree. */
+static bool gro_eligible_udp(const struct pkt *p, struct gro_seg *s)
+{
+	s->payload = p->len - s->li.hdrs_len;
+	s->seq = 0;
+	s->flags = 0;
+	return s->payload > 0 &&
+	       load_be16(p->data + s->li.l4_off + 4) == p->len - s->li.l4_off;
+}
+
+/* Is @p a plain data segment (ACK, maybe PSH) that coalescing may take, or
+ * with @udp a UDP datagram? */
+static bool gro_eligible(const struct pkt *p, struct gro_seg *s, bool udp)
 {
 	const uint8_t *ip = p->data;
 	uint8_t flags;
 
-	if (parse_l4(ip, p->len, &s->li) || s->li.proto != IPPROTO_TCP_)
+	if (parse_l4(ip, p->len, &s->li))
+		return false;
+	if (s->li.proto != IPPROTO_TCP_ && !(udp && s->li.proto == IPPROTO_UDP_))
 		return false;
 	if (s->li.version == 4 &&
 	    (s->li.l4_off != 20 || (load_be16(ip + 6) & 0x3fff) ||
@@ -258,6 +271,8 @@ static bool gro_eligible(const struct pkt *p, struct gro_seg *s)
 		return false; /* options, fragments or padding */
 	if (s->li.version == 6 && load_be16(ip + 4) + 40u != p->len)
 		return false;
+	if (s->li.proto == IPPROTO_UDP_)
+		return gro_eligible_udp(p, s);
 	flags = ip[s->li.l4_off + 13];
 	if ((flags & ~TCP_PSH) != TCP_ACK || load_be16(ip + s->li.l4_off + 18))
 		return false;
@@ -285,6 +300,8 @@ static bool gro_same_flow(const uint8_t *a, const uint8_t *b,
 	} else if (memcmp(a, b, 4) || a[7] != b[7] || memcmp(a + 8, b + 8, 32)) {
 		return false;
 	}
+	if (la->proto == IPPROTO_UDP_)
+		return !memcmp(ta, tb, 4); /* ports; length and checksum differ */
 	/* ports, ack, doff+window and options equal; seq and PSH may differ */
 	return !memcmp(ta, tb, 4) && !memcmp(ta + 8, tb + 8, 5) &&
 	       !memcmp(ta + 14, tb + 14, 2) &&
@@ -294,7 +311,12 @@ static bool gro_same_flow(const uint8_t *a, const uint8_t *b,
 static bool gro_can_append(const struct gro_flow *f, const struct pkt *head,
 			   const struct pkt *q, const struct gro_seg *s)
 {
-	if (f->closed || s->seq != f->next_seq || s->payload > f->gso_size)
+	if (f->closed || s->payload > f->gso_size)
+		return false;
+	if (f->li.proto == IPPROTO_TCP_ && s->seq != f->next_seq)
+		return false;
+	/* the kernel splits a UDP super-packet into at most 64 datagrams */
+	if (f->li.proto == IPPROTO_UDP_ && f->nseg >= VNET_UDP_MAX_SEGS)
 		return false;
 	if (head->len + s->payload > IP_MAX_LEN ||
 	    pkt_tailroom(head) < s->payload)
@@ -311,7 +333,8 @@ static void gro_append(struct gro_flow *f, struct pkt *head,
 	f->next_seq += (uint32_t)s->payload;
 	/* A short segment or a push ends the super-packet, as in the kernel. */
 	if (s->payload < f->gso_size || (s->flags & TCP_PSH)) {
-		head->data[f->li.l4_off + 13] |= s->flags & TCP_PSH;
+		if (f->li.proto == IPPROTO_TCP_)
+			head->data[f->li.l4_off + 13] |= s->flags & TCP_PSH;
 		f->closed = true;
 	}
 }
@@ -325,7 +348,7 @@ static struct gro_flow *gro_find(struct gro_flow *flows, unsigned nflows,
 		const struct l4_info *hl = &flows[i].li;
 
 		/* ports and addresses identify the flow */
-		if (hl->version == s->li.version &&
+		if (hl->version == s->li.version && hl->proto == s->li.proto &&
 		    !memcmp(h + hl->l4_off, q->data + s->li.l4_off, 4) &&
 		    (hl->version == 4 ? !memcmp(h + 12, q->data + 12, 8) :
 					!memcmp(h + 8, q->data + 8, 32)))
@@ -343,15 +366,22 @@ static void gro_finish(struct pkt *p, const struct gro_flow *f)
 	uint8_t *ip = p->data;
 
 	if (f && f->nseg > 1) {
+		size_t l4_len = p->len - f->li.l4_off;
+		bool udp = f->li.proto == IPPROTO_UDP_;
+
 		ip_set_len(ip, &f->li, p->len);
-		store_be16(ip + f->li.l4_off + 16,
-			   csum_fold(pseudo_sum(ip, &f->li, p->len - f->li.l4_off)));
+		if (udp)
+			store_be16(ip + f->li.l4_off + 4, (uint16_t)l4_len);
+		/* The kernel completes the sum of each segment it cuts. */
+		store_be16(ip + l4_csum_field(&f->li),
+			   csum_fold(pseudo_sum(ip, &f->li, l4_len)));
 		h.flags = VNET_F_NEEDS_CSUM;
-		h.gso_type = f->li.version == 4 ? VNET_GSO_TCPV4 : VNET_GSO_TCPV6;
+		h.gso_type = udp ? VNET_GSO_UDP_L4 :
+			     f->li.version == 4 ? VNET_GSO_TCPV4 : VNET_GSO_TCPV6;
 		h.hdr_len = (uint16_t)f->li.hdrs_len;
 		h.gso_size = f->gso_size;
 		h.csum_start = (uint16_t)f->li.l4_off;
-		h.csum_offset = 16;
+		h.csum_offset = udp ? 6 : 16;
 	}
 	vnet_hdr_put(pkt_push(p, VNET_HDR_LEN), &h);
 }
@@ -372,28 +402,23 @@ static void gro_close_flow_of(struct gro_flow *flows, unsigned nflows,
 	struct gro_seg s;
 	struct gro_flow *f;
 
-	if (parse_l4(q->data, q->len, &s.li) || s.li.proto != IPPROTO_TCP_)
+	if (parse_l4(q->data, q->len, &s.li))
 		return;
 	f = gro_find(flows, nflows, pkts, q, &s);
 	if (f)
 		f->closed = true;
 }
 
-unsigned vnet_coalesce(struct pkt *pkts, unsigned n)
+static unsigned coalesce_chunk(struct pkt *pkts, unsigned n, bool udp)
 {
 	struct gro_flow flows[VNET_COALESCE_MAX];
 	int flow_of[VNET_COALESCE_MAX];
 	unsigned out = 0, nflows = 0;
 
-	if (n > VNET_COALESCE_MAX) {
-		for (unsigned i = 0; i < n; i++)
-			gro_finish(&pkts[i], NULL);
-		return n;
-	}
 	for (unsigned i = 0; i < n; i++) {
 		struct gro_seg s;
 		struct gro_flow *f = NULL;
-		bool ok = gro_eligible(&pkts[i], &s);
+		bool ok = gro_eligible(&pkts[i], &s, udp);
 
 		if (ok)
 			f = gro_find(flows, nflows, pkts, &pkts[i], &s);
@@ -420,5 +445,22 @@ unsigned vnet_coalesce(struct pkt *pkts, unsigned n)
 	}
 	for (unsigned i = 0; i < out; i++)
 		gro_finish(&pkts[i], flow_of[i] < 0 ? NULL : &flows[flow_of[i]]);
+	return out;
+}
+
+unsigned vnet_coalesce(struct pkt *pkts, unsigned n, bool udp)
+{
+	unsigned out = 0;
+
+	/* in chunks: the flow table is on the stack */
+	for (unsigned at = 0; at < n; at += VNET_COALESCE_MAX) {
+		unsigned len = n - at < VNET_COALESCE_MAX ? n - at :
+							    VNET_COALESCE_MAX;
+		unsigned kept = coalesce_chunk(pkts + at, len, udp);
+
+		for (unsigned i = 0; i < kept; i++)
+			swap_pkts(&pkts[out + i], &pkts[at + i]);
+		out += kept;
+	}
 	return out;
 }

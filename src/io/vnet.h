@@ -18,6 +18,7 @@
 #ifndef DCOVPN_IO_VNET_H
 #define DCOVPN_IO_VNET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,10 +70,13 @@ int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
  * in front of every packet that remains. Merged-away packets are dropped from
  * the array; returns the new count. The packets must be authenticated
  * already (decrypted by the AEAD): checksums are not verified again, and a
- * packet left alone is marked VNET_F_DATA_VALID. Batches larger than
- * VNET_COALESCE_MAX only get headers.
+ * packet left alone is marked VNET_F_DATA_VALID. Packets are merged within
+ * runs of VNET_COALESCE_MAX. With @udp (the tun takes USO, Linux
+ * 6.2+) equal-sized UDP datagrams of a flow are merged too, at most
+ * VNET_UDP_MAX_SEGS into one, so that one write carries them all.
  */
 #define VNET_COALESCE_MAX 64u
-unsigned vnet_coalesce(struct pkt *pkts, unsigned n);
+#define VNET_UDP_MAX_SEGS 64u
+unsigned vnet_coalesce(struct pkt *pkts, unsigned n, bool udp);
 
 #endif

@@ -85,7 +85,7 @@ static struct pkt_pool pool;
 static int setup(void **state)
 {
 	(void)state;
-	return pkt_pool_init(&pool, 80);
+	return pkt_pool_init(&pool, 160);
 }
 
 static int teardown(void **state)
@@ -208,7 +208,7 @@ static void segment_and_back(int v6, size_t plen, uint16_t mss)
 	check_segments(segs, n, orig, len, v6, mss);
 
 	/* and back: the segments coalesce into the original super-packet */
-	m = vnet_coalesce(segs, (unsigned)n);
+	m = vnet_coalesce(segs, (unsigned)n, false);
 	assert_int_equal(m, 1);
 	{
 		struct vnet_hdr h;
@@ -372,7 +372,7 @@ static void test_coalesce_mixed_flows(void **state)
 	put_tcp(&k[4], 0, 2100, 1000, 0x10, 40000);
 	put_tcp(&k[5], 0, 3100, 0, 0x10, 40000);   /* pure ACK */
 	put_tcp(&k[6], 0, 3100, 1000, 0x10, 40000); /* after it: new head */
-	n = vnet_coalesce(k, 7);
+	n = vnet_coalesce(k, 7, false);
 	assert_int_equal(n, 4);
 	assert_int_equal(gso_type_of(&k[0]), VNET_GSO_TCPV4);
 	assert_int_equal(k[0].len, VNET_HDR_LEN + 52 + 3000);
@@ -401,10 +401,115 @@ static void test_coalesce_refuses(void **state)
 	/* a larger segment after a smaller one: no merge */
 	put_tcp(&k[4], 1, 9000, 500, 0x10, 40002);
 	put_tcp(&k[5], 1, 9500, 1000, 0x10, 40002);
-	n = vnet_coalesce(k, 6);
+	n = vnet_coalesce(k, 6, false);
 	assert_int_equal(n, 6);
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(gso_type_of(&k[i]), 0);
+}
+
+/* A UDP datagram from port @sport with a correct checksum; IPv4 id @id. */
+static size_t build_udp(uint8_t *ip, int v6, uint16_t sport, uint16_t id,
+			size_t plen, uint8_t fill)
+{
+	size_t l4 = v6 ? 40 : 20, len = l4 + 8 + plen;
+	uint16_t c;
+
+	memset(ip, 0, l4 + 8);
+	if (v6) {
+		ip[0] = 0x60;
+		store_be16(ip + 4, (uint16_t)(len - 40));
+		ip[6] = 17;
+		ip[7] = 64;
+		ip[8] = 0xfd;
+		ip[23] = 1;
+		ip[24] = 0xfd;
+		ip[39] = 2;
+	} else {
+		ip[0] = 0x45;
+		store_be16(ip + 2, (uint16_t)len);
+		store_be16(ip + 4, id);
+		ip[6] = 0x40;
+		ip[8] = 64;
+		ip[9] = 17;
+		store_be32(ip + 12, 0xc6120001);
+		store_be32(ip + 16, 0xc6120002);
+		csum_ip4_header(ip, 20);
+	}
+	store_be16(ip + l4, sport);
+	store_be16(ip + l4 + 2, 5201);
+	store_be16(ip + l4 + 4, (uint16_t)(len - l4));
+	for (size_t i = 0; i < plen; i++)
+		ip[l4 + 8 + i] = (uint8_t)(fill + i * 7);
+	c = (uint16_t)~naive_l4_check(ip, len);
+	store_be16(ip + l4 + 6, c ? c : 0xffff);
+	return len;
+}
+
+/* Datagrams of one flow coalesce into one USO super-packet that the
+ * segmenter (the kernel's job, done here by vnet_segment) turns back into
+ * exactly the datagrams that went in. */
+static void udp_coalesce_round_trip(int v6, unsigned n, size_t plen, size_t last)
+{
+	static uint8_t orig[80][1600];
+	size_t olen[80];
+	struct pkt *k = pool.pkts, *segs = &pool.pkts[n];
+	struct vnet_hdr h;
+	int in_place, m;
+	unsigned out;
+
+	for (unsigned i = 0; i < n; i++) {
+		olen[i] = build_udp(orig[i], v6, 40000, (uint16_t)(0x1234 + i),
+				    i == n - 1 ? last : plen, (uint8_t)i);
+		pkt_reset(&k[i]);
+		memcpy(k[i].data, orig[i], olen[i]);
+		k[i].len = (uint32_t)olen[i];
+	}
+	out = vnet_coalesce(k, n, true);
+	assert_int_equal(out, (n + VNET_UDP_MAX_SEGS - 1) / VNET_UDP_MAX_SEGS);
+	vnet_hdr_get(k[0].data, &h);
+	assert_int_equal(h.gso_type, n > 1 ? VNET_GSO_UDP_L4 : 0);
+	if (n == 1)
+		return;
+	assert_int_equal(h.gso_size, plen);
+	assert_int_equal(h.csum_offset, 6);
+	/* the kernel cuts by the UDP length, so it must cover them all */
+	assert_int_equal(load_be16(k[0].data + VNET_HDR_LEN + h.csum_start + 4),
+			 k[0].len - VNET_HDR_LEN - h.csum_start);
+	for (unsigned i = 0; i < pool.count - n; i++)
+		pkt_reset(&segs[i]);
+	m = vnet_segment(&k[0], segs, pool.count - n, &in_place);
+	assert_int_equal(m, n < VNET_UDP_MAX_SEGS ? n : VNET_UDP_MAX_SEGS);
+	for (int i = 0; i < m; i++) {
+		assert_int_equal(segs[i].len, olen[i]);
+		assert_memory_equal(segs[i].data, orig[i], olen[i]);
+	}
+}
+
+static void test_coalesce_udp(void **state)
+{
+	struct pkt *k = pool.pkts;
+
+	(void)state;
+	udp_coalesce_round_trip(0, 5, 64, 64);
+	udp_coalesce_round_trip(0, 7, 1372, 13);  /* a short one ends it */
+	udp_coalesce_round_trip(1, 9, 1352, 1352);
+	udp_coalesce_round_trip(0, 70, 100, 100); /* more than one can hold */
+	udp_coalesce_round_trip(0, 1, 100, 100);
+	/* without USO on the tun: untouched */
+	for (unsigned i = 0; i < 4; i++) {
+		pkt_reset(&k[i]);
+		k[i].len = (uint32_t)build_udp(k[i].data, 0, 40000, 1, 200, 0);
+	}
+	assert_int_equal(vnet_coalesce(k, 4, false), 4);
+	/* two flows interleaved, and a larger datagram after a smaller */
+	for (unsigned i = 0; i < 6; i++) {
+		pkt_reset(&k[i]);
+		k[i].len = (uint32_t)build_udp(k[i].data, 0,
+					       (uint16_t)(40000 + i % 2), 1,
+					       i == 4 ? 300 : 200, 0);
+	}
+	/* flow A: 0,2 merge, 4 is larger: alone; flow B: 1,3,5 merge */
+	assert_int_equal(vnet_coalesce(k, 6, true), 3);
 }
 
 int main(void)
@@ -419,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_malformed_rejected),
 		cmocka_unit_test(test_coalesce_mixed_flows),
 		cmocka_unit_test(test_coalesce_refuses),
+		cmocka_unit_test(test_coalesce_udp),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
