@@ -233,17 +233,31 @@ static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
 }
 
 /*
- * Split a GRO train into its datagrams (copied into the segment buffers, so
- * each can be decrypted in place and grown by coalescing), then handle them.
+ * Decrypted packets wait in the worker's segment buffers (w->segs) until the
+ * batch is done, so that the segments of one flow coalesce into one tun
+ * write even when they came in several GRO trains or single datagrams.
  */
-static void rx_train(struct worker *w, const struct pkt *train, uint64_t now_ms)
-{
-	struct pkt *segs = w->segs.pkts;
-	unsigned n = 0, out = 0;
+struct rx_stage {
+	struct worker *w;
+	unsigned n;
+};
 
-	for (size_t off = 0; off < train->len && n < DCO_MAX_SEGS;
-	     off += train->gso_size) {
-		struct pkt *s = &segs[n++];
+static struct pkt *rx_stage_slot(struct rx_stage *st)
+{
+	if (st->n == DCO_MAX_SEGS) {
+		rx_to_tun(st->w, st->w->segs.pkts, st->n);
+		st->n = 0;
+	}
+	return &st->w->segs.pkts[st->n];
+}
+
+/* Split a GRO train into its datagrams (copied into the segment buffers, so
+ * each can be decrypted in place and grown by coalescing) and handle them. */
+static void rx_train(struct rx_stage *st, const struct pkt *train,
+		     uint64_t now_ms)
+{
+	for (size_t off = 0; off < train->len; off += train->gso_size) {
+		struct pkt *s = rx_stage_slot(st);
 		size_t len = train->len - off < train->gso_size ?
 				     train->len - off : train->gso_size;
 
@@ -253,11 +267,19 @@ static void rx_train(struct worker *w, const struct pkt *train, uint64_t now_ms)
 		s->sock = train->sock;
 		s->addrlen = train->addrlen;
 		memcpy(&s->addr, &train->addr, train->addrlen);
+		if (rx_one(st->w, s, NULL, now_ms))
+			st->n++;
 	}
-	for (unsigned i = 0; i < n; i++)
-		if (rx_one(w, &segs[i], NULL, now_ms))
-			swap_pkt(&segs[out++], &segs[i]);
-	rx_to_tun(w, segs, out);
+}
+
+/* A single datagram: its buffer is traded into the stage, not copied. */
+static void rx_single(struct rx_stage *st, struct pkt *p, uint64_t now_ms)
+{
+	struct pkt *s = rx_stage_slot(st);
+
+	swap_pkt(s, p);
+	if (rx_one(st->w, s, NULL, now_ms))
+		st->n++;
 }
 
 void rx_udp(struct worker *w, int fd, uint64_t now_ms)
@@ -268,7 +290,7 @@ void rx_udp(struct worker *w, int fd, uint64_t now_ms)
 
 	/* A few batches per wake-up, then let the other sockets run. */
 	while (rounds++ < 8) {
-		unsigned out = 0;
+		struct rx_stage st = { w, 0 };
 
 		for (unsigned i = 0; i < DCO_BATCH; i++)
 			pkt_reset(&pkts[i]);
@@ -277,11 +299,11 @@ void rx_udp(struct worker *w, int fd, uint64_t now_ms)
 			return;
 		for (int i = 0; i < n; i++) {
 			if (pkts[i].gso_size && pkts[i].len > pkts[i].gso_size)
-				rx_train(w, &pkts[i], now_ms);
-			else if (rx_one(w, &pkts[i], NULL, now_ms))
-				swap_pkt(&pkts[out++], &pkts[i]);
+				rx_train(&st, &pkts[i], now_ms);
+			else
+				rx_single(&st, &pkts[i], now_ms);
 		}
-		rx_to_tun(w, pkts, out);
+		rx_to_tun(w, w->segs.pkts, st.n);
 		if ((unsigned)n < DCO_BATCH)
 			return;
 	}
