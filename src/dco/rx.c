@@ -110,7 +110,10 @@ static bool rx_mp_route(struct worker *w, struct peer *peer, struct pkt *p)
 
 	if (!peer_owns_source(w->dco, peer, p->data, p->len)) {
 		DCO_STAT_ADD(w, peer, drop_bad_source, 1);
-		log_limited(&w->rl_drop, 5000, LOG_INFO,
+		/* verb 4, as OpenVPN's "bad source address" (D_MULTI_DROPPED):
+		 * clients' IPv6 link-local and multicast chatter lands here
+		 * all the time; the counter keeps the number. */
+		log_limited(&w->rl_drop, 5000, LOG_DEBUG,
 			    "peer %u: packet from a source address that is not "
 			    "its own, dropped", peer->id);
 		return true;
