@@ -74,7 +74,11 @@ struct dco_config {
 	unsigned mss;                /* clamp the MSS of TCP SYNs crossing the
 				      * tunnel to this (IPv4; IPv6 gets 20
 				      * less), OpenVPN's --mssfix; 0: off */
+	unsigned workers;            /* threads: 1 (one does both directions) or
+				      * 2 (tun->link and link->tun apart);
+				      * 0: DCO_WORKERS_DEFAULT */
 };
+#define DCO_WORKERS_DEFAULT 2u
 
 int dco_open(struct dco **out, const struct dco_config *cfg);
 void dco_close(struct dco *dco);

@@ -150,6 +150,15 @@ static enum cli_args_result opt_mtu(struct cli_opts *o, char **a, unsigned n,
 	return CLI_ARGS_RUN;
 }
 
+static enum cli_args_result opt_workers(struct cli_opts *o, char **a,
+					unsigned n, char *err, size_t len)
+{
+	(void)n;
+	if (parse_unsigned(a[0], 1, 2, &o->workers) < 0)
+		return fail(err, len, "bad --workers '%s': need 1 or 2", a[0]);
+	return CLI_ARGS_RUN;
+}
+
 static enum cli_args_result opt_dev(struct cli_opts *o, char **a, unsigned n,
 				    char *err, size_t len)
 {
@@ -217,6 +226,9 @@ static const struct cli_option cli_options[] = {
 	{ "--dev", 1, 1, "NAME", "tunnel device name (default dco%d)", opt_dev },
 	{ "--verb", 1, 1, "N", "log level 0..11 (default 3; 4 logs control packets)",
 	  opt_verb },
+	{ "--workers", 1, 1, "N",
+	  "engine threads: 1 (one for both directions) or 2 (default)",
+	  opt_workers },
 	{ "--replay-window", 1, 2, "N [SECS]",
 	  "replay window in packets and seconds (default 64 15)", opt_replay },
 	{ "--help", 0, 0, "", "this text", opt_help },

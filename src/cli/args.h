@@ -34,6 +34,7 @@ struct cli_opts {
 	const char *ifname;
 	int verb;
 	unsigned replay_window, replay_window_secs;
+	unsigned workers;              /* 0: the engine's default */
 
 	/* positionals */
 	enum dco_transport transport;

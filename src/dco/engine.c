@@ -26,6 +26,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->mss = cfg->mss <= 65535 ? (uint16_t)cfg->mss : 0;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;
+	dco->n_workers = cfg->workers ? cfg->workers : DCO_WORKERS_DEFAULT;
 	dco->mtu = cfg->mtu ? cfg->mtu : DCO_DEFAULT_MTU;
 	dco->replay_window = cfg->replay_window ? cfg->replay_window :
 						  PKTID_WINDOW_DEFAULT;
@@ -50,7 +51,8 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		return -ENOMEM;
 	dco_init_fields(dco, cfg);
 	if (dco->mtu < 576 || dco->mtu > 65535 ||
-	    dco->replay_window > PKTID_WINDOW_MAX) {
+	    dco->replay_window > PKTID_WINDOW_MAX ||
+	    dco->n_workers > DCO_WORKERS) {
 		err = -EINVAL;
 		goto err_close;
 	}
@@ -125,7 +127,7 @@ int dco_start(struct dco *dco)
 	err = atomic_load(&dco->started) ? -EALREADY :
 	      dco->tun.fd < 0 ? 0 : nl_link_set(dco->tun.ifindex, dco->mtu, true);
 	if (!err && dco->tun.fd >= 0)
-		err = worker_watch(&dco->workers[WORKER_TUN], dco->tun.fd, EPOLLIN,
+		err = worker_watch(dco_tun_worker(dco), dco->tun.fd, EPOLLIN,
 				   ep_tag(EP_TUN, 0));
 	if (!err)
 		atomic_store(&dco->started, true);
@@ -316,13 +318,13 @@ int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
 		p->ka_timeout_ms = (uint64_t)timeout_s * 1000u;
 		/* The timeout counts from now, not from the last packet. */
 		p->last_rx_ms = now;
-		for (unsigned i = 0; i < DCO_WORKERS; i++)
+		for (unsigned i = 0; i < dco->n_workers; i++)
 			dco->workers[i].next_deadline_ms = now;
 	} else {
 		err = -ENOENT;
 	}
 	pthread_rwlock_unlock(&dco->lock);
-	for (unsigned i = 0; i < DCO_WORKERS; i++)
+	for (unsigned i = 0; i < dco->n_workers; i++)
 		worker_wake(&dco->workers[i]);
 	return err;
 }

@@ -106,6 +106,7 @@ struct dco {
 	atomic_bool stop;
 	atomic_bool reap;                /* some peer is marked dead */
 	struct worker workers[DCO_WORKERS];
+	unsigned n_workers;              /* 1: the link worker does both roles */
 	struct tun tun;
 	/* Held by whoever reads the tun and sends what it read, so the packets
 	 * of a flow leave in the order the tun gave them (see tx_tun_try). */
@@ -130,6 +131,12 @@ struct dco {
 /* epoll tags: what a ready fd is. TCP peers are tagged by id, never by
  * pointer, so an event for a peer deleted meanwhile finds nothing. */
 enum ep_kind { EP_WAKE = 1, EP_TUN, EP_UDP, EP_TCP };
+/* The worker that reads the tun (the link worker when it is alone). */
+static inline struct worker *dco_tun_worker(struct dco *dco)
+{
+	return &dco->workers[dco->n_workers > 1 ? WORKER_TUN : WORKER_LINK];
+}
+
 static inline uint64_t ep_tag(enum ep_kind kind, uint32_t val)
 {
 	return (uint64_t)kind << 32 | val;

@@ -65,9 +65,15 @@ static uint64_t keepalive_ping(struct worker *w, struct peer *p, uint64_t now_ms
 /* Returns the peer's next deadline for this worker, UINT64_MAX for none. */
 static uint64_t keepalive_peer(struct worker *w, struct peer *p, uint64_t now_ms)
 {
-	if (w->role == WORKER_LINK)
-		return keepalive_expiry(w, p, now_ms);
-	return keepalive_ping(w, p, now_ms);
+	uint64_t next;
+
+	if (w->role == WORKER_TUN)
+		return keepalive_ping(w, p, now_ms);
+	next = keepalive_expiry(w, p, now_ms);
+	/* a lone worker sends the pings too (unless it just expired it) */
+	if (w->dco->n_workers == 1 && !atomic_load(&p->dead))
+		next = min_deadline(next, keepalive_ping(w, p, now_ms));
+	return next;
 }
 
 void keepalive_scan(struct worker *w, uint64_t now_ms)

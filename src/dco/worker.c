@@ -104,7 +104,7 @@ static void *worker_main(void *arg)
 		pthread_rwlock_rdlock(&dco->lock);
 		for (int i = 0; i < n; i++)
 			worker_handle(w, &evs[i], clock_now_ms());
-		if (w->wrote_tun) {
+		if (w->wrote_tun && dco->n_workers > 1) {
 			w->wrote_tun = false;
 			tx_tun_try(w, clock_now_ms());
 		}
@@ -148,7 +148,7 @@ static void worker_free(struct worker *w)
 
 int worker_start_all(struct dco *dco)
 {
-	for (unsigned i = 0; i < DCO_WORKERS; i++) {
+	for (unsigned i = 0; i < dco->n_workers; i++) {
 		struct worker *w = &dco->workers[i];
 		int err = worker_init(w, dco, (enum worker_role)i);
 
