@@ -29,7 +29,14 @@ struct pkt {
 	int sock;               /* socket it came in on / goes out of */
 	socklen_t addrlen;      /* 0 when no transport address applies */
 	struct sockaddr_storage addr; /* remote transport address */
+	/* Received data packet not yet decrypted: only its first
+	 * PKT_SRC_HEAD bytes are in data[]; all len bytes are still at src,
+	 * and decryption writes the plaintext into data[] (one pass, no
+	 * copy). NULL: data[] holds the packet. */
+	const uint8_t *src;
 };
+/* Enough for any data packet's header, packet-id and tag (4 + 4 + 16). */
+#define PKT_SRC_HEAD 32u
 
 /* Make @p empty with the standard headroom. */
 static inline void pkt_reset(struct pkt *p)
@@ -38,6 +45,7 @@ static inline void pkt_reset(struct pkt *p)
 	p->len = 0;
 	p->addrlen = 0;
 	p->gso_size = 0;
+	p->src = NULL;
 }
 
 static inline size_t pkt_headroom(const struct pkt *p)

@@ -112,7 +112,8 @@ int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 }
 
 int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
-	      uint8_t *buf, size_t len, const uint8_t tag[AEAD_TAG_LEN])
+	      const uint8_t *in, uint8_t *out, size_t len,
+	      const uint8_t tag[AEAD_TAG_LEN])
 {
 	uint8_t none[AEAD_TAG_LEN];
 	int outl, err;
@@ -122,7 +123,7 @@ int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 	err = start(a, pktid, aad, aad_len, len);
 	if (err)
 		return err;
-	if (len && EVP_DecryptUpdate(a->ctx, buf, &outl, buf, (int)len) != 1)
+	if (len && EVP_DecryptUpdate(a->ctx, out, &outl, in, (int)len) != 1)
 		return -EIO;
 	/* OpenSSL takes the expected tag as non-const but only copies it. */
 	if (EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG, AEAD_TAG_LEN,

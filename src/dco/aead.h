@@ -32,8 +32,10 @@ void aead_free(struct aead *a);
 /* Encrypt @len bytes at @buf in place; write the tag to @tag. */
 int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
 	      uint8_t *buf, size_t len, uint8_t tag[AEAD_TAG_LEN]);
-/* Decrypt in place; -EBADMSG if the tag does not verify (buf then garbage). */
+/* Decrypt @in into @out (the same buffer, or apart without overlap);
+ * -EBADMSG if the tag does not verify (@out then holds garbage). */
 int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
-	      uint8_t *buf, size_t len, const uint8_t tag[AEAD_TAG_LEN]);
+	      const uint8_t *in, uint8_t *out, size_t len,
+	      const uint8_t tag[AEAD_TAG_LEN]);
 
 #endif

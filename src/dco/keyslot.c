@@ -111,6 +111,7 @@ int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1
 int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)
 {
 	uint8_t *hdr = p->data, *pid, *payload;
+	const uint8_t *in;
 	size_t hdr_len, tlen = tag_len(ks), len;
 	uint32_t id;
 	int err;
@@ -125,16 +126,22 @@ int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)
 	pid = hdr + hdr_len;
 	payload = pid + DATAPKT_PKTID_LEN + tlen;
 	len = p->len - hdr_len - DATAPKT_PKTID_LEN - tlen;
+	/* the ciphertext where it is: in place, or still in the receive
+	 * buffer (pkt.h: src) */
+	in = p->src ? p->src + (payload - hdr) : payload;
 	id = load_be32(pid);
 	if (tlen) {
 		bool v1 = hdr_len == DATAPKT_V1_HDR_LEN;
 
 		err = aead_open(&ks->dec, id, v1 ? pid : hdr,
-				v1 ? DATAPKT_PKTID_LEN : V2_AAD_LEN, payload, len,
-				pid + DATAPKT_PKTID_LEN);
+				v1 ? DATAPKT_PKTID_LEN : V2_AAD_LEN, in, payload,
+				len, pid + DATAPKT_PKTID_LEN);
 		if (err)
 			return err;
+	} else if (p->src) {
+		memcpy(payload, in, len);
 	}
+	p->src = NULL;
 	/* Only now, with the packet authentic, may it move the window. */
 	if (pktid_accept(&ks->replay, id, now_ms) != PKTID_OK)
 		return -EALREADY;

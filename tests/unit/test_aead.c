@@ -84,7 +84,7 @@ struct vector {
 
 static void check_vector(const struct vector *v)
 {
-	uint8_t buf[128], tag[AEAD_TAG_LEN];
+	uint8_t buf[128], out[128], tag[AEAD_TAG_LEN];
 	struct aead enc, dec;
 
 	assert_int_equal(aead_init(&enc, v->cipher, v->key, 32, v->tail, true), 0);
@@ -96,9 +96,14 @@ static void check_vector(const struct vector *v)
 					   v->len, tag), 0);
 		assert_memory_equal(buf, v->ct, v->len);
 		assert_memory_equal(tag, v->tag, AEAD_TAG_LEN);
-		assert_int_equal(aead_open(&dec, v->pktid, v->aad, v->aad_len, buf,
+		assert_int_equal(aead_open(&dec, v->pktid, v->aad, v->aad_len, buf, buf,
 					   v->len, tag), 0);
 		assert_memory_equal(buf, v->pt, v->len);
+		/* out of place: the ciphertext read where it is */
+		memset(out, 0, sizeof(out));
+		assert_int_equal(aead_open(&dec, v->pktid, v->aad, v->aad_len,
+					   v->ct, out, v->len, tag), 0);
+		assert_memory_equal(out, v->pt, v->len);
 	}
 	aead_free(&enc);
 	aead_free(&dec);
@@ -158,31 +163,31 @@ static void test_seal_open_tamper(void **state)
 			if (len >= 16)
 				assert_memory_not_equal(buf, plain, 16);
 			/* wrong packet-id (IV) */
-			assert_int_equal(aead_open(&dec, 10, aad, 8, buf, len, tag), -EBADMSG);
+			assert_int_equal(aead_open(&dec, 10, aad, 8, buf, buf, len, tag), -EBADMSG);
 			memcpy(buf, plain, len);
 			assert_int_equal(aead_seal(&enc, 9, aad, 8, buf, len, tag), 0);
 			aad[3] ^= 0x80;
-			assert_int_equal(aead_open(&dec, 9, aad, 8, buf, len, tag), -EBADMSG);
+			assert_int_equal(aead_open(&dec, 9, aad, 8, buf, buf, len, tag), -EBADMSG);
 			aad[3] ^= 0x80;
 			memcpy(buf, plain, len);
 			assert_int_equal(aead_seal(&enc, 9, aad, 8, buf, len, tag), 0);
 			tag[15] ^= 1;
-			assert_int_equal(aead_open(&dec, 9, aad, 8, buf, len, tag), -EBADMSG);
+			assert_int_equal(aead_open(&dec, 9, aad, 8, buf, buf, len, tag), -EBADMSG);
 			tag[15] ^= 1;
 			if (len) {
 				memcpy(buf, plain, len);
 				assert_int_equal(aead_seal(&enc, 9, aad, 8, buf, len, tag), 0);
 				buf[len - 1] ^= 4;
-				assert_int_equal(aead_open(&dec, 9, aad, 8, buf, len, tag),
+				assert_int_equal(aead_open(&dec, 9, aad, 8, buf, buf, len, tag),
 						 -EBADMSG);
 			}
 			memcpy(buf, plain, len);
 			assert_int_equal(aead_seal(&enc, 9, aad, 8, buf, len, tag), 0);
-			assert_int_equal(aead_open(&dec, 9, aad, 8, buf, len, tag), 0);
+			assert_int_equal(aead_open(&dec, 9, aad, 8, buf, buf, len, tag), 0);
 			assert_memory_equal(buf, plain, len);
 		}
 		/* A context opens only what it was made for. */
-		assert_int_equal(aead_open(&enc, 9, aad, 8, buf, 8, tag), -EINVAL);
+		assert_int_equal(aead_open(&enc, 9, aad, 8, buf, buf, 8, tag), -EINVAL);
 		assert_int_equal(aead_seal(&dec, 9, aad, 8, buf, 8, tag), -EINVAL);
 		aead_free(&enc);
 		aead_free(&dec);
@@ -200,10 +205,10 @@ static void test_key_and_tail_matter(void **state)
 	assert_int_equal(aead_init(&enc, DCO_CIPHER_AES_256_GCM, key, 32, tail, true), 0);
 	assert_int_equal(aead_seal(&enc, 1, NULL, 0, buf, sizeof(buf), tag), 0);
 	assert_int_equal(aead_init(&dec, DCO_CIPHER_AES_256_GCM, other, 32, tail, false), 0);
-	assert_int_equal(aead_open(&dec, 1, NULL, 0, buf, sizeof(buf), tag), -EBADMSG);
+	assert_int_equal(aead_open(&dec, 1, NULL, 0, buf, buf, sizeof(buf), tag), -EBADMSG);
 	aead_free(&dec);
 	assert_int_equal(aead_init(&dec, DCO_CIPHER_AES_256_GCM, key, 32, other, false), 0);
-	assert_int_equal(aead_open(&dec, 1, NULL, 0, buf, sizeof(buf), tag), -EBADMSG);
+	assert_int_equal(aead_open(&dec, 1, NULL, 0, buf, buf, sizeof(buf), tag), -EBADMSG);
 	aead_free(&dec);
 	aead_free(&enc);
 }
