@@ -209,6 +209,7 @@ struct dco_stats {
 	/* link side: whole transport payloads (encrypted) */
 	uint64_t link_rx_packets, link_rx_bytes;
 	uint64_t link_tx_packets, link_tx_bytes;
+	uint64_t link_rx_auth_bytes;  /* of those, data packets that authenticated */
 	/* what was dropped, and why */
 	uint64_t drop_malformed;      /* too short, bad opcode, bad TCP frame */
 	uint64_t drop_no_peer;        /* data packet for an unknown peer-id */

@@ -14,6 +14,7 @@ static const struct stat_field stat_fields[] = {
 	FIELD(tun_tx_packets),  FIELD(tun_tx_bytes),
 	FIELD(link_rx_packets), FIELD(link_rx_bytes),
 	FIELD(link_tx_packets), FIELD(link_tx_bytes),
+	FIELD(link_rx_auth_bytes),
 	FIELD(drop_malformed),  FIELD(drop_no_peer),
 	FIELD(drop_no_key),     FIELD(drop_decrypt),
 	FIELD(drop_replay),     FIELD(drop_no_route),

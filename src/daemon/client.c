@@ -18,6 +18,7 @@
 #include "ctl/push.h"
 #include "ctl/session.h"
 #include "daemon/client.h"
+#include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
 #include "daemon/script.h"
@@ -70,6 +71,7 @@ struct conn {
 	struct netcfg_undo undo;
 	int reneg_key_id;               /* key the counters below belong to */
 	uint64_t reneg_bytes0, reneg_pkts0;
+	uint64_t status_next_ms;        /* --status file: next rewrite */
 	enum conn_end end;
 };
 
@@ -628,6 +630,24 @@ static void conn_engine_readable(void *ctx, uint32_t events)
 
 /* ---- one connection -------------------------------------------------------- */
 
+/* Statistics, OpenVPN's way: into the --status file, or (SIGUSR2) the log. */
+static void conn_status(struct conn *c, bool to_file)
+{
+	struct dco_stats st = { 0 };
+	int err;
+
+	if (c->dco)
+		dco_get_stats(c->dco, DCO_PEER_ID_NONE, &st);
+	if (!to_file) {
+		client_status_log(&st);
+		return;
+	}
+	err = client_status_write(c->o->status_file, &st);
+	if (err) /* once per --status interval at most */
+		log_warn("cannot write the status file %s: %s",
+			 c->o->status_file, strerror(-err));
+}
+
 static void conn_signal(struct conn *c, int sig)
 {
 	switch (sig) {
@@ -643,6 +663,9 @@ static void conn_signal(struct conn *c, int sig)
 	case SIGHUP:
 		log_info("SIGHUP[hard,] received, process restarting");
 		conn_end(c, END_RELOAD);
+		break;
+	case SIGUSR2:
+		conn_status(c, false);
 		break;
 	default:
 		break;
@@ -684,6 +707,13 @@ static void conn_check_reneg_counters(struct conn *c, uint64_t now)
 static void conn_tick(struct conn *c, uint64_t now)
 {
 	conn_check_reneg_counters(c, now);
+	if (c->o->status_file && now >= c->status_next_ms) {
+		unsigned iv = c->o->status_interval > 0 ?
+				      (unsigned)c->o->status_interval : 60u;
+
+		conn_status(c, true);
+		c->status_next_ms = now + iv * 1000ull;
+	}
 	if (session_tick(&c->sess, now)) {
 		conn_end(c, END_RESTART);
 		return;
@@ -712,6 +742,8 @@ static uint64_t conn_deadline(const struct conn *c)
 
 		d = d < p ? d : p;
 	}
+	if (c->o->status_file && c->status_next_ms < d)
+		d = c->status_next_ms;
 	return d;
 }
 
@@ -931,7 +963,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 static void client_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
-		"user", "group", "status", "inactive", "fragment",
+		"user", "group", "inactive", "fragment",
 		"route-metric", "block-ipv6",
 	};
 

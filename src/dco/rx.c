@@ -138,6 +138,7 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 	/* A TCP stream belongs to one peer; UDP packets say whose they are. */
 	struct peer *peer = tcp_peer ? tcp_peer : rx_peer_of(w->dco, p);
 	struct keyslot *ks;
+	uint32_t wire_len;
 	int err;
 
 	if (!peer) {
@@ -157,11 +158,13 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		DCO_STAT_ADD(w, peer, drop_no_key, 1);
 		return false;
 	}
+	wire_len = p->len;
 	err = keyslot_decrypt(ks, p, now_ms);
 	if (err) {
 		rx_count_error(w, peer, err);
 		return false;
 	}
+	DCO_STAT_ADD(w, peer, link_rx_auth_bytes, wire_len);
 	atomic_store_explicit(&peer->last_rx_ms, now_ms, memory_order_relaxed);
 	rx_float(w, peer, p);
 	if (compstub_unwrap(peer->comp, p)) {

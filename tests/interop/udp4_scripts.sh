@@ -2,6 +2,7 @@
 # UDP/IPv4, tls-crypt, client "script-security 2" with up and down scripts:
 # both run with OpenVPN's arguments and environment (dev, ifconfig_local,
 # ifconfig_netmask, foreign_option_1 from a pushed dhcp-option, ...).
+# Also the client's --status file and SIGUSR2 report (OpenVPN STATISTICS).
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
@@ -11,10 +12,28 @@ cat >"$T/hook.sh" <<X
 X
 chmod +x "$T/hook.sh"
 server_conf udp 4 crypt 'push "dhcp-option DNS 198.19.64.1"'
-client_conf udp 4 crypt "script-security 2" "up $T/hook.sh" "down $T/hook.sh"
+client_conf udp 4 crypt "script-security 2" "up $T/hook.sh" "down $T/hook.sh" \
+	"status $T/status.txt 1"
 start_server
 start_client
 ping_both
+# The status file, rewritten every second: OpenVPN's lines, in its order,
+# with the counters of the pings just sent.
+st=$T/status.txt
+status_counted() {
+	awk -F, '$1 == "TUN/TAP write bytes" && $2 > 0 { w = 1 }
+		 $1 == "Auth read bytes" && $2 > 0 { a = 1 }
+		 END { exit !(w && a) }' "$st"
+}
+wait_for 5 status_counted || { cat "$st"; fail "status file without the ping's bytes"; }
+sed 's/[0-9][0-9]*/N/g' "$st" >"$T/status.shape"
+printf '%s\n' "OpenVPN STATISTICS" "Updated,N-N-N N:N:N" "TUN/TAP read bytes,N" \
+	"TUN/TAP write bytes,N" "TCP/UDP read bytes,N" "TCP/UDP write bytes,N" \
+	"Auth read bytes,N" "END" | diff - "$T/status.shape" || fail "status file format"
+kill -USR2 "$CLI_PID"
+wait_for 5 grep -q "TUN/TAP read bytes," "$T/client.log" || fail "SIGUSR2 wrote no statistics"
+log "status: $(tr '\n' ' ' <"$st")"
+
 e=$T/hook-up.env
 [ -f "$e" ] || fail "up script did not run"
 grep -q '^args=tun[0-9]* 1500 0 198\.19\.64\.2 255\.255\.255\.0 init$' "$e" || fail "up args: $(grep args= "$e")"
