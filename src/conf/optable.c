@@ -175,6 +175,7 @@ static const struct opt_desc table[] = {
 	INT("script-security", OPT_W_LOCAL, script_security, 0, 3),
 	FNO("up", 1, 1, OPT_W_LOCAL, h_script, up),
 	FNO("down", 1, 1, OPT_W_LOCAL, h_script, down),
+	FLAG("down-pre", OPT_W_LOCAL, down_pre),
 	FNO("route-up", 1, 1, OPT_W_LOCAL, h_script, route_up),
 	REFUSE("route-pre-down", 1, "--route-pre-down " NOT_YET),
 	REFUSE("tls-export-cert", 1, "--tls-export-cert " NOT_YET),

@@ -176,6 +176,7 @@ struct options {
 	int sndbuf, rcvbuf;
 	bool fast_io;
 	bool persist_key, persist_tun;
+	bool down_pre;                  /* down script before the tun closes */
 
 	/* TLS */
 	struct opt_file ca, cert, key, extra_certs, crl_verify;

@@ -855,12 +855,15 @@ static void conn_close(struct conn *c)
 		loop_del(c->loop, c->tcp_fd);
 		close(c->tcp_fd);
 	}
+	/* --down-pre: the script still sees the tun device and its routes */
+	if (c->up && c->o->down_pre)
+		conn_script(c, "down", c->o->down);
 	if (c->dco) {
 		loop_del(c->loop, dco_event_fd(c->dco));
 		dco_close(c->dco);
 	}
 	netcfg_undo(&c->undo);
-	if (c->up)
+	if (c->up && !c->o->down_pre)
 		conn_script(c, "down", c->o->down);
 	c->dco = NULL;
 	c->tcp_fd = -1;

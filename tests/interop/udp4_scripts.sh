@@ -8,7 +8,9 @@ ns_setup
 pki_make
 cat >"$T/hook.sh" <<X
 #!/bin/sh
-{ echo "args=\$*"; env; } >"$T/hook-\$script_type.env"
+{ echo "args=\$*"; env
+  ip link show "\$dev" >/dev/null 2>&1 && echo dev_present=1 || echo dev_present=0
+} >"$T/hook-\$script_type.env"
 X
 chmod +x "$T/hook.sh"
 server_conf udp 4 crypt 'push "dhcp-option DNS 198.19.64.1"'
@@ -45,4 +47,12 @@ grep -q "^trusted_ip=$UL4_S$" "$e" || fail "no trusted_ip"
 stop_pid "$CLI_PID"
 CLI_PID=
 grep -q '^script_type=down$' "$T/hook-down.env" 2>/dev/null || fail "down script did not run"
+grep -q '^dev_present=0$' "$T/hook-down.env" || fail "down ran before the tun was gone"
+# --down-pre: the down script runs while the tun still exists
+rm -f "$T/hook-down.env"
+client_conf udp 4 crypt "script-security 2" "down $T/hook.sh" down-pre
+start_client
+stop_pid "$CLI_PID"
+CLI_PID=
+grep -q '^dev_present=1$' "$T/hook-down.env" 2>/dev/null || fail "down-pre: tun already gone"
 echo "PASS: $CASE"
