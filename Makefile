@@ -8,7 +8,7 @@
 # Knobs: SAN=address,undefined  CC=clang  BUILD=build-dir  V=1
 BUILD   ?= build
 CC      ?= cc
-PKGS    := openssl libmnl
+PKGS    := openssl libmnl libcap
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -MMD -MP
 CFLAGS  ?= -O2 -g
 # "override": these stay even when CFLAGS is given on the command line

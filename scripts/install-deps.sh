@@ -7,6 +7,7 @@ set -euo pipefail
 PKGS=(
 	build-essential pkg-config        # toolchain, make
 	libssl-dev libmnl-dev             # OpenSSL 3 (AEAD, TLS), libmnl (netlink)
+	libcap-dev                        # user/group: keep CAP_NET_ADMIN only
 	libcmocka-dev                     # unit tests
 	clang libclang-rt-dev             # fuzz targets (libFuzzer), sanitizers
 	iproute2 iputils-ping             # namespaces, veth, ping

@@ -74,6 +74,10 @@ struct dco_config {
 	unsigned mss;                /* clamp the MSS of TCP SYNs crossing the
 				      * tunnel to this (IPv4; IPv6 gets 20
 				      * less), OpenVPN's --mssfix; 0: off */
+	bool adopt_tun;              /* use tun_fd, a tun device the caller
+				      * opened (and keeps: dco_close leaves
+				      * it open); ifname is then ignored */
+	int tun_fd;
 	unsigned workers;            /* threads: 1 (one does both directions) or
 				      * 2 (tun->link and link->tun apart);
 				      * 0: DCO_WORKERS_DEFAULT */

@@ -259,12 +259,59 @@ static const char *read_error(int ret)
 	return strerror(-ret);
 }
 
+void opt_text_cache_free(struct opt_text_cache *tc)
+{
+	for (unsigned i = 0; i < tc->n; i++) {
+		mem_wipe(tc->files[i].text, tc->files[i].len);
+		free(tc->files[i].text);
+		free(tc->files[i].path);
+	}
+	tc->n = 0;
+}
+
+/* read_file, through the cache when there is one: what was read once is
+ * served from memory, what is new is read and remembered. */
+static int read_file_cached(struct opt_text_cache *tc, const char *path,
+			    char **out, size_t *out_len)
+{
+	char *copy, *pcopy;
+	int ret;
+
+	for (unsigned i = 0; tc && i < tc->n; i++) {
+		if (strcmp(tc->files[i].path, path))
+			continue;
+		*out = malloc(tc->files[i].len + 1);
+		if (!*out)
+			return -ENOMEM;
+		memcpy(*out, tc->files[i].text, tc->files[i].len + 1);
+		*out_len = tc->files[i].len;
+		return 0;
+	}
+	ret = read_file(path, out, out_len);
+	if (ret || !tc || tc->n == OPT_TEXT_CACHE_MAX)
+		return ret;
+	copy = malloc(*out_len + 1);
+	pcopy = strdup(path);
+	if (!copy || !pcopy) {
+		free(copy);
+		free(pcopy);
+		return 0; /* uncached: read from disk next time */
+	}
+	memcpy(copy, *out, *out_len);
+	copy[*out_len] = '\0';
+	tc->files[tc->n].path = pcopy;
+	tc->files[tc->n].text = copy;
+	tc->files[tc->n].len = *out_len;
+	tc->n++;
+	return 0;
+}
+
 static int load_file(struct opt_ctx *c, const char *path, int depth)
 {
 	struct opt_ctx sub = *c;
 	size_t len = 0;
 	char *text = NULL;
-	int ret = read_file(path, &text, &len);
+	int ret = read_file_cached(c->o->text_cache, path, &text, &len);
 
 	if (ret)
 		return opt_fail(c, "cannot read config file '%s': %s", path,

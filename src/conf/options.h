@@ -142,7 +142,23 @@ enum opt_auth_retry { OPT_AUTHRETRY_NONE = 0, OPT_AUTHRETRY_NOINTERACT,
 
 struct opt_server;
 
+/*
+ * Config files as first read (copies, wiped when freed). A process that
+ * gives up root (--user) parses its configuration again for every
+ * reconnect from these, as OpenVPN never re-reads its files on SIGUSR1.
+ */
+#define OPT_TEXT_CACHE_MAX 16
+struct opt_text_cache {
+	unsigned n;
+	struct {
+		char *path, *text;
+		size_t len;
+	} files[OPT_TEXT_CACHE_MAX];
+};
+void opt_text_cache_free(struct opt_text_cache *tc);
+
 struct options {
+	struct opt_text_cache *text_cache; /* NULL: read files from disk */
 	/* mode */
 	bool client, pull, tls_client, tls_server;
 

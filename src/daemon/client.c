@@ -21,9 +21,11 @@
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
+#include "daemon/privdrop.h"
 #include "daemon/script.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
+#include "io/tun.h"
 #include "io/udp.h"
 
 #define CLIENT_TCP_CONNECT_MS 10000u
@@ -68,10 +70,12 @@ struct conn {
 	bool dev_null;                  /* dev null: no tun device */
 	bool cc_exit;
 	char ifname[32];
-	struct netcfg_undo undo;
+	struct netcfg_undo *undo;       /* the run's (routes outlive a kept tun) */
 	int reneg_key_id;               /* key the counters below belong to */
 	uint64_t reneg_bytes0, reneg_pkts0;
 	uint64_t status_next_ms;        /* --status file: next rewrite */
+	struct privdrop *pd;            /* --user/--group, after the first up */
+	const struct tun *kept_tun;     /* persist-tun: the device outlives us */
 	enum conn_end end;
 };
 
@@ -340,6 +344,7 @@ static void conn_auth_token(struct conn *c)
 /* Data channel up with the negotiated @cipher and key derivation. */
 static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 {
+	char err[160];
 	uint64_t now = clock_now_ms();
 	int ret;
 
@@ -366,9 +371,14 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 	conn_auth_token(c);
 	conn_script(c, "up", c->o->up);
 	if (!c->dev_null)
-		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, &c->undo);
+		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
 	conn_script(c, "route-up", c->o->route_up);
 	log_info("Initialization Sequence Completed");
+	if (privdrop_apply(c->pd, err, sizeof(err))) {
+		/* asked to run unprivileged: never carry on as root */
+		log_err("--user/--group: %s; exiting", err);
+		conn_end(c, END_FATAL);
+	}
 	return 0;
 }
 
@@ -789,6 +799,18 @@ static int conn_session(struct conn *c)
 	return ret;
 }
 
+static bool opts_dev_null(const struct options *o)
+{
+	return (o->dev && !strcmp(o->dev, "null")) || o->dev_type == OPT_DEV_NULL;
+}
+
+/* The tun name asked for: --dev NAME, or the kernel's next tunN. */
+static const char *opts_ifname(const struct options *o)
+{
+	return o->dev && strcmp(o->dev, "tun") && strcmp(o->dev, "null") ?
+		       o->dev : "tun%d";
+}
+
 static int conn_open(struct conn *c)
 {
 	struct dco_config dc = {
@@ -800,18 +822,15 @@ static int conn_open(struct conn *c)
 		.replay_window_secs = c->o->replay_time > 0 ?
 				      (unsigned)c->o->replay_time : 0,
 	};
-	char ifname[32];
 	int ret;
 
 	/* dev null: the control channel (and keys) without a tun device */
-	c->dev_null = (c->o->dev && !strcmp(c->o->dev, "null")) ||
-		      c->o->dev_type == OPT_DEV_NULL;
+	c->dev_null = opts_dev_null(c->o);
 	dc.no_tun = c->dev_null;
-	if (c->o->dev && strcmp(c->o->dev, "tun") && strcmp(c->o->dev, "null")) {
-		dc.ifname = c->o->dev;
-	} else {
-		snprintf(ifname, sizeof(ifname), "tun%%d");
-		dc.ifname = ifname;
+	dc.ifname = opts_ifname(c->o);
+	if (c->kept_tun && c->kept_tun->fd >= 0) {
+		dc.adopt_tun = true;
+		dc.tun_fd = c->kept_tun->fd;
 	}
 	if (c->o->tls_server && !c->o->n_remotes) {
 		/* P2P server, no --remote: whoever comes first. */
@@ -859,10 +878,13 @@ static void conn_close(struct conn *c)
 	if (c->up && c->o->down_pre)
 		conn_script(c, "down", c->o->down);
 	if (c->dco) {
+		if (c->up && c->kept_tun && c->kept_tun->fd >= 0)
+			netcfg_addresses_del(c->o, dco_ifindex(c->dco));
 		loop_del(c->loop, dco_event_fd(c->dco));
 		dco_close(c->dco);
 	}
-	netcfg_undo(&c->undo);
+	if (!c->kept_tun || c->kept_tun->fd < 0)
+		netcfg_undo(c->undo);
 	if (c->up && !c->o->down_pre)
 		conn_script(c, "down", c->o->down);
 	c->dco = NULL;
@@ -911,11 +933,13 @@ static enum conn_end client_pause(struct loop *loop, unsigned ms)
 
 /* Each connection starts from the options as configured: pulled ones of
  * an earlier connection must not leak into the next. */
-static int client_fresh_options(struct options *o, const struct client_args *a)
+static int client_fresh_options(struct options *o, const struct client_args *a,
+				struct opt_text_cache *tc)
 {
 	char err[OPT_ERR_LEN];
 
 	options_init(o);
+	o->text_cache = tc;
 	if (options_parse_argv(o, a->argc, a->argv, err, sizeof(err))) {
 		log_err("%s", err);
 		options_free(o);
@@ -924,22 +948,55 @@ static int client_fresh_options(struct options *o, const struct client_args *a)
 	return 0;
 }
 
+/* What lasts across the connections of one client_run. */
+struct client_keep {
+	struct clientcfg cc;
+	struct loop loop;
+	struct opt_text_cache tc;
+	struct privdrop pd;
+	struct tun tun;                 /* fd -1 unless kept across connections */
+	struct netcfg_undo undo;
+};
+
+/*
+ * persist-tun, and always when giving up root: one tun device for every
+ * connection. Reopening /dev/net/tun may need root (it is 0600 on some
+ * systems); a device already open needs only CAP_NET_ADMIN to configure.
+ */
+static int client_keep_tun(struct client_keep *k, const struct options *o)
+{
+	bool offload;
+	int err;
+
+	k->tun.fd = -1;
+	if (opts_dev_null(o) ||
+	    !(o->persist_tun || k->pd.want_user || k->pd.want_group))
+		return 0;
+	err = tun_open_offload(&k->tun, opts_ifname(o), true, &offload);
+	if (err)
+		log_err("cannot open the tun device: %s", strerror(-err));
+	return err;
+}
+
 static enum conn_end client_connect_once(const struct client_args *a,
-					 struct clientcfg *cc, struct loop *loop,
-					 size_t idx, bool *was_up)
+					 struct client_keep *k, size_t idx,
+					 bool *was_up)
 {
 	struct conn *c = calloc(1, sizeof(*c));
 	struct options *o = malloc(sizeof(*o));
 	enum conn_end end;
 
-	if (!c || !o || client_fresh_options(o, a)) {
+	if (!c || !o || client_fresh_options(o, a, &k->tc)) {
 		free(c);
 		free(o);
 		return END_FATAL;
 	}
 	c->o = o;
-	c->cc = cc;
-	c->loop = loop;
+	c->cc = &k->cc;
+	c->loop = &k->loop;
+	c->pd = &k->pd;
+	c->kept_tun = &k->tun;
+	c->undo = &k->undo;
 	c->tcp_fd = -1;
 	c->udp_fd = -1;
 	c->reneg_key_id = -1;
@@ -966,7 +1023,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 static void client_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
-		"user", "group", "inactive", "fragment",
+		"inactive", "fragment",
 		"route-metric", "block-ipv6",
 	};
 
@@ -979,8 +1036,7 @@ static void client_warn_unused(const struct options *o)
 enum client_exit client_run(const struct options *o, const struct client_args *a)
 {
 	char err[CLIENTCFG_ERR_LEN];
-	struct clientcfg cc;
-	struct loop loop;
+	struct client_keep k = { 0 };
 	unsigned delay = o->connect_retry > 0 ? (unsigned)o->connect_retry : 1u;
 	unsigned max_delay = o->connect_retry_max_delay > 0 ?
 			     (unsigned)o->connect_retry_max_delay : 300u;
@@ -994,19 +1050,28 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 			"refusing to run without the revocation check");
 		return CLIENT_EXIT_FATAL;
 	}
-	if (clientcfg_init(&cc, o, err, sizeof(err))) {
+	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err))) {
+		log_err("Options error: %s", err);
+		return CLIENT_EXIT_FATAL;
+	}
+	if (clientcfg_init(&k.cc, o, err, sizeof(err))) {
 		log_err("%s", err);
 		return CLIENT_EXIT_FATAL;
 	}
-	if (loop_init(&loop)) {
-		clientcfg_free(&cc);
+	if (loop_init(&k.loop)) {
+		clientcfg_free(&k.cc);
+		return CLIENT_EXIT_FATAL;
+	}
+	if (client_keep_tun(&k, o)) {
+		loop_free(&k.loop);
+		clientcfg_free(&k.cc);
 		return CLIENT_EXIT_FATAL;
 	}
 	if (o->remote_random && o->n_remotes > 1)
 		idx = (size_t)clock_now_ms() % o->n_remotes;
 	for (;;) {
 		bool was_up = false;
-		enum conn_end end = client_connect_once(a, &cc, &loop, idx, &was_up);
+		enum conn_end end = client_connect_once(a, &k, idx, &was_up);
 
 		if (end == END_EXIT || end == END_FATAL || end == END_RELOAD) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK :
@@ -1017,7 +1082,7 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 			idx = o->n_remotes ? (idx + 1) % o->n_remotes : 0;
 		delay = was_up ? 1u : delay;
 		log_info("Restart pause, %u second(s)", delay);
-		end = client_pause(&loop, delay * 1000u);
+		end = client_pause(&k.loop, delay * 1000u);
 		if (end != END_NONE) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK : CLIENT_EXIT_RELOAD;
 			break;
@@ -1025,7 +1090,11 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 		if (!was_up && delay < max_delay)
 			delay = delay * 2 > max_delay ? max_delay : delay * 2;
 	}
-	loop_free(&loop);
-	clientcfg_free(&cc);
+	netcfg_undo(&k.undo);
+	if (k.tun.fd >= 0)
+		tun_close(&k.tun);
+	loop_free(&k.loop);
+	clientcfg_free(&k.cc);
+	opt_text_cache_free(&k.tc);
 	return ret;
 }

@@ -10,20 +10,31 @@
 #include "daemon/routeget.h"
 #include "net/netlink.h"
 
-static int netcfg_ip4(const struct options *o, int ifindex, const char *ifname)
+/* The prefix length of the pulled IPv4 address: a netmask with subnet
+ * topology, a point-to-point /32 otherwise. */
+static int netcfg_prefix4(const struct options *o)
 {
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	int prefix = 32, ret;
+	char b[INET_ADDRSTRLEN];
+	int prefix = 32;
 
-	inet_ntop(AF_INET, &o->ifconfig_local, a, sizeof(a));
-	inet_ntop(AF_INET, &o->ifconfig_remote, b, sizeof(b));
 	if (o->topology == OPT_TOPO_SUBNET) {
 		prefix = netmask_to_prefix(o->ifconfig_remote);
 		if (prefix < 0) {
+			inet_ntop(AF_INET, &o->ifconfig_remote, b, sizeof(b));
 			log_err("ifconfig: %s is not a netmask", b);
-			return prefix;
 		}
 	}
+	return prefix;
+}
+
+static int netcfg_ip4(const struct options *o, int ifindex, const char *ifname)
+{
+	char a[INET_ADDRSTRLEN];
+	int prefix = netcfg_prefix4(o), ret;
+
+	if (prefix < 0)
+		return prefix;
+	inet_ntop(AF_INET, &o->ifconfig_local, a, sizeof(a));
 	log_info("net_addr_v4_add: %s/%d dev %s", a, prefix, ifname);
 	ret = nl_addr_add4(ifindex, o->ifconfig_local, (unsigned)prefix);
 	if (ret)
@@ -52,6 +63,17 @@ int netcfg_addresses(const struct options *o, int ifindex, const char *ifname)
 		log_err("cannot add address %s/%d to %s: %s", a,
 			o->ifconfig6_bits, ifname, strerror(-ret));
 	return ret;
+}
+
+void netcfg_addresses_del(const struct options *o, int ifindex)
+{
+	int prefix = netcfg_prefix4(o);
+
+	if (o->ifconfig_set && prefix >= 0)
+		nl_addr_del4(ifindex, o->ifconfig_local, (unsigned)prefix);
+	if (o->ifconfig6_set)
+		nl_addr_del6(ifindex, &o->ifconfig6_local,
+			     (unsigned)o->ifconfig6_bits);
 }
 
 static void netcfg_route4(const struct opt_route *r, int ifindex)
@@ -114,6 +136,12 @@ static void netcfg_server_route(const struct sockaddr_storage *server,
 	char a[INET_ADDRSTRLEN];
 	int ret;
 
+	/* A tun kept across connections keeps this route too (the next
+	 * connection must reach the server outside the tunnel): add it once,
+	 * and move it when the server changes. */
+	if (undo->server_route && undo->server.s_addr == srv.s_addr)
+		return;
+	netcfg_undo(undo);
 	inet_ntop(AF_INET, &srv, a, sizeof(a));
 	ret = routeget4(srv, &rg);
 	if (ret) {
@@ -171,7 +199,6 @@ static void netcfg_redirect6(const struct options *o, int ifindex)
 int netcfg_routes(const struct options *o, int ifindex,
 		  const struct sockaddr_storage *server, struct netcfg_undo *undo)
 {
-	memset(undo, 0, sizeof(*undo));
 	if (o->ifconfig_set && o->topology != OPT_TOPO_SUBNET) {
 		/* net30 / p2p: the far end of the point-to-point link. */
 		struct opt_route peer = { .network = NULL };

@@ -22,6 +22,10 @@ struct netcfg_undo {
 
 /* Addresses (before the device is up). 0 or -errno, logged. */
 int netcfg_addresses(const struct options *o, int ifindex, const char *ifname);
+/* Take them off again: a tun device kept for the next connection (which
+ * may be given other addresses). Routes through it stay, as persist-tun
+ * keeps them: traffic meant for the tunnel waits rather than leaks. */
+void netcfg_addresses_del(const struct options *o, int ifindex);
 
 /*
  * The MSS clamp for the engine from --mssfix (default 1492): the largest
@@ -33,7 +37,9 @@ unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transpo
  * Routes (after it is up). Bad entries are logged and skipped.
  * redirect-gateway (def1 or not: both become 0.0.0.0/1 + 128.0.0.0/1, so
  * the original default route is never touched) first pins a host route
- * to @server (IPv4) where it goes now, unless "local" was given.
+ * to @server (IPv4) where it goes now, unless "local" was given, and
+ * records it in @undo (zeroed by the caller at first; a route already
+ * recorded there for the same server is kept, as a kept tun needs).
  */
 int netcfg_routes(const struct options *o, int ifindex,
 		  const struct sockaddr_storage *server, struct netcfg_undo *undo);

@@ -57,9 +57,13 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		goto err_close;
 	}
 	err = notify_init(&dco->notify);
-	if (!err && !cfg->no_tun)
+	if (!err && !cfg->no_tun && cfg->adopt_tun) {
+		err = tun_adopt(&dco->tun, cfg->tun_fd, &dco->offload);
+		dco->tun_adopted = !err;
+	} else if (!err && !cfg->no_tun) {
 		err = tun_open_offload(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d",
 				       !cfg->no_offload, &dco->offload);
+	}
 	if (!err && !cfg->no_tun)
 		err = nl_link_set(dco->tun.ifindex, dco->mtu, false);
 	if (cfg->no_tun)
@@ -95,7 +99,7 @@ void dco_close(struct dco *dco)
 	dco_delete_all_peers(dco);
 	for (unsigned i = 0; i < dco->n_udp; i++)
 		close(dco->udp_fds[i]);
-	if (dco->tun.fd >= 0)
+	if (dco->tun.fd >= 0 && !dco->tun_adopted)
 		tun_close(&dco->tun);
 	notify_free(&dco->notify);
 	route_free(&dco->routes);

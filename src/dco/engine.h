@@ -108,6 +108,7 @@ struct dco {
 	struct worker workers[DCO_WORKERS];
 	unsigned n_workers;              /* 1: the link worker does both roles */
 	struct tun tun;
+	bool tun_adopted;                /* the caller's: not ours to close */
 	/* Held by whoever reads the tun and sends what it read, so the packets
 	 * of a flow leave in the order the tun gave them (see tx_tun_try). */
 	pthread_mutex_t tun_read_lock;

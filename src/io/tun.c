@@ -159,3 +159,24 @@ int tun_write_batch(struct tun *t, struct pkt *pkts, unsigned n)
 	}
 	return written > 0 || n == 0 ? written : err;
 }
+
+int tun_adopt(struct tun *t, int fd, bool *offload)
+{
+	struct ifreq ifr;
+
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	*offload = false;
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) < 0)
+		return -errno;
+	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
+	t->name[IFNAMSIZ - 1] = '\0';
+	t->ifindex = (int)if_nametoindex(t->name);
+	if (t->ifindex == 0)
+		return -errno;
+	t->fd = fd;
+	if (ifr.ifr_flags & IFF_VNET_HDR)
+		*offload = tun_set_offload(t) == 0;
+	return 0;
+}

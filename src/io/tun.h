@@ -32,6 +32,13 @@ int tun_open_offload(struct tun *t, const char *name, bool want_offload,
 void tun_close(struct tun *t);
 
 /*
+ * Take over a tun device opened earlier (by tun_open_offload, perhaps by a
+ * process that was root then): name and ifindex are read back, and the
+ * offloads asked for again if the device has virtio-net headers.
+ */
+int tun_adopt(struct tun *t, int fd, bool *offload);
+
+/*
  * Read up to @n packets into @pkts (each reset by the caller: data at
  * headroom). Returns how many were read (>= 1), -EAGAIN if none was ready,
  * or another -errno.

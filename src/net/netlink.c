@@ -87,14 +87,15 @@ int nl_link_set(int ifindex, unsigned mtu, bool up)
 	return nl_request(nlh);
 }
 
-static struct nlmsghdr *nl_addr_msg(uint8_t *buf, int family, int ifindex,
-				    unsigned prefix_len, uint8_t flags)
+static struct nlmsghdr *nl_addr_msg(uint8_t *buf, bool add, int family,
+				    int ifindex, unsigned prefix_len,
+				    uint8_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
 
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
+	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t)family;
 	ifa->ifa_prefixlen = (uint8_t)prefix_len;
@@ -109,14 +110,15 @@ static uint32_t nl_mask4(unsigned prefix_len)
 	return prefix_len ? htonl(~0u << (32 - prefix_len)) : 0;
 }
 
-int nl_addr_add4(int ifindex, struct in_addr addr, unsigned prefix_len)
+static int nl_addr4(bool add, int ifindex, struct in_addr addr,
+		    unsigned prefix_len)
 {
 	uint8_t buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh;
 
 	if (prefix_len > 32)
 		return -EINVAL;
-	nlh = nl_addr_msg(buf, AF_INET, ifindex, prefix_len, 0);
+	nlh = nl_addr_msg(buf, add, AF_INET, ifindex, prefix_len, 0);
 	/* IFA_LOCAL is the interface's address, IFA_ADDRESS the prefix's
 	 * (equal when not point-to-point), as `ip addr add` sends them. */
 	mnl_attr_put(nlh, IFA_LOCAL, sizeof(addr), &addr);
@@ -130,7 +132,8 @@ int nl_addr_add4(int ifindex, struct in_addr addr, unsigned prefix_len)
 	return nl_request(nlh);
 }
 
-int nl_addr_add6(int ifindex, const struct in6_addr *addr, unsigned prefix_len)
+static int nl_addr6(bool add, int ifindex, const struct in6_addr *addr,
+		    unsigned prefix_len)
 {
 	uint8_t buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh;
@@ -139,10 +142,30 @@ int nl_addr_add6(int ifindex, const struct in6_addr *addr, unsigned prefix_len)
 		return -EINVAL;
 	/* NODAD: a tunnel has no neighbours to collide with, and the address
 	 * must be usable at once rather than after DAD's second or so. */
-	nlh = nl_addr_msg(buf, AF_INET6, ifindex, prefix_len, IFA_F_NODAD);
+	nlh = nl_addr_msg(buf, add, AF_INET6, ifindex, prefix_len, IFA_F_NODAD);
 	mnl_attr_put(nlh, IFA_LOCAL, sizeof(*addr), addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, sizeof(*addr), addr);
 	return nl_request(nlh);
+}
+
+int nl_addr_add4(int ifindex, struct in_addr addr, unsigned prefix_len)
+{
+	return nl_addr4(true, ifindex, addr, prefix_len);
+}
+
+int nl_addr_del4(int ifindex, struct in_addr addr, unsigned prefix_len)
+{
+	return nl_addr4(false, ifindex, addr, prefix_len);
+}
+
+int nl_addr_add6(int ifindex, const struct in6_addr *addr, unsigned prefix_len)
+{
+	return nl_addr6(true, ifindex, addr, prefix_len);
+}
+
+int nl_addr_del6(int ifindex, const struct in6_addr *addr, unsigned prefix_len)
+{
+	return nl_addr6(false, ifindex, addr, prefix_len);
 }
 
 /* Clear host bits: the kernel rejects an IPv4 route whose dst has them. */

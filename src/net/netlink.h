@@ -12,6 +12,9 @@
 int nl_link_set(int ifindex, unsigned mtu, bool up);
 int nl_addr_add4(int ifindex, struct in_addr addr, unsigned prefix_len);
 int nl_addr_add6(int ifindex, const struct in6_addr *addr, unsigned prefix_len);
+/* Remove an address added as above (a tun device kept across connections). */
+int nl_addr_del4(int ifindex, struct in_addr addr, unsigned prefix_len);
+int nl_addr_del6(int ifindex, const struct in6_addr *addr, unsigned prefix_len);
 /* gw may be NULL (on-link route). */
 int nl_route_add4(int ifindex, struct in_addr dst, unsigned prefix_len,
 		  const struct in_addr *gw);

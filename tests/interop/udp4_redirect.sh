@@ -2,7 +2,9 @@
 # UDP/IPv4, tls-auth; the server pushes "redirect-gateway def1 bypass-dhcp"
 # and a DNS server: the client routes 0.0.0.0/1 and 128.0.0.0/1 into the
 # tunnel, keeps a host route to the server outside it, still carries
-# traffic, and removes the host route when it exits.
+# traffic, and removes the host route when it exits. With persist-tun (in
+# every config here) a reconnect keeps device, routes and the host route:
+# the new connection reaches the server outside the tunnel.
 . "$(dirname "$0")/lib.sh"
 SERVER_EXTRA=('push "redirect-gateway def1 bypass-dhcp"' 'push "dhcp-option DNS 198.19.64.1"')
 MB=${MB:-5}
@@ -11,6 +13,11 @@ routes=$(in_c ip -4 route show)
 echo "$routes" | grep -q '^0\.0\.0\.0/1 dev tun' || fail "no 0.0.0.0/1 via the tunnel: $routes"
 echo "$routes" | grep -q '^128\.0\.0\.0/1 dev tun' || fail "no 128.0.0.0/1 via the tunnel: $routes"
 echo "$routes" | grep -q "^$UL4_S dev $VETH_C" || fail "no host route to the server: $routes"
+kill -USR1 "$CLI_PID"
+wait_for 30 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '$T/client.log') -ge 2 ]" ||
+	fail "no reconnect after SIGUSR1 with redirect-gateway and persist-tun"
+ping_both
+in_c ip -4 route show | grep -q "^$UL4_S dev $VETH_C" || fail "host route lost in the reconnect"
 stop_pid "$CLI_PID"
 CLI_PID=
 in_c ip -4 route show | grep -q "^$UL4_S dev" && fail "host route to the server left behind"
