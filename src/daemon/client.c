@@ -75,7 +75,8 @@ struct conn {
 	uint64_t reneg_bytes0, reneg_pkts0;
 	uint64_t status_next_ms;        /* --status file: next rewrite */
 	struct privdrop *pd;            /* --user/--group, after the first up */
-	const struct tun *kept_tun;     /* persist-tun: the device outlives us */
+	struct tun *kept_tun;           /* persist-tun: the device outlives us */
+	bool *up_done;                  /* the up script ran on the kept tun */
 	enum conn_end end;
 };
 
@@ -369,7 +370,11 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 	snprintf(c->ifname, sizeof(c->ifname), "%s", dco_ifname(c->dco));
 	c->up = true;
 	conn_auth_token(c);
-	conn_script(c, "up", c->o->up);
+	/* a kept tun ran its up script when it first came up */
+	if (!c->up_done || !*c->up_done)
+		conn_script(c, "up", c->o->up);
+	if (c->up_done && c->kept_tun && c->kept_tun->fd >= 0)
+		*c->up_done = true;
 	if (!c->dev_null)
 		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
 	conn_script(c, "route-up", c->o->route_up);
@@ -866,8 +871,18 @@ static int conn_open(struct conn *c)
 	return conn_session(c);
 }
 
+/*
+ * With a kept tun (persist-tun) a restart leaves the device, its routes
+ * and the up/down scripts alone, as OpenVPN does; only the last
+ * connection of a run (exit, fatal error, SIGHUP) takes them down.
+ */
 static void conn_close(struct conn *c)
 {
+	bool kept = c->kept_tun && c->kept_tun->fd >= 0;
+	bool last = c->end == END_EXIT || c->end == END_FATAL ||
+		    c->end == END_RELOAD;
+	bool down = c->up && (!kept || last);
+
 	if (c->sess_up)
 		session_free(&c->sess);
 	if (c->tcp_fd >= 0) {
@@ -875,17 +890,19 @@ static void conn_close(struct conn *c)
 		close(c->tcp_fd);
 	}
 	/* --down-pre: the script still sees the tun device and its routes */
-	if (c->up && c->o->down_pre)
+	if (down && c->o->down_pre)
 		conn_script(c, "down", c->o->down);
 	if (c->dco) {
-		if (c->up && c->kept_tun && c->kept_tun->fd >= 0)
+		if (c->up && kept && !last)
 			netcfg_addresses_del(c->o, dco_ifindex(c->dco));
 		loop_del(c->loop, dco_event_fd(c->dco));
 		dco_close(c->dco);
 	}
-	if (!c->kept_tun || c->kept_tun->fd < 0)
+	if (kept && last)
+		tun_close(c->kept_tun);
+	if (!kept || last)
 		netcfg_undo(c->undo);
-	if (c->up && !c->o->down_pre)
+	if (down && !c->o->down_pre)
 		conn_script(c, "down", c->o->down);
 	c->dco = NULL;
 	c->tcp_fd = -1;
@@ -956,6 +973,7 @@ struct client_keep {
 	struct privdrop pd;
 	struct tun tun;                 /* fd -1 unless kept across connections */
 	struct netcfg_undo undo;
+	bool up_done;
 };
 
 /*
@@ -997,6 +1015,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->pd = &k->pd;
 	c->kept_tun = &k->tun;
 	c->undo = &k->undo;
+	c->up_done = &k->up_done;
 	c->tcp_fd = -1;
 	c->udp_fd = -1;
 	c->reneg_key_id = -1;

@@ -2,12 +2,14 @@
 # UDP/IPv4, tls-crypt, client "script-security 2" with up and down scripts:
 # both run with OpenVPN's arguments and environment (dev, ifconfig_local,
 # ifconfig_netmask, foreign_option_1 from a pushed dhcp-option, ...).
-# Also the client's --status file and SIGUSR2 report (OpenVPN STATISTICS).
+# Also the client's --status file and SIGUSR2 report (OpenVPN STATISTICS),
+# persist-tun across SIGUSR1 (no scripts run) and --down-pre.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
 cat >"$T/hook.sh" <<X
 #!/bin/sh
+echo "\$script_type" >>"$T/hook.calls"
 { echo "args=\$*"; env
   ip link show "\$dev" >/dev/null 2>&1 && echo dev_present=1 || echo dev_present=0
 } >"$T/hook-\$script_type.env"
@@ -44,6 +46,12 @@ grep -q '^ifconfig_local=198\.19\.64\.2$' "$e" || fail "no ifconfig_local"
 grep -q '^ifconfig_netmask=255\.255\.255\.0$' "$e" || fail "no ifconfig_netmask"
 grep -q '^foreign_option_1=dhcp-option DNS 198\.19\.64\.1$' "$e" || fail "no foreign_option_1"
 grep -q "^trusted_ip=$UL4_S$" "$e" || fail "no trusted_ip"
+# persist-tun (in the config): a restart keeps the tun and runs no script
+kill -USR1 "$CLI_PID"
+wait_for 30 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '$T/client.log') -ge 2 ]" ||
+	fail "no reconnect after SIGUSR1"
+ping_both
+[ "$(cat "$T/hook.calls")" = up ] || fail "scripts across a persist-tun restart: $(cat "$T/hook.calls")"
 stop_pid "$CLI_PID"
 CLI_PID=
 grep -q '^script_type=down$' "$T/hook-down.env" 2>/dev/null || fail "down script did not run"
