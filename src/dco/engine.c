@@ -298,11 +298,16 @@ int dco_del_peer(struct dco *dco, uint32_t peer_id)
 	int err = 0;
 
 	pthread_rwlock_wrlock(&dco->lock);
-	p = peer_find(dco, peer_id);
+	/* A peer a worker marked dead but nobody reaped yet goes too: its
+	 * PEER_DELETED event would otherwise come later and could be taken
+	 * for a new peer given the same id. */
+	p = peer_find_any(dco, peer_id);
 	if (p)
 		peer_delete(dco, p, DCO_DEL_TEARDOWN);
 	else
 		err = -ENOENT;
+	/* Nothing about this id may surface after this call returns. */
+	notify_purge(&dco->notify, peer_id);
 	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }

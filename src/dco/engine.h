@@ -153,6 +153,8 @@ static inline uint64_t ep_tag(enum ep_kind kind, uint32_t val)
 
 /* peer.c — the peer table. Lookups skip dead peers. Needs lock (any). */
 struct peer *peer_find(struct dco *dco, uint32_t id);
+/* The same, dead (not yet reaped) peers included. */
+struct peer *peer_find_any(struct dco *dco, uint32_t id);
 struct peer *peer_find_by_addr(struct dco *dco, const struct sockaddr_storage *a,
 			       socklen_t len);
 struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len);
@@ -183,6 +185,8 @@ void notify_free(struct notify *n);
 /* Queue a copy of @ev (header and ev->len bytes of data); drops when full. */
 void notify_push(struct notify *n, const struct dco_event *ev);
 int notify_pop(struct notify *n, struct dco_event *ev);
+/* Drop every queued event about @peer_id (it was deleted). */
+void notify_purge(struct notify *n, uint32_t peer_id);
 
 /* rx.c — link to tun, on the link worker. Read lock held. */
 void rx_udp(struct worker *w, int fd, uint64_t now_ms);

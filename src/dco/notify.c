@@ -85,3 +85,27 @@ int notify_pop(struct notify *n, struct dco_event *ev)
 	pthread_mutex_unlock(&n->lock);
 	return 0;
 }
+
+void notify_purge(struct notify *n, uint32_t peer_id)
+{
+	unsigned kept = 0;
+	uint64_t val;
+
+	pthread_mutex_lock(&n->lock);
+	for (unsigned i = 0; i < n->count; i++) {
+		struct dco_event *ev = &n->ring[(n->head + i) % DCO_EVENT_QUEUE];
+
+		if (ev->peer_id == peer_id) {
+			/* one count less in the eventfd, as notify_pop does */
+			if (read(n->efd, &val, sizeof(val)) < 0) {
+				/* count and eventfd move together under the lock */
+			}
+			continue;
+		}
+		if (kept != i)
+			event_copy(&n->ring[(n->head + kept) % DCO_EVENT_QUEUE], ev);
+		kept++;
+	}
+	n->count = kept;
+	pthread_mutex_unlock(&n->lock);
+}

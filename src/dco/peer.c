@@ -15,7 +15,7 @@ static unsigned bucket_of(uint32_t id)
 	return (id * 2654435761u) >> 24 & (DCO_PEER_BUCKETS - 1);
 }
 
-static struct peer *peer_find_any(struct dco *dco, uint32_t id)
+struct peer *peer_find_any(struct dco *dco, uint32_t id)
 {
 	struct peer *p = dco->buckets[bucket_of(id)];
 
