@@ -293,6 +293,21 @@ int h_auth_user_pass(struct opt_ctx *c, const struct opt_desc *d,
 	return h_file(c, &file, argv, argc);
 }
 
+/* askpass [FILE]: the private key's passphrase, else asked on the tty. */
+int h_askpass(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	      unsigned int argc)
+{
+	struct opt_desc file = *d;
+
+	c->o->askpass = true;
+	if (argc == 1) {
+		opt_file_free(&c->o->askpass_file);
+		return 0;
+	}
+	file.off = offsetof(struct options, askpass_file);
+	return h_file(c, &file, argv, argc);
+}
+
 int h_auth_retry(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		 unsigned int argc)
 {

@@ -128,6 +128,7 @@ static const struct opt_desc table[] = {
 	FN("allow-compression", 1, 1, OPT_W_LOCAL, h_allow_compression),
 	/* user authentication */
 	FN("auth-user-pass", 0, 1, OPT_W_LOCAL | OPT_W_INLINE, h_auth_user_pass),
+	FN("askpass", 0, 1, OPT_W_LOCAL, h_askpass),
 	FLAG("auth-nocache", OPT_W_LOCAL, auth_nocache),
 	FN("auth-retry", 1, 1, OPT_W_LOCAL, h_auth_retry),
 	FNO("auth-token", 1, 1, OPT_W_PULLED, h_secret_str, auth_token),

@@ -75,7 +75,7 @@ static void free_files(struct options *o)
 				     &o->extra_certs, &o->crl_verify,
 				     &o->tls_auth, &o->tls_crypt,
 				     &o->tls_crypt_v2,
-				     &o->auth_user_pass_file };
+				     &o->auth_user_pass_file, &o->askpass_file };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		opt_file_free(files[i]);

@@ -228,6 +228,8 @@ struct options {
 	/* user authentication */
 	bool auth_user_pass;
 	struct opt_file auth_user_pass_file;	/* no path/data: prompt */
+	bool askpass;				/* the private key is encrypted */
+	struct opt_file askpass_file;		/* no path: prompt */
 	bool auth_nocache;
 	enum opt_auth_retry auth_retry;
 	char *auth_token;	/* secret */

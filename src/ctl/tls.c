@@ -183,6 +183,19 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
+/* Hands OpenSSL the passphrase given (askpass), never prompts. */
+static int given_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	const char *pass = u;
+	size_t len = strlen(pass);
+
+	(void)rwflag;
+	if (size < 0 || len > (size_t)size)
+		return -1;
+	memcpy(buf, pass, len);
+	return (int)len;
+}
+
 /* ---------------------------------------------------------- CA and CRL */
 
 static int store_add_infos(X509_STORE *store, STACK_OF(X509_INFO) *infos,
@@ -337,8 +350,9 @@ static int load_extra_certs(SSL_CTX *sctx, const struct opt_file *f,
 	return ret;
 }
 
-static int load_key(SSL_CTX *sctx, const struct opt_file *f, bool have_cert,
-		    char *err, size_t errlen)
+static int load_key(SSL_CTX *sctx, const struct opt_file *f,
+		    const char *passphrase, bool have_cert, char *err,
+		    size_t errlen)
 {
 	char where[128];
 	EVP_PKEY *pkey;
@@ -349,11 +363,15 @@ static int load_key(SSL_CTX *sctx, const struct opt_file *f, bool have_cert,
 	if (!bio)
 		return -ENOENT;
 	file_where(f, "key", where, sizeof(where));
-	pkey = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
+	pkey = passphrase ?
+		       PEM_read_bio_PrivateKey(bio, NULL, given_passphrase,
+					       (void *)passphrase) :
+		       PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
 	BIO_free(bio);
 	if (!pkey) {
-		set_err(err, errlen, "key: cannot parse private key in %s "
-			"(encrypted keys are not supported)", where);
+		set_err(err, errlen, "key: cannot parse private key in %s (%s)",
+			where, passphrase ? "wrong --askpass passphrase?" :
+			"if it is encrypted, give its passphrase with --askpass");
 		goto out;
 	}
 	/* Checked first: SSL_CTX_use_PrivateKey refuses a mismatch too, but
@@ -389,7 +407,8 @@ static int load_credentials(SSL_CTX *sctx, const struct tls_config *cfg,
 		ret = load_cert(sctx, cfg->cert, err, errlen);
 		if (ret)
 			return ret;
-		ret = load_key(sctx, cfg->key, true, err, errlen);
+		ret = load_key(sctx, cfg->key, cfg->key_passphrase, true, err,
+			       errlen);
 		if (ret)
 			return ret;
 	}

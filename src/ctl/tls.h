@@ -80,6 +80,8 @@ struct tls_config {
 					 * none; the config layer decides) */
 	const struct opt_file *key;	/* required with cert */
 	const struct opt_file *extra_certs;	/* sent after cert, optional */
+	const char *key_passphrase;	/* encrypted key: its passphrase (askpass);
+					 * NULL: the key must be plain */
 	const struct opt_file *crl_verify;	/* PEM CRLs checked on the whole
 						 * chain; NULL: none */
 	const char *version_min;	/* "1.0" "1.1" "1.2" "1.3"; NULL: "1.2" */

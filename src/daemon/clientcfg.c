@@ -11,15 +11,20 @@
 #include "conf/statickey.h"
 #include "ctl/keymethod2.h"
 #include "daemon/clientcfg.h"
+#include "daemon/prompt.h"
 
 static bool file_given(const struct opt_file *f)
 {
 	return f && (f->data || f->path);
 }
 
+static int clientcfg_askpass(const struct options *o, char *pass,
+			     size_t len, char *err, size_t errlen);
+
 static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 			 char *err, size_t errlen)
 {
+	char pass[CLIENTCFG_SECRET_MAX];
 	struct tls_config tc = {
 		.role = o->tls_server ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT,
 		.ca = file_given(&o->ca) ? &o->ca : NULL,
@@ -53,7 +58,15 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 		if (ret)
 			return ret;
 	}
-	return tls_ctx_new(&c->tls, &tc, err, errlen);
+	if (o->askpass) {
+		ret = clientcfg_askpass(o, pass, sizeof(pass), err, errlen);
+		if (ret)
+			return ret;
+		tc.key_passphrase = pass;
+	}
+	ret = tls_ctx_new(&c->tls, &tc, err, errlen);
+	mem_wipe(pass, sizeof(pass));
+	return ret;
 }
 
 static enum statickey_dir keydir_of(enum opt_key_dir d)
@@ -160,6 +173,74 @@ static char *dup_line(const char *s, const char **next)
 	return out;
 }
 
+#define CLIENTCFG_USER_MAX 256
+
+/* auth-user-pass without a file: ask on the terminal, as OpenVPN does. */
+static int clientcfg_userpass_ask(struct clientcfg *c, char *err, size_t errlen)
+{
+	char user[CLIENTCFG_USER_MAX], pass[CLIENTCFG_SECRET_MAX];
+	int ret = prompt_line("Enter Auth Username:", true, user, sizeof(user));
+
+	if (!ret)
+		ret = prompt_line("Enter Auth Password:", false, pass, sizeof(pass));
+	if (ret) {
+		snprintf(err, errlen, "auth-user-pass: %s", ret == -ENXIO ?
+			 "no terminal to ask for the username and password on; "
+			 "give them in a file (auth-user-pass FILE)" :
+			 strerror(-ret));
+		mem_wipe(pass, sizeof(pass));
+		return ret;
+	}
+	c->username = strdup(user);
+	c->password = strdup(pass);
+	mem_wipe(pass, sizeof(pass));
+	if (!c->username || !c->password || !user[0]) {
+		snprintf(err, errlen, "auth-user-pass: need a username");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* askpass: the key's passphrase, from the file's first line or the tty. */
+static int clientcfg_askpass(const struct options *o, char *pass,
+			     size_t len, char *err, size_t errlen)
+{
+	const struct opt_file *f = &o->askpass_file;
+	const char *rest;
+	size_t flen = 0;
+	char *text, *line;
+	int ret;
+
+	if (!f->path) {
+		ret = prompt_line("Enter Private Key Password:", false, pass, len);
+		if (ret)
+			snprintf(err, errlen, "askpass: %s", ret == -ENXIO ?
+				 "no terminal to ask for the key's passphrase "
+				 "on; give it in a file (askpass FILE)" :
+				 strerror(-ret));
+		return ret;
+	}
+	text = read_small_file(f->path, &flen);
+	if (!text) {
+		snprintf(err, errlen, "askpass: cannot read %s", f->path);
+		return -EINVAL;
+	}
+	line = dup_line(text, &rest);
+	mem_wipe(text, flen);
+	free(text);
+	ret = line && strlen(line) < len ? 0 : -EINVAL;
+	if (!ret)
+		memcpy(pass, line, strlen(line) + 1);
+	else
+		snprintf(err, errlen, "askpass: no usable passphrase line in %s",
+			 f->path);
+	if (line) {
+		mem_wipe(line, strlen(line));
+		free(line);
+	}
+	return ret;
+}
+
 static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
 			      char *err, size_t errlen)
 {
@@ -170,11 +251,8 @@ static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
 
 	if (!o->auth_user_pass)
 		return 0;
-	if (!f->data && !f->path) {
-		snprintf(err, errlen, "auth-user-pass: asking for a password on "
-			 "the terminal is not supported; give a file");
-		return -EINVAL;
-	}
+	if (!f->data && !f->path)
+		return clientcfg_userpass_ask(c, err, errlen);
 	text = f->data ? strdup(f->data) : read_small_file(f->path, &len);
 	if (!text) {
 		snprintf(err, errlen, "auth-user-pass: cannot read %s",

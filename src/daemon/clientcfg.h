@@ -16,6 +16,9 @@
 
 #define CLIENTCFG_ERR_LEN 512u
 
+/* A password or passphrase, as long as OpenVPN takes (USER_PASS_LEN). */
+#define CLIENTCFG_SECRET_MAX 4096
+
 struct clientcfg {
 	struct tls_ctx *tls;
 	bool has_wrap;

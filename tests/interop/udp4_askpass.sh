@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# UDP/IPv4, tls-auth, an encrypted client key and auth-user-pass:
+#  - askpass FILE opens the key; a wrong passphrase and a missing askpass
+#    stop start-up with a message that says what to do;
+#  - with neither a passphrase file nor a credentials file, dcovpn asks on
+#    the terminal as OpenVPN does ("Enter Private Key Password:", "Enter
+#    Auth Username:", "Enter Auth Password:"), echo off for secrets;
+#    answered on a pty, it connects and the server's verify script accepts.
+. "$(dirname "$0")/lib.sh"
+ns_setup
+pki_make
+openssl pkey -in "$T/pki/client.key" -aes256 -passout pass:'k3y pass' \
+	-out "$T/enc.key" 2>/dev/null || fail "cannot encrypt the test key"
+printf 'k3y pass\n' >"$T/pass.txt"
+cat >"$T/auth.sh" <<'X'
+#!/bin/sh
+[ "$(sed -n 1p "$1")" = "bob" ] && [ "$(sed -n 2p "$1")" = "typed s3cret" ]
+X
+chmod +x "$T/auth.sh"
+server_conf udp 4 auth "script-security 2" "auth-user-pass-verify $T/auth.sh via-file"
+start_server
+
+# askpass FILE
+printf 'bob\ntyped s3cret\n' >"$T/up.txt"
+client_conf udp 4 auth "key $T/enc.key" "askpass $T/pass.txt" "auth-user-pass $T/up.txt"
+start_client
+ping_both
+stop_pid "$CLI_PID"
+CLI_PID=
+
+# wrong passphrase, then none: clear refusals, no hang
+must_refuse() { # must_refuse WHAT PATTERN
+	set +e
+	timeout 20 ip netns exec "$NS_C" "$DCOVPN" --config "$T/client.conf" \
+		>"$T/refused.log" 2>&1
+	local rc=$?
+	set -e
+	[ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] || fail "$1: exit status $rc"
+	grep -q -- "$2" "$T/refused.log" || { cat "$T/refused.log"; fail "$1: no '$2'"; }
+}
+printf 'not it\n' >"$T/pass.txt"
+must_refuse "wrong passphrase" "wrong --askpass passphrase"
+client_conf udp 4 auth "key $T/enc.key" "auth-user-pass $T/up.txt"
+must_refuse "no askpass" "give its passphrase with --askpass"
+
+# everything asked on the terminal
+mv "$T/client.log" "$T/client-file.log"
+client_conf udp 4 auth "key $T/enc.key" "askpass" "auth-user-pass"
+ip netns exec "$NS_C" python3 "$LIB_DIR/tty_answer.py" "$T/client.log" \
+	"Enter Private Key Password:" "k3y pass" \
+	"Enter Auth Username:" "bob" \
+	"Enter Auth Password:" "typed s3cret" \
+	-- "$DCOVPN" --config "$T/client.conf" &
+CLI_PID=$!
+wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+	fail "dcovpn did not come up with the answers typed on the terminal"
+ping_both
+grep -q "typed s3cret\|k3y pass" "$T/client.log" && fail "a secret was echoed or logged"
+echo "PASS: $CASE"
