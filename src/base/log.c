@@ -1,17 +1,26 @@
 #include "base/log.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/log_syslog.h"
 
 /* The process-wide sink: the one global the style allows. */
 static struct {
 	int level;
 	const char *tag;
-} log_sink = { LOG_INFO, NULL };
+	bool syslog;
+} log_sink = { LOG_INFO, NULL, false };
+
+void log_to_syslog(const char *ident)
+{
+	log_syslog_open(ident);
+	log_sink.syslog = true;
+}
 
 void log_set_level(int level)
 {
@@ -28,16 +37,20 @@ void log_set_tag(const char *tag)
 	log_sink.tag = tag;
 }
 
-static void log_vwrite(const char *fmt, va_list ap)
+static void log_vwrite(int level, const char *fmt, va_list ap)
 {
 	char line[1024];
 	char stamp[32];
 	time_t now = time(NULL);
 	struct tm tm;
 
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (log_sink.syslog) {
+		log_syslog_write(level, line); /* syslog stamps it */
+		return;
+	}
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
-	vsnprintf(line, sizeof(line), fmt, ap);
 	/* One fprintf per line so lines from two threads never interleave. */
 	fprintf(stderr, "%s %s%s%s\n", stamp, log_sink.tag ? log_sink.tag : "",
 		log_sink.tag ? ": " : "", line);
@@ -50,7 +63,7 @@ void log_msg(int level, const char *fmt, ...)
 	if (level > log_sink.level)
 		return;
 	va_start(ap, fmt);
-	log_vwrite(fmt, ap);
+	log_vwrite(level, fmt, ap);
 	va_end(ap);
 }
 
@@ -72,6 +85,6 @@ void log_limited(struct log_ratelimit *rl, unsigned interval_ms, int level,
 			(unsigned long long)rl->suppressed);
 	rl->suppressed = 0;
 	va_start(ap, fmt);
-	log_vwrite(fmt, ap);
+	log_vwrite(level, fmt, ap);
 	va_end(ap);
 }

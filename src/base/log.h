@@ -21,6 +21,8 @@ void log_set_level(int level);
 int log_get_level(void);
 /* Prefix every line with this tag (e.g. "cli", "dcovpn"); NULL for none. */
 void log_set_tag(const char *tag);
+/* From now on write to syslog (facility daemon) as @ident, not stderr. */
+void log_to_syslog(const char *ident);
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -82,6 +82,17 @@ int h_daemon(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return 0;
 }
 
+/* syslog [NAME]: log to syslog as NAME (default "openvpn", as OpenVPN). */
+int h_syslog(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	UNUSED_ARGS;
+	c->o->use_syslog = true;
+	if (argc > 1)
+		return opt_strset(&c->o->syslog_name, argv[1]);
+	return 0;
+}
+
 /* log FILE truncates, log-append FILE appends; the last one wins. */
 int h_log(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	  unsigned int argc)

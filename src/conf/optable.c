@@ -187,7 +187,7 @@ static const struct opt_desc table[] = {
 	REFUSE("plugin", 15, "--plugin is not supported"),
 	REFUSE("chroot", 1, "--chroot " NOT_YET),
 	REFUSE("cd", 1, "--cd " NOT_YET),
-	REFUSE("syslog", 1, "--syslog " NOT_YET "; use --log"),
+	FN("syslog", 0, 1, OPT_W_LOCAL, h_syslog),
 	REFUSE("mark", 1, "--mark " NOT_YET),
 	IGNORE("disable-dco", 0, OPT_W_LOCAL,
 	       "--disable-dco ignored: dcovpn always uses its offload engine"),

@@ -92,7 +92,7 @@ void options_free(struct options *o)
 			  &o->auth, &o->cipher, &o->data_ciphers,
 			  &o->data_ciphers_fallback, &o->auth_token_user,
 			  &o->route_gateway, &o->status_file, &o->log_file,
-			  &o->writepid, &o->daemon_name, &o->user, &o->group,
+			  &o->writepid, &o->daemon_name, &o->syslog_name, &o->user, &o->group,
 			  &o->up, &o->down, &o->route_up };
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)

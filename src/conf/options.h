@@ -273,6 +273,8 @@ struct options {
 	char *writepid;
 	bool daemon;
 	char *daemon_name;
+	bool use_syslog;			/* --syslog [NAME] */
+	char *syslog_name;
 	char *user, *group;
 	int script_security;	/* -1: unset (OpenVPN default 1) */
 	char *up, *down, *route_up;

@@ -58,6 +58,10 @@ static int main_process_setup(const struct options *o)
 		log_err("daemon() failed");
 		return -1;
 	}
+	/* --syslog; and --daemon without --log, whose stderr is gone now */
+	if (!o->log_file && (o->use_syslog || o->daemon))
+		log_to_syslog(o->syslog_name ? o->syslog_name :
+			      o->daemon_name ? o->daemon_name : "openvpn");
 	if (o->writepid) {
 		pidf = fopen(o->writepid, "w");
 		if (!pidf) {
