@@ -45,7 +45,9 @@ static const struct opt_desc table[] = {
 	REFUSE("fragment", 2, "--fragment is not supported: the offload data "
 	       "path does not fragment (as OpenVPN's DCO); remove it on both ends"),
 	REFUSE("link-mtu", 1, "--link-mtu is not supported; use --tun-mtu"),
-	REFUSE("tun-mtu-extra", 1, "--tun-mtu-extra " NOT_YET),
+	/* Read-buffer slack for TAP; a tun device never needs it (OpenVPN's
+	 * own default for tun is 0). Common in provider profiles. */
+	IGNORE("tun-mtu-extra", 1, OPT_W_PULLED, NULL),
 	REFUSE("mtu-disc", 1, "--mtu-disc " NOT_YET),
 	/* transport */
 	FN("proto", 1, 1, OPT_W_LOCAL, h_proto),
@@ -138,6 +140,8 @@ static const struct opt_desc table[] = {
 	INT("ping-restart", OPT_W_PULLED, ping_restart, 0, INT_MAX),
 	INT("ping-exit", OPT_W_PULLED, ping_exit, 0, INT_MAX),
 	IGNORE("ping-timer-rem", 0, OPT_W_PULLED, NULL),
+	/* OCC option-consistency warnings: dcovpn does not emit them */
+	IGNORE("disable-occ", 0, OPT_W_LOCAL, NULL),
 	FN("keepalive", 2, 2, OPT_W_LOCAL, h_keepalive),
 	FN("inactive", 1, 2, OPT_W_PULLED, h_inactive),
 	FN("explicit-exit-notify", 0, 1, OPT_W_PULLED, h_explicit_exit),

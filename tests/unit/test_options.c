@@ -749,6 +749,36 @@ static void test_override_no_leak(void **state)
 	options_free(&o);
 }
 
+/* Lines from provider and installer profiles seen in the wild: parsed,
+ * each to its effect (or knowingly none). */
+static void test_provider_profiles(void **state)
+{
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "client\ntun-mtu-extra 32\ndisable-occ\nping-timer-rem\n"
+		  "down-pre\nsyslog\naskpass /etc/openvpn/pass\n"
+		  "auth-user-pass\nstatus /run/st 5\n");
+	assert_true(o.down_pre);
+	assert_true(o.use_syslog);
+	assert_null(o.syslog_name);
+	assert_true(o.askpass);
+	assert_string_equal(o.askpass_file.path, "/etc/openvpn/pass");
+	assert_true(o.auth_user_pass);
+	assert_null(o.auth_user_pass_file.path);
+	assert_int_equal(o.status_interval, 5);
+	options_free(&o);
+	expect_ok(&o, "syslog vpn-name\naskpass\n");
+	assert_string_equal(o.syslog_name, "vpn-name");
+	assert_true(o.askpass);
+	assert_null(o.askpass_file.path);
+	options_free(&o);
+	expect_error("askpass a b\n", "e.conf:1: unrecognized option or missing "
+		     "or extra parameter(s): askpass");
+	expect_error("syslog a b\n", "e.conf:1: unrecognized option or missing "
+		     "or extra parameter(s): syslog");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -769,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_connection_blocks),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_override_no_leak),
+		cmocka_unit_test(test_provider_profiles),
 	};
 
 	log_set_level(LOG_FATAL);	/* warnings are counted, not shown */
