@@ -265,6 +265,13 @@ int dco_send_control(struct dco *dco, uint32_t peer_id, const uint8_t *pkt,
 /* Send a control packet to an address with no peer yet (UDP server reply). */
 int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
 			socklen_t to_len, const uint8_t *pkt, size_t len);
+/*
+ * Send @msg (at most DCO_CONTROL_MAX bytes) to a peer as a data-channel
+ * payload, encrypted with its primary key: OpenVPN's in-band messages that
+ * are not IP packets, such as OCC_EXIT for a server without cc-exit.
+ */
+int dco_send_data_msg(struct dco *dco, uint32_t peer_id, const uint8_t *msg,
+		      size_t len);
 
 /* ---- helpers ------------------------------------------------------------- */
 

@@ -27,6 +27,7 @@
 #include "io/tcp.h"
 #include "io/tun.h"
 #include "io/udp.h"
+#include "proto/datapkt.h"
 
 #define CLIENT_TCP_CONNECT_MS 10000u
 
@@ -762,14 +763,32 @@ static uint64_t conn_deadline(const struct conn *c)
 	return d;
 }
 
-/* Tell the server we go (cc-exit), if asked to with explicit-exit-notify. */
+/*
+ * Tell the server we go, if asked to with explicit-exit-notify: an EXIT
+ * control message where it speaks cc-exit (2.6), else OpenVPN's older
+ * in-band OCC_EXIT on the data channel (2.4/2.5 servers), sent twice as
+ * UDP may lose one.
+ */
 static void conn_exit_notify(struct conn *c)
 {
+	uint8_t occ[DATAPKT_OCC_MAGIC_LEN + 1];
+	unsigned sent = 0;
+
 	if (!c->up || !c->o->explicit_exit_notify || c->tr != DCO_TRANSPORT_UDP)
 		return;
-	if (c->cc_exit && session_send_message(&c->sess, "EXIT",
-					       clock_now_ms()) == 0)
-		log_info("SIGTERM: sent EXIT to the server (explicit-exit-notify)");
+	if (c->cc_exit) {
+		if (session_send_message(&c->sess, "EXIT", clock_now_ms()) == 0)
+			log_info("SIGTERM: sent EXIT to the server "
+				 "(explicit-exit-notify)");
+		return;
+	}
+	memcpy(occ, datapkt_occ_magic, DATAPKT_OCC_MAGIC_LEN);
+	occ[DATAPKT_OCC_MAGIC_LEN] = DATAPKT_OCC_EXIT;
+	for (unsigned i = 0; i < 2; i++)
+		sent += dco_send_data_msg(c->dco, c->peer_id, occ, sizeof(occ)) == 0;
+	if (sent)
+		log_info("SIGTERM: sent OCC_EXIT to the server "
+			 "(explicit-exit-notify; it has no cc-exit)");
 }
 
 static int conn_session(struct conn *c)

@@ -284,6 +284,10 @@ int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
 	 * (OpenVPN has no option for this; interop tests need it). */
 	if (getenv("DCOVPN_TEST_NO_EKM"))
 		pi.proto = KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_CC_EXIT_NOTIFY;
+	/* Test hook: no cc-exit, as a 2.4/2.5 server would leave us, so
+	 * explicit-exit-notify must fall back to OCC_EXIT. */
+	if (getenv("DCOVPN_TEST_NO_CC_EXIT"))
+		pi.proto = KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_TLS_KEY_EXPORT;
 	memset(c, 0, sizeof(*c));
 	err[0] = 0;
 	ret = clientcfg_tls(c, o, err, errlen);

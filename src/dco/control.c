@@ -81,3 +81,30 @@ int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
 	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }
+
+int dco_send_data_msg(struct dco *dco, uint32_t peer_id, const uint8_t *msg,
+		      size_t len)
+{
+	struct worker *w = dco_tun_worker(dco);
+	struct pkt *pkt;
+	struct peer *p;
+	int err = -ENOENT;
+
+	if (!msg || !len || len > DCO_CONTROL_MAX)
+		return -EINVAL;
+	pthread_rwlock_wrlock(&dco->lock);
+	/* With the lock held for writing no worker is inside a batch, so the
+	 * tun worker's spare buffer (keepalive's) and stats slot are free. */
+	p = peer_find(dco, peer_id);
+	if (p) {
+		pkt = &w->segs.pkts[DCO_MAX_SEGS - 1];
+		pkt_reset(pkt);
+		memcpy(pkt->data, msg, len);
+		pkt->len = (uint32_t)len;
+		err = tx_encrypt(w, p, pkt);
+		if (!err)
+			err = tx_send_one(w, p, pkt);
+	}
+	pthread_rwlock_unlock(&dco->lock);
+	return err;
+}
