@@ -76,15 +76,70 @@ void netcfg_addresses_del(const struct options *o, int ifindex)
 			     (unsigned)o->ifconfig6_bits);
 }
 
-static void netcfg_route4(const struct opt_route *r, int ifindex)
+/*
+ * Where OpenVPN's special route words point. net_gateway is the way out
+ * before the tunnel: the route the server itself is reached by, looked up
+ * before redirect-gateway takes 0.0.0.0/1 and 128.0.0.0/1.
+ */
+struct route_ctx {
+	int tun_ifindex;
+	bool has_server;
+	struct in_addr server;           /* remote_host */
+	bool has_net_gw;
+	struct routeget_result net_gw;   /* net_gateway */
+};
+
+/* The interface and next hop for @r's gateway; false: skip the route. */
+static bool route_via(const struct route_ctx *rc, const struct opt_route *r,
+		      int *ifindex, const struct in_addr **gw,
+		      struct routeget_result *rg)
+{
+	struct in_addr a;
+
+	*ifindex = rc->tun_ifindex;
+	*gw = NULL;
+	if (!r->gateway || !strcmp(r->gateway, "vpn_gateway"))
+		return true;
+	if (!strcmp(r->gateway, "net_gateway")) {
+		if (!rc->has_net_gw)
+			return false;
+		*rg = rc->net_gw;
+	} else if (!strcmp(r->gateway, "remote_host")) {
+		if (!rc->has_server || routeget4(rc->server, rg))
+			return false;
+		rg->has_gw = true;
+		rg->gw = rc->server;
+	} else if (inet_pton(AF_INET, r->gateway, &a) == 1) {
+		/* a next hop on whatever link reaches it (maybe the tunnel) */
+		if (routeget4(a, rg))
+			return false;
+		rg->has_gw = rg->ifindex != rc->tun_ifindex;
+		rg->gw = a;
+	} else {
+		return false;
+	}
+	*ifindex = rg->ifindex;
+	*gw = rg->has_gw ? &rg->gw : NULL;
+	return true;
+}
+
+static void netcfg_route4(const struct opt_route *r, const struct route_ctx *rc)
 {
 	struct in_addr net, mask = { .s_addr = 0xffffffffu };
-	int prefix, ret;
+	const struct in_addr *gw;
+	struct routeget_result rg;
+	int prefix, ret, ifindex;
 
-	if (inet_pton(AF_INET, r->network, &net) != 1 ||
-	    (r->netmask && inet_pton(AF_INET, r->netmask, &mask) != 1)) {
-		log_warn("WARNING: route %s: only numeric addresses are "
-			 "supported, skipped", r->network);
+	if (!strcmp(r->network, "remote_host") && rc->has_server)
+		net = rc->server;
+	else if (inet_pton(AF_INET, r->network, &net) != 1) {
+		log_warn("WARNING: route %s: only numeric addresses (and "
+			 "remote_host) are supported, skipped", r->network);
+		return;
+	}
+	if (r->netmask && inet_pton(AF_INET, r->netmask, &mask) != 1) {
+		log_warn("WARNING: route %s: bad netmask %s, skipped",
+			 r->network, r->netmask);
 		return;
 	}
 	prefix = netmask_to_prefix(mask);
@@ -92,13 +147,19 @@ static void netcfg_route4(const struct opt_route *r, int ifindex)
 		log_warn("WARNING: route %s: bad netmask, skipped", r->network);
 		return;
 	}
+	if (!route_via(rc, r, &ifindex, &gw, &rg)) {
+		log_warn("WARNING: route %s: cannot resolve gateway %s, skipped",
+			 r->network, r->gateway);
+		return;
+	}
 	net.s_addr &= mask.s_addr;
-	ret = nl_route_add4(ifindex, net, (unsigned)prefix, NULL);
+	ret = nl_route_add4(ifindex, net, (unsigned)prefix, gw);
 	if (ret && ret != -EEXIST)
 		log_warn("WARNING: cannot add route %s/%d: %s", r->network,
 			 prefix, strerror(-ret));
 	else
-		log_info("net_route_v4_add: %s/%d", r->network, prefix);
+		log_info("net_route_v4_add: %s/%d%s%s", r->network, prefix,
+			 r->gateway ? " via " : "", r->gateway ? r->gateway : "");
 }
 
 static void netcfg_route6(const struct opt_route6 *r, int ifindex)
@@ -163,7 +224,7 @@ static void netcfg_server_route(const struct sockaddr_storage *server,
 	}
 }
 
-static void netcfg_redirect(const struct options *o, int ifindex,
+static void netcfg_redirect(const struct options *o, const struct route_ctx *rc,
 			    const struct sockaddr_storage *server,
 			    struct netcfg_undo *undo)
 {
@@ -179,7 +240,7 @@ static void netcfg_redirect(const struct options *o, int ifindex,
 		struct opt_route r = { .network = (char *)halves[i],
 				       .netmask = (char *)"128.0.0.0" };
 
-		netcfg_route4(&r, ifindex);
+		netcfg_route4(&r, rc);
 	}
 }
 
@@ -199,6 +260,15 @@ static void netcfg_redirect6(const struct options *o, int ifindex)
 int netcfg_routes(const struct options *o, int ifindex,
 		  const struct sockaddr_storage *server, struct netcfg_undo *undo)
 {
+	struct route_ctx rc = { .tun_ifindex = ifindex };
+
+	if (server && server->ss_family == AF_INET) {
+		rc.has_server = true;
+		rc.server = ((const struct sockaddr_in *)server)->sin_addr;
+		/* before redirect-gateway: afterwards it would say "the tun" */
+		rc.has_net_gw = routeget4(rc.server, &rc.net_gw) == 0 &&
+				rc.net_gw.ifindex != ifindex;
+	}
 	if (o->ifconfig_set && o->topology != OPT_TOPO_SUBNET) {
 		/* net30 / p2p: the far end of the point-to-point link. */
 		struct opt_route peer = { .network = NULL };
@@ -206,12 +276,12 @@ int netcfg_routes(const struct options *o, int ifindex,
 
 		inet_ntop(AF_INET, &o->ifconfig_remote, a, sizeof(a));
 		peer.network = a;
-		netcfg_route4(&peer, ifindex);
+		netcfg_route4(&peer, &rc);
 	}
-	netcfg_redirect(o, ifindex, server, undo);
+	netcfg_redirect(o, &rc, server, undo);
 	netcfg_redirect6(o, ifindex);
 	for (size_t i = 0; i < o->n_routes; i++)
-		netcfg_route4(&o->routes[i], ifindex);
+		netcfg_route4(&o->routes[i], &rc);
 	for (size_t i = 0; i < o->n_routes6; i++)
 		netcfg_route6(&o->routes6[i], ifindex);
 	return 0;
