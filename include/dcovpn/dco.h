@@ -80,9 +80,8 @@ struct dco_config {
 	int tun_fd;
 	unsigned workers;            /* threads: 1 (one does both directions) or
 				      * 2 (tun->link and link->tun apart);
-				      * 0: DCO_WORKERS_DEFAULT */
+				      * 0: 1 on machines with 1-2 CPUs, else 2 */
 };
-#define DCO_WORKERS_DEFAULT 2u
 
 int dco_open(struct dco **out, const struct dco_config *cfg);
 void dco_close(struct dco *dco);

@@ -227,7 +227,8 @@ static const struct cli_option cli_options[] = {
 	{ "--verb", 1, 1, "N", "log level 0..11 (default 3; 4 logs control packets)",
 	  opt_verb },
 	{ "--workers", 1, 1, "N",
-	  "engine threads: 1 (one for both directions) or 2 (default)",
+	  "engine threads: 1 (one for both directions) or 2\n"
+	  "                        (default: 1 on 1-2 CPUs, else 2)",
 	  opt_workers },
 	{ "--replay-window", 1, 2, "N [SECS]",
 	  "replay window in packets and seconds (default 64 15)", opt_replay },
