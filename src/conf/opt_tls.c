@@ -293,6 +293,17 @@ int h_auth_user_pass(struct opt_ctx *c, const struct opt_desc *d,
 	return h_file(c, &file, argv, argc);
 }
 
+/* crl-verify FILE | crl-verify DIR dir | <crl-verify> */
+int h_crl_verify(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	if (argc == 3 && strcmp(argv[2], "dir"))
+		return opt_fail(c, "--crl-verify: the second parameter can only "
+				"be 'dir', not '%s'", argv[2]);
+	c->o->crl_verify_dir = argc == 3 && !c->is_inline;
+	return h_file(c, d, argv, argc);
+}
+
 /* askpass [FILE]: the private key's passphrase, else asked on the tty. */
 int h_askpass(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	      unsigned int argc)

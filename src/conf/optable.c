@@ -80,7 +80,8 @@ static const struct opt_desc table[] = {
 	FILEOPT("cert", cert),
 	FILEOPT("key", key),
 	FILEOPT("extra-certs", extra_certs),
-	FILEOPT("crl-verify", crl_verify),
+	{ "crl-verify", 1, 2, OPT_W_LOCAL | OPT_W_INLINE, h_crl_verify,
+	  OFF(crl_verify), 0, 0, NULL },
 	IGNORE("dh", 1, OPT_W_LOCAL | OPT_W_INLINE, "--dh ignored: key exchange is "
 	       "(EC)DHE from the TLS groups, as OpenVPN 2.6 with 'dh none'"),
 	REFUSE("pkcs12", 1, "--pkcs12 is not supported; convert it with "

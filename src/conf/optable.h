@@ -146,6 +146,7 @@ OPT_HANDLER(h_compress);
 OPT_HANDLER(h_allow_compression);
 OPT_HANDLER(h_auth_user_pass);
 OPT_HANDLER(h_askpass);
+OPT_HANDLER(h_crl_verify);
 OPT_HANDLER(h_syslog);
 OPT_HANDLER(h_auth_retry);
 OPT_HANDLER(h_secret_str);

@@ -196,6 +196,7 @@ struct options {
 
 	/* TLS */
 	struct opt_file ca, cert, key, extra_certs, crl_verify;
+	bool crl_verify_dir;			/* crl-verify DIR dir */
 	struct opt_file tls_auth, tls_crypt, tls_crypt_v2;
 	enum opt_key_dir key_direction;	/* from key-direction or tls-auth's arg */
 	char *remote_cert_tls;	/* "server" or "client" */

@@ -26,6 +26,7 @@
 #include <openssl/x509v3.h>
 
 #include "base/mem.h"
+#include "ctl/tls_crl.h"
 
 /* Unread input held for a session: a peer cannot make us buffer more. */
 #define TLS_MAX_BUFFERED (1u << 20)
@@ -42,6 +43,7 @@ struct tls_ctx {
 	uint8_t (*fprs)[TLS_FPR_LEN];
 	size_t n_fprs;
 	bool no_ca;			/* fingerprints replace the chain check */
+	struct tls_crl crl;		/* crl-verify */
 };
 
 struct tls_session {
@@ -246,37 +248,6 @@ static int load_ca(SSL_CTX *sctx, const struct opt_file *f, bool server,
 			"cannot parse", where);
 		return -EINVAL;
 	}
-	return 0;
-}
-
-static int load_crl(SSL_CTX *sctx, const struct opt_file *f, char *err,
-		    size_t errlen)
-{
-	X509_STORE *store = SSL_CTX_get_cert_store(sctx);
-	char where[128];
-	X509_CRL *crl;
-	size_t n = 0;
-	BIO *bio;
-
-	bio = file_bio(f, "crl-verify", err, errlen);
-	if (!bio)
-		return -ENOENT;
-	file_where(f, "crl-verify", where, sizeof(where));
-	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL) {
-		int ok = X509_STORE_add_crl(store, crl);
-
-		X509_CRL_free(crl);
-		if (!ok)
-			break;
-		n++;
-	}
-	BIO_free(bio);
-	ERR_clear_error();
-	if (!n) {
-		set_err(err, errlen, "crl-verify: cannot parse CRL in %s", where);
-		return -EINVAL;
-	}
-	X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
 	return 0;
 }
 
@@ -710,7 +681,7 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xs)
 	X509 *x = X509_STORE_CTX_get_current_cert(xs);
 	int depth = X509_STORE_CTX_get_error_depth(xs);
 	int e = X509_STORE_CTX_get_error(xs);
-	char subject[160];
+	char subject[160], serial[64];
 
 	if (!s || !x)
 		return 0;
@@ -722,6 +693,13 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xs)
 		set_err(s->verify_err, sizeof(s->verify_err),
 			"VERIFY ERROR: depth=%d, error=%s: %s", depth,
 			X509_verify_cert_error_string(e), subject);
+		return 0;
+	}
+	if (depth == 0 && s->ctx->crl.dir &&
+	    tls_crl_dir_revoked(&s->ctx->crl, x, serial, sizeof(serial))) {
+		set_err(s->verify_err, sizeof(s->verify_err),
+			"VERIFY CRL: certificate serial number %s is revoked: %s",
+			serial, subject);
 		return 0;
 	}
 	if (depth == 0 && !verify_leaf(s, x, subject))
@@ -789,7 +767,8 @@ static int ctx_setup(struct tls_ctx *ctx, const struct tls_config *cfg,
 		ret = load_ca(sctx, cfg->ca, cfg->role == TLS_ROLE_SERVER, err,
 			      errlen);
 	if (!ret && file_given(cfg->crl_verify))
-		ret = load_crl(sctx, cfg->crl_verify, err, errlen);
+		ret = tls_crl_init(&ctx->crl, sctx, cfg->crl_verify,
+				   cfg->crl_verify_dir, err, errlen);
 	if (!ret)
 		ret = load_credentials(sctx, cfg, err, errlen);
 	return ret;
@@ -833,6 +812,7 @@ void tls_ctx_free(struct tls_ctx *ctx)
 	if (!ctx)
 		return;
 	SSL_CTX_free(ctx->ssl_ctx);
+	tls_crl_free(&ctx->crl);
 	free(ctx->x509_name);
 	free(ctx->fprs);
 	free(ctx);
@@ -846,6 +826,8 @@ int tls_session_new(struct tls_session **out, struct tls_ctx *ctx,
 	struct tls_session *s;
 
 	*out = NULL;
+	/* a CRL file edited since the last session counts from this one on */
+	tls_crl_refresh(&ctx->crl, ctx->ssl_ctx);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		goto nomem;

@@ -83,7 +83,10 @@ struct tls_config {
 	const char *key_passphrase;	/* encrypted key: its passphrase (askpass);
 					 * NULL: the key must be plain */
 	const struct opt_file *crl_verify;	/* PEM CRLs checked on the whole
-						 * chain; NULL: none */
+						 * chain (reloaded when the file
+						 * changes); NULL: none */
+	bool crl_verify_dir;		/* crl_verify is OpenVPN's "dir" of
+					 * revoked serials */
 	const char *version_min;	/* "1.0" "1.1" "1.2" "1.3"; NULL: "1.2" */
 	bool version_min_or_highest;	/* "or-highest": use the highest we have
 					 * if version_min is unknown to us */

@@ -1082,12 +1082,6 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	size_t idx = 0;
 
 	client_warn_unused(o);
-	/* Silently skipping a revocation list would accept revoked peers. */
-	if (o->crl_verify.path || o->crl_verify.data) {
-		log_err("Options error: --crl-verify is not supported yet; "
-			"refusing to run without the revocation check");
-		return CLIENT_EXIT_FATAL;
-	}
 	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err))) {
 		log_err("Options error: %s", err);
 		return CLIENT_EXIT_FATAL;

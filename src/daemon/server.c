@@ -747,10 +747,7 @@ static int server_refuse(const struct options *o)
 {
 	const char *why = NULL;
 
-	if (o->crl_verify.path || o->crl_verify.data)
-		why = "--crl-verify is not supported in server mode yet; refusing "
-		      "to run without the revocation check";
-	else if (o->tls_crypt_v2.path || o->tls_crypt_v2.data)
+	if (o->tls_crypt_v2.path || o->tls_crypt_v2.data)
 		why = "--tls-crypt-v2 is not supported in server mode yet";
 	else if (o->dev_type == OPT_DEV_TAP)
 		why = "--dev tap is not supported";
