@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/log.h"
 #include "daemon/server_int.h"
 #include "daemon/status.h"
@@ -21,15 +22,21 @@ static void fmt_time(time_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
+/* Bytes each way and "Last Ref": when the client last sent an authenticated
+ * packet (the engine keeps it on the monotonic clock; shown as wall time). */
 static void client_stats(struct server *s, const struct srv_client *c,
-			 uint64_t *rx, uint64_t *tx)
+			 time_t now, uint64_t *rx, uint64_t *tx, time_t *last)
 {
 	struct dco_stats st;
+	uint64_t mono = clock_now_ms();
 
 	*rx = *tx = 0;
+	*last = c->since;
 	if (c->peer_added && dco_get_stats(s->dco, c->peer_id, &st) == 0) {
 		*rx = st.link_rx_bytes;
 		*tx = st.link_tx_bytes;
+		if (st.last_rx_ms && st.last_rx_ms <= mono)
+			*last = now - (time_t)((mono - st.last_rx_ms) / 1000u);
 	}
 }
 
@@ -41,8 +48,9 @@ static bool listed(const struct srv_client *c)
 
 static void print_v1(struct server *s, FILE *f, time_t now)
 {
-	char t[32], since[32], a[INET6_ADDRSTRLEN];
+	char t[32], since[32], ref[32], a[INET6_ADDRSTRLEN];
 	uint64_t rx, tx;
+	time_t last;
 
 	fmt_time(now, t, sizeof(t));
 	fprintf(f, "OpenVPN CLIENT LIST\nUpdated,%s\n", t);
@@ -53,7 +61,7 @@ static void print_v1(struct server *s, FILE *f, time_t now)
 
 		if (!listed(c))
 			continue;
-		client_stats(s, c, &rx, &tx);
+		client_stats(s, c, now, &rx, &tx, &last);
 		fmt_time(c->since, since, sizeof(since));
 		fprintf(f, "%s,%s,%llu,%llu,%s\n", c->cn, c->real,
 			(unsigned long long)rx, (unsigned long long)tx, since);
@@ -65,13 +73,15 @@ static void print_v1(struct server *s, FILE *f, time_t now)
 
 		if (!listed(c))
 			continue;
+		client_stats(s, c, now, &rx, &tx, &last);
+		fmt_time(last, ref, sizeof(ref));
 		if (c->has6) {
 			inet_ntop(AF_INET6, &c->vpn6, a, sizeof(a));
-			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, t);
+			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, ref);
 		}
 		if (c->has4) {
 			inet_ntop(AF_INET, &c->vpn4, a, sizeof(a));
-			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, t);
+			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, ref);
 		}
 	}
 	fprintf(f, "GLOBAL STATS\nMax bcast/mcast queue length,0\nEND\n");
@@ -79,8 +89,9 @@ static void print_v1(struct server *s, FILE *f, time_t now)
 
 static void print_v23(struct server *s, FILE *f, time_t now, char sep)
 {
-	char t[32], since[32], a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+	char t[32], since[32], ref[32], a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
 	uint64_t rx, tx;
+	time_t last;
 	const char d = sep;
 
 	fmt_time(now, t, sizeof(t));
@@ -96,7 +107,7 @@ static void print_v23(struct server *s, FILE *f, time_t now, char sep)
 
 		if (!listed(c))
 			continue;
-		client_stats(s, c, &rx, &tx);
+		client_stats(s, c, now, &rx, &tx, &last);
 		fmt_time(c->since, since, sizeof(since));
 		a4[0] = a6[0] = 0;
 		if (c->has4)
@@ -118,15 +129,17 @@ static void print_v23(struct server *s, FILE *f, time_t now, char sep)
 
 		if (!listed(c))
 			continue;
+		client_stats(s, c, now, &rx, &tx, &last);
+		fmt_time(last, ref, sizeof(ref));
 		if (c->has6) {
 			inet_ntop(AF_INET6, &c->vpn6, a6, sizeof(a6));
 			fprintf(f, "ROUTING_TABLE%c%s%c%s%c%s%c%s%c%lld\n", d, a6,
-				d, c->cn, d, c->real, d, t, d, (long long)now);
+				d, c->cn, d, c->real, d, ref, d, (long long)last);
 		}
 		if (c->has4) {
 			inet_ntop(AF_INET, &c->vpn4, a4, sizeof(a4));
 			fprintf(f, "ROUTING_TABLE%c%s%c%s%c%s%c%s%c%lld\n", d, a4,
-				d, c->cn, d, c->real, d, t, d, (long long)now);
+				d, c->cn, d, c->real, d, ref, d, (long long)last);
 		}
 	}
 	fprintf(f, "GLOBAL_STATS%cMax bcast/mcast queue length%c0\n", d, d);

@@ -44,6 +44,26 @@ xfer_down 1 "$MB" 6101 || fail "transfer down to c1"
 wait_for 5 status_has "^CLIENT_LIST,cli5," || fail "status lacks cli5"
 status_valid 2 || fail "status file (version 2) malformed"
 for i in 1 2 3 4 5; do status_has "^CLIENT_LIST,cli$i,198\.18\.66\.$((10 + i)):" || fail "status lacks cli$i"; done
+# Last Ref is each client's own: it moves to the present while cli2 pings,
+# and never runs ahead of the file's TIME
+last_ref_fresh() {
+	awk -F, '$1 == "TIME" { now = $3 }
+		 $1 == "ROUTING_TABLE" && $3 == "cli2" && $2 ~ /\./ { ref = $6 }
+		 END { exit !(now && ref && ref >= now - 1 && ref <= now) }' "$T/status"
+}
+in_c 2 ping -c 40 -i 0.1 -q "$TUN4_S" >/dev/null 2>&1 &
+BG_PIDS+=($!)
+wait_for 5 last_ref_fresh || { grep -E "^(TIME|ROUTING_TABLE)" "$T/status"; fail "cli2's Last Ref does not follow its traffic"; }
+awk -F, '$1 == "TIME" { now = $3 } $1 == "ROUTING_TABLE" && $6 > now { bad = 1 } END { exit bad }' "$T/status" ||
+	fail "a Last Ref in the future"
+# ... and stays where it was once cli2 falls silent
+last_ref_lags() {
+	awk -F, '$1 == "TIME" { now = $3 }
+		 $1 == "ROUTING_TABLE" && $3 == "cli2" && $2 ~ /\./ { ref = $6 }
+		 END { exit !(now && ref && now - ref >= 2) }' "$T/status"
+}
+wait "${BG_PIDS[-1]}" 2>/dev/null || true
+wait_for 8 last_ref_lags || { grep -E "^(TIME|ROUTING_TABLE)" "$T/status"; fail "cli2's Last Ref is not its last packet"; }
 # explicit-exit-notify: c1 goes, the server drops it at once
 stop_pid "${CLI_PIDS[1]}"
 wait_for 3 grep -q "cli1/.*remote-exit" "$T/server.log" || fail "c1 exit not seen by the server"
