@@ -108,8 +108,12 @@ int main(int argc, char **argv)
 		}
 		first = false;
 		log_info("%s", DCOVPN_VERSION);
-		if (o.srv && o.srv->mode_server)
-			ex = server_run(&o) ? CLIENT_EXIT_FATAL : CLIENT_EXIT_OK;
+		if (o.srv && o.srv->mode_server) {
+			int r = server_run(&o);
+
+			ex = r == SERVER_RESTART ? CLIENT_EXIT_RELOAD :
+			     r ? CLIENT_EXIT_FATAL : CLIENT_EXIT_OK;
+		}
 		else
 			ex = client_run(&o, &a);
 		options_free(&o);

@@ -663,8 +663,13 @@ static void server_signal(struct server *s, int sig)
 		status_write_log(s);
 		server_log_stats(s);
 	} else if (sig == SIGHUP || sig == SIGUSR1) {
-		log_warn("SIG%s: dcovpn's server does not restart in place; "
-			 "ignored", sig == SIGHUP ? "HUP" : "USR1");
+		/* As OpenVPN's server: clients are told (RESTART, with
+		 * explicit-exit-notify) and come back to the new instance,
+		 * which reads the configuration again. */
+		log_info("SIG%s[hard,] received, process restarting",
+			 sig == SIGHUP ? "HUP" : "USR1");
+		s->stop = true;
+		s->restart = true;
 	}
 }
 
@@ -812,7 +817,7 @@ int server_run(const struct options *o)
 		goto out;
 	log_info("Initialization Sequence Completed");
 	server_loop(s);
-	ret = 0;
+	ret = s->restart ? SERVER_RESTART : 0;
 out:
 	server_close(s);
 	loop_free(&loop);

@@ -34,7 +34,10 @@ struct server_client_info {
 	const char *cipher;
 };
 
-/* Run until SIGTERM/SIGINT. 0, or 1 on a fatal error. */
+/* Run until SIGTERM/SIGINT (0), SIGHUP/SIGUSR1 (SERVER_RESTART: the caller
+ * reads the configuration again and runs it anew, as OpenVPN restarts), or a
+ * fatal error (1). */
+#define SERVER_RESTART 2
 int server_run(const struct options *o);
 
 #endif

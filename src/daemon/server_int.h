@@ -83,6 +83,7 @@ struct server {
 	FILE *status;
 	uint64_t status_next_ms;
 	bool stop;
+	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };
 
 struct srv_client *server_client(struct server *s, uint32_t peer_id);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The dcovpn server on SIGHUP, as OpenVPN's: it tells its clients (RESTART,
+# explicit-exit-notify), reads its configuration again and starts anew; an
+# openvpn 2.6 client and a dcovpn client come back, and a route added to the
+# config meanwhile reaches them. Then max-clients: one client more than
+# allowed is turned away, the others carry on, and once one leaves the
+# newcomer gets in.
+. "$(dirname "$0")/server_lib.bash"
+ns_setup 3
+pki_make
+server_conf udp auth "explicit-exit-notify 1" "max-clients 2"
+client_conf 1 udp auth
+client_conf 2 udp auth "explicit-exit-notify 1"
+client_conf 3 udp auth "connect-retry 1 1" "hand-window 5"
+start_server
+start_client 1 openvpn
+start_client 2 dcovpn
+wait_client 1
+wait_client 2
+for i in 1 2; do wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i: no ping"; done
+
+echo 'push "route 198.18.79.0 255.255.255.0"' >>"$T/server.conf"
+kill -HUP "$SRV_PID"
+wait_for 10 grep -q "SIGHUP\[hard,\] received, process restarting" "$T/server.log" ||
+	fail "server did not restart on SIGHUP"
+wait_for 10 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '$T/server.log') -ge 2 ]" ||
+	fail "server did not come back after SIGHUP"
+for i in 1 2; do
+	wait_for 40 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '${CLI_LOG[$i]}') -ge 2 ]" ||
+		fail "c$i did not reconnect after the server's SIGHUP"
+	wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i: no ping after SIGHUP"
+	wait_for 5 sh -c "ip netns exec sv-$$-c$i ip -4 route show | grep -q '^198\.18\.79\.0/24 .*dev tun'" ||
+		{ in_c "$i" ip -4 route show; fail "c$i lacks the route added to the config before SIGHUP"; }
+done
+log "both clients back after SIGHUP with the new route"
+
+# max-clients 2: the third is turned away, the two keep working
+start_client 3 openvpn
+wait_for 20 grep -q "would exceed maximum number of clients (2)" "$T/server.log" ||
+	fail "third client not refused for max-clients"
+grep -q "Initialization Sequence Completed" "${CLI_LOG[3]}" && fail "third client got in"
+for i in 1 2; do in_c "$i" ping -c1 -W2 "$TUN4_S" >/dev/null || fail "c$i hurt by the refusal"; done
+stop_pid "${CLI_PIDS[2]}"             # dcovpn, explicit-exit-notify: leaves at once
+wait_client 3
+wait_for 15 in_c 3 ping -c1 -W1 "$TUN4_S" || fail "c3: no ping once a place was free"
+echo "PASS: $CASE"
