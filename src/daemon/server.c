@@ -19,6 +19,7 @@
 #include "ctl/mudp.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
+#include "daemon/privdrop.h"
 #include "daemon/server.h"
 #include "daemon/server_int.h"
 #include "daemon/status.h"
@@ -765,7 +766,7 @@ static int server_refuse(const struct options *o)
 static void server_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
-		"user", "group", "inactive", "route-metric",
+		"inactive", "route-metric",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -780,6 +781,7 @@ int server_run(const struct options *o)
 {
 	char err[CLIENTCFG_ERR_LEN];
 	struct server *s = calloc(1, sizeof(*s));
+	struct privdrop pd;
 	struct loop loop;
 	int ret = 1;
 
@@ -788,6 +790,12 @@ int server_run(const struct options *o)
 		return 1;
 	}
 	server_warn_unused(o);
+	if (privdrop_prepare(&pd, o->user, o->group, err, sizeof(err))) {
+		log_err("Options error: %s", err);
+		loop_free(&loop);
+		free(s);
+		return 1;
+	}
 	if (server_refuse(o)) {
 		loop_free(&loop);
 		free(s);
@@ -816,6 +824,13 @@ int server_run(const struct options *o)
 	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
 		goto out;
 	log_info("Initialization Sequence Completed");
+	/* The tun, the sockets and the status file are open: root is no
+	 * longer needed (a SIGHUP restart then needs its files readable by
+	 * that user, as OpenVPN's does). */
+	if (privdrop_apply(&pd, err, sizeof(err))) {
+		log_err("--user/--group: %s; exiting", err);
+		goto out;
+	}
 	server_loop(s);
 	ret = s->restart ? SERVER_RESTART : 0;
 out:
