@@ -45,7 +45,8 @@ struct srv_client {
 	struct tcp_rx rx;
 	bool peer_added;
 	bool pushed;                 /* data channel up, PUSH_REPLY built */
-	char *push_reply;
+	char *push_reply;            /* n_push_msgs messages, each NUL-ended */
+	unsigned n_push_msgs;
 	int pool_idx;                /* -1: none (ccd ifconfig-push or none) */
 	bool has4, has6;
 	struct in_addr vpn4;

@@ -21,7 +21,12 @@
 #include "daemon/netcfg.h"
 #include "net/netlink.h"
 
-#define PUSH_REPLY_MAX 1600u
+/* Everything pushed to one client, before it is cut into messages. */
+#define PUSH_REPLY_MAX 65536u
+/* OpenVPN's PUSH_BUNDLE_SIZE: no PUSH_REPLY message is longer. */
+#define PUSH_BUNDLE 1024u
+#define PUSH_CONT_MORE ",push-continuation 2"
+#define PUSH_CONT_LAST ",push-continuation 1"
 #define DEFAULT_DATA_CIPHERS "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305"
 
 /* ---- the plan: addresses of the tun and the pool ------------------------- */
@@ -359,6 +364,52 @@ static void reply_implied(struct reply *r, const struct server *s)
 		    o->keepalive_timeout);
 }
 
+/*
+ * Cut "PUSH_REPLY,a,b,..." into messages of at most PUSH_BUNDLE bytes, as
+ * OpenVPN's send_push_reply does: every message but the last ends in
+ * "push-continuation 2", the last in "push-continuation 1" (a reply that
+ * fits in one message has neither). The messages go one after the other,
+ * each NUL-terminated, into one allocation; *n says how many.
+ */
+static char *reply_split(const char *full, unsigned *n)
+{
+	const char *p = full + strlen("PUSH_REPLY");
+	size_t flen = strlen(full), cap = 2 * flen + 64 * (flen / 512 + 2);
+	char *out = malloc(cap), *msg;
+	size_t used = 0;
+
+	*n = 0;
+	if (!out)
+		return NULL;
+	if (flen <= PUSH_BUNDLE) {
+		memcpy(out, full, flen + 1);
+		*n = 1;
+		return out;
+	}
+	msg = out;
+	used = (size_t)sprintf(msg, "PUSH_REPLY");
+	while (*p == ',') {
+		size_t olen = strcspn(p + 1, ","), mlen = strlen(msg);
+
+		if (mlen > strlen("PUSH_REPLY") &&
+		    mlen + 1 + olen + strlen(PUSH_CONT_MORE) > PUSH_BUNDLE) {
+			strcpy(msg + mlen, PUSH_CONT_MORE);
+			used += strlen(PUSH_CONT_MORE) + 1;
+			(*n)++;
+			msg = out + used;
+			used += (size_t)sprintf(msg, "PUSH_REPLY");
+			mlen = strlen(msg);
+		}
+		memcpy(msg + mlen, p, olen + 1);
+		msg[mlen + olen + 1] = '\0';
+		used += olen + 1;
+		p += olen + 1;
+	}
+	strcpy(msg + strlen(msg), PUSH_CONT_LAST);
+	(*n)++;
+	return out;
+}
+
 static void reply_build(struct reply *r, const struct srv_client *c,
 			const struct opt_server *cs, bool ekm, unsigned proto)
 {
@@ -510,11 +561,12 @@ static int client_setup(struct srv_client *c)
 	const struct opt_server *cs;
 	unsigned proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
 	bool ekm = proto & KM2_IV_PROTO_TLS_KEY_EXPORT;
-	struct reply r = { .len = 0 };
-	int ret;
+	struct reply *r = calloc(1, sizeof(*r));
+	int ret = r ? 0 : -ENOMEM;
 
 	options_init(&co);
-	ret = client_admit(c, &co);
+	if (!ret)
+		ret = client_admit(c, &co);
 	cs = co.srv;
 	if (!ret)
 		ret = client_peer(c, cs, proto);
@@ -523,11 +575,11 @@ static int client_setup(struct srv_client *c)
 				       ekm, clock_now_ms());
 	if (ret)
 		goto out;
-	reply_build(&r, c, cs, ekm, proto);
-	if (r.full)
+	reply_build(r, c, cs, ekm, proto);
+	if (r->full)
 		log_warn("%s PUSH_REPLY truncated at %u bytes", c->prefix,
 			 PUSH_REPLY_MAX);
-	c->push_reply = strdup(r.buf);
+	c->push_reply = reply_split(r->buf, &c->n_push_msgs);
 	if (!c->push_reply) {
 		ret = -ENOMEM;
 		goto out;
@@ -540,6 +592,7 @@ static int client_setup(struct srv_client *c)
 		 dco_cipher_name(c->cipher), c->peer_id);
 out:
 	options_free(&co);
+	free(r);
 	return ret;
 }
 
@@ -552,10 +605,15 @@ int server_push(struct srv_client *c)
 		if (ret)
 			return ret;
 	}
-	ret = session_send_message(&c->sess, c->push_reply, clock_now_ms());
-	if (!ret)
-		log_info("%s SENT CONTROL [%s]: '%.200s' (status=1)", c->prefix,
-			 c->cn, c->push_reply);
+	for (unsigned i = 0, off = 0; i < c->n_push_msgs; i++) {
+		const char *msg = c->push_reply + off;
+
+		ret = session_send_message(&c->sess, msg, clock_now_ms());
+		if (!ret)
+			log_info("%s SENT CONTROL [%s]: '%.200s' (status=1)",
+				 c->prefix, c->cn, msg);
+		off += (unsigned)strlen(msg) + 1;
+	}
 	return 0;
 }
 
