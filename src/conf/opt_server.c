@@ -38,6 +38,7 @@ void opt_server_free(struct opt_server *s)
 	free(s->client_connect);
 	free(s->client_disconnect);
 	free(s->learn_address);
+	free(s->auth_token_secret);
 	free(s->iroutes);
 	free(s);
 }
@@ -248,6 +249,25 @@ static int h_server_str(struct opt_ctx *c, struct opt_server *s,
 	return -ENOENT;
 }
 
+/* auth-gen-token [LIFETIME [RENEWAL [external-auth]]]: RENEWAL is read and
+ * not acted on (tokens are not re-pushed; see ctl/authtoken.h). */
+static int h_auth_gen_token(struct opt_ctx *c, struct opt_server *s,
+			    char **argv, unsigned int argc)
+{
+	int renewal = 0;
+
+	s->auth_gen_token = true;
+	s->auth_token_lifetime = 0;
+	if (argc > 1 && optval_int(c, argv[1], 0, INT_MAX, &s->auth_token_lifetime))
+		return -EINVAL;
+	if (argc > 2 && optval_int(c, argv[2], 0, INT_MAX, &renewal))
+		return -EINVAL;
+	if (argc > 3 && strcmp(argv[3], "external-auth"))
+		return opt_fail(c, "--auth-gen-token: the fourth parameter can "
+				"only be 'external-auth'");
+	return 0;
+}
+
 int h_server_opt(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		 unsigned int argc)
 {
@@ -280,6 +300,10 @@ int h_server_opt(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return h_auth_verify(c, s, argv);
 	if (!strcmp(n, "verify-client-cert"))
 		return h_vcc(c, s, argv);
+	if (!strcmp(n, "auth-gen-token"))
+		return h_auth_gen_token(c, s, argv, argc);
+	if (!strcmp(n, "auth-gen-token-secret"))
+		return opt_strset(&s->auth_token_secret, argv[1]);
 	ret = argc > 1 ? h_server_str(c, s, n, argv[1]) :
 			 h_server_flag(c, s, n);
 	if (ret == -ENOENT)

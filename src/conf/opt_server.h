@@ -41,6 +41,9 @@ struct opt_server {
 	int max_clients;          /* 1024 default */
 	enum opt_verify_client verify_client_cert;
 	bool username_as_cn;
+	bool auth_gen_token;      /* auth-gen-token [LIFETIME [RENEWAL]] */
+	int auth_token_lifetime;  /* s; 0: the session's life */
+	char *auth_token_secret;  /* auth-gen-token-secret FILE */
 	char *auth_user_pass_verify; /* command */
 	bool auth_verify_via_file;
 	char *client_connect, *client_disconnect, *learn_address;

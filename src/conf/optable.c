@@ -223,6 +223,8 @@ static const struct opt_desc table[] = {
 	SRV("max-clients", 1, 1, OPT_W_LOCAL),
 	SRV("verify-client-cert", 1, 1, OPT_W_LOCAL),
 	SRV("username-as-common-name", 0, 0, OPT_W_LOCAL),
+	SRV("auth-gen-token", 0, 3, OPT_W_LOCAL),
+	SRV("auth-gen-token-secret", 1, 1, OPT_W_LOCAL),
 	SRV("auth-user-pass-verify", 2, 2, OPT_W_LOCAL),
 	SRV("client-connect", 1, 1, OPT_W_LOCAL),
 	SRV("client-disconnect", 1, 1, OPT_W_LOCAL),

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "base/bytes.h"
@@ -746,6 +747,37 @@ static void server_close(struct server *s)
 	free(s->clients);
 	free(s->ev);
 	clientcfg_free(&s->cc);
+	authtoken_key_wipe(&s->token_key);
+}
+
+/* auth-gen-token's key: auth-gen-token-secret, or random for this run. */
+static int server_token_key(struct server *s, char *err, size_t errlen)
+{
+	const char *path = s->so->auth_token_secret;
+	char buf[4096];
+	ssize_t n;
+	int fd, ret;
+
+	if (!s->so->auth_gen_token)
+		return 0;
+	if (!path) {
+		ret = authtoken_key_random(&s->token_key);
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n < 0) {
+			snprintf(err, errlen, "auth-gen-token-secret: cannot read %s",
+				 path);
+			return -EIO;
+		}
+		ret = authtoken_key_parse(&s->token_key, buf, (size_t)n, err,
+					  errlen);
+		OPENSSL_cleanse(buf, sizeof(buf));
+	}
+	s->has_token_key = ret == 0;
+	return ret;
 }
 
 /* What the server cannot do yet, refused rather than silently skipped. */
@@ -816,6 +848,10 @@ int server_run(const struct options *o)
 	if (clientcfg_init(&s->cc, o, err, sizeof(err))) {
 		log_err("%s", err);
 		goto out_free;
+	}
+	if (server_token_key(s, err, sizeof(err))) {
+		log_err("%s", err);
+		goto out;
 	}
 	clientcfg_occ(&s->cc, o, s->tr == DCO_TRANSPORT_UDP ? OPT_PROTO_UDP :
 		      OPT_PROTO_TCP_SERVER, server_family(o) == AF_INET6);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "conf/opt_server.h"
+#include "ctl/authtoken.h"
 #include "ctl/mudp.h"
 #include "ctl/pool.h"
 #include "ctl/session.h"
@@ -83,6 +84,8 @@ struct server {
 	/* status file */
 	FILE *status;
 	uint64_t status_next_ms;
+	bool has_token_key;          /* auth-gen-token */
+	struct authtoken_key token_key;
 	bool stop;
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -411,7 +414,8 @@ static char *reply_split(const char *full, unsigned *n)
 }
 
 static void reply_build(struct reply *r, const struct srv_client *c,
-			const struct opt_server *cs, bool ekm, unsigned proto)
+			const struct opt_server *cs, bool ekm, unsigned proto,
+			const char *token)
 {
 	const struct server *s = c->srv;
 
@@ -423,6 +427,8 @@ static void reply_build(struct reply *r, const struct srv_client *c,
 	if (cs)
 		add_pushes(r, &cs->push);
 	reply_ifconfig(r, c, cs);
+	if (token && *token)
+		add(r, ",auth-token %s", token);
 	if (proto & KM2_IV_PROTO_DATA_V2)
 		add(r, ",peer-id %u", c->peer_id);
 	add(r, ",cipher %s", dco_cipher_name(c->cipher));
@@ -562,6 +568,7 @@ static int client_setup(struct srv_client *c)
 	unsigned proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
 	bool ekm = proto & KM2_IV_PROTO_TLS_KEY_EXPORT;
 	struct reply *r = calloc(1, sizeof(*r));
+	char token[AUTHTOKEN_MAX] = "";
 	int ret = r ? 0 : -ENOMEM;
 
 	options_init(&co);
@@ -575,7 +582,14 @@ static int client_setup(struct srv_client *c)
 				       ekm, clock_now_ms());
 	if (ret)
 		goto out;
-	reply_build(r, c, cs, ekm, proto);
+	/* auth-gen-token: the client's next key exchanges send this instead
+	 * of its password (a renewal of the token it came with, if any) */
+	if (c->srv->has_token_key && c->sess.peer_user && c->sess.peer_user[0] &&
+	    authtoken_make(&c->srv->token_key, c->sess.peer_user,
+			   c->sess.peer_pass, time(NULL), token))
+		token[0] = '\0';
+	reply_build(r, c, cs, ekm, proto, token);
+	OPENSSL_cleanse(token, sizeof(token));
 	if (r->full)
 		log_warn("%s PUSH_REPLY truncated at %u bytes", c->prefix,
 			 PUSH_REPLY_MAX);
@@ -596,6 +610,25 @@ out:
 	return ret;
 }
 
+/* The message as sent, its auth-token (a password stand-in) blanked. */
+static void log_sent(const struct srv_client *c, const char *msg)
+{
+	char shown[256];
+	char *t;
+
+	snprintf(shown, sizeof(shown), "%.200s", msg);
+	t = strstr(shown, ",auth-token ");
+	if (t) {
+		t += strlen(",auth-token ");
+		snprintf(t, sizeof(shown) - (size_t)(t - shown), "[REDACTED]%s",
+			 strchr(msg + (t - shown), ',') ?
+			 strchr(msg + (t - shown), ',') : "");
+		shown[200] = '\0';
+	}
+	log_info("%s SENT CONTROL [%s]: '%s' (status=1)", c->prefix, c->cn,
+		 shown);
+}
+
 int server_push(struct srv_client *c)
 {
 	int ret;
@@ -610,8 +643,7 @@ int server_push(struct srv_client *c)
 
 		ret = session_send_message(&c->sess, msg, clock_now_ms());
 		if (!ret)
-			log_info("%s SENT CONTROL [%s]: '%.200s' (status=1)",
-				 c->prefix, c->cn, msg);
+			log_sent(c, msg);
 		off += (unsigned)strlen(msg) + 1;
 	}
 	return 0;

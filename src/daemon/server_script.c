@@ -204,6 +204,34 @@ static int ss_tmpfile(char *path, size_t len, const char *tag)
 	return fd;
 }
 
+/*
+ * auth-gen-token: a token of ours instead of a password stands for the
+ * password checked when it was issued (the script is not run again, as
+ * OpenVPN does). 0 accepted, -EACCES refused, 1: not a token, check the
+ * password.
+ */
+static int ss_auth_token(struct srv_client *c)
+{
+	const struct server *s = c->srv;
+	enum authtoken_verdict v;
+
+	if (!s->has_token_key)
+		return 1;
+	v = authtoken_check(&s->token_key, c->sess.peer_user, c->sess.peer_pass,
+			    time(NULL), (unsigned)s->so->auth_token_lifetime);
+	if (v == AUTHTOKEN_NOT_A_TOKEN)
+		return 1;
+	if (v != AUTHTOKEN_OK) {
+		log_err("%s TLS Auth Error: auth-token %s for username '%s'",
+			c->prefix, v == AUTHTOKEN_EXPIRED ? "expired" : "invalid",
+			c->sess.peer_user);
+		return -EACCES;
+	}
+	log_info("%s TLS: Username/auth-token authentication succeeded for "
+		 "username '%s'", c->prefix, c->sess.peer_user);
+	return 0;
+}
+
 int server_script_auth(struct srv_client *c)
 {
 	const struct opt_server *so = c->srv->so;
@@ -218,6 +246,9 @@ int server_script_auth(struct srv_client *c)
 			"provided by peer", c->prefix);
 		return -EACCES;
 	}
+	ret = ss_auth_token(c);
+	if (ret <= 0)
+		return ret;
 	senv_client(&e, c, "user-pass-verify");
 	if (so->auth_verify_via_file) {
 		int fd = ss_tmpfile(path, sizeof(path), "up");
