@@ -162,6 +162,11 @@ enum dco_del_reason {
 	DCO_DEL_TRANSPORT,  /* TCP connection ended or broke */
 };
 
+/*
+ * Remove a peer (also one the engine already marked dead). When it returns,
+ * no event about @peer_id is queued any more and none will come, so the id
+ * may be given to a new peer at once. 0, or -ENOENT if there was none.
+ */
 int dco_del_peer(struct dco *dco, uint32_t peer_id);
 
 /* ---- keys ---------------------------------------------------------------- */
