@@ -32,6 +32,7 @@ void opt_server_free(struct opt_server *s)
 	if (!s)
 		return;
 	opt_strv_free(&s->push);
+	opt_strv_free(&s->push_remove);
 	free(s->pool_persist);
 	free(s->ccd_dir);
 	free(s->auth_user_pass_verify);
@@ -234,6 +235,8 @@ static int h_server_str(struct opt_ctx *c, struct opt_server *s,
 {
 	if (!strcmp(n, "push"))
 		return opt_strv_push(&s->push, v);
+	if (!strcmp(n, "push-remove"))
+		return opt_strv_push(&s->push_remove, v);
 	if (!strcmp(n, "client-config-dir"))
 		return opt_strset(&s->ccd_dir, v);
 	if (!strcmp(n, "client-connect"))

@@ -35,6 +35,7 @@ struct opt_server {
 	int pool_persist_secs;    /* 600 default, 0: read only */
 	struct opt_strv push;     /* push "..." in order */
 	bool push_reset;          /* ccd: push-reset */
+	struct opt_strv push_remove; /* ccd: push-remove SUBSTRING */
 	char *ccd_dir;
 	bool ccd_exclusive;
 	bool client_to_client, duplicate_cn;

@@ -209,6 +209,7 @@ static const struct opt_desc table[] = {
 	SRV("mode", 1, 1, OPT_W_LOCAL),
 	SRV("push", 1, 1, OPT_W_LOCAL | OPT_W_CCD),
 	SRV("push-reset", 0, 0, OPT_W_CCD),
+	SRV("push-remove", 1, 1, OPT_W_CCD),
 	SRV("client-config-dir", 1, 1, OPT_W_LOCAL),
 	SRV("ccd-exclusive", 0, 0, OPT_W_LOCAL),
 	SRV("ifconfig-pool", 2, 3, OPT_W_LOCAL),

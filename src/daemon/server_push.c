@@ -413,6 +413,35 @@ static char *reply_split(const char *full, unsigned *n)
 	return out;
 }
 
+/*
+ * push-remove (ccd): drop the options added since @from that contain one
+ * of @rm as a substring, as OpenVPN filters its push list (the server's
+ * push lines and the implied route-gateway, topology, ping; never
+ * ifconfig, peer-id, cipher or the protocol flags, added later).
+ */
+static void reply_remove(struct reply *r, size_t from, const struct opt_strv *rm)
+{
+	char *opt = r->buf + from, *out = opt;
+
+	while (*opt == ',') {
+		size_t n = strcspn(opt + 1, ",") + 1;
+		char save = opt[n];
+		bool drop = false;
+
+		opt[n] = '\0';
+		for (size_t i = 0; i < rm->n && !drop; i++)
+			drop = strstr(opt + 1, rm->v[i]) != NULL;
+		opt[n] = save;
+		if (!drop) {
+			memmove(out, opt, n);
+			out += n;
+		}
+		opt += n;
+	}
+	memmove(out, opt, strlen(opt) + 1);
+	r->len = strlen(r->buf);
+}
+
 static void reply_build(struct reply *r, const struct srv_client *c,
 			const struct opt_server *cs, bool ekm, unsigned proto,
 			const char *token)
@@ -424,6 +453,8 @@ static void reply_build(struct reply *r, const struct srv_client *c,
 		add_pushes(r, &s->so->push);
 		reply_implied(r, s);
 	}
+	if (cs && cs->push_remove.n)
+		reply_remove(r, strlen("PUSH_REPLY"), &cs->push_remove);
 	if (cs)
 		add_pushes(r, &cs->push);
 	reply_ifconfig(r, c, cs);

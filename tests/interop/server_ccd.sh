@@ -3,7 +3,8 @@
 # keepalive: a ccd file gives cli1 (openvpn 2.6) a fixed address and an
 # iroute the server reaches through it; "disable" refuses cli2; cli3 has
 # no file and is refused (ccd-exclusive); cli4 (dcovpn) gets a pushed route
-# from its file. cli5 (openvpn) from the pool is killed without notice,
+# from its file, and push-remove takes one of the server's pushes away
+# from it. cli5 (openvpn) from the pool is killed without notice,
 # reaped after the keepalive timeout, and gets its address back.
 . "$(dirname "$0")/server_lib.bash"
 ns_setup 5
@@ -14,10 +15,11 @@ ifconfig-push 198.19.66.50 255.255.255.0
 iroute 198.19.77.0 255.255.255.0
 X
 echo disable >"$T/ccd/cli2"
-echo 'push "route 198.19.88.0 255.255.255.0"' >"$T/ccd/cli4"
+printf '%s\n' 'push "route 198.19.88.0 255.255.255.0"' 'push-remove 198.19.89.' >"$T/ccd/cli4"
 echo '# pool address' >"$T/ccd/cli5"
 server_conf udp none "tun-mtu 1400" "client-config-dir $T/ccd" ccd-exclusive \
-	"route 198.19.77.0 255.255.255.0"
+	"route 198.19.77.0 255.255.255.0" 'push "route 198.19.89.0 255.255.255.0"' \
+	'push "route 198.19.90.0 255.255.255.0"'
 sed -i 's/^keepalive 10 120/keepalive 1 3/' "$T/server.conf"
 sed -i "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $T/ipp.txt 1|" "$T/server.conf"
 for i in 1 2 3 5; do client_conf "$i" udp none disable-dco "tun-mtu 1400"; done
@@ -40,6 +42,11 @@ grep -q "Initialization Sequence Completed" "${CLI_LOG[2]}" "${CLI_LOG[3]}" && f
 log "disable and ccd-exclusive refuse"
 wait_for 5 ip netns exec "sv-$$-c4" ip route show 198.19.88.0/24 | grep -q tun || true
 in_c 4 ip route show | grep -q "198.19.88.0/24" || fail "cli4 lacks its ccd-pushed route"
+# push-remove in cli4's ccd file takes out one of the server's pushes
+in_c 4 ip route show | grep -q "198.19.89.0/24" && fail "push-remove: cli4 still got 198.19.89.0/24"
+in_c 4 ip route show | grep -q "198.19.90.0/24" || fail "push-remove took more than it matched"
+in_c 5 ip route show | grep -q "198.19.89.0/24" || fail "cli5 (no push-remove) lacks 198.19.89.0/24"
+log "push-remove ok"
 a5=$(client_tun4 5)
 wait_for 10 in_c 5 ping -c1 -W1 "$TUN4_S" || fail "cli5 ping"
 wait_for 5 grep -q "^cli5,$a5," "$T/ipp.txt" || fail "ifconfig-pool-persist file lacks cli5"
