@@ -115,7 +115,7 @@ int tls_crl_init(struct tls_crl *c, SSL_CTX *sctx, const struct opt_file *f,
 						     strlen(f->data)) : 0);
 	if (ret) {
 		snprintf(err, errlen, "crl-verify: cannot %s CRL in %s",
-			 ret == -EINVAL ? "parse a" : "read the",
+			 ret == -EINVAL ? "parse" : "read the",
 			 c->path ? c->path : "inline <crl-verify>");
 		return ret;
 	}
