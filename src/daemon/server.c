@@ -165,12 +165,17 @@ static unsigned server_reneg_sec(const struct server *s)
 	unsigned base = o->reneg_sec >= 0 ? (unsigned)o->reneg_sec : 3600u;
 	uint32_t r = 0;
 
-	/* 2.6 servers renegotiate at a random point of the last 10 %, so
-	 * many clients that connected together do not all at once. */
-	if (base < 10 || o->reneg_sec_max >= 0)
+	/* 2.6 servers renegotiate at a random point between "reneg-sec MAX
+	 * MIN", MIN 90 % of MAX by default, so many clients that connected
+	 * together do not all renegotiate at once. (The option parser keeps
+	 * the second value in reneg_sec_max.) */
+	unsigned min = o->reneg_sec_max >= 0 ? (unsigned)o->reneg_sec_max :
+					       base - base / 10u;
+
+	if (!base || min >= base)
 		return base;
 	RAND_bytes((uint8_t *)&r, sizeof(r));
-	return base - r % (base / 10u + 1u);
+	return min + r % (base - min + 1u);
 }
 
 static int client_session(struct server *s, struct srv_client *c,
