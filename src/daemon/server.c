@@ -175,7 +175,8 @@ static unsigned server_reneg_sec(const struct server *s)
 	if (!base || min >= base)
 		return base;
 	RAND_bytes((uint8_t *)&r, sizeof(r));
-	return min + r % (base - min + 1u);
+	r = min + r % (base - min + 1u);
+	return r ? r : 1u; /* 0 would mean "never" */
 }
 
 static int client_session(struct server *s, struct srv_client *c,
