@@ -98,6 +98,19 @@ static int h_server6(struct opt_ctx *c, struct opt_server *s, char **argv)
 	return 0;
 }
 
+/* ifconfig-ipv6-pool ADDR/BITS: clients' IPv6 addresses from ADDR on, in
+ * step with the IPv4 pool (the server's own: ifconfig-ipv6). */
+static int h_pool6(struct opt_ctx *c, struct opt_server *s, char **argv)
+{
+	if (optval_ip6_bits(c, argv[1], &s->pool6, &s->pool6_bits))
+		return -EINVAL;
+	if (s->pool6_bits < 64 || s->pool6_bits > 124)
+		return opt_fail(c, "--ifconfig-ipv6-pool: prefix length must be "
+				"between /64 and /124");
+	s->pool6_set = true;
+	return 0;
+}
+
 static int h_pool(struct opt_ctx *c, struct opt_server *s, char **argv,
 		  unsigned int argc)
 {
@@ -287,6 +300,8 @@ int h_server_opt(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return h_server6(c, s, argv);
 	if (!strcmp(n, "mode"))
 		return h_mode(c, s, argv);
+	if (!strcmp(n, "ifconfig-ipv6-pool"))
+		return h_pool6(c, s, argv);
 	if (!strcmp(n, "ifconfig-pool"))
 		return h_pool(c, s, argv, argc);
 	if (!strcmp(n, "ifconfig-pool-persist"))

@@ -29,6 +29,9 @@ struct opt_server {
 	bool server6_set;
 	struct in6_addr net6;
 	int bits6;
+	bool pool6_set;           /* ifconfig-ipv6-pool ADDR/BITS */
+	struct in6_addr pool6;
+	int pool6_bits;
 	bool pool_set;            /* ifconfig-pool START END [MASK] */
 	struct in_addr pool_start, pool_end, pool_mask;
 	char *pool_persist;       /* ifconfig-pool-persist FILE [SECONDS] */

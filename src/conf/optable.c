@@ -213,6 +213,7 @@ static const struct opt_desc table[] = {
 	SRV("client-config-dir", 1, 1, OPT_W_LOCAL),
 	SRV("ccd-exclusive", 0, 0, OPT_W_LOCAL),
 	SRV("ifconfig-pool", 2, 3, OPT_W_LOCAL),
+	SRV("ifconfig-ipv6-pool", 1, 1, OPT_W_LOCAL),
 	SRV("ifconfig-pool-persist", 1, 2, OPT_W_LOCAL),
 	SRV("ifconfig-push", 2, 3, OPT_W_CCD),
 	SRV("ifconfig-ipv6-push", 1, 2, OPT_W_CCD),

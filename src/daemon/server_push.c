@@ -109,6 +109,19 @@ int server_plan(struct server *s)
 			s->pool.base6 = base;
 		}
 	}
+	if (!so->server6_set && so->pool6_set) {
+		/* the manual form: our address from ifconfig-ipv6 */
+		if (!s->o->ifconfig6_set || !s->has_pool) {
+			log_err("Options error: --ifconfig-ipv6-pool needs "
+				"--ifconfig-ipv6 and an IPv4 pool");
+			return -EINVAL;
+		}
+		s->has6 = true;
+		s->local6 = s->o->ifconfig6_local;
+		s->bits6 = s->so->pool6_bits;
+		s->pool.has6 = true;
+		s->pool.base6 = so->pool6;
+	}
 	if (s->has_pool && so->pool_persist)
 		pool_load(&s->pool, so->pool_persist);
 	return 0;
