@@ -286,11 +286,11 @@ run_basic() {
 	transfer "$mb" down
 }
 
-# run_reneg PROTO WHO(server|client): "reneg-sec 10" on WHO, 40 s of
+# run_reneg PROTO WHO(server|client): "reneg-sec 10" on WHO, 26 s of
 # iperf3 at 20 Mbit/s plus pings across the renegotiations: no second
 # without data, pings answered, both logs show the renegotiations.
 run_reneg() {
-	local proto=$1 who=$2 secs=${RENEG_SECS:-40} stalls loss n_cli n_srv ping_pid
+	local proto=$1 who=$2 secs=${RENEG_SECS:-26} stalls loss n_cli n_srv ping_pid
 	local srv=() cli=()
 	local rs=${RENEG_SEC:-10}
 	[ "$who" = server ] && srv=("reneg-sec $rs") || cli=("reneg-sec $rs")
@@ -320,8 +320,8 @@ run_reneg() {
 	n_cli=$(grep -c "soft reset of key-id" "$T/client.log" || true)
 	# One "Control Channel:" line per TLS handshake; the first is the start.
 	n_srv=$(($(grep -c "Control Channel: TLSv" "$T/server.log" || true) - 1))
-	[ "$n_cli" -ge 3 ] || fail "client log shows $n_cli renegotiations"
-	[ "$n_srv" -ge 3 ] || fail "server log shows $n_srv renegotiations"
+	[ "$n_cli" -ge 2 ] || fail "client log shows $n_cli renegotiations"
+	[ "$n_srv" -ge 2 ] || fail "server log shows $n_srv renegotiations"
 	transfer "${MB:-20}" up
 	log "renegotiations: client $n_cli, server $n_srv; ping loss $loss%"
 }

@@ -91,10 +91,15 @@ static void test_secret_file(void **state)
 	assert_int_equal(authtoken_make(&a, "u", NULL, 7, t), 0);
 	assert_int_equal(authtoken_check(&b, "u", t, 8, 0), AUTHTOKEN_OK);
 	assert_int_equal(authtoken_key_parse(&a, "junk", 4, err, sizeof(err)), -22);
-	assert_int_equal(authtoken_key_parse(&a,
-		"-----BEGIN OpenVPN auth-token server key-----\nQUJD\n"
-		"-----END OpenVPN auth-token server key-----\n", 97, err,
-		sizeof(err)), -22);
+	{
+		static const char shortkey[] =
+			"-----BEGIN OpenVPN auth-token server key-----\nQUJD\n"
+			"-----END OpenVPN auth-token server key-----\n";
+
+		assert_int_equal(authtoken_key_parse(&a, shortkey,
+						     strlen(shortkey), err,
+						     sizeof(err)), -22);
+	}
 }
 
 int main(void)
