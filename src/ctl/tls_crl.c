@@ -48,7 +48,7 @@ static int load_file(struct tls_crl *c, SSL_CTX *sctx, const char *data,
 	int ret = 0;
 
 	if (!bio || !crls) {
-		ret = errno ? -errno : -ENOMEM;
+		ret = bio ? -ENOMEM : -ENOENT;
 		goto out;
 	}
 	while ((crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL)) != NULL)

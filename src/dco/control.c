@@ -85,8 +85,6 @@ int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
 int dco_send_data_msg(struct dco *dco, uint32_t peer_id, const uint8_t *msg,
 		      size_t len)
 {
-	struct worker *w = dco_tun_worker(dco);
-	struct pkt *pkt;
 	struct peer *p;
 	int err = -ENOENT;
 
@@ -94,17 +92,10 @@ int dco_send_data_msg(struct dco *dco, uint32_t peer_id, const uint8_t *msg,
 		return -EINVAL;
 	pthread_rwlock_wrlock(&dco->lock);
 	/* With the lock held for writing no worker is inside a batch, so the
-	 * tun worker's spare buffer (keepalive's) and stats slot are free. */
+	 * tun worker's spare buffer and stats slot are free. */
 	p = peer_find(dco, peer_id);
-	if (p) {
-		pkt = &w->segs.pkts[DCO_MAX_SEGS - 1];
-		pkt_reset(pkt);
-		memcpy(pkt->data, msg, len);
-		pkt->len = (uint32_t)len;
-		err = tx_encrypt(w, p, pkt);
-		if (!err)
-			err = tx_send_one(w, p, pkt);
-	}
+	if (p)
+		err = tx_send_msg(dco_tun_worker(dco), p, msg, len);
 	pthread_rwlock_unlock(&dco->lock);
 	return err;
 }

@@ -199,6 +199,10 @@ void tx_tun(struct worker *w, uint64_t now_ms);
 void tx_tun_try(struct worker *w, uint64_t now_ms);
 int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt);
 int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt);
+/* Encrypt and send a small in-band payload (keepalive ping, OCC) from the
+ * worker's spare segment buffer, which no batch uses. 0 or -errno. */
+int tx_send_msg(struct worker *w, struct peer *p, const uint8_t *msg,
+		size_t len);
 void tx_tcp_flush(struct worker *w, struct peer *p);
 
 /* worker.c */

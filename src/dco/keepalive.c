@@ -20,16 +20,9 @@ static uint64_t min_deadline(uint64_t a, uint64_t b)
 static void keepalive_send_ping(struct worker *w, struct peer *p,
 				uint64_t now_ms)
 {
-	/* The tun worker's last segment buffer: never in use between batches */
-	struct pkt *pkt = &w->segs.pkts[DCO_MAX_SEGS - 1];
-
-	pkt_reset(pkt);
-	memcpy(pkt->data, datapkt_ping_magic, DATAPKT_PING_LEN);
-	pkt->len = DATAPKT_PING_LEN;
 	atomic_store_explicit(&p->last_tx_ms, now_ms, memory_order_relaxed);
 	DCO_STAT_ADD(w, p, keepalive_tx, 1);
-	if (tx_encrypt(w, p, pkt) == 0)
-		tx_send_one(w, p, pkt);
+	tx_send_msg(w, p, datapkt_ping_magic, DATAPKT_PING_LEN);
 }
 
 /* Returns the peer's next deadline, or UINT64_MAX if it has none (or died). */

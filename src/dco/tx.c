@@ -134,6 +134,19 @@ int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt)
 	return 0;
 }
 
+int tx_send_msg(struct worker *w, struct peer *p, const uint8_t *msg,
+		size_t len)
+{
+	struct pkt *pkt = &w->segs.pkts[DCO_MAX_SEGS - 1];
+	int err;
+
+	pkt_reset(pkt);
+	memcpy(pkt->data, msg, len);
+	pkt->len = (uint32_t)len;
+	err = tx_encrypt(w, p, pkt);
+	return err ? err : tx_send_one(w, p, pkt);
+}
+
 static bool *tx_gso_flag(struct dco *dco, int fd)
 {
 	for (unsigned i = 0; i < dco->n_udp; i++)
