@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include "conf/statickey.h"
+#include "ctl/mudp.h"
 #include "proto/tlscryptv2.h"
 #include "proto/tlswrap.h"
 
@@ -28,6 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct tlswrap_key rx_keys[N_KEYS];   /* server (direction 0) */
 static struct tlswrap_key tx_keys[N_KEYS];   /* client (direction 1) */
 static struct tlscryptv2_server_key v2srv;
+static struct mudp v2mudp;                   /* tls-crypt-v2 front door */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -50,6 +54,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	}
 	memset(v2srv.ke, 0x11, sizeof(v2srv.ke));
 	memset(v2srv.ka, 0x22, sizeof(v2srv.ka));
+	if (mudp_init(&v2mudp, NULL, 30))
+		abort();
+	mudp_set_v2(&v2mudp, &v2srv, false);
 	statickey_wipe(&sk);
 	return 0;
 }
@@ -111,6 +118,45 @@ static void fuzz_v2(const uint8_t *p, size_t n)
 		abort();
 }
 
+/* Wrap Kc | metadata from the input; unwrapping gives them back. */
+static void fuzz_v2_wrap(const uint8_t *p, size_t n)
+{
+	uint8_t wkc[TLSCRYPTV2_WKC_MAX], meta[TLSCRYPTV2_METADATA_MAX];
+	struct statickey kc, back;
+	size_t wl = 0, ml = 0, m;
+
+	if (n < STATICKEY_BYTES)
+		return;
+	memcpy(kc.raw, p, STATICKEY_BYTES);
+	m = n - STATICKEY_BYTES;
+	if (tlscryptv2_wrap_client_key(&v2srv, &kc, p + STATICKEY_BYTES, m, wkc,
+				       sizeof(wkc), &wl)) {
+		if (m <= TLSCRYPTV2_METADATA_MAX)
+			abort();
+		return;
+	}
+	if (tlscryptv2_unwrap_wkc(&v2srv, wkc, wl, &back, meta, sizeof(meta),
+				  &ml) || ml != m ||
+	    memcmp(back.raw, kc.raw, STATICKEY_BYTES) ||
+	    memcmp(meta, p + STATICKEY_BYTES, m))
+		abort();
+}
+
+/* Any datagram at the tls-crypt-v2 server's front door: never accepted
+ * without a cookie, a reply only to a reset. */
+static void fuzz_v2_mudp(const uint8_t *p, size_t n)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(5000) };
+	struct mudp_result r;
+
+	a.sin_addr.s_addr = htonl(0xc6120002);
+	mudp_handle(&v2mudp, p, n, (const struct sockaddr *)&a, sizeof(a),
+		    1000000, &r);
+	if (r.verdict == MUDP_REPLY && (r.reply_len == 0 ||
+					r.reply_len > sizeof(r.reply)))
+		abort();
+}
+
 static void fuzz_keyfiles(const uint8_t *p, size_t n)
 {
 	struct tlscryptv2_client_key ck;
@@ -145,7 +191,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_roundtrip((sel / 4) % N_KEYS, data, size);
 		break;
 	case 2:
-		fuzz_v2(data, size);
+		if (sel & 4)
+			fuzz_v2_wrap(data, size);
+		else if (sel & 8)
+			fuzz_v2_mudp(data, size);
+		else
+			fuzz_v2(data, size);
 		break;
 	default:
 		fuzz_keyfiles(data, size);

@@ -304,6 +304,20 @@ int h_crl_verify(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return h_file(c, d, argv, argc);
 }
 
+/* tls-crypt-v2 FILE [force-cookie|allow-noncookie] (the word: servers). */
+int h_tls_crypt_v2(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		   unsigned int argc)
+{
+	if (argc == 3 && strcmp(argv[2], "force-cookie") &&
+	    strcmp(argv[2], "allow-noncookie"))
+		return opt_fail(c, "--tls-crypt-v2: the second parameter can be "
+				"'force-cookie' or 'allow-noncookie', not '%s'",
+				argv[2]);
+	c->o->tls_crypt_v2_force_cookie = argc == 3 &&
+					  !strcmp(argv[2], "force-cookie");
+	return h_file(c, d, argv, argc);
+}
+
 /* askpass [FILE]: the private key's passphrase, else asked on the tty. */
 int h_askpass(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	      unsigned int argc)

@@ -198,6 +198,7 @@ struct options {
 	struct opt_file ca, cert, key, extra_certs, crl_verify;
 	bool crl_verify_dir;			/* crl-verify DIR dir */
 	struct opt_file tls_auth, tls_crypt, tls_crypt_v2;
+	bool tls_crypt_v2_force_cookie;		/* server: tls-crypt-v2 FILE force-cookie */
 	enum opt_key_dir key_direction;	/* from key-direction or tls-auth's arg */
 	char *remote_cert_tls;	/* "server" or "client" */
 	char *verify_x509_name;

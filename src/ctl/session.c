@@ -16,6 +16,7 @@
 #include "ctl/keymethod2.h"
 #include "ctl/session.h"
 #include "ctl/session_keys.h"
+#include "ctl/session_wrap.h"
 
 /* Estimated IPv6 + UDP header, as OpenVPN sizes control packets. */
 #define SESSION_TRANSPORT_OVERHEAD 48u
@@ -153,10 +154,7 @@ static size_t session_tls_chunk(const struct session *s, const struct keystate *
 		      CTLPKT_MSGID_LEN +
 		      reliable_ack_overhead(ks->rel, RELIABLE_ACK_PIGGYBACK);
 
-	if (s->cfg.wrap)
-		over += tlswrap_overhead(s->cfg.wrap);
-	if (s->cfg.v2)
-		over += s->cfg.v2->wkc_len;
+	over += session_wrap_overhead(s);
 	return maxp > over + 64 ? maxp - over : 64;
 }
 
@@ -165,9 +163,9 @@ static int session_xmit(struct session *s, struct keystate *ks, enum opcode op,
 			uint32_t msg_id, const uint8_t *payload, size_t len,
 			unsigned max_acks)
 {
-	uint8_t clear[SESSION_PKT_MAX], wire[SESSION_PKT_MAX + TLSCRYPTV2_WKC_MAX];
+	uint8_t clear[SESSION_PKT_MAX];
 	struct ctlpkt pkt = { .head = { .opcode = op, .key_id = ks->key_id } };
-	size_t clen, wlen;
+	size_t clen;
 	int ret;
 
 	memcpy(pkt.head.sid, s->own_sid, CTLPKT_SID_LEN);
@@ -179,18 +177,7 @@ static int session_xmit(struct session *s, struct keystate *ks, enum opcode op,
 	ret = ctlpkt_compose_plain(clear, sizeof(clear), &pkt, &clen);
 	if (ret)
 		return -EMSGSIZE;
-	if (!s->cfg.wrap) {
-		ret = s->ops.send(s->ops_ctx, clear, clen);
-		goto out;
-	}
-	ret = tlswrap_send(s->cfg.wrap, &s->wtx, unix_now(), clear, clen, wire,
-			   sizeof(wire), &wlen);
-	if (!ret && s->cfg.v2)
-		ret = tlscryptv2_append_wkc(s->cfg.v2, wire, wlen, sizeof(wire),
-					    &wlen);
-	if (!ret)
-		ret = s->ops.send(s->ops_ctx, wire, wlen);
-out:
+	ret = session_wrap_send(s, clear, clen, unix_now());
 	mem_wipe(clear, sizeof(clear));
 	return ret;
 }
@@ -557,22 +544,6 @@ static bool session_primary_ready(const struct session *s)
 
 /* ---- receive ------------------------------------------------------------- */
 
-static int session_unwrap(struct session *s, const uint8_t *pkt, size_t len,
-			  uint8_t *out, size_t *out_len, uint64_t now_ms)
-{
-	enum pktid_verdict v;
-
-	if (!s->cfg.wrap) {
-		if (len > SESSION_PKT_MAX)
-			return -EMSGSIZE;
-		memcpy(out, pkt, len);
-		*out_len = len;
-		return 0;
-	}
-	return tlswrap_recv(s->cfg.wrap, &s->wrx, now_ms, pkt, len, out,
-			    SESSION_PKT_MAX, out_len, &v);
-}
-
 /* Is this packet from our server's session? Learns its id from its reset. */
 static bool session_check_sid(struct session *s, const struct ctlpkt *p)
 {
@@ -580,7 +551,9 @@ static bool session_check_sid(struct session *s, const struct ctlpkt *p)
 
 	if (!s->have_peer_sid && s->cfg.server) {
 		/* A server learns the client's id from its first reset. */
-		if (p->head.opcode != P_CONTROL_HARD_RESET_CLIENT_V2 ||
+		if (p->head.opcode != (s->cfg.v2_server ?
+				       P_CONTROL_HARD_RESET_CLIENT_V3 :
+				       P_CONTROL_HARD_RESET_CLIENT_V2) ||
 		    p->head.key_id != 0 || p->rel.msg_id != 0 ||
 		    !memcmp(p->head.sid, zero, sizeof(zero)))
 			return false;
@@ -619,10 +592,13 @@ static struct keystate *session_ks_for(struct session *s, const struct ctlpkt *p
 
 static bool session_wrong_direction(const struct session *s, enum opcode op)
 {
+	if (s->cfg.server && s->cfg.v2_server)
+		return op == P_CONTROL_HARD_RESET_SERVER_V2 ||
+		       op == P_CONTROL_HARD_RESET_CLIENT_V2;
 	if (s->cfg.server)
 		return op == P_CONTROL_HARD_RESET_SERVER_V2 ||
 		       op == P_CONTROL_HARD_RESET_CLIENT_V3 ||
-		       op == P_CONTROL_WKC_V1; /* tls-crypt-v2: not as server */
+		       op == P_CONTROL_WKC_V1;
 	return op == P_CONTROL_HARD_RESET_CLIENT_V2 ||
 	       op == P_CONTROL_HARD_RESET_CLIENT_V3 || op == P_CONTROL_WKC_V1;
 }
@@ -797,6 +773,7 @@ void session_free(struct session *s)
 		s->ks[i] = NULL;
 	}
 	tlswrap_replay_free(&s->wrx);
+	session_wrap_free(s);
 	mem_wipe(s->peer_sid, sizeof(s->peer_sid));
 	free(s->peer_info);
 	s->peer_info = NULL;
@@ -871,7 +848,7 @@ int session_set_data(struct session *s, struct dco *dco, uint32_t peer_id,
 int session_init_accepted(struct session *s, const struct session_config *cfg,
 			  const struct session_ops *ops, void *ops_ctx,
 			  const uint8_t *own_sid, const uint8_t *peer_sid,
-			  uint64_t now_ms)
+			  const uint8_t *pkt, size_t len, uint64_t now_ms)
 {
 	struct session_config sc = *cfg;
 	int ret;
@@ -880,12 +857,19 @@ int session_init_accepted(struct session *s, const struct session_config *cfg,
 	ret = session_init(s, &sc, ops, ops_ctx, now_ms);
 	if (ret)
 		return ret;
+	/* tls-crypt-v2: our reset (sent once, dropped) must use the client's
+	 * key, so that replay ids stay in step with the cookie reply. */
+	if (sc.v2_server && session_v2_take_key(s, pkt, len)) {
+		session_free(s);
+		return -EBADMSG;
+	}
 	memcpy(s->own_sid, own_sid, CTLPKT_SID_LEN);
 	memcpy(s->peer_sid, peer_sid, CTLPKT_SID_LEN);
 	s->have_peer_sid = true;
 	ks_restart_clock(s, s->ks[0], now_ms);
-	reliable_receive(s->ks[0]->rel, P_CONTROL_HARD_RESET_CLIENT_V2, 0,
-			 NULL, 0);
+	reliable_receive(s->ks[0]->rel, sc.v2_server ?
+			 P_CONTROL_HARD_RESET_CLIENT_V3 :
+			 P_CONTROL_HARD_RESET_CLIENT_V2, 0, NULL, 0);
 	ret = session_process(s, s->ks[0], now_ms);
 	if (ret)
 		session_free(s);

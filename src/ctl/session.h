@@ -101,6 +101,8 @@ struct session_config {
 	struct tls_ctx *tls;                      /* shared, outlives us */
 	const struct tlswrap_key *wrap;           /* NULL: no wrapping */
 	const struct tlscryptv2_client_key *v2;   /* tls-crypt-v2 WKc, or NULL */
+	const struct tlscryptv2_server_key *v2_server; /* server: unwraps each
+						   * client's WKc, or NULL */
 	unsigned hand_window_s;                   /* 0: 60 */
 	unsigned tls_timeout_s;                   /* 0: 2 */
 	unsigned reneg_sec;                       /* 0: never (ours) */
@@ -120,6 +122,9 @@ struct session {
 	uint8_t peer_sid[CTLPKT_SID_LEN];
 	bool have_peer_sid;
 	bool resend_wkc;             /* tls-crypt-v2: server asked for WKc */
+	bool has_v2_wrap;            /* tls-crypt-v2 server: client key known */
+	struct tlswrap_key v2_wrap;  /* ... its wrap key (session_wrap.c) */
+	struct statickey v2_kc;      /* ... and the key itself (secret) */
 	struct tlswrap_tx wtx;
 	struct tlswrap_replay wrx;
 	struct keystate *ks[SESSION_KS_N];  /* [0] primary, [1] lame duck */
@@ -144,14 +149,16 @@ void session_free(struct session *s);
 
 /*
  * UDP server: a client passed the stateless cookie check (ctl/mudp.h)
- * with our session id @own_sid and its @peer_sid. Starts the session as
- * if the resets had been exchanged here; the ops.send call made inside
- * (our reset again) must be dropped by the caller. 0 or -errno.
+ * with our session id @own_sid and its @peer_sid; @pkt is the packet that
+ * passed (a tls-crypt-v2 client's WKc is taken from it; it is not
+ * processed: pass it to session_recv() next). Starts the session as if the
+ * resets had been exchanged here; the ops.send call made inside (our reset
+ * again) must be dropped by the caller. 0 or -errno.
  */
 int session_init_accepted(struct session *s, const struct session_config *cfg,
 			  const struct session_ops *ops, void *ops_ctx,
 			  const uint8_t *own_sid, const uint8_t *peer_sid,
-			  uint64_t now_ms);
+			  const uint8_t *pkt, size_t len, uint64_t now_ms);
 
 /* A control packet from the server (as received, still wrapped). Drops
  * what does not belong; 0, or -EPROTO once the session has failed. */

@@ -91,12 +91,29 @@ static int load_statickey(const struct opt_file *f, struct statickey *sk,
 	return statickey_load(f->path, sk, err, errlen);
 }
 
+/* A server's tls-crypt-v2 key: it unwraps each client's own key. */
+static int clientcfg_v2_server(struct clientcfg *c, const struct options *o,
+			       char *err, size_t errlen)
+{
+	const struct opt_file *f = &o->tls_crypt_v2;
+
+	c->v2s = calloc(1, sizeof(*c->v2s));
+	if (!c->v2s)
+		return -ENOMEM;
+	if (f->data)
+		return tlscryptv2_server_parse(f->data, f->len, c->v2s, err,
+					       errlen);
+	return tlscryptv2_server_load(f->path, c->v2s, err, errlen);
+}
+
 static int clientcfg_v2(struct clientcfg *c, const struct options *o,
 			char *err, size_t errlen)
 {
 	const struct opt_file *f = &o->tls_crypt_v2;
 	int ret;
 
+	if (o->tls_server)
+		return clientcfg_v2_server(c, o, err, errlen);
 	c->v2 = calloc(1, sizeof(*c->v2));
 	if (!c->v2)
 		return -ENOMEM;
@@ -334,6 +351,10 @@ void clientcfg_free(struct clientcfg *c)
 	if (c->v2) {
 		tlscryptv2_client_wipe(c->v2);
 		free(c->v2);
+	}
+	if (c->v2s) {
+		tlscryptv2_server_wipe(c->v2s);
+		free(c->v2s);
 	}
 	if (c->password) {
 		mem_wipe(c->password, strlen(c->password));

@@ -24,6 +24,8 @@ struct clientcfg {
 	bool has_wrap;
 	struct tlswrap_key wrap;
 	struct tlscryptv2_client_key *v2;  /* heap, wiped on free */
+	struct tlscryptv2_server_key *v2s; /* server's tls-crypt-v2 key: heap,
+					    * wiped on free */
 	char *username, *password;         /* secrets for the password */
 	char *auth_token;                  /* last pushed token, kept across
 					    * reconnects as OpenVPN does */

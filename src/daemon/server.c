@@ -180,13 +180,15 @@ static unsigned server_reneg_sec(const struct server *s)
 }
 
 static int client_session(struct server *s, struct srv_client *c,
-			  const struct mudp_result *cookie)
+			  const struct mudp_result *cookie,
+			  const struct dco_event *ev)
 {
 	const struct options *o = s->o;
 	struct session_config sc = {
 		.server = true,
 		.tls = s->cc.tls,
 		.wrap = s->cc.has_wrap ? &s->cc.wrap : NULL,
+		.v2_server = s->cc.v2s,
 		.hand_window_s = o->hand_window > 0 ? (unsigned)o->hand_window : 0,
 		.tls_timeout_s = o->tls_timeout > 0 ? (unsigned)o->tls_timeout : 0,
 		.reneg_sec = server_reneg_sec(s),
@@ -206,7 +208,7 @@ static int client_session(struct server *s, struct srv_client *c,
 		return session_init(&c->sess, &sc, &ops, c, now);
 	c->muted = true;
 	ret = session_init_accepted(&c->sess, &sc, &ops, c, cookie->own_sid,
-				    cookie->peer_sid, now);
+				    cookie->peer_sid, ev->data, ev->len, now);
 	c->muted = false;
 	return ret;
 }
@@ -219,10 +221,13 @@ static int server_free_slot(const struct server *s)
 	return -1;
 }
 
+/* A UDP client comes with @ev (its packet) and, past the cookie check,
+ * @cookie; a TCP client with @tcp_fd. */
 static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 				     const struct sockaddr_storage *a,
 				     socklen_t alen, int tcp_fd,
-				     const struct mudp_result *cookie)
+				     const struct mudp_result *cookie,
+				     const struct dco_event *ev)
 {
 	int slot = server_free_slot(s);
 	struct srv_client *c;
@@ -243,7 +248,7 @@ static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 	c->pool_idx = -1;
 	c->since = time(NULL);
 	client_set_addr(c, a, alen);
-	if (client_session(s, c, cookie)) {
+	if (client_session(s, c, cookie, ev)) {
 		log_warn("%s: cannot start a session", c->desc);
 		free(c);
 		return NULL;
@@ -339,7 +344,7 @@ static void server_tcp_accept(void *ctx, uint32_t events)
 
 		if (fd < 0)
 			return;
-		c = client_new(s, DCO_TRANSPORT_TCP, &a, alen, fd, NULL);
+		c = client_new(s, DCO_TRANSPORT_TCP, &a, alen, fd, NULL, NULL);
 		if (!c) {
 			close(fd);
 			continue;
@@ -395,6 +400,25 @@ static struct srv_client *server_find_pending(struct server *s,
 static bool server_other_session(struct server *s, struct srv_client *c,
 				 const struct dco_event *ev);
 
+#define SERVER_DROP_LOG_MS 10000u
+
+/* A stranger's packet failed tls-auth/tls-crypt(-v2): counted, and logged
+ * at most every SERVER_DROP_LOG_MS so that a flood cannot fill the log. */
+static void server_auth_drop(struct server *s, const struct dco_event *ev,
+			     const char *why)
+{
+	uint64_t now = clock_now_ms();
+	char real[INET6_ADDRSTRLEN + 8], desc[INET6_ADDRSTRLEN + 20];
+
+	s->auth_drops++;
+	if (s->auth_drop_log_ms && now - s->auth_drop_log_ms < SERVER_DROP_LOG_MS)
+		return;
+	s->auth_drop_log_ms = now;
+	addr_describe(&ev->addr, real, sizeof(real), desc, sizeof(desc));
+	log_warn("TLS Error: %s from %s (%llu such packets dropped so far)",
+		 why, desc, (unsigned long long)s->auth_drops);
+}
+
 static void server_control_unknown(struct server *s, const struct dco_event *ev)
 {
 	struct mudp_result *r = &s->mres;
@@ -409,15 +433,18 @@ static void server_control_unknown(struct server *s, const struct dco_event *ev)
 	}
 	mudp_handle(&s->mudp, ev->data, ev->len, (const struct sockaddr *)&ev->addr,
 		    ev->addr_len, (uint32_t)time(NULL), r);
+	if (r->why)
+		server_auth_drop(s, ev, r->why);
 	if (r->verdict == MUDP_REPLY) {
 		dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
 				    ev->addr_len, r->reply, r->reply_len);
 		s->cookie_replies++;
 		return;
 	}
-	if (r->verdict != MUDP_ACCEPT)
+	if (r->verdict != MUDP_ACCEPT && r->verdict != MUDP_NEW)
 		return;
-	c = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1, r);
+	c = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1,
+		       r->verdict == MUDP_ACCEPT ? r : NULL, ev);
 	if (c && session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
 		server_client_kill(c, "TLS error, client-instance exiting");
 }
@@ -444,11 +471,12 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 		dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
 				    ev->addr_len, r->reply, r->reply_len);
 		s->cookie_replies++;
-	} else if (r->verdict == MUDP_ACCEPT) {
+	} else if (r->verdict == MUDP_ACCEPT || r->verdict == MUDP_NEW) {
 		server_client_kill(c, "new session from the same address, "
 				   "client-instance restarting");
 		server_reap(s, clock_now_ms());
-		n = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1, r);
+		n = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1,
+			       r->verdict == MUDP_ACCEPT ? r : NULL, ev);
 		if (n && session_recv(&n->sess, ev->data, ev->len, clock_now_ms()))
 			server_client_kill(n, "TLS error, client-instance exiting");
 	}
@@ -718,7 +746,8 @@ static void server_log_stats(struct server *s)
 		return;
 	log_info("engine: link rx %llu pkts, tx %llu pkts; drops: malformed %llu "
 		 "no_peer %llu no_key %llu decrypt %llu replay %llu no_route "
-		 "%llu bad_source %llu tx_error %llu; cookie replies %llu",
+		 "%llu bad_source %llu tx_error %llu; cookie replies %llu, "
+		 "control packets failing tls-auth/tls-crypt %llu",
 		 (unsigned long long)st.link_rx_packets,
 		 (unsigned long long)st.link_tx_packets,
 		 (unsigned long long)st.drop_malformed,
@@ -729,7 +758,8 @@ static void server_log_stats(struct server *s)
 		 (unsigned long long)st.drop_no_route,
 		 (unsigned long long)st.drop_bad_source,
 		 (unsigned long long)st.drop_tx_error,
-		 (unsigned long long)s->cookie_replies);
+		 (unsigned long long)s->cookie_replies,
+		 (unsigned long long)s->auth_drops);
 }
 
 static void server_close(struct server *s)
@@ -791,9 +821,7 @@ static int server_refuse(const struct options *o)
 {
 	const char *why = NULL;
 
-	if (o->tls_crypt_v2.path || o->tls_crypt_v2.data)
-		why = "--tls-crypt-v2 is not supported in server mode yet";
-	else if (o->dev_type == OPT_DEV_TAP)
+	if (o->dev_type == OPT_DEV_TAP)
 		why = "--dev tap is not supported";
 	if (why)
 		log_err("Options error: %s", why);
@@ -863,6 +891,8 @@ int server_run(const struct options *o)
 		      OPT_PROTO_TCP_SERVER, server_family(o) == AF_INET6);
 	if (mudp_init(&s->mudp, s->cc.has_wrap ? &s->cc.wrap : NULL, 0))
 		goto out;
+	if (s->cc.v2s)
+		mudp_set_v2(&s->mudp, s->cc.v2s, o->tls_crypt_v2_force_cookie);
 	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
 		goto out;
 	log_info("Initialization Sequence Completed");

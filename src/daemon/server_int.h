@@ -70,6 +70,8 @@ struct server {
 	struct mudp mudp;
 	struct mudp_result mres;
 	uint64_t cookie_replies;
+	uint64_t auth_drops;         /* strangers' packets failing the wrap */
+	uint64_t auth_drop_log_ms;   /* last time one was logged */
 	struct srv_client **clients;
 	uint32_t max_clients, n_clients, next_client_id;
 	/* addressing (server_plan) */

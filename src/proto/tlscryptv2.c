@@ -247,9 +247,47 @@ int tlscryptv2_server_parse(const char *text, size_t len,
 	return ret;
 }
 
+int tlscryptv2_server_load(const char *path, struct tlscryptv2_server_key *out,
+			   char *err, size_t err_len)
+{
+	char buf[KEYFILE_TEXT_MAX], why[160];
+	size_t len;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = read_small(path, buf, sizeof(buf), &len, err, err_len);
+	if (!ret) {
+		ret = tlscryptv2_server_parse(buf, len, out, why, sizeof(why));
+		if (ret)
+			snprintf(err, err_len, "%s: %s", path, why);
+	}
+	mem_wipe(buf, len);
+	return ret;
+}
+
 void tlscryptv2_server_wipe(struct tlscryptv2_server_key *sk)
 {
 	mem_wipe(sk, sizeof(*sk));
+}
+
+int tlscryptv2_server_wrap_key(const struct statickey *kc,
+			       struct tlswrap_key *k)
+{
+	return tlswrap_key_init(k, TLSWRAP_CRYPT, kc, tlswrap_crypt_dir(true),
+				NULL);
+}
+
+/* @tag = HMAC-SHA256(Ka, @buf) */
+static int wkc_tag(const struct tlscryptv2_server_key *sk, const uint8_t *buf,
+		   size_t n, uint8_t tag[TLSCRYPTV2_TAG_LEN])
+{
+	size_t got = 0;
+
+	if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, sk->ka,
+		       sizeof(sk->ka), buf, n, tag, TLSCRYPTV2_TAG_LEN, &got) ||
+	    got != TLSCRYPTV2_TAG_LEN)
+		return -EIO;
+	return 0;
 }
 
 /* @buf = len (2) | Kc | metadata, decrypted from WKc; check its tag. */
@@ -257,29 +295,56 @@ static int wkc_verify(const struct tlscryptv2_server_key *sk,
 		      const uint8_t *buf, size_t n, const uint8_t *tag)
 {
 	uint8_t check[TLSCRYPTV2_TAG_LEN];
-	size_t got = 0;
-	int ret = -EIO;
+	int ret = wkc_tag(sk, buf, n, check);
 
-	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, sk->ka, sizeof(sk->ka),
-		      buf, n, check, sizeof(check), &got) &&
-	    got == sizeof(check))
+	if (!ret)
 		ret = CRYPTO_memcmp(check, tag, sizeof(check)) ? -EBADMSG : 0;
 	mem_wipe(check, sizeof(check));
 	return ret;
 }
 
-static int wkc_decrypt(const struct tlscryptv2_server_key *sk,
-		       const uint8_t *iv, const uint8_t *ct, size_t n,
-		       uint8_t *pt)
+/* AES-256-CTR both ways */
+static int wkc_crypt(const struct tlscryptv2_server_key *sk,
+		     const uint8_t *iv, const uint8_t *in, size_t n,
+		     uint8_t *out)
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	int outl = 0, ret = -EIO;
 
 	if (ctx &&
-	    EVP_DecryptInit_ex2(ctx, EVP_aes_256_ctr(), sk->ke, iv, NULL) &&
-	    EVP_DecryptUpdate(ctx, pt, &outl, ct, (int)n) && (size_t)outl == n)
+	    EVP_EncryptInit_ex2(ctx, EVP_aes_256_ctr(), sk->ke, iv, NULL) &&
+	    EVP_EncryptUpdate(ctx, out, &outl, in, (int)n) && (size_t)outl == n)
 		ret = 0;
 	EVP_CIPHER_CTX_free(ctx);
+	return ret;
+}
+
+int tlscryptv2_wrap_client_key(const struct tlscryptv2_server_key *sk,
+			       const struct statickey *kc, const uint8_t *meta,
+			       size_t meta_len, uint8_t *wkc, size_t cap,
+			       size_t *wkc_len)
+{
+	uint8_t buf[TLSCRYPTV2_LEN_LEN + TLSCRYPTV2_WKC_MAX];
+	size_t body = STATICKEY_BYTES + meta_len;
+	size_t n = TLSCRYPTV2_TAG_LEN + body + TLSCRYPTV2_LEN_LEN;
+	int ret;
+
+	if (meta_len > TLSCRYPTV2_METADATA_MAX || cap < n)
+		return -EINVAL;
+	/* tag over len | Kc | metadata; the same in clear, encrypted */
+	store_be16(buf, (uint16_t)n);
+	memcpy(buf + TLSCRYPTV2_LEN_LEN, kc->raw, STATICKEY_BYTES);
+	if (meta_len)
+		memcpy(buf + TLSCRYPTV2_LEN_LEN + STATICKEY_BYTES, meta, meta_len);
+	ret = wkc_tag(sk, buf, TLSCRYPTV2_LEN_LEN + body, wkc);
+	if (!ret)
+		ret = wkc_crypt(sk, wkc, buf + TLSCRYPTV2_LEN_LEN, body,
+				wkc + TLSCRYPTV2_TAG_LEN);
+	if (!ret) {
+		store_be16(wkc + n - TLSCRYPTV2_LEN_LEN, (uint16_t)n);
+		*wkc_len = n;
+	}
+	mem_wipe(buf, sizeof(buf));
 	return ret;
 }
 
@@ -300,7 +365,7 @@ int tlscryptv2_unwrap_wkc(const struct tlscryptv2_server_key *sk,
 	if (m > meta_cap)
 		return -ENOSPC;
 	memcpy(buf, wkc + wkc_len - TLSCRYPTV2_LEN_LEN, TLSCRYPTV2_LEN_LEN);
-	ret = wkc_decrypt(sk, wkc, wkc + TLSCRYPTV2_TAG_LEN, ct_len,
+	ret = wkc_crypt(sk, wkc, wkc + TLSCRYPTV2_TAG_LEN, ct_len,
 			  buf + TLSCRYPTV2_LEN_LEN);
 	if (!ret)
 		ret = wkc_verify(sk, buf, TLSCRYPTV2_LEN_LEN + ct_len, wkc);
@@ -311,5 +376,32 @@ int tlscryptv2_unwrap_wkc(const struct tlscryptv2_server_key *sk,
 		*meta_len = m;
 	}
 	mem_wipe(buf, sizeof(buf));
+	return ret;
+}
+
+int tlscryptv2_server_client_key(const struct tlscryptv2_server_key *sk,
+				 const uint8_t *pkt, size_t len,
+				 size_t *wrapped_len, struct statickey *kc,
+				 uint8_t *meta, size_t meta_cap,
+				 size_t *meta_len)
+{
+	uint8_t scratch[TLSCRYPTV2_METADATA_MAX];
+	const uint8_t *wkc;
+	size_t wkc_len, m = 0;
+	int ret;
+
+	if (len == 0 || !tlscryptv2_opcode_has_wkc(pkt[0]))
+		return -EBADMSG;
+	ret = tlscryptv2_split_wkc(pkt, len, wrapped_len, &wkc, &wkc_len);
+	if (ret)
+		return ret;
+	if (!meta) {
+		meta = scratch;
+		meta_cap = sizeof(scratch);
+	}
+	ret = tlscryptv2_unwrap_wkc(sk, wkc, wkc_len, kc, meta, meta_cap, &m);
+	if (meta_len)
+		*meta_len = ret ? 0 : m;
+	mem_wipe(scratch, sizeof(scratch));
 	return ret;
 }

@@ -94,6 +94,8 @@ int tlscryptv2_split_wkc(const uint8_t *pkt, size_t len, size_t *wrapped_len,
 int tlscryptv2_server_parse(const char *text, size_t len,
 			    struct tlscryptv2_server_key *out, char *err,
 			    size_t err_len);
+int tlscryptv2_server_load(const char *path, struct tlscryptv2_server_key *out,
+			   char *err, size_t err_len);
 void tlscryptv2_server_wipe(struct tlscryptv2_server_key *sk);
 
 /*
@@ -105,5 +107,31 @@ int tlscryptv2_unwrap_wkc(const struct tlscryptv2_server_key *sk,
 			  const uint8_t *wkc, size_t wkc_len,
 			  struct statickey *kc, uint8_t *meta, size_t meta_cap,
 			  size_t *meta_len);
+
+/*
+ * Server: the client key carried by a HARD_RESET_CLIENT_V3 or
+ * CONTROL_WKC_V1 datagram. Splits WKc off, unwraps it into @kc and the
+ * metadata (@meta may be NULL to skip it) and gives the length of the
+ * tls-crypt part in *@wrapped_len. 0 or the errors of the two steps.
+ */
+int tlscryptv2_server_client_key(const struct tlscryptv2_server_key *sk,
+				 const uint8_t *pkt, size_t len,
+				 size_t *wrapped_len, struct statickey *kc,
+				 uint8_t *meta, size_t meta_cap,
+				 size_t *meta_len);
+
+/*
+ * Wrap a client key: WKc of Kc @kc and @meta (type byte first, up to
+ * TLSCRYPTV2_METADATA_MAX bytes) under @sk into @wkc (@cap >=
+ * TLSCRYPTV2_WKC_MAX suffices). 0, -EINVAL (metadata too long) or -EIO.
+ */
+int tlscryptv2_wrap_client_key(const struct tlscryptv2_server_key *sk,
+			       const struct statickey *kc, const uint8_t *meta,
+			       size_t meta_len, uint8_t *wkc, size_t cap,
+			       size_t *wkc_len);
+
+/* The server's tls-crypt key for one client: Kc in the server direction. */
+int tlscryptv2_server_wrap_key(const struct statickey *kc,
+			       struct tlswrap_key *k);
 
 #endif

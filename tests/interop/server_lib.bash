@@ -151,7 +151,18 @@ pki_make() {
 	"$OPENVPN" --genkey secret "$d/ta.key" >/dev/null
 }
 
-# server_conf PROTO(udp|tcp) WRAP(none|auth|crypt) [extra lines]
+# tls-crypt-v2 keys made by openvpn: the server's, one per client (v2cI).
+v2_keys() {
+	local d=$T/pki i
+	[ -f "$d/v2server.key" ] && return 0
+	"$OPENVPN" --genkey tls-crypt-v2-server "$d/v2server.key" >/dev/null
+	for i in $(seq 1 "$NCLI"); do
+		"$OPENVPN" --tls-crypt-v2 "$d/v2server.key" \
+			--genkey tls-crypt-v2-client "$d/v2c$i.key" >/dev/null
+	done
+}
+
+# server_conf PROTO(udp|tcp) WRAP(none|auth|crypt|v2) [extra lines]
 server_conf() {
 	local proto=$1 wrap=$2 d=$T/pki l
 	shift 2
@@ -178,6 +189,7 @@ server_conf() {
 	case $wrap in
 	auth) echo "tls-auth $d/ta.key 0" >>"$T/server.conf" ;;
 	crypt) echo "tls-crypt $d/ta.key" >>"$T/server.conf" ;;
+	v2) v2_keys; echo "tls-crypt-v2 $d/v2server.key" >>"$T/server.conf" ;;
 	esac
 	for l in "$@"; do echo "$l" >>"$T/server.conf"; done
 }
@@ -203,6 +215,7 @@ client_conf() {
 	case $wrap in
 	auth) echo "tls-auth $d/ta.key 1" >>"$T/c$i.conf" ;;
 	crypt) echo "tls-crypt $d/ta.key" >>"$T/c$i.conf" ;;
+	v2) v2_keys; echo "tls-crypt-v2 $d/v2c$i.key" >>"$T/c$i.conf" ;;
 	esac
 	for l in "$@"; do echo "$l" >>"$T/c$i.conf"; done
 }

@@ -1,4 +1,4 @@
-/* The server's address pool and its persist file; the UDP cookie check. */
+/* The server's address pool and its persist file; server options. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -14,9 +14,7 @@
 
 #include "conf/opt_server.h"
 #include "conf/options.h"
-#include "ctl/mudp.h"
 #include "ctl/pool.h"
-#include "proto/opcode.h"
 
 static uint32_t ip(const char *s)
 {
@@ -122,58 +120,6 @@ static void test_persist(void **state)
 	pool_free(&q);
 }
 
-static void sin4(struct sockaddr_in *s, const char *a, unsigned port)
-{
-	memset(s, 0, sizeof(*s));
-	s->sin_family = AF_INET;
-	s->sin_port = htons((uint16_t)port);
-	inet_pton(AF_INET, a, &s->sin_addr);
-}
-
-/* Hard reset -> stateless reply whose sid is the cookie; the ACK with it
- * from the same source is accepted, from another source or later not. */
-static void test_cookie(void **state)
-{
-	static const uint8_t reset[] = { P_CONTROL_HARD_RESET_CLIENT_V2 << 3,
-		1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0 };
-	uint8_t ack[1 + 8 + 1 + 4 + 8];
-	struct mudp m;
-	struct mudp_result r;
-	struct sockaddr_in a, b;
-	uint32_t now = 1000000;
-
-	(void)state;
-	assert_int_equal(mudp_init(&m, NULL, 30), 0);
-	sin4(&a, "198.18.0.2", 5000);
-	sin4(&b, "198.18.0.3", 5000);
-	mudp_handle(&m, reset, sizeof(reset), (struct sockaddr *)&a, sizeof(a),
-		    now, &r);
-	assert_int_equal(r.verdict, MUDP_REPLY);
-	assert_int_equal(r.reply[0] >> 3, P_CONTROL_HARD_RESET_SERVER_V2);
-	/* P_ACK_V1 from the client: its sid, ack [0] for our sid (the cookie) */
-	ack[0] = P_ACK_V1 << 3;
-	memcpy(ack + 1, reset + 1, 8);
-	ack[9] = 1;
-	memset(ack + 10, 0, 4);
-	memcpy(ack + 14, r.reply + 1, 8);
-	mudp_handle(&m, ack, sizeof(ack), (struct sockaddr *)&a, sizeof(a),
-		    now + 5, &r);
-	assert_int_equal(r.verdict, MUDP_ACCEPT);
-	assert_memory_equal(r.peer_sid, reset + 1, 8);
-	mudp_handle(&m, ack, sizeof(ack), (struct sockaddr *)&b, sizeof(b),
-		    now + 5, &r);
-	assert_int_equal(r.verdict, MUDP_DROP);
-	mudp_handle(&m, ack, sizeof(ack), (struct sockaddr *)&a, sizeof(a),
-		    now + 120, &r);
-	assert_int_equal(r.verdict, MUDP_DROP);
-	/* hostile input: every truncation is dropped, never a crash */
-	for (size_t n = 0; n < sizeof(ack); n++) {
-		mudp_handle(&m, ack, n, (struct sockaddr *)&a, sizeof(a), now, &r);
-		assert_int_not_equal(r.verdict, MUDP_ACCEPT);
-	}
-	mudp_free(&m);
-}
-
 static int parse(struct options *o, const char *text)
 {
 	char err[OPT_ERR_LEN];
@@ -229,7 +175,6 @@ int main(void)
 		cmocka_unit_test(test_net30),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_persist),
-		cmocka_unit_test(test_cookie),
 		cmocka_unit_test(test_server_options),
 	};
 

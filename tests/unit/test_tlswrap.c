@@ -538,6 +538,12 @@ static void test_v2_keys(void **state)
 	assert_memory_equal(kc.raw, ck.kc.raw, STATICKEY_BYTES);
 	assert_int_equal(meta_len, 9);
 	assert_int_equal(meta[0], TLSCRYPTV2_METADATA_TIMESTAMP);
+	/* Wrapping Kc and that metadata again gives openvpn's WKc exactly
+	 * (the IV is the tag: deterministic). */
+	assert_int_equal(tlscryptv2_wrap_client_key(&srv, &kc, meta, meta_len,
+						    wkc, sizeof(wkc), &wl), 0);
+	assert_int_equal(wl, ck.wkc_len);
+	assert_memory_equal(wkc, ck.wkc, wl);
 	/* ... also as found at the end of the captured HARD_RESET_CLIENT_V3. */
 	assert_int_equal(tlscryptv2_split_wkc(vec_tlscryptv2_c2s[0].p,
 					      vec_tlscryptv2_c2s[0].len, &wl, &w,
