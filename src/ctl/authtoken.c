@@ -51,14 +51,16 @@ int authtoken_key_parse(struct authtoken_key *k, const char *text, size_t len,
 	dec = n && n % 4 == 0 && n / 4 * 3 <= sizeof(raw) ?
 		      EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n) : -1;
 	OPENSSL_cleanse(b64, sizeof(b64));
-	/* OpenVPN's key is 256 random bytes; the first 32 key the HMAC */
-	if (dec < (int)AUTHTOKEN_KEY_LEN) {
+	/* OpenVPN's key is a struct key: cipher part (64) | HMAC part (64);
+	 * the HMAC-SHA256 key is the first 32 bytes of the HMAC part, so a
+	 * secret shared with an OpenVPN server checks its tokens too. */
+	if (dec < (int)AUTHTOKEN_SECRET_BYTES) {
 		OPENSSL_cleanse(raw, sizeof(raw));
 		snprintf(err, errlen, "auth-gen-token-secret: the key is too "
 			 "short or not base64");
 		return -EINVAL;
 	}
-	memcpy(k->key, raw, AUTHTOKEN_KEY_LEN);
+	memcpy(k->key, raw + AUTHTOKEN_SECRET_HMAC_OFF, AUTHTOKEN_KEY_LEN);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return 0;
 }

@@ -19,6 +19,9 @@
 #define AUTHTOKEN_PREFIX "SESS_ID_AT_"
 #define AUTHTOKEN_SESSID_LEN 12u
 #define AUTHTOKEN_KEY_LEN 32u
+/* `openvpn --genkey auth-token`: 128 bytes, the HMAC key at 64. */
+#define AUTHTOKEN_SECRET_BYTES 128u
+#define AUTHTOKEN_SECRET_HMAC_OFF 64u
 #define AUTHTOKEN_DATA_LEN (AUTHTOKEN_SESSID_LEN + 8u + 8u + 32u)
 /* prefix + base64 of the data + NUL */
 #define AUTHTOKEN_MAX (sizeof(AUTHTOKEN_PREFIX) + 4u * ((AUTHTOKEN_DATA_LEN + 2u) / 3u) + 1u)

@@ -12,6 +12,7 @@
 #include "conf/options.h"
 #include "conf/opt_server.h"
 #include "daemon/client.h"
+#include "daemon/genkey.h"
 #include "daemon/server.h"
 
 #define DCOVPN_VERSION "dcovpn 0.1 (OpenVPN 2.6 protocol, data channel offload)"
@@ -78,7 +79,8 @@ static void usage(void)
 {
 	printf("%s\n\nusage: dcovpn --config client.ovpn [--option args ...]\n"
 	       "       dcovpn client.ovpn\n"
-	       "Options are OpenVPN 2.6's (client side).\n", DCOVPN_VERSION);
+	       "       dcovpn --genkey TYPE [FILE]   (as openvpn --genkey)\n"
+	       "Options are OpenVPN 2.6's, client and server.\n", DCOVPN_VERSION);
 }
 
 int main(int argc, char **argv)
@@ -94,6 +96,8 @@ int main(int argc, char **argv)
 		printf("%s\n", DCOVPN_VERSION);
 		return 0;
 	}
+	if (genkey_requested(argc, argv))
+		return genkey_main(argc, argv);
 	bool first = true;
 
 	do {

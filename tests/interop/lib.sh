@@ -144,8 +144,14 @@ pki_make() {
 	done
 	"$OPENVPN" --genkey secret "$d/ta.key" >/dev/null
 	"$OPENVPN" --genkey tls-crypt-v2-server "$d/v2srv.key" >/dev/null
-	"$OPENVPN" --tls-crypt-v2 "$d/v2srv.key" --genkey tls-crypt-v2-client \
-		"$d/v2cli.key" >/dev/null
+	if [ -n "${V2CLI_BY_DCOVPN:-}" ]; then
+		# our WKc, unwrapped by the openvpn server
+		"$DCOVPN" --tls-crypt-v2 "$d/v2srv.key" --genkey tls-crypt-v2-client \
+			"$d/v2cli.key" "ZGNvdnBuIHRlc3Q=" || fail "dcovpn --genkey tls-crypt-v2-client"
+	else
+		"$OPENVPN" --tls-crypt-v2 "$d/v2srv.key" --genkey tls-crypt-v2-client \
+			"$d/v2cli.key" >/dev/null
+	fi
 }
 
 # server_conf PROTO(udp|tcp) FAMILY(4|6) WRAP(none|auth|crypt) [extra lines]

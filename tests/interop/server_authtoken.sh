@@ -14,8 +14,9 @@ echo call >>"$T/auth.calls"
 	[ "\$(wc -l <"$T/auth.calls")" -eq 1 ]
 X
 chmod +x "$T/auth.sh"
+"$DCOVPN" --genkey auth-token "$T/token.key" || fail "dcovpn --genkey auth-token"
 server_conf udp auth "script-security 2" "auth-user-pass-verify $T/auth.sh via-file" \
-	"auth-gen-token 3600"
+	"auth-gen-token 3600" "auth-gen-token-secret $T/token.key"
 printf 'alice\notp-1234\n' >"$T/up1.txt"
 client_conf 1 udp auth "auth-user-pass $T/up1.txt"
 start_server

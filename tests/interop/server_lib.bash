@@ -148,17 +148,26 @@ pki_make() {
 			-CAcreateserial -days 2 -out "$d/$who.crt" -extfile "$d/ext.cnf" \
 			-extensions "$([ "$who" = server ] && echo srv || echo cli)" 2>/dev/null
 	done
-	"$OPENVPN" --genkey secret "$d/ta.key" >/dev/null
+	# our static key format, read by openvpn clients and our server
+	"$DCOVPN" --genkey secret "$d/ta.key" || fail "dcovpn --genkey secret"
 }
 
-# tls-crypt-v2 keys made by openvpn: the server's, one per client (v2cI).
+# tls-crypt-v2 keys: the server's made by dcovpn --genkey, one per client
+# (v2cI) made from it by openvpn (odd I) and by dcovpn (even I).
 v2_keys() {
 	local d=$T/pki i
 	[ -f "$d/v2server.key" ] && return 0
-	"$OPENVPN" --genkey tls-crypt-v2-server "$d/v2server.key" >/dev/null
+	"$DCOVPN" --genkey tls-crypt-v2-server "$d/v2server.key" ||
+		fail "dcovpn --genkey tls-crypt-v2-server"
 	for i in $(seq 1 "$NCLI"); do
-		"$OPENVPN" --tls-crypt-v2 "$d/v2server.key" \
-			--genkey tls-crypt-v2-client "$d/v2c$i.key" >/dev/null
+		if [ $((i % 2)) = 1 ]; then
+			"$OPENVPN" --tls-crypt-v2 "$d/v2server.key" \
+				--genkey tls-crypt-v2-client "$d/v2c$i.key" >/dev/null
+		else
+			"$DCOVPN" --tls-crypt-v2 "$d/v2server.key" \
+				--genkey tls-crypt-v2-client "$d/v2c$i.key" ||
+				fail "dcovpn --genkey tls-crypt-v2-client"
+		fi
 	done
 }
 

@@ -71,7 +71,8 @@ static void test_refusals(void **state)
 
 static void test_secret_file(void **state)
 {
-	/* the shape `openvpn --genkey auth-token` writes (256 bytes) */
+	/* the shape `openvpn --genkey auth-token` writes (128 bytes; here
+	 * 244: only the first 128 count) */
 	char pem[1024], err[128];
 	struct authtoken_key a, b;
 	char t[AUTHTOKEN_MAX];
@@ -91,6 +92,14 @@ static void test_secret_file(void **state)
 	assert_int_equal(authtoken_make(&a, "u", NULL, 7, t), 0);
 	assert_int_equal(authtoken_check(&b, "u", t, 8, 0), AUTHTOKEN_OK);
 	assert_int_equal(authtoken_key_parse(&a, "junk", 4, err, sizeof(err)), -22);
+	/* the HMAC key is bytes 64..95: a change before them changes nothing,
+	 * inside them everything */
+	pem[50] = pem[50] == 'A' ? 'B' : 'A';       /* decoded byte ~3 */
+	assert_int_equal(authtoken_key_parse(&b, pem, n, err, sizeof(err)), 0);
+	assert_int_equal(authtoken_check(&b, "u", t, 8, 0), AUTHTOKEN_OK);
+	pem[46 + 65 + 40] = pem[46 + 65 + 40] == 'A' ? 'B' : 'A'; /* byte ~78 */
+	assert_int_equal(authtoken_key_parse(&b, pem, n, err, sizeof(err)), 0);
+	assert_int_equal(authtoken_check(&b, "u", t, 8, 0), AUTHTOKEN_INVALID);
 	{
 		static const char shortkey[] =
 			"-----BEGIN OpenVPN auth-token server key-----\nQUJD\n"
