@@ -307,7 +307,10 @@ static int ks_read_km2(struct session *s, struct keystate *ks)
 	/* The peer's IV_* variables matter in P2P mode (NCP, peer-id). */
 	if (ks->key_id == 0 && m.peer_info && !s->peer_info)
 		s->peer_info = strdup(m.peer_info);
-	/* A server checks the client's credentials (auth-user-pass-verify). */
+	/* A server checks the client's credentials (auth-user-pass-verify),
+	 * those of each renegotiation too: none sent then means none. */
+	if (s->cfg.server && ks->key_id != 0)
+		session_clear_peer_auth(s);
 	if (s->cfg.server && m.username) {
 		session_clear_peer_auth(s);
 		s->peer_user = strdup(m.username);
@@ -383,6 +386,10 @@ static void ks_became_active(struct session *s, struct keystate *ks,
 		return;
 	}
 	log_info("TLS: soft reset of key-id %u completed", ks->key_id);
+	if (s->ops.rekeyed && s->ops.rekeyed(s->ops_ctx) < 0) {
+		log_warn("key-id %u refused: its keys are not used", ks->key_id);
+		return;
+	}
 	/* Renegotiated keys are generated at once, with the pushed cipher. */
 	if (s->dco && session_keys_install(s, ks) == 0)
 		session_keys_update(s, now_ms);

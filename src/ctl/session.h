@@ -92,6 +92,10 @@ struct session_ops {
 	void (*message)(void *ctx, const char *msg);
 	/* The first key state became ACTIVE ("Peer Connection Initiated"). */
 	void (*active)(void *ctx);
+	/* Server: a renegotiated key state finished (the client's credentials
+	 * of this exchange, if it sent any, in peer_user / peer_pass). <0
+	 * refuses it: its keys never reach the engine. NULL: accept. */
+	int (*rekeyed)(void *ctx);
 };
 
 struct session_config {

@@ -159,6 +159,19 @@ static void client_active(void *ctx)
 	snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
 }
 
+static int client_rekeyed(void *ctx)
+{
+	struct srv_client *c = ctx;
+	int ret;
+
+	if (c->dead || c->kill_at_ms || !c->pushed)
+		return 0;
+	ret = server_reauth(c);
+	if (ret < 0)
+		client_kill_later(c, "AUTH_FAILED");
+	return ret;
+}
+
 static unsigned server_reneg_sec(const struct server *s)
 {
 	const struct options *o = s->o;
@@ -200,6 +213,7 @@ static int client_session(struct server *s, struct srv_client *c,
 		.send = client_send,
 		.message = client_message,
 		.active = client_active,
+		.rekeyed = client_rekeyed,
 	};
 	uint64_t now = clock_now_ms();
 	int ret;

@@ -105,6 +105,10 @@ int server_push(struct srv_client *c);
 void server_client_disconnect(struct srv_client *c);
 void server_pool_save(struct server *s);
 
+/* A renegotiation brought credentials: check them again (AUTH_FAILED and
+ * the end of the client if they fail), renew the auth-token. */
+int server_reauth(struct srv_client *c);
+
 /* server_script.c: 0 or -errno (the client is refused). */
 int server_script_auth(struct srv_client *c);
 int server_script_connect(struct srv_client *c, struct options *co);

@@ -605,6 +605,33 @@ static int client_admit(struct srv_client *c, struct options *co)
 	return ret;
 }
 
+/*
+ * As OpenVPN 2.6: each renegotiation's credentials are checked as at
+ * connect (a token of ours stands for the password without the script);
+ * with auth-gen-token the client then gets its token renewed by a lone
+ * "PUSH_REPLY,auth-token ..." (send_push_reply_auth_token).
+ */
+int server_reauth(struct srv_client *c)
+{
+	char token[AUTHTOKEN_MAX], msg[AUTHTOKEN_MAX + 32];
+	int ret = server_script_auth(c);
+
+	if (ret < 0)
+		return ret;
+	if (!c->srv->has_token_key || !c->sess.peer_user ||
+	    !c->sess.peer_user[0])
+		return 0;
+	if (authtoken_make(&c->srv->token_key, c->sess.peer_user,
+			   c->sess.peer_pass, time(NULL), token))
+		return 0;
+	snprintf(msg, sizeof(msg), "PUSH_REPLY,auth-token %s", token);
+	if (session_send_message(&c->sess, msg, clock_now_ms()) == 0)
+		log_info("%s auth-token renewed", c->prefix);
+	OPENSSL_cleanse(token, sizeof(token));
+	OPENSSL_cleanse(msg, sizeof(msg));
+	return 0;
+}
+
 static int client_setup(struct srv_client *c)
 {
 	struct options co;
