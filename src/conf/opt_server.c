@@ -37,6 +37,7 @@ void opt_server_free(struct opt_server *s)
 	free(s->ccd_dir);
 	free(s->auth_user_pass_verify);
 	free(s->client_connect);
+	free(s->tls_crypt_v2_verify);
 	free(s->client_disconnect);
 	free(s->learn_address);
 	free(s->auth_token_secret);
@@ -258,6 +259,8 @@ static int h_server_str(struct opt_ctx *c, struct opt_server *s,
 		return opt_strset(&s->client_disconnect, v);
 	if (!strcmp(n, "learn-address"))
 		return opt_strset(&s->learn_address, v);
+	if (!strcmp(n, "tls-crypt-v2-verify"))
+		return opt_strset(&s->tls_crypt_v2_verify, v);
 	if (!strcmp(n, "max-clients"))
 		return optval_int(c, v, 1, 0xFFFFFE, &s->max_clients);
 	if (!strcmp(n, "status-version"))
@@ -266,7 +269,8 @@ static int h_server_str(struct opt_ctx *c, struct opt_server *s,
 }
 
 /* auth-gen-token [LIFETIME [RENEWAL [external-auth]]]: RENEWAL is read and
- * not acted on (tokens are not re-pushed; see ctl/authtoken.h). */
+ * not acted on (tokens are renewed at each renegotiation, reneg-sec, which
+ * is RENEWAL's default). */
 static int h_auth_gen_token(struct opt_ctx *c, struct opt_server *s,
 			    char **argv, unsigned int argc)
 {

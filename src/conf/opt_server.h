@@ -51,6 +51,7 @@ struct opt_server {
 	char *auth_user_pass_verify; /* command */
 	bool auth_verify_via_file;
 	char *client_connect, *client_disconnect, *learn_address;
+	char *tls_crypt_v2_verify;          /* script on each client key */
 	int status_version;       /* 1 default */
 	/* client-config-dir entries */
 	bool disable;

@@ -232,6 +232,7 @@ static const struct opt_desc table[] = {
 	SRV("client-connect", 1, 1, OPT_W_LOCAL),
 	SRV("client-disconnect", 1, 1, OPT_W_LOCAL),
 	SRV("learn-address", 1, 1, OPT_W_LOCAL),
+	SRV("tls-crypt-v2-verify", 1, 1, OPT_W_LOCAL),
 	SRV("status-version", 1, 1, OPT_W_LOCAL),
 };
 

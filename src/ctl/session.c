@@ -624,7 +624,13 @@ int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 		return -EPROTO;
 	if (len < 1 || opcode_is_data(pkt[0]))
 		return 0;
-	if (session_unwrap(s, pkt, len, clear, &clen, now_ms))
+	ret = session_unwrap(s, pkt, len, clear, &clen, now_ms);
+	if (ret == -EACCES) {
+		session_fail(s, "TLS Error: tls-crypt-v2 client key refused by "
+			     "--tls-crypt-v2-verify");
+		return -EPROTO;
+	}
+	if (ret)
 		goto drop;
 	if (ctlpkt_parse_plain(clear, clen, &p))
 		goto drop;

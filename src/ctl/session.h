@@ -96,6 +96,10 @@ struct session_ops {
 	 * of this exchange, if it sent any, in peer_user / peer_pass). <0
 	 * refuses it: its keys never reach the engine. NULL: accept. */
 	int (*rekeyed)(void *ctx);
+	/* tls-crypt-v2 server: a client key was unwrapped; @meta is its
+	 * metadata (type byte first). <0 refuses the key (the session
+	 * fails). NULL: accept. */
+	int (*v2_verify)(void *ctx, const uint8_t *meta, size_t len);
 };
 
 struct session_config {

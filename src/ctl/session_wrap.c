@@ -52,17 +52,22 @@ int session_wrap_send(struct session *s, const uint8_t *clear, size_t clen,
 
 int session_v2_take_key(struct session *s, const uint8_t *pkt, size_t len)
 {
+	uint8_t meta[TLSCRYPTV2_METADATA_MAX];
 	struct statickey kc;
-	size_t wlen;
+	size_t wlen, meta_len = 0;
 	int ret;
 
 	ret = tlscryptv2_server_client_key(s->cfg.v2_server, pkt, len, &wlen,
-					   &kc, NULL, 0, NULL);
+					   &kc, meta, sizeof(meta), &meta_len);
 	if (ret)
 		goto out;
 	if (s->has_v2_wrap) {
 		if (CRYPTO_memcmp(kc.raw, s->v2_kc.raw, sizeof(kc.raw)))
 			ret = -EKEYREJECTED;
+		goto out;
+	}
+	if (s->ops.v2_verify && s->ops.v2_verify(s->ops_ctx, meta, meta_len) < 0) {
+		ret = -EACCES;
 		goto out;
 	}
 	ret = tlscryptv2_server_wrap_key(&kc, &s->v2_wrap);
@@ -72,6 +77,7 @@ int session_v2_take_key(struct session *s, const uint8_t *pkt, size_t len)
 	}
 out:
 	statickey_wipe(&kc);
+	mem_wipe(meta, sizeof(meta));
 	return ret;
 }
 

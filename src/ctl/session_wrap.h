@@ -31,7 +31,8 @@ int session_unwrap(struct session *s, const uint8_t *pkt, size_t len,
 		   uint8_t *out, size_t *out_len, uint64_t now_ms);
 
 /* tls-crypt-v2 server: learn the client's key from @pkt's WKc (or check a
- * repeated one). 0, -EBADMSG (no/bad WKc), -EKEYREJECTED (another key). */
+ * repeated one), the first time through ops.v2_verify. 0, -EBADMSG (no or
+ * bad WKc), -EKEYREJECTED (another key), -EACCES (v2_verify refused). */
 int session_v2_take_key(struct session *s, const uint8_t *pkt, size_t len);
 
 /* Wipe the per-client key. */

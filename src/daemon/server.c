@@ -159,6 +159,11 @@ static void client_active(void *ctx)
 	snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
 }
 
+static int client_v2_verify(void *ctx, const uint8_t *meta, size_t len)
+{
+	return server_script_v2_verify(ctx, meta, len);
+}
+
 static int client_rekeyed(void *ctx)
 {
 	struct srv_client *c = ctx;
@@ -214,6 +219,7 @@ static int client_session(struct server *s, struct srv_client *c,
 		.message = client_message,
 		.active = client_active,
 		.rekeyed = client_rekeyed,
+		.v2_verify = client_v2_verify,
 	};
 	uint64_t now = clock_now_ms();
 	int ret;

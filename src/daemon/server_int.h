@@ -114,5 +114,7 @@ int server_script_auth(struct srv_client *c);
 int server_script_connect(struct srv_client *c, struct options *co);
 void server_script_disconnect(struct srv_client *c);
 void server_script_learn(struct srv_client *c, const char *op);
+int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
+			    size_t len);
 
 #endif

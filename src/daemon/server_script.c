@@ -330,6 +330,39 @@ void server_script_disconnect(struct srv_client *c)
 	senv_free(&e);
 }
 
+/* --tls-crypt-v2-verify: the client key's metadata (without its type
+ * byte) in a file, as OpenVPN's tls_crypt_v2_verify_metadata. */
+int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
+			    size_t len)
+{
+	const char *cmd = c->srv->so->tls_crypt_v2_verify;
+	struct senv e = { 0 };
+	char path[64];
+	int fd, ret;
+
+	if (!cmd)
+		return 0;
+	if (!len)
+		return -EINVAL;
+	fd = ss_tmpfile(path, sizeof(path), "v2meta");
+	if (fd < 0)
+		return fd;
+	ret = write(fd, meta + 1, len - 1) == (ssize_t)(len - 1) ? 0 : -EIO;
+	close(fd);
+	if (!ret) {
+		senv_client(&e, c, "tls-crypt-v2-verify");
+		senv_add(&e, "metadata_type", "%u", meta[0]);
+		senv_add(&e, "metadata_file", "%s", path);
+		ret = ss_run(c, "tls-crypt-v2-verify", cmd, NULL, &e);
+		senv_free(&e);
+	}
+	unlink(path);
+	if (ret)
+		log_err("%s TLS Error: --tls-crypt-v2-verify refused the client "
+			"key", c->desc);
+	return ret;
+}
+
 void server_script_learn(struct srv_client *c, const char *op)
 {
 	const char *cmd = c->srv->so->learn_address;
