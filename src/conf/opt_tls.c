@@ -54,6 +54,35 @@ int h_remote_cert_tls(struct opt_ctx *c, const struct opt_desc *d,
 	return opt_strset(&c->o->remote_cert_tls, argv[1]);
 }
 
+/* remote-cert-ku [HEX ...]: key usage values as OpenVPN (0xa0 =
+ * digitalSignature + keyEncipherment); none: the extension must exist. */
+int h_remote_cert_ku(struct opt_ctx *c, const struct opt_desc *d,
+		     char **argv, unsigned int argc)
+{
+	struct options *o = c->o;
+
+	(void)d;
+	o->n_remote_cert_ku = 0;
+	for (unsigned int i = 1; i < argc; i++) {
+		char *end;
+		unsigned long v = strtoul(argv[i], &end, 16);
+
+		if (!argv[i][0] || *end || v == 0 || v > 0xffff)
+			return opt_fail(c, "--remote-cert-ku: '%s' is not a key "
+					"usage in hex (e.g. a0)", argv[i]);
+		o->remote_cert_ku[o->n_remote_cert_ku++] = (unsigned)v;
+	}
+	o->remote_cert_ku_set = true;
+	return 0;
+}
+
+int h_remote_cert_eku(struct opt_ctx *c, const struct opt_desc *d,
+		      char **argv, unsigned int argc)
+{
+	UNUSED_ARGS;
+	return opt_strset(&c->o->remote_cert_eku, argv[1]);
+}
+
 int h_verify_x509_name(struct opt_ctx *c, const struct opt_desc *d,
 		       char **argv, unsigned int argc)
 {

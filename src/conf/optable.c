@@ -98,8 +98,8 @@ static const struct opt_desc table[] = {
 	FN("verify-x509-name", 1, 2, OPT_W_LOCAL, h_verify_x509_name),
 	REFUSE("ns-cert-type", 1, "--ns-cert-type is no longer supported "
 	       "(as in OpenVPN 2.6); use --remote-cert-tls server"),
-	REFUSE("remote-cert-ku", 15, "--remote-cert-ku " NOT_YET),
-	REFUSE("remote-cert-eku", 1, "--remote-cert-eku " NOT_YET),
+	FN("remote-cert-ku", 0, 15, OPT_W_LOCAL, h_remote_cert_ku),
+	FN("remote-cert-eku", 1, 1, OPT_W_LOCAL, h_remote_cert_eku),
 	REFUSE("tls-verify", 15, "--tls-verify " NOT_YET),
 	REFUSE("verify-hash", 2, "--verify-hash " NOT_YET "; use "
 	       "--peer-fingerprint"),

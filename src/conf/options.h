@@ -201,6 +201,10 @@ struct options {
 	bool tls_crypt_v2_force_cookie;		/* server: tls-crypt-v2 FILE force-cookie */
 	enum opt_key_dir key_direction;	/* from key-direction or tls-auth's arg */
 	char *remote_cert_tls;	/* "server" or "client" */
+	bool remote_cert_ku_set;	/* remote-cert-ku given */
+	unsigned remote_cert_ku[15];	/* its hex values; none: KU required */
+	size_t n_remote_cert_ku;
+	char *remote_cert_eku;	/* OID or long name ("TLS Web Server Auth...") */
 	char *verify_x509_name;
 	char *verify_x509_type;	/* "subject" (default), "name", "name-prefix" */
 	char *tls_version_min;	/* "1.2" */

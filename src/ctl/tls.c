@@ -10,6 +10,7 @@
  * process-wide ex_data index (a global) is needed.
  */
 #include "ctl/tls.h"
+#include "ctl/tls_usage.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +39,10 @@ struct tls_ctx {
 	SSL_CTX *ssl_ctx;
 	enum tls_role role;
 	enum tls_remote_cert remote_cert;
+	bool ku;			/* remote-cert-ku */
+	unsigned ku_values[15];
+	size_t n_ku;
+	char *eku;			/* remote-cert-eku, or NULL */
 	char *x509_name;		/* NULL: no verify-x509-name */
 	enum tls_x509_type x509_type;
 	uint8_t (*fprs)[TLS_FPR_LEN];
@@ -645,7 +650,7 @@ static bool x509_name_ok(const struct tls_ctx *ctx, const char *subject,
 static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 {
 	const struct tls_ctx *ctx = s->ctx;
-	char cn[256];
+	char cn[256], why[160];
 
 	if (ctx->n_fprs && !fpr_known(ctx, x)) {
 		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
@@ -659,6 +664,17 @@ static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 			ctx->remote_cert == TLS_REMOTE_CERT_SERVER ?
 			"TLS Web Server Authentication" :
 			"TLS Web Client Authentication");
+		return false;
+	}
+	if (ctx->ku && !tls_usage_ku_ok(x, ctx->ku_values, ctx->n_ku, why,
+					sizeof(why))) {
+		set_err(s->verify_err, sizeof(s->verify_err),
+			"VERIFY KU ERROR: %s: %s", subject, why);
+		return false;
+	}
+	if (ctx->eku && !tls_usage_eku_ok(x, ctx->eku, why, sizeof(why))) {
+		set_err(s->verify_err, sizeof(s->verify_err),
+			"VERIFY EKU ERROR: %s: %s", subject, why);
 		return false;
 	}
 	if (ctx->x509_name) {
@@ -717,6 +733,13 @@ static int ctx_copy_policy(struct tls_ctx *ctx, const struct tls_config *cfg,
 {
 	ctx->role = cfg->role;
 	ctx->remote_cert = cfg->remote_cert;
+	ctx->ku = cfg->remote_ku;
+	ctx->n_ku = cfg->n_remote_ku < 15 ? cfg->n_remote_ku : 15;
+	if (ctx->n_ku)
+		memcpy(ctx->ku_values, cfg->remote_ku_values,
+		       ctx->n_ku * sizeof(ctx->ku_values[0]));
+	if (cfg->remote_eku && !(ctx->eku = strdup(cfg->remote_eku)))
+		goto nomem;
 	ctx->x509_type = cfg->verify_x509_type;
 	if (cfg->verify_x509_name && *cfg->verify_x509_name) {
 		ctx->x509_name = strdup(cfg->verify_x509_name);
@@ -814,6 +837,7 @@ void tls_ctx_free(struct tls_ctx *ctx)
 	SSL_CTX_free(ctx->ssl_ctx);
 	tls_crl_free(&ctx->crl);
 	free(ctx->x509_name);
+	free(ctx->eku);
 	free(ctx->fprs);
 	free(ctx);
 }

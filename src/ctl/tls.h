@@ -19,6 +19,7 @@
  *    key usage extension (any value; OpenSSL checks it fits the key
  *    exchange) and an extended key usage containing serverAuth ("TLS Web
  *    Server Authentication") / clientAuth;
+ *  - remote-cert-ku [values] / remote-cert-eku OID: ctl/tls_usage.h;
  *  - verify-x509-name NAME [subject|name|name-prefix] on the leaf only: the
  *    whole subject in OpenVPN's "C=.., O=.., CN=.." form, the CN exactly, or
  *    the CN's prefix.
@@ -95,6 +96,10 @@ struct tls_config {
 	const char *ciphersuites;	/* tls-ciphersuites (TLS 1.3) */
 	const char *groups;		/* tls-groups */
 	enum tls_remote_cert remote_cert;
+	bool remote_ku;			/* remote-cert-ku given ... */
+	const unsigned *remote_ku_values;	/* ... with these values */
+	size_t n_remote_ku;		/* (0: the extension must exist) */
+	const char *remote_eku;		/* remote-cert-eku OID or name */
 	const char *verify_x509_name;	/* NULL: no check */
 	enum tls_x509_type verify_x509_type;
 	const uint8_t (*peer_fingerprints)[TLS_FPR_LEN];

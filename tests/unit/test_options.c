@@ -136,6 +136,33 @@ static void test_full_table(void **state)
 	options_free(&o);
 }
 
+/* remote-cert-ku/eku, tls-crypt-v2's cookie word: values and errors. */
+static void test_cert_usage_and_v2(void **state)
+{
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "remote-cert-ku a0 88\nremote-cert-eku \"TLS Web Server "
+		      "Authentication\"\ntls-crypt-v2 v2.key force-cookie\n");
+	assert_true(o.remote_cert_ku_set);
+	assert_int_equal(o.n_remote_cert_ku, 2);
+	assert_int_equal(o.remote_cert_ku[0], 0xa0);
+	assert_int_equal(o.remote_cert_ku[1], 0x88);
+	assert_string_equal(o.remote_cert_eku, "TLS Web Server Authentication");
+	assert_true(o.tls_crypt_v2_force_cookie);
+	options_free(&o);
+	expect_ok(&o, "remote-cert-ku\ntls-crypt-v2 v2.key allow-noncookie\n");
+	assert_true(o.remote_cert_ku_set);
+	assert_int_equal(o.n_remote_cert_ku, 0);
+	assert_false(o.tls_crypt_v2_force_cookie);
+	options_free(&o);
+	expect_error("remote-cert-ku a0 zz\n", "e.conf:1: --remote-cert-ku: 'zz' "
+		     "is not a key usage in hex (e.g. a0)");
+	expect_error("tls-crypt-v2 v2.key sometimes\n", "e.conf:1: --tls-crypt-v2: "
+		     "the second parameter can be 'force-cookie' or "
+		     "'allow-noncookie', not 'sometimes'");
+}
+
 static void test_values(void **state)
 {
 	struct options o;
@@ -785,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_sample_client),
 		cmocka_unit_test(test_full_table),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_cert_usage_and_v2),
 		cmocka_unit_test(test_remote_defaults),
 		cmocka_unit_test(test_inline_options),
 		cmocka_unit_test(test_inline_tags),

@@ -418,6 +418,57 @@ static void test_remote_cert_tls(void **state)
 	pair_free(&pr);
 }
 
+/* remote-cert-ku / remote-cert-eku against the server's certificate
+ * (key usage digitalSignature + keyEncipherment = a0, EKU serverAuth). */
+static void test_remote_cert_ku_eku(void **state)
+{
+	static const unsigned a0[] = { 0x80, 0xa0 }, b8[] = { 0x88, 0x08 };
+	struct pki *p = *state;
+	struct tls_config cc, sc;
+	struct pair pr;
+
+	cfg_client(&cc, p);
+	cc.remote_cert = TLS_REMOTE_CERT_ANY;
+	cfg_server(&sc, p, &p->server);
+	cc.remote_ku = true;
+	cc.remote_ku_values = a0;
+	cc.n_remote_ku = 2;
+	cc.remote_eku = "TLS Web Server Authentication";
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+	cc.remote_eku = "1.3.6.1.5.5.7.3.1";
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+
+	cc.remote_ku_values = b8;
+	pair_new(&pr, &cc, &sc);
+	expect_fail(&pr, pr.c, "VERIFY KU ERROR: O=dcovpn-test, CN=server: "
+		    "certificate has key usage 00a0, not one of the "
+		    "--remote-cert-ku values");
+	pair_free(&pr);
+
+	cc.remote_ku_values = a0;
+	cc.remote_eku = "TLS Web Client Authentication";
+	pair_new(&pr, &cc, &sc);
+	expect_fail(&pr, pr.c, "VERIFY EKU ERROR: O=dcovpn-test, CN=server: "
+		    "certificate has no extended key usage 'TLS Web Client "
+		    "Authentication'");
+	pair_free(&pr);
+
+	/* remote-cert-ku without values: the extension must be there */
+	cc.remote_eku = NULL;
+	cc.n_remote_ku = 0;
+	cfg_server(&sc, p, &p->server_no_ku);
+	pair_new(&pr, &cc, &sc);
+	expect_fail(&pr, pr.c, "VERIFY KU ERROR: O=dcovpn-test, CN=server: "
+		    "certificate has no key usage extension");
+	pair_free(&pr);
+}
+
 static void test_verify_x509_name(void **state)
 {
 	struct pki *p = *state;
@@ -857,6 +908,7 @@ int main(void)
 		cmocka_unit_test(test_tls12_ekm),
 		cmocka_unit_test(test_wrong_ca),
 		cmocka_unit_test(test_remote_cert_tls),
+		cmocka_unit_test(test_remote_cert_ku_eku),
 		cmocka_unit_test(test_verify_x509_name),
 		cmocka_unit_test(test_peer_fingerprint),
 		cmocka_unit_test(test_versions),
