@@ -221,6 +221,14 @@ static int h_persist(struct opt_ctx *c, struct opt_server *s, char **argv,
 	return opt_strset(&s->pool_persist, argv[1]);
 }
 
+/* connect-freq N SEC, connect-freq-initial N SEC */
+static int h_freq(struct opt_ctx *c, char **argv, int *n, int *secs)
+{
+	int ret = optval_int(c, argv[1], 1, INT_MAX, n);
+
+	return ret ? ret : optval_int(c, argv[2], 1, 86400, secs);
+}
+
 static int h_server_flag(struct opt_ctx *c, struct opt_server *s,
 			 const char *n)
 {
@@ -326,6 +334,10 @@ int h_server_opt(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return h_auth_gen_token(c, s, argv, argc);
 	if (!strcmp(n, "auth-gen-token-secret"))
 		return opt_strset(&s->auth_token_secret, argv[1]);
+	if (!strcmp(n, "connect-freq"))
+		return h_freq(c, argv, &s->connect_freq_n, &s->connect_freq_s);
+	if (!strcmp(n, "connect-freq-initial"))
+		return h_freq(c, argv, &s->connect_init_n, &s->connect_init_s);
 	ret = argc > 1 ? h_server_str(c, s, n, argv[1]) :
 			 h_server_flag(c, s, n);
 	if (ret == -ENOENT)

@@ -176,6 +176,15 @@ static const struct opt_desc table[] = {
 	FN("log", 1, 1, OPT_W_LOCAL, h_log),
 	FN("log-append", 1, 1, OPT_W_LOCAL, h_log),
 	STR("writepid", OPT_W_LOCAL, writepid),
+	FLAG("mlock", OPT_W_LOCAL, mlock),
+	STR("tmp-dir", OPT_W_LOCAL, tmp_dir),
+	FLAG("tcp-nodelay", OPT_W_LOCAL, tcp_nodelay),
+	IGNORE("socket-flags", 1, OPT_W_PULLED, "--socket-flags ignored: "
+	       "dcovpn sets TCP_NODELAY on every TCP socket"),
+	IGNORE("max-routes", 1, OPT_W_LOCAL, "DEPRECATED OPTION: --max-routes "
+	       "option ignored."),
+	IGNORE("passtos", 0, OPT_W_LOCAL, "--passtos ignored: the outer packets "
+	       "keep their own TOS"),
 	FN("daemon", 0, 1, OPT_W_LOCAL, h_daemon),
 	STR("user", OPT_W_LOCAL, user),
 	STR("group", OPT_W_LOCAL, group),
@@ -224,6 +233,8 @@ static const struct opt_desc table[] = {
 	SRV("client-to-client", 0, 0, OPT_W_LOCAL),
 	SRV("duplicate-cn", 0, 0, OPT_W_LOCAL),
 	SRV("max-clients", 1, 1, OPT_W_LOCAL),
+	SRV("connect-freq", 2, 2, OPT_W_LOCAL),
+	SRV("connect-freq-initial", 2, 2, OPT_W_LOCAL),
 	SRV("verify-client-cert", 1, 1, OPT_W_LOCAL),
 	SRV("username-as-common-name", 0, 0, OPT_W_LOCAL),
 	SRV("auth-gen-token", 0, 3, OPT_W_LOCAL),

@@ -277,6 +277,9 @@ struct options {
 	char *log_file;
 	bool log_append;
 	char *writepid;
+	bool mlock;		/* mlockall: keys never swapped out */
+	char *tmp_dir;		/* tmp-dir: where scripts' files go */
+	bool tcp_nodelay;	/* server: push socket-flags TCP_NODELAY */
 	bool daemon;
 	char *daemon_name;
 	bool use_syslog;			/* --syslog [NAME] */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include "base/log.h"
 #include "conf/options.h"
@@ -63,6 +64,9 @@ static int main_process_setup(const struct options *o)
 	if (!o->log_file && (o->use_syslog || o->daemon))
 		log_to_syslog(o->syslog_name ? o->syslog_name :
 			      o->daemon_name ? o->daemon_name : "openvpn");
+	/* --mlock: keys and buffers never reach swap */
+	if (o->mlock && mlockall(MCL_CURRENT | MCL_FUTURE))
+		log_warn("WARNING: mlockall call failed: %s", strerror(errno));
 	if (o->writepid) {
 		pidf = fopen(o->writepid, "w");
 		if (!pidf) {

@@ -233,6 +233,21 @@ static int client_session(struct server *s, struct srv_client *c,
 	return ret;
 }
 
+/* May one more happen now: at most @n per @secs (n 0: no limit)? */
+static bool rate_allow(struct rate_window *w, int n, int secs, uint64_t now)
+{
+	if (n <= 0)
+		return true;
+	if (!w->start_ms || now - w->start_ms >= (uint64_t)secs * 1000u) {
+		w->start_ms = now;
+		w->count = 0;
+	}
+	if (w->count >= (unsigned)n)
+		return false;
+	w->count++;
+	return true;
+}
+
 static int server_free_slot(const struct server *s)
 {
 	for (uint32_t i = 0; i < s->max_clients; i++)
@@ -255,6 +270,13 @@ static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 	if (slot < 0) {
 		log_warn("MULTI: new incoming connection would exceed "
 			 "maximum number of clients (%u)", s->max_clients);
+		return NULL;
+	}
+	if (!rate_allow(&s->new_clients, s->so->connect_freq_n,
+			s->so->connect_freq_s, clock_now_ms())) {
+		log_warn("MULTI: connection rate limit (connect-freq %d %d) "
+			 "exceeded, connection refused", s->so->connect_freq_n,
+			 s->so->connect_freq_s);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
@@ -422,6 +444,18 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 
 #define SERVER_DROP_LOG_MS 10000u
 
+/* Answer a client's reset statelessly, within connect-freq-initial. */
+static void server_cookie_reply(struct server *s, const struct dco_event *ev,
+				const struct mudp_result *r)
+{
+	if (!rate_allow(&s->cookie_rate, s->so->connect_init_n,
+			s->so->connect_init_s, clock_now_ms()))
+		return;
+	dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
+			    ev->addr_len, r->reply, r->reply_len);
+	s->cookie_replies++;
+}
+
 /* A stranger's packet failed tls-auth/tls-crypt(-v2): counted, and logged
  * at most every SERVER_DROP_LOG_MS so that a flood cannot fill the log. */
 static void server_auth_drop(struct server *s, const struct dco_event *ev,
@@ -456,9 +490,7 @@ static void server_control_unknown(struct server *s, const struct dco_event *ev)
 	if (r->why)
 		server_auth_drop(s, ev, r->why);
 	if (r->verdict == MUDP_REPLY) {
-		dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
-				    ev->addr_len, r->reply, r->reply_len);
-		s->cookie_replies++;
+		server_cookie_reply(s, ev, r);
 		return;
 	}
 	if (r->verdict != MUDP_ACCEPT && r->verdict != MUDP_NEW)
@@ -488,9 +520,7 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 	mudp_handle(&s->mudp, ev->data, ev->len, (const struct sockaddr *)&ev->addr,
 		    ev->addr_len, (uint32_t)time(NULL), r);
 	if (r->verdict == MUDP_REPLY) {
-		dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
-				    ev->addr_len, r->reply, r->reply_len);
-		s->cookie_replies++;
+		server_cookie_reply(s, ev, r);
 	} else if (r->verdict == MUDP_ACCEPT || r->verdict == MUDP_NEW) {
 		server_client_kill(c, "new session from the same address, "
 				   "client-instance restarting");

@@ -22,6 +22,12 @@
 
 struct server;
 
+/* A fixed-window rate limit (connect-freq): up to n events per window. */
+struct rate_window {
+	uint64_t start_ms;
+	unsigned count;
+};
+
 /* A TCP stream read one frame at a time (see client_tcp_readable). */
 struct tcp_rx {
 	size_t have;
@@ -72,6 +78,8 @@ struct server {
 	uint64_t cookie_replies;
 	uint64_t auth_drops;         /* strangers' packets failing the wrap */
 	uint64_t auth_drop_log_ms;   /* last time one was logged */
+	struct rate_window new_clients;   /* connect-freq */
+	struct rate_window cookie_rate;   /* connect-freq-initial */
 	struct srv_client **clients;
 	uint32_t max_clients, n_clients, next_client_id;
 	/* addressing (server_plan) */

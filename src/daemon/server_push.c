@@ -476,6 +476,8 @@ static void reply_build(struct reply *r, const struct srv_client *c,
 	if (proto & KM2_IV_PROTO_DATA_V2)
 		add(r, ",peer-id %u", c->peer_id);
 	add(r, ",cipher %s", dco_cipher_name(c->cipher));
+	if (s->o->tcp_nodelay)
+		add(r, ",socket-flags TCP_NODELAY");
 	if ((proto & KM2_IV_PROTO_CC_EXIT_NOTIFY) || ekm)
 		add(r, ",protocol-flags%s%s",
 		    (proto & KM2_IV_PROTO_CC_EXIT_NOTIFY) ? " cc-exit" : "",

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -191,12 +192,14 @@ out:
 	return ret;
 }
 
-/* A private temporary file: its path in @path. */
-static int ss_tmpfile(char *path, size_t len, const char *tag)
+/* A private temporary file (in --tmp-dir, else /tmp): its path in @path. */
+static int ss_tmpfile(const struct srv_client *c, char *path, size_t len,
+		      const char *tag)
 {
+	const char *dir = c->srv->o->tmp_dir ? c->srv->o->tmp_dir : "/tmp";
 	int fd;
 
-	snprintf(path, len, "/tmp/dcovpn_%s_XXXXXX", tag);
+	snprintf(path, len, "%s/dcovpn_%s_XXXXXX", dir, tag);
 	fd = mkstemp(path);
 	if (fd < 0)
 		return -errno;
@@ -236,7 +239,7 @@ int server_script_auth(struct srv_client *c)
 {
 	const struct opt_server *so = c->srv->so;
 	struct senv e = { 0 };
-	char path[64];
+	char path[PATH_MAX];
 	int ret;
 
 	if (!so->auth_user_pass_verify)
@@ -251,7 +254,7 @@ int server_script_auth(struct srv_client *c)
 		return ret;
 	senv_client(&e, c, "user-pass-verify");
 	if (so->auth_verify_via_file) {
-		int fd = ss_tmpfile(path, sizeof(path), "up");
+		int fd = ss_tmpfile(c, path, sizeof(path), "up");
 		FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
 		if (!f) {
@@ -285,13 +288,13 @@ int server_script_connect(struct srv_client *c, struct options *co)
 {
 	const struct opt_server *so = c->srv->so;
 	struct senv e = { 0 };
-	char path[64], err[OPT_ERR_LEN];
+	char path[PATH_MAX], err[OPT_ERR_LEN];
 	struct stat st;
 	int fd, ret;
 
 	if (!so->client_connect)
 		return 0;
-	fd = ss_tmpfile(path, sizeof(path), "cc");
+	fd = ss_tmpfile(c, path, sizeof(path), "cc");
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -337,14 +340,14 @@ int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
 {
 	const char *cmd = c->srv->so->tls_crypt_v2_verify;
 	struct senv e = { 0 };
-	char path[64];
+	char path[PATH_MAX];
 	int fd, ret;
 
 	if (!cmd)
 		return 0;
 	if (!len)
 		return -EINVAL;
-	fd = ss_tmpfile(path, sizeof(path), "v2meta");
+	fd = ss_tmpfile(c, path, sizeof(path), "v2meta");
 	if (fd < 0)
 		return fd;
 	ret = write(fd, meta + 1, len - 1) == (ssize_t)(len - 1) ? 0 : -EIO;

@@ -11,6 +11,8 @@ cat >"$T/auth.sh" <<'X'
 #!/bin/sh
 # $1: file with username and password lines
 u=$(sed -n 1p "$1"); p=$(sed -n 2p "$1")
+# --tmp-dir: the credentials file is made there
+case $1 in "$(dirname "$0")"/tmpd/dcovpn_up_*) ;; *) echo "tmp $1" >>"$(dirname "$0")/hooks.txt"; exit 1 ;; esac
 echo "auth $u $common_name $untrusted_ip" >>"$(dirname "$0")/hooks.txt"
 [ "$p" = "secret-$u" ]
 X
@@ -29,7 +31,8 @@ cat >"$T/learn.sh" <<'X'
 echo "learn $1 $2 $3" >>"$(dirname "$0")/hooks.txt"
 X
 chmod +x "$T"/*.sh
-server_conf udp none "tun-mtu 1400" "script-security 2" \
+mkdir -m 700 "$T/tmpd"
+server_conf udp none "tun-mtu 1400" "script-security 2" "tmp-dir $T/tmpd" "mlock" \
 	"auth-user-pass-verify $T/auth.sh via-file" "client-connect $T/connect.sh" \
 	"client-disconnect $T/disconnect.sh" "learn-address $T/learn.sh"
 sed -i 's/^status-version 2/status-version 3/' "$T/server.conf"

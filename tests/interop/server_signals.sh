@@ -4,14 +4,15 @@
 # openvpn 2.6 client and a dcovpn client come back, and a route added to the
 # config meanwhile reaches them. Then max-clients: one client more than
 # allowed is turned away, the others carry on, and once one leaves the
-# newcomer gets in.
+# newcomer gets in. connect-freq: a fourth new client within the window is
+# refused.
 . "$(dirname "$0")/server_lib.bash"
 ns_setup 3
 pki_make
-server_conf udp auth "explicit-exit-notify 1" "max-clients 2"
+server_conf udp auth "explicit-exit-notify 1" "max-clients 2" "connect-freq 3 120"
 client_conf 1 udp auth
 client_conf 2 udp auth "explicit-exit-notify 1"
-client_conf 3 udp auth "connect-retry 1 1" "hand-window 5"
+client_conf 3 udp auth "connect-retry 1 1" "hand-window 5" "explicit-exit-notify 1"
 start_server
 start_client 1 openvpn
 start_client 2 dcovpn
@@ -43,4 +44,13 @@ for i in 1 2; do in_c "$i" ping -c1 -W2 "$TUN4_S" >/dev/null || fail "c$i hurt b
 stop_pid "${CLI_PIDS[2]}"             # dcovpn, explicit-exit-notify: leaves at once
 wait_client 3
 wait_for 15 in_c 3 ping -c1 -W1 "$TUN4_S" || fail "c3: no ping once a place was free"
+grep -q "connect-freq" "$T/server.log" && fail "connect-freq refused one of the first three"
+
+# connect-freq 3 120: c3 was the third new client since the restart; when
+# it leaves and comes back at once, the fourth is refused
+stop_pid "${CLI_PIDS[3]}"
+mv "${CLI_LOG[3]}" "$T/c3-first.log"
+start_client 3 openvpn
+wait_for 20 grep -q "connection rate limit (connect-freq 3 120) exceeded" "$T/server.log" ||
+	fail "the fourth new client within 120 s was not refused"
 echo "PASS: $CASE"

@@ -8,7 +8,8 @@
 MB=${MB:-20}
 ns_setup 4
 pki_make
-server_conf tcp crypt "client-to-client" "tun-mtu 1400" "user nobody" "group nogroup"
+server_conf tcp crypt "client-to-client" "tun-mtu 1400" "user nobody" "group nogroup" \
+	"tcp-nodelay"
 for i in 1 2 3; do client_conf "$i" tcp crypt disable-dco "tun-mtu 1400"; done
 client_conf 4 tcp crypt "tun-mtu 1400"
 start_server

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "base/log.h"
+#include "conf/opt_server.h"
 #include "conf/options.h"
 
 #define SAMPLE "tests/conf/client.conf"
@@ -161,6 +162,18 @@ static void test_cert_usage_and_v2(void **state)
 	expect_error("tls-crypt-v2 v2.key sometimes\n", "e.conf:1: --tls-crypt-v2: "
 		     "the second parameter can be 'force-cookie' or "
 		     "'allow-noncookie', not 'sometimes'");
+	/* process and server options of installers' and hardened configs */
+	expect_ok(&o, "mlock\ntmp-dir /dev/shm\nmax-routes 200\npasstos\n"
+		      "socket-flags TCP_NODELAY\ntcp-nodelay\nmode server\n"
+		      "connect-freq 3 60\nconnect-freq-initial 100 10\n");
+	assert_true(o.mlock);
+	assert_string_equal(o.tmp_dir, "/dev/shm");
+	assert_true(o.tcp_nodelay);
+	assert_int_equal(o.srv->connect_freq_n, 3);
+	assert_int_equal(o.srv->connect_freq_s, 60);
+	assert_int_equal(o.srv->connect_init_n, 100);
+	assert_int_equal(o.srv->connect_init_s, 10);
+	options_free(&o);
 }
 
 static void test_values(void **state)
