@@ -333,6 +333,23 @@ int h_crl_verify(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return h_file(c, d, argv, argc);
 }
 
+/* static-challenge TEXT ECHO [scrv1|concat]: a one-time code asked on the
+ * terminal and sent with the password (clientcfg.c). */
+int h_static_challenge(struct opt_ctx *c, const struct opt_desc *d,
+		       char **argv, unsigned int argc)
+{
+	(void)d;
+	if (strcmp(argv[2], "0") && strcmp(argv[2], "1"))
+		return opt_fail(c, "--static-challenge: ECHO must be 0 or 1, "
+				"not '%s'", argv[2]);
+	if (argc == 4 && strcmp(argv[3], "scrv1") && strcmp(argv[3], "concat"))
+		return opt_fail(c, "--static-challenge: the format can be "
+				"'scrv1' or 'concat', not '%s'", argv[3]);
+	c->o->static_challenge_echo = argv[2][0] == '1';
+	c->o->static_challenge_concat = argc == 4 && !strcmp(argv[3], "concat");
+	return opt_strset(&c->o->static_challenge, argv[1]);
+}
+
 /* tls-crypt-v2 FILE [force-cookie|allow-noncookie] (the word: servers). */
 int h_tls_crypt_v2(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		   unsigned int argc)

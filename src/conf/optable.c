@@ -132,6 +132,7 @@ static const struct opt_desc table[] = {
 	FN("allow-compression", 1, 1, OPT_W_LOCAL, h_allow_compression),
 	/* user authentication */
 	FN("auth-user-pass", 0, 1, OPT_W_LOCAL | OPT_W_INLINE, h_auth_user_pass),
+	FN("static-challenge", 2, 3, OPT_W_LOCAL, h_static_challenge),
 	FN("askpass", 0, 1, OPT_W_LOCAL, h_askpass),
 	FLAG("auth-nocache", OPT_W_LOCAL, auth_nocache),
 	FN("auth-retry", 1, 1, OPT_W_LOCAL, h_auth_retry),

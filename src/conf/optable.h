@@ -97,6 +97,8 @@ int h_remote_cert_ku(struct opt_ctx *c, const struct opt_desc *d,
 		     char **argv, unsigned int argc);
 int h_remote_cert_eku(struct opt_ctx *c, const struct opt_desc *d,
 		      char **argv, unsigned int argc);
+int h_static_challenge(struct opt_ctx *c, const struct opt_desc *d,
+		       char **argv, unsigned int argc);
 int h_tls_crypt_v2(struct opt_ctx *c, const struct opt_desc *d,
 		   char **argv, unsigned int argc);
 int h_file(struct opt_ctx *c, const struct opt_desc *d, char **argv,

@@ -85,7 +85,7 @@ static void free_files(struct options *o)
 void options_free(struct options *o)
 {
 	char **strs[] = { &o->dev, &o->dev_node, &o->lport, &o->remote_cert_eku,
-			  &o->tmp_dir,
+			  &o->tmp_dir, &o->static_challenge,
 			  &o->rport, &o->local, &o->remote_cert_tls,
 			  &o->verify_x509_name, &o->verify_x509_type,
 			  &o->tls_version_min, &o->tls_version_max,

@@ -234,6 +234,9 @@ struct options {
 	/* user authentication */
 	bool auth_user_pass;
 	struct opt_file auth_user_pass_file;	/* no path/data: prompt */
+	char *static_challenge;	/* static-challenge TEXT ECHO [FORMAT] */
+	bool static_challenge_echo;
+	bool static_challenge_concat;	/* FORMAT concat; else scrv1 */
 	bool askpass;				/* the private key is encrypted */
 	struct opt_file askpass_file;		/* no path: prompt */
 	bool auth_nocache;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "base/mem.h"
 #include "conf/opt_server.h"
 #include "conf/statickey.h"
@@ -264,8 +266,75 @@ static int clientcfg_askpass(const struct options *o, char *pass,
 	return ret;
 }
 
-static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
-			      char *err, size_t errlen)
+static void wipe_free(char **p)
+{
+	if (!*p)
+		return;
+	mem_wipe(*p, strlen(*p));
+	free(*p);
+	*p = NULL;
+}
+
+/* base64 of @s into a new string (NULL: no memory). */
+static char *b64_dup(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(4 * ((n + 2) / 3) + 1);
+
+	if (out)
+		EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s,
+				(int)n);
+	return out;
+}
+
+/*
+ * static-challenge: the one-time response is asked on the terminal
+ * ("CHALLENGE: TEXT") and joined to the password as OpenVPN does:
+ * "SCRV1:" base64(password) ":" base64(response), or appended (concat).
+ */
+static int clientcfg_challenge(struct clientcfg *c, const struct options *o,
+			       char *err, size_t errlen)
+{
+	char q[512], resp[CLIENTCFG_SECRET_MAX], *bp = NULL, *br = NULL, *out;
+	size_t n;
+	int ret;
+
+	snprintf(q, sizeof(q), "CHALLENGE: %s", o->static_challenge);
+	ret = prompt_line(q, o->static_challenge_echo, resp, sizeof(resp));
+	if (ret) {
+		snprintf(err, errlen, "static-challenge: %s", ret == -ENXIO ?
+			 "no terminal to ask for the challenge response on" :
+			 strerror(-ret));
+		return ret;
+	}
+	if (!o->static_challenge_concat) {
+		bp = b64_dup(c->password);
+		br = b64_dup(resp);
+	}
+	n = strlen(c->password) + strlen(resp) + 8 +
+	    (bp ? strlen(bp) + strlen(br ? br : "") : 0);
+	out = malloc(n);
+	if (out && o->static_challenge_concat)
+		snprintf(out, n, "%s%s", c->password, resp);
+	else if (out && bp && br)
+		snprintf(out, n, "SCRV1:%s:%s", bp, br);
+	else
+		ret = -ENOMEM;
+	mem_wipe(resp, sizeof(resp));
+	wipe_free(&bp);
+	wipe_free(&br);
+	if (ret) {
+		free(out);
+		return ret;
+	}
+	wipe_free(&c->password);
+	c->password = out;
+	return 0;
+}
+
+static int clientcfg_userpass_read(struct clientcfg *c,
+				   const struct options *o, char *err,
+				   size_t errlen)
 {
 	const struct opt_file *f = &o->auth_user_pass_file;
 	char *text;
@@ -292,6 +361,16 @@ static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
+			      char *err, size_t errlen)
+{
+	int ret = clientcfg_userpass_read(c, o, err, errlen);
+
+	if (!ret && o->auth_user_pass && o->static_challenge)
+		ret = clientcfg_challenge(c, o, err, errlen);
+	return ret;
 }
 
 int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
@@ -326,15 +405,6 @@ int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
 	if (ret)
 		clientcfg_free(c);
 	return ret;
-}
-
-static void wipe_free(char **p)
-{
-	if (!*p)
-		return;
-	mem_wipe(*p, strlen(*p));
-	free(*p);
-	*p = NULL;
 }
 
 void clientcfg_set_token(struct clientcfg *c, const char *token)

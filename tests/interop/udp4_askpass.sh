@@ -5,16 +5,23 @@
 #  - with neither a passphrase file nor a credentials file, dcovpn asks on
 #    the terminal as OpenVPN does ("Enter Private Key Password:", "Enter
 #    Auth Username:", "Enter Auth Password:"), echo off for secrets;
-#    answered on a pty, it connects and the server's verify script accepts.
+#    answered on a pty, it connects and the server's verify script accepts;
+#  - static-challenge: the one-time response asked on the terminal reaches
+#    the openvpn server's script as OpenVPN sends it ("SCRV1:" base64
+#    password ":" base64 response), and appended with format concat.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
 openssl pkey -in "$T/pki/client.key" -aes256 -passout pass:'k3y pass' \
 	-out "$T/enc.key" 2>/dev/null || fail "cannot encrypt the test key"
 printf 'k3y pass\n' >"$T/pass.txt"
-cat >"$T/auth.sh" <<'X'
+cat >"$T/auth.sh" <<X
 #!/bin/sh
-[ "$(sed -n 1p "$1")" = "bob" ] && [ "$(sed -n 2p "$1")" = "typed s3cret" ]
+p=\$(sed -n 2p "\$1")
+[ "\$(sed -n 1p "\$1")" = "bob" ] || exit 1
+[ "\$p" = "typed s3cret" ] && exit 0
+[ "\$p" = "SCRV1:$(printf 'typed s3cret' | base64):$(printf 246810 | base64)" ] && exit 0
+[ "\$p" = "typed s3cret135790" ]
 X
 chmod +x "$T/auth.sh"
 server_conf udp 4 auth "script-security 2" "auth-user-pass-verify $T/auth.sh via-file"
@@ -56,4 +63,22 @@ wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
 	fail "dcovpn did not come up with the answers typed on the terminal"
 ping_both
 grep -q "typed s3cret\|k3y pass" "$T/client.log" && fail "a secret was echoed or logged"
+stop_pid "$CLI_PID"
+
+# static-challenge (scrv1, echoed), then concat (hidden)
+printf 'k3y pass\n' >"$T/pass.txt"
+for fmt in "1|246810" "0 concat|135790"; do
+	mv "$T/client.log" "$T/client-prev-$RANDOM.log"
+	client_conf udp 4 auth "key $T/enc.key" "askpass $T/pass.txt" \
+		"auth-user-pass $T/up.txt" "static-challenge \"Enter OTP\" ${fmt%|*}"
+	ip netns exec "$NS_C" python3 "$LIB_DIR/tty_answer.py" "$T/client.log" \
+		"CHALLENGE: Enter OTP" "${fmt#*|}" \
+		-- "$DCOVPN" --config "$T/client.conf" &
+	CLI_PID=$!
+	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+		fail "static-challenge ${fmt%|*}: the server did not accept the response"
+	ping_both
+	stop_pid "$CLI_PID"
+done
+grep -q "135790" "$T/client.log" && fail "the hidden response was echoed"
 echo "PASS: $CASE"

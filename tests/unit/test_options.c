@@ -174,6 +174,13 @@ static void test_cert_usage_and_v2(void **state)
 	assert_int_equal(o.srv->connect_init_n, 100);
 	assert_int_equal(o.srv->connect_init_s, 10);
 	options_free(&o);
+	expect_ok(&o, "static-challenge \"Enter OTP\" 1 concat\n");
+	assert_string_equal(o.static_challenge, "Enter OTP");
+	assert_true(o.static_challenge_echo);
+	assert_true(o.static_challenge_concat);
+	options_free(&o);
+	expect_error("static-challenge OTP yes\n", "e.conf:1: --static-challenge: "
+		     "ECHO must be 0 or 1, not 'yes'");
 }
 
 static void test_values(void **state)
