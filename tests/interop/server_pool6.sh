@@ -24,7 +24,7 @@ start_server
 start_client 1 openvpn
 wait_client 1
 [ "$(client_tun4 1)" = 198.19.66.100 ] || fail "c1 got $(client_tun4 1), not the pool's first address"
-in_c 1 ip -6 -o addr show | grep -q "fd00:67::100/64" || fail "c1 lacks fd00:67::100 from ifconfig-ipv6-pool"
+in_c 1 ip -6 -o addr show | grep "fd00:67::100/64" >/dev/null || fail "c1 lacks fd00:67::100 from ifconfig-ipv6-pool"
 wait_for 15 in_c 1 ping -c1 -W1 "$TUN4_S" || fail "c1: no IPv4 ping"
 wait_for 15 in_c 1 ping -6 -c1 -W1 "$TUN6_S" || fail "c1: no IPv6 ping"
 echo "PASS: $CASE"

@@ -30,7 +30,7 @@ for i in 1 2; do
 	wait_for 40 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '${CLI_LOG[$i]}') -ge 2 ]" ||
 		fail "c$i did not reconnect after the server's SIGHUP"
 	wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i: no ping after SIGHUP"
-	wait_for 5 sh -c "ip netns exec sv-$$-c$i ip -4 route show | grep -q '^198\.18\.79\.0/24 .*dev tun'" ||
+	wait_for 5 sh -c "ip netns exec sv-$$-c$i ip -4 route show | grep '^198\.18\.79\.0/24 .*dev tun' >/dev/null" ||
 		{ in_c "$i" ip -4 route show; fail "c$i lacks the route added to the config before SIGHUP"; }
 done
 log "both clients back after SIGHUP with the new route"

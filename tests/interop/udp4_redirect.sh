@@ -15,19 +15,19 @@ SERVER_EXTRA=('push "redirect-gateway def1 bypass-dhcp"' 'push "dhcp-option DNS 
 MB=${MB:-5}
 run_basic udp 4 auth
 routes=$(in_c ip -4 route show)
-echo "$routes" | grep -q '^0\.0\.0\.0/1 dev tun' || fail "no 0.0.0.0/1 via the tunnel: $routes"
-echo "$routes" | grep -q '^128\.0\.0\.0/1 dev tun' || fail "no 128.0.0.0/1 via the tunnel: $routes"
-echo "$routes" | grep -q "^$UL4_S dev $VETH_C" || fail "no host route to the server: $routes"
+echo "$routes" | grep '^0\.0\.0\.0/1 dev tun' >/dev/null || fail "no 0.0.0.0/1 via the tunnel: $routes"
+echo "$routes" | grep '^128\.0\.0\.0/1 dev tun' >/dev/null || fail "no 128.0.0.0/1 via the tunnel: $routes"
+echo "$routes" | grep "^$UL4_S dev $VETH_C" >/dev/null || fail "no host route to the server: $routes"
 # OpenVPN's route words: net_gateway leaves by the pre-tunnel way, a
 # gateway inside the tunnel's subnet goes through the tunnel
-echo "$routes" | grep -q "^198\.18\.77\.0/24 dev $VETH_C" || fail "net_gateway route not outside the tunnel: $routes"
-echo "$routes" | grep -q "^198\.18\.78\.0/24 dev tun" || fail "route via 198.19.64.1 not through the tunnel: $routes"
+echo "$routes" | grep "^198\.18\.77\.0/24 dev $VETH_C" >/dev/null || fail "net_gateway route not outside the tunnel: $routes"
+echo "$routes" | grep "^198\.18\.78\.0/24 dev tun" >/dev/null || fail "route via 198.19.64.1 not through the tunnel: $routes"
 kill -USR1 "$CLI_PID"
 wait_for 30 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '$T/client.log') -ge 2 ]" ||
 	fail "no reconnect after SIGUSR1 with redirect-gateway and persist-tun"
 ping_both
-in_c ip -4 route show | grep -q "^$UL4_S dev $VETH_C" || fail "host route lost in the reconnect"
+in_c ip -4 route show | grep "^$UL4_S dev $VETH_C" >/dev/null || fail "host route lost in the reconnect"
 stop_pid "$CLI_PID"
 CLI_PID=
-in_c ip -4 route show | grep -q "^$UL4_S dev" && fail "host route to the server left behind"
+in_c ip -4 route show | grep "^$UL4_S dev" >/dev/null && fail "host route to the server left behind"
 echo "PASS: $CASE"

@@ -18,7 +18,7 @@ burst() { # burst ADDR PORT: N datagrams a -> b, all intact, nearly all there
 		>"$T/burst.out" 2>"$T/burst.log" &
 	rpid=$!
 	BG_PIDS+=("$rpid")
-	wait_for 10 sh -c "ip netns exec $(ns_of b) ss -uln | grep -q ':$port '" ||
+	wait_for 10 sh -c "ip netns exec $(ns_of b) ss -uln | grep ':$port ' >/dev/null" ||
 		fail "receiver did not bind $addr:$port"
 	in_ns a timeout 60 $PY "$LIB_DIR/udpburst.py" send "$addr" "$port" $N ||
 		fail "sender failed"
