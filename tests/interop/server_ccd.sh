@@ -41,7 +41,8 @@ wait_for 10 grep -q "AUTH_FAILED" "${CLI_LOG[2]}" || fail "cli2 did not get AUTH
 grep -q "Initialization Sequence Completed" "${CLI_LOG[2]}" "${CLI_LOG[3]}" && fail "a refused client came up"
 log "disable and ccd-exclusive refuse"
 wait_for 5 ip netns exec "sv-$$-c4" ip route show 198.19.88.0/24 | grep tun >/dev/null || true
-in_c 4 ip route show | grep "198.19.88.0/24" >/dev/null || fail "cli4 lacks its ccd-pushed route"
+in_c 4 ip route show | grep "198.19.88.0/24" >/dev/null ||
+	fail "cli4 lacks its ccd-pushed route; its routes: $(in_c 4 ip route show 2>&1 | tr "\n" ";")"
 # push-remove in cli4's ccd file takes out one of the server's pushes
 in_c 4 ip route show | grep "198.19.89.0/24" >/dev/null && fail "push-remove: cli4 still got 198.19.89.0/24"
 in_c 4 ip route show | grep "198.19.90.0/24" >/dev/null || fail "push-remove took more than it matched"
