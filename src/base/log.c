@@ -14,7 +14,15 @@ static struct {
 	int level;
 	const char *tag;
 	bool syslog;
-} log_sink = { LOG_INFO, NULL, false };
+	log_tee_fn tee;
+	void *tee_ctx;
+} log_sink = { LOG_INFO, NULL, false, NULL, NULL };
+
+void log_set_tee(log_tee_fn fn, void *ctx)
+{
+	log_sink.tee_ctx = ctx;
+	log_sink.tee = fn;
+}
 
 void log_to_syslog(const char *ident)
 {
@@ -45,6 +53,8 @@ static void log_vwrite(int level, const char *fmt, va_list ap)
 	struct tm tm;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	if (log_sink.tee)
+		log_sink.tee(log_sink.tee_ctx, level, line);
 	if (log_sink.syslog) {
 		log_syslog_write(level, line); /* syslog stamps it */
 		return;

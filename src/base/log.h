@@ -25,6 +25,13 @@ void log_set_tag(const char *tag);
 void log_to_syslog(const char *ident);
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Also hand every logged line to @fn (the management interface's log
+ * history); NULL @fn stops it. @fn may be called from any thread, must be
+ * thread-safe and must not log.
+ */
+typedef void (*log_tee_fn)(void *ctx, int level, const char *line);
+void log_set_tee(log_tee_fn fn, void *ctx);
 
 /*
  * Rate-limited logging for the data path: at most one line per @interval_ms per

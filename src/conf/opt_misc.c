@@ -83,6 +83,31 @@ int h_daemon(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 }
 
 /* syslog [NAME]: log to syslog as NAME (default "openvpn", as OpenVPN). */
+/* management IP PORT [PWFILE], or management PATH unix [PWFILE] */
+int h_management(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	struct options *o = c->o;
+	int ret;
+
+	(void)d;
+	o->mgmt_unix = !strcmp(argv[2], "unix");
+	if (!o->mgmt_unix) {
+		char *end;
+		unsigned long port = strtoul(argv[2], &end, 10);
+
+		if (*end || port == 0 || port > 65535)
+			return opt_fail(c, "--management: bad port number '%s'",
+					argv[2]);
+	}
+	ret = opt_strset(&o->mgmt_addr, argv[1]);
+	if (!ret)
+		ret = opt_strset(&o->mgmt_port, argv[2]);
+	if (!ret && argc == 4)
+		ret = opt_strset(&o->mgmt_pwfile, argv[3]);
+	return ret;
+}
+
 int h_syslog(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	     unsigned int argc)
 {

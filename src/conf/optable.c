@@ -199,7 +199,23 @@ static const struct opt_desc table[] = {
 	FN("setenv", 1, 2, OPT_W_LOCAL, h_setenv),
 	FN("setenv-safe", 1, 2, OPT_W_PULLED, h_setenv),
 	FN("ignore-unknown-option", 1, 15, OPT_W_LOCAL, h_ignore_unknown),
-	REFUSE("management", 3, "--management " NOT_YET),
+	FN("management", 2, 3, OPT_W_LOCAL, h_management),
+	FLAG("management-hold", OPT_W_LOCAL, mgmt_hold),
+	INT("management-log-cache", OPT_W_LOCAL, mgmt_log_cache, 1, 100000),
+	IGNORE("management-signal", 0, OPT_W_LOCAL, NULL),
+	IGNORE("management-forget-disconnect", 0, OPT_W_LOCAL, NULL),
+	REFUSE("management-query-passwords", 0, "--management-query-passwords "
+	       NOT_YET "; give credentials in files or on the terminal"),
+	REFUSE("management-client-auth", 0, "--management-client-auth " NOT_YET),
+	REFUSE("management-external-key", 15, "--management-external-key "
+	       NOT_YET),
+	REFUSE("management-external-cert", 1, "--management-external-cert "
+	       NOT_YET),
+	REFUSE("management-client", 0, "--management-client " NOT_YET),
+	REFUSE("management-query-remote", 0, "--management-query-remote "
+	       NOT_YET),
+	REFUSE("management-query-proxy", 0, "--management-query-proxy " NOT_YET),
+	REFUSE("management-up-down", 0, "--management-up-down " NOT_YET),
 	REFUSE("plugin", 15, "--plugin is not supported"),
 	REFUSE("chroot", 1, "--chroot " NOT_YET),
 	REFUSE("cd", 1, "--cd " NOT_YET),

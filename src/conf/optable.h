@@ -99,6 +99,8 @@ int h_remote_cert_eku(struct opt_ctx *c, const struct opt_desc *d,
 		      char **argv, unsigned int argc);
 int h_static_challenge(struct opt_ctx *c, const struct opt_desc *d,
 		       char **argv, unsigned int argc);
+int h_management(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc);
 int h_tls_crypt_v2(struct opt_ctx *c, const struct opt_desc *d,
 		   char **argv, unsigned int argc);
 int h_file(struct opt_ctx *c, const struct opt_desc *d, char **argv,

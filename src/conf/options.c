@@ -38,6 +38,7 @@ void options_init(struct options *o)
 	o->connect_timeout = -1;
 	o->route_metric = -1;
 	o->verb = o->mute = -1;
+	o->mgmt_log_cache = -1;
 	o->script_security = -1;
 }
 
@@ -85,7 +86,8 @@ static void free_files(struct options *o)
 void options_free(struct options *o)
 {
 	char **strs[] = { &o->dev, &o->dev_node, &o->lport, &o->remote_cert_eku,
-			  &o->tmp_dir, &o->static_challenge,
+			  &o->tmp_dir, &o->static_challenge, &o->mgmt_addr,
+			  &o->mgmt_port, &o->mgmt_pwfile,
 			  &o->rport, &o->local, &o->remote_cert_tls,
 			  &o->verify_x509_name, &o->verify_x509_type,
 			  &o->tls_version_min, &o->tls_version_max,

@@ -281,6 +281,11 @@ struct options {
 	bool log_append;
 	char *writepid;
 	bool mlock;		/* mlockall: keys never swapped out */
+	/* management IP PORT [PWFILE] / management PATH unix [PWFILE] */
+	char *mgmt_addr, *mgmt_port, *mgmt_pwfile;
+	bool mgmt_unix;
+	bool mgmt_hold;		/* management-hold */
+	int mgmt_log_cache;	/* management-log-cache N; -1: unset */
 	char *tmp_dir;		/* tmp-dir: where scripts' files go */
 	bool tcp_nodelay;	/* server: push socket-flags TCP_NODELAY */
 	bool daemon;

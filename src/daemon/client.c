@@ -18,6 +18,7 @@
 #include "ctl/push.h"
 #include "ctl/session.h"
 #include "daemon/client.h"
+#include "daemon/client_mgmt.h"
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
@@ -78,6 +79,8 @@ struct conn {
 	struct privdrop *pd;            /* --user/--group, after the first up */
 	struct tun *kept_tun;           /* persist-tun: the device outlives us */
 	bool *up_done;                  /* the up script ran on the kept tun */
+	struct client_mgmt *cm;         /* --management (cm->m NULL: none) */
+	const char *end_desc;           /* why it ended, for management */
 	enum conn_end end;
 };
 
@@ -359,6 +362,7 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 		ret = conn_keepalive(c);
 	if (ret)
 		return ret;
+	client_mgmt_state_addr(c->cm, "ASSIGN_IP", c->o, NULL);
 	ret = c->dev_null ? 0 :
 	      netcfg_addresses(c->o, dco_ifindex(c->dco), dco_ifname(c->dco));
 	if (!ret)
@@ -376,10 +380,12 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 		conn_script(c, "up", c->o->up);
 	if (c->up_done && c->kept_tun && c->kept_tun->fd >= 0)
 		*c->up_done = true;
+	client_mgmt_state(c->cm, "ADD_ROUTES", NULL);
 	if (!c->dev_null)
 		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
 	conn_script(c, "route-up", c->o->route_up);
 	log_info("Initialization Sequence Completed");
+	client_mgmt_state_addr(c->cm, "CONNECTED", c->o, &c->remote);
 	if (privdrop_apply(c->pd, err, sizeof(err))) {
 		/* asked to run unprivileged: never carry on as root */
 		log_err("--user/--group: %s; exiting", err);
@@ -550,6 +556,7 @@ static void conn_active(void *ctx)
 		conn_after_up(c, conn_p2p_up(c));
 		return;
 	}
+	client_mgmt_state(c->cm, "GET_CONFIG", NULL);
 	push_start(&c->push, clock_now_ms(), hw);
 }
 
@@ -606,10 +613,12 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 			conn_end(c, END_EXIT);
 			break;
 		}
-		if (ev->reason == DCO_DEL_EXPIRED)
+		if (ev->reason == DCO_DEL_EXPIRED) {
 			log_info("[server] Inactivity timeout (--ping-restart), restarting");
-		else
+			c->end_desc = "ping-restart";
+		} else {
 			log_info("Connection reset, restarting");
+		}
 		conn_end(c, END_RESTART);
 		break;
 	case DCO_EV_PEER_FLOAT:
@@ -674,6 +683,7 @@ static void conn_signal(struct conn *c, int sig)
 		break;
 	case SIGUSR1:
 		log_info("SIGUSR1[hard,] received, process restarting");
+		c->end_desc = "SIGUSR1";
 		conn_end(c, END_RESTART);
 		break;
 	case SIGHUP:
@@ -723,6 +733,7 @@ static void conn_check_reneg_counters(struct conn *c, uint64_t now)
 static void conn_tick(struct conn *c, uint64_t now)
 {
 	conn_check_reneg_counters(c, now);
+	mgmt_tick(c->cm->m, now);
 	if (c->o->status_file && now >= c->status_next_ms) {
 		unsigned iv = c->o->status_interval > 0 ?
 				      (unsigned)c->o->status_interval : 60u;
@@ -760,6 +771,8 @@ static uint64_t conn_deadline(const struct conn *c)
 	}
 	if (c->o->status_file && c->status_next_ms < d)
 		d = c->status_next_ms;
+	if (mgmt_deadline(c->cm->m) < d)
+		d = mgmt_deadline(c->cm->m);
 	return d;
 }
 
@@ -884,6 +897,9 @@ static int conn_open(struct conn *c)
 		       conn_engine_readable, c);
 	if (ret)
 		return ret;
+	c->cm->dco = c->dco;
+	client_mgmt_state(c->cm, c->tr == DCO_TRANSPORT_UDP ? "WAIT" :
+			  "TCP_CONNECT", NULL);
 	ret = c->tr == DCO_TRANSPORT_UDP ? conn_open_udp(c) : conn_open_tcp(c);
 	if (ret)
 		return ret;
@@ -898,6 +914,8 @@ static int conn_open(struct conn *c)
 static void conn_close(struct conn *c)
 {
 	bool kept = c->kept_tun && c->kept_tun->fd >= 0;
+
+	c->cm->dco = NULL;
 	bool last = c->end == END_EXIT || c->end == END_FATAL ||
 		    c->end == END_RELOAD;
 	bool down = c->up && (!kept || last);
@@ -950,14 +968,17 @@ static enum conn_end conn_run(struct conn *c)
 /* ---- the reconnect loop ---------------------------------------------------- */
 
 /* Wait @ms for a retry, unless a signal says otherwise. */
-static enum conn_end client_pause(struct loop *loop, unsigned ms)
+static enum conn_end client_pause(struct loop *loop, struct mgmt *m,
+				  unsigned ms)
 {
 	uint64_t until = clock_now_ms() + ms;
 
 	while (clock_now_ms() < until) {
+		uint64_t d = mgmt_deadline(m);
 		int sig;
 
-		loop_wait(loop, until);
+		loop_wait(loop, d < until ? d : until);
+		mgmt_tick(m, clock_now_ms());
 		sig = loop_take_signal(loop);
 		if (sig == SIGTERM || sig == SIGINT)
 			return END_EXIT;
@@ -993,6 +1014,7 @@ struct client_keep {
 	struct tun tun;                 /* fd -1 unless kept across connections */
 	struct netcfg_undo undo;
 	bool up_done;
+	struct client_mgmt cm;
 };
 
 /*
@@ -1035,6 +1057,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->kept_tun = &k->tun;
 	c->undo = &k->undo;
 	c->up_done = &k->up_done;
+	c->cm = &k->cm;
 	c->tcp_fd = -1;
 	c->udp_fd = -1;
 	c->reneg_key_id = -1;
@@ -1049,6 +1072,12 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;
 	end = conn_run(c);
 	*was_up = c->up;
+	if (end == END_RESTART || end == END_NEXT)
+		client_mgmt_state(&k->cm, "RECONNECTING", c->end_desc ?
+				  c->end_desc : "connection-reset");
+	else
+		client_mgmt_state(&k->cm, "EXITING", end == END_EXIT ?
+				  "exit-with-notification" : "error");
 	conn_close(c);
 	free(c->config_cipher);
 	free(c);
@@ -1094,7 +1123,9 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 		clientcfg_free(&k.cc);
 		return CLIENT_EXIT_FATAL;
 	}
-	if (client_keep_tun(&k, o)) {
+	if (client_keep_tun(&k, o) || client_mgmt_open(&k.cm, o, &k.loop)) {
+		if (k.tun.fd >= 0)
+			tun_close(&k.tun);
 		loop_free(&k.loop);
 		clientcfg_free(&k.cc);
 		return CLIENT_EXIT_FATAL;
@@ -1103,7 +1134,10 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 		idx = (size_t)clock_now_ms() % o->n_remotes;
 	for (;;) {
 		bool was_up = false;
-		enum conn_end end = client_connect_once(a, &k, idx, &was_up);
+		int held = mgmt_hold(k.cm.m, &k.loop, delay);
+		enum conn_end end = held == SIGHUP ? END_RELOAD :
+				    held ? END_EXIT :
+				    client_connect_once(a, &k, idx, &was_up);
 
 		if (end == END_EXIT || end == END_FATAL || end == END_RELOAD) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK :
@@ -1114,7 +1148,7 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 			idx = o->n_remotes ? (idx + 1) % o->n_remotes : 0;
 		delay = was_up ? 1u : delay;
 		log_info("Restart pause, %u second(s)", delay);
-		end = client_pause(&k.loop, delay * 1000u);
+		end = client_pause(&k.loop, k.cm.m, delay * 1000u);
 		if (end != END_NONE) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK : CLIENT_EXIT_RELOAD;
 			break;
@@ -1125,6 +1159,7 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	netcfg_undo(&k.undo);
 	if (k.tun.fd >= 0)
 		tun_close(&k.tun);
+	client_mgmt_close(&k.cm);
 	loop_free(&k.loop);
 	clientcfg_free(&k.cc);
 	opt_text_cache_free(&k.tc);

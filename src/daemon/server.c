@@ -18,6 +18,7 @@
 #include "base/log.h"
 #include "conf/opt_server.h"
 #include "ctl/mudp.h"
+#include "daemon/mgmt.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
 #include "daemon/privdrop.h"
@@ -120,7 +121,7 @@ void server_client_kill(struct srv_client *c, const char *why)
 	log_info("%s %s", c->prefix, why);
 }
 
-static void client_kill_later(struct srv_client *c, const char *msg)
+void server_client_kill_later(struct srv_client *c, const char *msg)
 {
 	uint64_t now = clock_now_ms();
 
@@ -138,7 +139,7 @@ static void client_message(void *ctx, const char *msg)
 		return;
 	if (!strcmp(msg, "PUSH_REQUEST")) {
 		if (server_push(c) < 0)
-			client_kill_later(c, "AUTH_FAILED");
+			server_client_kill_later(c, "AUTH_FAILED");
 		return;
 	}
 	if (!strcmp(msg, "EXIT")) {
@@ -173,7 +174,7 @@ static int client_rekeyed(void *ctx)
 		return 0;
 	ret = server_reauth(c);
 	if (ret < 0)
-		client_kill_later(c, "AUTH_FAILED");
+		server_client_kill_later(c, "AUTH_FAILED");
 	return ret;
 }
 
@@ -617,6 +618,9 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 	}
 	server_reap(s, now);
 	status_tick(s, now);
+	mgmt_tick(s->mgmt, now);
+	if (mgmt_deadline(s->mgmt) < next)
+		next = mgmt_deadline(s->mgmt);
 	/* ifconfig-pool-persist FILE SECONDS: rewritten every SECONDS */
 	if (s->has_pool && s->so->pool_persist && s->so->pool_persist_secs > 0) {
 		if (now >= s->pool_save_ms) {
@@ -815,6 +819,8 @@ static void server_log_stats(struct server *s)
 static void server_close(struct server *s)
 {
 	server_log_stats(s);
+	mgmt_close(s->mgmt);
+	s->mgmt = NULL;
 	for (uint32_t i = 0; s->clients && i < s->max_clients; i++)
 		if (s->clients[i])
 			client_free(s, s->clients[i]);
@@ -945,6 +951,7 @@ int server_run(const struct options *o)
 		mudp_set_v2(&s->mudp, s->cc.v2s, o->tls_crypt_v2_force_cookie);
 	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
 		goto out;
+	server_mgmt_open(s);
 	log_info("Initialization Sequence Completed");
 	/* The tun, the sockets and the status file are open: root is no
 	 * longer needed (a SIGHUP restart then needs its files readable by

@@ -96,12 +96,18 @@ struct server {
 	uint64_t status_next_ms;
 	bool has_token_key;          /* auth-gen-token */
 	struct authtoken_key token_key;
+	struct mgmt *mgmt;           /* --management, or NULL */
 	bool stop;
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };
 
 struct srv_client *server_client(struct server *s, uint32_t peer_id);
 void server_client_kill(struct srv_client *c, const char *why);
+/* Send @msg (NULL: none), end the client a moment later. */
+void server_client_kill_later(struct srv_client *c, const char *msg);
+
+/* server_mgmt.c: --management for the server (state CONNECTED). */
+void server_mgmt_open(struct server *s);
 
 /* server_push.c */
 int server_plan(struct server *s);

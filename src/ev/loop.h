@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LOOP_MAX_WATCHES 8u
+#define LOOP_MAX_WATCHES 64u
 #define LOOP_NO_DEADLINE UINT64_MAX
 
 /* Called with the epoll events that fired on the watched fd. */

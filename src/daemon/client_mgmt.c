@@ -1,0 +1,104 @@
+/* --management on the client. See client_mgmt.h. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <time.h>
+
+#include "daemon/client_mgmt.h"
+#include "daemon/client_status.h"
+
+static void cm_status(void *ctx, FILE *f, int version)
+{
+	struct client_mgmt *cm = ctx;
+	struct dco_stats st = { 0 };
+	char buf[2048];
+	int n;
+
+	(void)version; /* a client has one format */
+	if (cm->dco)
+		dco_get_stats(cm->dco, DCO_PEER_ID_NONE, &st);
+	n = client_status_format(&st, time(NULL), buf, sizeof(buf));
+	if (n > 0)
+		fwrite(buf, 1, (size_t)n, f);
+}
+
+static void cm_bytecount(void *ctx, struct mgmt *m)
+{
+	struct client_mgmt *cm = ctx;
+	struct dco_stats st;
+
+	if (!cm->dco || dco_get_stats(cm->dco, DCO_PEER_ID_NONE, &st))
+		return;
+	mgmt_notify(m, ">BYTECOUNT:%llu,%llu",
+		    (unsigned long long)st.link_rx_bytes,
+		    (unsigned long long)st.link_tx_bytes);
+}
+
+static void cm_load(void *ctx, unsigned *n, uint64_t *in, uint64_t *out)
+{
+	struct client_mgmt *cm = ctx;
+	struct dco_stats st;
+
+	*n = 0;
+	if (cm->dco && !dco_get_stats(cm->dco, DCO_PEER_ID_NONE, &st)) {
+		*in = st.link_rx_bytes;
+		*out = st.link_tx_bytes;
+	}
+}
+
+static const struct mgmt_ops client_mgmt_ops = {
+	.status = cm_status,
+	.bytecount = cm_bytecount,
+	.load = cm_load,
+};
+
+int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
+		     struct loop *l)
+{
+	cm->dco = NULL;
+	cm->m = mgmt_open(o, l, &client_mgmt_ops, cm);
+	return o->mgmt_addr && !cm->m ? -EIO : 0;
+}
+
+void client_mgmt_close(struct client_mgmt *cm)
+{
+	mgmt_close(cm->m);
+	cm->m = NULL;
+}
+
+void client_mgmt_state(struct client_mgmt *cm, const char *state,
+		       const char *desc)
+{
+	if (cm)
+		mgmt_state(cm->m, state, desc, NULL, NULL, 0, NULL);
+}
+
+void client_mgmt_state_addr(struct client_mgmt *cm, const char *state,
+			    const struct options *o,
+			    const struct sockaddr_storage *remote)
+{
+	char l4[INET_ADDRSTRLEN] = "", l6[INET6_ADDRSTRLEN] = "";
+	char r[INET6_ADDRSTRLEN] = "";
+	unsigned port = 0;
+	bool connected = remote != NULL;
+
+	if (!cm || !cm->m)
+		return;
+	if (o->ifconfig_set)
+		inet_ntop(AF_INET, &o->ifconfig_local, l4, sizeof(l4));
+	if (o->ifconfig6_set)
+		inet_ntop(AF_INET6, &o->ifconfig6_local, l6, sizeof(l6));
+	if (connected && remote->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)remote;
+
+		inet_ntop(AF_INET, &s->sin_addr, r, sizeof(r));
+		port = ntohs(s->sin_port);
+	} else if (connected && remote->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s = (const void *)remote;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, r, sizeof(r));
+		port = ntohs(s->sin6_port);
+	}
+	mgmt_state(cm->m, state, connected ? "SUCCESS" : NULL, l4,
+		   connected ? r : NULL, port, l6[0] ? l6 : NULL);
+}

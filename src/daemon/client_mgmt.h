@@ -1,0 +1,36 @@
+/*
+ * --management on the client (daemon/mgmt.h): status and bytecount from
+ * the current connection's engine, and the state notifications OpenVPN's
+ * GUIs follow (WAIT / TCP_CONNECT, GET_CONFIG, ASSIGN_IP, ADD_ROUTES,
+ * CONNECTED, RECONNECTING, EXITING).
+ */
+#ifndef DCOVPN_DAEMON_CLIENT_MGMT_H
+#define DCOVPN_DAEMON_CLIENT_MGMT_H
+
+#include <sys/socket.h>
+
+#include "conf/options.h"
+#include "daemon/mgmt.h"
+#include "dcovpn/dco.h"
+#include "ev/loop.h"
+
+struct client_mgmt {
+	struct mgmt *m;          /* NULL: no --management */
+	struct dco *dco;         /* the current connection's engine, or NULL */
+};
+
+/* 0, or -EIO when --management was asked for and cannot listen. */
+int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
+		     struct loop *l);
+void client_mgmt_close(struct client_mgmt *cm);
+
+/* Plain state change (no addresses). */
+void client_mgmt_state(struct client_mgmt *cm, const char *state,
+		       const char *desc);
+/* ASSIGN_IP / CONNECTED with the tunnel addresses (pulled options) and,
+ * for CONNECTED, the server's address. */
+void client_mgmt_state_addr(struct client_mgmt *cm, const char *state,
+			    const struct options *o,
+			    const struct sockaddr_storage *remote);
+
+#endif

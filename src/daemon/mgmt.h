@@ -1,0 +1,80 @@
+/*
+ * The management interface, as OpenVPN's (doc/management-notes.txt,
+ * protocol version 5), for the client and the server: `management IP
+ * PORT [PWFILE]` or `management PATH unix [PWFILE]`.
+ *
+ * One management client at a time (another waits in the listen queue, as
+ * with OpenVPN). Lines end in CRLF. A command answers "SUCCESS: ..." or
+ * "ERROR: ...", or lines closed by "END"; real-time notifications start
+ * with '>' (>INFO, >STATE, >LOG, >HOLD, >BYTECOUNT, >BYTECOUNT_CLI).
+ *
+ * Commands: help, version [N], pid, status [1|2|3], state/log/echo
+ * [on|off|all|N], bytecount N, hold [on|off|release], signal SIGHUP|
+ * SIGTERM|SIGUSR1|SIGUSR2, verb [N], load-stats, quit/exit; on a server
+ * also kill CN | kill [proto:]IP:PORT, client-kill CID [MESSAGE] and
+ * nclients. Not available (ERROR): password/username queries
+ * (management-query-passwords is refused at start-up), client-auth,
+ * pk-sign, remote/proxy queries.
+ *
+ * Signals from "signal" are raised on the process itself, so they take the
+ * same path as a kill(1) would. The log history (management-log-cache,
+ * default 1000 lines) is fed from any thread through log_set_tee(); the
+ * rest runs on the control thread's loop.
+ */
+#ifndef DCOVPN_DAEMON_MGMT_H
+#define DCOVPN_DAEMON_MGMT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf/options.h"
+#include "ev/loop.h"
+
+struct mgmt;
+
+/* What the daemon does for management commands; NULL members: the
+ * command is not available in this mode. */
+struct mgmt_ops {
+	/* The --status report in @version (0: the daemon's default). */
+	void (*status)(void *ctx, FILE *f, int version);
+	/* Bytes in/out (client), or one >BYTECOUNT_CLI per client (server):
+	 * through mgmt_notify(). */
+	void (*bytecount)(void *ctx, struct mgmt *m);
+	/* Server: kill by common name or by "IP:PORT"; the number killed. */
+	int (*kill)(void *ctx, const char *cn, const char *addr);
+	/* Server: kill client @cid, telling it @msg (NULL: RESTART). 0 or
+	 * -ENOENT. */
+	int (*client_kill)(void *ctx, unsigned long cid, const char *msg);
+	/* load-stats / nclients: clients and the link bytes in and out. */
+	void (*load)(void *ctx, unsigned *n, uint64_t *in, uint64_t *out);
+};
+
+/* NULL (no --management) or a listening interface. */
+struct mgmt *mgmt_open(const struct options *o, struct loop *l,
+		       const struct mgmt_ops *ops, void *ctx);
+void mgmt_close(struct mgmt *m);
+/* The ops' context changes (the client's connection). */
+void mgmt_set_ctx(struct mgmt *m, void *ctx);
+
+/* A state change (client: CONNECTING, WAIT, AUTH, GET_CONFIG, ASSIGN_IP,
+ * ADD_ROUTES, CONNECTED, RECONNECTING, EXITING; server: CONNECTED). The
+ * strings may be NULL; @rport 0: none. */
+void mgmt_state(struct mgmt *m, const char *state, const char *desc,
+		const char *local4, const char *remote, unsigned rport,
+		const char *local6);
+
+/* A real-time line (">BYTECOUNT:..."), if a client is connected. */
+void mgmt_notify(struct mgmt *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* management-hold: wait for "hold release" (announced with >HOLD and
+ * @wait_s) while the loop runs. 0, or the signal that ended the wait
+ * (SIGTERM, SIGINT, SIGHUP). */
+int mgmt_hold(struct mgmt *m, struct loop *l, unsigned wait_s);
+
+/* Timers (bytecount, log lines from other threads): when and do. */
+uint64_t mgmt_deadline(const struct mgmt *m);
+void mgmt_tick(struct mgmt *m, uint64_t now_ms);
+
+#endif

@@ -1,0 +1,112 @@
+/* --management on the server: what its commands do here (daemon/mgmt.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "daemon/mgmt.h"
+#include "daemon/server_int.h"
+#include "daemon/status.h"
+
+static void sm_status(void *ctx, FILE *f, int version)
+{
+	struct server *s = ctx;
+
+	status_print(s, f, version ? version : s->so->status_version,
+		     time(NULL));
+}
+
+static bool sm_listed(const struct srv_client *c)
+{
+	return c && !c->dead && !c->kill_at_ms && c->pushed;
+}
+
+static void sm_bytecount(void *ctx, struct mgmt *m)
+{
+	struct server *s = ctx;
+	struct dco_stats st;
+
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		const struct srv_client *c = s->clients[i];
+
+		if (!sm_listed(c) || !c->peer_added ||
+		    dco_get_stats(s->dco, c->peer_id, &st))
+			continue;
+		mgmt_notify(m, ">BYTECOUNT_CLI:%u,%llu,%llu", c->client_id,
+			    (unsigned long long)st.link_rx_bytes,
+			    (unsigned long long)st.link_tx_bytes);
+	}
+}
+
+/* kill CN or kill IP:PORT: told RESTART (as OpenVPN), then ended. */
+static int sm_kill(void *ctx, const char *cn, const char *addr)
+{
+	struct server *s = ctx;
+	int n = 0;
+
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *c = s->clients[i];
+
+		if (!sm_listed(c) || (cn && strcmp(c->cn, cn)) ||
+		    (addr && strcmp(c->real, addr)))
+			continue;
+		log_info("%s MANAGEMENT: killed", c->prefix);
+		server_client_kill_later(c, "RESTART");
+		n++;
+	}
+	return n;
+}
+
+static int sm_client_kill(void *ctx, unsigned long cid, const char *msg)
+{
+	struct server *s = ctx;
+
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *c = s->clients[i];
+
+		if (!sm_listed(c) || c->client_id != cid)
+			continue;
+		log_info("%s MANAGEMENT: client-kill %s", c->prefix,
+			 msg ? msg : "RESTART");
+		server_client_kill_later(c, msg ? msg : "RESTART");
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static void sm_load(void *ctx, unsigned *n, uint64_t *in, uint64_t *out)
+{
+	struct server *s = ctx;
+	struct dco_stats st;
+
+	*n = 0;
+	for (uint32_t i = 0; i < s->max_clients; i++)
+		*n += sm_listed(s->clients[i]);
+	if (s->dco && !dco_get_stats(s->dco, DCO_PEER_ID_NONE, &st)) {
+		*in = st.link_rx_bytes;
+		*out = st.link_tx_bytes;
+	}
+}
+
+static const struct mgmt_ops server_mgmt_ops = {
+	.status = sm_status,
+	.bytecount = sm_bytecount,
+	.kill = sm_kill,
+	.client_kill = sm_client_kill,
+	.load = sm_load,
+};
+
+void server_mgmt_open(struct server *s)
+{
+	char l4[INET_ADDRSTRLEN] = "", l6[INET6_ADDRSTRLEN] = "";
+
+	s->mgmt = mgmt_open(s->o, s->loop, &server_mgmt_ops, s);
+	if (!s->mgmt)
+		return;
+	inet_ntop(AF_INET, &s->local4, l4, sizeof(l4));
+	if (s->has6)
+		inet_ntop(AF_INET6, &s->local6, l6, sizeof(l6));
+	mgmt_state(s->mgmt, "CONNECTED", "SUCCESS", l4, NULL, 0,
+		   s->has6 ? l6 : NULL);
+}
