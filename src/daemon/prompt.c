@@ -48,19 +48,23 @@ int prompt_line(const char *question, bool echo, char *buf, size_t len)
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -ENXIO;
-	if (write(fd, question, strlen(question)) < 0 || write(fd, " ", 1) < 0) {
-		close(fd);
-		return -EIO;
-	}
+	/* Echo off before the question: an answer typed (or sent by a
+	 * script) right after it must neither echo nor be flushed away. */
 	if (!echo && tcgetattr(fd, &old) == 0) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		quiet.c_lflag |= ECHONL;
-		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
+		restore = tcsetattr(fd, TCSANOW, &quiet) == 0;
+	}
+	if (write(fd, question, strlen(question)) < 0 || write(fd, " ", 1) < 0) {
+		if (restore)
+			tcsetattr(fd, TCSANOW, &old);
+		close(fd);
+		return -EIO;
 	}
 	ret = read_line(fd, buf, len);
 	if (restore)
-		tcsetattr(fd, TCSAFLUSH, &old);
+		tcsetattr(fd, TCSANOW, &old);
 	close(fd);
 	return ret;
 }
