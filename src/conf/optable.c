@@ -178,6 +178,49 @@ static const struct opt_desc table[] = {
 	FN("log-append", 1, 1, OPT_W_LOCAL, h_log),
 	STR("writepid", OPT_W_LOCAL, writepid),
 	FLAG("mlock", OPT_W_LOCAL, mlock),
+	INT("max-packet-size", OPT_W_LOCAL, max_packet_size, 154, 65535),
+	FLAG("auth-user-pass-optional", OPT_W_LOCAL, auth_user_pass_optional),
+	/* OpenVPN 2.6 accepts these on Linux; tuning or no-ops here */
+	IGNORE("bcast-buffers", 1, OPT_W_LOCAL, NULL),
+	IGNORE("tcp-queue-limit", 1, OPT_W_LOCAL, NULL),
+	IGNORE("hash-size", 2, OPT_W_LOCAL, NULL),
+	IGNORE("max-routes-per-client", 1, OPT_W_LOCAL, NULL),
+	IGNORE("stale-routes-check", 2, OPT_W_LOCAL, NULL),
+	IGNORE("comp-noadapt", 0, OPT_W_PULLED, NULL),
+	IGNORE("errors-to-stderr", 0, OPT_W_LOCAL, NULL),
+	IGNORE("ifconfig-nowarn", 0, OPT_W_LOCAL, NULL),
+	IGNORE("allow-recursive-routing", 0, OPT_W_LOCAL, NULL),
+	IGNORE("remote-random-hostname", 0, OPT_W_LOCAL, NULL),
+	IGNORE("route-method", 1, OPT_W_PULLED, NULL),
+	IGNORE("up-delay", 0, OPT_W_LOCAL, NULL),
+	IGNORE("up-restart", 0, OPT_W_LOCAL, NULL),
+	IGNORE("mtu-test", 0, OPT_W_LOCAL, "--mtu-test ignored"),
+	IGNORE("opt-verify", 0, OPT_W_LOCAL, "DEPRECATION: opt-verify is "
+	       "deprecated (ignored)"),
+	IGNORE("engine", 1, OPT_W_LOCAL, "--engine ignored: OpenSSL 3 "
+	       "providers do this"),
+	IGNORE("providers", 15, OPT_W_LOCAL, "--providers ignored: OpenSSL's "
+	       "default provider is used"),
+	IGNORE("tls-cert-profile", 1, OPT_W_LOCAL, "--tls-cert-profile ignored: "
+	       "OpenSSL's default security level applies"),
+	IGNORE("allow-pull-fqdn", 0, OPT_W_LOCAL, "WARNING: --allow-pull-fqdn "
+	       "ignored: pushed routes must use addresses"),
+	IGNORE("persist-local-ip", 0, OPT_W_LOCAL, NULL),
+	IGNORE("multihome", 0, OPT_W_LOCAL, "WARNING: --multihome is not "
+	       "supported: replies leave by the route's address"),
+	IGNORE("single-session", 0, OPT_W_LOCAL, "WARNING: --single-session "
+	       "has no effect in dcovpn"),
+	IGNORE("tls-exit", 0, OPT_W_LOCAL, "WARNING: --tls-exit has no effect "
+	       "in dcovpn"),
+	IGNORE("replay-persist", 1, OPT_W_LOCAL, "WARNING: --replay-persist has "
+	       "no effect: replay windows start fresh with each key"),
+	IGNORE("session-timeout", 1, OPT_W_PULLED, "WARNING: --session-timeout "
+	       "has no effect in dcovpn yet"),
+	REFUSE("no-replay", 0, "--no-replay is not supported: replay "
+	       "protection stays on"),
+	REFUSE("x509-username-field", 2, "--x509-username-field " NOT_YET),
+	REFUSE("bind-dev", 1, "--bind-dev " NOT_YET),
+	REFUSE("port-share", 3, "--port-share " NOT_YET),
 	STR("tmp-dir", OPT_W_LOCAL, tmp_dir),
 	FLAG("tcp-nodelay", OPT_W_LOCAL, tcp_nodelay),
 	IGNORE("socket-flags", 1, OPT_W_PULLED, "--socket-flags ignored: "

@@ -169,6 +169,8 @@ struct options {
 	int txqueuelen;		/* 0: default */
 	enum opt_topology topology;
 	int tun_mtu;		/* 0: default (1500) */
+	int max_packet_size;	/* control packets; 0: 1250 */
+	bool auth_user_pass_optional;	/* server: clients may come without */
 	int mssfix;		/* -1: default, 0: off */
 	bool mssfix_mtu, mssfix_fixed;
 

@@ -815,6 +815,7 @@ static int conn_session(struct conn *c)
 		.tls_timeout_s = c->o->tls_timeout > 0 ? (unsigned)c->o->tls_timeout : 0,
 		.reneg_sec = c->o->reneg_sec >= 0 ? (unsigned)c->o->reneg_sec : 3600u,
 		.tran_window_s = c->o->tran_window > 0 ? (unsigned)c->o->tran_window : 0,
+		.max_packet = (unsigned)c->o->max_packet_size,
 		.options_string = c->cc->occ,
 		.peer_info = c->cc->peer_info,
 		.username = c->cc->username,

@@ -212,6 +212,7 @@ static int client_session(struct server *s, struct srv_client *c,
 		.tls_timeout_s = o->tls_timeout > 0 ? (unsigned)o->tls_timeout : 0,
 		.reneg_sec = server_reneg_sec(s),
 		.tran_window_s = o->tran_window > 0 ? (unsigned)o->tran_window : 0,
+		.max_packet = (unsigned)o->max_packet_size,
 		.options_string = s->cc.occ,
 		.remote_desc = c->desc,
 	};

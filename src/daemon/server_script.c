@@ -245,6 +245,9 @@ int server_script_auth(struct srv_client *c)
 	if (!so->auth_user_pass_verify)
 		return 0;
 	if (!c->sess.peer_user || !c->sess.peer_user[0]) {
+		/* auth-user-pass-optional: the certificate alone will do */
+		if (c->srv->o->auth_user_pass_optional)
+			return 0;
 		log_err("%s TLS Auth Error: Auth Username/Password was not "
 			"provided by peer", c->prefix);
 		return -EACCES;
