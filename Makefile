@@ -5,7 +5,7 @@
 #                   demos: static-key tunnel, then TLS server + client
 #   make fuzz       build libFuzzer targets (clang)
 #   make bench      run the side-by-side benchmark
-# Knobs: SAN=address,undefined  CC=clang  BUILD=build-dir  V=1
+# Knobs: SAN=address,undefined  CC=clang  BUILD=build-dir  V=1  TEST_JOBS=2
 BUILD   ?= build
 CC      ?= cc
 PKGS    := openssl libmnl libcap
@@ -81,9 +81,12 @@ $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(LIB)
 deps:
 	@scripts/install-deps.sh
 
+# Interop scripts two at a time (each in its own namespaces); TEST_JOBS=1
+# runs everything one by one.
+TEST_JOBS ?= 2
 check: deps
 	$(MAKE) all unit
-	BUILD=$(BUILD) tests/run
+	BUILD=$(BUILD) TEST_JOBS=$(TEST_JOBS) tests/run
 
 demo: deps
 	$(MAKE) all
