@@ -154,22 +154,43 @@ static int read_small(const char *path, char *buf, size_t cap, size_t *len,
 	return ret;
 }
 
-int tlscryptv2_client_load(const char *path, struct tlscryptv2_client_key *out,
-			   char *err, size_t err_len)
+/* Read @path and hand its text to @parse; errors name the file. */
+static int load_key_file(const char *path,
+			 int (*parse)(const char *, size_t, void *, char *, size_t),
+			 void *out, size_t out_size, char *err, size_t err_len)
 {
 	char buf[KEYFILE_TEXT_MAX], why[160];
 	size_t len;
 	int ret;
 
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, out_size);
 	ret = read_small(path, buf, sizeof(buf), &len, err, err_len);
 	if (!ret) {
-		ret = tlscryptv2_client_parse(buf, len, out, why, sizeof(why));
+		ret = parse(buf, len, out, why, sizeof(why));
 		if (ret)
 			snprintf(err, err_len, "%s: %s", path, why);
 	}
 	mem_wipe(buf, len);
 	return ret;
+}
+
+static int parse_client(const char *text, size_t len, void *out, char *err,
+			size_t err_len)
+{
+	return tlscryptv2_client_parse(text, len, out, err, err_len);
+}
+
+static int parse_server(const char *text, size_t len, void *out, char *err,
+			size_t err_len)
+{
+	return tlscryptv2_server_parse(text, len, out, err, err_len);
+}
+
+int tlscryptv2_client_load(const char *path, struct tlscryptv2_client_key *out,
+			   char *err, size_t err_len)
+{
+	return load_key_file(path, parse_client, out, sizeof(*out), err,
+			     err_len);
 }
 
 void tlscryptv2_client_wipe(struct tlscryptv2_client_key *ck)
@@ -250,19 +271,8 @@ int tlscryptv2_server_parse(const char *text, size_t len,
 int tlscryptv2_server_load(const char *path, struct tlscryptv2_server_key *out,
 			   char *err, size_t err_len)
 {
-	char buf[KEYFILE_TEXT_MAX], why[160];
-	size_t len;
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	ret = read_small(path, buf, sizeof(buf), &len, err, err_len);
-	if (!ret) {
-		ret = tlscryptv2_server_parse(buf, len, out, why, sizeof(why));
-		if (ret)
-			snprintf(err, err_len, "%s: %s", path, why);
-	}
-	mem_wipe(buf, len);
-	return ret;
+	return load_key_file(path, parse_server, out, sizeof(*out), err,
+			     err_len);
 }
 
 void tlscryptv2_server_wipe(struct tlscryptv2_server_key *sk)
