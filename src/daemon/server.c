@@ -820,8 +820,6 @@ static void server_log_stats(struct server *s)
 static void server_close(struct server *s)
 {
 	server_log_stats(s);
-	mgmt_close(s->mgmt);
-	s->mgmt = NULL;
 	for (uint32_t i = 0; s->clients && i < s->max_clients; i++)
 		if (s->clients[i])
 			client_free(s, s->clients[i]);
@@ -833,6 +831,9 @@ static void server_close(struct server *s)
 		loop_del(s->loop, dco_event_fd(s->dco));
 		dco_close(s->dco);
 	}
+	/* after the engine's threads, which may log (the log tee) */
+	mgmt_close(s->mgmt);
+	s->mgmt = NULL;
 	status_close(s);
 	server_pool_save(s);
 	pool_free(&s->pool);
