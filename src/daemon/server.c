@@ -907,7 +907,7 @@ int server_run(const struct options *o)
 	struct server *s = calloc(1, sizeof(*s));
 	struct privdrop pd;
 	struct loop loop;
-	int ret = 1;
+	int ret = 1, held;
 
 	if (!s || loop_init(&loop)) {
 		free(s);
@@ -951,9 +951,16 @@ int server_run(const struct options *o)
 		goto out;
 	if (s->cc.v2s)
 		mudp_set_v2(&s->mudp, s->cc.v2s, o->tls_crypt_v2_force_cookie);
+	/* management first: management-hold waits before anything opens */
+	held = server_mgmt_open(s);
+	if (held) {
+		s->restart = held == SIGHUP;
+		ret = held < 0 ? 1 : s->restart ? SERVER_RESTART : 0;
+		goto out;
+	}
 	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
 		goto out;
-	server_mgmt_open(s);
+	server_mgmt_connected(s);
 	log_info("Initialization Sequence Completed");
 	/* The tun, the sockets and the status file are open: root is no
 	 * longer needed (a SIGHUP restart then needs its files readable by

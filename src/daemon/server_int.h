@@ -106,8 +106,12 @@ void server_client_kill(struct srv_client *c, const char *why);
 /* Send @msg (NULL: none), end the client a moment later. */
 void server_client_kill_later(struct srv_client *c, const char *msg);
 
-/* server_mgmt.c: --management for the server (state CONNECTED). */
-void server_mgmt_open(struct server *s);
+/* server_mgmt.c: --management for the server. Open it (and wait there
+ * for "hold release" with management-hold): 0, the signal that ended the
+ * wait, or -1 (cannot listen). */
+int server_mgmt_open(struct server *s);
+/* Initialization done: state CONNECTED. */
+void server_mgmt_connected(struct server *s);
 
 /* server_push.c */
 int server_plan(struct server *s);

@@ -97,11 +97,18 @@ static const struct mgmt_ops server_mgmt_ops = {
 	.load = sm_load,
 };
 
-void server_mgmt_open(struct server *s)
+int server_mgmt_open(struct server *s)
+{
+	s->mgmt = mgmt_open(s->o, s->loop, &server_mgmt_ops, s);
+	if (s->o->mgmt_addr && !s->mgmt)
+		return -1;  /* asked for and cannot listen: as OpenVPN, stop */
+	return mgmt_hold(s->mgmt, s->loop, 0);
+}
+
+void server_mgmt_connected(struct server *s)
 {
 	char l4[INET_ADDRSTRLEN] = "", l6[INET6_ADDRSTRLEN] = "";
 
-	s->mgmt = mgmt_open(s->o, s->loop, &server_mgmt_ops, s);
 	if (!s->mgmt)
 		return;
 	inet_ntop(AF_INET, &s->local4, l4, sizeof(l4));

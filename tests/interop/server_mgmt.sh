@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The management interface (OpenVPN's protocol, version 5), on the dcovpn
-# server (TCP 127.0.0.1:7505 with a password) and on a dcovpn client (unix
-# socket, management-hold):
+# server (TCP 127.0.0.1:7505 with a password, management-hold: it starts
+# on "hold release") and on a dcovpn client (unix socket, management-hold):
 #  - the client waits for "hold release", then reports its states up to
 #    CONNECTED with its tunnel address and the server's;
 #  - server: bad password refused; version; status 2 lists both clients;
@@ -14,10 +14,19 @@ MC=$LIB_DIR/mgmt_client.py
 ns_setup 2
 pki_make
 echo 's3cret mgmt' >"$T/mgmt.pw"
-server_conf udp crypt "management 127.0.0.1 7505 $T/mgmt.pw" "status-version 2"
+server_conf udp crypt "management 127.0.0.1 7505 $T/mgmt.pw" "status-version 2" \
+	"management-hold"
 client_conf 1 udp crypt
 client_conf 2 udp crypt "management $T/c2.sock unix" "management-hold"
-start_server
+# management-hold: the server opens nothing before "hold release"
+ip netns exec "$NS_S" "$DCOVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
+SRV_PID=$!
+in_s python3 "$MC" 127.0.0.1:7505 "expect:^ENTER PASSWORD:" "send:s3cret mgmt" \
+	"expect:^>HOLD:Waiting for hold release" "send:hold release" \
+	"expect:^SUCCESS: hold release succeeded" >"$T/mgmt-hold.log" 2>&1 ||
+	{ cat "$T/mgmt-hold.log"; fail "server hold"; }
+wait_for 10 grep -q "Initialization Sequence Completed" "$T/server.log" ||
+	fail "server did not start after hold release"
 start_client 1 openvpn
 start_client 2 dcovpn
 wait_client 1
