@@ -7,6 +7,7 @@
 
 #include "base/log.h"
 #include "conf/optable.h"
+#include "ctl/tls_username.h"
 
 #define UNUSED_ARGS (void)d, (void)argc
 
@@ -73,6 +74,32 @@ int h_remote_cert_ku(struct opt_ctx *c, const struct opt_desc *d,
 		o->remote_cert_ku[o->n_remote_cert_ku++] = (unsigned)v;
 	}
 	o->remote_cert_ku_set = true;
+	return 0;
+}
+
+/* x509-username-field [ext:]FIELD ...: the peer's name from these. */
+int h_x509_username_field(struct opt_ctx *c, const struct opt_desc *d,
+			  char **argv, unsigned int argc)
+{
+	struct options *o = c->o;
+
+	(void)d;
+	for (size_t i = 0; i < o->n_x509_username_field; i++)
+		opt_strfree(&o->x509_username_field[i], false);
+	o->n_x509_username_field = 0;
+	for (unsigned int i = 1; i < argc; i++) {
+		int ret;
+
+		if (!tls_username_field_ok(argv[i]))
+			return opt_fail(c, "--x509-username-field: '%s' is not an "
+					"X.509 attribute or a supported extension "
+					"(ext:subjectAltName, ext:issuerAltName)",
+					argv[i]);
+		ret = opt_strset(&o->x509_username_field[i - 1], argv[i]);
+		if (ret)
+			return ret;
+		o->n_x509_username_field = i;
+	}
 	return 0;
 }
 

@@ -100,6 +100,7 @@ static const struct opt_desc table[] = {
 	       "(as in OpenVPN 2.6); use --remote-cert-tls server"),
 	FN("remote-cert-ku", 0, 15, OPT_W_LOCAL, h_remote_cert_ku),
 	FN("remote-cert-eku", 1, 1, OPT_W_LOCAL, h_remote_cert_eku),
+	FN("x509-username-field", 1, 15, OPT_W_LOCAL, h_x509_username_field),
 	REFUSE("tls-verify", 15, "--tls-verify " NOT_YET),
 	REFUSE("verify-hash", 2, "--verify-hash " NOT_YET "; use "
 	       "--peer-fingerprint"),
@@ -218,7 +219,6 @@ static const struct opt_desc table[] = {
 	       "has no effect in dcovpn yet"),
 	REFUSE("no-replay", 0, "--no-replay is not supported: replay "
 	       "protection stays on"),
-	REFUSE("x509-username-field", 2, "--x509-username-field " NOT_YET),
 	REFUSE("bind-dev", 1, "--bind-dev " NOT_YET),
 	REFUSE("port-share", 3, "--port-share " NOT_YET),
 	STR("tmp-dir", OPT_W_LOCAL, tmp_dir),

@@ -72,6 +72,9 @@ static void free_lists(struct options *o)
 
 static void free_files(struct options *o)
 {
+	for (size_t i = 0; i < o->n_x509_username_field; i++)
+		opt_strfree(&o->x509_username_field[i], false);
+	o->n_x509_username_field = 0;
 	struct opt_file *files[] = { &o->ca, &o->cert, &o->key,
 				     &o->extra_certs, &o->crl_verify,
 				     &o->tls_auth, &o->tls_crypt,

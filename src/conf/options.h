@@ -207,6 +207,8 @@ struct options {
 	unsigned remote_cert_ku[15];	/* its hex values; none: KU required */
 	size_t n_remote_cert_ku;
 	char *remote_cert_eku;	/* OID or long name ("TLS Web Server Auth...") */
+	char *x509_username_field[15];	/* x509-username-field FIELD... */
+	size_t n_x509_username_field;
 	char *verify_x509_name;
 	char *verify_x509_type;	/* "subject" (default), "name", "name-prefix" */
 	char *tls_version_min;	/* "1.2" */

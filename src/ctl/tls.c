@@ -11,6 +11,7 @@
  */
 #include "ctl/tls.h"
 #include "ctl/tls_usage.h"
+#include "ctl/tls_username.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -43,6 +44,8 @@ struct tls_ctx {
 	unsigned ku_values[15];
 	size_t n_ku;
 	char *eku;			/* remote-cert-eku, or NULL */
+	char **user_fields;		/* x509-username-field, or NULL */
+	size_t n_user_fields;
 	char *x509_name;		/* NULL: no verify-x509-name */
 	enum tls_x509_type x509_type;
 	uint8_t (*fprs)[TLS_FPR_LEN];
@@ -677,6 +680,14 @@ static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 			"VERIFY EKU ERROR: %s: %s", subject, why);
 		return false;
 	}
+	if (ctx->n_user_fields &&
+	    tls_cert_username(x, (const char *const *)ctx->user_fields,
+			      ctx->n_user_fields, cn, sizeof(cn))) {
+		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
+			"could not extract %s from X509 subject string ('%s')",
+			cn, subject);
+		return false;
+	}
 	if (ctx->x509_name) {
 		cert_cn(x, cn, sizeof(cn));
 		if (!x509_name_ok(ctx, subject, cn)) {
@@ -740,6 +751,15 @@ static int ctx_copy_policy(struct tls_ctx *ctx, const struct tls_config *cfg,
 		       ctx->n_ku * sizeof(ctx->ku_values[0]));
 	if (cfg->remote_eku && !(ctx->eku = strdup(cfg->remote_eku)))
 		goto nomem;
+	if (cfg->n_username_fields) {
+		ctx->user_fields = calloc(cfg->n_username_fields, sizeof(char *));
+		if (!ctx->user_fields)
+			goto nomem;
+		ctx->n_user_fields = cfg->n_username_fields;
+		for (size_t i = 0; i < cfg->n_username_fields; i++)
+			if (!(ctx->user_fields[i] = strdup(cfg->username_fields[i])))
+				goto nomem;
+	}
 	ctx->x509_type = cfg->verify_x509_type;
 	if (cfg->verify_x509_name && *cfg->verify_x509_name) {
 		ctx->x509_name = strdup(cfg->verify_x509_name);
@@ -838,6 +858,9 @@ void tls_ctx_free(struct tls_ctx *ctx)
 	tls_crl_free(&ctx->crl);
 	free(ctx->x509_name);
 	free(ctx->eku);
+	for (size_t i = 0; ctx->user_fields && i < ctx->n_user_fields; i++)
+		free(ctx->user_fields[i]);
+	free(ctx->user_fields);
 	free(ctx->fprs);
 	free(ctx);
 }
@@ -1034,7 +1057,10 @@ int tls_session_peer_cn(const struct tls_session *s, char *buf, size_t len)
 	if (!len)
 		return -ENOSPC;
 	buf[0] = '\0';
-	return x ? cert_cn(x, buf, len) : 0;
+	if (!x)
+		return 0;
+	return tls_cert_username(x, (const char *const *)s->ctx->user_fields,
+				 s->ctx->n_user_fields, buf, len);
 }
 
 int tls_session_version(const struct tls_session *s)

@@ -100,6 +100,8 @@ struct tls_config {
 	const unsigned *remote_ku_values;	/* ... with these values */
 	size_t n_remote_ku;		/* (0: the extension must exist) */
 	const char *remote_eku;		/* remote-cert-eku OID or name */
+	const char *const *username_fields;	/* x509-username-field */
+	size_t n_username_fields;	/* 0: the CN names the peer */
 	const char *verify_x509_name;	/* NULL: no check */
 	enum tls_x509_type verify_x509_type;
 	const uint8_t (*peer_fingerprints)[TLS_FPR_LEN];

@@ -46,6 +46,8 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 		.remote_ku_values = o->remote_cert_ku,
 		.n_remote_ku = o->n_remote_cert_ku,
 		.remote_eku = o->remote_cert_eku,
+		.username_fields = (const char *const *)o->x509_username_field,
+		.n_username_fields = o->n_x509_username_field,
 		.peer_fingerprints = (const uint8_t (*)[TLS_FPR_LEN])o->peer_fingerprints,
 		.n_peer_fingerprints = o->n_peer_fingerprints,
 		/* server: verify-client-cert (same order of values) */

@@ -144,8 +144,11 @@ pki_make() {
 	for who in server $(seq -f 'cli%g' 1 "$NCLI"); do
 		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 			-keyout "$d/$who.key" -out "$d/$who.csr" -subj "/CN=$who" 2>/dev/null
+		# clients carry an e-mail address in subjectAltName
+		{ cat "$d/ext.cnf"; echo "subjectAltName=email:$who@example.org"; } >"$d/ext-$who.cnf"
 		openssl x509 -req -in "$d/$who.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
-			-CAcreateserial -days 2 -out "$d/$who.crt" -extfile "$d/ext.cnf" \
+			-CAcreateserial -days 2 -out "$d/$who.crt" \
+			-extfile "$([ "$who" = server ] && echo "$d/ext.cnf" || echo "$d/ext-$who.cnf")" \
 			-extensions "$([ "$who" = server ] && echo srv || echo cli)" 2>/dev/null
 	done
 	# our static key format, read by openvpn clients and our server

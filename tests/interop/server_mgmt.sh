@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The management interface (OpenVPN's protocol, version 5), on the dcovpn
 # server (TCP 127.0.0.1:7505 with a password, management-hold: it starts
-# on "hold release") and on a dcovpn client (unix socket, management-hold):
+# on "hold release"; clients named by the e-mail in their certificates
+# subjectAltName, x509-username-field) and on a dcovpn client (unix socket, management-hold):
 #  - the client waits for "hold release", then reports its states up to
 #    CONNECTED with its tunnel address and the server's;
 #  - server: bad password refused; version; status 2 lists both clients;
@@ -15,7 +16,7 @@ ns_setup 2
 pki_make
 echo 's3cret mgmt' >"$T/mgmt.pw"
 server_conf udp crypt "management 127.0.0.1 7505 $T/mgmt.pw" "status-version 2" \
-	"management-hold"
+	"management-hold" "x509-username-field ext:subjectAltName"
 client_conf 1 udp crypt
 client_conf 2 udp crypt "management $T/c2.sock unix" "management-hold"
 # management-hold: the server opens nothing before "hold release"
@@ -52,8 +53,8 @@ in_s python3 "$MC" 127.0.0.1:7505 "expect:^ENTER PASSWORD:" "send:s3cret mgmt" \
 	"expect:^>INFO:OpenVPN Management Interface Version 5" \
 	"send:version" "expect:^Management Version: 5" "expect:^END" \
 	"send:pid" "expect:^SUCCESS: pid=$SRV_PID\$" \
-	"send:status 2" "expect:^CLIENT_LIST,cli1," "expect:^END" \
-	"send:status 2" "expect:^CLIENT_LIST,cli2," "expect:^END" \
+	"send:status 2" "expect:^CLIENT_LIST,cli1@example.org," "expect:^END" \
+	"send:status 2" "expect:^CLIENT_LIST,cli2@example.org," "expect:^END" \
 	"send:load-stats" "expect:^SUCCESS: nclients=2,bytesin=[0-9]+,bytesout=[0-9]+" \
 	"send:state" "expect:^[0-9]+,CONNECTED,SUCCESS,198\.19\.66\.1," "expect:^END" \
 	"send:log all" "expect:Initialization Sequence Completed" "expect:^END" \
@@ -63,7 +64,7 @@ in_s python3 "$MC" 127.0.0.1:7505 "expect:^ENTER PASSWORD:" "send:s3cret mgmt" \
 	"send:$(head -c 3000 /dev/zero | tr '\0' x)" "expect:^ERROR: command line too long" \
 	"send:state \"on" "expect:SUCCESS: real-time state" \
 	"send:kill nobody" "expect:^ERROR: common name 'nobody' not found" \
-	"send:kill cli1" "expect:^SUCCESS: common name 'cli1' found, 1 client\(s\) killed" \
+	"send:kill cli1@example.org" "expect:^SUCCESS: common name 'cli1@example.org' found, 1 client\(s\) killed" \
 	"send:status 2" "expect:^END" \
 	>"$T/mgmt-srv.log" 2>&1 || { cat "$T/mgmt-srv.log"; fail "server management"; }
 wait_for 30 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '${CLI_LOG[1]}') -ge 2 ]" ||
@@ -72,7 +73,7 @@ grep -q "server-pushed-connection-reset" "${CLI_LOG[1]}" || fail "openvpn client
 log "server: password, version, status, load-stats, state, log, bytecount, kill"
 
 cid=$(in_s python3 "$MC" 127.0.0.1:7505 "send:s3cret mgmt" "expect:^>INFO" \
-	"send:status 2" "expect:^CLIENT_LIST,cli2," "expect:^END" | grep '^< CLIENT_LIST,cli2,' |
+	"send:status 2" "expect:^CLIENT_LIST,cli2@example.org," "expect:^END" | grep '^< CLIENT_LIST,cli2@example.org,' |
 	cut -d, -f11)
 [ -n "$cid" ] || fail "no CID for cli2 in status 2"
 in_s python3 "$MC" 127.0.0.1:7505 "send:s3cret mgmt" "expect:^>INFO" \

@@ -24,6 +24,7 @@
 
 #include "ctl/kdf.h"
 #include "ctl/tls.h"
+#include "ctl/tls_username.h"
 
 #define CHUNK 1100	/* about what fits a control packet */
 
@@ -469,6 +470,49 @@ static void test_remote_cert_ku_eku(void **state)
 	pair_free(&pr);
 }
 
+/* x509-username-field on a certificate with two CNs, an e-mail address in
+ * the subject and two in subjectAltName, serial 0x1f2e. */
+static void test_username_field(void **state)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_NAME_new();
+	char buf[128];
+	const char *f1[] = { "emailAddress" }, *f2[] = { "ext:subjectAltName" },
+		   *f3[] = { "serialNumber" }, *f4[] = { "CN", "emailAddress" },
+		   *f5[] = { "OU" };
+
+	(void)state;
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 0x1f2e);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+				   (const unsigned char *)"first", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+				   (const unsigned char *)"alice", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(name, "emailAddress", MBSTRING_ASC,
+				   (const unsigned char *)"alice@example.org",
+				   -1, -1, 0);
+	X509_set_subject_name(x, name);
+	add_ext(x, x, NID_subject_alt_name,
+		"email:a1@example.org,DNS:host.example.org,email:a2@example.org");
+	assert_int_equal(tls_cert_username(x, NULL, 0, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "alice");              /* the last CN */
+	assert_int_equal(tls_cert_username(x, f1, 1, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "alice@example.org");
+	assert_int_equal(tls_cert_username(x, f2, 1, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "a2@example.org");     /* the last e-mail */
+	assert_int_equal(tls_cert_username(x, f3, 1, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0x1F2E");
+	assert_int_equal(tls_cert_username(x, f4, 2, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "alice_alice@example.org");
+	assert_int_equal(tls_cert_username(x, f5, 1, buf, sizeof(buf)), -ENOENT);
+	assert_string_equal(buf, "OU");
+	assert_int_equal(tls_cert_username(x, f4, 2, buf, 10), -ENOSPC);
+	assert_true(tls_username_field_ok("ext:issuerAltName"));
+	assert_false(tls_username_field_ok("ext:keyUsage"));
+	assert_false(tls_username_field_ok("no such attribute"));
+	X509_NAME_free(name);
+	X509_free(x);
+}
+
 static void test_verify_x509_name(void **state)
 {
 	struct pki *p = *state;
@@ -909,6 +953,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_ca),
 		cmocka_unit_test(test_remote_cert_tls),
 		cmocka_unit_test(test_remote_cert_ku_eku),
+		cmocka_unit_test(test_username_field),
 		cmocka_unit_test(test_verify_x509_name),
 		cmocka_unit_test(test_peer_fingerprint),
 		cmocka_unit_test(test_versions),

@@ -1,0 +1,30 @@
+/*
+ * The peer's name as OpenVPN 2.6 takes it from its certificate
+ * (ssl_verify.c, ssl_verify_openssl.c): the last CN of the subject by
+ * default; with x509-username-field, each given field in turn, joined by
+ * '_':
+ *   - a subject attribute by name ("emailAddress", "CN", "OU", ...): its
+ *     last occurrence;
+ *   - "serialNumber": the certificate's serial, "0x" + hex;
+ *   - "ext:subjectAltName" / "ext:issuerAltName": the e-mail entries of
+ *     that extension (the last one wins, as in OpenVPN).
+ */
+#ifndef DCOVPN_CTL_TLS_USERNAME_H
+#define DCOVPN_CTL_TLS_USERNAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/x509.h>
+
+/* Is @field one x509-username-field can name? */
+bool tls_username_field_ok(const char *field);
+
+/*
+ * The name from @x for @fields (NULL or @n 0: the CN) into @buf. 0, or
+ * -ENOENT (a field is missing; @buf names it) or -ENOSPC (too long).
+ */
+int tls_cert_username(X509 *x, const char *const *fields, size_t n,
+		      char *buf, size_t len);
+
+#endif
