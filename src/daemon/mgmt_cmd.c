@@ -1,0 +1,372 @@
+/* The management interface's commands. See mgmt.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "daemon/mgmt_int.h"
+
+/* ---- commands ----------------------------------------------------------------- */
+
+/* Split @line into words; "quoted words" with \" and \\ escapes. */
+static int mgmt_split(char *line, char **argv, int max)
+{
+	int n = 0;
+	char *p = line;
+
+	while (*p && n < max) {
+		char *out;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		argv[n++] = out = p;
+		if (*p == '"') {
+			argv[n - 1] = out = ++p;
+			while (*p && *p != '"') {
+				if (*p == '\\' && p[1])
+					p++;
+				*out++ = *p++;
+			}
+			if (*p)
+				p++;
+		} else {
+			while (*p && *p != ' ' && *p != '\t')
+				*out++ = *p++;
+			if (*p)
+				p++;
+		}
+		*out = '\0';
+	}
+	return n;
+}
+
+static void cmd_help(struct mgmt *m)
+{
+	static const char *const lines[] = {
+		"Management Interface for dcovpn (OpenVPN 2.6 protocol)",
+		"Commands:",
+		"bytecount n            : Show bytes in/out, update every n secs (0=off).",
+		"client-kill cid [msg]  : Kill client instance cid (server).",
+		"echo [on|off] [N|all]  : Like log, but only show messages in echo buffer.",
+		"exit|quit              : Close management session.",
+		"help                   : Print this message.",
+		"hold [on|off|release]  : Set/show hold flag to on/off state, or",
+		"                         release current hold and start tunnel.",
+		"kill cn                : Kill the client instance(s) having common name cn.",
+		"kill IP:port           : Kill the client instance connecting from IP:port.",
+		"load-stats             : Show global server load stats.",
+		"log [on|off] [N|all]   : Turn on/off realtime log display",
+		"                         + show last N lines or 'all' for entire history.",
+		"nclients               : Show the number of connected clients (server).",
+		"pid                    : Show process ID of the current daemon.",
+		"signal s               : Send signal s to daemon,",
+		"                         s = SIGHUP|SIGTERM|SIGUSR1|SIGUSR2.",
+		"state [on|off] [N|all] : Like log, but show state history.",
+		"status [n]             : Show current daemon status info using format #n.",
+		"verb [n]               : Set log verbosity level to n, or show if n is absent.",
+		"version [n]            : Set client's version to n or show current version.",
+		"END",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		mgmt_printf(m, "%s", lines[i]);
+}
+
+static void cmd_status(struct mgmt *m, const char *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int v = arg ? atoi(arg) : 0;
+
+	if (!m->ops->status) {
+		mgmt_printf(m, "ERROR: status is not available");
+		return;
+	}
+	if (v < 0 || v > 3) {
+		mgmt_printf(m, "ERROR: status version must be 1, 2 or 3");
+		return;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		mgmt_printf(m, "ERROR: out of memory");
+		return;
+	}
+	m->ops->status(m->ctx, f, v);
+	fclose(f);
+	mgmt_send_block(m, buf, len);
+	free(buf);
+}
+
+/*
+ * state / log / echo [on|off] [all|N]: real-time flag and/or history.
+ * @rt is the flag; @history sends the last N (0: all) lines.
+ */
+static void cmd_history(struct mgmt *m, char **argv, int argc, bool *rt,
+			void (*history)(struct mgmt *, unsigned))
+{
+	const char *type = argv[0];
+	bool show = argc == 1, bad = false;
+	unsigned n = argc == 1 ? 1 : 0;
+
+	for (int i = 1; i < argc && !bad; i++) {
+		char *end;
+
+		if (!strcmp(argv[i], "on")) {
+			*rt = true;
+			mgmt_printf(m, "SUCCESS: real-time %s notification set to ON",
+				    type);
+		} else if (!strcmp(argv[i], "off")) {
+			*rt = false;
+			mgmt_printf(m, "SUCCESS: real-time %s notification set to OFF",
+				    type);
+		} else if (!strcmp(argv[i], "all")) {
+			show = true;
+			n = 0;
+		} else {
+			n = (unsigned)strtoul(argv[i], &end, 10);
+			bad = !argv[i][0] || *end;
+			show = true;
+		}
+	}
+	if (bad) {
+		mgmt_printf(m, "ERROR: %s parameter must be 'on' or 'off' or "
+			    "some number n or 'all'", type);
+		return;
+	}
+	if (show) {
+		history(m, n);
+		mgmt_printf(m, "END");
+	}
+}
+
+static void hist_state(struct mgmt *m, unsigned n)
+{
+	mgmt_states_send(m, n);
+}
+
+static void hist_log(struct mgmt *m, unsigned n)
+{
+	uint64_t next = mgmt_log_next(m);
+	uint64_t from = !n || n > next ? 0 : next - n;
+
+	mgmt_log_send(m, from, false);
+}
+
+static void hist_echo(struct mgmt *m, unsigned n)
+{
+	(void)m;
+	(void)n; /* no echo messages are kept (pushed "echo" is ignored) */
+}
+
+static void cmd_hold(struct mgmt *m, const char *arg)
+{
+	if (!arg) {
+		mgmt_printf(m, "SUCCESS: hold=%d", m->hold_flag ? 1 : 0);
+	} else if (!strcmp(arg, "on")) {
+		m->hold_flag = true;
+		mgmt_printf(m, "SUCCESS: hold flag set to ON");
+	} else if (!strcmp(arg, "off")) {
+		m->hold_flag = false;
+		mgmt_printf(m, "SUCCESS: hold flag set to OFF");
+	} else if (!strcmp(arg, "release")) {
+		m->held = false;
+		mgmt_printf(m, "SUCCESS: hold release succeeded");
+	} else {
+		mgmt_printf(m, "ERROR: bad hold command parameter");
+	}
+}
+
+static void cmd_signal(struct mgmt *m, const char *name)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "SIGHUP", SIGHUP }, { "SIGTERM", SIGTERM },
+		{ "SIGUSR1", SIGUSR1 }, { "SIGUSR2", SIGUSR2 },
+	};
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (strcmp(name, sigs[i].name))
+			continue;
+		/* the loop's signalfd takes it like any other */
+		kill(getpid(), sigs[i].sig);
+		mgmt_printf(m, "SUCCESS: signal %s thrown", name);
+		return;
+	}
+	mgmt_printf(m, "ERROR: signal '%s' is not a known signal type", name);
+}
+
+static void cmd_kill(struct mgmt *m, const char *what)
+{
+	const char *colon = strchr(what, ':');
+	int n;
+
+	if (!m->ops->kill) {
+		mgmt_printf(m, "ERROR: The 'kill' command is not supported by the "
+			    "current daemon mode");
+		return;
+	}
+	if (!colon) {
+		n = m->ops->kill(m->ctx, what, NULL);
+		if (n > 0)
+			mgmt_printf(m, "SUCCESS: common name '%s' found, %d "
+				    "client(s) killed", what, n);
+		else
+			mgmt_printf(m, "ERROR: common name '%s' not found", what);
+		return;
+	}
+	/* [proto:]IP:PORT */
+	if ((!strncmp(what, "udp:", 4) || !strncmp(what, "tcp:", 4)) &&
+	    strchr(what + 4, ':'))
+		what += 4;
+	n = m->ops->kill(m->ctx, NULL, what);
+	if (n > 0)
+		mgmt_printf(m, "SUCCESS: %d client(s) at address %s killed", n, what);
+	else
+		mgmt_printf(m, "ERROR: client at address %s not found", what);
+}
+
+static void cmd_client_kill(struct mgmt *m, char **argv, int argc)
+{
+	char *end;
+	unsigned long cid;
+
+	if (!m->ops->client_kill) {
+		mgmt_printf(m, "ERROR: The 'client-kill' command is not supported "
+			    "by the current daemon mode");
+		return;
+	}
+	cid = strtoul(argv[1], &end, 10);
+	if (!argv[1][0] || *end) {
+		mgmt_printf(m, "ERROR: cannot parse CID");
+		return;
+	}
+	if (m->ops->client_kill(m->ctx, cid, argc > 2 ? argv[2] : NULL))
+		mgmt_printf(m, "ERROR: client-kill command failed");
+	else
+		mgmt_printf(m, "SUCCESS: client-kill command succeeded");
+}
+
+static void cmd_load(struct mgmt *m, bool only_clients)
+{
+	unsigned n = 0;
+	uint64_t in = 0, out = 0;
+
+	if (m->ops->load)
+		m->ops->load(m->ctx, &n, &in, &out);
+	if (only_clients)
+		mgmt_printf(m, "SUCCESS: nclients=%u", n);
+	else
+		mgmt_printf(m, "SUCCESS: nclients=%u,bytesin=%llu,bytesout=%llu",
+			    n, (unsigned long long)in, (unsigned long long)out);
+}
+
+static void cmd_bytecount(struct mgmt *m, const char *arg)
+{
+	char *end;
+	unsigned long s = strtoul(arg, &end, 10);
+
+	if (!arg[0] || *end || s > 86400) {
+		mgmt_printf(m, "ERROR: bytecount parameter must be a number of "
+			    "seconds");
+		return;
+	}
+	m->bytecount_s = (unsigned)s;
+	m->bytecount_next_ms = clock_now_ms() + s * 1000u;
+	mgmt_printf(m, "SUCCESS: bytecount interval changed");
+}
+
+static void cmd_verb(struct mgmt *m, const char *arg)
+{
+	if (!arg) {
+		mgmt_printf(m, "SUCCESS: verb=%d", log_get_level());
+		return;
+	}
+	if (atoi(arg) < 0 || atoi(arg) > 15) {
+		mgmt_printf(m, "ERROR: verb level is out of range");
+		return;
+	}
+	log_set_level(atoi(arg));
+	mgmt_printf(m, "SUCCESS: verb level changed");
+}
+
+/* Commands with a fixed number of arguments, checked before dispatch. */
+static bool mgmt_need(struct mgmt *m, char **argv, int argc, int n)
+{
+	if (argc > n)
+		return true;
+	mgmt_printf(m, "ERROR: the '%s' command requires %d parameter%s",
+		    argv[0], n, n == 1 ? "" : "s");
+	return false;
+}
+
+void mgmt_command(struct mgmt *m, char *line)
+{
+	char *argv[MGMT_ARGS];
+	int argc = mgmt_split(line, argv, MGMT_ARGS);
+	const char *c = argc ? argv[0] : "";
+	const char *a1 = argc > 1 ? argv[1] : NULL;
+
+	if (!argc)
+		return;
+	if (!strcmp(c, "help"))
+		cmd_help(m);
+	else if (!strcmp(c, "version") && a1) {
+		if (atoi(a1) >= 4)
+			mgmt_printf(m, "SUCCESS: Management client version set to "
+				    "%d", atoi(a1));
+	} else if (!strcmp(c, "version")) {
+		mgmt_printf(m, "OpenVPN Version: dcovpn 0.1 (OpenVPN 2.6 "
+			    "protocol, data channel offload)");
+		mgmt_printf(m, "Management Version: %d", MGMT_VERSION);
+		mgmt_printf(m, "END");
+	} else if (!strcmp(c, "pid"))
+		mgmt_printf(m, "SUCCESS: pid=%d", (int)getpid());
+	else if (!strcmp(c, "status"))
+		cmd_status(m, a1);
+	else if (!strcmp(c, "state"))
+		cmd_history(m, argv, argc, &m->state_rt, hist_state);
+	else if (!strcmp(c, "log")) {
+		uint64_t next = mgmt_log_next(m);
+
+		cmd_history(m, argv, argc, &m->log_rt, hist_log);
+		m->log.sent = next;
+	} else if (!strcmp(c, "echo"))
+		cmd_history(m, argv, argc, &m->echo_rt, hist_echo);
+	else if (!strcmp(c, "hold"))
+		cmd_hold(m, a1);
+	else if (!strcmp(c, "signal") && mgmt_need(m, argv, argc, 1))
+		cmd_signal(m, a1);
+	else if (!strcmp(c, "kill") && mgmt_need(m, argv, argc, 1))
+		cmd_kill(m, a1);
+	else if (!strcmp(c, "client-kill") && mgmt_need(m, argv, argc, 1))
+		cmd_client_kill(m, argv, argc);
+	else if (!strcmp(c, "load-stats"))
+		cmd_load(m, false);
+	else if (!strcmp(c, "nclients"))
+		cmd_load(m, true);
+	else if (!strcmp(c, "bytecount") && mgmt_need(m, argv, argc, 1))
+		cmd_bytecount(m, a1);
+	else if (!strcmp(c, "verb"))
+		cmd_verb(m, a1);
+	else if (!strcmp(c, "exit") || !strcmp(c, "quit"))
+		mgmt_drop_client(m);
+	else if (!strcmp(c, "signal") || !strcmp(c, "kill") ||
+		 !strcmp(c, "client-kill") || !strcmp(c, "bytecount"))
+		; /* mgmt_need() answered */
+	else if (!strcmp(c, "username") || !strcmp(c, "password") ||
+		 !strcmp(c, "needok") || !strcmp(c, "pk-sig") ||
+		 !strcmp(c, "client-auth") || !strcmp(c, "client-auth-nt") ||
+		 !strcmp(c, "client-deny") || !strcmp(c, "remote") ||
+		 !strcmp(c, "proxy") || !strcmp(c, "forget-passwords"))
+		mgmt_printf(m, "ERROR: The %s command is not available in dcovpn",
+			    c);
+	else
+		mgmt_printf(m, "ERROR: unknown command [%s], enter 'help' for "
+			    "more options", c);
+}

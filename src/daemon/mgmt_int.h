@@ -1,0 +1,81 @@
+/*
+ * Internal to the management interface (daemon/mgmt.c: socket, lines,
+ * history; daemon/mgmt_cmd.c: the commands): its state and shared
+ * helpers.
+ */
+#ifndef DCOVPN_DAEMON_MGMT_INT_H
+#define DCOVPN_DAEMON_MGMT_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/un.h>
+#include <time.h>
+
+#include "daemon/mgmt.h"
+
+#define MGMT_VERSION 5
+#define MGMT_LINE_MAX 1024u
+#define MGMT_ARGS 8
+#define MGMT_STATES 64u
+#define MGMT_LOG_DEFAULT 1000
+#define MGMT_LOG_LINE 256u
+#define MGMT_LOG_POLL_MS 200u
+#define MGMT_PASSWORD_MAX 256u
+
+struct mgmt_state_rec {
+	time_t t;
+	char text[200];              /* "STATE,desc,local4,remote,..." */
+};
+
+struct mgmt_log_rec {
+	time_t t;
+	char flag;                   /* I, W, N, F, D */
+	char line[MGMT_LOG_LINE];
+};
+
+/* Log lines from any thread; sent by the control thread. */
+struct mgmt_log {
+	pthread_mutex_t mu;
+	struct mgmt_log_rec *rec;
+	unsigned cap;
+	uint64_t next;               /* sequence number of the next line */
+	uint64_t sent;               /* real-time lines sent up to here */
+};
+
+struct mgmt {
+	struct loop *loop;
+	const struct mgmt_ops *ops;
+	void *ctx;
+	int lfd, cfd;
+	char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char password[MGMT_PASSWORD_MAX];  /* secret; empty: none */
+	bool authed;
+	char in[MGMT_LINE_MAX];
+	size_t in_len;
+	bool in_overflow;
+	bool hold_flag, held;
+	bool state_rt, log_rt, echo_rt;
+	unsigned bytecount_s;
+	uint64_t bytecount_next_ms;
+	struct mgmt_state_rec states[MGMT_STATES];
+	unsigned n_states;           /* total ever, the ring holds the last */
+	struct mgmt_log log;
+};
+
+/* mgmt.c */
+void mgmt_printf(struct mgmt *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A multi-line block (a status report): each line with CRLF. */
+void mgmt_send_block(struct mgmt *m, const char *text, size_t len);
+void mgmt_drop_client(struct mgmt *m);
+/* Log lines [from, next) still kept, as ">LOG:" lines or plain. */
+void mgmt_log_send(struct mgmt *m, uint64_t from, bool realtime);
+uint64_t mgmt_log_next(struct mgmt *m);
+/* The last @n states (0: all kept). */
+void mgmt_states_send(struct mgmt *m, unsigned n);
+
+/* mgmt_cmd.c: run one command line (it may be modified). */
+void mgmt_command(struct mgmt *m, char *line);
+
+#endif
