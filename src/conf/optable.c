@@ -247,8 +247,7 @@ static const struct opt_desc table[] = {
 	INT("management-log-cache", OPT_W_LOCAL, mgmt_log_cache, 1, 100000),
 	IGNORE("management-signal", 0, OPT_W_LOCAL, NULL),
 	IGNORE("management-forget-disconnect", 0, OPT_W_LOCAL, NULL),
-	REFUSE("management-query-passwords", 0, "--management-query-passwords "
-	       NOT_YET "; give credentials in files or on the terminal"),
+	FLAG("management-query-passwords", OPT_W_LOCAL, mgmt_query_passwords),
 	REFUSE("management-client-auth", 0, "--management-client-auth " NOT_YET),
 	REFUSE("management-external-key", 15, "--management-external-key "
 	       NOT_YET),

@@ -289,6 +289,7 @@ struct options {
 	char *mgmt_addr, *mgmt_port, *mgmt_pwfile;
 	bool mgmt_unix;
 	bool mgmt_hold;		/* management-hold */
+	bool mgmt_query_passwords;	/* credentials from management */
 	int mgmt_log_cache;	/* management-log-cache N; -1: unset */
 	char *tmp_dir;		/* tmp-dir: where scripts' files go */
 	bool tcp_nodelay;	/* server: push socket-flags TCP_NODELAY */

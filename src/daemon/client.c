@@ -80,6 +80,7 @@ struct conn {
 	struct tun *kept_tun;           /* persist-tun: the device outlives us */
 	bool *up_done;                  /* the up script ran on the kept tun */
 	struct client_mgmt *cm;         /* --management (cm->m NULL: none) */
+	bool *reask;                    /* auth-retry interact: ask again */
 	const char *end_desc;           /* why it ended, for management */
 	enum conn_end end;
 };
@@ -506,6 +507,21 @@ static void conn_after_up(struct conn *c, int ret)
 
 /* ---- control messages ------------------------------------------------------ */
 
+/* auth-retry nointeract: try the same credentials again; interact: ask
+ * for new ones before the next connection (client_run, once this one is
+ * closed). true if the connection restarts. */
+static bool conn_auth_retry(struct conn *c)
+{
+	if (c->o->auth_retry == OPT_AUTHRETRY_NONE || !c->cc->username)
+		return false;
+	*c->reask = c->o->auth_retry == OPT_AUTHRETRY_INTERACT;
+	log_info("AUTH: authentication failed, retrying "
+		 "(auth-retry %s)", c->o->auth_retry == OPT_AUTHRETRY_INTERACT ?
+		 "interact" : "nointeract");
+	conn_end(c, END_RESTART);
+	return true;
+}
+
 static void conn_message(void *ctx, const char *msg)
 {
 	struct conn *c = ctx;
@@ -526,6 +542,9 @@ static void conn_message(void *ctx, const char *msg)
 			conn_end(c, END_RESTART);
 			break;
 		}
+		client_mgmt_auth_failed(c->cm);
+		if (conn_auth_retry(c))
+			break;
 		log_err("SIGTERM[soft,auth-failure] received, process exiting");
 		conn_end(c, END_FATAL);
 		break;
@@ -1015,6 +1034,7 @@ struct client_keep {
 	struct tun tun;                 /* fd -1 unless kept across connections */
 	struct netcfg_undo undo;
 	bool up_done;
+	bool reask;                     /* credentials to be asked again */
 	struct client_mgmt cm;
 };
 
@@ -1059,6 +1079,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->undo = &k->undo;
 	c->up_done = &k->up_done;
 	c->cm = &k->cm;
+	c->reask = &k->reask;
 	c->tcp_fd = -1;
 	c->udp_fd = -1;
 	c->reneg_key_id = -1;
@@ -1116,17 +1137,32 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 		log_err("Options error: %s", err);
 		return CLIENT_EXIT_FATAL;
 	}
-	if (clientcfg_init(&k.cc, o, err, sizeof(err))) {
+	/* Credentials asked on the terminal come before loop_init(), which
+	 * blocks SIGINT (Ctrl-C must still end a prompt); asked through
+	 * management-query-passwords, after the interface is up. */
+	bool ask_mgmt = o->mgmt_addr && o->mgmt_query_passwords;
+
+	if (!ask_mgmt && clientcfg_init(&k.cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);
+		clientcfg_free(&k.cc);
 		return CLIENT_EXIT_FATAL;
 	}
 	if (loop_init(&k.loop)) {
 		clientcfg_free(&k.cc);
 		return CLIENT_EXIT_FATAL;
 	}
-	if (client_keep_tun(&k, o) || client_mgmt_open(&k.cm, o, &k.loop)) {
-		if (k.tun.fd >= 0)
-			tun_close(&k.tun);
+	if (client_mgmt_open(&k.cm, o, &k.loop) ||
+	    (ask_mgmt && clientcfg_init(&k.cc, o, client_mgmt_asker(&k.cm, o),
+					err, sizeof(err)))) {
+		if (ask_mgmt && k.cm.m)
+			log_err("%s", err);
+		client_mgmt_close(&k.cm);
+		loop_free(&k.loop);
+		clientcfg_free(&k.cc);
+		return CLIENT_EXIT_FATAL;
+	}
+	if (client_keep_tun(&k, o)) {
+		client_mgmt_close(&k.cm);
 		loop_free(&k.loop);
 		clientcfg_free(&k.cc);
 		return CLIENT_EXIT_FATAL;
@@ -1144,6 +1180,14 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 			ret = end == END_EXIT ? CLIENT_EXIT_OK :
 			      end == END_FATAL ? CLIENT_EXIT_FATAL : CLIENT_EXIT_RELOAD;
 			break;
+		}
+		if (k.reask) {
+			k.reask = false;
+			if (clientcfg_userpass_again(&k.cc, o, err, sizeof(err))) {
+				log_err("%s", err);
+				ret = CLIENT_EXIT_FATAL;
+				break;
+			}
 		}
 		if (!was_up || end == END_NEXT)
 			idx = o->n_remotes ? (idx + 1) % o->n_remotes : 0;

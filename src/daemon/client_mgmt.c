@@ -52,10 +52,36 @@ static const struct mgmt_ops client_mgmt_ops = {
 	.load = cm_load,
 };
 
+static int cm_ask(void *ctx, const char *type, char *user, size_t ulen,
+		  char *pass, size_t plen, const char *sc, bool sc_echo)
+{
+	struct client_mgmt *cm = ctx;
+
+	return mgmt_query(cm->m, cm->loop, type, user, ulen, pass, plen, sc,
+			  sc_echo);
+}
+
+const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
+						const struct options *o)
+{
+	if (!cm->m || !o->mgmt_query_passwords)
+		return NULL;
+	cm->asker.ask = cm_ask;
+	cm->asker.ctx = cm;
+	return &cm->asker;
+}
+
+void client_mgmt_auth_failed(struct client_mgmt *cm)
+{
+	if (cm->m)
+		mgmt_notify(cm->m, ">PASSWORD:Verification Failed: 'Auth'");
+}
+
 int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
 		     struct loop *l)
 {
 	cm->dco = NULL;
+	cm->loop = l;
 	cm->m = mgmt_open(o, l, &client_mgmt_ops, cm);
 	return o->mgmt_addr && !cm->m ? -EIO : 0;
 }

@@ -10,19 +10,29 @@
 #include <sys/socket.h>
 
 #include "conf/options.h"
+#include "daemon/clientcfg.h"
 #include "daemon/mgmt.h"
 #include "dcovpn/dco.h"
 #include "ev/loop.h"
 
 struct client_mgmt {
 	struct mgmt *m;          /* NULL: no --management */
+	struct loop *loop;
 	struct dco *dco;         /* the current connection's engine, or NULL */
+	struct clientcfg_asker asker;
 };
 
 /* 0, or -EIO when --management was asked for and cannot listen. */
 int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
 		     struct loop *l);
 void client_mgmt_close(struct client_mgmt *cm);
+
+/* management-query-passwords: credentials asked through the interface
+ * (NULL: not configured, ask on the terminal). */
+const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
+						const struct options *o);
+/* AUTH_FAILED: ">PASSWORD:Verification Failed: 'Auth'". */
+void client_mgmt_auth_failed(struct client_mgmt *cm);
 
 /* Plain state change (no addresses). */
 void client_mgmt_state(struct client_mgmt *cm, const char *state,

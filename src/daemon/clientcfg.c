@@ -20,8 +20,9 @@ static bool file_given(const struct opt_file *f)
 	return f && (f->data || f->path);
 }
 
-static int clientcfg_askpass(const struct options *o, char *pass,
-			     size_t len, char *err, size_t errlen);
+static int clientcfg_askpass(const struct clientcfg *c,
+			     const struct options *o, char *pass, size_t len,
+			     char *err, size_t errlen);
 
 static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 			 char *err, size_t errlen)
@@ -69,7 +70,7 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 			return ret;
 	}
 	if (o->askpass) {
-		ret = clientcfg_askpass(o, pass, sizeof(pass), err, errlen);
+		ret = clientcfg_askpass(c, o, pass, sizeof(pass), err, errlen);
 		if (ret)
 			return ret;
 		tc.key_passphrase = pass;
@@ -203,11 +204,32 @@ static char *dup_line(const char *s, const char **next)
 #define CLIENTCFG_USER_MAX 256
 
 /* auth-user-pass without a file: ask on the terminal, as OpenVPN does. */
-static int clientcfg_userpass_ask(struct clientcfg *c, char *err, size_t errlen)
+static int clientcfg_userpass_ask(struct clientcfg *c, const struct options *o,
+				  char *err, size_t errlen)
 {
 	char user[CLIENTCFG_USER_MAX], pass[CLIENTCFG_SECRET_MAX];
-	int ret = prompt_line("Enter Auth Username:", true, user, sizeof(user));
+	int ret;
 
+	if (c->asker) {
+		ret = c->asker->ask(c->asker->ctx, "Auth", user, sizeof(user), pass,
+				    sizeof(pass), o->static_challenge,
+				    o->static_challenge_echo);
+		if (!ret) {
+			c->username = strdup(user);
+			c->password = strdup(pass);
+			c->challenge_done = o->static_challenge != NULL;
+		}
+		mem_wipe(pass, sizeof(pass));
+		if (ret)
+			snprintf(err, errlen, "auth-user-pass: no credentials "
+				 "from the management interface");
+		else if (!c->username || !c->password || !user[0])
+			ret = -EINVAL;
+		if (ret == -EINVAL)
+			snprintf(err, errlen, "auth-user-pass: need a username");
+		return ret;
+	}
+	ret = prompt_line("Enter Auth Username:", true, user, sizeof(user));
 	if (!ret)
 		ret = prompt_line("Enter Auth Password:", false, pass, sizeof(pass));
 	if (ret) {
@@ -229,8 +251,9 @@ static int clientcfg_userpass_ask(struct clientcfg *c, char *err, size_t errlen)
 }
 
 /* askpass: the key's passphrase, from the file's first line or the tty. */
-static int clientcfg_askpass(const struct options *o, char *pass,
-			     size_t len, char *err, size_t errlen)
+static int clientcfg_askpass(const struct clientcfg *c,
+			     const struct options *o, char *pass, size_t len,
+			     char *err, size_t errlen)
 {
 	const struct opt_file *f = &o->askpass_file;
 	const char *rest;
@@ -238,6 +261,14 @@ static int clientcfg_askpass(const struct options *o, char *pass,
 	char *text, *line;
 	int ret;
 
+	if (!f->path && c->asker) {
+		ret = c->asker->ask(c->asker->ctx, "Private Key", NULL, 0, pass,
+				    len, NULL, false);
+		if (ret)
+			snprintf(err, errlen, "askpass: no passphrase from the "
+				 "management interface");
+		return ret;
+	}
 	if (!f->path) {
 		ret = prompt_line("Enter Private Key Password:", false, pass, len);
 		if (ret)
@@ -346,7 +377,7 @@ static int clientcfg_userpass_read(struct clientcfg *c,
 	if (!o->auth_user_pass)
 		return 0;
 	if (!f->data && !f->path)
-		return clientcfg_userpass_ask(c, err, errlen);
+		return clientcfg_userpass_ask(c, o, err, errlen);
 	text = f->data ? strdup(f->data) : read_small_file(f->path, &len);
 	if (!text) {
 		snprintf(err, errlen, "auth-user-pass: cannot read %s",
@@ -370,13 +401,14 @@ static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
 {
 	int ret = clientcfg_userpass_read(c, o, err, errlen);
 
-	if (!ret && o->auth_user_pass && o->static_challenge)
+	if (!ret && o->auth_user_pass && o->static_challenge &&
+	    !c->challenge_done)
 		ret = clientcfg_challenge(c, o, err, errlen);
 	return ret;
 }
 
-int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
-		   size_t errlen)
+int clientcfg_init(struct clientcfg *c, const struct options *o,
+		   const struct clientcfg_asker *asker, char *err, size_t errlen)
 {
 	struct km2_peer_info_cfg pi = {
 		.pull = o->pull,
@@ -393,6 +425,7 @@ int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
 	if (getenv("DCOVPN_TEST_NO_CC_EXIT"))
 		pi.proto = KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_TLS_KEY_EXPORT;
 	memset(c, 0, sizeof(*c));
+	c->asker = asker;
 	err[0] = 0;
 	ret = clientcfg_tls(c, o, err, errlen);
 	if (!ret)
@@ -455,4 +488,14 @@ void clientcfg_occ(struct clientcfg *c, const struct options *o,
 		 o->auth ? o->auth : "SHA1",
 		 file_given(&o->tls_auth) ? ",tls-auth" : "",
 		 o->tls_server ? "tls-server" : "tls-client");
+}
+
+int clientcfg_userpass_again(struct clientcfg *c, const struct options *o,
+			     char *err, size_t errlen)
+{
+	wipe_free(&c->password);
+	free(c->username);
+	c->username = NULL;
+	c->challenge_done = false;
+	return clientcfg_userpass(c, o, err, errlen);
 }

@@ -19,7 +19,22 @@
 /* A password or passphrase, as long as OpenVPN takes (USER_PASS_LEN). */
 #define CLIENTCFG_SECRET_MAX 4096
 
+/*
+ * Where credentials come from when no file gives them: NULL asks on the
+ * terminal; with management-query-passwords the management interface
+ * (>PASSWORD:Need 'Auth' username/password).
+ */
+struct clientcfg_asker {
+	/* @type "Auth" or "Private Key"; @user NULL: a password only; @sc
+	 * the static-challenge text (NULL: none), then the answer's password
+	 * is already the SCRV1 string. 0 or -errno. */
+	int (*ask)(void *ctx, const char *type, char *user, size_t ulen,
+		   char *pass, size_t plen, const char *sc, bool sc_echo);
+	void *ctx;
+};
+
 struct clientcfg {
+	const struct clientcfg_asker *asker;
 	struct tls_ctx *tls;
 	bool has_wrap;
 	struct tlswrap_key wrap;
@@ -27,16 +42,23 @@ struct clientcfg {
 	struct tlscryptv2_server_key *v2s; /* server's tls-crypt-v2 key: heap,
 					    * wiped on free */
 	char *username, *password;         /* secrets for the password */
+	bool challenge_done;               /* password already has the
+					    * static-challenge response */
 	char *auth_token;                  /* last pushed token, kept across
 					    * reconnects as OpenVPN does */
 	char peer_info[1024];
 	char occ[512];
 };
 
-/* 0, or -errno with a user-readable reason in @err. */
-int clientcfg_init(struct clientcfg *c, const struct options *o, char *err,
-		   size_t errlen);
+/* 0, or -errno with a user-readable reason in @err. @asker: see above. */
+int clientcfg_init(struct clientcfg *c, const struct options *o,
+		   const struct clientcfg_asker *asker, char *err, size_t errlen);
 void clientcfg_free(struct clientcfg *c);
+
+/* auth-retry interact: forget the username and password and ask again
+ * (file, terminal or management). 0 or -errno with @err. */
+int clientcfg_userpass_again(struct clientcfg *c, const struct options *o,
+			     char *err, size_t errlen);
 
 /* Remember / forget the pushed auth-token (NULL forgets). */
 void clientcfg_set_token(struct clientcfg *c, const char *token);

@@ -185,6 +185,17 @@ static void mgmt_greet(struct mgmt *m)
 		    "'help' for more info", MGMT_VERSION);
 	if (m->held)
 		mgmt_printf(m, ">HOLD:Waiting for hold release:0");
+	mgmt_query_announce(m);
+}
+
+void mgmt_query_announce(struct mgmt *m)
+{
+	const struct mgmt_query *q = &m->q;
+
+	if (q->pending && m->authed)
+		mgmt_printf(m, ">PASSWORD:Need '%s' %s%s", q->type,
+			    q->need_user ? "username/password" : "password",
+			    q->extra);
 }
 
 static void mgmt_line(struct mgmt *m, char *line)
@@ -435,6 +446,7 @@ void mgmt_close(struct mgmt *m)
 	pthread_mutex_destroy(&m->log.mu);
 	free(m->log.rec);
 	mem_wipe(m->password, sizeof(m->password));
+	mem_wipe(&m->q, sizeof(m->q));
 	free(m);
 }
 
@@ -463,6 +475,44 @@ int mgmt_hold(struct mgmt *m, struct loop *l, unsigned wait_s)
 		}
 	}
 	return 0;
+}
+
+int mgmt_query(struct mgmt *m, struct loop *l, const char *type, char *user,
+	       size_t ulen, char *pass, size_t plen, const char *sc,
+	       bool sc_echo)
+{
+	struct mgmt_query *q = &m->q;
+	int ret = 0;
+
+	memset(q, 0, sizeof(*q));
+	q->pending = true;
+	q->need_user = user != NULL;
+	snprintf(q->type, sizeof(q->type), "%s", type);
+	if (sc)
+		snprintf(q->extra, sizeof(q->extra), " SC:%d,%s", sc_echo ? 1 : 0,
+			 sc);
+	log_info("MANAGEMENT: waiting for the '%s' %s", type,
+		 user ? "username/password" : "password");
+	mgmt_query_announce(m);
+	while (!(q->have_pass && (q->have_user || !q->need_user))) {
+		int sig;
+
+		loop_wait(l, mgmt_deadline(m));
+		mgmt_tick(m, clock_now_ms());
+		sig = loop_take_signal(l);
+		if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	if (!ret && user)
+		snprintf(user, ulen, "%s", q->user);
+	if (!ret && strlen(q->pass) >= plen)
+		ret = -ENOSPC;
+	if (!ret)
+		memcpy(pass, q->pass, strlen(q->pass) + 1);
+	mem_wipe(q, sizeof(*q));
+	return ret;
 }
 
 uint64_t mgmt_deadline(const struct mgmt *m)

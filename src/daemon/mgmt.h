@@ -73,6 +73,17 @@ void mgmt_notify(struct mgmt *m, const char *fmt, ...)
  * (SIGTERM, SIGINT, SIGHUP). */
 int mgmt_hold(struct mgmt *m, struct loop *l, unsigned wait_s);
 
+/*
+ * management-query-passwords: ask the management client (now, or once one
+ * connects) with ">PASSWORD:Need '@type' username/password" (@user NULL:
+ * "password" only; @sc a static-challenge text, appended as " SC:E,TEXT")
+ * and run the loop until "username" / "password" commands answer. 0, or
+ * -EINTR when a signal ended the wait.
+ */
+int mgmt_query(struct mgmt *m, struct loop *l, const char *type, char *user,
+	       size_t ulen, char *pass, size_t plen, const char *sc,
+	       bool sc_echo);
+
 /* Timers (bytecount, log lines from other threads): when and do. */
 uint64_t mgmt_deadline(const struct mgmt *m);
 void mgmt_tick(struct mgmt *m, uint64_t now_ms);

@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "daemon/mgmt_int.h"
 
 /* ---- commands ----------------------------------------------------------------- */
@@ -295,6 +296,35 @@ static void cmd_verb(struct mgmt *m, const char *arg)
 	mgmt_printf(m, "SUCCESS: verb level changed");
 }
 
+/* username TYPE VALUE / password TYPE VALUE: answers to >PASSWORD. */
+static void cmd_credential(struct mgmt *m, char **argv, int argc)
+{
+	struct mgmt_query *q = &m->q;
+	bool is_user = !strcmp(argv[0], "username");
+	const char *what = is_user ? "username" : "password";
+
+	if (argc < 3) {
+		mgmt_printf(m, "ERROR: the '%s' command requires 2 parameters",
+			    what);
+	} else if (!q->pending || (is_user && !q->need_user)) {
+		mgmt_printf(m, "ERROR: no %s is currently needed at this time",
+			    what);
+	} else if (strcmp(argv[1], q->type)) {
+		mgmt_printf(m, "ERROR: %s of type '%s' entered, but we need one "
+			    "of type '%s'", what, argv[1], q->type);
+	} else {
+		char *dst = is_user ? q->user : q->pass;
+		size_t cap = is_user ? sizeof(q->user) : sizeof(q->pass);
+
+		snprintf(dst, cap, "%s", argv[2]);
+		*(is_user ? &q->have_user : &q->have_pass) = true;
+		mgmt_printf(m, "SUCCESS: '%s' %s entered, but not yet verified",
+			    q->type, what);
+	}
+	if (argc >= 3)
+		mem_wipe(argv[2], strlen(argv[2]));
+}
+
 /* Commands with a fixed number of arguments, checked before dispatch. */
 static bool mgmt_need(struct mgmt *m, char **argv, int argc, int n)
 {
@@ -359,8 +389,9 @@ void mgmt_command(struct mgmt *m, char *line)
 	else if (!strcmp(c, "signal") || !strcmp(c, "kill") ||
 		 !strcmp(c, "client-kill") || !strcmp(c, "bytecount"))
 		; /* mgmt_need() answered */
-	else if (!strcmp(c, "username") || !strcmp(c, "password") ||
-		 !strcmp(c, "needok") || !strcmp(c, "pk-sig") ||
+	else if (!strcmp(c, "username") || !strcmp(c, "password"))
+		cmd_credential(m, argv, argc);
+	else if (!strcmp(c, "needok") || !strcmp(c, "pk-sig") ||
 		 !strcmp(c, "client-auth") || !strcmp(c, "client-auth-nt") ||
 		 !strcmp(c, "client-deny") || !strcmp(c, "remote") ||
 		 !strcmp(c, "proxy") || !strcmp(c, "forget-passwords"))

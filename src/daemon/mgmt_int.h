@@ -43,6 +43,16 @@ struct mgmt_log {
 	uint64_t sent;               /* real-time lines sent up to here */
 };
 
+/* A >PASSWORD question waiting for its username / password commands. */
+struct mgmt_query {
+	bool pending;
+	char type[32];               /* "Auth", "Private Key" */
+	bool need_user, have_user, have_pass;
+	char user[256];
+	char pass[MGMT_LINE_MAX];    /* secret */
+	char extra[300];             /* " SC:1,text" for static-challenge */
+};
+
 struct mgmt {
 	struct loop *loop;
 	const struct mgmt_ops *ops;
@@ -58,6 +68,7 @@ struct mgmt {
 	bool state_rt, log_rt, echo_rt;
 	unsigned bytecount_s;
 	uint64_t bytecount_next_ms;
+	struct mgmt_query q;         /* management-query-passwords */
 	struct mgmt_state_rec states[MGMT_STATES];
 	unsigned n_states;           /* total ever, the ring holds the last */
 	struct mgmt_log log;
@@ -74,6 +85,9 @@ void mgmt_log_send(struct mgmt *m, uint64_t from, bool realtime);
 uint64_t mgmt_log_next(struct mgmt *m);
 /* The last @n states (0: all kept). */
 void mgmt_states_send(struct mgmt *m, unsigned n);
+
+/* The pending >PASSWORD question, if any, to the client. */
+void mgmt_query_announce(struct mgmt *m);
 
 /* mgmt_cmd.c: run one command line (it may be modified). */
 void mgmt_command(struct mgmt *m, char *line);

@@ -937,7 +937,7 @@ int server_run(const struct options *o)
 	s->ev = malloc(sizeof(*s->ev));
 	if (!s->clients || !s->ev || server_plan(s))
 		goto out_free;
-	if (clientcfg_init(&s->cc, o, err, sizeof(err))) {
+	if (clientcfg_init(&s->cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);
 		goto out_free;
 	}

@@ -8,7 +8,12 @@
 #    answered on a pty, it connects and the server's verify script accepts;
 #  - static-challenge: the one-time response asked on the terminal reaches
 #    the openvpn server's script as OpenVPN sends it ("SCRV1:" base64
-#    password ":" base64 response), and appended with format concat.
+#    password ":" base64 response), and appended with format concat;
+#  - management-query-passwords: the key's passphrase and the username and
+#    password are asked through the management interface (as
+#    NetworkManager's openvpn plugin does); with auth-retry interact a
+#    refused password is reported (>PASSWORD:Verification Failed) and
+#    asked again.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
@@ -81,4 +86,26 @@ for fmt in "1|246810" "0 concat|135790"; do
 	stop_pid "$CLI_PID"
 done
 grep -q "135790" "$T/client.log" && fail "the hidden response was echoed"
+
+# credentials through the management interface
+mv "$T/client.log" "$T/client-sc.log"
+client_conf udp 4 auth "key $T/enc.key" "askpass" "auth-user-pass" \
+	"management $T/m.sock unix" "management-query-passwords" "auth-retry interact"
+ip netns exec "$NS_C" "$DCOVPN" --config "$T/client.conf" >"$T/client.log" 2>&1 &
+CLI_PID=$!
+in_c python3 "$LIB_DIR/mgmt_client.py" "$T/m.sock" \
+	"expect:^>PASSWORD:Need 'Private Key' password" \
+	'send:password "Private Key" "k3y pass"' \
+	"expect:^SUCCESS: 'Private Key' password entered" \
+	"expect:^>PASSWORD:Need 'Auth' username/password" \
+	'send:username "Auth" bob' 'send:password "Auth" "not it"' \
+	"expect:^>PASSWORD:Verification Failed: 'Auth'" \
+	"expect:^>PASSWORD:Need 'Auth' username/password" \
+	'send:username "Auth" bob' 'send:password "Auth" "typed s3cret"' \
+	"expect:^SUCCESS: 'Auth' password entered" >"$T/mgmt.log" 2>&1 ||
+	{ cat "$T/mgmt.log"; fail "credentials through management"; }
+wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+	fail "dcovpn did not come up with credentials from management"
+ping_both
+grep -q "typed s3cret\|k3y pass" "$T/client.log" && fail "a secret was logged"
 echo "PASS: $CASE"
