@@ -309,10 +309,9 @@ static int ks_read_km2(struct session *s, struct keystate *ks)
 		s->peer_info = strdup(m.peer_info);
 	/* A server checks the client's credentials (auth-user-pass-verify),
 	 * those of each renegotiation too: none sent then means none. */
-	if (s->cfg.server && ks->key_id != 0)
+	if (s->cfg.server && (ks->key_id != 0 || m.username))
 		session_clear_peer_auth(s);
 	if (s->cfg.server && m.username) {
-		session_clear_peer_auth(s);
 		s->peer_user = strdup(m.username);
 		s->peer_pass = strdup(m.password ? m.password : "");
 	}

@@ -934,12 +934,11 @@ static int conn_open(struct conn *c)
 static void conn_close(struct conn *c)
 {
 	bool kept = c->kept_tun && c->kept_tun->fd >= 0;
-
-	c->cm->dco = NULL;
 	bool last = c->end == END_EXIT || c->end == END_FATAL ||
 		    c->end == END_RELOAD;
 	bool down = c->up && (!kept || last);
 
+	c->cm->dco = NULL;
 	if (c->sess_up)
 		session_free(&c->sess);
 	if (c->tcp_fd >= 0) {

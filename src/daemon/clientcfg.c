@@ -203,7 +203,8 @@ static char *dup_line(const char *s, const char **next)
 
 #define CLIENTCFG_USER_MAX 256
 
-/* auth-user-pass without a file: ask on the terminal, as OpenVPN does. */
+/* auth-user-pass without a file: ask on the terminal, as OpenVPN does,
+ * or through the management interface (c->asker). */
 static int clientcfg_userpass_ask(struct clientcfg *c, const struct options *o,
 				  char *err, size_t errlen)
 {
@@ -214,29 +215,23 @@ static int clientcfg_userpass_ask(struct clientcfg *c, const struct options *o,
 		ret = c->asker->ask(c->asker->ctx, "Auth", user, sizeof(user), pass,
 				    sizeof(pass), o->static_challenge,
 				    o->static_challenge_echo);
-		if (!ret) {
-			c->username = strdup(user);
-			c->password = strdup(pass);
-			c->challenge_done = o->static_challenge != NULL;
-		}
-		mem_wipe(pass, sizeof(pass));
 		if (ret)
 			snprintf(err, errlen, "auth-user-pass: no credentials "
 				 "from the management interface");
-		else if (!c->username || !c->password || !user[0])
-			ret = -EINVAL;
-		if (ret == -EINVAL)
-			snprintf(err, errlen, "auth-user-pass: need a username");
-		return ret;
+		/* a manager answers a static challenge in the password */
+		c->challenge_done = o->static_challenge != NULL;
+	} else {
+		ret = prompt_line("Enter Auth Username:", true, user, sizeof(user));
+		if (!ret)
+			ret = prompt_line("Enter Auth Password:", false, pass,
+					  sizeof(pass));
+		if (ret)
+			snprintf(err, errlen, "auth-user-pass: %s", ret == -ENXIO ?
+				 "no terminal to ask for the username and "
+				 "password on; give them in a file "
+				 "(auth-user-pass FILE)" : strerror(-ret));
 	}
-	ret = prompt_line("Enter Auth Username:", true, user, sizeof(user));
-	if (!ret)
-		ret = prompt_line("Enter Auth Password:", false, pass, sizeof(pass));
 	if (ret) {
-		snprintf(err, errlen, "auth-user-pass: %s", ret == -ENXIO ?
-			 "no terminal to ask for the username and password on; "
-			 "give them in a file (auth-user-pass FILE)" :
-			 strerror(-ret));
 		mem_wipe(pass, sizeof(pass));
 		return ret;
 	}
@@ -328,8 +323,8 @@ static char *b64_dup(const char *s)
 static int clientcfg_challenge(struct clientcfg *c, const struct options *o,
 			       char *err, size_t errlen)
 {
-	char q[512], resp[CLIENTCFG_SECRET_MAX], *bp = NULL, *br = NULL, *out;
-	size_t n;
+	char q[512], resp[CLIENTCFG_SECRET_MAX], *bp = NULL, *br = NULL;
+	char *out = NULL;
 	int ret;
 
 	snprintf(q, sizeof(q), "CHALLENGE: %s", o->static_challenge);
@@ -340,26 +335,21 @@ static int clientcfg_challenge(struct clientcfg *c, const struct options *o,
 			 strerror(-ret));
 		return ret;
 	}
-	if (!o->static_challenge_concat) {
+	if (o->static_challenge_concat) {
+		if (asprintf(&out, "%s%s", c->password, resp) < 0)
+			out = NULL;
+	} else {
 		bp = b64_dup(c->password);
 		br = b64_dup(resp);
+		if (!bp || !br || asprintf(&out, "SCRV1:%s:%s", bp, br) < 0)
+			out = NULL;
 	}
-	n = strlen(c->password) + strlen(resp) + 8 +
-	    (bp ? strlen(bp) + strlen(br ? br : "") : 0);
-	out = malloc(n);
-	if (out && o->static_challenge_concat)
-		snprintf(out, n, "%s%s", c->password, resp);
-	else if (out && bp && br)
-		snprintf(out, n, "SCRV1:%s:%s", bp, br);
-	else
-		ret = -ENOMEM;
+	ret = out ? 0 : -ENOMEM;
 	mem_wipe(resp, sizeof(resp));
 	wipe_free(&bp);
 	wipe_free(&br);
-	if (ret) {
-		free(out);
+	if (ret)
 		return ret;
-	}
 	wipe_free(&c->password);
 	c->password = out;
 	return 0;
@@ -465,10 +455,7 @@ void clientcfg_free(struct clientcfg *c)
 		tlscryptv2_server_wipe(c->v2s);
 		free(c->v2s);
 	}
-	if (c->password) {
-		mem_wipe(c->password, strlen(c->password));
-		free(c->password);
-	}
+	wipe_free(&c->password);
 	free(c->username);
 	memset(c, 0, sizeof(*c));
 }

@@ -475,6 +475,20 @@ static void server_auth_drop(struct server *s, const struct dco_event *ev,
 		 why, desc, (unsigned long long)s->auth_drops);
 }
 
+/* The front door let a client in (MUDP_ACCEPT past the cookie, MUDP_NEW
+ * a tls-crypt-v2 client without early negotiation): make it and give it
+ * the packet. */
+static void server_admit(struct server *s, const struct dco_event *ev,
+			 const struct mudp_result *r)
+{
+	struct srv_client *c = client_new(s, DCO_TRANSPORT_UDP, &ev->addr,
+					  ev->addr_len, -1,
+					  r->verdict == MUDP_ACCEPT ? r : NULL, ev);
+
+	if (c && session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
+		server_client_kill(c, "TLS error, client-instance exiting");
+}
+
 static void server_control_unknown(struct server *s, const struct dco_event *ev)
 {
 	struct mudp_result *r = &s->mres;
@@ -495,12 +509,8 @@ static void server_control_unknown(struct server *s, const struct dco_event *ev)
 		server_cookie_reply(s, ev, r);
 		return;
 	}
-	if (r->verdict != MUDP_ACCEPT && r->verdict != MUDP_NEW)
-		return;
-	c = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1,
-		       r->verdict == MUDP_ACCEPT ? r : NULL, ev);
-	if (c && session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
-		server_client_kill(c, "TLS error, client-instance exiting");
+	if (r->verdict == MUDP_ACCEPT || r->verdict == MUDP_NEW)
+		server_admit(s, ev, r);
 }
 
 /*
@@ -513,7 +523,6 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 				 const struct dco_event *ev)
 {
 	struct mudp_result *r = &s->mres;
-	struct srv_client *n;
 
 	if (c->tr != DCO_TRANSPORT_UDP || s->udp_fd < 0 || !c->sess.have_peer_sid ||
 	    ev->len <= CTLPKT_HEAD_LEN ||
@@ -527,10 +536,7 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 		server_client_kill(c, "new session from the same address, "
 				   "client-instance restarting");
 		server_reap(s, clock_now_ms());
-		n = client_new(s, DCO_TRANSPORT_UDP, &ev->addr, ev->addr_len, -1,
-			       r->verdict == MUDP_ACCEPT ? r : NULL, ev);
-		if (n && session_recv(&n->sess, ev->data, ev->len, clock_now_ms()))
-			server_client_kill(n, "TLS error, client-instance exiting");
+		server_admit(s, ev, r);
 	}
 	return true;
 }

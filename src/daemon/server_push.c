@@ -608,6 +608,19 @@ static int client_admit(struct srv_client *c, struct options *co)
 }
 
 /*
+ * auth-gen-token: a token for the client's username, a renewal of the
+ * token it came with if it did. false: none (no token key, no username,
+ * or it could not be made).
+ */
+static bool client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX])
+{
+	return c->srv->has_token_key && c->sess.peer_user &&
+	       c->sess.peer_user[0] &&
+	       authtoken_make(&c->srv->token_key, c->sess.peer_user,
+			      c->sess.peer_pass, time(NULL), token) == 0;
+}
+
+/*
  * As OpenVPN 2.6: each renegotiation's credentials are checked as at
  * connect (a token of ours stands for the password without the script);
  * with auth-gen-token the client then gets its token renewed by a lone
@@ -618,14 +631,8 @@ int server_reauth(struct srv_client *c)
 	char token[AUTHTOKEN_MAX], msg[AUTHTOKEN_MAX + 32];
 	int ret = server_script_auth(c);
 
-	if (ret < 0)
-		return ret;
-	if (!c->srv->has_token_key || !c->sess.peer_user ||
-	    !c->sess.peer_user[0])
-		return 0;
-	if (authtoken_make(&c->srv->token_key, c->sess.peer_user,
-			   c->sess.peer_pass, time(NULL), token))
-		return 0;
+	if (ret < 0 || !client_token(c, token))
+		return ret < 0 ? ret : 0;
 	snprintf(msg, sizeof(msg), "PUSH_REPLY,auth-token %s", token);
 	if (session_send_message(&c->sess, msg, clock_now_ms()) == 0)
 		log_info("%s auth-token renewed", c->prefix);
@@ -656,10 +663,8 @@ static int client_setup(struct srv_client *c)
 	if (ret)
 		goto out;
 	/* auth-gen-token: the client's next key exchanges send this instead
-	 * of its password (a renewal of the token it came with, if any) */
-	if (c->srv->has_token_key && c->sess.peer_user && c->sess.peer_user[0] &&
-	    authtoken_make(&c->srv->token_key, c->sess.peer_user,
-			   c->sess.peer_pass, time(NULL), token))
+	 * of its password */
+	if (!client_token(c, token))
 		token[0] = '\0';
 	reply_build(r, c, cs, ekm, proto, token);
 	OPENSSL_cleanse(token, sizeof(token));
