@@ -51,14 +51,44 @@ static uint64_t sum_native(const uint8_t *p, size_t len)
 	       (c >> 32) + (c & 0xffffffffu) + (d >> 32) + (d & 0xffffffffu);
 }
 
-uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
+/* The folded native-order sum @native, as a big-endian 16-bit value. */
+static uint64_t native_to_be(uint64_t native)
 {
-	uint16_t folded = csum_fold(sum_native(p, len));
+	uint16_t folded = csum_fold(native);
 	uint8_t be[2];
 
-	/* the folded native-order sum, as a big-endian 16-bit value */
 	memcpy(be, &folded, 2);
-	return sum + load_be16(be);
+	return load_be16(be);
+}
+
+uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
+{
+	return sum + native_to_be(sum_native(p, len));
+}
+
+/*
+ * Why copy and sum in one loop: a segment's payload is copied out of the
+ * super-packet and check-summed right after; one pass reads each byte once
+ * instead of twice (the sender's memmove and checksum were 8% of its CPU).
+ */
+uint64_t csum_copy(uint64_t sum, uint8_t *dst, const uint8_t *src, size_t len)
+{
+	uint64_t a = 0, b = 0, c = 0, d = 0, w[4];
+	size_t done = len & ~(size_t)31;
+
+	for (size_t i = 0; i < done; i += 32) {
+		memcpy(w, src + i, 32);
+		memcpy(dst + i, w, 32);
+		a += (w[0] & 0xffffffffu) + (w[0] >> 32);
+		b += (w[1] & 0xffffffffu) + (w[1] >> 32);
+		c += (w[2] & 0xffffffffu) + (w[2] >> 32);
+		d += (w[3] & 0xffffffffu) + (w[3] >> 32);
+	}
+	memcpy(dst + done, src + done, len - done);
+	a = (a >> 32) + (a & 0xffffffffu) + (b >> 32) + (b & 0xffffffffu) +
+	    (c >> 32) + (c & 0xffffffffu) + (d >> 32) + (d & 0xffffffffu);
+	/* @done is a multiple of 32: the tail starts on an even byte */
+	return sum + native_to_be(a + sum_native(dst + done, len - done));
 }
 
 uint16_t csum_fold(uint64_t sum)

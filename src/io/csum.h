@@ -10,6 +10,9 @@
 
 /* Add @len bytes (big-endian 16-bit words) to a running 32+ bit sum. */
 uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len);
+/* Copy @len bytes from @src to @dst (no overlap) and add them to @sum, in
+ * one pass: csum_add(sum, dst, len) after memcpy, for less. */
+uint64_t csum_copy(uint64_t sum, uint8_t *dst, const uint8_t *src, size_t len);
 /* Fold to 16 bits and complement: the value stored in a header. */
 uint16_t csum_finish(uint64_t sum);
 /* Fold to 16 bits without complementing (a partial sum the kernel completes). */

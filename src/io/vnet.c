@@ -99,15 +99,19 @@ static size_t l4_csum_field(const struct l4_info *li)
 	return li->l4_off + (li->proto == IPPROTO_TCP_ ? 16 : 6);
 }
 
-/* Fill in the transport checksum over pseudo-header + segment. */
-static void l4_csum_fill(uint8_t *ip, const struct l4_info *li, size_t len)
+/* Fill in the transport checksum over pseudo-header + L4 header + payload,
+ * the payload's sum (@payload_sum, csum_add's form) already taken. */
+static void l4_csum_fill_sum(uint8_t *ip, const struct l4_info *li, size_t len,
+			     uint64_t payload_sum)
 {
 	size_t field = l4_csum_field(li);
+	uint64_t sum;
 	uint16_t c;
 
 	store_be16(ip + field, 0);
-	c = csum_finish(csum_add(pseudo_sum(ip, li, len - li->l4_off),
-				 ip + li->l4_off, len - li->l4_off));
+	sum = csum_add(pseudo_sum(ip, li, len - li->l4_off), ip + li->l4_off,
+		       li->hdrs_len - li->l4_off);
+	c = csum_finish(sum + payload_sum);
 	/* A UDP checksum of 0 means "none": send its other form. */
 	if (c == 0 && li->proto == IPPROTO_UDP_)
 		c = 0xffff;
@@ -148,9 +152,12 @@ static void make_segment(const uint8_t *src, size_t len, const struct l4_info *l
 	size_t off = (size_t)i * gso_size;
 	size_t plen = payload - off < gso_size ? payload - off : gso_size;
 	uint8_t *ip = seg->data;
+	uint64_t payload_sum;
 
 	memcpy(ip, src, li->hdrs_len);
-	memcpy(ip + li->hdrs_len, src + li->hdrs_len + off, plen);
+	/* the L4 header's length is even: the payload sum adds as it is */
+	payload_sum = csum_copy(0, ip + li->hdrs_len, src + li->hdrs_len + off,
+				plen);
 	seg->len = (uint32_t)(li->hdrs_len + plen);
 	if (li->version == 4)
 		store_be16(ip + 4, (uint16_t)(load_be16(ip + 4) + i));
@@ -166,7 +173,7 @@ static void make_segment(const uint8_t *src, size_t len, const struct l4_info *l
 	} else {
 		store_be16(ip + li->l4_off + 4, (uint16_t)(seg->len - li->l4_off));
 	}
-	l4_csum_fill(ip, li, seg->len);
+	l4_csum_fill_sum(ip, li, seg->len, payload_sum);
 }
 
 static int gso_check(const struct vnet_hdr *h, const struct l4_info *li)

@@ -80,6 +80,32 @@ static void test_csum_odd_lengths(void **state)
 			 naive_sum(buf + 3, 100, 0x1234));
 }
 
+/* csum_copy copies exactly and sums as naive_sum does, from any alignment
+ * of source and destination, every length, and with all-ones data. */
+static void test_csum_copy(void **state)
+{
+	uint8_t src[1500 + 8], dst[1500 + 16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (uint8_t)(i * 53 + 7);
+	for (size_t off = 0; off < 8; off++)
+		for (size_t len = 0; len + off <= sizeof(src); len++) {
+			size_t doff = (off * 3) % 8;
+
+			memset(dst, 0xa5, sizeof(dst));
+			assert_int_equal(csum_fold(csum_copy(0, dst + doff,
+							     src + off, len)),
+					 naive_sum(src + off, len, 0));
+			assert_memory_equal(dst + doff, src + off, len);
+			/* not a byte beyond */
+			assert_int_equal(dst[doff + len], 0xa5);
+		}
+	memset(src, 0xff, sizeof(src));
+	assert_int_equal(csum_fold(csum_copy(0x1234, dst, src, sizeof(src))),
+			 naive_sum(src, sizeof(src), 0x1234));
+}
+
 static struct pkt_pool pool;
 
 static int setup(void **state)
@@ -517,6 +543,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ip4_header_known),
 		cmocka_unit_test(test_csum_odd_lengths),
+		cmocka_unit_test(test_csum_copy),
 		cmocka_unit_test(test_tso4_round_trip),
 		cmocka_unit_test(test_tso6_round_trip),
 		cmocka_unit_test(test_uso_segments),
