@@ -242,7 +242,64 @@ def print_table(rows, meta, out):
               % (r["tunnel"], (openvpn_for(rows, r) or {}).get("tunnel", "no OpenVPN")))
             for ok, text in targets(r, openvpn_for(rows, r), base_v):
                 w("  [%s] %s\n" % (ok, text))
+    lines = ceiling(rows, meta)
+    if lines:
+        w("\n" + "\n".join(lines) + "\n")
     w("\n")
+
+
+def ceiling(rows, meta):
+    """Lines of the ceiling estimate (bench/README.md): the tunnel without a
+    cipher (dcocli_none) measures every stage but the crypto; the engine's
+    AEAD speed on one CPU (aead-speed, in meta) gives the crypto's CPU time
+    per byte, both ends' share spread over the machine's CPUs. Stages that
+    share the CPUs add up: 1/max = 1/no-crypto + crypto time per GB."""
+    none = find(rows, "dcocli_none")
+    speed = meta.get("aead_speed", "").split()
+    try:
+        seal, opn = float(speed[2]), float(speed[3])
+        ncpu = int(meta.get("nproc", "0"))
+    except (IndexError, ValueError):
+        return []
+    if not none or seal <= 0 or opn <= 0 or ncpu <= 0:
+        return []
+    crypto = (1 / seal + 1 / opn) / ncpu  # wall seconds per GB (10^9 bytes)
+    base_o, base_v = find(rows, "openvpn"), find(rows, "veth")
+    out = ["Ceiling estimate, one TCP stream: the crypto (%s, %s-byte packets:"
+           " seal %.2f GB/s, open %.2f GB/s per CPU, %d CPUs) costs %.3f s per"
+           " GB on top of the no-crypto path (%s):"
+           % (speed[0], speed[1], seal, opn, ncpu, crypto, none["tunnel"])]
+    for t in ("tcp1_up", "tcp1_down"):
+        r_none = none.get(t + "_gbps")
+        if not r_none:
+            continue
+        r_max = 8 / (8 / r_none + crypto)
+        got = ", ".join("%s %.2f (%.0f%% of it)" % (
+            r["tunnel"], r[t + "_gbps"], 100 * r[t + "_gbps"] / r_max)
+            for r in (find(rows, "dcocli"), find(rows, "dcod"))
+            if r and r.get(t + "_gbps"))
+        line = ("- %s: no-crypto path %.2f Gbit/s -> with crypto at most %.2f"
+                " Gbit/s; measured %s" % (TCP_TITLES[t], r_none, r_max,
+                                           got or "nothing"))
+        if base_o and base_o.get(t + "_gbps"):
+            need = 10 * base_o[t + "_gbps"]
+            rest = 8 / need - crypto
+            line += ". 10x OpenVPN (%.2f Gbit/s) needs " % need
+            if rest <= 0:
+                line += "more than the crypto alone allows"
+            else:
+                line += "the no-crypto path at %.2f Gbit/s" % (8 / rest)
+                if base_v and base_v.get(t + "_gbps"):
+                    line += " (%.2fx bare veth; it runs at %.2fx)" % (
+                        8 / rest / base_v[t + "_gbps"],
+                        r_none / base_v[t + "_gbps"])
+        out.append(line)
+    if base_o and none.get("udp64_rx_pps") and base_o.get("udp64_rx_pps"):
+        out.append("- UDP 64 B: without any crypto the tunnel delivers %s"
+                   " pkt/s, %.2fx OpenVPN" % (
+                       "{:,.0f}".format(none["udp64_rx_pps"]),
+                       none["udp64_rx_pps"] / base_o["udp64_rx_pps"]))
+    return out
 
 
 def rounds_text(meta):
@@ -395,6 +452,9 @@ def write_md(rows, meta, path):
                          " figures come from fewer rounds" % (
                              r["tunnel"],
                              r["problems"].split(" (logs in")[0].replace("\n", "; ")))
+    ceil = ceiling(rows, meta)
+    if ceil:
+        lines += [""] + ceil
     lines += ["", "![throughput per tunnel](results.png)", ""]
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines))

@@ -12,7 +12,9 @@
 #   BENCH_SECONDS   length of each iperf3 run (default 10)
 #   BENCH_PINGS     pings through the idle tunnel, 0.2 s apart (default 20)
 #   BENCH_REPEAT    rounds of all iperf3 runs; the median round counts (default 1)
-#   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli dcod;
+#   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli
+#                   dcocli_none dcod; dcocli_none is dcovpn-cli without a
+#                   cipher, the no-crypto stage of the ceiling estimate;
 #                   TCP transport too: openvpn_tcp dcocli_tcp; dcod_ovpn:
 #                   the daemon as client of Debian's OpenVPN)
 #   BENCH_OUT       output folder (default: bench/out)
@@ -36,7 +38,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 SECS=${BENCH_SECONDS:-10}
 PINGS=${BENCH_PINGS:-20}
 REPEAT=${BENCH_REPEAT:-1}
-CASES=${BENCH_CASES:-"veth openvpn wggo dcocli dcod"}
+CASES=${BENCH_CASES:-"veth openvpn wggo dcocli dcocli_none dcod"}
 OUT=${BENCH_OUT:-$HERE/out}
 TAG=bn$$                      # short: interface names must fit in 15 chars
 PORT=1194
@@ -319,31 +321,39 @@ start_wggo() {
 	NOTE="wireguard-go $(wireguard-go --version 2>/dev/null | head -n1 | awk '{print $2}') (Debian; predates the UDP GSO/GRO and tun offloads of newer releases)"
 }
 
-# start_dcocli [udp|tcp]: over TCP the server end listens (--listen).
+# start_dcocli [udp|tcp] [none]: over TCP the server end listens (--listen);
+# "none" runs without a cipher (no key file): the tunnel minus its crypto.
 start_dcocli() {
-	local proto=${1:-udp} cli=$BUILD/dcovpn-cli wrap=${BENCH_DCOCLI_WRAP:-}
-	local listen=""
+	local proto=${1:-udp} cipher=${2:-aes} cli=$BUILD/dcovpn-cli
+	local wrap=${BENCH_DCOCLI_WRAP:-} listen="" key_s key_c desc
 	[ -x "$cli" ] || { REASON="not built ($cli missing)"; return 1; }
 	# A wrapper (gdb, perf, valgrind) becomes the measured PID: CPU figures
 	# then count the wrapper, not dcovpn-cli.
 	[ -n "$wrap" ] && cli="$wrap $cli"
 	[ "$proto" = tcp ] && listen=--listen
-	head -c 256 /dev/urandom | base64 >"$WORK/data64.key"
+	if [ "$cipher" = none ]; then
+		key_s="" key_c="" desc="no cipher (packets in clear)"
+	else
+		head -c 256 /dev/urandom | base64 >"$WORK/data64.key"
+		key_s="$WORK/data64.key 0" key_c="$WORK/data64.key 1"
+		desc="static key, $proto, AES-256-GCM"
+	fi
 	# shellcheck disable=SC2086
 	bg_in "$NS_S" "$CASE_DIR/dcovpn-cli-s.log" $cli $listen \
 		${BENCH_DCOCLI_ARGS:-} "$proto" i4 "$U_S" $PORT "$U_C" $PORT \
-		"$T_S" 255.255.255.0 "$T_C" "$WORK/data64.key" 0
+		"$T_S" 255.255.255.0 "$T_C" $key_s
 	TUN_PIDS=$BG_PID
 	# shellcheck disable=SC2086
 	bg_in "$NS_C" "$CASE_DIR/dcovpn-cli-c.log" $cli ${BENCH_DCOCLI_ARGS:-} \
 		"$proto" i4 "$U_C" $PORT "$U_S" $PORT \
-		"$T_C" 255.255.255.0 "$T_S" "$WORK/data64.key" 1
+		"$T_C" 255.255.255.0 "$T_S" $key_c
 	TUN_PIDS="$TUN_PIDS $BG_PID"
 	TARGET=$T_S TUN_DEV_C=""
-	NOTE="static key, $proto, AES-256-GCM${BENCH_DCOCLI_ARGS:+, args: $BENCH_DCOCLI_ARGS}${wrap:+, under: $wrap (CPU figures count the wrapper)}"
+	NOTE="$desc${BENCH_DCOCLI_ARGS:+, args: $BENCH_DCOCLI_ARGS}${wrap:+, under: $wrap (CPU figures count the wrapper)}"
 }
 
 start_dcocli_tcp() { start_dcocli tcp; }
+start_dcocli_none() { start_dcocli udp none; }
 start_dcod_ovpn() { start_dcod ovpn; }
 
 # Client/server configs for the daemon, OpenVPN syntax: the server end
@@ -458,6 +468,7 @@ case_label() {
 	dcod) echo "dcovpn daemon" ;;
 	openvpn_tcp) echo "OpenVPN 2.6 TCP" ;;
 	dcocli_tcp) echo "dcovpn-cli TCP" ;;
+	dcocli_none) echo "dcovpn-cli none" ;;
 	dcod_ovpn) echo "dcovpn->OpenVPN" ;;
 	*) echo "$1" ;;
 	esac
@@ -707,6 +718,10 @@ main() {
 		echo "rmem_max=$(sysctl -n net.core.rmem_max) wmem_max=$(sysctl -n net.core.wmem_max)"
 		echo "iperf3=$(iperf3 --version | head -n1 | awk '{print $2}')"
 		echo "load=$(cut -d' ' -f1-3 /proc/loadavg)"
+		# the crypto stage of the ceiling estimate: the engine's own
+		# AEAD code on one CPU, at the size of a full TCP segment
+		[ -x "$BUILD/aead-speed" ] &&
+			echo "aead_speed=$("$BUILD/aead-speed" AES-256-GCM 1400 2)"
 	} >"$RAW/meta"
 
 	UP=""
@@ -714,7 +729,7 @@ main() {
 	for c in $CASES; do
 		n=$(( n + 1 ))
 		if ! declare -F "start_$c" >/dev/null; then
-			log "unknown case '$c' (known: veth openvpn wggo dcocli dcod openvpn_tcp dcocli_tcp dcod_ovpn)"
+			log "unknown case '$c' (known: veth openvpn wggo dcocli dcocli_none dcod openvpn_tcp dcocli_tcp dcod_ovpn)"
 			continue
 		fi
 		setup_case "$c" "$n" && UP="$UP $c"

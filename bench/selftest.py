@@ -57,7 +57,8 @@ def build(raw):
     write(os.path.join(raw, "meta"),
           "date=2000-01-01 00:00 UTC\nkernel=k\ncpu=c\nnproc=2\nseconds=10\n"
           "repeat=3\nload=0 0 0\nload_after=0 0 0\n"
-          "cases=veth openvpn dcocli dcod\n")
+          "aead_speed=AES-256-GCM 1400 2.000 2.000 700 700\n"
+          "cases=veth openvpn dcocli dcocli_none dcod\n")
     make_case(raw, "veth", "bare veth", [10, 20, 30], 300000, 0,
               [0.05] * 3, pids="")
     make_case(raw, "openvpn", "OpenVPN 2.6", [0.4, 0.5, 0.9], 40000, 5,
@@ -65,6 +66,10 @@ def build(raw):
     # Median round 2: 6 Gbit/s, 12x OpenVPN's 0.5, 0.3x veth's 20.
     make_case(raw, "dcocli", "dcovpn-cli", [1, 6, 7], 130000, 1,
               [0.1, 0.1, 5.0])
+    # No cipher: 8 Gbit/s; with 2 x 0.5 s/GB of crypto over 2 CPUs the
+    # estimate is 8 / (8/8 + 0.5) = 5.33 Gbit/s.
+    make_case(raw, "dcocli_none", "dcovpn-cli none", [8, 8, 8], 100000, 1,
+              [0.1] * 3)
     write(os.path.join(raw, "dcod", "label"), "dcovpn daemon")
     write(os.path.join(raw, "dcod", "status"), "not built (x missing)")
     # A failed round: error JSON, must be ignored but reported.
@@ -124,6 +129,15 @@ def main():
         check("target UDP 3x passes",
               "[PASS] UDP 64 B packet rate >= 3x OpenVPN: 3.25x" in text)
         check("ping target on p50", "[PASS] ping p50 <= OpenVPN: 0.50x" in text)
+        check("ceiling from the no-crypto path and the AEAD speed",
+              "no-crypto path 8.00 Gbit/s -> with crypto at most 5.33 Gbit/s;"
+              " measured dcovpn-cli 6.00 (112% of it)" in text)
+        # 10x OpenVPN's 0.5 = 5 Gbit/s: 8/5 - 0.5 = 1.1 s/GB left, 7.27 Gbit/s
+        check("what 10x OpenVPN would need of the no-crypto path",
+              "needs the no-crypto path at 7.27 Gbit/s (0.36x bare veth;"
+              " it runs at 0.40x)" in text)
+        check("no target lines for the no-cipher case",
+              "Issue 5 targets, dcovpn-cli none" not in text)
         check("markdown written",
               "| dcovpn-cli | 6.00 Gbit/s" in open(os.path.join(out, "results.md")).read())
     failed = results.count(False)
