@@ -6,6 +6,7 @@
  * super-packets before the write. Every drop is counted.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "dco/compstub.h"
@@ -82,7 +83,9 @@ static void rx_count_error(struct worker *w, struct peer *peer, int err)
  */
 static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 {
-	struct dco_event ev = { .type = DCO_EV_PEER_FLOAT, .peer_id = peer->id };
+	/* Filled only when the peer moved: the event is large (it can carry
+	 * a control packet) and this runs for every data packet. */
+	struct dco_event ev;
 
 	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen ||
 	    sockaddr_equal(&peer->remote, peer->remote_len, &p->addr, p->addrlen))
@@ -91,6 +94,9 @@ static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 	memcpy(&peer->remote, &p->addr, p->addrlen);
 	peer->remote_len = p->addrlen;
 	pthread_mutex_unlock(&peer->tx_lock);
+	memset(&ev, 0, offsetof(struct dco_event, data));
+	ev.type = DCO_EV_PEER_FLOAT;
+	ev.peer_id = peer->id;
 	ev.fd = p->sock;
 	ev.addr_len = p->addrlen;
 	memcpy(&ev.addr, &p->addr, p->addrlen);
