@@ -106,6 +106,7 @@ def load_case(raw, name, order):
         return row
     cpu_s = sys_s = 0.0
     tcp_bytes = 0
+    delivered = []
     for t in TCP_TESTS + ["udp64"]:
         got = []
         for name in rounds(d, t):
@@ -119,6 +120,9 @@ def load_case(raw, name, order):
                 continue
             if t == "udp64":
                 value = res["bytes"] / UDP_LEN / res["seconds"]
+                drops = read(os.path.join(d, name + ".sockdrops"), "")
+                if drops.lstrip("-").isdigit() and int(drops) >= 0:
+                    delivered.append(value + int(drops) / res["seconds"])
             else:
                 value = res["bits_per_second"] / 1e9
                 tcp_bytes += res["bytes"]
@@ -138,6 +142,9 @@ def load_case(raw, name, order):
             row["udp64_loss_pct"] = res.get("lost_percent")
         else:
             row[t + "_gbps"] = value
+    if delivered:
+        delivered.sort()
+        row["udp64_deliv_pps"] = delivered[(len(delivered) - 1) // 2]
     # CPU per GB pools every round: the steadiest estimate of a ratio.
     if row["has_procs"] and tcp_bytes:
         row["cpu_s_tcp"] = cpu_s
@@ -155,7 +162,7 @@ def load_case(raw, name, order):
     return row
 
 
-METRICS = [t + "_gbps" for t in TCP_TESTS] + ["udp64_rx_pps"]
+METRICS = [t + "_gbps" for t in TCP_TESTS] + ["udp64_rx_pps", "udp64_deliv_pps"]
 
 
 def ratio(row, base, key):
@@ -175,23 +182,24 @@ def print_table(rows, meta, out):
          meta.get("nproc"), meta.get("seconds"), rounds_text(meta)))
     w("   load average before %s, after %s (other work on the machine makes"
       " figures noisy)\n\n" % (meta.get("load"), meta.get("load_after")))
-    head = ("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %8s %5s\n"
+    head = ("%-14s %8s %8s %8s %8s %10s %10s %7s %7s %7s %8s %8s %5s\n"
             % ("tunnel", "TCP1 up", "TCP1 dn", "TCP4 up", "TCP4 dn",
-               "UDP64 pps", "ping", "p50", "max", "CPU s/GB", "sys s/GB",
-               "MTU"))
+               "UDP64 pps", "UDP64 pps", "ping", "p50", "max", "CPU s/GB",
+               "sys s/GB", "MTU"))
     w(head)
-    w("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %8s\n"
-      % ("", "Gbit/s", "Gbit/s", "Gbit/s", "Gbit/s", "received", "avg ms",
-         "ms", "ms", "tunnel", "machine"))
+    w("%-14s %8s %8s %8s %8s %10s %10s %7s %7s %7s %8s %8s\n"
+      % ("", "Gbit/s", "Gbit/s", "Gbit/s", "Gbit/s", "received", "delivered",
+         "avg ms", "ms", "ms", "tunnel", "machine"))
     w("-" * (len(head) - 1) + "\n")
     for r in rows:
         if r["status"] != "ok":
             w("%-14s %s\n" % (r["tunnel"], r["status"]))
             continue
-        w("%-14s %8s %8s %8s %8s %10s %7s %7s %7s %8s %8s %5s\n" % (
+        w("%-14s %8s %8s %8s %8s %10s %10s %7s %7s %7s %8s %8s %5s\n" % (
             r["tunnel"],
             *[fmt(r.get(t + "_gbps")) for t in TCP_TESTS],
             fmt(r.get("udp64_rx_pps"), "{:,.0f}"),
+            fmt(r.get("udp64_deliv_pps"), "{:,.0f}"),
             fmt(r.get("ping_avg_ms"), "{:.3f}"),
             fmt(r.get("ping_p50_ms"), "{:.3f}"),
             fmt(r.get("ping_max_ms"), "{:.3f}"),
@@ -212,9 +220,9 @@ def print_table(rows, meta, out):
     base_v = find(rows, "veth")
     w("\nRatios (x = this tunnel / reference; higher is better except CPU"
       " and ping)\n")
-    w("%-32s %8s %8s %8s %8s %8s %8s %8s\n" % (
-        "", "TCP1 up", "TCP1 dn", "TCP4 up", "TCP4 dn", "UDP64", "CPU/GB",
-        "ping p50"))
+    w("%-32s %8s %8s %8s %8s %8s %8s %8s %8s\n" % (
+        "", "TCP1 up", "TCP1 dn", "TCP4 up", "TCP4 dn", "UDP64 rx",
+        "UDP64 dl", "CPU/GB", "ping p50"))
     for r in rows:
         if r["status"] != "ok" or r["case"] == "veth":
             continue
@@ -228,7 +236,7 @@ def print_table(rows, meta, out):
             if base is base_o:
                 cpu = fmt(ratio(r, base, "cpu_s_per_gb"), "{:.2f}x")
                 ping = fmt(ratio(r, base, "ping_p50_ms"), "{:.2f}x")
-            w("%-32s %8s %8s %8s %8s %8s %8s %8s\n"
+            w("%-32s %8s %8s %8s %8s %8s %8s %8s %8s\n"
               % (r["tunnel"] + " " + label, *cells, cpu, ping))
     for r in rows:
         if r["note"]:
@@ -295,10 +303,13 @@ def ceiling(rows, meta):
                         r_none / base_v[t + "_gbps"])
         out.append(line)
     if base_o and none.get("udp64_rx_pps") and base_o.get("udp64_rx_pps"):
-        out.append("- UDP 64 B: without any crypto the tunnel delivers %s"
-                   " pkt/s, %.2fx OpenVPN" % (
+        out.append("- UDP 64 B: without any crypto iperf3 receives %s pkt/s"
+                   " through the tunnel, %.2fx OpenVPN%s" % (
                        "{:,.0f}".format(none["udp64_rx_pps"]),
-                       none["udp64_rx_pps"] / base_o["udp64_rx_pps"]))
+                       none["udp64_rx_pps"] / base_o["udp64_rx_pps"],
+                       "; the tunnel delivers %s pkt/s to the receiving host"
+                       % "{:,.0f}".format(none["udp64_deliv_pps"])
+                       if none.get("udp64_deliv_pps") else ""))
     return out
 
 
@@ -366,13 +377,17 @@ def targets(r, base_o, base_v):
     x = ratio(r, base_o, "udp64_rx_pps")
     out.append((check(x, lambda v: v >= 3),
                 "UDP 64 B packet rate >= 3x OpenVPN: %s" % fmt(x, "{:.2f}x")))
+    x = ratio(r, base_o, "udp64_deliv_pps")
+    out.append((check(x, lambda v: v >= 3),
+                "UDP 64 B packets delivered to the receiving host >= 3x"
+                " OpenVPN: %s" % fmt(x, "{:.2f}x")))
     return out
 
 
 CSV_COLS = [
     "tunnel", "status", "mtu",
     "tcp1_up_gbps", "tcp1_down_gbps", "tcp4_up_gbps", "tcp4_down_gbps",
-    "udp64_rx_pps", "udp64_loss_pct",
+    "udp64_rx_pps", "udp64_deliv_pps", "udp64_loss_pct",
     "ping_avg_ms", "ping_p50_ms", "ping_max_ms", "ping_replies",
     "cpu_s_tcp", "tcp_gb", "cpu_s_per_gb", "sys_cpu_s_tcp", "sys_cpu_s_per_gb",
     "tcp1_up_cpu_s", "tcp1_down_cpu_s", "tcp4_up_cpu_s", "tcp4_down_cpu_s",
@@ -421,13 +436,13 @@ def write_md(rows, meta, path):
            meta.get("load"), meta.get("load_after")),
         "",
         "| tunnel | TCP x1 up | TCP x1 down | TCP x4 up | TCP x4 down "
-        "| UDP 64 B rx pkt/s | ping avg / p50 / max ms | CPU s per GB "
-        "| TCP x1 up/down vs OpenVPN | vs bare veth |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| UDP 64 B rx pkt/s | delivered pkt/s | ping avg / p50 / max ms "
+        "| CPU s per GB | TCP x1 up/down vs OpenVPN | vs bare veth |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         if r["status"] != "ok":
-            lines.append("| %s | %s |  |  |  |  |  |  |  |  |"
+            lines.append("| %s | %s |  |  |  |  |  |  |  |  |  |"
                          % (r["tunnel"], r["status"].replace("|", "/")))
             continue
         base_o = openvpn_for(rows, r)
@@ -435,10 +450,11 @@ def write_md(rows, meta, path):
                           fmt(ratio(r, base_o, "tcp1_down_gbps"), "{:.2f}x"))
         rv = "%s / %s" % (fmt(ratio(r, base_v, "tcp1_up_gbps"), "{:.2f}x"),
                           fmt(ratio(r, base_v, "tcp1_down_gbps"), "{:.2f}x"))
-        lines.append("| %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %s |" % (
             r["tunnel"],
             *[fmt(r.get(t + "_gbps"), "{:.2f} Gbit/s") for t in TCP_TESTS],
             fmt(r.get("udp64_rx_pps"), "{:,.0f}"),
+            fmt(r.get("udp64_deliv_pps"), "{:,.0f}"),
             fmt(r.get("ping_avg_ms"), "{:.3f}"),
             fmt(r.get("ping_p50_ms"), "{:.3f}"),
             fmt(r.get("ping_max_ms"), "{:.3f}"),

@@ -156,6 +156,22 @@ sys_ticks() {
 	echo $(( user + nice + system + irq + softirq + steal ))
 }
 
+# udp_drops NS [all|others]: datagrams dropped for a full receive buffer in
+# namespace NS: "all" from the kernel's counter (RcvbufErrors), "others"
+# summed over the UDP sockets open now that are not iperf3's (the tunnel's
+# own socket): the difference over a test is what iperf3's socket dropped.
+udp_drops() {
+	if [ "$2" = all ]; then
+		ip netns exec "$1" awk '/^Udp: [0-9]/ { print $6; exit }' /proc/net/snmp
+		return
+	fi
+	ip netns exec "$1" ss -uanm 2>/dev/null | awk -v port=":$IPERF_PORT" '
+		$1 ~ /^(UNCONN|ESTAB)$/ { mine = ($4 !~ port "$"); next }
+		mine && match($0, /,d[0-9]+\)/) {
+			sum += substr($0, RSTART + 2, RLENGTH - 3) }
+		END { print sum + 0 }'
+}
+
 # Start a command in namespace $1 in the background; log to $2.
 # Sets BG_PID. `ip netns exec` execs, so the PID is the program's own.
 bg_in() {
@@ -477,12 +493,13 @@ case_label() {
 # --- measurements ----------------------------------------------------------
 
 # Per-case state, kept while all cases' tunnels are up at once.
-declare -A C_NSC C_TARGET C_PIDS C_DIR
+declare -A C_NSC C_NSS C_TARGET C_PIDS C_DIR
 
 # measure CASE NAME IPERF_ARGS...: one iperf3 run from the case's client end,
 # with the tunnel processes' CPU ticks before and after.
 measure() {
 	local c=$1 name=$2 before after sys_before rc pids=${C_PIDS[$1]} dir=${C_DIR[$1]}
+	local drops_all drops_others
 	shift 2
 	# shellcheck disable=SC2086
 	if [ -n "$pids" ] && ! alive $pids; then
@@ -493,6 +510,10 @@ measure() {
 	# shellcheck disable=SC2086
 	before=$(cpu_ticks $pids)
 	sys_before=$(sys_ticks)
+	case $name in udp64*)
+		drops_all=$(udp_drops "${C_NSS[$c]}" all)
+		drops_others=$(udp_drops "${C_NSS[$c]}" others) ;;
+	esac
 	timeout $(( SECS + 15 )) ip netns exec "${C_NSC[$c]}" iperf3 \
 		-c "${C_TARGET[$c]}" -p $IPERF_PORT -t "$SECS" \
 		--connect-timeout 5000 -J "$@" \
@@ -502,6 +523,13 @@ measure() {
 	after=$(cpu_ticks $pids)
 	echo "$(( $(sys_ticks) - sys_before ))" >"$dir/$name.systicks"
 	echo "$(( after - before ))" >"$dir/$name.cputicks"
+	case $name in udp64*)
+		# what reached iperf3's socket but found it full: delivered by
+		# the tunnel, lost to a receiver short of CPU
+		echo "$(( $(udp_drops "${C_NSS[$c]}" all) - drops_all - \
+			$(udp_drops "${C_NSS[$c]}" others) + drops_others ))" \
+			>"$dir/$name.sockdrops" ;;
+	esac
 	[ $rc -eq 0 ] || log "  $c $name: iperf3 exit $rc"
 	# shellcheck disable=SC2086
 	if [ -n "$pids" ] && ! alive $pids; then
@@ -621,7 +649,7 @@ setup_case() {
 		drop_case
 		return 1
 	fi
-	C_NSC[$name]=$NS_C C_TARGET[$name]=$TARGET
+	C_NSC[$name]=$NS_C C_NSS[$name]=$NS_S C_TARGET[$name]=$TARGET
 	C_PIDS[$name]=$TUN_PIDS C_DIR[$name]=$CASE_DIR
 	return 0
 }
