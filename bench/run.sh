@@ -162,6 +162,7 @@ sys_ticks() {
 # own socket): the difference over a test is what iperf3's socket dropped.
 udp_drops() {
 	if [ "$2" = all ]; then
+		# shellcheck disable=SC2016
 		ip netns exec "$1" awk '/^Udp: [0-9]/ { print $6; exit }' /proc/net/snmp
 		return
 	fi
