@@ -7,7 +7,7 @@
  * EVP_CipherInit_ex(ctx, NULL, NULL, NULL, iv, enc) by asking the provider
  * for the IV length through its parameter lookups (string compares) every
  * time, and EVP_CIPHER_CTX_ctrl translates each call into parameters the
- * same way; on a 1400-byte packet that was about a tenth of the seal. The
+ * same way; on a 1400-byte packet that was about 12% of the seal's time. The
  * GCM "fixed IV" parameter given the length -1 loads the whole IV as it
  * is (the special case EVP_CTRL_GCM_SET_IV_FIXED has had since 1.0.1), and
  * on decryption the expected tag rides in the same call. ChaCha20-Poly1305
@@ -124,6 +124,18 @@ static int start(struct aead *a, uint32_t pktid, const uint8_t *aad,
 	return 0;
 }
 
+/* The tag of the packet just sealed, asked for directly (no ctrl call). */
+static int read_tag(struct aead *a, uint8_t tag[AEAD_TAG_LEN])
+{
+	OSSL_PARAM params[2] = {
+		OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag,
+						  AEAD_TAG_LEN),
+		OSSL_PARAM_construct_end(),
+	};
+
+	return EVP_CIPHER_CTX_get_params(a->ctx, params) == 1 ? 0 : -EIO;
+}
+
 int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
 	      uint8_t *buf, size_t len, uint8_t tag[AEAD_TAG_LEN])
 {
@@ -132,20 +144,13 @@ int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 
 	if (!a->encrypt)
 		return -EINVAL;
-	OSSL_PARAM get_tag[2] = {
-		OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag,
-						  AEAD_TAG_LEN),
-		OSSL_PARAM_construct_end(),
-	};
-
 	err = start(a, pktid, aad, aad_len, len, NULL);
 	if (err)
 		return err;
 	if (len && EVP_EncryptUpdate(a->ctx, buf, &outl, buf, (int)len) != 1)
 		return -EIO;
 	/* Stream modes: Final writes nothing, but it gets a place to do so. */
-	if (EVP_EncryptFinal_ex(a->ctx, none, &outl) != 1 ||
-	    EVP_CIPHER_CTX_get_params(a->ctx, get_tag) != 1)
+	if (EVP_EncryptFinal_ex(a->ctx, none, &outl) != 1 || read_tag(a, tag))
 		return -EIO;
 	return 0;
 }
