@@ -142,9 +142,8 @@ def load_case(raw, name, order):
             row["udp64_loss_pct"] = res.get("lost_percent")
         else:
             row[t + "_gbps"] = value
-    if delivered:
-        delivered.sort()
-        row["udp64_deliv_pps"] = delivered[(len(delivered) - 1) // 2]
+    if delivered:   # the lower median, as the median round above
+        row["udp64_deliv_pps"] = statistics.median_low(delivered)
     # CPU per GB pools every round: the steadiest estimate of a ratio.
     if row["has_procs"] and tcp_bytes:
         row["cpu_s_tcp"] = cpu_s

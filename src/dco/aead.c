@@ -61,7 +61,6 @@ int aead_init(struct aead *a, enum dco_cipher cipher, const uint8_t *key,
 		goto err_free_ctx;
 	a->ctx = ctx;
 	a->cipher = cipher;
-	a->gcm = cipher != DCO_CIPHER_CHACHA20_POLY1305;
 	a->encrypt = encrypt;
 	memcpy(a->nonce_tail, nonce_tail, DCO_NONCE_TAIL_LEN);
 	return 0;
@@ -87,6 +86,12 @@ static void make_iv(const struct aead *a, uint32_t pktid, uint8_t iv[AEAD_IV_LEN
 	memcpy(iv + 4, a->nonce_tail, DCO_NONCE_TAIL_LEN);
 }
 
+/* The GCM ciphers load IV and tag as parameters (see the top). */
+static bool is_gcm(const struct aead *a)
+{
+	return a->cipher != DCO_CIPHER_CHACHA20_POLY1305;
+}
+
 /* Load the IV, and for a GCM open the expected tag, in one provider call. */
 static int load_iv(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
 		   const uint8_t *tag)
@@ -94,7 +99,7 @@ static int load_iv(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
 	OSSL_PARAM params[3];
 	unsigned n = 0;
 
-	if (!a->gcm)
+	if (!is_gcm(a))
 		return EVP_CipherInit_ex(a->ctx, NULL, NULL, NULL, iv,
 					 a->encrypt) == 1 ? 0 : -EIO;
 	params[n++] = OSSL_PARAM_construct_octet_string(
@@ -170,7 +175,7 @@ int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 	if (len && EVP_DecryptUpdate(a->ctx, out, &outl, in, (int)len) != 1)
 		return -EIO;
 	/* OpenSSL takes the expected tag as non-const but only copies it. */
-	if (!a->gcm && EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG,
+	if (!is_gcm(a) && EVP_CIPHER_CTX_ctrl(a->ctx, EVP_CTRL_AEAD_SET_TAG,
 					   AEAD_TAG_LEN, (void *)tag) != 1)
 		return -EIO;
 	if (EVP_DecryptFinal_ex(a->ctx, none, &outl) != 1)

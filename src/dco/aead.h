@@ -19,7 +19,6 @@ struct aead {
 	void *ctx;                     /* EVP_CIPHER_CTX */
 	enum dco_cipher cipher;
 	bool encrypt;
-	bool gcm;                      /* IV (and tag) loaded as parameters */
 	uint8_t nonce_tail[DCO_NONCE_TAIL_LEN];
 };
 

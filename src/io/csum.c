@@ -10,24 +10,39 @@
  * native 64-bit loads, split into 32-bit halves so no carry is ever lost,
  * into four independent accumulators. It runs several times faster than
  * big-endian 16-bit additions, and the segment and coalesce paths check-sum
- * every byte they send.
+ * every byte they send. acc_add32 adds 32 bytes to the four accumulators;
+ * sum_native and csum_copy share it.
  */
+static inline void acc_add32(uint64_t acc[4], const uint64_t w[4])
+{
+	acc[0] += (w[0] & 0xffffffffu) + (w[0] >> 32);
+	acc[1] += (w[1] & 0xffffffffu) + (w[1] >> 32);
+	acc[2] += (w[2] & 0xffffffffu) + (w[2] >> 32);
+	acc[3] += (w[3] & 0xffffffffu) + (w[3] >> 32);
+}
+
+/* The accumulators' total, each cut back into 32-bit halves. */
+static inline uint64_t acc_total(const uint64_t acc[4])
+{
+	/* each accumulator < 2^64 for any len below 2^32 words */
+	return (acc[0] >> 32) + (acc[0] & 0xffffffffu) + (acc[1] >> 32) +
+	       (acc[1] & 0xffffffffu) + (acc[2] >> 32) + (acc[2] & 0xffffffffu) +
+	       (acc[3] >> 32) + (acc[3] & 0xffffffffu);
+}
+
 static uint64_t sum_native(const uint8_t *p, size_t len)
 {
-	uint64_t a = 0, b = 0, c = 0, d = 0, w[4];
+	uint64_t acc[4] = { 0 }, w[4];
 
 	while (len >= 32) {
 		memcpy(w, p, 32);
-		a += (w[0] & 0xffffffffu) + (w[0] >> 32);
-		b += (w[1] & 0xffffffffu) + (w[1] >> 32);
-		c += (w[2] & 0xffffffffu) + (w[2] >> 32);
-		d += (w[3] & 0xffffffffu) + (w[3] >> 32);
+		acc_add32(acc, w);
 		p += 32;
 		len -= 32;
 	}
 	while (len >= 8) {
 		memcpy(w, p, 8);
-		a += (w[0] & 0xffffffffu) + (w[0] >> 32);
+		acc[0] += (w[0] & 0xffffffffu) + (w[0] >> 32);
 		p += 8;
 		len -= 8;
 	}
@@ -35,7 +50,7 @@ static uint64_t sum_native(const uint8_t *p, size_t len)
 		uint16_t h;
 
 		memcpy(&h, p, 2);
-		b += h;
+		acc[1] += h;
 		p += 2;
 		len -= 2;
 	}
@@ -44,11 +59,9 @@ static uint64_t sum_native(const uint8_t *p, size_t len)
 		uint16_t h;
 
 		memcpy(&h, last, 2);
-		c += h;
+		acc[2] += h;
 	}
-	/* each accumulator < 2^64 for any len below 2^32 words */
-	return (a >> 32) + (a & 0xffffffffu) + (b >> 32) + (b & 0xffffffffu) +
-	       (c >> 32) + (c & 0xffffffffu) + (d >> 32) + (d & 0xffffffffu);
+	return acc_total(acc);
 }
 
 /* The folded native-order sum @native, as a big-endian 16-bit value. */
@@ -73,22 +86,17 @@ uint64_t csum_add(uint64_t sum, const uint8_t *p, size_t len)
  */
 uint64_t csum_copy(uint64_t sum, uint8_t *dst, const uint8_t *src, size_t len)
 {
-	uint64_t a = 0, b = 0, c = 0, d = 0, w[4];
+	uint64_t acc[4] = { 0 }, w[4];
 	size_t done = len & ~(size_t)31;
 
 	for (size_t i = 0; i < done; i += 32) {
 		memcpy(w, src + i, 32);
 		memcpy(dst + i, w, 32);
-		a += (w[0] & 0xffffffffu) + (w[0] >> 32);
-		b += (w[1] & 0xffffffffu) + (w[1] >> 32);
-		c += (w[2] & 0xffffffffu) + (w[2] >> 32);
-		d += (w[3] & 0xffffffffu) + (w[3] >> 32);
+		acc_add32(acc, w);
 	}
 	memcpy(dst + done, src + done, len - done);
-	a = (a >> 32) + (a & 0xffffffffu) + (b >> 32) + (b & 0xffffffffu) +
-	    (c >> 32) + (c & 0xffffffffu) + (d >> 32) + (d & 0xffffffffu);
 	/* @done is a multiple of 32: the tail starts on an even byte */
-	return sum + native_to_be(a + sum_native(dst + done, len - done));
+	return sum + native_to_be(acc_total(acc) + sum_native(dst + done, len - done));
 }
 
 uint16_t csum_fold(uint64_t sum)

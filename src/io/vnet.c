@@ -86,15 +86,12 @@ static int parse_l4(const uint8_t *ip, size_t len, struct l4_info *li)
 	return thl < 20 || len < li->hdrs_len ? -EINVAL : 0;
 }
 
-/* The pseudo-header sum (csum_pseudo4/6); source and destination address
- * lie side by side in the header, so they are summed in one call. */
 static uint64_t pseudo_sum(const uint8_t *ip, const struct l4_info *li,
 			   size_t l4_len)
 {
 	if (li->version == 4)
-		return csum_add(0, ip + 12, 8) + li->proto + l4_len;
-	return csum_add(0, ip + 8, 32) + li->proto + (l4_len >> 16) +
-	       (l4_len & 0xffff);
+		return csum_pseudo4(ip + 12, ip + 16, li->proto, (uint32_t)l4_len);
+	return csum_pseudo6(ip + 8, ip + 24, li->proto, (uint32_t)l4_len);
 }
 
 static size_t l4_csum_field(const struct l4_info *li)
