@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
+#include "base/fdlimit.h"
 #include "base/log.h"
 #include "conf/options.h"
 #include "conf/opt_server.h"
@@ -47,6 +48,7 @@ static int main_parse(struct options *o, int argc, char **argv)
 static int main_process_setup(const struct options *o)
 {
 	FILE *pidf;
+	long nofile = fdlimit_raise();
 
 	if (o->log_file && !freopen(o->log_file, o->log_append ? "a" : "w",
 				    stderr)) {
@@ -67,6 +69,9 @@ static int main_process_setup(const struct options *o)
 	/* --mlock: keys and buffers never reach swap */
 	if (o->mlock && mlockall(MCL_CURRENT | MCL_FUTURE))
 		log_warn("WARNING: mlockall call failed: %s", strerror(errno));
+	/* a server holds a descriptor per TCP connection */
+	if (nofile > 0)
+		log_debug("open file limit: %ld descriptors", nofile);
 	if (o->writepid) {
 		pidf = fopen(o->writepid, "w");
 		if (!pidf) {

@@ -1,6 +1,7 @@
 /* Event loop for the control thread: epoll, one deadline, signalfd. */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -9,8 +10,13 @@
 #include "base/clock.h"
 #include "ev/loop.h"
 
-/* epoll tag of the signalfd: no watch slot has this index. */
-#define LOOP_TAG_SIGNAL UINT32_MAX
+/* epoll tag of the signalfd: no watch has it (fds are below 2^31). */
+#define LOOP_TAG_SIGNAL UINT64_MAX
+
+static uint64_t loop_tag(int fd, uint32_t gen)
+{
+	return (uint64_t)gen << 32 | (uint32_t)fd;
+}
 
 static void loop_sigset(sigset_t *set)
 {
@@ -29,9 +35,8 @@ int loop_init(struct loop *l)
 	int err;
 
 	memset(l, 0, sizeof(*l));
-	for (unsigned i = 0; i < LOOP_MAX_WATCHES; i++)
-		l->watches[i].fd = -1;
 	l->sigfd = -1;
+	l->next_gen = 1;
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0)
 		return -errno;
@@ -44,7 +49,7 @@ int loop_init(struct loop *l)
 		err = errno;
 		goto err_close;
 	}
-	ev.data.u32 = LOOP_TAG_SIGNAL;
+	ev.data.u64 = LOOP_TAG_SIGNAL;
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->sigfd, &ev) < 0) {
 		err = errno;
 		goto err_close;
@@ -61,61 +66,84 @@ void loop_free(struct loop *l)
 		close(l->sigfd);
 	if (l->epfd >= 0)
 		close(l->epfd);
+	free(l->watches);
+	l->watches = NULL;
+	l->cap = 0;
+	l->n = 0;
 	l->sigfd = -1;
 	l->epfd = -1;
 }
 
-static struct loop_watch *loop_find(struct loop *l, int fd, unsigned *idx)
+/* Room for index @fd: the table doubles (at least 64 entries). */
+static int loop_grow(struct loop *l, int fd)
 {
-	for (unsigned i = 0; i < LOOP_MAX_WATCHES; i++) {
-		if (l->watches[i].fd == fd) {
-			*idx = i;
-			return &l->watches[i];
-		}
-	}
-	return NULL;
+	size_t cap = l->cap ? l->cap : 64u;
+	struct loop_watch *w;
+
+	while (cap <= (size_t)fd)
+		cap *= 2u;
+	if (cap == l->cap)
+		return 0;
+	w = realloc(l->watches, cap * sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	memset(w + l->cap, 0, (cap - l->cap) * sizeof(*w));
+	l->watches = w;
+	l->cap = cap;
+	return 0;
+}
+
+static struct loop_watch *loop_find(struct loop *l, int fd)
+{
+	if (fd < 0 || (size_t)fd >= l->cap || !l->watches[fd].cb)
+		return NULL;
+	return &l->watches[fd];
 }
 
 int loop_add(struct loop *l, int fd, uint32_t events, loop_cb cb, void *ctx)
 {
 	struct epoll_event ev = { .events = events };
 	struct loop_watch *w;
-	unsigned idx;
+	int err;
 
-	w = loop_find(l, -1, &idx);
-	if (!w)
-		return -ENOSPC;
-	ev.data.u32 = idx;
+	if (fd < 0 || !cb)
+		return -EINVAL;
+	if (loop_find(l, fd))
+		return -EEXIST;
+	err = loop_grow(l, fd);
+	if (err)
+		return err;
+	w = &l->watches[fd];
+	ev.data.u64 = loop_tag(fd, l->next_gen);
 	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 		return -errno;
-	w->fd = fd;
 	w->cb = cb;
 	w->ctx = ctx;
+	w->gen = l->next_gen++;
+	l->n++;
 	return 0;
 }
 
 int loop_mod(struct loop *l, int fd, uint32_t events)
 {
 	struct epoll_event ev = { .events = events };
-	unsigned idx;
+	struct loop_watch *w = loop_find(l, fd);
 
-	if (!loop_find(l, fd, &idx))
+	if (!w)
 		return -ENOENT;
-	ev.data.u32 = idx;
+	ev.data.u64 = loop_tag(fd, w->gen);
 	return epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0 ? -errno : 0;
 }
 
 void loop_del(struct loop *l, int fd)
 {
-	unsigned idx;
-	struct loop_watch *w = loop_find(l, fd, &idx);
+	struct loop_watch *w = loop_find(l, fd);
 
-	if (!w || fd < 0)
+	if (!w)
 		return;
 	epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
-	w->fd = -1;
-	w->cb = NULL;
-	w->ctx = NULL;
+	memset(w, 0, sizeof(*w));
+	l->n--;
 }
 
 static void loop_read_signals(struct loop *l)
@@ -141,29 +169,33 @@ static int loop_timeout(uint64_t deadline_ms)
 	return deadline_ms - now > 1000 ? 1000 : (int)(deadline_ms - now);
 }
 
+/* One fetched event: run its watch's callback if the registration that
+ * produced it is still the current one for its fd. */
+static void loop_dispatch(struct loop *l, const struct epoll_event *ev)
+{
+	int fd = (int)(uint32_t)ev->data.u64;
+	uint32_t gen = (uint32_t)(ev->data.u64 >> 32);
+	struct loop_watch *w;
+
+	if (ev->data.u64 == LOOP_TAG_SIGNAL) {
+		loop_read_signals(l);
+		return;
+	}
+	w = loop_find(l, fd);
+	/* An earlier callback in this pass may have removed or replaced it. */
+	if (w && w->gen == gen)
+		w->cb(w->ctx, ev->events);
+}
+
 int loop_wait(struct loop *l, uint64_t deadline_ms)
 {
-	struct epoll_event evs[LOOP_MAX_WATCHES + 1];
-	int n = epoll_wait(l->epfd, evs, LOOP_MAX_WATCHES + 1,
-			   loop_timeout(deadline_ms));
+	struct epoll_event evs[LOOP_BATCH];
+	int n = epoll_wait(l->epfd, evs, LOOP_BATCH, loop_timeout(deadline_ms));
 
 	if (n < 0)
 		return errno == EINTR ? 0 : -errno;
-	for (int i = 0; i < n; i++) {
-		uint32_t idx = evs[i].data.u32;
-		struct loop_watch *w;
-
-		if (idx == LOOP_TAG_SIGNAL) {
-			loop_read_signals(l);
-			continue;
-		}
-		if (idx >= LOOP_MAX_WATCHES)
-			continue;
-		w = &l->watches[idx];
-		/* An earlier callback in this pass may have removed it. */
-		if (w->fd >= 0 && w->cb)
-			w->cb(w->ctx, evs[i].events);
-	}
+	for (int i = 0; i < n; i++)
+		loop_dispatch(l, &evs[i]);
 	return 0;
 }
 
