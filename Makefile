@@ -10,6 +10,9 @@ BUILD   ?= build
 CC      ?= cc
 PKGS    := openssl libmnl libcap
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -MMD -MP
+# The host triple, for --version's first line (as OpenVPN prints it).
+HOST_TRIPLE := $(shell $(CC) -dumpmachine 2>/dev/null)
+$(BUILD)/src/daemon/usage.o: CPPFLAGS += -DDCOVPN_HOST='"$(HOST_TRIPLE)"'
 CFLAGS  ?= -O2 -g
 # "override": these stay even when CFLAGS is given on the command line
 # (as the fuzz build does).
@@ -104,9 +107,13 @@ bench: deps
 	$(MAKE) all
 	BUILD=$(BUILD) bench/run.sh
 
+# The README's option table, from the option table (scripts/options-table.sh).
+options-table: $(BUILD)/dcovpn
+	BUILD=$(BUILD) scripts/options-table.sh
+
 clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz $(BUILD)-san
 
-.PHONY: all unit fuzz fuzz-bins deps check demo bench clean
+.PHONY: all unit fuzz fuzz-bins deps check demo bench clean options-table
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -14,9 +14,10 @@ static struct {
 	int level;
 	const char *tag;
 	bool syslog;
+	bool no_stamp;
 	log_tee_fn tee;
 	void *tee_ctx;
-} log_sink = { LOG_INFO, NULL, false, NULL, NULL };
+} log_sink = { LOG_INFO, NULL, false, false, NULL, NULL };
 
 void log_set_tee(log_tee_fn fn, void *ctx)
 {
@@ -28,6 +29,11 @@ void log_to_syslog(const char *ident)
 {
 	log_syslog_open(ident);
 	log_sink.syslog = true;
+}
+
+void log_set_timestamps(bool on)
+{
+	log_sink.no_stamp = !on;
 }
 
 void log_set_level(int level)
@@ -59,10 +65,13 @@ static void log_vwrite(int level, const char *fmt, va_list ap)
 		log_syslog_write(level, line); /* syslog stamps it */
 		return;
 	}
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+	stamp[0] = '\0';
+	if (!log_sink.no_stamp) {
+		localtime_r(&now, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S ", &tm);
+	}
 	/* One fprintf per line so lines from two threads never interleave. */
-	fprintf(stderr, "%s %s%s%s\n", stamp, log_sink.tag ? log_sink.tag : "",
+	fprintf(stderr, "%s%s%s%s\n", stamp, log_sink.tag ? log_sink.tag : "",
 		log_sink.tag ? ": " : "", line);
 }
 

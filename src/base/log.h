@@ -6,6 +6,7 @@
 #ifndef DCOVPN_BASE_LOG_H
 #define DCOVPN_BASE_LOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum log_level {
@@ -21,6 +22,8 @@ void log_set_level(int level);
 int log_get_level(void);
 /* Prefix every line with this tag (e.g. "cli", "dcovpn"); NULL for none. */
 void log_set_tag(const char *tag);
+/* --suppress-timestamps: lines on stderr (or --log) carry no date. */
+void log_set_timestamps(bool on);
 /* From now on write to syslog (facility daemon) as @ident, not stderr. */
 void log_to_syslog(const char *ident);
 void log_msg(int level, const char *fmt, ...)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf/optable.h"
 
@@ -70,6 +71,21 @@ int h_status(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	    optval_int(c, argv[2], 1, INT_MAX, &c->o->status_interval))
 		return -EINVAL;
 	return opt_strset(&c->o->status_file, argv[1]);
+}
+
+/*
+ * cd DIR changes directory at once, as OpenVPN does: files named by the
+ * options that follow it (on the command line or in the config) are then
+ * relative to DIR, those before it are not.
+ */
+int h_cd(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	 unsigned int argc)
+{
+	UNUSED_ARGS;
+	if (chdir(argv[1]))
+		return opt_fail(c, "cd to '%s' failed: %s (errno=%d)", argv[1],
+				strerror(errno), errno);
+	return 0;
 }
 
 int h_daemon(struct opt_ctx *c, const struct opt_desc *d, char **argv,

@@ -260,12 +260,12 @@ static const struct opt_desc table[] = {
 	REFUSE("management-up-down", 0, "--management-up-down " NOT_YET),
 	REFUSE("plugin", 15, "--plugin is not supported"),
 	REFUSE("chroot", 1, "--chroot " NOT_YET),
-	REFUSE("cd", 1, "--cd " NOT_YET),
+	FN("cd", 1, 1, OPT_W_LOCAL, h_cd),
 	FN("syslog", 0, 1, OPT_W_LOCAL, h_syslog),
 	REFUSE("mark", 1, "--mark " NOT_YET),
 	IGNORE("disable-dco", 0, OPT_W_LOCAL,
 	       "--disable-dco ignored: dcovpn always uses its offload engine"),
-	IGNORE("suppress-timestamps", 0, OPT_W_LOCAL, NULL),
+	FLAG("suppress-timestamps", OPT_W_LOCAL, suppress_timestamps),
 	IGNORE("machine-readable-output", 0, OPT_W_LOCAL, NULL),
 	IGNORE("push-peer-info", 0, OPT_W_LOCAL, NULL),
 	IGNORE("nice", 1, OPT_W_LOCAL, "--nice ignored"),
@@ -319,6 +319,11 @@ const struct opt_desc *optable_find(const char *name, size_t *index)
 		}
 	}
 	return NULL;
+}
+
+const struct opt_desc *optable_at(size_t i)
+{
+	return i < TABLE_LEN ? &table[i] : NULL;
 }
 
 static const char *source_name(unsigned int source)

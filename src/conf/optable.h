@@ -52,6 +52,8 @@ struct opt_desc {
 };
 
 const struct opt_desc *optable_find(const char *name, size_t *index);
+/* Row @i of the table, or NULL past its end. */
+const struct opt_desc *optable_at(size_t i);
 
 /* Apply one tokenized option (argv[0] is the name) from source c->source. */
 int optable_apply(struct opt_ctx *c, char **argv, unsigned int argc);
@@ -169,6 +171,7 @@ OPT_HANDLER(h_inactive);
 OPT_HANDLER(h_explicit_exit);
 OPT_HANDLER(h_status);
 OPT_HANDLER(h_daemon);
+OPT_HANDLER(h_cd);
 OPT_HANDLER(h_log);
 OPT_HANDLER(h_script);
 OPT_HANDLER(h_setenv);

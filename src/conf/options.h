@@ -283,6 +283,7 @@ struct options {
 	int status_interval;
 	char *log_file;
 	bool log_append;
+	bool suppress_timestamps;	/* log lines without the date */
 	char *writepid;
 	bool mlock;		/* mlockall: keys never swapped out */
 	/* management IP PORT [PWFILE] / management PATH unix [PWFILE] */
@@ -371,5 +372,19 @@ int options_remote(const struct options *o, size_t i,
 
 /* Was option @name given (any source)? An alias counts under its own name. */
 bool options_was_set(const struct options *o, const char *name);
+
+/* One option as --help and the README's table describe it (opt_info.c). */
+enum opt_status { OPT_SUPPORTED, OPT_IGNORED, OPT_REFUSED };
+struct opt_info {
+	const char *name;
+	enum opt_status status;
+	const char *args;	/* parameter synopsis; "" when it takes none */
+	const char *text;	/* one line of help, or the refusal/ignore note */
+	char args_buf[32];	/* args made from the arity when none is known */
+};
+/* Row @i of the option table: 0, or -ENOENT past its end. */
+int options_info(size_t i, struct opt_info *out);
+/* "supported", "ignored", "refused". */
+const char *options_status_name(enum opt_status s);
 
 #endif

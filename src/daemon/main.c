@@ -16,8 +16,7 @@
 #include "daemon/client.h"
 #include "daemon/genkey.h"
 #include "daemon/server.h"
-
-#define DCOVPN_VERSION "dcovpn 0.1 (OpenVPN 2.6 protocol, data channel offload)"
+#include "daemon/usage.h"
 
 static int main_parse(struct options *o, int argc, char **argv)
 {
@@ -84,12 +83,22 @@ static int main_process_setup(const struct options *o)
 	return 0;
 }
 
-static void usage(void)
+/* --help, --version, --list-options-md: 0 if one was handled. */
+static int main_info(int argc, char **argv, int *rc)
 {
-	printf("%s\n\nusage: dcovpn --config client.ovpn [--option args ...]\n"
-	       "       dcovpn client.ovpn\n"
-	       "       dcovpn --genkey TYPE [FILE]   (as openvpn --genkey)\n"
-	       "Options are OpenVPN 2.6's, client and server.\n", DCOVPN_VERSION);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage_print_help(stdout);
+		*rc = argc < 2 ? 1 : 0;
+	} else if (!strcmp(argv[1], "--version")) {
+		usage_print_version(stdout);
+		*rc = 0;
+	} else if (!strcmp(argv[1], "--list-options-md")) {
+		usage_print_options_md(stdout);
+		*rc = 0;
+	} else {
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -97,14 +106,10 @@ int main(int argc, char **argv)
 	struct client_args a = { .argc = argc, .argv = argv };
 	enum client_exit ex;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage();
-		return argc < 2 ? 1 : 0;
-	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("%s\n", DCOVPN_VERSION);
-		return 0;
-	}
+	int rc;
+
+	if (!main_info(argc, argv, &rc))
+		return rc;
 	if (genkey_requested(argc, argv))
 		return genkey_main(argc, argv);
 	bool first = true;
@@ -115,12 +120,13 @@ int main(int argc, char **argv)
 		if (main_parse(&o, argc, argv))
 			return 1;
 		log_set_level(o.verb >= 0 ? o.verb : 1);
+		log_set_timestamps(!o.suppress_timestamps);
 		if (first && main_process_setup(&o)) {
 			options_free(&o);
 			return 1;
 		}
 		first = false;
-		log_info("%s", DCOVPN_VERSION);
+		log_info("%s", usage_version_line());
 		if (o.srv && o.srv->mode_server) {
 			int r = server_run(&o);
 

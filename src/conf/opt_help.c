@@ -1,0 +1,211 @@
+/*
+ * One line of help per option, for --help and the README's option table.
+ * Only words live here: which options exist, their arity and whether they
+ * are refused or ignored come from the option table (optable.c), so an
+ * option missing below is still listed, with a synopsis made from its
+ * arity. tests/unit/test_opt_info.c checks that every name below is in the
+ * table.
+ */
+#include <string.h>
+
+#include "conf/opt_help.h"
+
+static const struct opt_help help[] = {
+	/* mode and includes */
+	{ "config", "file", "Read options from file (nested up to 10 deep)." },
+	{ "client", NULL, "Client mode: --pull and --tls-client." },
+	{ "pull", NULL, "Accept options pushed by the server." },
+	{ "tls-client", NULL, "Take the TLS client role." },
+	{ "tls-server", NULL, "Take the TLS server role." },
+	{ "cd", "dir", "Change to dir now; later relative paths start there." },
+	/* device */
+	{ "dev", "tunX|tun", "The tun device (tun: the kernel picks a number)." },
+	{ "dev-type", "tun", "Device type when --dev does not say it." },
+	{ "dev-node", "node", "The tun control node (default /dev/net/tun)." },
+	{ "txqueuelen", "n", "Transmit queue length of the tun device." },
+	{ "topology", "t", "subnet, net30 or p2p addressing of the tun." },
+	{ "tun-mtu", "n [occ]", "MTU of the tun device (default 1500)." },
+	{ "mssfix", "[n] [mtu|fixed]", "Clamp TCP MSS to fit n bytes." },
+	/* transport */
+	{ "proto", "p", "udp, tcp-client, tcp-server (4/6 suffix: family)." },
+	{ "remote", "host [port] [proto]", "A server to connect to; repeat "
+	  "for a list." },
+	{ "remote-random", NULL, "Try the --remote list in random order." },
+	{ "port", "n", "Local and remote port (default 1194)." },
+	{ "lport", "n", "Local port." },
+	{ "rport", "n", "Remote port." },
+	{ "local", "host", "Local address to bind." },
+	{ "nobind", NULL, "Do not bind a local port." },
+	{ "bind", "[ipv6only]", "Bind the local address and port." },
+	{ "float", NULL, "Accept authenticated packets from a new address." },
+	{ "resolv-retry", "n|infinite", "Retry name resolution for n seconds." },
+	{ "connect-retry", "n [max]", "Seconds between attempts, backing off "
+	  "to max." },
+	{ "connect-retry-max", "n", "Give up after n attempts per remote." },
+	{ "connect-timeout", "n", "Seconds to wait for a TCP connect." },
+	{ "server-poll-timeout", "n", "Seconds to wait for a server's reply "
+	  "before the next remote." },
+	{ "sndbuf", "n", "Socket send buffer size." },
+	{ "rcvbuf", "n", "Socket receive buffer size." },
+	{ "fast-io", NULL, "Accepted: writes are always non-blocking." },
+	{ "persist-key", NULL, "Keep keys across SIGUSR1 restarts." },
+	{ "persist-tun", NULL, "Keep the tun device across restarts." },
+	{ "connection", "<block>", "A connection profile (inline block)." },
+	/* TLS */
+	{ "ca", "file", "CA certificates that sign the peer's certificate." },
+	{ "cert", "file", "Our certificate." },
+	{ "key", "file", "Our private key." },
+	{ "extra-certs", "file", "Intermediate certificates to send." },
+	{ "crl-verify", "file [dir]", "Reject certificates this CRL revokes." },
+	{ "tls-auth", "file [dir]", "HMAC on control packets." },
+	{ "tls-crypt", "file", "Encrypt and authenticate control packets." },
+	{ "tls-crypt-v2", "file [force-cookie]", "Per-client tls-crypt keys." },
+	{ "key-direction", "0|1", "Direction of the --tls-auth key." },
+	{ "remote-cert-tls", "client|server", "Require the peer's key usage." },
+	{ "verify-x509-name", "name [type]", "Require the peer's subject "
+	  "name." },
+	{ "remote-cert-ku", "[hex ...]", "Require key usage values." },
+	{ "remote-cert-eku", "oid", "Require an extended key usage." },
+	{ "x509-username-field", "field ...", "Certificate field used as the "
+	  "common name." },
+	{ "tls-version-min", "v [or-highest]", "Lowest TLS version." },
+	{ "tls-version-max", "v", "Highest TLS version." },
+	{ "tls-cipher", "list", "TLS 1.2 cipher list." },
+	{ "tls-ciphersuites", "list", "TLS 1.3 cipher suites." },
+	{ "tls-groups", "list", "Key exchange groups, in order." },
+	{ "ecdh-curve", "name", "Same as --tls-groups." },
+	{ "peer-fingerprint", "sha256", "Accept the peer by its certificate's "
+	  "fingerprint." },
+	{ "reneg-sec", "n [max]", "Renegotiate data keys every n seconds." },
+	{ "reneg-bytes", "n", "Renegotiate after n bytes." },
+	{ "reneg-pkts", "n", "Renegotiate after n packets." },
+	{ "hand-window", "n", "Seconds a TLS handshake may take." },
+	{ "tran-window", "n", "Seconds an old key stays usable." },
+	{ "tls-timeout", "n", "Control packet retransmit timeout." },
+	/* data channel */
+	{ "auth", "alg", "HMAC algorithm (unused with AEAD ciphers)." },
+	{ "cipher", "alg", "Data cipher of peers without negotiation." },
+	{ "data-ciphers", "list", "Data ciphers to negotiate, colon-separated." },
+	{ "ncp-ciphers", "list", "Old name of --data-ciphers." },
+	{ "data-ciphers-fallback", "alg", "Cipher for peers that cannot "
+	  "negotiate." },
+	{ "key-derivation", "tls-ekm", "Pushed: derive keys by TLS exporter." },
+	{ "protocol-flags", "flag ...", "Pushed: protocol features." },
+	{ "peer-id", "n", "Pushed: our peer id." },
+	{ "replay-window", "n [t]", "Replay protection window." },
+	{ "mute-replay-warnings", NULL, "Do not log replayed packets." },
+	{ "comp-lzo", "[no]", "Compression framing only; nothing compressed." },
+	{ "compress", "[stub|stub-v2]", "Compression framing only." },
+	{ "allow-compression", "no|asym|yes", "What compression to accept." },
+	/* user authentication */
+	{ "auth-user-pass", "[file]", "Send a username and password." },
+	{ "static-challenge", "text echo [fmt]", "Ask a challenge response." },
+	{ "askpass", "[file]", "Passphrase of the private key." },
+	{ "auth-nocache", NULL, "Forget the password after use." },
+	{ "auth-retry", "none|nointeract|interact", "After AUTH_FAILED." },
+	{ "auth-token", "token", "Pushed: session token." },
+	{ "auth-token-user", "user", "Pushed: username for the token." },
+	/* timers */
+	{ "ping", "n", "Send a ping after n idle seconds." },
+	{ "ping-restart", "n", "Restart after n seconds without packets." },
+	{ "ping-exit", "n", "Exit after n seconds without packets." },
+	{ "keepalive", "ping timeout", "--ping and --ping-restart together." },
+	{ "inactive", "n [bytes]", "Exit after n seconds of little traffic." },
+	{ "explicit-exit-notify", "[n]", "Tell the peer when exiting." },
+	/* addresses and routes */
+	{ "ifconfig", "local mask|remote", "Address of the tun device." },
+	{ "ifconfig-ipv6", "addr/bits remote", "IPv6 address of the tun." },
+	{ "route", "net [mask] [gw] [metric]", "Add a route via the tunnel." },
+	{ "route-ipv6", "net/bits [gw] [metric]", "Add an IPv6 route." },
+	{ "route-gateway", "gw|dhcp", "Default gateway for --route." },
+	{ "route-metric", "n", "Default route metric." },
+	{ "redirect-gateway", "[flags]", "Send all traffic via the tunnel." },
+	{ "redirect-private", "[flags]", "Like --redirect-gateway, routes "
+	  "only." },
+	{ "route-nopull", NULL, "Ignore pushed routes." },
+	{ "block-ipv6", NULL, "Drop IPv6 sent into the tunnel." },
+	{ "pull-filter", "accept|ignore|reject text", "Filter pushed options." },
+	{ "dhcp-option", "type [value]", "DNS and domain settings for scripts." },
+	{ "dns", "args ...", "DNS settings for scripts." },
+	{ "push-continuation", "n", "Pushed: more PUSH_REPLY to come." },
+	/* process, logging, scripts */
+	{ "verb", "n", "Log level, 0 to 11." },
+	{ "mute", "n", "Log at most n lines of one kind in a row." },
+	{ "status", "file [n]", "Write a status file every n seconds." },
+	{ "log", "file", "Log to file (truncated)." },
+	{ "log-append", "file", "Log to file (appended)." },
+	{ "suppress-timestamps", NULL, "Log lines without the date." },
+	{ "writepid", "file", "Write the process id." },
+	{ "mlock", NULL, "Keep memory out of swap." },
+	{ "max-packet-size", "n", "Largest packet on the wire." },
+	{ "auth-user-pass-optional", NULL, "Server: clients may omit "
+	  "credentials." },
+	{ "tmp-dir", "dir", "Where scripts' temporary files go." },
+	{ "tcp-nodelay", NULL, "Disable Nagle on TCP sockets." },
+	{ "daemon", "[name]", "Run in the background." },
+	{ "user", "user", "Drop to this user after setup." },
+	{ "group", "group", "Drop to this group after setup." },
+	{ "script-security", "0-3", "What scripts may run." },
+	{ "up", "cmd", "Run after the tun is up." },
+	{ "down", "cmd", "Run after the tun is closed." },
+	{ "down-pre", NULL, "Run --down before closing the tun." },
+	{ "route-up", "cmd", "Run after routes are added." },
+	{ "setenv", "name value", "Set a variable for scripts." },
+	{ "setenv-safe", "name value", "Set OPENVPN_name for scripts." },
+	{ "ignore-unknown-option", "opt ...", "Do not fail on these options." },
+	{ "management", "ip port|path unix [pw]", "Management interface." },
+	{ "management-hold", NULL, "Wait for 'hold release' at start." },
+	{ "management-log-cache", "n", "Log lines kept for 'log'." },
+	{ "management-query-passwords", NULL, "Ask credentials over "
+	  "management." },
+	{ "syslog", "[name]", "Log to syslog." },
+	/* server side */
+	{ "server", "net mask [nopool]", "Server with an address pool." },
+	{ "server-ipv6", "net/bits", "IPv6 pool of the server." },
+	{ "mode", "p2p|server", "Peer to peer or server." },
+	{ "push", "\"option\"", "Send an option to clients." },
+	{ "push-reset", NULL, "ccd: do not inherit --push." },
+	{ "push-remove", "text", "ccd: drop inherited --push lines." },
+	{ "client-config-dir", "dir", "Per-client option files." },
+	{ "ccd-exclusive", NULL, "Refuse clients without a ccd file." },
+	{ "ifconfig-pool", "start end [mask]", "Client address pool." },
+	{ "ifconfig-ipv6-pool", "addr/bits", "Client IPv6 pool." },
+	{ "ifconfig-pool-persist", "file [n]", "Keep pool leases in file." },
+	{ "ifconfig-push", "local mask|remote", "ccd: a fixed address." },
+	{ "ifconfig-ipv6-push", "addr/bits [remote]", "ccd: a fixed IPv6 "
+	  "address." },
+	{ "iroute", "net [mask]", "ccd: a network behind this client." },
+	{ "iroute-ipv6", "net/bits", "ccd: an IPv6 network behind it." },
+	{ "disable", NULL, "ccd: refuse this client." },
+	{ "client-to-client", NULL, "Route between clients inside." },
+	{ "duplicate-cn", NULL, "Allow one certificate on several clients." },
+	{ "max-clients", "n", "Most clients at once." },
+	{ "connect-freq", "n sec", "New connections per sec seconds." },
+	{ "connect-freq-initial", "n sec", "Initial packets per sec seconds." },
+	{ "verify-client-cert", "none|optional|require", "Client "
+	  "certificates." },
+	{ "username-as-common-name", NULL, "Use the username as the CN." },
+	{ "auth-gen-token", "[life] [renew] [external-auth]", "Issue session "
+	  "tokens." },
+	{ "auth-gen-token-secret", "file", "Key of the session tokens." },
+	{ "auth-user-pass-verify", "cmd via-env|via-file", "Check "
+	  "credentials." },
+	{ "client-connect", "cmd", "Run when a client connects." },
+	{ "client-disconnect", "cmd", "Run when a client leaves." },
+	{ "learn-address", "cmd", "Run when an address is learned." },
+	{ "tls-crypt-v2-verify", "cmd", "Check a client's tls-crypt-v2 key." },
+	{ "status-version", "1|2|3", "Status file format." },
+};
+
+const struct opt_help *opt_help_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(help) / sizeof(help[0]); i++)
+		if (!strcmp(help[i].name, name))
+			return &help[i];
+	return NULL;
+}
+
+const struct opt_help *opt_help_at(size_t i)
+{
+	return i < sizeof(help) / sizeof(help[0]) ? &help[i] : NULL;
+}

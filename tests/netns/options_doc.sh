@@ -1,0 +1,71 @@
+#!/bin/bash
+# dcovpn's description of itself and the options of Debian's units (no
+# network): the README's option table is what the option table says;
+# --help lists every option of the table; --version's first line has
+# OpenVPN's shape; --cd acts in order (files named after it are relative
+# to it, those before are not), in a config file too; --suppress-timestamps
+# drops the date from log lines, as openvpn does on the same options.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+DCOVPN=$PWD/$BUILD/dcovpn
+[[ $BUILD == /* ]] && DCOVPN=$BUILD/dcovpn
+OPENVPN=${OPENVPN:-/usr/sbin/openvpn}
+T=$(mktemp -d /tmp/dcovpn-optdoc.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+log() { echo "# $*"; }
+
+BUILD=$(dirname "$DCOVPN") scripts/options-table.sh --check ||
+	fail "README option table out of date (make options-table)"
+log "ok: README table matches the option table"
+
+"$DCOVPN" --list-options-md | awk -F'`' 'NR > 2 { split($2, a, " "); print a[1] }' |
+	sort >"$T/table"
+[ "$(wc -l <"$T/table")" -gt 150 ] || fail "option table too short"
+"$DCOVPN" --help >"$T/help" || fail "--help exit status $?"
+grep -oE '^--[a-z0-9-]+' "$T/help" | sort -u >"$T/helped"
+missing=$(comm -23 "$T/table" "$T/helped")
+[ -z "$missing" ] || fail "--help leaves out: $missing"
+log "ok: --help lists all $(wc -l <"$T/table") options"
+
+"$DCOVPN" --version >"$T/ver"
+head -n1 "$T/ver" | grep -qE '^dcovpn [0-9.]+ [a-z0-9_]+-[a-z0-9_-]+ \[SSL \(OpenSSL\)\]' ||
+	fail "--version first line: $(head -n1 "$T/ver")"
+grep -q '^library versions: OpenSSL 3' "$T/ver" || fail "--version: no library line"
+log "ok: --version: $(head -n1 "$T/ver")"
+
+# --cd: relative paths after it start in its directory. Each config ends
+# with an unknown option, so the error names the file that was read.
+mkdir -p "$T/etc/sub"
+printf 'verb 3\nbogus-in-etc\n' >"$T/etc/a.conf"
+printf 'cd sub\nconfig inner.conf\n' >"$T/etc/outer.conf"
+printf 'bogus-in-sub\n' >"$T/etc/sub/inner.conf"
+out=$(cd / && "$DCOVPN" --cd "$T/etc" --config a.conf 2>&1) && fail "--cd: no error"
+grep -q 'a.conf:2: .*bogus-in-etc' <<<"$out" || fail "--cd then --config: $out"
+out=$(cd / && "$DCOVPN" --config a.conf --cd "$T/etc" 2>&1) && fail "--config before --cd read"
+grep -q "cannot read config file 'a.conf'" <<<"$out" || fail "--config before --cd: $out"
+out=$(cd / && "$DCOVPN" --cd "$T/etc" --config outer.conf 2>&1) && fail "cd in a file: no error"
+grep -q 'inner.conf:1: .*bogus-in-sub' <<<"$out" || fail "cd in a config file: $out"
+out=$("$DCOVPN" --cd "$T/nonexistent" 2>&1) && fail "--cd to nowhere accepted"
+grep -q "cd to '$T/nonexistent' failed" <<<"$out" || fail "--cd error: $out"
+log "ok: --cd acts in order, on the command line and in a config file"
+
+# --suppress-timestamps: same first log line with and without, as openvpn.
+opts=(--verb 3 --client --dev tun --remote 198.18.0.1 --auth-user-pass /nonexistent
+	--ca /nonexistent.crt)
+timeout 10 "$DCOVPN" "${opts[@]}" >"$T/d-stamp" 2>&1 || true
+timeout 10 "$DCOVPN" "${opts[@]}" --suppress-timestamps >"$T/d-plain" 2>&1 || true
+head -n1 "$T/d-stamp" | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} dcovpn ' ||
+	fail "no timestamp by default: $(head -n1 "$T/d-stamp")"
+head -n1 "$T/d-plain" | grep -qE '^dcovpn ' ||
+	fail "timestamp with --suppress-timestamps: $(head -n1 "$T/d-plain")"
+# openvpn on the same options: the same two shapes
+timeout 10 "$OPENVPN" "${opts[@]}" >"$T/o-stamp" 2>&1 || true
+timeout 10 "$OPENVPN" "${opts[@]}" --suppress-timestamps >"$T/o-plain" 2>&1 || true
+head -n1 "$T/o-stamp" | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} ' ||
+	fail "openvpn: $(head -n1 "$T/o-stamp")"
+grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$T/o-plain" "$T/d-plain" &&
+	fail "a timestamped line with --suppress-timestamps"
+log "ok: --suppress-timestamps, as openvpn"
+echo "PASS: options_doc"
