@@ -64,9 +64,11 @@ $(CLI): $(CLI_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# sd_notify (Type=notify units): the daemon only.
+$(BUILD)/src/daemon/sdnotify.o: CFLAGS += $(shell pkg-config --cflags libsystemd)
 $(BUILD)/dcovpn: $(DAEMON_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libsystemd)
 
 $(AEAD_SPEED): $(BUILD)/bench/aead_speed.o $(LIB)
 	$(if $(Q),@echo "  LD      $@")

@@ -24,6 +24,7 @@
 #include "daemon/netcfg.h"
 #include "daemon/privdrop.h"
 #include "daemon/script.h"
+#include "daemon/sdnotify.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
 #include "io/tun.h"
@@ -386,6 +387,7 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
 	conn_script(c, "route-up", c->o->route_up);
 	log_info("Initialization Sequence Completed");
+	sdnotify_completed();
 	client_mgmt_state_addr(c->cm, "CONNECTED", c->o, &c->remote);
 	if (privdrop_apply(c->pd, err, sizeof(err))) {
 		/* asked to run unprivileged: never carry on as root */
@@ -1166,6 +1168,9 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 		clientcfg_free(&k.cc);
 		return CLIENT_EXIT_FATAL;
 	}
+	/* Ready before connecting, as OpenVPN: a server that cannot be
+	 * reached must not fail the unit's start; it is retried. */
+	sdnotify_ready();
 	if (o->remote_random && o->n_remotes > 1)
 		idx = (size_t)clock_now_ms() % o->n_remotes;
 	for (;;) {

@@ -15,6 +15,7 @@
 #include "conf/opt_server.h"
 #include "daemon/client.h"
 #include "daemon/genkey.h"
+#include "daemon/sdnotify.h"
 #include "daemon/server.h"
 #include "daemon/usage.h"
 
@@ -57,7 +58,10 @@ static int main_process_setup(const struct options *o)
 	}
 	if (o->log_file)
 		setvbuf(stderr, NULL, _IOLBF, 0);
-	if (o->daemon && daemon(1, o->log_file != NULL) < 0) {
+	/* Under systemd (Type=notify) the started process must stay the
+	 * service's main process: --daemon does not fork, as in OpenVPN. */
+	if (o->daemon && !sdnotify_supervised() &&
+	    daemon(1, o->log_file != NULL) < 0) {
 		log_err("daemon() failed");
 		return -1;
 	}

@@ -22,6 +22,7 @@
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
 #include "daemon/privdrop.h"
+#include "daemon/sdnotify.h"
 #include "daemon/server.h"
 #include "daemon/server_int.h"
 #include "daemon/status.h"
@@ -967,7 +968,9 @@ int server_run(const struct options *o)
 	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
 		goto out;
 	server_mgmt_connected(s);
+	sdnotify_ready();	/* listening: a unit waiting for it may go on */
 	log_info("Initialization Sequence Completed");
+	sdnotify_completed();
 	/* The tun, the sockets and the status file are open: root is no
 	 * longer needed (a SIGHUP restart then needs its files readable by
 	 * that user, as OpenVPN's does). */
