@@ -25,21 +25,28 @@
 
 /* ---- output ---------------------------------------------------------------- */
 
-/* One line, CRLF added. A client that cannot take it (2 s) is dropped. */
+static void mgmt_watch(struct mgmt *m);
+
+/* Queued and sent as far as the socket takes it now: never blocks. A
+ * client that leaves MGMT_OUT_CAP bytes unread is dropped. */
 static void mgmt_send_raw(struct mgmt *m, const char *s, size_t n)
 {
-	while (m->cfd >= 0 && n) {
-		ssize_t w = send(m->cfd, s, n, MSG_NOSIGNAL);
+	int err;
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			mgmt_drop_client(m);
-			return;
-		}
-		s += w;
-		n -= (size_t)w;
+	if (m->cfd < 0)
+		return;
+	err = mgmt_out_add(&m->out, s, n);
+	if (err) {
+		log_warn("MANAGEMENT: client does not read its output (%zu bytes "
+			 "unread): disconnected", mgmt_out_pending(&m->out));
+		mgmt_drop_client(m);
+		return;
 	}
+	if (mgmt_out_flush(&m->out, m->cfd)) {
+		mgmt_drop_client(m);
+		return;
+	}
+	mgmt_watch(m);
 }
 
 void mgmt_printf(struct mgmt *m, const char *fmt, ...)
@@ -157,9 +164,11 @@ void mgmt_state(struct mgmt *m, const char *state, const char *desc,
 		snprintf(port, sizeof(port), "%u", rport);
 	r = &m->states[m->n_states++ % MGMT_STATES];
 	r->t = time(NULL);
-	snprintf(r->text, sizeof(r->text), "%s,%s,%s,%s,%s,,,%s", state,
+	/* as OpenVPN 2.6: the local socket address and port (empty here),
+	 * and the tunnel's IPv6 address only when there is one */
+	snprintf(r->text, sizeof(r->text), "%s,%s,%s,%s,%s,,%s%s", state,
 		 desc ? desc : "", local4 ? local4 : "", remote ? remote : "",
-		 port, local6 ? local6 : "");
+		 port, local6 && local6[0] ? "," : "", local6 ? local6 : "");
 	if (m->state_rt)
 		mgmt_notify(m, ">STATE:%lld,%s", (long long)r->t, r->text);
 }
@@ -198,63 +207,132 @@ void mgmt_query_announce(struct mgmt *m)
 			    q->extra);
 }
 
+/* Each bad password makes the next guess wait longer (any connection). */
+static void mgmt_bad_password(struct mgmt *m)
+{
+	unsigned shift = m->pw_fails < 16 ? m->pw_fails : 16;
+	uint64_t delay = (uint64_t)MGMT_PW_DELAY_MS << shift;
+
+	if (delay > MGMT_PW_DELAY_MAX_MS)
+		delay = MGMT_PW_DELAY_MAX_MS;
+	m->pw_fails++;
+	m->pw_until_ms = clock_now_ms() + delay;
+	log_warn("MANAGEMENT: bad password (%u in a row); the next is checked "
+		 "in %llu ms", m->pw_fails, (unsigned long long)delay);
+	mgmt_printf(m, "ERROR: bad password");
+	if (++m->pw_tries >= MGMT_PW_TRIES) {
+		log_warn("MANAGEMENT: client connection rejected after %u failed "
+			 "password attempts", MGMT_PW_TRIES);
+		mgmt_drop_client(m);
+		return;
+	}
+	mgmt_send_raw(m, "ENTER PASSWORD:", strlen("ENTER PASSWORD:"));
+}
+
 static void mgmt_line(struct mgmt *m, char *line)
 {
+	bool ok;
+
 	if (m->authed) {
 		mgmt_command(m, line);
 		return;
 	}
-	if (CRYPTO_memcmp(line, m->password, strlen(m->password) + 1) ||
-	    strlen(line) != strlen(m->password)) {
-		mgmt_printf(m, "ERROR: bad password");
-		mem_wipe(line, strlen(line));
-		mgmt_drop_client(m);
+	ok = strlen(line) == strlen(m->password) &&
+	     !CRYPTO_memcmp(line, m->password, strlen(m->password));
+	mem_wipe(line, strlen(line));
+	if (!ok) {
+		mgmt_bad_password(m);
 		return;
 	}
-	mem_wipe(line, strlen(line));
 	m->authed = true;
+	m->pw_fails = 0;
 	mgmt_printf(m, "SUCCESS: password is correct");
 	mgmt_greet(m);
 }
 
-static void mgmt_readable(void *ctx, uint32_t events)
+/* Commands wait while the client leaves much output unread, and a
+ * password while the bad-password delay runs. */
+static bool mgmt_paused(const struct mgmt *m)
+{
+	return mgmt_out_pending(&m->out) >= MGMT_OUT_HIGH ||
+	       (!m->authed && clock_now_ms() < m->pw_until_ms);
+}
+
+/* EPOLLIN unless paused, EPOLLOUT while output waits. */
+static void mgmt_watch(struct mgmt *m)
+{
+	uint32_t ev = (mgmt_paused(m) ? 0 : EPOLLIN) |
+		      (mgmt_out_pending(&m->out) ? EPOLLOUT : 0);
+
+	if (m->cfd < 0 || ev == m->cev)
+		return;
+	if (mgmt_out_pending(&m->out) >= MGMT_OUT_HIGH && !m->out_warned) {
+		m->out_warned = true;   /* once per connection */
+		log_warn("MANAGEMENT: client does not read its output (%zu bytes "
+			 "unread): its commands wait", mgmt_out_pending(&m->out));
+	}
+	if (loop_mod(m->loop, m->cfd, ev)) {
+		mgmt_drop_client(m);
+		return;
+	}
+	m->cev = ev;
+}
+
+/* Run the complete lines received, as far as not paused. */
+static void mgmt_process(struct mgmt *m)
+{
+	char *nl;
+
+	while (m->cfd >= 0 && !mgmt_paused(m) &&
+	       (nl = memchr(m->in, '\n', m->in_len))) {
+		size_t used = (size_t)(nl - m->in) + 1;
+
+		*nl = '\0';
+		if (nl > m->in && nl[-1] == '\r')
+			nl[-1] = '\0';
+		if (m->in_overflow)
+			mgmt_printf(m, "ERROR: command line too long");
+		else
+			mgmt_line(m, m->in);
+		m->in_overflow = false;
+		if (m->cfd < 0)
+			return;
+		memmove(m->in, m->in + used, m->in_len - used);
+		m->in_len -= used;
+	}
+	if (m->cfd >= 0 && m->in_len == sizeof(m->in)) {
+		m->in_overflow = true;      /* drop until the newline */
+		m->in_len = 0;
+	}
+}
+
+static void mgmt_io(void *ctx, uint32_t events)
 {
 	struct mgmt *m = ctx;
 
-	(void)events;
-	while (m->cfd >= 0) {
+	if ((events & EPOLLOUT) && mgmt_out_flush(&m->out, m->cfd)) {
+		mgmt_drop_client(m);
+		return;
+	}
+	/* a peer that hung up may have left commands to read first */
+	if ((events & EPOLLERR) || ((events & EPOLLHUP) && mgmt_paused(m))) {
+		mgmt_drop_client(m);
+		return;
+	}
+	if ((events & (EPOLLIN | EPOLLHUP)) && !mgmt_paused(m) &&
+	    m->in_len < sizeof(m->in)) {
 		ssize_t n = recv(m->cfd, m->in + m->in_len,
 				 sizeof(m->in) - m->in_len, MSG_DONTWAIT);
-		char *nl;
 
-		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 			mgmt_drop_client(m);
 			return;
 		}
-		m->in_len += (size_t)n;
-		while (m->cfd >= 0 && (nl = memchr(m->in, '\n', m->in_len))) {
-			size_t used = (size_t)(nl - m->in) + 1;
-
-			*nl = '\0';
-			if (nl > m->in && nl[-1] == '\r')
-				nl[-1] = '\0';
-			if (m->in_overflow)
-				mgmt_printf(m, "ERROR: command line too long");
-			else
-				mgmt_line(m, m->in);
-			m->in_overflow = false;
-			if (m->cfd < 0)
-				return;
-			memmove(m->in, m->in + used, m->in_len - used);
-			m->in_len -= used;
-		}
-		if (m->in_len == sizeof(m->in)) {
-			m->in_overflow = true;      /* drop until the newline */
-			m->in_len = 0;
-		}
+		if (n > 0)
+			m->in_len += (size_t)n;
 	}
+	mgmt_process(m);
+	mgmt_watch(m);
 }
 
 static void mgmt_accept(void *ctx, uint32_t events);
@@ -267,10 +345,13 @@ void mgmt_drop_client(struct mgmt *m)
 	close(m->cfd);
 	m->cfd = -1;
 	m->authed = false;
+	m->pw_tries = 0;
+	m->out_warned = false;
 	m->state_rt = m->log_rt = m->echo_rt = false;
 	m->bytecount_s = 0;
 	mem_wipe(m->in, sizeof(m->in));
 	m->in_len = 0;
+	mgmt_out_reset(&m->out);
 	/* listen again: the next client may come in */
 	if (loop_add(m->loop, m->lfd, EPOLLIN, mgmt_accept, m))
 		log_warn("management: cannot listen again");
@@ -279,23 +360,21 @@ void mgmt_drop_client(struct mgmt *m)
 static void mgmt_accept(void *ctx, uint32_t events)
 {
 	struct mgmt *m = ctx;
-	struct timeval tv = { .tv_sec = 2 };
 	int fd;
 
 	(void)events;
-	fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC);
+	fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0 || m->cfd >= 0) {
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
-	/* sends block at most 2 s (mgmt_send_raw); reads are MSG_DONTWAIT */
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (loop_add(m->loop, fd, EPOLLIN, mgmt_readable, m)) {
+	if (loop_add(m->loop, fd, EPOLLIN, mgmt_io, m)) {
 		close(fd);
 		return;
 	}
 	m->cfd = fd;
+	m->cev = EPOLLIN;
 	/* one client at a time: the next waits in the listen queue */
 	loop_del(m->loop, m->lfd);
 	m->authed = !m->password[0];
@@ -445,6 +524,7 @@ void mgmt_close(struct mgmt *m)
 		unlink(m->unix_path);
 	pthread_mutex_destroy(&m->log.mu);
 	free(m->log.rec);
+	mgmt_out_free(&m->out);
 	mem_wipe(m->password, sizeof(m->password));
 	mem_wipe(&m->q, sizeof(m->q));
 	free(m);
@@ -523,6 +603,8 @@ uint64_t mgmt_deadline(const struct mgmt *m)
 		return d;
 	if (m->bytecount_s)
 		d = m->bytecount_next_ms;
+	if (!m->authed && m->pw_until_ms && m->pw_until_ms < d)
+		d = m->pw_until_ms;
 	if (m->log_rt) {
 		uint64_t p = clock_now_ms() + MGMT_LOG_POLL_MS;
 
@@ -533,6 +615,12 @@ uint64_t mgmt_deadline(const struct mgmt *m)
 
 void mgmt_tick(struct mgmt *m, uint64_t now_ms)
 {
+	if (m && m->cfd >= 0 && !m->authed && m->pw_until_ms &&
+	    now_ms >= m->pw_until_ms) {
+		m->pw_until_ms = 0;     /* the delay is over: the guess waits */
+		mgmt_process(m);
+		mgmt_watch(m);
+	}
 	if (!m || m->cfd < 0 || !m->authed)
 		return;
 	if (m->log_rt) {

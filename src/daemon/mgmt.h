@@ -8,13 +8,16 @@
  * "ERROR: ...", or lines closed by "END"; real-time notifications start
  * with '>' (>INFO, >STATE, >LOG, >HOLD, >BYTECOUNT, >BYTECOUNT_CLI).
  *
- * Commands: help, version [N], pid, status [1|2|3], state/log/echo
- * [on|off|all|N], bytecount N, hold [on|off|release], signal SIGHUP|
- * SIGTERM|SIGUSR1|SIGUSR2, verb [N], load-stats, quit/exit; on a server
- * also kill CN | kill [proto:]IP:PORT, client-kill CID [MESSAGE] and
- * nclients. Not available (ERROR): password/username queries
- * (management-query-passwords is refused at start-up), client-auth,
- * pk-sign, remote/proxy queries.
+ * Commands (one table in mgmt_cmd.c, from which "help" is printed): help,
+ * version [N], pid, status [1|2|3], state/log/echo [on|off|all|N],
+ * bytecount N, hold [on|off|release], signal SIGHUP|SIGTERM|SIGUSR1|SIGUSR2,
+ * verb [N], load-stats, username/password, quit/exit; on a server also kill
+ * CN | kill [proto:]IP:PORT, client-kill CID [MESSAGE] and nclients.
+ *
+ * Output never blocks the loop: it is queued per connection (mgmt_out.h);
+ * a client's commands wait while it leaves much unread, and it is dropped
+ * when the queue is full. A bad password delays the next check
+ * progressively (MGMT_PW_DELAY_MS), without blocking the loop.
  *
  * Signals from "signal" are raised on the process itself, so they take the
  * same path as a kill(1) would. The log history (management-log-cache,
@@ -36,6 +39,7 @@ struct mgmt;
 /* What the daemon does for management commands; NULL members: the
  * command is not available in this mode. */
 struct mgmt_ops {
+	bool server;    /* which commands are available (client or server) */
 	/* The --status report in @version (0: the daemon's default). */
 	void (*status)(void *ctx, FILE *f, int version);
 	/* Bytes in/out (client), or one >BYTECOUNT_CLI per client (server):

@@ -47,38 +47,6 @@ static int mgmt_split(char *line, char **argv, int max)
 	return n;
 }
 
-static void cmd_help(struct mgmt *m)
-{
-	static const char *const lines[] = {
-		"Management Interface for dcovpn (OpenVPN 2.6 protocol)",
-		"Commands:",
-		"bytecount n            : Show bytes in/out, update every n secs (0=off).",
-		"client-kill cid [msg]  : Kill client instance cid (server).",
-		"echo [on|off] [N|all]  : Like log, but only show messages in echo buffer.",
-		"exit|quit              : Close management session.",
-		"help                   : Print this message.",
-		"hold [on|off|release]  : Set/show hold flag to on/off state, or",
-		"                         release current hold and start tunnel.",
-		"kill cn                : Kill the client instance(s) having common name cn.",
-		"kill IP:port           : Kill the client instance connecting from IP:port.",
-		"load-stats             : Show global server load stats.",
-		"log [on|off] [N|all]   : Turn on/off realtime log display",
-		"                         + show last N lines or 'all' for entire history.",
-		"nclients               : Show the number of connected clients (server).",
-		"pid                    : Show process ID of the current daemon.",
-		"signal s               : Send signal s to daemon,",
-		"                         s = SIGHUP|SIGTERM|SIGUSR1|SIGUSR2.",
-		"state [on|off] [N|all] : Like log, but show state history.",
-		"status [n]             : Show current daemon status info using format #n.",
-		"verb [n]               : Set log verbosity level to n, or show if n is absent.",
-		"version [n]            : Set client's version to n or show current version.",
-		"END",
-	};
-
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
-		mgmt_printf(m, "%s", lines[i]);
-}
-
 static void cmd_status(struct mgmt *m, const char *arg)
 {
 	char *buf = NULL;
@@ -253,11 +221,14 @@ static void cmd_client_kill(struct mgmt *m, char **argv, int argc)
 		mgmt_printf(m, "SUCCESS: client-kill command succeeded");
 }
 
-static void cmd_load(struct mgmt *m, bool only_clients)
+/* load-stats, or nclients (the number only). */
+static void cmd_load(struct mgmt *m, char **argv, int argc)
 {
+	bool only_clients = !strcmp(argv[0], "nclients");
 	unsigned n = 0;
 	uint64_t in = 0, out = 0;
 
+	(void)argc;
 	if (m->ops->load)
 		m->ops->load(m->ctx, &n, &in, &out);
 	if (only_clients)
@@ -325,79 +296,175 @@ static void cmd_credential(struct mgmt *m, char **argv, int argc)
 		mem_wipe(argv[2], strlen(argv[2]));
 }
 
-/* Commands with a fixed number of arguments, checked before dispatch. */
-static bool mgmt_need(struct mgmt *m, char **argv, int argc, int n)
+static void cmd_version(struct mgmt *m, char **argv, int argc)
 {
-	if (argc > n)
-		return true;
-	mgmt_printf(m, "ERROR: the '%s' command requires %d parameter%s",
-		    argv[0], n, n == 1 ? "" : "s");
-	return false;
+	if (argc > 1) {
+		if (atoi(argv[1]) >= 4)
+			mgmt_printf(m, "SUCCESS: Management client version set to "
+				    "%d", atoi(argv[1]));
+		return;
+	}
+	mgmt_printf(m, "OpenVPN Version: dcovpn 0.1 (OpenVPN 2.6 protocol, data "
+		    "channel offload)");
+	mgmt_printf(m, "Management Version: %d", MGMT_VERSION);
+	mgmt_printf(m, "END");
+}
+
+static void cmd_pid(struct mgmt *m, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	mgmt_printf(m, "SUCCESS: pid=%d", (int)getpid());
+}
+
+static void cmd_log(struct mgmt *m, char **argv, int argc)
+{
+	uint64_t next = mgmt_log_next(m);
+
+	cmd_history(m, argv, argc, &m->log_rt, hist_log);
+	m->log.sent = next;
+}
+
+static void cmd_state(struct mgmt *m, char **argv, int argc)
+{
+	cmd_history(m, argv, argc, &m->state_rt, hist_state);
+}
+
+static void cmd_echo(struct mgmt *m, char **argv, int argc)
+{
+	cmd_history(m, argv, argc, &m->echo_rt, hist_echo);
+}
+
+static void cmd_quit(struct mgmt *m, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	mgmt_drop_client(m);
+}
+
+/* Adapters for the commands that take their first argument or none. */
+#define MGMT_ARG1(fn) \
+	static void fn##_argv(struct mgmt *m, char **argv, int argc) \
+	{ fn(m, argc > 1 ? argv[1] : NULL); }
+MGMT_ARG1(cmd_status)
+MGMT_ARG1(cmd_hold)
+MGMT_ARG1(cmd_signal)
+MGMT_ARG1(cmd_kill)
+MGMT_ARG1(cmd_bytecount)
+MGMT_ARG1(cmd_verb)
+
+static void cmd_help(struct mgmt *m, char **argv, int argc);
+
+enum { MC = 1, MS = 2, MCS = 3 };   /* available on client, server */
+
+/*
+ * The commands: name, arguments (min, max: more are ignored, as OpenVPN
+ * does), where they are available, handler, and the help lines (usage, a
+ * colon, what it does; a second line when it needs one).
+ */
+static const struct mgmt_cmd_def {
+	const char *name;
+	unsigned char min, max, where;
+	void (*run)(struct mgmt *m, char **argv, int argc);
+	const char *usage, *text, *more;
+} mgmt_cmds[] = {
+	{ "bytecount", 1, 1, MCS, cmd_bytecount_argv, "bytecount n",
+	  "Show bytes in/out, update every n secs (0=off).", NULL },
+	{ "client-kill", 1, 2, MS, cmd_client_kill, "client-kill cid [msg]",
+	  "Kill client instance cid (server).", NULL },
+	{ "echo", 0, 2, MCS, cmd_echo, "echo [on|off] [N|all]",
+	  "Like log, but only show messages in echo buffer.", NULL },
+	{ "exit", 0, 0, MCS, cmd_quit, "exit|quit",
+	  "Close management session.", NULL },
+	{ "help", 0, 0, MCS, cmd_help, "help", "Print this message.", NULL },
+	{ "hold", 0, 1, MCS, cmd_hold_argv, "hold [on|off|release]",
+	  "Set/show hold flag to on/off state, or",
+	  "release current hold and start tunnel." },
+	{ "kill", 1, 1, MS, cmd_kill_argv, "kill cn|IP:port",
+	  "Kill the client instance(s) having common name cn,",
+	  "or connecting from IP:port (server)." },
+	{ "load-stats", 0, 0, MCS, cmd_load, "load-stats",
+	  "Show global server load stats.", NULL },
+	{ "log", 0, 2, MCS, cmd_log, "log [on|off] [N|all]",
+	  "Turn on/off realtime log display",
+	  "+ show last N lines or 'all' for entire history." },
+	{ "nclients", 0, 0, MS, cmd_load, "nclients",
+	  "Show the number of connected clients (server).", NULL },
+	{ "password", 2, 2, MCS, cmd_credential, "password type p",
+	  "Enter password p for a queried OpenVPN password.", NULL },
+	{ "pid", 0, 0, MCS, cmd_pid, "pid",
+	  "Show process ID of the current daemon.", NULL },
+	{ "quit", 0, 0, MCS, cmd_quit, NULL, NULL, NULL },
+	{ "signal", 1, 1, MCS, cmd_signal_argv, "signal s",
+	  "Send signal s to daemon,",
+	  "s = SIGHUP|SIGTERM|SIGUSR1|SIGUSR2." },
+	{ "state", 0, 2, MCS, cmd_state, "state [on|off] [N|all]",
+	  "Like log, but show state history.", NULL },
+	{ "status", 0, 1, MCS, cmd_status_argv, "status [n]",
+	  "Show current daemon status info using format #n.", NULL },
+	{ "username", 2, 2, MCS, cmd_credential, "username type u",
+	  "Enter username u for a queried OpenVPN username.", NULL },
+	{ "verb", 0, 1, MCS, cmd_verb_argv, "verb [n]",
+	  "Set log verbosity level to n, or show if n is absent.", NULL },
+	{ "version", 0, 1, MCS, cmd_version, "version [n]",
+	  "Set client's version to n or show current version.", NULL },
+};
+
+#define MGMT_NCMDS (sizeof(mgmt_cmds) / sizeof(mgmt_cmds[0]))
+
+static unsigned mgmt_where(const struct mgmt *m)
+{
+	return m->ops->server ? MS : MC;
+}
+
+/* The help text, from the table: this mode's commands. */
+static void cmd_help(struct mgmt *m, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	mgmt_printf(m, "Management Interface for dcovpn (OpenVPN 2.6 protocol)");
+	mgmt_printf(m, "Commands:");
+	for (size_t i = 0; i < MGMT_NCMDS; i++) {
+		const struct mgmt_cmd_def *c = &mgmt_cmds[i];
+
+		if (!c->usage || !(c->where & mgmt_where(m)))
+			continue;
+		mgmt_printf(m, "%-22s : %s", c->usage, c->text);
+		if (c->more)
+			mgmt_printf(m, "%-22s   %s", "", c->more);
+	}
+	mgmt_printf(m, "END");
+}
+
+static const struct mgmt_cmd_def *mgmt_find(const char *name)
+{
+	for (size_t i = 0; i < MGMT_NCMDS; i++)
+		if (!strcmp(mgmt_cmds[i].name, name))
+			return &mgmt_cmds[i];
+	return NULL;
 }
 
 void mgmt_command(struct mgmt *m, char *line)
 {
 	char *argv[MGMT_ARGS];
 	int argc = mgmt_split(line, argv, MGMT_ARGS);
-	const char *c = argc ? argv[0] : "";
-	const char *a1 = argc > 1 ? argv[1] : NULL;
+	const struct mgmt_cmd_def *c;
 
 	if (!argc)
 		return;
-	if (!strcmp(c, "help"))
-		cmd_help(m);
-	else if (!strcmp(c, "version") && a1) {
-		if (atoi(a1) >= 4)
-			mgmt_printf(m, "SUCCESS: Management client version set to "
-				    "%d", atoi(a1));
-	} else if (!strcmp(c, "version")) {
-		mgmt_printf(m, "OpenVPN Version: dcovpn 0.1 (OpenVPN 2.6 "
-			    "protocol, data channel offload)");
-		mgmt_printf(m, "Management Version: %d", MGMT_VERSION);
-		mgmt_printf(m, "END");
-	} else if (!strcmp(c, "pid"))
-		mgmt_printf(m, "SUCCESS: pid=%d", (int)getpid());
-	else if (!strcmp(c, "status"))
-		cmd_status(m, a1);
-	else if (!strcmp(c, "state"))
-		cmd_history(m, argv, argc, &m->state_rt, hist_state);
-	else if (!strcmp(c, "log")) {
-		uint64_t next = mgmt_log_next(m);
-
-		cmd_history(m, argv, argc, &m->log_rt, hist_log);
-		m->log.sent = next;
-	} else if (!strcmp(c, "echo"))
-		cmd_history(m, argv, argc, &m->echo_rt, hist_echo);
-	else if (!strcmp(c, "hold"))
-		cmd_hold(m, a1);
-	else if (!strcmp(c, "signal") && mgmt_need(m, argv, argc, 1))
-		cmd_signal(m, a1);
-	else if (!strcmp(c, "kill") && mgmt_need(m, argv, argc, 1))
-		cmd_kill(m, a1);
-	else if (!strcmp(c, "client-kill") && mgmt_need(m, argv, argc, 1))
-		cmd_client_kill(m, argv, argc);
-	else if (!strcmp(c, "load-stats"))
-		cmd_load(m, false);
-	else if (!strcmp(c, "nclients"))
-		cmd_load(m, true);
-	else if (!strcmp(c, "bytecount") && mgmt_need(m, argv, argc, 1))
-		cmd_bytecount(m, a1);
-	else if (!strcmp(c, "verb"))
-		cmd_verb(m, a1);
-	else if (!strcmp(c, "exit") || !strcmp(c, "quit"))
-		mgmt_drop_client(m);
-	else if (!strcmp(c, "signal") || !strcmp(c, "kill") ||
-		 !strcmp(c, "client-kill") || !strcmp(c, "bytecount"))
-		; /* mgmt_need() answered */
-	else if (!strcmp(c, "username") || !strcmp(c, "password"))
-		cmd_credential(m, argv, argc);
-	else if (!strcmp(c, "needok") || !strcmp(c, "pk-sig") ||
-		 !strcmp(c, "client-auth") || !strcmp(c, "client-auth-nt") ||
-		 !strcmp(c, "client-deny") || !strcmp(c, "remote") ||
-		 !strcmp(c, "proxy") || !strcmp(c, "forget-passwords"))
-		mgmt_printf(m, "ERROR: The %s command is not available in dcovpn",
-			    c);
-	else
+	c = mgmt_find(argv[0]);
+	if (!c) {
 		mgmt_printf(m, "ERROR: unknown command [%s], enter 'help' for "
-			    "more options", c);
+			    "more options", argv[0]);
+	} else if (!(c->where & mgmt_where(m))) {
+		mgmt_printf(m, "ERROR: The '%s' command is not supported by the "
+			    "current daemon mode", c->name);
+	} else if (argc - 1 < c->min) {
+		mgmt_printf(m, "ERROR: the '%s' command requires %u parameter%s",
+			    c->name, c->min, c->min == 1 ? "" : "s");
+	} else {
+		c->run(m, argv, argc - 1 > c->max ? c->max + 1 : argc);
+	}
+	for (int i = 1; i < argc; i++)    /* arguments may be secrets */
+		mem_wipe(argv[i], strlen(argv[i]));
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "daemon/mgmt.h"
+#include "daemon/mgmt_out.h"
 
 #define MGMT_VERSION 5
 #define MGMT_LINE_MAX 1024u
@@ -22,6 +23,12 @@
 #define MGMT_LOG_LINE 256u
 #define MGMT_LOG_POLL_MS 200u
 #define MGMT_PASSWORD_MAX 256u
+/* Bad passwords: OpenVPN's 3 tries per connection; beyond OpenVPN, after
+ * each failure the next guess (on any connection) waits, doubling from
+ * MGMT_PW_DELAY_MS up to MGMT_PW_DELAY_MAX_MS. */
+#define MGMT_PW_TRIES 3u
+#define MGMT_PW_DELAY_MS 500u
+#define MGMT_PW_DELAY_MAX_MS 30000u
 
 struct mgmt_state_rec {
 	time_t t;
@@ -61,6 +68,12 @@ struct mgmt {
 	char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char password[MGMT_PASSWORD_MAX];  /* secret; empty: none */
 	bool authed;
+	unsigned pw_tries;           /* bad passwords on this connection */
+	unsigned pw_fails;           /* in a row, on any connection */
+	uint64_t pw_until_ms;        /* no password checked before this */
+	struct mgmt_out out;         /* not yet read by the client */
+	uint32_t cev;                /* the events watched on cfd */
+	bool out_warned;             /* "does not read" logged */
 	char in[MGMT_LINE_MAX];
 	size_t in_len;
 	bool in_overflow;

@@ -90,6 +90,7 @@ static void sm_load(void *ctx, unsigned *n, uint64_t *in, uint64_t *out)
 }
 
 static const struct mgmt_ops server_mgmt_ops = {
+	.server = true,
 	.status = sm_status,
 	.bytecount = sm_bytecount,
 	.kill = sm_kill,

@@ -40,6 +40,8 @@ in_c 2 python3 "$MC" "$T/c2.sock" "expect:^>HOLD:Waiting for hold release" \
 	"expect:^>STATE:[0-9]+,ASSIGN_IP,,198\.19\.66\.[0-9]+," \
 	"expect:^>STATE:[0-9]+,CONNECTED,SUCCESS,198\.19\.66\.[0-9]+,198\.18\.66\.1,1194,,,fd00:67::" \
 	"send:status" "expect:^OpenVPN STATISTICS" "expect:^END" \
+	"send:help" "expect:^verb" "expect:^END" "absent:^client-kill" \
+	"send:kill x" "expect:^ERROR: The 'kill' command is not supported by the current daemon mode" \
 	"send:bytecount 1" "expect:^>BYTECOUNT:[0-9]+,[0-9]+" "close" \
 	>"$T/mgmt-c2.log" 2>&1 || { cat "$T/mgmt-c2.log"; fail "client management"; }
 wait_client 2
@@ -52,6 +54,7 @@ in_s python3 "$MC" 127.0.0.1:7505 "expect:^ENTER PASSWORD:" "send:s3cret mgmt" \
 	"expect:^SUCCESS: password is correct" \
 	"expect:^>INFO:OpenVPN Management Interface Version 5" \
 	"send:version" "expect:^Management Version: 5" "expect:^END" \
+	"send:help" "expect:^client-kill cid \[msg\] +: Kill client" "expect:^END" \
 	"send:pid" "expect:^SUCCESS: pid=$SRV_PID\$" \
 	"send:status 2" "expect:^CLIENT_LIST,cli1@example.org," "expect:^END" \
 	"send:status 2" "expect:^CLIENT_LIST,cli2@example.org," "expect:^END" \
