@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "conf/lexer.h"
 #include "conf/optable.h"
 
 #define UNUSED_ARGS (void)d, (void)argc
@@ -175,6 +176,44 @@ int h_setenv(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 			c->o->forward_compatible = true;
 	}
 	return opt_pairs_push(&c->o->setenv, name, value);
+}
+
+/* OpenVPN's MAX_PLUGINS */
+#define OPT_PLUGINS_MAX 16
+
+/*
+ * plugin PATH [ARGS...]: the plugin's argv, PATH first. As OpenVPN's
+ * make_extended_arg_array: a single argument is an init string split
+ * again into words ("login USERNAME x" is three), several are taken as
+ * they are.
+ */
+int h_plugin(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+	     unsigned int argc)
+{
+	struct lex_option words;
+	struct opt_strv *v;
+	char err[LEX_ERR_LEN];
+	int n, ret = 0;
+
+	(void)d;
+	if (c->o->n_plugins >= OPT_PLUGINS_MAX)
+		return opt_fail(c, "--plugin: at most %d plugins", OPT_PLUGINS_MAX);
+	v = opt_grow(&c->o->plugins, &c->o->n_plugins, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (argc == 3) {
+		n = lexer_split(argv[2], strlen(argv[2]), "plugin", 0, &words,
+				err, sizeof(err));
+		if (n < 0)
+			return opt_fail(c, "--plugin: %s", err);
+		ret = opt_strv_push(v, argv[1]);
+		for (int i = 0; !ret && i < n; i++)
+			ret = opt_strv_push(v, words.argv[i]);
+		return ret;
+	}
+	for (unsigned int i = 1; !ret && i < argc; i++)
+		ret = opt_strv_push(v, argv[i]);
+	return ret;
 }
 
 /* ignore-unknown-option NAME...: affects the options after it only. */

@@ -258,7 +258,7 @@ static const struct opt_desc table[] = {
 	       NOT_YET),
 	REFUSE("management-query-proxy", 0, "--management-query-proxy " NOT_YET),
 	REFUSE("management-up-down", 0, "--management-up-down " NOT_YET),
-	REFUSE("plugin", 15, "--plugin is not supported"),
+	FN("plugin", 1, 15, OPT_W_LOCAL, h_plugin),
 	REFUSE("chroot", 1, "--chroot " NOT_YET),
 	FN("cd", 1, 1, OPT_W_LOCAL, h_cd),
 	FN("syslog", 0, 1, OPT_W_LOCAL, h_syslog),

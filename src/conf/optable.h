@@ -175,6 +175,7 @@ OPT_HANDLER(h_cd);
 OPT_HANDLER(h_log);
 OPT_HANDLER(h_script);
 OPT_HANDLER(h_setenv);
+OPT_HANDLER(h_plugin);
 OPT_HANDLER(h_ignore_unknown);
 OPT_HANDLER(h_pull_filter);
 OPT_HANDLER(h_push_continuation);

@@ -66,6 +66,9 @@ static void free_lists(struct options *o)
 	free(o->peer_fingerprints);
 	opt_pairs_free(&o->dhcp_options);
 	opt_pairs_free(&o->setenv);
+	for (size_t i = 0; i < o->n_plugins; i++)
+		opt_strv_free(&o->plugins[i]);
+	free(o->plugins);
 	opt_strv_free(&o->dns);
 	opt_strv_free(&o->ignore_unknown);
 }

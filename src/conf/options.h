@@ -302,6 +302,9 @@ struct options {
 	int script_security;	/* -1: unset (OpenVPN default 1) */
 	char *up, *down, *route_up;
 	struct opt_pairs setenv;
+	/* plugin PATH [ARGS]: one argv per line (argv[0] the path), in order */
+	struct opt_strv *plugins;
+	size_t n_plugins;
 	struct opt_strv ignore_unknown;
 	bool forward_compatible;	/* setenv FORWARD_COMPATIBLE 1 */
 

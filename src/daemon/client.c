@@ -1134,6 +1134,11 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	size_t idx = 0;
 
 	client_warn_unused(o);
+	if (o->n_plugins) {
+		log_err("Options error: --plugin is only supported by a server "
+			"yet");
+		return CLIENT_EXIT_FATAL;
+	}
 	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err))) {
 		log_err("Options error: %s", err);
 		return CLIENT_EXIT_FATAL;

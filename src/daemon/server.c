@@ -139,7 +139,10 @@ static void client_message(void *ctx, const char *msg)
 	if (c->dead || c->kill_at_ms)
 		return;
 	if (!strcmp(msg, "PUSH_REQUEST")) {
-		if (server_push(c) < 0)
+		int ret = server_push(c);
+
+		/* -EINPROGRESS: a plugin's deferred auth is still out */
+		if (ret < 0 && ret != -EINPROGRESS)
 			server_client_kill_later(c, "AUTH_FAILED");
 		return;
 	}
@@ -299,6 +302,7 @@ static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 		return NULL;
 	}
 	c->sess_up = true;
+	server_plugin_client_new(c);
 	s->clients[slot] = c;
 	s->n_clients++;
 	log_info("%s Peer Connection started (peer-id %u)", c->desc, c->peer_id);
@@ -319,6 +323,7 @@ static void client_free(struct server *s, struct srv_client *c)
 	}
 	if (c->sess_up)
 		session_free(&c->sess);
+	server_plugin_client_free(c);
 	s->clients[c->peer_id] = NULL;
 	s->n_clients--;
 	free(c);
@@ -624,6 +629,7 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 		if (c->kill_at_ms && c->kill_at_ms < next)
 			next = c->kill_at_ms;
 	}
+	server_plugin_tick(s, now, &next);
 	server_reap(s, now);
 	status_tick(s, now);
 	mgmt_tick(s->mgmt, now);
@@ -849,6 +855,7 @@ static void server_close(struct server *s)
 	free(s->ev);
 	clientcfg_free(&s->cc);
 	authtoken_key_wipe(&s->token_key);
+	server_plugin_close(s);
 }
 
 /* auth-gen-token's key: auth-gen-token-secret, or random for this run. */
@@ -958,6 +965,10 @@ int server_run(const struct options *o)
 		goto out;
 	if (s->cc.v2s)
 		mudp_set_v2(&s->mudp, s->cc.v2s, o->tls_crypt_v2_force_cookie);
+	/* plugins open as root, before the daemon drops it (down-root's
+	 * helper keeps it), as OpenVPN's OPENVPN_PLUGIN_INIT_PRE_DAEMON */
+	if (server_plugin_open(s))
+		goto out;
 	/* management first: management-hold waits before anything opens */
 	held = server_mgmt_open(s);
 	if (held) {
@@ -978,6 +989,8 @@ int server_run(const struct options *o)
 		log_err("--user/--group: %s; exiting", err);
 		goto out;
 	}
+	if (server_plugin_post_uid(s))
+		goto out;
 	server_loop(s);
 	ret = s->restart ? SERVER_RESTART : 0;
 out:

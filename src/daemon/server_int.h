@@ -16,6 +16,7 @@
 #include "ctl/pool.h"
 #include "ctl/session.h"
 #include "daemon/clientcfg.h"
+#include "daemon/plugin.h"
 #include "daemon/server.h"
 #include "dcovpn/dco.h"
 #include "io/tcp.h"
@@ -32,6 +33,15 @@ struct rate_window {
 struct tcp_rx {
 	size_t have;
 	uint8_t buf[2 + TCP_FRAME_MAX];
+};
+
+/* A plugin's deferred auth (auth_control_file): where it stands. */
+enum auth_state { AUTH_NONE, AUTH_PENDING, AUTH_OK, AUTH_FAILED };
+
+struct auth_deferred {
+	enum auth_state state;
+	char *acf, *apf, *afr;       /* control, pending, failed-reason files */
+	uint64_t deadline_ms;        /* hand-window: refused then */
 };
 
 struct srv_client {
@@ -62,6 +72,8 @@ struct srv_client {
 	time_t since;
 	bool dead;                   /* reaped at the next server_reap */
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
+	struct plugin_client plugin; /* per-client plugin contexts */
+	struct auth_deferred auth;   /* a plugin's deferred answer */
 };
 
 struct server {
@@ -97,6 +109,7 @@ struct server {
 	bool has_token_key;          /* auth-gen-token */
 	struct authtoken_key token_key;
 	struct mgmt *mgmt;           /* --management, or NULL */
+	struct plugin_host plugins;  /* --plugin lines */
 	bool stop;
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };
@@ -128,11 +141,47 @@ void server_pool_save(struct server *s);
 int server_reauth(struct srv_client *c);
 
 /* server_script.c: 0 or -errno (the client is refused). */
+/* Before a password check: 0 none needed (auth-user-pass-optional without
+ * credentials, or an auth-token of ours), -EACCES refused, 1 check it. */
+int server_auth_precheck(struct srv_client *c);
 int server_script_auth(struct srv_client *c);
 int server_script_connect(struct srv_client *c, struct options *co);
 void server_script_disconnect(struct srv_client *c);
 void server_script_learn(struct srv_client *c, const char *op);
 int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
 			    size_t len);
+/* A private temporary file in --tmp-dir (else /tmp), its path in @path:
+ * the open fd or -errno. */
+int server_script_tmpfile(const struct srv_client *c, char *path, size_t len,
+			  const char *tag);
+/* The environment a @type script of @c gets (without script_type, as
+ * plugins get it), plus @extra "name=value" strings: NULL-ended, malloc'd,
+ * freed (and wiped: it may hold the password) by server_script_env_free. */
+char **server_script_env(const struct srv_client *c, const char *type,
+			 const char *const *extra);
+void server_script_env_free(char **env);
+
+/* server_plugin.c: the --plugin events of a server and its clients. */
+/* Load and open the plugins (as root, before anything else opens). */
+int server_plugin_open(struct server *s);
+/* --user/--group done: open the POST_UID_CHANGE ones. */
+int server_plugin_post_uid(struct server *s);
+void server_plugin_close(struct server *s);
+void server_plugin_client_new(struct srv_client *c);
+void server_plugin_client_free(struct srv_client *c);
+/* AUTH_USER_PASS_VERIFY: 0 accepted, -EACCES refused, -EINPROGRESS the
+ * answer is deferred (asked again at the next PUSH_REQUEST; the tick
+ * acts on it as soon as it comes). */
+int server_plugin_auth(struct srv_client *c);
+/* Forget the last answer: the credentials are checked again (rekey). */
+void server_plugin_auth_reset(struct srv_client *c);
+/* Deferred answers: act on those that came, refuse those past their
+ * deadline; lowers *@next while some are pending. */
+void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next);
+/* CLIENT_CONNECT(_V2): 0, or -errno (refused); config they return goes
+ * into @co as a client-connect file's would. */
+int server_plugin_connect(struct srv_client *c, struct options *co);
+void server_plugin_disconnect(struct srv_client *c);
+void server_plugin_learn(struct srv_client *c, const char *op);
 
 #endif

@@ -578,8 +578,10 @@ static void client_readdress(struct srv_client *c, const struct opt_server *cs)
 /* Who the client is, what its ccd file and client-connect say. */
 static int client_admit(struct srv_client *c, struct options *co)
 {
-	int ret = server_script_auth(c);
+	int ret = server_plugin_auth(c);
 
+	if (!ret)
+		ret = server_script_auth(c);
 	if (ret)
 		return ret;
 	if (c->srv->so->username_as_cn && c->sess.peer_user &&
@@ -598,6 +600,8 @@ static int client_admit(struct srv_client *c, struct options *co)
 	ret = server_ncp(c, &c->cipher);
 	if (!ret)
 		ret = client_address(c, co->srv);
+	if (!ret)
+		ret = server_plugin_connect(c, co);
 	if (!ret)
 		ret = server_script_connect(c, co);
 	if (!ret && co->srv && co->srv->disable)
@@ -629,8 +633,15 @@ static bool client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX])
 int server_reauth(struct srv_client *c)
 {
 	char token[AUTHTOKEN_MAX], msg[AUTHTOKEN_MAX + 32];
-	int ret = server_script_auth(c);
+	int ret;
 
+	/* a deferred plugin answer is acted on when it comes (the tick) */
+	server_plugin_auth_reset(c);
+	ret = server_plugin_auth(c);
+	if (ret == -EINPROGRESS)
+		ret = 0;
+	if (!ret)
+		ret = server_script_auth(c);
 	if (ret < 0 || !client_token(c, token))
 		return ret < 0 ? ret : 0;
 	snprintf(msg, sizeof(msg), "PUSH_REPLY,auth-token %s", token);
@@ -679,6 +690,7 @@ static int client_setup(struct srv_client *c)
 	c->pushed = true;
 	drop_same_cn(c);
 	log_learn(c);
+	server_plugin_learn(c, "add");
 	server_script_learn(c, "add");
 	log_info("%s Data Channel: cipher '%s', peer-id: %u", c->prefix,
 		 dco_cipher_name(c->cipher), c->peer_id);
@@ -729,7 +741,9 @@ int server_push(struct srv_client *c)
 
 void server_client_disconnect(struct srv_client *c)
 {
+	server_plugin_disconnect(c);
 	server_script_disconnect(c);
+	server_plugin_learn(c, "delete");
 	server_script_learn(c, "delete");
 	free(c->push_reply);
 	c->push_reply = NULL;

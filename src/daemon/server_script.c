@@ -131,6 +131,47 @@ static void senv_client(struct senv *e, const struct srv_client *c,
 	senv_peer_info(e, c->sess.peer_info);
 }
 
+/* The environment of a @type script for @c, plus @extra "name=value"
+ * strings (NULL-ended, may be NULL), for the plugins. */
+char **server_script_env(const struct srv_client *c, const char *type,
+			 const char *const *extra)
+{
+	struct senv e = { 0 };
+	char **v;
+
+	senv_client(&e, c, type);
+	/* plugins get no script_type (OpenVPN deletes it before a call) */
+	for (unsigned i = 0, j = 0, n = e.n; i < n; i++) {
+		if (strncmp(e.v[i], "script_type=", 12))
+			e.v[j++] = e.v[i];
+		else
+			free(e.v[i]);
+		e.n = j;
+	}
+	for (; extra && *extra && e.n < SS_MAX_ENV; extra++) {
+		char *d = strdup(*extra);
+
+		if (d)
+			e.v[e.n++] = d;
+	}
+	v = calloc(e.n + 1, sizeof(*v));
+	if (!v) {
+		senv_free(&e);
+		return NULL;
+	}
+	memcpy(v, e.v, e.n * sizeof(*v));
+	return v;
+}
+
+void server_script_env_free(char **env)
+{
+	for (char **p = env; p && *p; p++) {
+		mem_wipe(*p, strlen(*p));
+		free(*p);
+	}
+	free(env);
+}
+
 static int ss_wait(pid_t pid, const char *type)
 {
 	struct timespec ts = { 0, 5 * 1000 * 1000 };
@@ -193,8 +234,8 @@ out:
 }
 
 /* A private temporary file (in --tmp-dir, else /tmp): its path in @path. */
-static int ss_tmpfile(const struct srv_client *c, char *path, size_t len,
-		      const char *tag)
+int server_script_tmpfile(const struct srv_client *c, char *path, size_t len,
+			  const char *tag)
 {
 	const char *dir = c->srv->o->tmp_dir ? c->srv->o->tmp_dir : "/tmp";
 	int fd;
@@ -235,6 +276,19 @@ static int ss_auth_token(struct srv_client *c)
 	return 0;
 }
 
+int server_auth_precheck(struct srv_client *c)
+{
+	if (!c->sess.peer_user || !c->sess.peer_user[0]) {
+		/* auth-user-pass-optional: the certificate alone will do */
+		if (c->srv->o->auth_user_pass_optional)
+			return 0;
+		log_err("%s TLS Auth Error: Auth Username/Password was not "
+			"provided by peer", c->prefix);
+		return -EACCES;
+	}
+	return ss_auth_token(c);
+}
+
 int server_script_auth(struct srv_client *c)
 {
 	const struct opt_server *so = c->srv->so;
@@ -244,20 +298,12 @@ int server_script_auth(struct srv_client *c)
 
 	if (!so->auth_user_pass_verify)
 		return 0;
-	if (!c->sess.peer_user || !c->sess.peer_user[0]) {
-		/* auth-user-pass-optional: the certificate alone will do */
-		if (c->srv->o->auth_user_pass_optional)
-			return 0;
-		log_err("%s TLS Auth Error: Auth Username/Password was not "
-			"provided by peer", c->prefix);
-		return -EACCES;
-	}
-	ret = ss_auth_token(c);
+	ret = server_auth_precheck(c);
 	if (ret <= 0)
 		return ret;
 	senv_client(&e, c, "user-pass-verify");
 	if (so->auth_verify_via_file) {
-		int fd = ss_tmpfile(c, path, sizeof(path), "up");
+		int fd = server_script_tmpfile(c, path, sizeof(path), "up");
 		FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
 		if (!f) {
@@ -297,7 +343,7 @@ int server_script_connect(struct srv_client *c, struct options *co)
 
 	if (!so->client_connect)
 		return 0;
-	fd = ss_tmpfile(c, path, sizeof(path), "cc");
+	fd = server_script_tmpfile(c, path, sizeof(path), "cc");
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -350,7 +396,7 @@ int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
 		return 0;
 	if (!len)
 		return -EINVAL;
-	fd = ss_tmpfile(c, path, sizeof(path), "v2meta");
+	fd = server_script_tmpfile(c, path, sizeof(path), "v2meta");
 	if (fd < 0)
 		return fd;
 	ret = write(fd, meta + 1, len - 1) == (ssize_t)(len - 1) ? 0 : -EIO;

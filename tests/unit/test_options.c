@@ -396,6 +396,32 @@ static void test_refused_and_misplaced(void **state)
 	options_free(&o);
 }
 
+/* plugin PATH [ARGS]: as OpenVPN, one argument is an init string split
+ * into words, several are kept as given; at most 16 lines. */
+static void test_plugin_lines(void **state)
+{
+	char text[1200];
+	struct options o;
+	size_t len = 0;
+
+	(void)state;
+	expect_ok(&o, "plugin auth-pam.so \"login login USERNAME\"\n"
+		      "plugin /x/down-root.so \"/bin/down arg\" two\n");
+	assert_int_equal(o.n_plugins, 2);
+	assert_int_equal(o.plugins[0].n, 4);
+	assert_string_equal(o.plugins[0].v[0], "auth-pam.so");
+	assert_string_equal(o.plugins[0].v[3], "USERNAME");
+	assert_int_equal(o.plugins[1].n, 3);
+	assert_string_equal(o.plugins[1].v[1], "/bin/down arg");
+	options_free(&o);
+	for (int i = 0; i < 17; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"plugin p%d.so\n", i);
+	expect_error(text, "e.conf:17: --plugin: at most 16 plugins");
+	expect_error("plugin\n", "e.conf:1: unrecognized option or missing or "
+		     "extra parameter(s): plugin");
+}
+
 static void test_ignore_unknown_and_setenv_opt(void **state)
 {
 	struct options o;
@@ -841,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_inline_tags),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_refused_and_misplaced),
+		cmocka_unit_test(test_plugin_lines),
 		cmocka_unit_test(test_ignore_unknown_and_setenv_opt),
 		cmocka_unit_test(test_command_line),
 		cmocka_unit_test(test_nested_config),

@@ -1,0 +1,451 @@
+/*
+ * A server's plugin events, at the points (and with the environment) of
+ * the matching scripts: AUTH_USER_PASS_VERIFY with OpenVPN's deferred
+ * auth (auth_control_file, auth_pending_file, auth_failed_reason_file),
+ * CLIENT_CONNECT(_V2), CLIENT_DISCONNECT, LEARN_ADDRESS.
+ *
+ * A deferred answer never holds up the event loop: the files are read
+ * by server_plugin_tick (every SP_POLL_MS while some are pending) until
+ * the answer comes or hand-window runs out.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openvpn/openvpn-plugin.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "daemon/server_int.h"
+
+#define SP_POLL_MS 50u
+#define SP_REASON_MAX 200
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+/* The environment plugins are opened with: the config's setenv pairs. */
+static char **open_env(const struct options *o)
+{
+	char **v = calloc(o->setenv.n + 3, sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < o->setenv.n; i++)
+		if (asprintf(&v[n], "%s=%s", o->setenv.v[i].name,
+			     o->setenv.v[i].value) >= 0)
+			n++;
+	if (asprintf(&v[n], "verb=%d", o->verb) >= 0)
+		n++;
+	v[n] = NULL;
+	return v;
+}
+
+static int open_at(struct server *s, int point)
+{
+	char **env = open_env(s->o);
+	int ret;
+
+	if (!env)
+		return -ENOMEM;
+	ret = point < 0 ? plugin_host_load(&s->plugins, s->o,
+					   (const char *const *)env) :
+	      plugin_host_open(&s->plugins, point, (const char *const *)env);
+	server_script_env_free(env);
+	return ret;
+}
+
+int server_plugin_open(struct server *s)
+{
+	return open_at(s, -1);
+}
+
+int server_plugin_post_uid(struct server *s)
+{
+	return open_at(s, OPENVPN_PLUGIN_INIT_POST_UID_CHANGE);
+}
+
+void server_plugin_close(struct server *s)
+{
+	plugin_host_close(&s->plugins);
+}
+
+void server_plugin_client_new(struct srv_client *c)
+{
+	plugin_client_init(&c->srv->plugins, &c->plugin);
+}
+
+/* ---- deferred auth files ------------------------------------------------------ */
+
+static void files_remove(struct auth_deferred *a)
+{
+	char **files[] = { &a->acf, &a->apf, &a->afr };
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (*files[i]) {
+			unlink(*files[i]);
+			free(*files[i]);
+			*files[i] = NULL;
+		}
+	}
+}
+
+static int file_make(const struct srv_client *c, const char *tag, char **out)
+{
+	char path[PATH_MAX];
+	int fd = server_script_tmpfile(c, path, sizeof(path), tag);
+
+	if (fd < 0)
+		return fd;
+	close(fd);
+	*out = strdup(path);
+	if (!*out) {
+		unlink(path);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int files_make(struct srv_client *c)
+{
+	struct auth_deferred *a = &c->auth;
+	int ret;
+
+	files_remove(a);
+	ret = file_make(c, "acf", &a->acf);
+	if (!ret)
+		ret = file_make(c, "apf", &a->apf);
+	if (!ret)
+		ret = file_make(c, "afr", &a->afr);
+	if (ret) {
+		log_err("%s TLS Auth Error: could not create deferred auth "
+			"control file: %s", c->prefix, strerror(-ret));
+		files_remove(a);
+	}
+	return ret;
+}
+
+/* Up to @len - 1 bytes of @path, NUL-ended, without trailing newlines. */
+static ssize_t file_read(const char *path, char *buf, size_t len)
+{
+	FILE *f = path ? fopen(path, "r") : NULL;
+	size_t n;
+
+	buf[0] = '\0';
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	return (ssize_t)n;
+}
+
+void server_plugin_client_free(struct srv_client *c)
+{
+	files_remove(&c->auth);
+	plugin_client_free(&c->srv->plugins, &c->plugin);
+}
+
+/* ---- auth ------------------------------------------------------------------------ */
+
+/*
+ * auth_pending_file (written by the plugin during the call): "TIMEOUT\n
+ * METHOD\nEXTRA", the client told to wait (AUTH_PENDING, INFO_PRE) and
+ * the deadline moved. false: malformed.
+ */
+static bool auth_pending(struct srv_client *c)
+{
+	char buf[1024], *method, *extra, msg[1100];
+	long timeout;
+
+	if (file_read(c->auth.apf, buf, sizeof(buf)) <= 0)
+		return true;
+	method = strchr(buf, '\n');
+	extra = method ? strchr(method + 1, '\n') : NULL;
+	if (!extra) {
+		log_warn("%s auth pending control file is not at least three "
+			 "lines long.", c->prefix);
+		return false;
+	}
+	*method++ = '\0';
+	*extra++ = '\0';
+	timeout = strtol(buf, NULL, 10);
+	if (timeout <= 0 || timeout > 86400) {
+		log_warn("%s could not parse auth pending file timeout", c->prefix);
+		return false;
+	}
+	c->auth.deadline_ms = clock_now_ms() + (uint64_t)timeout * 1000u;
+	snprintf(msg, sizeof(msg), "AUTH_PENDING,timeout %ld", timeout);
+	session_send_message(&c->sess, msg, clock_now_ms());
+	snprintf(msg, sizeof(msg), "INFO_PRE,%s", extra);
+	session_send_message(&c->sess, msg, clock_now_ms());
+	return true;
+}
+
+static uint64_t hand_window_ms(const struct server *s)
+{
+	return (uint64_t)(s->o->hand_window > 0 ? s->o->hand_window : 60) * 1000u;
+}
+
+/* Run the plugins: AUTH_OK, AUTH_FAILED or AUTH_PENDING. */
+static enum auth_state auth_call(struct srv_client *c)
+{
+	char acf[PATH_MAX + 20], apf[PATH_MAX + 20], afr[PATH_MAX + 30];
+	char pass[512];
+	const char *extra[] = { pass, acf, apf, afr, NULL, NULL };
+	enum plugin_result r;
+	char **env;
+
+	if (files_make(c))
+		return AUTH_FAILED;
+	snprintf(pass, sizeof(pass), "password=%s",
+		 c->sess.peer_pass ? c->sess.peer_pass : "");
+	snprintf(acf, sizeof(acf), "auth_control_file=%s", c->auth.acf);
+	snprintf(apf, sizeof(apf), "auth_pending_file=%s", c->auth.apf);
+	snprintf(afr, sizeof(afr), "auth_failed_reason_file=%s", c->auth.afr);
+	/* auth-pam answers through the control file (its background process
+	 * runs PAM) only when asked to: ask, so PAM never holds up the loop */
+	extra[4] = "deferred_auth_pam=1";
+	env = server_script_env(c, "user-pass-verify", extra);
+	OPENSSL_cleanse(pass, sizeof(pass));
+	if (!env)
+		return AUTH_FAILED;
+	r = plugin_host_call(&c->srv->plugins, &(struct plugin_call){
+		.type = OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY,
+		.envp = (const char *const *)env, .pc = &c->plugin, .depth = -1 });
+	server_script_env_free(env);
+	if (r == PLUGIN_DEFERRED) {
+		c->auth.deadline_ms = clock_now_ms() + hand_window_ms(c->srv);
+		return auth_pending(c) ? AUTH_PENDING : AUTH_FAILED;
+	}
+	return r == PLUGIN_OK ? AUTH_OK : AUTH_FAILED;
+}
+
+/* The control file's answer, if it came (still AUTH_PENDING if not). */
+static enum auth_state auth_poll(struct srv_client *c, uint64_t now)
+{
+	char buf[4];
+
+	if (file_read(c->auth.acf, buf, sizeof(buf)) > 0 &&
+	    (buf[0] == '1' || buf[0] == '0'))
+		return buf[0] == '1' ? AUTH_OK : AUTH_FAILED;
+	if (now >= c->auth.deadline_ms) {
+		log_err("%s TLS Auth Error: deferred authentication timed out "
+			"(hand-window)", c->prefix);
+		return AUTH_FAILED;
+	}
+	return AUTH_PENDING;
+}
+
+static int auth_result(struct srv_client *c, enum auth_state st)
+{
+	c->auth.state = st;
+	if (st == AUTH_PENDING)
+		return -EINPROGRESS;
+	if (st == AUTH_FAILED) {
+		log_err("%s TLS Auth Error: Auth Username/Password verification "
+			"failed for peer (plugin)", c->prefix);
+		return -EACCES;
+	}
+	files_remove(&c->auth);
+	log_info("%s TLS: Username/Password authentication %s for username "
+		 "'%s' (plugin)", c->prefix, "succeeded",
+		 c->sess.peer_user ? c->sess.peer_user : "");
+	return 0;
+}
+
+int server_plugin_auth(struct srv_client *c)
+{
+	int ret;
+
+	if (!plugin_host_wants(&c->srv->plugins,
+			       OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY))
+		return 0;
+	if (c->auth.state == AUTH_NONE) {
+		ret = server_auth_precheck(c);
+		if (ret <= 0)
+			return ret;
+	}
+	switch (c->auth.state) {
+	case AUTH_OK:
+		return 0;
+	case AUTH_FAILED:
+		return -EACCES;
+	case AUTH_PENDING:
+		return auth_result(c, auth_poll(c, clock_now_ms()));
+	default:
+		return auth_result(c, auth_call(c));
+	}
+}
+
+void server_plugin_auth_reset(struct srv_client *c)
+{
+	files_remove(&c->auth);
+	c->auth.state = AUTH_NONE;
+}
+
+/* AUTH_FAILED with the plugin's reason (auth_failed_reason_file), if any. */
+static void auth_refuse(struct srv_client *c)
+{
+	char reason[SP_REASON_MAX], msg[SP_REASON_MAX + 16];
+
+	if (file_read(c->auth.afr, reason, sizeof(reason)) > 0)
+		snprintf(msg, sizeof(msg), "AUTH_FAILED,%s", reason);
+	else
+		snprintf(msg, sizeof(msg), "AUTH_FAILED");
+	files_remove(&c->auth);
+	server_client_kill_later(c, msg);
+}
+
+/* A deferred answer came for @c: carry on where its PUSH_REQUEST stopped
+ * (the reply answers that request), or refuse it. */
+static void auth_decided(struct srv_client *c)
+{
+	if (c->auth.state == AUTH_FAILED) {
+		auth_refuse(c);
+		return;
+	}
+	if (!c->pushed && server_push(c) < 0)
+		server_client_kill_later(c, "AUTH_FAILED");
+}
+
+void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next)
+{
+	for (uint32_t i = 0; i < s->max_clients; i++) {
+		struct srv_client *c = s->clients[i];
+
+		if (!c || c->dead || c->kill_at_ms || c->auth.state != AUTH_PENDING)
+			continue;
+		auth_result(c, auth_poll(c, now));
+		if (c->auth.state != AUTH_PENDING)
+			auth_decided(c);
+		else if (now + SP_POLL_MS < *next)
+			*next = now + SP_POLL_MS;
+	}
+}
+
+/* ---- connect, disconnect, learn-address -------------------------------------- */
+
+static enum plugin_result call_env(struct srv_client *c, int type,
+				   const char *script_type,
+				   const char *const *args, char **config)
+{
+	char **env = server_script_env(c, script_type, NULL);
+	enum plugin_result r;
+
+	if (!env)
+		return PLUGIN_ERROR;
+	r = plugin_host_call(&c->srv->plugins, &(struct plugin_call){
+		.type = type, .args = args, .envp = (const char *const *)env,
+		.pc = &c->plugin, .depth = -1, .config = config });
+	server_script_env_free(env);
+	return r;
+}
+
+/* A file of options for the client, as a ccd file is read. */
+static int connect_config(struct srv_client *c, struct options *co,
+			  const char *path)
+{
+	char err[OPT_ERR_LEN];
+	struct stat st;
+
+	if (stat(path, &st) || st.st_size == 0)
+		return 0;
+	if (options_parse_ccd(co, path, err, sizeof(err))) {
+		log_err("%s client-connect plugin: %s", c->prefix, err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* CLIENT_CONNECT (v1): argv[1] a file it may write options into. */
+static int connect_v1(struct srv_client *c, struct options *co)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	fd = server_script_tmpfile(c, path, sizeof(path), "pcc");
+	if (fd < 0)
+		return fd;
+	close(fd);
+	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT, "client-connect",
+		       (const char *const[]){ path, NULL }, NULL) == PLUGIN_OK ?
+	      0 : -EPERM;
+	if (!ret)
+		ret = connect_config(c, co, path);
+	unlink(path);
+	return ret;
+}
+
+/* CLIENT_CONNECT_V2: its "config" return is the options text. */
+static int connect_v2(struct srv_client *c, struct options *co)
+{
+	char path[PATH_MAX], *config = NULL;
+	int fd, ret;
+
+	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT_V2, "client-connect",
+		       NULL, &config) == PLUGIN_OK ? 0 : -EPERM;
+	if (ret || !config || !config[0]) {
+		free(config);
+		return ret;
+	}
+	fd = server_script_tmpfile(c, path, sizeof(path), "pcc2");
+	if (fd < 0) {
+		free(config);
+		return fd;
+	}
+	ret = write(fd, config, strlen(config)) == (ssize_t)strlen(config) ?
+	      0 : -EIO;
+	close(fd);
+	free(config);
+	if (!ret)
+		ret = connect_config(c, co, path);
+	unlink(path);
+	return ret;
+}
+
+int server_plugin_connect(struct srv_client *c, struct options *co)
+{
+	int ret = 0;
+
+	if (plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_CONNECT))
+		ret = connect_v1(c, co);
+	if (!ret &&
+	    plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_CONNECT_V2))
+		ret = connect_v2(c, co);
+	if (ret)
+		log_err("%s MULTI: client-connect plugin call failed, client "
+			"refused", c->prefix);
+	return ret;
+}
+
+void server_plugin_disconnect(struct srv_client *c)
+{
+	if (plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_DISCONNECT))
+		call_env(c, OPENVPN_PLUGIN_CLIENT_DISCONNECT, "client-disconnect",
+			 NULL, NULL);
+}
+
+void server_plugin_learn(struct srv_client *c, const char *op)
+{
+	char a[INET6_ADDRSTRLEN];
+	bool del = !strcmp(op, "delete");
+
+	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_LEARN_ADDRESS))
+		return;
+	if (c->has4)
+		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
+			 (const char *const[]){ op, inet_ntop(AF_INET, &c->vpn4,
+			 a, sizeof(a)), del ? NULL : c->cn, NULL }, NULL);
+	if (c->has6)
+		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
+			 (const char *const[]){ op, inet_ntop(AF_INET6, &c->vpn6,
+			 a, sizeof(a)), del ? NULL : c->cn, NULL }, NULL);
+}
