@@ -16,23 +16,37 @@ PKGS=(
 	openvpn                           # interop reference
 	python3                           # test helpers (transfer, packet injection)
 	procps                            # kill, ps in scripts
+	dbus-daemon python3-dbus libnm0   # NetworkManager plugin test (below)
 )
+# NetworkManager's openvpn plugin helper, unpacked, not installed: installing
+# network-manager-openvpn would pull in and start NetworkManager itself.
+NM_OVPN_DIR=/var/cache/dcovpn/nm-openvpn
+NM_OVPN_HELPER=usr/lib/NetworkManager/nm-openvpn-service-openvpn-helper
 
+nm_helper_unpack() {
+	local tmp
+	[ -x "$NM_OVPN_DIR/$NM_OVPN_HELPER" ] && return 0
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download network-manager-openvpn) &&
+		$SUDO mkdir -p "$NM_OVPN_DIR" &&
+		$SUDO dpkg-deb -x "$tmp"/network-manager-openvpn_*.deb "$NM_OVPN_DIR"
+	rm -rf "$tmp"
+}
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
 missing=()
 for p in "${PKGS[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-echo "installing missing packages: ${missing[*]}"
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-	command -v sudo >/dev/null ||
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing missing packages: ${missing[*]}"
+	[ -z "$SUDO" ] || command -v sudo >/dev/null ||
 		{ echo "install-deps: not root and no sudo; install: ${missing[*]}" >&2; exit 1; }
-	SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update
+	$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+nm_helper_unpack || echo "install-deps: cannot unpack network-manager-openvpn" >&2

@@ -74,6 +74,9 @@ struct dco_config {
 	unsigned mss;                /* clamp the MSS of TCP SYNs crossing the
 				      * tunnel to this (IPv4; IPv6 gets 20
 				      * less), OpenVPN's --mssfix; 0: off */
+	bool keep_link;              /* leave link state and MTU of the
+				      * tun to someone else (OpenVPN's
+				      * --ifconfig-noexec: NetworkManager) */
 	bool adopt_tun;              /* use tun_fd, a tun device the caller
 				      * opened (and keeps: dco_close leaves
 				      * it open); ifname is then ignored */
@@ -93,7 +96,8 @@ unsigned dco_mtu(const struct dco *dco);
 
 /*
  * Bring the tun device up and forward data. Addresses and routes are the
- * caller's (see net/netlink.h); dco_start() only sets link state and MTU.
+ * caller's (see net/netlink.h); dco_start() only sets link state and MTU
+ * (not even that with keep_link).
  */
 int dco_start(struct dco *dco);
 

@@ -130,10 +130,19 @@ static const char *check_compression(const struct options *o)
 	}
 }
 
+static const char *check_mgmt_peer(const struct options *o)
+{
+	if ((o->mgmt_client_user || o->mgmt_client_group) &&
+	    !(o->mgmt_addr && o->mgmt_unix))
+		return "--management-client-(user|group) can only be used on "
+		       "unix domain sockets";
+	return NULL;
+}
+
 static const check_fn checks[] = {
 	check_mode, check_dev, check_remote, check_ca, check_cert_key,
 	check_wrappers, check_auth_user_pass, check_timers,
-	check_tls_versions, check_compression,
+	check_tls_versions, check_compression, check_mgmt_peer,
 };
 
 int options_check(const struct options *o, char *err, size_t err_len)

@@ -181,5 +181,7 @@ OPT_HANDLER(h_pull_filter);
 OPT_HANDLER(h_push_continuation);
 /* opt_server.c */
 OPT_HANDLER(h_server_opt);
+/* opt_host.c */
+OPT_HANDLER(h_mtu_disc);
 
 #endif

@@ -40,6 +40,7 @@ void options_init(struct options *o)
 	o->verb = o->mute = -1;
 	o->mgmt_log_cache = -1;
 	o->script_security = -1;
+	o->mtu_disc = -1;
 }
 
 static void free_lists(struct options *o)
@@ -102,7 +103,9 @@ void options_free(struct options *o)
 			  &o->data_ciphers_fallback, &o->auth_token_user,
 			  &o->route_gateway, &o->status_file, &o->log_file,
 			  &o->writepid, &o->daemon_name, &o->syslog_name, &o->user, &o->group,
-			  &o->up, &o->down, &o->route_up };
+			  &o->up, &o->down, &o->route_up, &o->bind_dev,
+			  &o->route_pre_down, &o->chroot_dir,
+			  &o->mgmt_client_user, &o->mgmt_client_group };
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		opt_strfree(strs[i], false);

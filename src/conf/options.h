@@ -306,6 +306,17 @@ struct options {
 	struct opt_strv *plugins;
 	size_t n_plugins;
 	struct opt_strv ignore_unknown;
+
+	/* around the tunnel (conf/opt_host.c): what dcovpn does to the host */
+	bool route_noexec;	/* routes left to the up script (NetworkManager) */
+	bool ifconfig_noexec;	/* addresses, MTU and link state too */
+	int route_table;	/* route-table N; 0: the main table */
+	int mark;		/* SO_MARK of the transport sockets; 0: none */
+	char *bind_dev;		/* SO_BINDTODEVICE of the transport sockets */
+	int mtu_disc;		/* IP_PMTUDISC_DONT/WANT/DO; -1: the kernel's */
+	char *route_pre_down;	/* script before the routes go */
+	char *chroot_dir;	/* chroot once the tunnel is up */
+	char *mgmt_client_user, *mgmt_client_group;	/* unix socket peers */
 	bool forward_compatible;	/* setenv FORWARD_COMPATIBLE 1 */
 
 	/* server mode (conf/opt_server.h); NULL: no server option given */

@@ -365,7 +365,7 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 	if (ret)
 		return ret;
 	client_mgmt_state_addr(c->cm, "ASSIGN_IP", c->o, NULL);
-	ret = c->dev_null ? 0 :
+	ret = c->dev_null || c->o->ifconfig_noexec ? 0 :
 	      netcfg_addresses(c->o, dco_ifindex(c->dco), dco_ifname(c->dco));
 	if (!ret)
 		ret = dco_start(c->dco);
@@ -383,7 +383,7 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 	if (c->up_done && c->kept_tun && c->kept_tun->fd >= 0)
 		*c->up_done = true;
 	client_mgmt_state(c->cm, "ADD_ROUTES", NULL);
-	if (!c->dev_null)
+	if (!c->dev_null && !c->o->route_noexec)
 		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
 	conn_script(c, "route-up", c->o->route_up);
 	log_info("Initialization Sequence Completed");
@@ -886,6 +886,7 @@ static int conn_open(struct conn *c)
 	/* dev null: the control channel (and keys) without a tun device */
 	c->dev_null = opts_dev_null(c->o);
 	dc.no_tun = c->dev_null;
+	dc.keep_link = c->o->ifconfig_noexec;
 	dc.ifname = opts_ifname(c->o);
 	if (c->kept_tun && c->kept_tun->fd >= 0) {
 		dc.adopt_tun = true;
@@ -951,7 +952,7 @@ static void conn_close(struct conn *c)
 	if (down && c->o->down_pre)
 		conn_script(c, "down", c->o->down);
 	if (c->dco) {
-		if (c->up && kept && !last)
+		if (c->up && kept && !last && !c->o->ifconfig_noexec)
 			netcfg_addresses_del(c->o, dco_ifindex(c->dco));
 		loop_del(c->loop, dco_event_fd(c->dco));
 		dco_close(c->dco);
@@ -1051,7 +1052,7 @@ static int client_keep_tun(struct client_keep *k, const struct options *o)
 
 	k->tun.fd = -1;
 	if (opts_dev_null(o) ||
-	    !(o->persist_tun || k->pd.want_user || k->pd.want_group))
+	    !(o->persist_tun || privdrop_wanted(&k->pd)))
 		return 0;
 	err = tun_open_offload(&k->tun, opts_ifname(o), true, &offload);
 	if (err)
@@ -1139,7 +1140,8 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 			"yet");
 		return CLIENT_EXIT_FATAL;
 	}
-	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err))) {
+	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err)) ||
+	    privdrop_chroot(&k.pd, o->chroot_dir, err, sizeof(err))) {
 		log_err("Options error: %s", err);
 		return CLIENT_EXIT_FATAL;
 	}

@@ -364,7 +364,7 @@ static void mgmt_accept(void *ctx, uint32_t events)
 
 	(void)events;
 	fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (fd < 0 || m->cfd >= 0) {
+	if (fd < 0 || m->cfd >= 0 || !mgmt_peer_allowed(&m->peer, fd)) {
 		if (fd >= 0)
 			close(fd);
 		return;
@@ -494,6 +494,9 @@ struct mgmt *mgmt_open(const struct options *o, struct loop *l,
 	err = m->log.rec ? 0 : -ENOMEM;
 	if (!err && o->mgmt_pwfile)
 		err = mgmt_read_password(m, o->mgmt_pwfile);
+	if (!err)
+		err = mgmt_peer_prepare(&m->peer, o->mgmt_client_user,
+					o->mgmt_client_group);
 	if (!err)
 		err = o->mgmt_unix ? mgmt_listen_unix(m, o->mgmt_addr) :
 				     mgmt_listen_tcp(m, o->mgmt_addr, o->mgmt_port);

@@ -14,6 +14,7 @@
 
 #include "daemon/mgmt.h"
 #include "daemon/mgmt_out.h"
+#include "daemon/mgmt_peer.h"
 
 #define MGMT_VERSION 5
 #define MGMT_LINE_MAX 1024u
@@ -65,6 +66,7 @@ struct mgmt {
 	const struct mgmt_ops *ops;
 	void *ctx;
 	int lfd, cfd;
+	struct mgmt_peer peer;       /* management-client-user/group */
 	char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char password[MGMT_PASSWORD_MAX];  /* secret; empty: none */
 	bool authed;

@@ -54,6 +54,32 @@ int privdrop_prepare(struct privdrop *pd, const char *user, const char *group,
 	return 0;
 }
 
+int privdrop_chroot(struct privdrop *pd, const char *dir, char *err,
+		    size_t errlen)
+{
+	if (!dir)
+		return 0;
+	if (!*dir || strlen(dir) >= sizeof(pd->chroot_dir))
+		return fail(ENAMETOOLONG, err, errlen, "--chroot: bad directory",
+			    dir);
+	snprintf(pd->chroot_dir, sizeof(pd->chroot_dir), "%s", dir);
+	return 0;
+}
+
+bool privdrop_wanted(const struct privdrop *pd)
+{
+	return pd->want_user || pd->want_group || pd->chroot_dir[0];
+}
+
+/* Files opened so far stay open; paths from now on are inside @dir. */
+static int enter_chroot(const char *dir, char *err, size_t errlen)
+{
+	if (chroot(dir) || chdir("/"))
+		return fail(errno, err, errlen, "chroot to", dir);
+	log_info("chroot to '%s' and cd to '/' succeeded", dir);
+	return 0;
+}
+
 /* Permitted and effective: CAP_NET_ADMIN alone; nothing inheritable. */
 static int keep_net_admin(void)
 {
@@ -75,8 +101,18 @@ int privdrop_apply(struct privdrop *pd, char *err, size_t errlen)
 {
 	int e;
 
-	if (pd->done || (!pd->want_user && !pd->want_group))
+	if (pd->done || !privdrop_wanted(pd))
 		return 0;
+	if (pd->chroot_dir[0]) {
+		e = enter_chroot(pd->chroot_dir, err, errlen);
+		if (e)
+			return e;
+		pd->chroot_dir[0] = '\0';	/* done: never twice */
+	}
+	if (!pd->want_user && !pd->want_group) {
+		pd->done = true;
+		return 0;
+	}
 	/* Keep the permitted set across setuid (this thread only: the engine's
 	 * threads lose every capability, they need none). */
 	if (pd->want_user && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L))

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "daemon/route_env.h"
 #include "daemon/script.h"
 
 #define SCRIPT_MAX_ARGS 32
@@ -92,6 +93,11 @@ static void env_remote(struct script_env *e, const struct sockaddr_storage *r)
 	env_add(e, "trusted_port", "%u", port);
 }
 
+static void env_put(void *ctx, const char *name, const char *value)
+{
+	env_add(ctx, name, "%s", value);
+}
+
 static void env_build(struct script_env *e, const struct script_ctx *sc,
 		      const char *type)
 {
@@ -107,6 +113,7 @@ static void env_build(struct script_env *e, const struct script_ctx *sc,
 	env_add(e, "verb", "%d", o->verb);
 	env_ifconfig(e, o);
 	env_remote(e, sc->remote);
+	route_env(o, sc->remote, env_put, e);
 	for (size_t i = 0; i < o->dhcp_options.n; i++)
 		env_add(e, "", "%zu=dhcp-option %s %s", i + 1,
 			o->dhcp_options.v[i].name, o->dhcp_options.v[i].value);

@@ -928,7 +928,8 @@ int server_run(const struct options *o)
 		return 1;
 	}
 	server_warn_unused(o);
-	if (privdrop_prepare(&pd, o->user, o->group, err, sizeof(err))) {
+	if (privdrop_prepare(&pd, o->user, o->group, err, sizeof(err)) ||
+	    privdrop_chroot(&pd, o->chroot_dir, err, sizeof(err))) {
 		log_err("Options error: %s", err);
 		loop_free(&loop);
 		free(s);

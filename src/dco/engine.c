@@ -40,6 +40,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->mss = cfg->mss <= 65535 ? (uint16_t)cfg->mss : 0;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;
+	dco->keep_link = cfg->keep_link;
 	dco->n_workers = cfg->workers ? cfg->workers : dco_default_workers();
 	dco->mtu = cfg->mtu ? cfg->mtu : DCO_DEFAULT_MTU;
 	dco->replay_window = cfg->replay_window ? cfg->replay_window :
@@ -78,7 +79,7 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		err = tun_open_offload(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d",
 				       !cfg->no_offload, &dco->offload);
 	}
-	if (!err && !cfg->no_tun)
+	if (!err && !cfg->no_tun && !cfg->keep_link)
 		err = nl_link_set(dco->tun.ifindex, dco->mtu, false);
 	if (cfg->no_tun)
 		snprintf(dco->tun.name, sizeof(dco->tun.name), "null");
@@ -144,7 +145,8 @@ int dco_start(struct dco *dco)
 
 	pthread_rwlock_wrlock(&dco->lock);
 	err = atomic_load(&dco->started) ? -EALREADY :
-	      dco->tun.fd < 0 ? 0 : nl_link_set(dco->tun.ifindex, dco->mtu, true);
+	      dco->tun.fd < 0 || dco->keep_link ? 0 :
+	      nl_link_set(dco->tun.ifindex, dco->mtu, true);
 	if (!err && dco->tun.fd >= 0)
 		err = worker_watch(dco_tun_worker(dco), dco->tun.fd, EPOLLIN,
 				   ep_tag(EP_TUN, 0));

@@ -113,6 +113,7 @@ struct dco {
 	 * of a flow leave in the order the tun gave them (see tx_tun_try). */
 	pthread_mutex_t tun_read_lock;
 	bool no_offload;                 /* asked for plain packets only */
+	bool keep_link;                  /* link state and MTU: not ours */
 	bool offload;                    /* tun hands us super-packets */
 	unsigned mtu;
 	enum dco_mode mode;

@@ -855,6 +855,32 @@ static void test_provider_profiles(void **state)
 		     "or extra parameter(s): syslog");
 }
 
+/* Around the tunnel: NetworkManager's plugin line, chroot. */
+static void test_host_options(void **state)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+
+	(void)state;
+	expect_ok(&o, "route-noexec\nifconfig-noexec\nchroot /var/empty\n"
+		      "management /run/m.sock unix\n"
+		      "management-client-user root\n"
+		      "management-client-group root\n");
+	assert_true(o.route_noexec && o.ifconfig_noexec);
+	assert_string_equal(o.chroot_dir, "/var/empty");
+	assert_string_equal(o.mgmt_client_user, "root");
+	assert_string_equal(o.mgmt_client_group, "root");
+	options_free(&o);
+	/* only on a unix socket, as OpenVPN */
+	expect_ok(&o, "client\ndev tun\nremote h\nca c\nauth-user-pass\n"
+		      "management 127.0.0.1 7505\n"
+		      "management-client-user root\n");
+	assert_int_equal(options_check(&o, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--management-client-(user|group) can only "
+			    "be used on unix domain sockets");
+	options_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -878,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_override_no_leak),
 		cmocka_unit_test(test_provider_profiles),
+		cmocka_unit_test(test_host_options),
 	};
 
 	log_set_level(LOG_FATAL);	/* warnings are counted, not shown */
