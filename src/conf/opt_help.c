@@ -158,6 +158,15 @@ static const struct opt_help help[] = {
 	{ "management", "ip port|path unix [pw]", "Management interface." },
 	{ "management-hold", NULL, "Wait for 'hold release' at start." },
 	{ "management-log-cache", "n", "Log lines kept for 'log'." },
+	{ "management-client-user", "user", "Only this user's processes may "
+	  "use the unix management socket." },
+	{ "management-client-group", "group", "Only this group's processes "
+	  "may use the unix management socket." },
+	{ "route-noexec", NULL, "Add no routes: scripts get route_* (as "
+	  "NetworkManager)." },
+	{ "ifconfig-noexec", NULL, "Leave addresses, MTU and link of the tun "
+	  "to scripts." },
+	{ "chroot", "dir", "Chroot to dir once the tunnel is up." },
 	{ "management-query-passwords", NULL, "Ask credentials over "
 	  "management." },
 	{ "syslog", "[name]", "Log to syslog." },
