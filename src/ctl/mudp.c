@@ -215,41 +215,79 @@ static void classify(const struct mudp *m, const struct ctlpkt *p,
 	}
 }
 
+/* Authenticate (tls-auth/tls-crypt/tls-crypt-v2, as configured) and parse
+ * @pkt into @p, whose pointers may point into @clear. With tls-crypt-v2,
+ * @v2key holds the client's key afterwards (the caller frees it; it is
+ * zeroed when unused) and *@wrap points to it. 0 or -1 (*@why set when
+ * authentication failed). */
+static int open_packet(const struct mudp *m, const uint8_t *pkt, size_t len,
+		       uint8_t clear[DCO_CONTROL_MAX], struct ctlpkt *p,
+		       struct tlswrap_pid *pid, struct tlswrap_key *v2key,
+		       const struct tlswrap_key **wrap, const char **why)
+{
+	static const uint8_t zero[CTLPKT_SID_LEN];
+	size_t clen = len;
+	const uint8_t *c = pkt;
+
+	*wrap = m->wrap;
+	if (m->v2) {
+		if (unwrap_v2(m, pkt, len, clear, DCO_CONTROL_MAX, &clen, pid,
+			      v2key, why))
+			return -1;
+		*wrap = v2key;
+		c = clear;
+	} else if (m->wrap && m->wrap->mode != TLSWRAP_NONE) {
+		if (tlswrap_unwrap(m->wrap, pkt, len, clear, DCO_CONTROL_MAX,
+				   &clen, pid)) {
+			*why = m->wrap->mode == TLSWRAP_AUTH ?
+			       "tls-auth: packet authentication failed" :
+			       "tls-crypt: packet authentication failed";
+			return -1;
+		}
+		c = clear;
+	}
+	if (ctlpkt_parse_plain(c, clen, p) || p->head.key_id != 0 ||
+	    !memcmp(p->head.sid, zero, sizeof(zero)))
+		return -1;
+	return 0;
+}
+
 void mudp_handle(const struct mudp *m, const uint8_t *pkt, size_t len,
 		 const struct sockaddr *from, socklen_t from_len,
 		 uint32_t now_s, struct mudp_result *out)
 {
-	static const uint8_t zero[CTLPKT_SID_LEN];
 	uint8_t clear[DCO_CONTROL_MAX];
 	struct tlswrap_pid pid = { 0 };
 	struct tlswrap_key v2key = { 0 };
-	const struct tlswrap_key *wrap = m->wrap;
+	const struct tlswrap_key *wrap;
 	struct ctlpkt p;
-	size_t clen = len;
-	const uint8_t *c = pkt;
 
 	memset(out, 0, offsetof(struct mudp_result, reply));
 	out->reply_len = 0;
-	if (m->v2) {
-		if (unwrap_v2(m, pkt, len, clear, sizeof(clear), &clen, &pid,
-			      &v2key, &out->why))
-			return;
-		wrap = &v2key;
-		c = clear;
-	} else if (wrap && wrap->mode != TLSWRAP_NONE) {
-		if (tlswrap_unwrap(wrap, pkt, len, clear, sizeof(clear), &clen,
-				   &pid)) {
-			out->why = wrap->mode == TLSWRAP_AUTH ?
-				   "tls-auth: packet authentication failed" :
-				   "tls-crypt: packet authentication failed";
-			return;
-		}
-		c = clear;
-	}
-	if (!ctlpkt_parse_plain(c, clen, &p) && p.head.key_id == 0 &&
-	    memcmp(p.head.sid, zero, sizeof(zero)))
+	if (!open_packet(m, pkt, len, clear, &p, &pid, &v2key, &wrap, &out->why))
 		classify(m, &p, wrap, &pid, from, from_len, now_s, out);
 	if (m->v2)
 		tlswrap_key_free(&v2key);
 	mem_wipe(clear, sizeof(clear));
+}
+
+bool mudp_client_reset(const struct mudp *m, const uint8_t *pkt, size_t len,
+		       const char **why)
+{
+	uint8_t clear[DCO_CONTROL_MAX];
+	struct tlswrap_pid pid = { 0 };
+	struct tlswrap_key v2key = { 0 };
+	const struct tlswrap_key *wrap;
+	struct ctlpkt p;
+	bool ok = false;
+
+	*why = NULL;
+	if (!open_packet(m, pkt, len, clear, &p, &pid, &v2key, &wrap, why))
+		ok = p.head.opcode == (m->v2 ? P_CONTROL_HARD_RESET_CLIENT_V3 :
+				       P_CONTROL_HARD_RESET_CLIENT_V2) &&
+		     p.rel.msg_id == 0;
+	if (m->v2)
+		tlswrap_key_free(&v2key);
+	mem_wipe(clear, sizeof(clear));
+	return ok;
 }

@@ -22,6 +22,7 @@
 #ifndef DCOVPN_CTL_MUDP_H
 #define DCOVPN_CTL_MUDP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -71,5 +72,15 @@ void mudp_free(struct mudp *m);
 void mudp_handle(const struct mudp *m, const uint8_t *pkt, size_t len,
 		 const struct sockaddr *from, socklen_t from_len,
 		 uint32_t now_s, struct mudp_result *out);
+
+/*
+ * The TCP server's check of a connection's first packet: an authentic client
+ * hard reset (the reset opcode of the configured wrap, message-id 0, key-id
+ * 0, a session id), passing tls-auth/tls-crypt/tls-crypt-v2 if configured.
+ * No cookie: the TCP handshake already proved the address. *@why is a
+ * static reason when authentication failed, else NULL.
+ */
+bool mudp_client_reset(const struct mudp *m, const uint8_t *pkt, size_t len,
+		       const char **why);
 
 #endif

@@ -380,32 +380,38 @@ static void client_tcp_readable(void *ctx, uint32_t events)
 	}
 }
 
-static void server_tcp_accept(void *ctx, uint32_t events)
+static void server_auth_drop(struct server *s,
+			     const struct sockaddr_storage *addr,
+			     const char *why);
+
+/* A TCP connection's first frame (io/tcp_pending.c): an authentic client
+ * reset makes a client (within max-clients and connect-freq, as a UDP
+ * client past its cookie); anything else closes the connection. */
+static int server_tcp_first(void *ctx, int fd,
+			    const struct sockaddr_storage *a, socklen_t alen,
+			    uint8_t *frame, size_t len)
 {
 	struct server *s = ctx;
+	struct srv_client *c;
+	const char *why;
 
-	(void)events;
-	for (;;) {
-		struct sockaddr_storage a;
-		socklen_t alen = sizeof(a);
-		struct srv_client *c;
-		int fd = accept4(s->tcp_listen_fd, (struct sockaddr *)&a, &alen,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-		if (fd < 0)
-			return;
-		c = client_new(s, DCO_TRANSPORT_TCP, &a, alen, fd, NULL, NULL);
-		if (!c) {
-			close(fd);
-			continue;
-		}
-		log_info("TCP connection established with %s", c->desc);
-		if (loop_add(s->loop, fd, EPOLLIN, client_tcp_readable, c)) {
-			c->tcp_fd = -1;
-			close(fd);
-			server_client_kill(c, "cannot watch the connection");
-		}
+	if (!mudp_client_reset(&s->mudp, frame, len, &why)) {
+		server_auth_drop(s, a, why ? why : "TCP: first packet is not "
+				 "a client reset");
+		return -1;
 	}
+	c = client_new(s, DCO_TRANSPORT_TCP, a, alen, fd, NULL, NULL);
+	if (!c)
+		return -1;
+	log_info("TCP connection established with %s", c->desc);
+	if (loop_add(s->loop, fd, EPOLLIN, client_tcp_readable, c)) {
+		c->tcp_fd = -1;
+		server_client_kill(c, "cannot watch the connection");
+		return -1;
+	}
+	if (session_recv(&c->sess, frame, len, clock_now_ms()))
+		server_client_kill(c, "TLS error, client-instance exiting");
+	return 0;
 }
 
 static int server_listen_tcp(struct server *s, int family,
@@ -420,14 +426,14 @@ static int server_listen_tcp(struct server *s, int family,
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
 	if (bind(fd, (const struct sockaddr *)local, len) < 0 ||
-	    listen(fd, 64) < 0) {
+	    listen(fd, SOMAXCONN) < 0) {
 		int err = -errno;
 
 		close(fd);
 		return err;
 	}
 	s->tcp_listen_fd = fd;
-	return loop_add(s->loop, fd, EPOLLIN, server_tcp_accept, s);
+	return tcp_pending_listen(&s->tcp_wait, fd);
 }
 
 /* ---- engine events ------------------------------------------------------- */
@@ -466,7 +472,8 @@ static void server_cookie_reply(struct server *s, const struct dco_event *ev,
 
 /* A stranger's packet failed tls-auth/tls-crypt(-v2): counted, and logged
  * at most every SERVER_DROP_LOG_MS so that a flood cannot fill the log. */
-static void server_auth_drop(struct server *s, const struct dco_event *ev,
+static void server_auth_drop(struct server *s,
+			     const struct sockaddr_storage *addr,
 			     const char *why)
 {
 	uint64_t now = clock_now_ms();
@@ -476,7 +483,7 @@ static void server_auth_drop(struct server *s, const struct dco_event *ev,
 	if (s->auth_drop_log_ms && now - s->auth_drop_log_ms < SERVER_DROP_LOG_MS)
 		return;
 	s->auth_drop_log_ms = now;
-	addr_describe(&ev->addr, real, sizeof(real), desc, sizeof(desc));
+	addr_describe(addr, real, sizeof(real), desc, sizeof(desc));
 	log_warn("TLS Error: %s from %s (%llu such packets dropped so far)",
 		 why, desc, (unsigned long long)s->auth_drops);
 }
@@ -510,7 +517,7 @@ static void server_control_unknown(struct server *s, const struct dco_event *ev)
 	mudp_handle(&s->mudp, ev->data, ev->len, (const struct sockaddr *)&ev->addr,
 		    ev->addr_len, (uint32_t)time(NULL), r);
 	if (r->why)
-		server_auth_drop(s, ev, r->why);
+		server_auth_drop(s, &ev->addr, r->why);
 	if (r->verdict == MUDP_REPLY) {
 		server_cookie_reply(s, ev, r);
 		return;
@@ -605,6 +612,7 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 {
 	uint64_t next = now + 1000u;
 	unsigned hw = s->o->hand_window > 0 ? (unsigned)s->o->hand_window : 60u;
+	uint64_t tcp_next;
 
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
@@ -630,6 +638,10 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 			next = c->kill_at_ms;
 	}
 	server_plugin_tick(s, now, &next);
+	/* TCP connections that never sent a first packet */
+	tcp_next = tcp_pending_tick(&s->tcp_wait, now);
+	if (tcp_next < next)
+		next = tcp_next;
 	server_reap(s, now);
 	status_tick(s, now);
 	mgmt_tick(s->mgmt, now);
@@ -836,10 +848,9 @@ static void server_close(struct server *s)
 	for (uint32_t i = 0; s->clients && i < s->max_clients; i++)
 		if (s->clients[i])
 			client_free(s, s->clients[i]);
-	if (s->tcp_listen_fd >= 0) {
-		loop_del(s->loop, s->tcp_listen_fd);
+	tcp_pending_free(&s->tcp_wait);
+	if (s->tcp_listen_fd >= 0)
 		close(s->tcp_listen_fd);
-	}
 	if (s->dco) {
 		loop_del(s->loop, dco_event_fd(s->dco));
 		dco_close(s->dco);
@@ -948,6 +959,8 @@ int server_run(const struct options *o)
 	s->tr = o->proto.proto == OPT_PROTO_UDP || o->proto.proto == OPT_PROTO_NONE ?
 		DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
 	s->max_clients = (uint32_t)s->so->max_clients;
+	tcp_pending_init(&s->tcp_wait, &loop, &(struct tcp_pending_limits){
+		.frame_max = DCO_CONTROL_MAX }, server_tcp_first, s);
 	s->clients = calloc(s->max_clients, sizeof(*s->clients));
 	s->ev = malloc(sizeof(*s->ev));
 	if (!s->clients || !s->ev || server_plan(s))

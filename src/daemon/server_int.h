@@ -20,6 +20,7 @@
 #include "daemon/server.h"
 #include "dcovpn/dco.h"
 #include "io/tcp.h"
+#include "io/tcp_pending.h"
 
 struct server;
 
@@ -85,6 +86,7 @@ struct server {
 	struct dco_event *ev;
 	enum dco_transport tr;
 	int udp_fd, tcp_listen_fd;
+	struct tcp_pending tcp_wait;      /* TCP: no first packet yet */
 	struct mudp mudp;
 	struct mudp_result mres;
 	uint64_t cookie_replies;

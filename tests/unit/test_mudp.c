@@ -251,6 +251,47 @@ static void test_v2_hostile(void **state)
 	v2_teardown(&f);
 }
 
+/* TCP's first-packet check: a client reset, with no cookie involved;
+ * anything else, a truncation, a reset with a message-id other than 0 or
+ * one failing tls-crypt-v2: not. */
+static void test_tcp_first(void **state)
+{
+	static const uint8_t reset[] = { P_CONTROL_HARD_RESET_CLIENT_V2 << 3,
+		1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0 };
+	const struct vec_pkt *v3 = &vec_tlscryptv2_c2s[0];
+	uint8_t pkt[2048];
+	struct v2_fixture f;
+	struct mudp m;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(mudp_init(&m, NULL, 30), 0);
+	assert_true(mudp_client_reset(&m, reset, sizeof(reset), &why));
+	memcpy(pkt, reset, sizeof(reset));
+	pkt[13] = 1;                                    /* message-id 1 */
+	assert_false(mudp_client_reset(&m, pkt, sizeof(reset), &why));
+	pkt[13] = 0;
+	pkt[0] = P_CONTROL_V1 << 3;
+	assert_false(mudp_client_reset(&m, pkt, sizeof(reset), &why));
+	pkt[0] = P_CONTROL_HARD_RESET_CLIENT_V2 << 3 | 1;   /* key-id 1 */
+	assert_false(mudp_client_reset(&m, pkt, sizeof(reset), &why));
+	for (size_t n = 0; n < sizeof(reset); n++)
+		assert_false(mudp_client_reset(&m, reset, n, &why));
+	assert_null(why);
+	mudp_free(&m);
+
+	v2_setup(&f, true);
+	/* force-cookie is a UDP matter: TCP takes the reset as it is */
+	assert_true(mudp_client_reset(&f.m, v3->p, v3->len, &why));
+	assert_false(mudp_client_reset(&f.m, reset, sizeof(reset), &why));
+	memcpy(pkt, v3->p, v3->len);
+	pkt[TLSWRAP_CRYPT_OFF_CT] ^= 1;
+	assert_false(mudp_client_reset(&f.m, pkt, v3->len, &why));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "packet authentication failed"));
+	v2_teardown(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_v2_cookie),
 		cmocka_unit_test(test_v2_noncookie),
 		cmocka_unit_test(test_v2_hostile),
+		cmocka_unit_test(test_tcp_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
