@@ -151,8 +151,8 @@ static const struct opt_help help[] = {
 	{ "down-pre", NULL, "Run --down before closing the tun." },
 	{ "route-up", "cmd", "Run after routes are added." },
 	{ "setenv", "name value", "Set a variable for scripts." },
-	{ "plugin", "module [args]", "Load an OpenVPN plugin (ABI v3); server "
-	  "only for now." },
+	{ "plugin", "module [args]", "Load an OpenVPN plugin (ABI v3, e.g. "
+	  "auth-pam, down-root)." },
 	{ "setenv-safe", "name value", "Set OPENVPN_name for scripts." },
 	{ "ignore-unknown-option", "opt ...", "Do not fail on these options." },
 	{ "management", "ip port|path unix [pw]", "Management interface." },

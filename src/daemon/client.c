@@ -18,6 +18,7 @@
 #include "ctl/push.h"
 #include "ctl/session.h"
 #include "daemon/client.h"
+#include "daemon/plugin_event.h"
 #include "daemon/client_mgmt.h"
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
@@ -78,6 +79,7 @@ struct conn {
 	uint64_t reneg_bytes0, reneg_pkts0;
 	uint64_t status_next_ms;        /* --status file: next rewrite */
 	struct privdrop *pd;            /* --user/--group, after the first up */
+	struct plugin_host *plugins;    /* --plugin lines (the run's) */
 	struct tun *kept_tun;           /* persist-tun: the device outlives us */
 	bool *up_done;                  /* the up script ran on the kept tun */
 	struct client_mgmt *cm;         /* --management (cm->m NULL: none) */
@@ -327,6 +329,8 @@ static int conn_keepalive(struct conn *c)
 	return dco_set_peer(c->dco, c->peer_id, (unsigned)ping, (unsigned)restart);
 }
 
+/* The plugins, then the script, as OpenVPN; a failing up or route-up
+ * plugin is fatal, as there. */
 static void conn_script(struct conn *c, const char *type, const char *cmd)
 {
 	struct script_ctx sc = {
@@ -336,6 +340,9 @@ static void conn_script(struct conn *c, const char *type, const char *cmd)
 		.remote = &c->remote,
 	};
 
+	if (plugin_event_updown(c->plugins, &sc, type) != PLUGIN_OK &&
+	    strcmp(type, "down"))
+		conn_end(c, END_FATAL);
 	script_run(&sc, type, cmd);
 }
 
@@ -394,6 +401,8 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 		log_err("--user/--group: %s; exiting", err);
 		conn_end(c, END_FATAL);
 	}
+	if (plugin_host_post_uid(c->plugins, c->o))
+		conn_end(c, END_FATAL);
 	return 0;
 }
 
@@ -1038,6 +1047,7 @@ struct client_keep {
 	bool up_done;
 	bool reask;                     /* credentials to be asked again */
 	struct client_mgmt cm;
+	struct plugin_host plugins;
 };
 
 /*
@@ -1077,6 +1087,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->cc = &k->cc;
 	c->loop = &k->loop;
 	c->pd = &k->pd;
+	c->plugins = &k->plugins;
 	c->kept_tun = &k->tun;
 	c->undo = &k->undo;
 	c->up_done = &k->up_done;
@@ -1124,55 +1135,46 @@ static void client_warn_unused(const struct options *o)
 				 "dcovpn yet", names[i]);
 }
 
-enum client_exit client_run(const struct options *o, const struct client_args *a)
+/* client_run with the plugins loaded into @k */
+static enum client_exit client_run_keep(const struct options *o,
+					const struct client_args *a,
+					struct client_keep *k)
 {
 	char err[CLIENTCFG_ERR_LEN];
-	struct client_keep k = { 0 };
 	unsigned delay = o->connect_retry > 0 ? (unsigned)o->connect_retry : 1u;
 	unsigned max_delay = o->connect_retry_max_delay > 0 ?
 			     (unsigned)o->connect_retry_max_delay : 300u;
 	enum client_exit ret = CLIENT_EXIT_OK;
 	size_t idx = 0;
 
-	client_warn_unused(o);
-	if (o->n_plugins) {
-		log_err("Options error: --plugin is only supported by a server "
-			"yet");
-		return CLIENT_EXIT_FATAL;
-	}
-	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err)) ||
-	    privdrop_chroot(&k.pd, o->chroot_dir, err, sizeof(err))) {
-		log_err("Options error: %s", err);
-		return CLIENT_EXIT_FATAL;
-	}
 	/* Credentials asked on the terminal come before loop_init(), which
 	 * blocks SIGINT (Ctrl-C must still end a prompt); asked through
 	 * management-query-passwords, after the interface is up. */
 	bool ask_mgmt = o->mgmt_addr && o->mgmt_query_passwords;
 
-	if (!ask_mgmt && clientcfg_init(&k.cc, o, NULL, err, sizeof(err))) {
+	if (!ask_mgmt && clientcfg_init(&k->cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);
-		clientcfg_free(&k.cc);
+		clientcfg_free(&k->cc);
 		return CLIENT_EXIT_FATAL;
 	}
-	if (loop_init(&k.loop)) {
-		clientcfg_free(&k.cc);
+	if (loop_init(&k->loop)) {
+		clientcfg_free(&k->cc);
 		return CLIENT_EXIT_FATAL;
 	}
-	if (client_mgmt_open(&k.cm, o, &k.loop) ||
-	    (ask_mgmt && clientcfg_init(&k.cc, o, client_mgmt_asker(&k.cm, o),
+	if (client_mgmt_open(&k->cm, o, &k->loop) ||
+	    (ask_mgmt && clientcfg_init(&k->cc, o, client_mgmt_asker(&k->cm, o),
 					err, sizeof(err)))) {
-		if (ask_mgmt && k.cm.m)
+		if (ask_mgmt && k->cm.m)
 			log_err("%s", err);
-		client_mgmt_close(&k.cm);
-		loop_free(&k.loop);
-		clientcfg_free(&k.cc);
+		client_mgmt_close(&k->cm);
+		loop_free(&k->loop);
+		clientcfg_free(&k->cc);
 		return CLIENT_EXIT_FATAL;
 	}
-	if (client_keep_tun(&k, o)) {
-		client_mgmt_close(&k.cm);
-		loop_free(&k.loop);
-		clientcfg_free(&k.cc);
+	if (client_keep_tun(k, o)) {
+		client_mgmt_close(&k->cm);
+		loop_free(&k->loop);
+		clientcfg_free(&k->cc);
 		return CLIENT_EXIT_FATAL;
 	}
 	/* Ready before connecting, as OpenVPN: a server that cannot be
@@ -1182,19 +1184,19 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 		idx = (size_t)clock_now_ms() % o->n_remotes;
 	for (;;) {
 		bool was_up = false;
-		int held = mgmt_hold(k.cm.m, &k.loop, delay);
+		int held = mgmt_hold(k->cm.m, &k->loop, delay);
 		enum conn_end end = held == SIGHUP ? END_RELOAD :
 				    held ? END_EXIT :
-				    client_connect_once(a, &k, idx, &was_up);
+				    client_connect_once(a, k, idx, &was_up);
 
 		if (end == END_EXIT || end == END_FATAL || end == END_RELOAD) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK :
 			      end == END_FATAL ? CLIENT_EXIT_FATAL : CLIENT_EXIT_RELOAD;
 			break;
 		}
-		if (k.reask) {
-			k.reask = false;
-			if (clientcfg_userpass_again(&k.cc, o, err, sizeof(err))) {
+		if (k->reask) {
+			k->reask = false;
+			if (clientcfg_userpass_again(&k->cc, o, err, sizeof(err))) {
 				log_err("%s", err);
 				ret = CLIENT_EXIT_FATAL;
 				break;
@@ -1204,7 +1206,7 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 			idx = o->n_remotes ? (idx + 1) % o->n_remotes : 0;
 		delay = was_up ? 1u : delay;
 		log_info("Restart pause, %u second(s)", delay);
-		end = client_pause(&k.loop, k.cm.m, delay * 1000u);
+		end = client_pause(&k->loop, k->cm.m, delay * 1000u);
 		if (end != END_NONE) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK : CLIENT_EXIT_RELOAD;
 			break;
@@ -1212,12 +1214,32 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 		if (!was_up && delay < max_delay)
 			delay = delay * 2 > max_delay ? max_delay : delay * 2;
 	}
-	netcfg_undo(&k.undo);
-	if (k.tun.fd >= 0)
-		tun_close(&k.tun);
-	client_mgmt_close(&k.cm);
-	loop_free(&k.loop);
-	clientcfg_free(&k.cc);
-	opt_text_cache_free(&k.tc);
+	netcfg_undo(&k->undo);
+	if (k->tun.fd >= 0)
+		tun_close(&k->tun);
+	client_mgmt_close(&k->cm);
+	loop_free(&k->loop);
+	clientcfg_free(&k->cc);
+	opt_text_cache_free(&k->tc);
+	return ret;
+}
+
+enum client_exit client_run(const struct options *o, const struct client_args *a)
+{
+	char err[CLIENTCFG_ERR_LEN];
+	struct client_keep k = { 0 };
+	enum client_exit ret = CLIENT_EXIT_FATAL;
+
+	client_warn_unused(o);
+	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err)) ||
+	    privdrop_chroot(&k.pd, o->chroot_dir, err, sizeof(err))) {
+		log_err("Options error: %s", err);
+		return CLIENT_EXIT_FATAL;
+	}
+	/* as root, before the signals are blocked (what a plugin forks
+	 * inherits the mask) and before the privileges go */
+	if (!plugin_host_load(&k.plugins, o))
+		ret = client_run_keep(o, a, &k);
+	plugin_host_close(&k.plugins);
 	return ret;
 }

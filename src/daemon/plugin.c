@@ -322,8 +322,33 @@ static int plugin_do_open(struct plugin *p, const char *const *envp)
 	return 0;
 }
 
-int plugin_host_load(struct plugin_host *h, const struct options *o,
-		     const char *const *envp)
+/* The environment plugins are opened with: the config's setenv pairs
+ * and verb. */
+static char **open_env(const struct options *o)
+{
+	char **v = calloc(o->setenv.n + 2, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; v && i < o->setenv.n; i++)
+		if (asprintf(&v[n], "%s=%s", o->setenv.v[i].name,
+			     o->setenv.v[i].value) >= 0)
+			n++;
+	if (v && asprintf(&v[n], "verb=%d", o->verb) >= 0)
+		n++;
+	return v;
+}
+
+static void env_free(char **env)
+{
+	for (char **p = env; p && *p; p++)
+		free(*p);
+	free(env);
+}
+
+static int plugin_host_open(struct plugin_host *h, const struct options *o,
+			    int point);
+
+int plugin_host_load(struct plugin_host *h, const struct options *o)
 {
 	int ret = 0;
 
@@ -339,23 +364,31 @@ int plugin_host_load(struct plugin_host *h, const struct options *o,
 		h->p[h->n++] = p;
 		ret = plugin_dlopen(p);
 	}
-	return ret ? ret : plugin_host_open(h, OPENVPN_PLUGIN_INIT_POST_DAEMON,
-					    envp);
+	return ret ? ret : plugin_host_open(h, o, OPENVPN_PLUGIN_INIT_POST_DAEMON);
 }
 
-int plugin_host_open(struct plugin_host *h, int point, const char *const *envp)
+int plugin_host_post_uid(struct plugin_host *h, const struct options *o)
 {
-	for (unsigned i = 0; i < h->n; i++) {
+	return plugin_host_open(h, o, OPENVPN_PLUGIN_INIT_POST_UID_CHANGE);
+}
+
+static int plugin_host_open(struct plugin_host *h, const struct options *o,
+			    int point)
+{
+	char **envp = NULL;
+	int ret = 0;
+
+	for (unsigned i = 0; i < h->n && !ret; i++) {
 		struct plugin *p = h->p[i];
-		int ret;
 
 		if (p->opened || p->init_point > point)
 			continue;
-		ret = plugin_do_open(p, envp);
-		if (ret)
-			return ret;
+		if (!envp)
+			envp = open_env(o);
+		ret = envp ? plugin_do_open(p, (const char *const *)envp) : -ENOMEM;
 	}
-	return 0;
+	env_free(envp);
+	return ret;
 }
 
 void plugin_host_close(struct plugin_host *h)

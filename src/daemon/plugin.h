@@ -42,17 +42,16 @@ struct plugin_client {
 };
 
 /*
- * Load every `plugin` line of @o and open those whose initialization
- * point is @point or earlier (OPENVPN_PLUGIN_INIT_PRE_DAEMON for the
- * start-up call). @envp: the environment handed to open. 0, or -errno
- * with a message logged (a plugin that cannot load or open stops
- * start-up, as in OpenVPN).
+ * Load every `plugin` line of @o and open those that want to be opened
+ * before the privileges go (all but POST_UID_CHANGE ones). They are
+ * opened with @o's setenv pairs as environment. 0, or -errno with a
+ * message logged (a plugin that cannot load or open stops start-up, as
+ * in OpenVPN); plugin_host_close is needed either way.
  */
-int plugin_host_load(struct plugin_host *h, const struct options *o,
-		     const char *const *envp);
-/* Open the plugins waiting for @point (POST_DAEMON, POST_UID_CHANGE). */
-int plugin_host_open(struct plugin_host *h, int point,
-		     const char *const *envp);
+int plugin_host_load(struct plugin_host *h, const struct options *o);
+/* --user/--group took effect: open the plugins that asked to wait for it
+ * (OPENVPN_PLUGIN_INIT_POST_UID_CHANGE). */
+int plugin_host_post_uid(struct plugin_host *h, const struct options *o);
 /* close_v1 each plugin in order, dlclose; @h may be empty. */
 void plugin_host_close(struct plugin_host *h);
 /* A fatal error: abort_v1 each plugin that has it (then close). */

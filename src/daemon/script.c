@@ -166,11 +166,57 @@ static int script_wait(pid_t pid, const char *type)
 	return -ETIMEDOUT;
 }
 
+void script_args(const struct script_ctx *sc, struct script_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	snprintf(a->mtu, sizeof(a->mtu), "%u", sc->mtu);
+	if (sc->o->ifconfig_set) {
+		ip4(sc->o->ifconfig_local, a->local);
+		ip4(sc->o->ifconfig_remote, a->mask);
+	}
+	a->v[0] = sc->dev;
+	a->v[1] = a->mtu;
+	a->v[2] = "0";
+	a->v[3] = a->local;
+	a->v[4] = a->mask;
+	a->v[5] = "init";
+	a->v[6] = NULL;
+}
+
+char **script_env(const struct script_ctx *sc, const char *type)
+{
+	struct script_env env = { 0 };
+	char **v;
+	unsigned j = 0;
+
+	env_build(&env, sc, type);
+	v = calloc(env.n + 1, sizeof(*v));
+	if (!v) {
+		env_free(&env);
+		return NULL;
+	}
+	/* plugins get no script_type (OpenVPN deletes it before a call) */
+	for (unsigned i = 0; i < env.n; i++) {
+		if (strncmp(env.v[i], "script_type=", 12))
+			v[j++] = env.v[i];
+		else
+			free(env.v[i]);
+	}
+	return v;
+}
+
+void script_env_free(char **env)
+{
+	for (char **p = env; p && *p; p++)
+		free(*p);
+	free(env);
+}
+
 int script_run(const struct script_ctx *sc, const char *type, const char *cmd)
 {
-	char *argv[SCRIPT_MAX_ARGS + 8], mtu[16], local[INET_ADDRSTRLEN] = "",
-	     mask[INET_ADDRSTRLEN] = "", *copy;
+	char *argv[SCRIPT_MAX_ARGS + 8], *copy;
 	struct script_env env = { 0 };
+	struct script_args a;
 	unsigned n;
 	pid_t pid;
 
@@ -186,17 +232,9 @@ int script_run(const struct script_ctx *sc, const char *type, const char *cmd)
 	if (!copy)
 		return -ENOMEM;
 	n = split_args(copy, argv, SCRIPT_MAX_ARGS);
-	snprintf(mtu, sizeof(mtu), "%u", sc->mtu);
-	if (sc->o->ifconfig_set) {
-		ip4(sc->o->ifconfig_local, local);
-		ip4(sc->o->ifconfig_remote, mask);
-	}
-	argv[n++] = (char *)sc->dev;
-	argv[n++] = mtu;
-	argv[n++] = (char *)"0";
-	argv[n++] = local;
-	argv[n++] = mask;
-	argv[n++] = (char *)"init";
+	script_args(sc, &a);
+	for (unsigned i = 0; a.v[i]; i++)
+		argv[n++] = (char *)a.v[i];
 	argv[n] = NULL;
 	env_build(&env, sc, type);
 	log_info("%s %s", argv[0], type);

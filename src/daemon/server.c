@@ -844,6 +844,9 @@ static void server_log_stats(struct server *s)
 
 static void server_close(struct server *s)
 {
+	char ifname[32] = "";
+	unsigned mtu = 0;
+
 	server_log_stats(s);
 	for (uint32_t i = 0; s->clients && i < s->max_clients; i++)
 		if (s->clients[i])
@@ -852,9 +855,12 @@ static void server_close(struct server *s)
 	if (s->tcp_listen_fd >= 0)
 		close(s->tcp_listen_fd);
 	if (s->dco) {
+		snprintf(ifname, sizeof(ifname), "%s", dco_ifname(s->dco));
+		mtu = dco_mtu(s->dco);
 		loop_del(s->loop, dco_event_fd(s->dco));
 		dco_close(s->dco);
 	}
+	server_plugin_down(s, ifname, mtu);
 	/* after the engine's threads, which may log (the log tee) */
 	mgmt_close(s->mgmt);
 	s->mgmt = NULL;
@@ -990,7 +996,8 @@ int server_run(const struct options *o)
 		ret = held < 0 ? 1 : s->restart ? SERVER_RESTART : 0;
 		goto out;
 	}
-	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
+	if (server_open_engine(s) || server_open_transport(s) || status_open(s) ||
+	    server_plugin_up(s))
 		goto out;
 	server_mgmt_connected(s);
 	sdnotify_ready();	/* listening: a unit waiting for it may go on */

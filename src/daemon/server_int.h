@@ -112,6 +112,7 @@ struct server {
 	struct authtoken_key token_key;
 	struct mgmt *mgmt;           /* --management, or NULL */
 	struct plugin_host plugins;  /* --plugin lines */
+	bool plugins_up;             /* their UP event done: DOWN at the end */
 	bool stop;
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };
@@ -169,6 +170,10 @@ int server_plugin_open(struct server *s);
 /* --user/--group done: open the POST_UID_CHANGE ones. */
 int server_plugin_post_uid(struct server *s);
 void server_plugin_close(struct server *s);
+/* The tun device is up: UP (-1 if a plugin fails it: start-up stops). */
+int server_plugin_up(struct server *s);
+/* It is gone (@dev, @mtu: what it was): DOWN, if UP was called. */
+void server_plugin_down(struct server *s, const char *dev, unsigned mtu);
 void server_plugin_client_new(struct srv_client *c);
 void server_plugin_client_free(struct srv_client *c);
 /* AUTH_USER_PASS_VERIFY: 0 accepted, -EACCES refused, -EINPROGRESS the

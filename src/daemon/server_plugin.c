@@ -21,6 +21,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "daemon/plugin_event.h"
 #include "daemon/server_int.h"
 
 #define SP_POLL_MS 50u
@@ -28,46 +29,35 @@
 
 /* ---- set-up ------------------------------------------------------------------ */
 
-/* The environment plugins are opened with: the config's setenv pairs. */
-static char **open_env(const struct options *o)
-{
-	char **v = calloc(o->setenv.n + 3, sizeof(*v));
-	size_t n = 0;
-
-	if (!v)
-		return NULL;
-	for (size_t i = 0; i < o->setenv.n; i++)
-		if (asprintf(&v[n], "%s=%s", o->setenv.v[i].name,
-			     o->setenv.v[i].value) >= 0)
-			n++;
-	if (asprintf(&v[n], "verb=%d", o->verb) >= 0)
-		n++;
-	v[n] = NULL;
-	return v;
-}
-
-static int open_at(struct server *s, int point)
-{
-	char **env = open_env(s->o);
-	int ret;
-
-	if (!env)
-		return -ENOMEM;
-	ret = point < 0 ? plugin_host_load(&s->plugins, s->o,
-					   (const char *const *)env) :
-	      plugin_host_open(&s->plugins, point, (const char *const *)env);
-	server_script_env_free(env);
-	return ret;
-}
-
 int server_plugin_open(struct server *s)
 {
-	return open_at(s, -1);
+	return plugin_host_load(&s->plugins, s->o);
 }
 
 int server_plugin_post_uid(struct server *s)
 {
-	return open_at(s, OPENVPN_PLUGIN_INIT_POST_UID_CHANGE);
+	return plugin_host_post_uid(&s->plugins, s->o);
+}
+
+int server_plugin_up(struct server *s)
+{
+	struct sockaddr_storage none = { 0 };
+	struct script_ctx sc = { .o = s->o, .dev = dco_ifname(s->dco),
+				 .mtu = dco_mtu(s->dco), .remote = &none };
+
+	s->plugins_up = true;
+	return plugin_event_updown(&s->plugins, &sc, "up") == PLUGIN_OK ? 0 : -1;
+}
+
+void server_plugin_down(struct server *s, const char *dev, unsigned mtu)
+{
+	struct sockaddr_storage none = { 0 };
+	struct script_ctx sc = { .o = s->o, .dev = dev, .mtu = mtu,
+				 .remote = &none };
+
+	if (s->plugins_up)
+		plugin_event_updown(&s->plugins, &sc, "down");
+	s->plugins_up = false;
 }
 
 void server_plugin_close(struct server *s)
