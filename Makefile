@@ -19,6 +19,9 @@ CFLAGS  ?= -O2 -g
 override CFLAGS += -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -pthread
 override CFLAGS += $(shell pkg-config --cflags $(PKGS))
+# Reproducible: the source directory never reaches the binaries (debug
+# info, __FILE__), so any checkout builds byte-identical programs.
+override CFLAGS += -ffile-prefix-map=$(CURDIR)=.
 LDLIBS  += $(shell pkg-config --libs $(PKGS)) -pthread
 ifneq ($(SAN),)
 override CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -113,9 +116,47 @@ bench: deps
 options-table: $(BUILD)/dcovpn
 	BUILD=$(BUILD) scripts/options-table.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=staging]: the programs, the
+# man page, the systemd units (ExecStart points at $(SBINDIR)), the README.
+PREFIX  ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/dcovpn
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+UNITS   := dcovpn-server@.service dcovpn-client@.service
+install: $(CLI) $(BUILD)/dcovpn
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(BUILD)/dcovpn $(CLI) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 dist/dcovpn.8 dist/dcovpn-cli.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	for u in $(UNITS); do \
+	  sed 's#@SBINDIR@#$(SBINDIR)#g' dist/systemd/$$u.in \
+	    >$(DESTDIR)$(UNITDIR)/$$u && chmod 0644 $(DESTDIR)$(UNITDIR)/$$u; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/dcovpn $(DESTDIR)$(SBINDIR)/dcovpn-cli \
+	  $(DESTDIR)$(MANDIR)/man8/dcovpn.8 $(DESTDIR)$(MANDIR)/man8/dcovpn-cli.8 \
+	  $(DESTDIR)$(DOCDIR)/README.md \
+	  $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+
+# make deb: a Debian package (debian/), built from a copy of the tree in
+# $(BUILD)/deb with dpkg-buildpackage -us -uc -b, then checked by lintian.
+DEB_DIR := $(BUILD)/deb
+deb:
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/dcovpn
+	tar -C . --exclude='./build*' --exclude=./.git -cf - . | \
+	  tar -C $(DEB_DIR)/dcovpn -xf -
+	cd $(DEB_DIR)/dcovpn && dpkg-buildpackage -us -uc -b
+	lintian --fail-on error,warning \
+	  $(DEB_DIR)/*.changes
+	@ls $(DEB_DIR)/*.deb
+
 clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz $(BUILD)-san
 
-.PHONY: all unit fuzz fuzz-bins deps check demo bench clean options-table
+.PHONY: all unit fuzz fuzz-bins deps check demo bench clean options-table \
+	install uninstall deb
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -17,6 +17,8 @@ PKGS=(
 	python3                           # test helpers (transfer, packet injection)
 	procps                            # kill, ps in scripts
 	dbus-daemon python3-dbus libnm0   # NetworkManager plugin test (below)
+	systemd man-db groff-base         # check the units and man page
+	debhelper dpkg-dev lintian        # make deb
 )
 # NetworkManager's openvpn plugin helper, unpacked, not installed: installing
 # network-manager-openvpn would pull in and start NetworkManager itself.
