@@ -169,6 +169,8 @@ static const struct opt_help help[] = {
 	{ "chroot", "dir", "Chroot to dir once the tunnel is up." },
 	{ "management-query-passwords", NULL, "Ask credentials over "
 	  "management." },
+	{ "management-client-auth", NULL, "The manager approves each client "
+	  "(>CLIENT:CONNECT)." },
 	{ "syslog", "[name]", "Log to syslog." },
 	/* server side */
 	{ "server", "net mask [nopool]", "Server with an address pool." },

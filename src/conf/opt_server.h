@@ -77,5 +77,10 @@ void opt_server_free(struct opt_server *s);
  */
 int options_parse_ccd(struct options *o, const char *path, char *err,
 		      size_t err_len);
+/* The same for text in memory (a manager's client-auth block); @name is
+ * used in messages. */
+int options_parse_ccd_text(struct options *o, const char *name,
+			   const char *text, size_t len, char *err,
+			   size_t err_len);
 
 #endif

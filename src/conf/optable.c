@@ -250,7 +250,7 @@ static const struct opt_desc table[] = {
 	FLAG("management-query-passwords", OPT_W_LOCAL, mgmt_query_passwords),
 	STR("management-client-user", OPT_W_LOCAL, mgmt_client_user),
 	STR("management-client-group", OPT_W_LOCAL, mgmt_client_group),
-	REFUSE("management-client-auth", 0, "--management-client-auth " NOT_YET),
+	FLAG("management-client-auth", OPT_W_LOCAL, mgmt_client_auth),
 	REFUSE("management-external-key", 15, "--management-external-key "
 	       NOT_YET),
 	REFUSE("management-external-cert", 1, "--management-external-cert "

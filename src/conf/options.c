@@ -520,10 +520,19 @@ int options_apply_push(struct options *o, const char *msg, size_t len,
 }
 
 /* A client-config-dir file: only options allowed there (OPT_W_CCD). */
+int options_parse_ccd_text(struct options *o, const char *name,
+			   const char *text, size_t len, char *err,
+			   size_t err_len)
+{
+	struct opt_ctx c = top_ctx(o, name, OPT_W_CCD, err, err_len);
+
+	c.depth = 1;
+	return feed_text(&c, name, text, len);
+}
+
 int options_parse_ccd(struct options *o, const char *path, char *err,
 		      size_t err_len)
 {
-	struct opt_ctx c = top_ctx(o, path, OPT_W_CCD, err, err_len);
 	size_t len = 0;
 	char *text = NULL;
 	int ret = read_file(path, &text, &len);
@@ -533,8 +542,7 @@ int options_parse_ccd(struct options *o, const char *path, char *err,
 			 "file: %s", path, read_error(ret));
 		return ret;
 	}
-	c.depth = 1;
-	ret = feed_text(&c, path, text, len);
+	ret = options_parse_ccd_text(o, path, text, len, err, err_len);
 	mem_wipe(text, len);
 	free(text);
 	return ret;

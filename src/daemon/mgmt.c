@@ -82,6 +82,17 @@ void mgmt_notify(struct mgmt *m, const char *fmt, ...)
 	mgmt_printf(m, "%s", line);
 }
 
+void mgmt_notify_env(struct mgmt *m, const char *head, const char *prefix,
+		     const char *const *env)
+{
+	if (!m || m->cfd < 0 || !m->authed)
+		return;
+	mgmt_printf(m, "%s", head);
+	for (; env && *env; env++)
+		mgmt_printf(m, ">%s:ENV,%s", prefix, *env);
+	mgmt_printf(m, ">%s:ENV,END", prefix);
+}
+
 void mgmt_send_block(struct mgmt *m, const char *text, size_t len)
 {
 	while (len && m->cfd >= 0) {
@@ -233,6 +244,10 @@ static void mgmt_line(struct mgmt *m, char *line)
 {
 	bool ok;
 
+	if (m->authed && m->extra.on) {
+		mgmt_extra_line(m, line);
+		return;
+	}
 	if (m->authed) {
 		mgmt_command(m, line);
 		return;
@@ -352,6 +367,7 @@ void mgmt_drop_client(struct mgmt *m)
 	mem_wipe(m->in, sizeof(m->in));
 	m->in_len = 0;
 	mgmt_out_reset(&m->out);
+	mgmt_extra_reset(m);
 	/* listen again: the next client may come in */
 	if (loop_add(m->loop, m->lfd, EPOLLIN, mgmt_accept, m))
 		log_warn("management: cannot listen again");
@@ -528,6 +544,7 @@ void mgmt_close(struct mgmt *m)
 	pthread_mutex_destroy(&m->log.mu);
 	free(m->log.rec);
 	mgmt_out_free(&m->out);
+	mgmt_extra_reset(m);
 	mem_wipe(m->password, sizeof(m->password));
 	mem_wipe(&m->q, sizeof(m->q));
 	free(m);

@@ -12,7 +12,9 @@
  * version [N], pid, status [1|2|3], state/log/echo [on|off|all|N],
  * bytecount N, hold [on|off|release], signal SIGHUP|SIGTERM|SIGUSR1|SIGUSR2,
  * verb [N], load-stats, username/password, quit/exit; on a server also kill
- * CN | kill [proto:]IP:PORT, client-kill CID [MESSAGE] and nclients.
+ * CN | kill [proto:]IP:PORT, client-kill CID [MESSAGE], nclients and, for
+ * management-client-auth, client-auth CID KID (lines up to END),
+ * client-auth-nt, client-deny, client-pending-auth (mgmt_cauth.c).
  *
  * Output never blocks the loop: it is queued per connection (mgmt_out.h);
  * a client's commands wait while it leaves much unread, and it is dropped
@@ -52,6 +54,18 @@ struct mgmt_ops {
 	int (*client_kill)(void *ctx, unsigned long cid, const char *msg);
 	/* load-stats / nclients: clients and the link bytes in and out. */
 	void (*load)(void *ctx, unsigned *n, uint64_t *in, uint64_t *out);
+	/* Server, management-client-auth: the manager's decision on client
+	 * @cid, key @kid (client-auth: @ok with its client-connect @config
+	 * text, or NULL; client-deny: @reason for the log, @client_reason
+	 * for the client, either NULL). 0, or -ENOENT (no such request). */
+	int (*client_auth)(void *ctx, unsigned long cid, unsigned kid, bool ok,
+			   const char *config, const char *reason,
+			   const char *client_reason);
+	/* client-pending-auth: AUTH_PENDING and INFO_PRE,@extra to the
+	 * client, the decision awaited up to @timeout s more. 0, -ENOENT or
+	 * -EMSGSIZE (@extra too long). */
+	int (*client_pending)(void *ctx, unsigned long cid, unsigned kid,
+			      const char *extra, unsigned timeout);
 };
 
 /* NULL (no --management) or a listening interface. */
@@ -71,6 +85,12 @@ void mgmt_state(struct mgmt *m, const char *state, const char *desc,
 /* A real-time line (">BYTECOUNT:..."), if a client is connected. */
 void mgmt_notify(struct mgmt *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A notification followed by its environment, as OpenVPN's: the
+ * @head line (">CLIENT:CONNECT,0,0"), then ">@prefix:ENV,name=value" for
+ * each of @env (NULL-ended; may be NULL) and ">@prefix:ENV,END". */
+void mgmt_notify_env(struct mgmt *m, const char *head, const char *prefix,
+		     const char *const *env);
 
 /* management-hold: wait for "hold release" (announced with >HOLD and
  * @wait_s) while the loop runs. 0, or the signal that ended the wait

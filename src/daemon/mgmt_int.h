@@ -27,6 +27,7 @@
 /* Bad passwords: OpenVPN's 3 tries per connection; beyond OpenVPN, after
  * each failure the next guess (on any connection) waits, doubling from
  * MGMT_PW_DELAY_MS up to MGMT_PW_DELAY_MAX_MS. */
+#define MGMT_EXTRA_MAX (64u * 1024u)
 #define MGMT_PW_TRIES 3u
 #define MGMT_PW_DELAY_MS 500u
 #define MGMT_PW_DELAY_MAX_MS 30000u
@@ -61,6 +62,16 @@ struct mgmt_query {
 	char extra[300];             /* " SC:1,text" for static-challenge */
 };
 
+/* A multi-line command (client-auth CID KID, then lines up to "END"). */
+struct mgmt_extra {
+	bool on;
+	bool overflow;               /* more than MGMT_EXTRA_MAX: refused */
+	unsigned long cid;
+	unsigned kid;
+	char *text;                  /* the lines, each with '\n' */
+	size_t len;
+};
+
 struct mgmt {
 	struct loop *loop;
 	const struct mgmt_ops *ops;
@@ -84,6 +95,7 @@ struct mgmt {
 	unsigned bytecount_s;
 	uint64_t bytecount_next_ms;
 	struct mgmt_query q;         /* management-query-passwords */
+	struct mgmt_extra extra;
 	struct mgmt_state_rec states[MGMT_STATES];
 	unsigned n_states;           /* total ever, the ring holds the last */
 	struct mgmt_log log;
@@ -106,5 +118,13 @@ void mgmt_query_announce(struct mgmt *m);
 
 /* mgmt_cmd.c: run one command line (it may be modified). */
 void mgmt_command(struct mgmt *m, char *line);
+/* A line of a multi-line command's block; "END" runs the command. */
+void mgmt_extra_line(struct mgmt *m, const char *line);
+void mgmt_extra_reset(struct mgmt *m);
+
+/* mgmt_cauth.c: the management-client-auth commands. */
+void mgmt_cmd_client_auth(struct mgmt *m, char **argv, int argc);
+void mgmt_cmd_client_deny(struct mgmt *m, char **argv, int argc);
+void mgmt_cmd_client_pending(struct mgmt *m, char **argv, int argc);
 
 #endif

@@ -141,12 +141,13 @@ static void client_message(void *ctx, const char *msg)
 	if (!strcmp(msg, "PUSH_REQUEST")) {
 		int ret = server_push(c);
 
-		/* -EINPROGRESS: a plugin's deferred auth is still out */
+		/* -EINPROGRESS: a deferred answer (plugin, manager) is out */
 		if (ret < 0 && ret != -EINPROGRESS)
 			server_client_kill_later(c, "AUTH_FAILED");
 		return;
 	}
 	if (!strcmp(msg, "EXIT")) {
+		mgmt_notify(c->srv->mgmt, ">NOTIFY:info,remote-exit,EXIT");
 		server_client_kill(c, "SIGTERM[soft,remote-exit] received, "
 				   "client-instance exiting");
 		return;
@@ -313,6 +314,7 @@ static void client_free(struct server *s, struct srv_client *c)
 {
 	if (c->pushed)
 		server_client_disconnect(c);
+	server_mgmt_client_free(c);
 	if (c->peer_added)
 		dco_del_peer(s->dco, c->peer_id);
 	if (c->pool_idx >= 0)
@@ -625,8 +627,10 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 					   "client-instance exiting");
 			continue;
 		}
-		/* TLS done but never asked for its options: not a client. */
-		if (!c->pushed && time(NULL) - c->since > (time_t)hw) {
+		/* TLS done but never asked for its options: not a client
+		 * (a manager's pending decision has its own deadline) */
+		if (!c->pushed && c->mauth.state != AUTH_PENDING &&
+		    time(NULL) - c->since > (time_t)hw) {
 			server_client_kill(c, "no PUSH_REQUEST within hand-window, "
 					   "client-instance exiting");
 			continue;
@@ -642,6 +646,7 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 	tcp_next = tcp_pending_tick(&s->tcp_wait, now);
 	if (tcp_next < next)
 		next = tcp_next;
+	server_mgmt_auth_tick(s, now, &next);
 	server_reap(s, now);
 	status_tick(s, now);
 	mgmt_tick(s->mgmt, now);

@@ -45,6 +45,16 @@ struct auth_deferred {
 	uint64_t deadline_ms;        /* hand-window: refused then */
 };
 
+/* management-client-auth: the manager's decision on a client's key. */
+struct srv_mauth {
+	enum auth_state state;
+	unsigned kid, next_kid;      /* the request out, the next one's */
+	bool announced;              /* >CLIENT:CONNECT sent */
+	bool answer;                 /* approved: push at the next tick */
+	char *config;                /* client-auth's block, until applied */
+	uint64_t deadline_ms;        /* refused then, still undecided */
+};
+
 struct srv_client {
 	struct server *srv;
 	uint32_t peer_id;            /* = slot in srv->clients */
@@ -75,6 +85,7 @@ struct srv_client {
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
 	struct plugin_client plugin; /* per-client plugin contexts */
 	struct auth_deferred auth;   /* a plugin's deferred answer */
+	struct srv_mauth mauth;      /* management-client-auth */
 };
 
 struct server {
@@ -128,6 +139,28 @@ void server_client_kill_later(struct srv_client *c, const char *msg);
 int server_mgmt_open(struct server *s);
 /* Initialization done: state CONNECTED. */
 void server_mgmt_connected(struct server *s);
+
+/* server_mgmt_auth.c: >CLIENT notifications, management-client-auth. */
+/* 0 (approved, or no management-client-auth), -EACCES (denied) or
+ * -EINPROGRESS (the manager is asked / not answered yet: the decision
+ * answers the PUSH_REQUEST when it comes). */
+int server_mgmt_auth(struct srv_client *c);
+/* A renegotiation: >CLIENT:REAUTH (a denial ends the client). */
+void server_mgmt_reauth(struct srv_client *c);
+/* client-auth's config block into @co, as a client-connect file's. */
+int server_mgmt_connect(struct srv_client *c, struct options *co);
+/* Set up: >CLIENT:ADDRESS and >CLIENT:ESTABLISHED. */
+void server_mgmt_established(struct srv_client *c);
+/* Gone: >CLIENT:DISCONNECT (after a CONNECT). */
+void server_mgmt_client_free(struct srv_client *c);
+/* Undecided past the deadline: refused; lowers *@next. */
+void server_mgmt_auth_tick(struct server *s, uint64_t now, uint64_t *next);
+/* The mgmt_ops client_auth / client_pending (ctx: the server). */
+int server_mgmt_decide(void *ctx, unsigned long cid, unsigned kid, bool ok,
+		       const char *config, const char *reason,
+		       const char *client_reason);
+int server_mgmt_pending(void *ctx, unsigned long cid, unsigned kid,
+			const char *extra, unsigned timeout);
 
 /* server_push.c */
 int server_plan(struct server *s);

@@ -96,6 +96,8 @@ static const struct mgmt_ops server_mgmt_ops = {
 	.kill = sm_kill,
 	.client_kill = sm_client_kill,
 	.load = sm_load,
+	.client_auth = server_mgmt_decide,
+	.client_pending = server_mgmt_pending,
 };
 
 int server_mgmt_open(struct server *s)

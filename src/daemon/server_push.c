@@ -580,6 +580,9 @@ static int client_admit(struct srv_client *c, struct options *co)
 {
 	int ret = server_plugin_auth(c);
 
+	/* OpenVPN's order: plugin, management, script */
+	if (!ret)
+		ret = server_mgmt_auth(c);
 	if (!ret)
 		ret = server_script_auth(c);
 	if (ret)
@@ -604,6 +607,8 @@ static int client_admit(struct srv_client *c, struct options *co)
 		ret = server_plugin_connect(c, co);
 	if (!ret)
 		ret = server_script_connect(c, co);
+	if (!ret)
+		ret = server_mgmt_connect(c, co);
 	if (!ret && co->srv && co->srv->disable)
 		ret = -EPERM;
 	if (!ret)
@@ -642,6 +647,9 @@ int server_reauth(struct srv_client *c)
 		ret = 0;
 	if (!ret)
 		ret = server_script_auth(c);
+	/* the manager's answer comes later; a denial ends the client */
+	if (ret >= 0)
+		server_mgmt_reauth(c);
 	if (ret < 0 || !client_token(c, token))
 		return ret < 0 ? ret : 0;
 	snprintf(msg, sizeof(msg), "PUSH_REPLY,auth-token %s", token);
@@ -694,6 +702,7 @@ static int client_setup(struct srv_client *c)
 	server_script_learn(c, "add");
 	log_info("%s Data Channel: cipher '%s', peer-id: %u", c->prefix,
 		 dco_cipher_name(c->cipher), c->peer_id);
+	server_mgmt_established(c);
 out:
 	options_free(&co);
 	free(r);

@@ -381,8 +381,8 @@ static void test_refused_and_misplaced(void **state)
 	expect_error("<pkcs12>\nP\n</pkcs12>\n", "e.conf:1: --pkcs12 is not "
 		     "supported; convert it with openssl pkcs12 and use --ca, "
 		     "--cert and --key");
-	expect_error("management-client-auth\n",
-		     "e.conf:1: --management-client-auth is not supported by "
+	expect_error("management-query-proxy\n",
+		     "e.conf:1: --management-query-proxy is not supported by "
 		     "dcovpn yet");
 	expect_error("management 127.0.0.1 port\n",
 		     "e.conf:1: --management: bad port number 'port'");

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""An external-auth manager for management-client-auth (OpenVPN's protocol),
+as the Duo/OTP/SSO helpers packaged for OpenVPN work.
+
+  mgmt_cauth.py HOST:PORT TRANSCRIPT STOPFILE
+
+Connects (retrying), then answers each >CLIENT:CONNECT / REAUTH by the
+client's common_name from its >CLIENT:ENV lines:
+  cli1  client-auth with a config block (push "setenv-safe FROM_MGMT yes")
+  cli2  client-deny CID KID "test says no" "not you"
+  cli3  client-pending-auth CID KID "WEB_AUTH::https://sso.example/x" 30,
+        then client-auth-nt one second later
+  else  client-auth-nt
+Every line received is appended to TRANSCRIPT as "< line", every line sent
+as "> line". Runs until STOPFILE exists (60 s at most).
+"""
+import os
+import socket
+import sys
+import time
+
+
+def main():
+    host, port = sys.argv[1].rsplit(":", 1)
+    out = open(sys.argv[2], "a", buffering=1)
+    stop = sys.argv[3]
+    end = time.monotonic() + 60
+    while True:
+        try:
+            s = socket.create_connection((host, int(port)), timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > end:
+                return 1
+            time.sleep(0.1)
+    s.settimeout(0.1)
+
+    def send(line):
+        out.write("> " + line + "\n")
+        s.sendall(line.encode() + b"\n")
+
+    buf = b""
+    req = None          # (kind, cid, kid) of the request being read
+    env = {}
+    later = []          # (time, line) to send then
+    while time.monotonic() < end and not os.path.exists(stop):
+        now = time.monotonic()
+        for t, line in [x for x in later if x[0] <= now]:
+            send(line)
+        later = [x for x in later if x[0] > now]
+        try:
+            data = s.recv(65536)
+        except socket.timeout:
+            continue
+        if not data:
+            break
+        buf += data
+        while b"\n" in buf:
+            raw, buf = buf.split(b"\n", 1)
+            line = raw.decode(errors="replace").rstrip("\r")
+            out.write("< " + line + "\n")
+            if line.startswith((">CLIENT:CONNECT,", ">CLIENT:REAUTH,")):
+                kind, cid, kid = line[8:].split(",")
+                req, env = (kind, cid, kid), {}
+            elif line.startswith(">CLIENT:ENV,") and req:
+                kv = line[12:]
+                if kv != "END":
+                    k, _, v = kv.partition("=")
+                    env[k] = v
+                    continue
+                _, cid, kid = req
+                cn = env.get("common_name", "")
+                if cn == "cli1":
+                    send(f"client-auth {cid} {kid}")
+                    send('push "setenv-safe FROM_MGMT yes"')
+                    send("END")
+                elif cn == "cli2":
+                    send(f'client-deny {cid} {kid} "test says no" "not you"')
+                elif cn == "cli3" and req[0] == "CONNECT":
+                    send(f'client-pending-auth {cid} {kid} '
+                         f'"WEB_AUTH::https://sso.example/x" 30')
+                    later.append((time.monotonic() + 1,
+                                  f"client-auth-nt {cid} {kid}"))
+                else:
+                    send(f"client-auth-nt {cid} {kid}")
+                req = None
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
