@@ -167,6 +167,12 @@ static const struct opt_help help[] = {
 	{ "ifconfig-noexec", NULL, "Leave addresses, MTU and link of the tun "
 	  "to scripts." },
 	{ "chroot", "dir", "Chroot to dir once the tunnel is up." },
+	{ "route-table", "id", "Add routes to routing table id (OpenVPN 2.7)." },
+	{ "mark", "value", "SO_MARK of the transport sockets (policy routing)." },
+	{ "bind-dev", "dev", "Bind the transport sockets to dev (a VRF)." },
+	{ "mtu-disc", "no|maybe|yes", "Path MTU discovery (DF bit) on the "
+	  "transport sockets." },
+	{ "route-pre-down", "cmd", "Run cmd before the routes are removed." },
 	{ "management-query-passwords", NULL, "Ask credentials over "
 	  "management." },
 	{ "management-client-auth", NULL, "The manager approves each client "

@@ -48,7 +48,7 @@ static const struct opt_desc table[] = {
 	/* Read-buffer slack for TAP; a tun device never needs it (OpenVPN's
 	 * own default for tun is 0). Common in provider profiles. */
 	IGNORE("tun-mtu-extra", 1, OPT_W_PULLED, NULL),
-	REFUSE("mtu-disc", 1, "--mtu-disc " NOT_YET),
+	FN("mtu-disc", 1, 1, OPT_W_LOCAL, h_mtu_disc),
 	/* transport */
 	FN("proto", 1, 1, OPT_W_LOCAL, h_proto),
 	FN("remote", 1, 3, OPT_W_LOCAL, h_remote),
@@ -168,7 +168,8 @@ static const struct opt_desc table[] = {
 	       "--block-outside-dns is a Windows option, ignored"),
 	FLAG("route-noexec", OPT_W_LOCAL, route_noexec),
 	FLAG("ifconfig-noexec", OPT_W_LOCAL, ifconfig_noexec),
-	REFUSE("route-table", 1, "--route-table " NOT_YET),
+	/* OpenVPN 2.7's (not in 2.6): routes into this table */
+	INT("route-table", OPT_W_LOCAL, route_table, 0, INT_MAX),
 	FN("push-continuation", 1, 1, OPT_W_PUSH, h_push_continuation),
 	IGNORE("echo", 15, OPT_W_PULLED, NULL),
 	/* process, logging, scripts */
@@ -219,7 +220,7 @@ static const struct opt_desc table[] = {
 	       "has no effect in dcovpn yet"),
 	REFUSE("no-replay", 0, "--no-replay is not supported: replay "
 	       "protection stays on"),
-	REFUSE("bind-dev", 1, "--bind-dev " NOT_YET),
+	STR("bind-dev", OPT_W_LOCAL, bind_dev),
 	REFUSE("port-share", 3, "--port-share " NOT_YET),
 	STR("tmp-dir", OPT_W_LOCAL, tmp_dir),
 	FLAG("tcp-nodelay", OPT_W_LOCAL, tcp_nodelay),
@@ -237,7 +238,7 @@ static const struct opt_desc table[] = {
 	FNO("down", 1, 1, OPT_W_LOCAL, h_script, down),
 	FLAG("down-pre", OPT_W_LOCAL, down_pre),
 	FNO("route-up", 1, 1, OPT_W_LOCAL, h_script, route_up),
-	REFUSE("route-pre-down", 1, "--route-pre-down " NOT_YET),
+	FNO("route-pre-down", 1, 1, OPT_W_LOCAL, h_script, route_pre_down),
 	REFUSE("tls-export-cert", 1, "--tls-export-cert " NOT_YET),
 	FN("setenv", 1, 2, OPT_W_LOCAL, h_setenv),
 	FN("setenv-safe", 1, 2, OPT_W_PULLED, h_setenv),
@@ -264,7 +265,7 @@ static const struct opt_desc table[] = {
 	STR("chroot", OPT_W_LOCAL, chroot_dir),
 	FN("cd", 1, 1, OPT_W_LOCAL, h_cd),
 	FN("syslog", 0, 1, OPT_W_LOCAL, h_syslog),
-	REFUSE("mark", 1, "--mark " NOT_YET),
+	INT("mark", OPT_W_LOCAL, mark, 0, INT_MAX),
 	IGNORE("disable-dco", 0, OPT_W_LOCAL,
 	       "--disable-dco ignored: dcovpn always uses its offload engine"),
 	FLAG("suppress-timestamps", OPT_W_LOCAL, suppress_timestamps),

@@ -23,6 +23,8 @@
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
+#include "daemon/linkopt.h"
+#include "daemon/localbind.h"
 #include "daemon/privdrop.h"
 #include "daemon/script.h"
 #include "daemon/sdnotify.h"
@@ -184,23 +186,22 @@ static void conn_describe(struct conn *c)
 
 static int conn_open_udp(struct conn *c)
 {
-	struct sockaddr_storage local = { .ss_family = c->remote.ss_family };
-	socklen_t len = c->remote.ss_family == AF_INET6 ?
-			sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	struct sockaddr_storage local;
+	socklen_t len;
+	struct sock_opts so;
 	int fd, ret;
 
-	if (c->o->tls_server) {
-		/* A P2P server listens on --lport / --port (1194). */
-		uint16_t port = htons((uint16_t)atoi(c->o->lport ? c->o->lport :
-						    OPT_DEFAULT_PORT));
+	/* a P2P server waiting for any peer: --local may pick the family */
+	bool any = c->remote_open && c->o->proto.family == OPT_AF_ANY;
 
-		if (local.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&local)->sin6_port = port;
-		else
-			((struct sockaddr_in *)&local)->sin_port = port;
-	}
-
-	fd = udp_open((struct sockaddr *)&local, len);
+	ret = localbind_get(c->o, any ? AF_UNSPEC : c->remote.ss_family,
+			    false, &local, &len);
+	if (ret < 0)
+		return ret;
+	if (c->remote_open)	/* the peer comes in the family we listen on */
+		c->remote.ss_family = local.ss_family;
+	so = linkopt(c->o);
+	fd = udp_open_so((struct sockaddr *)&local, len, &so);
 	if (fd < 0) {
 		log_err("cannot open UDP socket: %s", strerror(-fd));
 		return fd;
@@ -218,11 +219,19 @@ static int conn_open_udp(struct conn *c)
 
 static int conn_open_tcp(struct conn *c)
 {
-	int fd;
+	struct sockaddr_storage local;
+	struct sock_opts so;
+	socklen_t len;
+	int fd, ret;
 
 	log_info("Attempting to establish TCP connection with %s", c->remote_desc);
-	fd = tcp_connect(NULL, 0, (struct sockaddr *)&c->remote, c->remote_len,
-			 CLIENT_TCP_CONNECT_MS);
+	ret = localbind_get(c->o, c->remote.ss_family, true, &local, &len);
+	if (ret < 0)
+		return ret;
+	so = linkopt(c->o);
+	fd = tcp_connect_so(ret ? (struct sockaddr *)&local : NULL, len,
+			    (struct sockaddr *)&c->remote, c->remote_len,
+			    CLIENT_TCP_CONNECT_MS, &so);
 	if (fd < 0) {
 		log_err("TCP: connect to %s failed: %s", c->remote_desc,
 			strerror(-fd));
@@ -957,6 +966,9 @@ static void conn_close(struct conn *c)
 		loop_del(c->loop, c->tcp_fd);
 		close(c->tcp_fd);
 	}
+	/* route-pre-down: before the routes go (with the device), first */
+	if (down)
+		conn_script(c, "route-pre-down", c->o->route_pre_down);
 	/* --down-pre: the script still sees the tun device and its routes */
 	if (down && c->o->down_pre)
 		conn_script(c, "down", c->o->down);

@@ -83,6 +83,7 @@ void netcfg_addresses_del(const struct options *o, int ifindex)
  */
 struct route_ctx {
 	int tun_ifindex;
+	uint32_t table;                  /* --route-table; 0: main */
 	bool has_server;
 	struct in_addr server;           /* remote_host */
 	bool has_net_gw;
@@ -153,7 +154,7 @@ static void netcfg_route4(const struct opt_route *r, const struct route_ctx *rc)
 		return;
 	}
 	net.s_addr &= mask.s_addr;
-	ret = nl_route_add4(ifindex, net, (unsigned)prefix, gw);
+	ret = nl_route_add4_in(rc->table, ifindex, net, (unsigned)prefix, gw);
 	if (ret && ret != -EEXIST)
 		log_warn("WARNING: cannot add route %s/%d: %s", r->network,
 			 prefix, strerror(-ret));
@@ -162,7 +163,8 @@ static void netcfg_route4(const struct opt_route *r, const struct route_ctx *rc)
 			 r->gateway ? " via " : "", r->gateway ? r->gateway : "");
 }
 
-static void netcfg_route6(const struct opt_route6 *r, int ifindex)
+static void netcfg_route6(const struct opt_route6 *r,
+			  const struct route_ctx *rc)
 {
 	char buf[INET6_ADDRSTRLEN + 4];
 	struct in6_addr net;
@@ -180,7 +182,8 @@ static void netcfg_route6(const struct opt_route6 *r, int ifindex)
 			 r->network);
 		return;
 	}
-	ret = nl_route_add6(ifindex, &net, (unsigned)bits, NULL);
+	ret = nl_route_add6_in(rc->table, rc->tun_ifindex, &net, (unsigned)bits,
+			       NULL);
 	if (ret && ret != -EEXIST)
 		log_warn("WARNING: cannot add route %s: %s", r->network,
 			 strerror(-ret));
@@ -190,7 +193,7 @@ static void netcfg_route6(const struct opt_route6 *r, int ifindex)
 
 /* Keep reaching the server the way we do now (redirect-gateway). */
 static void netcfg_server_route(const struct sockaddr_storage *server,
-				struct netcfg_undo *undo)
+				uint32_t table, struct netcfg_undo *undo)
 {
 	struct in_addr srv = ((const struct sockaddr_in *)server)->sin_addr;
 	struct routeget_result rg;
@@ -210,7 +213,8 @@ static void netcfg_server_route(const struct sockaddr_storage *server,
 			 "(%s)", a, strerror(-ret));
 		return;
 	}
-	ret = nl_route_add4(rg.ifindex, srv, 32, rg.has_gw ? &rg.gw : NULL);
+	ret = nl_route_add4_in(table, rg.ifindex, srv, 32,
+			       rg.has_gw ? &rg.gw : NULL);
 	if (ret && ret != -EEXIST) {
 		log_warn("WARNING: cannot add the route to the server %s: %s", a,
 			 strerror(-ret));
@@ -221,6 +225,7 @@ static void netcfg_server_route(const struct sockaddr_storage *server,
 		undo->server_route = true;
 		undo->server_ifindex = rg.ifindex;
 		undo->server = srv;
+		undo->table = table;
 	}
 }
 
@@ -235,7 +240,7 @@ static void netcfg_redirect(const struct options *o, const struct route_ctx *rc,
 		return;
 	if (server->ss_family == AF_INET &&
 	    !(o->redirect_gateway & OPT_REDIR_LOCAL))
-		netcfg_server_route(server, undo);
+		netcfg_server_route(server, rc->table, undo);
 	for (unsigned i = 0; i < 2; i++) {
 		struct opt_route r = { .network = (char *)halves[i],
 				       .netmask = (char *)"128.0.0.0" };
@@ -244,7 +249,8 @@ static void netcfg_redirect(const struct options *o, const struct route_ctx *rc,
 	}
 }
 
-static void netcfg_redirect6(const struct options *o, int ifindex)
+static void netcfg_redirect6(const struct options *o,
+			     const struct route_ctx *rc)
 {
 	static const char *const halves[] = { "::/1", "8000::/1" };
 
@@ -253,14 +259,15 @@ static void netcfg_redirect6(const struct options *o, int ifindex)
 	for (unsigned i = 0; i < 2; i++) {
 		struct opt_route6 r = { .network = (char *)halves[i] };
 
-		netcfg_route6(&r, ifindex);
+		netcfg_route6(&r, rc);
 	}
 }
 
 int netcfg_routes(const struct options *o, int ifindex,
 		  const struct sockaddr_storage *server, struct netcfg_undo *undo)
 {
-	struct route_ctx rc = { .tun_ifindex = ifindex };
+	struct route_ctx rc = { .tun_ifindex = ifindex,
+				.table = (uint32_t)o->route_table };
 
 	if (server && server->ss_family == AF_INET) {
 		rc.has_server = true;
@@ -279,18 +286,19 @@ int netcfg_routes(const struct options *o, int ifindex,
 		netcfg_route4(&peer, &rc);
 	}
 	netcfg_redirect(o, &rc, server, undo);
-	netcfg_redirect6(o, ifindex);
+	netcfg_redirect6(o, &rc);
 	for (size_t i = 0; i < o->n_routes; i++)
 		netcfg_route4(&o->routes[i], &rc);
 	for (size_t i = 0; i < o->n_routes6; i++)
-		netcfg_route6(&o->routes6[i], ifindex);
+		netcfg_route6(&o->routes6[i], &rc);
 	return 0;
 }
 
 void netcfg_undo(struct netcfg_undo *undo)
 {
 	if (undo->server_route)
-		nl_route_del4(undo->server_ifindex, undo->server, 32);
+		nl_route_del4_in(undo->table, undo->server_ifindex,
+				 undo->server, 32);
 	undo->server_route = false;
 }
 

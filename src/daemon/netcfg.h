@@ -8,6 +8,7 @@
 #define DCOVPN_DAEMON_NETCFG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "conf/options.h"
@@ -18,6 +19,7 @@ struct netcfg_undo {
 	bool server_route;
 	int server_ifindex;
 	struct in_addr server;
+	uint32_t table;		/* the route's table (--route-table) */
 };
 
 /* Addresses (before the device is up). 0 or -errno, logged. */

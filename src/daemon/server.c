@@ -21,6 +21,7 @@
 #include "daemon/mgmt.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
+#include "daemon/linkopt.h"
 #include "daemon/privdrop.h"
 #include "daemon/sdnotify.h"
 #include "daemon/server.h"
@@ -420,6 +421,7 @@ static int server_listen_tcp(struct server *s, int family,
 			     const struct sockaddr_storage *local, socklen_t len)
 {
 	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sock_opts so = linkopt(s->o);
 	int one = 1, off = 0;
 
 	if (fd < 0)
@@ -427,7 +429,8 @@ static int server_listen_tcp(struct server *s, int family,
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-	if (bind(fd, (const struct sockaddr *)local, len) < 0 ||
+	if (sockopt_apply(fd, family, &so) ||
+	    bind(fd, (const struct sockaddr *)local, len) < 0 ||
 	    listen(fd, SOMAXCONN) < 0) {
 		int err = -errno;
 
@@ -692,6 +695,7 @@ static int server_open_transport(struct server *s)
 					     sizeof(struct sockaddr_in);
 	const char *ps = o->lport ? o->lport : OPT_DEFAULT_PORT;
 	uint16_t port = htons((uint16_t)atoi(ps));
+	struct sock_opts so;
 	int fd, ret;
 
 	if (family == AF_INET6)
@@ -719,7 +723,8 @@ static int server_open_transport(struct server *s)
 				 "port %s", ps);
 		return ret;
 	}
-	fd = udp_open((struct sockaddr *)&local, len);
+	so = linkopt(o);
+	fd = udp_open_so((struct sockaddr *)&local, len, &so);
 	if (fd < 0) {
 		log_err("cannot open UDP socket on port %s: %s", ps, strerror(-fd));
 		return fd;

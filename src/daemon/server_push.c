@@ -161,8 +161,9 @@ void server_routes_up(struct server *s)
 	int idx = dco_ifindex(s->dco), ret;
 
 	if (s->topo != OPT_TOPO_SUBNET && s->so->server_set) {
-		ret = nl_route_add4(idx, s->so->net, (unsigned)mask_bits(s->so->mask),
-				    NULL);
+		ret = nl_route_add4_in((uint32_t)s->o->route_table, idx,
+				       s->so->net,
+				       (unsigned)mask_bits(s->so->mask), NULL);
 		if (ret)
 			log_warn("net30: cannot route the VPN network to %s: %s",
 				 dco_ifname(s->dco), strerror(-ret));

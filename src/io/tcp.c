@@ -1,4 +1,5 @@
 #include "io/tcp.h"
+#include "io/sockopt.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -67,6 +68,14 @@ int tcp_connect(const struct sockaddr *local, socklen_t local_len,
 		const struct sockaddr *remote, socklen_t remote_len,
 		unsigned timeout_ms)
 {
+	return tcp_connect_so(local, local_len, remote, remote_len, timeout_ms,
+			      NULL);
+}
+
+int tcp_connect_so(const struct sockaddr *local, socklen_t local_len,
+		   const struct sockaddr *remote, socklen_t remote_len,
+		   unsigned timeout_ms, const struct sock_opts *so)
+{
 	uint64_t deadline = clock_now_ms() + timeout_ms;
 	int fd, err, on = 1;
 	socklen_t elen = sizeof(err);
@@ -76,6 +85,9 @@ int tcp_connect(const struct sockaddr *local, socklen_t local_len,
 	fd = tcp_socket(remote->sa_family);
 	if (fd < 0)
 		return fd;
+	err = sockopt_apply(fd, remote->sa_family, so);
+	if (err)
+		goto err_close;
 	if (local) {
 		/* A fixed local port must be reusable at once after a restart. */
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));

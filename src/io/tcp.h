@@ -27,6 +27,11 @@ struct tcp_stream {
 int tcp_connect(const struct sockaddr *local, socklen_t local_len,
 		const struct sockaddr *remote, socklen_t remote_len,
 		unsigned timeout_ms);
+/* The same with --mark/--bind-dev/--mtu-disc (io/sockopt.h; NULL: none). */
+struct sock_opts;
+int tcp_connect_so(const struct sockaddr *local, socklen_t local_len,
+		   const struct sockaddr *remote, socklen_t remote_len,
+		   unsigned timeout_ms, const struct sock_opts *so);
 int tcp_accept_from(const struct sockaddr *local, socklen_t local_len,
 		    const struct sockaddr *remote, socklen_t remote_len,
 		    unsigned timeout_ms);

@@ -1,4 +1,5 @@
 #include "io/udp.h"
+#include "io/sockopt.h"
 
 #include <errno.h>
 #include <netinet/in.h>
@@ -32,6 +33,12 @@ static void udp_set_bufs(int fd)
 
 int udp_open(const struct sockaddr *local, socklen_t local_len)
 {
+	return udp_open_so(local, local_len, NULL);
+}
+
+int udp_open_so(const struct sockaddr *local, socklen_t local_len,
+		const struct sock_opts *so)
+{
 	int fd, err, off = 0;
 
 	if (!local || (local->sa_family != AF_INET && local->sa_family != AF_INET6))
@@ -44,6 +51,11 @@ int udp_open(const struct sockaddr *local, socklen_t local_len)
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) < 0)
 		goto err_close;
 	udp_set_bufs(fd);
+	err = sockopt_apply(fd, local->sa_family, so);
+	if (err) {
+		close(fd);
+		return err;
+	}
 	if (bind(fd, local, local_len) < 0)
 		goto err_close;
 	return fd;

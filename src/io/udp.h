@@ -13,6 +13,10 @@
  * Returns the fd or -errno.
  */
 int udp_open(const struct sockaddr *local, socklen_t local_len);
+/* The same with --mark/--bind-dev/--mtu-disc (io/sockopt.h; NULL: none). */
+struct sock_opts;
+int udp_open_so(const struct sockaddr *local, socklen_t local_len,
+		const struct sock_opts *so);
 
 /*
  * Receive up to @n datagrams into @pkts (reset by the caller), filling each

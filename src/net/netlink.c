@@ -187,6 +187,7 @@ struct nl_route {
 	size_t addr_size;
 	unsigned prefix_len;
 	const void *gw;         /* NULL: on-link */
+	uint32_t table;         /* 0: main */
 };
 
 static int nl_route(const struct nl_route *r)
@@ -203,7 +204,9 @@ static int nl_route(const struct nl_route *r)
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (uint8_t)r->family;
 	rtm->rtm_dst_len = (uint8_t)r->prefix_len;
-	rtm->rtm_table = RT_TABLE_MAIN;
+	/* ids past 255 only fit the attribute */
+	rtm->rtm_table = !r->table ? RT_TABLE_MAIN :
+			 r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
 	if (r->cmd == RTM_NEWROUTE) {
 		nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
 		/* What `ip route add` sends: installed by an admin tool. */
@@ -219,39 +222,65 @@ static int nl_route(const struct nl_route *r)
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->ifindex);
 	if (r->gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, r->addr_size, r->gw);
+	if (r->table)
+		mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
 	return nl_request(nlh);
 }
 
 int nl_route_add4(int ifindex, struct in_addr dst, unsigned prefix_len,
 		  const struct in_addr *gw)
 {
-	struct nl_route r = { RTM_NEWROUTE, AF_INET, ifindex, &dst, sizeof(dst),
-			      prefix_len, gw };
-
-	return nl_route(&r);
+	return nl_route_add4_in(0, ifindex, dst, prefix_len, gw);
 }
 
 int nl_route_add6(int ifindex, const struct in6_addr *dst, unsigned prefix_len,
 		  const struct in6_addr *gw)
 {
-	struct nl_route r = { RTM_NEWROUTE, AF_INET6, ifindex, dst, sizeof(*dst),
-			      prefix_len, gw };
-
-	return nl_route(&r);
+	return nl_route_add6_in(0, ifindex, dst, prefix_len, gw);
 }
 
 int nl_route_del4(int ifindex, struct in_addr dst, unsigned prefix_len)
 {
-	struct nl_route r = { RTM_DELROUTE, AF_INET, ifindex, &dst, sizeof(dst),
-			      prefix_len, NULL };
-
-	return nl_route(&r);
+	return nl_route_del4_in(0, ifindex, dst, prefix_len);
 }
 
 int nl_route_del6(int ifindex, const struct in6_addr *dst, unsigned prefix_len)
 {
+	return nl_route_del6_in(0, ifindex, dst, prefix_len);
+}
+
+int nl_route_add4_in(uint32_t table, int ifindex, struct in_addr dst,
+		     unsigned prefix_len, const struct in_addr *gw)
+{
+	struct nl_route r = { RTM_NEWROUTE, AF_INET, ifindex, &dst, sizeof(dst),
+			      prefix_len, gw, table };
+
+	return nl_route(&r);
+}
+
+int nl_route_add6_in(uint32_t table, int ifindex, const struct in6_addr *dst,
+		     unsigned prefix_len, const struct in6_addr *gw)
+{
+	struct nl_route r = { RTM_NEWROUTE, AF_INET6, ifindex, dst, sizeof(*dst),
+			      prefix_len, gw, table };
+
+	return nl_route(&r);
+}
+
+int nl_route_del4_in(uint32_t table, int ifindex, struct in_addr dst,
+		     unsigned prefix_len)
+{
+	struct nl_route r = { RTM_DELROUTE, AF_INET, ifindex, &dst, sizeof(dst),
+			      prefix_len, NULL, table };
+
+	return nl_route(&r);
+}
+
+int nl_route_del6_in(uint32_t table, int ifindex, const struct in6_addr *dst,
+		     unsigned prefix_len)
+{
 	struct nl_route r = { RTM_DELROUTE, AF_INET6, ifindex, dst, sizeof(*dst),
-			      prefix_len, NULL };
+			      prefix_len, NULL, table };
 
 	return nl_route(&r);
 }

@@ -855,7 +855,7 @@ static void test_provider_profiles(void **state)
 		     "or extra parameter(s): syslog");
 }
 
-/* Around the tunnel: NetworkManager's plugin line, chroot. */
+/* Around the tunnel: NetworkManager's plugin line, chroot, sockets, routes. */
 static void test_host_options(void **state)
 {
 	struct options o;
@@ -871,6 +871,18 @@ static void test_host_options(void **state)
 	assert_string_equal(o.mgmt_client_user, "root");
 	assert_string_equal(o.mgmt_client_group, "root");
 	options_free(&o);
+	expect_ok(&o, "route-table 100\nmark 7\nbind-dev vrf1\nmtu-disc yes\n"
+		      "route-pre-down /bin/true\n");
+	assert_int_equal(o.route_table, 100);
+	assert_int_equal(o.mark, 7);
+	assert_string_equal(o.bind_dev, "vrf1");
+	assert_int_equal(o.mtu_disc, IP_PMTUDISC_DO);
+	assert_string_equal(o.route_pre_down, "/bin/true");
+	options_free(&o);
+	expect_error("mtu-disc sometimes\n", "e.conf:1: --mtu-disc: bad value "
+		     "'sometimes' (expected no, maybe, yes)");
+	expect_error("mark -1\n", "e.conf:1: --mark: bad number '-1' "
+		     "(expected 0..2147483647)");
 	/* only on a unix socket, as OpenVPN */
 	expect_ok(&o, "client\ndev tun\nremote h\nca c\nauth-user-pass\n"
 		      "management 127.0.0.1 7505\n"
