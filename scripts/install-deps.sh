@@ -13,7 +13,8 @@ PKGS=(
 	clang libclang-rt-dev             # fuzz targets (libFuzzer), sanitizers
 	iproute2 iputils-ping             # namespaces, veth, ping
 	iperf3                            # demo throughput
-	openvpn                           # interop reference
+	openvpn                           # interop reference, its plugins
+	openvpn-auth-ldap openvpn-auth-radius   # plugins the interop tests load
 	python3                           # test helpers (transfer, packet injection)
 	procps                            # kill, ps in scripts
 	dbus-daemon python3-dbus libnm0   # NetworkManager plugin test (below)

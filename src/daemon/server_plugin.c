@@ -258,9 +258,12 @@ int server_plugin_auth(struct srv_client *c)
 	if (!plugin_host_wants(&c->srv->plugins,
 			       OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY))
 		return 0;
+	/* as OpenVPN, auth-user-pass-optional lets a client without
+	 * credentials reach the plugin (with an empty username); an
+	 * auth-token of ours stands for the password */
 	if (c->auth.state == AUTH_NONE) {
 		ret = server_auth_precheck(c);
-		if (ret <= 0)
+		if (ret < 0 || (!ret && c->sess.peer_user && c->sess.peer_user[0]))
 			return ret;
 	}
 	switch (c->auth.state) {
