@@ -105,7 +105,8 @@ void options_free(struct options *o)
 			  &o->writepid, &o->daemon_name, &o->syslog_name, &o->user, &o->group,
 			  &o->up, &o->down, &o->route_up, &o->bind_dev,
 			  &o->route_pre_down, &o->chroot_dir,
-			  &o->mgmt_client_user, &o->mgmt_client_group };
+			  &o->mgmt_client_user, &o->mgmt_client_group,
+			  &o->config_file };
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		opt_strfree(strs[i], false);
@@ -347,6 +348,9 @@ int h_config(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return opt_fail(c, "maximum config nesting depth (%d) exceeded "
 				"including '%s' (does a file include itself?)",
 				OPT_MAX_DEPTH, argv[1]);
+	/* as OpenVPN, the first one given is the one scripts are told */
+	if (!c->o->config_file && opt_strset(&c->o->config_file, argv[1]))
+		return -ENOMEM;
 	return load_file(c, argv[1], c->depth + 1);
 }
 

@@ -1063,6 +1063,11 @@ int tls_session_peer_cn(const struct tls_session *s, char *buf, size_t len)
 				 s->ctx->n_user_fields, buf, len);
 }
 
+struct stack_st_X509 *tls_session_peer_chain(const struct tls_session *s)
+{
+	return SSL_get0_verified_chain(s->ssl);
+}
+
 int tls_session_version(const struct tls_session *s)
 {
 	return s->state == TLS_HS_DONE ? SSL_version(s->ssl) : 0;

@@ -169,6 +169,11 @@ int tls_session_export(struct tls_session *s, const char *label,
 
 /* The peer leaf's common name ("" if none / no cert); -ENOSPC if truncated. */
 int tls_session_peer_cn(const struct tls_session *s, char *buf, size_t len);
+
+/* The peer's verified chain, leaf first up to the trust anchor (OpenSSL's
+ * STACK_OF(X509), owned by the session); NULL before verification. */
+struct stack_st_X509;
+struct stack_st_X509 *tls_session_peer_chain(const struct tls_session *s);
 /* OpenVPN's log line, e.g. "Control Channel: TLSv1.3, cipher TLSv1.3
  * TLS_AES_256_GCM_SHA384, peer certificate: 2048 bits RSA, signature:
  * RSA-SHA256, peer temporary key: 253 bits X25519" (no newline). EC keys

@@ -18,7 +18,7 @@
 #include "ctl/push.h"
 #include "ctl/session.h"
 #include "daemon/client.h"
-#include "daemon/plugin_event.h"
+#include "daemon/client_script.h"
 #include "daemon/client_mgmt.h"
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
@@ -26,7 +26,6 @@
 #include "daemon/linkopt.h"
 #include "daemon/localbind.h"
 #include "daemon/privdrop.h"
-#include "daemon/script.h"
 #include "daemon/sdnotify.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
@@ -88,6 +87,11 @@ struct conn {
 	bool *reask;                    /* auth-retry interact: ask again */
 	const char *end_desc;           /* why it ended, for management */
 	enum conn_end end;
+	struct client_script *scripts;
+	struct scriptrun_job *job;      /* up or route-up running */
+	bool routes_added;
+	bool up_failed;                 /* fatal: no down script */
+	const char *signal;             /* the one that ended us ("sigterm") */
 };
 
 static void conn_end(struct conn *c, enum conn_end why)
@@ -338,21 +342,31 @@ static int conn_keepalive(struct conn *c)
 	return dco_set_peer(c->dco, c->peer_id, (unsigned)ping, (unsigned)restart);
 }
 
-/* The plugins, then the script, as OpenVPN; a failing up or route-up
- * plugin is fatal, as there. */
-static void conn_script(struct conn *c, const char *type, const char *cmd)
+/* What a script (and the plugins) of @kind are told now (client_script.h). */
+static struct client_script_call conn_call(const struct conn *c,
+					   enum script_kind kind,
+					   const char *cmd)
 {
-	struct script_ctx sc = {
+	return (struct client_script_call){
+		.kind = kind,
+		.cmd = cmd,
 		.o = c->o,
-		.dev = c->ifname,
+		.dev = c->ifname[0] ? c->ifname : NULL,
 		.mtu = c->o->tun_mtu > 0 ? (unsigned)c->o->tun_mtu : 1500u,
 		.remote = &c->remote,
+		.tls = c->sess_up && c->sess.ks[0] ? c->sess.ks[0]->tls : NULL,
+		.routes_added = c->routes_added,
+		.signal = c->signal ? c->signal : "sigterm",
+		.plugins = c->plugins,
 	};
+}
 
-	if (plugin_event_updown(c->plugins, &sc, type) != PLUGIN_OK &&
-	    strcmp(type, "down"))
-		conn_end(c, END_FATAL);
-	script_run(&sc, type, cmd);
+static void conn_script_wait(struct conn *c, enum script_kind kind,
+			     const char *cmd)
+{
+	struct client_script_call call = conn_call(c, kind, cmd);
+
+	client_script_wait(c->scripts, &call);
 }
 
 /* A pushed auth-token replaces the password in later key exchanges. */
@@ -364,10 +378,96 @@ static void conn_auth_token(struct conn *c)
 	c->sess.cfg.password = c->cc->auth_token;
 }
 
+/* The last step: the scripts have run. */
+static void conn_complete(struct conn *c)
+{
+	char err[160];
+
+	log_info("Initialization Sequence Completed");
+	sdnotify_completed();
+	client_mgmt_state_addr(c->cm, "CONNECTED", c->o, &c->remote);
+	if (privdrop_apply(c->pd, err, sizeof(err))) {
+		/* asked to run unprivileged: never carry on as root */
+		log_err("--user/--group: %s; exiting", err);
+		conn_end(c, END_FATAL);
+	}
+	if (plugin_host_post_uid(c->plugins, c->o))
+		conn_end(c, END_FATAL);
+}
+
+/* As OpenVPN: a plugin failing up or route-up is fatal, and so is a
+ * failing --up script. */
+static void conn_fatal(struct conn *c)
+{
+	log_err("Exiting due to fatal error");
+	c->up_failed = true;
+	conn_end(c, END_FATAL);
+}
+
+static void conn_route_up_done(void *ctx, int result)
+{
+	struct conn *c = ctx;
+
+	c->job = NULL;
+	if (result)
+		scriptrun_log_failure("route-up", result);
+	conn_complete(c);
+}
+
+static void conn_routes_up(struct conn *c)
+{
+	struct client_script_call call;
+	int ret;
+
+	client_mgmt_state(c->cm, "ADD_ROUTES", NULL);
+	if (!c->dev_null && !c->o->route_noexec)
+		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
+	c->routes_added = true;
+	call = conn_call(c, SCRIPT_ROUTE_UP, c->o->route_up);
+	ret = client_script_start(c->scripts, &call, conn_route_up_done, c,
+				  &c->job);
+	if (ret == -ENOTRECOVERABLE)
+		conn_fatal(c);
+	else if (ret)
+		conn_complete(c);
+}
+
+static void conn_up_done(void *ctx, int result)
+{
+	struct conn *c = ctx;
+
+	c->job = NULL;
+	if (result) {
+		scriptrun_log_failure("up/--down", result);
+		conn_fatal(c);
+		return;
+	}
+	if (c->up_done && c->kept_tun && c->kept_tun->fd >= 0)
+		*c->up_done = true;
+	conn_routes_up(c);
+}
+
+/* up, then routes and route-up, each script waited for by the loop. */
+static void conn_up_script(struct conn *c)
+{
+	struct client_script_call call = conn_call(c, SCRIPT_UP, c->o->up);
+	int ret;
+
+	/* a kept tun ran its up script when it first came up */
+	if (c->up_done && *c->up_done) {
+		conn_routes_up(c);
+		return;
+	}
+	ret = client_script_start(c->scripts, &call, conn_up_done, c, &c->job);
+	if (ret == -ENOTRECOVERABLE)
+		conn_fatal(c);
+	else if (ret)
+		conn_up_done(c, ret > 0 ? 0 : ret);
+}
+
 /* Data channel up with the negotiated @cipher and key derivation. */
 static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 {
-	char err[160];
 	uint64_t now = clock_now_ms();
 	int ret;
 
@@ -393,25 +493,7 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 	snprintf(c->ifname, sizeof(c->ifname), "%s", dco_ifname(c->dco));
 	c->up = true;
 	conn_auth_token(c);
-	/* a kept tun ran its up script when it first came up */
-	if (!c->up_done || !*c->up_done)
-		conn_script(c, "up", c->o->up);
-	if (c->up_done && c->kept_tun && c->kept_tun->fd >= 0)
-		*c->up_done = true;
-	client_mgmt_state(c->cm, "ADD_ROUTES", NULL);
-	if (!c->dev_null && !c->o->route_noexec)
-		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
-	conn_script(c, "route-up", c->o->route_up);
-	log_info("Initialization Sequence Completed");
-	sdnotify_completed();
-	client_mgmt_state_addr(c->cm, "CONNECTED", c->o, &c->remote);
-	if (privdrop_apply(c->pd, err, sizeof(err))) {
-		/* asked to run unprivileged: never carry on as root */
-		log_err("--user/--group: %s; exiting", err);
-		conn_end(c, END_FATAL);
-	}
-	if (plugin_host_post_uid(c->plugins, c->o))
-		conn_end(c, END_FATAL);
+	conn_up_script(c);
 	return 0;
 }
 
@@ -717,16 +799,22 @@ static void conn_signal(struct conn *c, int sig)
 	switch (sig) {
 	case SIGINT:
 	case SIGTERM:
+		/* OpenVPN names what it does about it: telling the server */
+		c->signal = c->o->explicit_exit_notify > 0 &&
+			    c->tr == DCO_TRANSPORT_UDP ? "exit-with-notification" :
+			    sig == SIGINT ? "sigint" : "sigterm";
 		log_info("SIGTERM[hard,] received, process exiting");
 		conn_end(c, END_EXIT);
 		break;
 	case SIGUSR1:
 		log_info("SIGUSR1[hard,] received, process restarting");
+		c->signal = "sigusr1";
 		c->end_desc = "SIGUSR1";
 		conn_end(c, END_RESTART);
 		break;
 	case SIGHUP:
 		log_info("SIGHUP[hard,] received, process restarting");
+		c->signal = "sighup";
 		conn_end(c, END_RELOAD);
 		break;
 	case SIGUSR2:
@@ -773,6 +861,7 @@ static void conn_tick(struct conn *c, uint64_t now)
 {
 	conn_check_reneg_counters(c, now);
 	mgmt_tick(c->cm->m, now);
+	scriptrun_tick(&c->scripts->run, now);
 	if (c->o->status_file && now >= c->status_next_ms) {
 		unsigned iv = c->o->status_interval > 0 ?
 				      (unsigned)c->o->status_interval : 60u;
@@ -812,6 +901,8 @@ static uint64_t conn_deadline(const struct conn *c)
 		d = c->status_next_ms;
 	if (mgmt_deadline(c->cm->m) < d)
 		d = mgmt_deadline(c->cm->m);
+	if (scriptrun_deadline(&c->scripts->run) < d)
+		d = scriptrun_deadline(&c->scripts->run);
 	return d;
 }
 
@@ -966,12 +1057,15 @@ static void conn_close(struct conn *c)
 		loop_del(c->loop, c->tcp_fd);
 		close(c->tcp_fd);
 	}
+	if (c->job)
+		scriptrun_detach(&c->scripts->run, c->job);
+	down = down && !c->up_failed;
 	/* route-pre-down: before the routes go (with the device), first */
-	if (down)
-		conn_script(c, "route-pre-down", c->o->route_pre_down);
+	if (down && c->routes_added)
+		conn_script_wait(c, SCRIPT_ROUTE_PRE_DOWN, c->o->route_pre_down);
 	/* --down-pre: the script still sees the tun device and its routes */
 	if (down && c->o->down_pre)
-		conn_script(c, "down", c->o->down);
+		conn_script_wait(c, SCRIPT_DOWN, c->o->down);
 	if (c->dco) {
 		if (c->up && kept && !last && !c->o->ifconfig_noexec)
 			netcfg_addresses_del(c->o, dco_ifindex(c->dco));
@@ -983,7 +1077,7 @@ static void conn_close(struct conn *c)
 	if (!kept || last)
 		netcfg_undo(c->undo);
 	if (down && !c->o->down_pre)
-		conn_script(c, "down", c->o->down);
+		conn_script_wait(c, SCRIPT_DOWN, c->o->down);
 	c->dco = NULL;
 	c->tcp_fd = -1;
 	c->sess_up = false;
@@ -1060,6 +1154,7 @@ struct client_keep {
 	bool reask;                     /* credentials to be asked again */
 	struct client_mgmt cm;
 	struct plugin_host plugins;
+	struct client_script scripts;
 };
 
 /*
@@ -1100,6 +1195,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->loop = &k->loop;
 	c->pd = &k->pd;
 	c->plugins = &k->plugins;
+	c->scripts = &k->scripts;
 	c->kept_tun = &k->tun;
 	c->undo = &k->undo;
 	c->up_done = &k->up_done;
@@ -1173,6 +1269,7 @@ static enum client_exit client_run_keep(const struct options *o,
 		clientcfg_free(&k->cc);
 		return CLIENT_EXIT_FATAL;
 	}
+	client_script_init(&k->scripts, &k->loop);
 	if (client_mgmt_open(&k->cm, o, &k->loop) ||
 	    (ask_mgmt && clientcfg_init(&k->cc, o, client_mgmt_asker(&k->cm, o),
 					err, sizeof(err)))) {
@@ -1229,6 +1326,7 @@ static enum client_exit client_run_keep(const struct options *o,
 	netcfg_undo(&k->undo);
 	if (k->tun.fd >= 0)
 		tun_close(&k->tun);
+	client_script_free(&k->scripts);
 	client_mgmt_close(&k->cm);
 	loop_free(&k->loop);
 	clientcfg_free(&k->cc);

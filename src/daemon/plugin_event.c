@@ -6,38 +6,44 @@
 #include "base/log.h"
 #include "daemon/plugin_event.h"
 
-static int event_of(const char *script_type)
+static int event_of(enum script_kind kind)
 {
-	if (!strcmp(script_type, "up"))
+	switch (kind) {
+	case SCRIPT_UP:
 		return OPENVPN_PLUGIN_UP;
-	if (!strcmp(script_type, "down"))
+	case SCRIPT_DOWN:
 		return OPENVPN_PLUGIN_DOWN;
-	if (!strcmp(script_type, "route-up"))
+	case SCRIPT_ROUTE_UP:
 		return OPENVPN_PLUGIN_ROUTE_UP;
-	return -1;
+	default:
+		return -1;
+	}
 }
 
 enum plugin_result plugin_event_updown(const struct plugin_host *h,
-				      const struct script_ctx *sc,
-				      const char *script_type)
+				       enum script_kind kind,
+				       char *const *envp,
+				       const char *const *args)
 {
-	int type = event_of(script_type);
-	struct script_args a;
+	int type = event_of(kind);
+	struct scriptenv e;
 	enum plugin_result r;
-	char **env;
 
-	if (type < 0 || !plugin_host_wants(h, type))
+	if (!h || type < 0 || !plugin_host_wants(h, type))
 		return PLUGIN_OK;
-	env = script_env(sc, script_type);
-	if (!env)
-		return PLUGIN_ERROR;
-	script_args(sc, &a);
-	r = plugin_host_call(h, &(struct plugin_call){
+	/* plugins get no script_type (OpenVPN deletes it before a call) */
+	scriptenv_init(&e);
+	for (char *const *p = envp; p && *p; p++)
+		if (strncmp(*p, "script_type=", 12))
+			scriptenv_put(&e, *p);
+	r = e.err ? PLUGIN_ERROR : plugin_host_call(h, &(struct plugin_call){
 		.type = type,
-		.args = type == OPENVPN_PLUGIN_ROUTE_UP ? NULL : a.v,
-		.envp = (const char *const *)env, .depth = -1 });
-	script_env_free(env);
-	if (r != PLUGIN_OK)
-		log_err("ERROR: %s plugin call failed", script_type);
+		.args = type == OPENVPN_PLUGIN_ROUTE_UP ? NULL : args,
+		.envp = (const char *const *)scriptenv_vec(&e), .depth = -1 });
+	scriptenv_free(&e);
+	if (r != PLUGIN_OK && kind == SCRIPT_ROUTE_UP)
+		log_warn("WARNING: route-up plugin call failed");
+	else if (r != PLUGIN_OK)
+		log_err("ERROR: up/down plugin call failed");
 	return r;
 }

@@ -1,18 +1,21 @@
 /*
  * The tun device's plugin events (client and server), called where the
  * matching script runs and before it, as OpenVPN does: UP and DOWN (with
- * the up/down arguments), ROUTE_UP, with the scripts' environment.
+ * the up/down arguments), ROUTE_UP, with the scripts' environment
+ * (scriptvars.h; plugins get it without script_type).
  */
 #ifndef DCOVPN_DAEMON_PLUGIN_EVENT_H
 #define DCOVPN_DAEMON_PLUGIN_EVENT_H
 
 #include "daemon/plugin.h"
-#include "daemon/script.h"
+#include "daemon/scriptvars.h"
 
-/* @script_type: "up", "down" or "route-up". PLUGIN_OK if no plugin wants
- * the event. */
+/* @kind: SCRIPT_UP, SCRIPT_DOWN or SCRIPT_ROUTE_UP (others: PLUGIN_OK);
+ * @envp the script's environment, @args its appended arguments. PLUGIN_OK
+ * if no plugin wants the event. */
 enum plugin_result plugin_event_updown(const struct plugin_host *h,
-				      const struct script_ctx *sc,
-				      const char *script_type);
+				       enum script_kind kind,
+				       char *const *envp,
+				       const char *const *args);
 
 #endif

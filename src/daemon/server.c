@@ -140,11 +140,7 @@ static void client_message(void *ctx, const char *msg)
 	if (c->dead || c->kill_at_ms)
 		return;
 	if (!strcmp(msg, "PUSH_REQUEST")) {
-		int ret = server_push(c);
-
-		/* -EINPROGRESS: a deferred answer (plugin, manager) is out */
-		if (ret < 0 && ret != -EINPROGRESS)
-			server_client_kill_later(c, "AUTH_FAILED");
+		server_push(c);
 		return;
 	}
 	if (!strcmp(msg, "EXIT")) {
@@ -164,6 +160,7 @@ static void client_active(void *ctx)
 	if (ks && ks->tls)
 		tls_session_peer_cn(ks->tls, c->cn, sizeof(c->cn));
 	snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
+	server_script_cert(c);
 }
 
 static int client_v2_verify(void *ctx, const uint8_t *meta, size_t len)
@@ -174,14 +171,11 @@ static int client_v2_verify(void *ctx, const uint8_t *meta, size_t len)
 static int client_rekeyed(void *ctx)
 {
 	struct srv_client *c = ctx;
-	int ret;
 
-	if (c->dead || c->kill_at_ms || !c->pushed)
-		return 0;
-	ret = server_reauth(c);
-	if (ret < 0)
-		server_client_kill_later(c, "AUTH_FAILED");
-	return ret;
+	/* the verdict comes from the loop (AUTH_FAILED then) */
+	if (!c->dead && !c->kill_at_ms && c->pushed)
+		server_reauth(c);
+	return 0;
 }
 
 static unsigned server_reneg_sec(const struct server *s)
@@ -315,6 +309,7 @@ static void client_free(struct server *s, struct srv_client *c)
 {
 	if (c->pushed)
 		server_client_disconnect(c);
+	server_admit_free(c);
 	server_mgmt_client_free(c);
 	if (c->peer_added)
 		dco_del_peer(s->dco, c->peer_id);
@@ -615,7 +610,7 @@ static void server_engine_readable(void *ctx, uint32_t events)
 
 static uint64_t server_tick(struct server *s, uint64_t now)
 {
-	uint64_t next = now + 1000u;
+	uint64_t next = now + 1000u, sd;
 	unsigned hw = s->o->hand_window > 0 ? (unsigned)s->o->hand_window : 60u;
 	uint64_t tcp_next;
 
@@ -651,6 +646,9 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 		next = tcp_next;
 	server_mgmt_auth_tick(s, now, &next);
 	server_reap(s, now);
+	sd = server_script_tick(s, now);
+	if (sd < next)
+		next = sd;
 	status_tick(s, now);
 	mgmt_tick(s->mgmt, now);
 	if (mgmt_deadline(s->mgmt) < next)
@@ -774,7 +772,10 @@ static int server_open_engine(struct server *s)
 		return ret;
 	}
 	log_info("TUN/TAP device %s opened", dco_ifname(s->dco));
+	if (server_script_up(s))
+		return -1;
 	server_routes_up(s);
+	server_script_route_up(s);
 	return 0;
 }
 
@@ -854,8 +855,7 @@ static void server_log_stats(struct server *s)
 
 static void server_close(struct server *s)
 {
-	char ifname[32] = "";
-	unsigned mtu = 0;
+	const char *sig = s->restart ? "sighup" : "sigterm";
 
 	server_log_stats(s);
 	for (uint32_t i = 0; s->clients && i < s->max_clients; i++)
@@ -864,13 +864,14 @@ static void server_close(struct server *s)
 	tcp_pending_free(&s->tcp_wait);
 	if (s->tcp_listen_fd >= 0)
 		close(s->tcp_listen_fd);
+	/* client-disconnect scripts still running end first */
+	server_script_free(s);
+	server_script_down(s, sig, true);
 	if (s->dco) {
-		snprintf(ifname, sizeof(ifname), "%s", dco_ifname(s->dco));
-		mtu = dco_mtu(s->dco);
 		loop_del(s->loop, dco_event_fd(s->dco));
 		dco_close(s->dco);
 	}
-	server_plugin_down(s, ifname, mtu);
+	server_script_down(s, sig, false);
 	/* after the engine's threads, which may log (the log tee) */
 	mgmt_close(s->mgmt);
 	s->mgmt = NULL;
@@ -970,6 +971,7 @@ int server_run(const struct options *o)
 	s->o = o;
 	s->so = o->srv;
 	s->loop = &loop;
+	server_script_init(s);
 	s->udp_fd = -1;
 	s->tcp_listen_fd = -1;
 	s->tr = o->proto.proto == OPT_PROTO_UDP || o->proto.proto == OPT_PROTO_NONE ?
@@ -1006,8 +1008,7 @@ int server_run(const struct options *o)
 		ret = held < 0 ? 1 : s->restart ? SERVER_RESTART : 0;
 		goto out;
 	}
-	if (server_open_engine(s) || server_open_transport(s) || status_open(s) ||
-	    server_plugin_up(s))
+	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
 		goto out;
 	server_mgmt_connected(s);
 	sdnotify_ready();	/* listening: a unit waiting for it may go on */

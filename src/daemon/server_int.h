@@ -18,6 +18,7 @@
 #include "daemon/clientcfg.h"
 #include "daemon/plugin.h"
 #include "daemon/server.h"
+#include "daemon/server_script.h"
 #include "dcovpn/dco.h"
 #include "io/tcp.h"
 #include "io/tcp_pending.h"
@@ -43,6 +44,16 @@ struct auth_deferred {
 	enum auth_state state;
 	char *acf, *apf, *afr;       /* control, pending, failed-reason files */
 	uint64_t deadline_ms;        /* hand-window: refused then */
+};
+
+/* A client's way in at PUSH_REQUEST (server_admit.c). */
+enum srv_admit {
+	ADMIT_NONE,                  /* no PUSH_REQUEST yet */
+	ADMIT_DEFERRED,              /* a plugin or the manager has not answered */
+	ADMIT_AUTH,                  /* auth-user-pass-verify running/deferred */
+	ADMIT_CONNECT,               /* client-connect running/deferred */
+	ADMIT_DONE,                  /* PUSH_REPLY built */
+	ADMIT_FAILED,
 };
 
 /* management-client-auth: the manager's decision on a client's key. */
@@ -86,6 +97,9 @@ struct srv_client {
 	struct plugin_client plugin; /* per-client plugin contexts */
 	struct auth_deferred auth;   /* a plugin's deferred answer */
 	struct srv_mauth mauth;      /* management-client-auth */
+	enum srv_admit admit;        /* server_admit.c */
+	struct options *co;          /* ccd + client-connect, while admitted */
+	struct srv_scripts scr;
 };
 
 struct server {
@@ -123,7 +137,7 @@ struct server {
 	struct authtoken_key token_key;
 	struct mgmt *mgmt;           /* --management, or NULL */
 	struct plugin_host plugins;  /* --plugin lines */
-	bool plugins_up;             /* their UP event done: DOWN at the end */
+	struct srv_scriptrun scripts;
 	bool stop;
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };
@@ -166,26 +180,35 @@ int server_mgmt_pending(void *ctx, unsigned long cid, unsigned kid,
 int server_plan(struct server *s);
 int server_net_up(struct server *s);
 void server_routes_up(struct server *s);
-/* PUSH_REQUEST: set the client up (first time) and send the PUSH_REPLY.
- * <0: the client is refused (the caller sends AUTH_FAILED). */
-int server_push(struct srv_client *c);
 void server_client_disconnect(struct srv_client *c);
 void server_pool_save(struct server *s);
+/* Admission steps (server_admit.c drives them): username-as-common-name,
+ * ccd file, NCP, address; then, once client-connect said yes, the
+ * client-connect address, the peer, the data channel and the PUSH_REPLY.
+ * 0 or <0: refuse. */
+int server_client_identify(struct srv_client *c, struct options *co);
+int server_client_setup(struct srv_client *c, struct options *co);
+/* auth-gen-token: a (renewed) token for the client; false: none. */
+bool server_client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX]);
+/* Send the PUSH_REPLY built by server_client_setup. */
+void server_push_send(struct srv_client *c);
 
+/* server_admit.c: PUSH_REQUEST starts admission (plugins, the manager,
+ * auth-user-pass-verify, client-connect, each maybe deferred) and, once
+ * admitted, answers with the PUSH_REPLY; a refusal sends AUTH_FAILED and
+ * ends the client. Also called again when a deferred plugin or manager
+ * answer came. Returns 0 (a refusal is acted on here). */
+int server_push(struct srv_client *c);
 /* A renegotiation brought credentials: check them again (AUTH_FAILED and
  * the end of the client if they fail), renew the auth-token. */
-int server_reauth(struct srv_client *c);
+void server_reauth(struct srv_client *c);
+/* The client goes: its admission state. */
+void server_admit_free(struct srv_client *c);
 
-/* server_script.c: 0 or -errno (the client is refused). */
+/* server_script*.c (the rest in server_script.h) */
 /* Before a password check: 0 none needed (auth-user-pass-optional without
  * credentials, or an auth-token of ours), -EACCES refused, 1 check it. */
 int server_auth_precheck(struct srv_client *c);
-int server_script_auth(struct srv_client *c);
-int server_script_connect(struct srv_client *c, struct options *co);
-void server_script_disconnect(struct srv_client *c);
-void server_script_learn(struct srv_client *c, const char *op);
-int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
-			    size_t len);
 /* A private temporary file in --tmp-dir (else /tmp), its path in @path:
  * the open fd or -errno. */
 int server_script_tmpfile(const struct srv_client *c, char *path, size_t len,
@@ -203,10 +226,6 @@ int server_plugin_open(struct server *s);
 /* --user/--group done: open the POST_UID_CHANGE ones. */
 int server_plugin_post_uid(struct server *s);
 void server_plugin_close(struct server *s);
-/* The tun device is up: UP (-1 if a plugin fails it: start-up stops). */
-int server_plugin_up(struct server *s);
-/* It is gone (@dev, @mtu: what it was): DOWN, if UP was called. */
-void server_plugin_down(struct server *s, const char *dev, unsigned mtu);
 void server_plugin_client_new(struct srv_client *c);
 void server_plugin_client_free(struct srv_client *c);
 /* AUTH_USER_PASS_VERIFY: 0 accepted, -EACCES refused, -EINPROGRESS the

@@ -21,7 +21,6 @@
 
 #include "base/clock.h"
 #include "base/log.h"
-#include "daemon/plugin_event.h"
 #include "daemon/server_int.h"
 
 #define SP_POLL_MS 50u
@@ -37,27 +36,6 @@ int server_plugin_open(struct server *s)
 int server_plugin_post_uid(struct server *s)
 {
 	return plugin_host_post_uid(&s->plugins, s->o);
-}
-
-int server_plugin_up(struct server *s)
-{
-	struct sockaddr_storage none = { 0 };
-	struct script_ctx sc = { .o = s->o, .dev = dco_ifname(s->dco),
-				 .mtu = dco_mtu(s->dco), .remote = &none };
-
-	s->plugins_up = true;
-	return plugin_event_updown(&s->plugins, &sc, "up") == PLUGIN_OK ? 0 : -1;
-}
-
-void server_plugin_down(struct server *s, const char *dev, unsigned mtu)
-{
-	struct sockaddr_storage none = { 0 };
-	struct script_ctx sc = { .o = s->o, .dev = dev, .mtu = mtu,
-				 .remote = &none };
-
-	if (s->plugins_up)
-		plugin_event_updown(&s->plugins, &sc, "down");
-	s->plugins_up = false;
 }
 
 void server_plugin_close(struct server *s)

@@ -576,18 +576,11 @@ static void client_readdress(struct srv_client *c, const struct opt_server *cs)
 	c->vpn4 = cs->ifconfig_push_local;
 }
 
-/* Who the client is, what its ccd file and client-connect say. */
-static int client_admit(struct srv_client *c, struct options *co)
+/* Who the client is, what its ccd file says, its cipher and address. */
+int server_client_identify(struct srv_client *c, struct options *co)
 {
-	int ret = server_plugin_auth(c);
+	int ret;
 
-	/* OpenVPN's order: plugin, management, script */
-	if (!ret)
-		ret = server_mgmt_auth(c);
-	if (!ret)
-		ret = server_script_auth(c);
-	if (ret)
-		return ret;
 	if (c->srv->so->username_as_cn && c->sess.peer_user &&
 	    c->sess.peer_user[0]) {
 		snprintf(c->cn, sizeof(c->cn), "%s", c->sess.peer_user);
@@ -604,16 +597,6 @@ static int client_admit(struct srv_client *c, struct options *co)
 	ret = server_ncp(c, &c->cipher);
 	if (!ret)
 		ret = client_address(c, co->srv);
-	if (!ret)
-		ret = server_plugin_connect(c, co);
-	if (!ret)
-		ret = server_script_connect(c, co);
-	if (!ret)
-		ret = server_mgmt_connect(c, co);
-	if (!ret && co->srv && co->srv->disable)
-		ret = -EPERM;
-	if (!ret)
-		client_readdress(c, co->srv);
 	return ret;
 }
 
@@ -622,7 +605,7 @@ static int client_admit(struct srv_client *c, struct options *co)
  * token it came with if it did. false: none (no token key, no username,
  * or it could not be made).
  */
-static bool client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX])
+bool server_client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX])
 {
 	return c->srv->has_token_key && c->sess.peer_user &&
 	       c->sess.peer_user[0] &&
@@ -630,40 +613,8 @@ static bool client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX])
 			      c->sess.peer_pass, time(NULL), token) == 0;
 }
 
-/*
- * As OpenVPN 2.6: each renegotiation's credentials are checked as at
- * connect (a token of ours stands for the password without the script);
- * with auth-gen-token the client then gets its token renewed by a lone
- * "PUSH_REPLY,auth-token ..." (send_push_reply_auth_token).
- */
-int server_reauth(struct srv_client *c)
+int server_client_setup(struct srv_client *c, struct options *co)
 {
-	char token[AUTHTOKEN_MAX], msg[AUTHTOKEN_MAX + 32];
-	int ret;
-
-	/* a deferred plugin answer is acted on when it comes (the tick) */
-	server_plugin_auth_reset(c);
-	ret = server_plugin_auth(c);
-	if (ret == -EINPROGRESS)
-		ret = 0;
-	if (!ret)
-		ret = server_script_auth(c);
-	/* the manager's answer comes later; a denial ends the client */
-	if (ret >= 0)
-		server_mgmt_reauth(c);
-	if (ret < 0 || !client_token(c, token))
-		return ret < 0 ? ret : 0;
-	snprintf(msg, sizeof(msg), "PUSH_REPLY,auth-token %s", token);
-	if (session_send_message(&c->sess, msg, clock_now_ms()) == 0)
-		log_info("%s auth-token renewed", c->prefix);
-	OPENSSL_cleanse(token, sizeof(token));
-	OPENSSL_cleanse(msg, sizeof(msg));
-	return 0;
-}
-
-static int client_setup(struct srv_client *c)
-{
-	struct options co;
 	const struct opt_server *cs;
 	unsigned proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
 	bool ekm = proto & KM2_IV_PROTO_TLS_KEY_EXPORT;
@@ -671,12 +622,13 @@ static int client_setup(struct srv_client *c)
 	char token[AUTHTOKEN_MAX] = "";
 	int ret = r ? 0 : -ENOMEM;
 
-	options_init(&co);
-	if (!ret)
-		ret = client_admit(c, &co);
-	cs = co.srv;
-	if (!ret)
+	if (!ret && co->srv && co->srv->disable)
+		ret = -EPERM;
+	cs = co->srv;
+	if (!ret) {
+		client_readdress(c, cs);
 		ret = client_peer(c, cs, proto);
+	}
 	if (!ret)
 		ret = session_set_data(&c->sess, c->srv->dco, c->peer_id, c->cipher,
 				       ekm, clock_now_ms());
@@ -684,7 +636,7 @@ static int client_setup(struct srv_client *c)
 		goto out;
 	/* auth-gen-token: the client's next key exchanges send this instead
 	 * of its password */
-	if (!client_token(c, token))
+	if (!server_client_token(c, token))
 		token[0] = '\0';
 	reply_build(r, c, cs, ekm, proto, token);
 	OPENSSL_cleanse(token, sizeof(token));
@@ -705,7 +657,6 @@ static int client_setup(struct srv_client *c)
 		 dco_cipher_name(c->cipher), c->peer_id);
 	server_mgmt_established(c);
 out:
-	options_free(&co);
 	free(r);
 	return ret;
 }
@@ -729,24 +680,15 @@ static void log_sent(const struct srv_client *c, const char *msg)
 		 shown);
 }
 
-int server_push(struct srv_client *c)
+void server_push_send(struct srv_client *c)
 {
-	int ret;
-
-	if (!c->pushed) {
-		ret = client_setup(c);
-		if (ret)
-			return ret;
-	}
 	for (unsigned i = 0, off = 0; i < c->n_push_msgs; i++) {
 		const char *msg = c->push_reply + off;
 
-		ret = session_send_message(&c->sess, msg, clock_now_ms());
-		if (!ret)
+		if (!session_send_message(&c->sess, msg, clock_now_ms()))
 			log_sent(c, msg);
 		off += (unsigned)strlen(msg) + 1;
 	}
-	return 0;
 }
 
 void server_client_disconnect(struct srv_client *c)

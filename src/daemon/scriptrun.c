@@ -1,0 +1,240 @@
+/* Children run from the event loop, watched by pidfd (see scriptrun.h). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "daemon/scriptrun.h"
+
+struct scriptrun_job {
+	struct scriptrun_job *next;
+	struct scriptrun *r;
+	pid_t pid;
+	int pidfd;
+	uint64_t deadline_ms;
+	scriptrun_done done;     /* NULL: detached */
+	void *ctx;
+	char type[32];
+};
+
+void scriptrun_init(struct scriptrun *r, struct loop *loop)
+{
+	r->loop = loop;
+	r->jobs = NULL;
+	r->timeout_ms = SCRIPTRUN_TIMEOUT_MS;
+}
+
+/* argv of @cmd split at blanks (in @copy) plus @extra; the count. */
+static unsigned build_argv(char *copy, const char *const *extra, char **argv)
+{
+	unsigned n = 0;
+	char *save = NULL;
+
+	for (char *t = strtok_r(copy, " \t", &save);
+	     t && n < SCRIPTRUN_MAX_ARGS - 8; t = strtok_r(NULL, " \t", &save))
+		argv[n++] = t;
+	for (; n && extra && *extra && n < SCRIPTRUN_MAX_ARGS; extra++)
+		argv[n++] = (char *)*extra;
+	argv[n] = NULL;
+	return n;
+}
+
+/* fork + exec; the pid and its pidfd, or -errno. */
+static int spawn(const char *cmd, const char *const *extra, char *const *envp,
+		 pid_t *pid, int *pidfd)
+{
+	char *argv[SCRIPTRUN_MAX_ARGS + 1];
+	char *copy = strdup(cmd ? cmd : "");
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	if (!build_argv(copy, extra, argv)) {
+		free(copy);
+		return -EINVAL;
+	}
+	*pid = fork();
+	if (*pid == 0) {
+		sigset_t none;
+
+		/* the loop blocks its signals; the script must not inherit that */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execve(argv[0], argv, envp);
+		_exit(127);
+	}
+	if (*pid < 0)
+		err = -errno;
+	free(copy);
+	if (err)
+		return err;
+	*pidfd = (int)syscall(SYS_pidfd_open, *pid, 0);
+	if (*pidfd < 0) {
+		err = -errno;
+		kill(*pid, SIGKILL);
+		waitpid(*pid, NULL, 0);
+	}
+	return err;
+}
+
+/* The child ended (or must): its result. */
+static int reap(pid_t pid, bool kill_it)
+{
+	int status;
+
+	if (kill_it)
+		kill(pid, SIGKILL);
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	if (kill_it)
+		return -ETIMEDOUT;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+static void job_finish(struct scriptrun_job *j, bool timed_out)
+{
+	struct scriptrun *r = j->r;
+	int result;
+
+	for (struct scriptrun_job **p = &r->jobs; *p; p = &(*p)->next)
+		if (*p == j) {
+			*p = j->next;
+			break;
+		}
+	loop_del(r->loop, j->pidfd);
+	close(j->pidfd);
+	result = reap(j->pid, timed_out);
+	if (timed_out)
+		log_err("--%s script did not finish in %u s, killed", j->type,
+			r->timeout_ms / 1000u);
+	if (j->done)
+		j->done(j->ctx, result);
+	free(j);
+}
+
+static void job_readable(void *ctx, uint32_t events)
+{
+	(void)events;
+	job_finish(ctx, false);
+}
+
+int scriptrun_start(struct scriptrun *r, const char *type, const char *cmd,
+		    const char *const *extra, char *const *envp,
+		    scriptrun_done done, void *ctx, struct scriptrun_job **job)
+{
+	struct scriptrun_job *j = calloc(1, sizeof(*j));
+	int ret;
+
+	if (!j)
+		return -ENOMEM;
+	ret = spawn(cmd, extra, envp, &j->pid, &j->pidfd);
+	if (ret) {
+		free(j);
+		return ret;
+	}
+	ret = loop_add(r->loop, j->pidfd, EPOLLIN, job_readable, j);
+	if (ret) {
+		close(j->pidfd);
+		reap(j->pid, true);
+		free(j);
+		return ret;
+	}
+	j->r = r;
+	j->deadline_ms = clock_now_ms() + r->timeout_ms;
+	j->done = done;
+	j->ctx = ctx;
+	snprintf(j->type, sizeof(j->type), "%s", type);
+	j->next = r->jobs;
+	r->jobs = j;
+	if (job)
+		*job = j;
+	return 0;
+}
+
+void scriptrun_detach(struct scriptrun *r, struct scriptrun_job *job)
+{
+	for (struct scriptrun_job *j = r->jobs; j; j = j->next)
+		if (j == job)
+			j->done = NULL;
+}
+
+uint64_t scriptrun_tick(struct scriptrun *r, uint64_t now_ms)
+{
+	uint64_t next = LOOP_NO_DEADLINE;
+	struct scriptrun_job *j = r->jobs;
+
+	while (j) {
+		struct scriptrun_job *n = j->next;
+
+		if (now_ms >= j->deadline_ms)
+			job_finish(j, true);
+		else if (j->deadline_ms < next)
+			next = j->deadline_ms;
+		j = n;
+	}
+	return next;
+}
+
+uint64_t scriptrun_deadline(const struct scriptrun *r)
+{
+	uint64_t next = LOOP_NO_DEADLINE;
+
+	for (const struct scriptrun_job *j = r->jobs; j; j = j->next)
+		if (j->deadline_ms < next)
+			next = j->deadline_ms;
+	return next;
+}
+
+void scriptrun_free(struct scriptrun *r)
+{
+	while (r->jobs) {
+		struct scriptrun_job *j = r->jobs;
+		uint64_t now = clock_now_ms();
+		struct pollfd pfd = { .fd = j->pidfd, .events = POLLIN };
+		int left = j->deadline_ms > now ? (int)(j->deadline_ms - now) : 0;
+
+		j->done = NULL;
+		job_finish(j, poll(&pfd, 1, left) <= 0);
+	}
+}
+
+int scriptrun_wait(const char *type, const char *cmd, const char *const *extra,
+		   char *const *envp, unsigned timeout_ms)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	pid_t pid;
+	int ret = spawn(cmd, extra, envp, &pid, &pfd.fd);
+
+	if (ret)
+		return ret;
+	do
+		ret = poll(&pfd, 1, (int)timeout_ms);
+	while (ret < 0 && errno == EINTR);
+	close(pfd.fd);
+	ret = reap(pid, ret == 0);
+	if (ret == -ETIMEDOUT)
+		log_err("--%s script did not finish in %u s, killed", type,
+			timeout_ms / 1000u);
+	return ret;
+}
+
+void scriptrun_log_failure(const char *type, int result)
+{
+	if (result > 0)
+		log_warn("WARNING: Failed running command (--%s): external "
+			 "program exited with error status: %d", type, result);
+	else if (result == -ECHILD)
+		log_warn("WARNING: Failed running command (--%s): external "
+			 "program was terminated by a signal", type);
+	else if (result < 0 && result != -ETIMEDOUT)
+		log_warn("WARNING: Failed running command (--%s): %s", type,
+			 strerror(-result));
+}

@@ -1,0 +1,160 @@
+/*
+ * A client's admission, driven by its PUSH_REQUEST: auth-user-pass-verify,
+ * then the ccd file, NCP and the address, then client-connect, then the
+ * PUSH_REPLY. Each script runs from the event loop and may defer its
+ * answer (server_script.h), so a slow one holds up only its own client.
+ * PUSH_REQUESTs repeated meanwhile are ignored; the reply goes out as soon
+ * as the client is admitted.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <openssl/crypto.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "daemon/server_int.h"
+
+static void admit_fail(struct srv_client *c)
+{
+	char msg[300];
+
+	c->admit = ADMIT_FAILED;
+	if (c->scr.reason[0])
+		snprintf(msg, sizeof(msg), "AUTH_FAILED,%s", c->scr.reason);
+	else
+		snprintf(msg, sizeof(msg), "AUTH_FAILED");
+	server_client_kill_later(c, msg);
+}
+
+static void admit_free_co(struct srv_client *c)
+{
+	if (!c->co)
+		return;
+	options_free(c->co);
+	free(c->co);
+	c->co = NULL;
+}
+
+static void admit_connected(struct srv_client *c, int ret)
+{
+	/* the manager's client-auth block, as OpenVPN applies it last */
+	if (!ret)
+		ret = server_mgmt_connect(c, c->co);
+	if (!ret)
+		ret = server_client_setup(c, c->co);
+	admit_free_co(c);
+	if (ret) {
+		admit_fail(c);
+		return;
+	}
+	c->admit = ADMIT_DONE;
+	server_push_send(c);
+}
+
+static void admit_authenticated(struct srv_client *c, int ret)
+{
+	if (!ret)
+		ret = server_client_identify(c, c->co);
+	/* plugins answer client-connect at once; the script may take time */
+	if (!ret)
+		ret = server_plugin_connect(c, c->co);
+	if (ret) {
+		admit_fail(c);
+		return;
+	}
+	c->admit = ADMIT_CONNECT;
+	ret = server_script_connect(c, c->co, admit_connected);
+	if (ret)
+		admit_connected(c, ret > 0 ? 0 : ret);
+}
+
+/* OpenVPN's order: plugins, the manager, the script. A deferred plugin
+ * or manager answer: their tick calls server_push again when it comes
+ * (each then answers from what it decided). */
+static void admit_auth(struct srv_client *c)
+{
+	int ret = server_plugin_auth(c);
+
+	if (!ret)
+		ret = server_mgmt_auth(c);
+	if (ret == -EINPROGRESS) {
+		c->admit = ADMIT_DEFERRED;
+		return;
+	}
+	if (ret) {
+		admit_fail(c);
+		return;
+	}
+	c->admit = ADMIT_AUTH;
+	ret = server_script_auth(c, false, admit_authenticated);
+	if (ret)
+		admit_authenticated(c, ret > 0 ? 0 : ret);
+}
+
+int server_push(struct srv_client *c)
+{
+	if (c->admit == ADMIT_DONE) {
+		server_push_send(c);
+		return 0;
+	}
+	if (c->admit == ADMIT_NONE) {
+		c->co = malloc(sizeof(*c->co));
+		if (!c->co) {
+			admit_fail(c);
+			return 0;
+		}
+		options_init(c->co);
+	}
+	if (c->admit == ADMIT_NONE || c->admit == ADMIT_DEFERRED)
+		admit_auth(c);
+	return 0;
+}
+
+/*
+ * As OpenVPN 2.6: each renegotiation's credentials are checked as at
+ * connect (a token of ours stands for the password without the script);
+ * with auth-gen-token the client then gets its token renewed by a lone
+ * "PUSH_REPLY,auth-token ..." (send_push_reply_auth_token).
+ */
+static void reauth_done(struct srv_client *c, int ret)
+{
+	char token[AUTHTOKEN_MAX], msg[AUTHTOKEN_MAX + 32];
+
+	if (ret < 0) {
+		admit_fail(c);
+		return;
+	}
+	/* the manager's answer comes later; a denial ends the client */
+	server_mgmt_reauth(c);
+	if (!server_client_token(c, token))
+		return;
+	snprintf(msg, sizeof(msg), "PUSH_REPLY,auth-token %s", token);
+	if (session_send_message(&c->sess, msg, clock_now_ms()) == 0)
+		log_info("%s auth-token renewed", c->prefix);
+	OPENSSL_cleanse(token, sizeof(token));
+	OPENSSL_cleanse(msg, sizeof(msg));
+}
+
+void server_reauth(struct srv_client *c)
+{
+	int ret;
+
+	/* a deferred plugin answer is acted on when it comes (the tick) */
+	server_plugin_auth_reset(c);
+	ret = server_plugin_auth(c);
+	if (ret < 0 && ret != -EINPROGRESS) {
+		admit_fail(c);
+		return;
+	}
+	ret = server_script_auth(c, true, reauth_done);
+	if (ret)
+		reauth_done(c, ret > 0 ? 0 : ret);
+}
+
+void server_admit_free(struct srv_client *c)
+{
+	server_script_client_free(c);
+	admit_free_co(c);
+}
