@@ -41,8 +41,17 @@ int pool_init(struct pool *p, uint32_t start, uint32_t end, bool net30,
 	return 0;
 }
 
+/* Remember @cn as the last holder of entry @idx. */
+static void entry_name(struct pool_entry *e, const char *cn)
+{
+	free(e->cn);
+	e->cn = cn[0] ? strdup(cn) : NULL;
+}
+
 void pool_free(struct pool *p)
 {
+	for (size_t i = 0; p->e && i < p->n; i++)
+		free(p->e[i].cn);
 	free(p->e);
 	memset(p, 0, sizeof(*p));
 }
@@ -55,9 +64,9 @@ static int pool_pick(const struct pool *p, const char *cn, int pass)
 
 		if (e->in_use)
 			continue;
-		if (pass == 0 && !strcmp(e->cn, cn))
+		if (pass == 0 && e->cn && !strcmp(e->cn, cn))
 			return (int)i;
-		if (pass == 1 && !e->cn[0])
+		if (pass == 1 && !e->cn)
 			return (int)i;
 		if (pass == 2)
 			return (int)i;
@@ -76,7 +85,7 @@ int pool_acquire(struct pool *p, const char *cn)
 	if (idx < 0)
 		return -ENOSPC;
 	p->e[idx].in_use = true;
-	snprintf(p->e[idx].cn, sizeof(p->e[idx].cn), "%s", cn);
+	entry_name(&p->e[idx], cn);
 	return idx;
 }
 
@@ -119,43 +128,38 @@ int pool_find4(const struct pool *p, struct in_addr a)
 	return h < p->n ? (int)h : -1;
 }
 
-int pool_load(struct pool *p, const char *path)
+int pool_load(struct pool *p, FILE *f)
 {
 	char line[512];
-	FILE *f = fopen(path, "r");
 
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
 	while (fgets(line, sizeof(line), f)) {
-		char *cn = strtok(line, ",\r\n"), *ip = strtok(NULL, ",\r\n");
+		char *cn, *ip;
 		struct in_addr a;
 		int idx;
 
+		/* comments, as OpenVPN skips them */
+		if (line[0] == '#' || line[0] == ';')
+			continue;
+		cn = strtok(line, ",\r\n");
+		ip = strtok(NULL, ",\r\n");
 		if (!cn || !ip || inet_pton(AF_INET, ip, &a) != 1)
 			continue;
 		idx = pool_find4(p, a);
 		if (idx >= 0 && !p->e[idx].in_use)
-			snprintf(p->e[idx].cn, sizeof(p->e[idx].cn), "%s", cn);
+			entry_name(&p->e[idx], cn);
 	}
-	fclose(f);
-	return 0;
+	return ferror(f) ? -EIO : 0;
 }
 
-int pool_save(const struct pool *p, const char *path)
+int pool_save(const struct pool *p, FILE *f)
 {
-	char tmp[4096], a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
-	FILE *f;
+	char a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	f = fopen(tmp, "w");
-	if (!f)
-		return -errno;
 	for (size_t i = 0; i < p->n; i++) {
 		struct in_addr a;
 		struct in6_addr b;
 
-		if (!p->e[i].cn[0])
+		if (!p->e[i].cn)
 			continue;
 		pool_addr4(p, (int)i, &a);
 		inet_ntop(AF_INET, &a, a4, sizeof(a4));
@@ -166,7 +170,5 @@ int pool_save(const struct pool *p, const char *path)
 		}
 		fprintf(f, "%s,%s,%s\n", p->e[i].cn, a4, a6);
 	}
-	if (fclose(f) || rename(tmp, path))
-		return -errno;
-	return 0;
+	return fflush(f) || ferror(f) ? -EIO : 0;
 }

@@ -12,13 +12,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <netinet/in.h>
-
-#define POOL_CN_MAX 64u
 
 struct pool_entry {
 	bool in_use;
-	char cn[POOL_CN_MAX];        /* last holder, "" if none */
+	char *cn;                    /* last holder, NULL if none */
 };
 
 struct pool {
@@ -45,9 +44,10 @@ void pool_addr6(const struct pool *p, int idx, struct in6_addr *out);
 /* Index of @a in the pool, or -1. */
 int pool_find4(const struct pool *p, struct in_addr a);
 
-/* ifconfig-pool-persist: read (lines for addresses outside the pool are
- * skipped) and write. 0 or -errno. */
-int pool_load(struct pool *p, const char *path);
-int pool_save(const struct pool *p, const char *path);
+/* ifconfig-pool-persist: read from @f (comment lines, broken lines and
+ * addresses outside the pool are skipped) and write to @f. The caller
+ * owns the file (the daemon keeps it open across restarts). 0 or -errno. */
+int pool_load(struct pool *p, FILE *f);
+int pool_save(const struct pool *p, FILE *f);
 
 #endif

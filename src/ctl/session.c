@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "base/mem.h"
+#include "base/safename.h"
 #include "ctl/keymethod2.h"
 #include "ctl/session.h"
 #include "ctl/session_keys.h"
@@ -312,6 +313,8 @@ static int ks_read_km2(struct session *s, struct keystate *ks)
 	if (s->cfg.server && (ks->key_id != 0 || m.username))
 		session_clear_peer_auth(s);
 	if (s->cfg.server && m.username) {
+		/* as OpenVPN, at the source: scripts, logs, status see it so */
+		safename_remap(m.username);
 		s->peer_user = strdup(m.username);
 		s->peer_pass = strdup(m.password ? m.password : "");
 	}

@@ -28,6 +28,7 @@
 #include <openssl/x509v3.h>
 
 #include "base/mem.h"
+#include "base/safename.h"
 #include "ctl/tls_crl.h"
 
 /* Unread input held for a session: a peer cannot make us buffer more. */
@@ -582,30 +583,7 @@ static void name_line(X509_NAME *name, char *buf, size_t len)
 	if (n > 0)
 		snprintf(buf, len, "%.*s", (int)n, p);
 	BIO_free(bio);
-}
-
-/* The last CN of @x as UTF-8 (OpenVPN takes the last one too). */
-static int cert_cn(X509 *x, char *buf, size_t len)
-{
-	X509_NAME *name = X509_get_subject_name(x);
-	int idx = -1, last = -1;
-	unsigned char *utf8 = NULL;
-	int n, ret = 0;
-
-	buf[0] = '\0';
-	while ((idx = X509_NAME_get_index_by_NID(name, NID_commonName, idx)) >= 0)
-		last = idx;
-	if (last < 0)
-		return 0;
-	n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(
-					X509_NAME_get_entry(name, last)));
-	if (n < 0)
-		return -EINVAL;
-	if ((size_t)n >= len)
-		ret = -ENOSPC;
-	snprintf(buf, len, "%.*s", n, (const char *)utf8);
-	OPENSSL_free(utf8);
-	return ret;
+	safename_subject(buf);
 }
 
 static bool fpr_known(const struct tls_ctx *ctx, X509 *x)
@@ -649,11 +627,32 @@ static bool x509_name_ok(const struct tls_ctx *ctx, const char *subject,
 	}
 }
 
+/* The peer's name (the CN, or x509-username-field), mapped as OpenVPN
+ * maps it; a certificate without it is refused, as OpenVPN refuses it. */
+static bool verify_name(struct tls_session *s, X509 *x, const char *subject,
+			char *name, size_t len)
+{
+	int ret = tls_cert_username(x, (const char *const *)s->ctx->user_fields,
+				    s->ctx->n_user_fields, name, len);
+
+	if (ret == -E2BIG)
+		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
+			"could not append %s from X509 certificate -- note that "
+			"the username length is limited to %u characters", name,
+			SAFENAME_MAX - 1);
+	else if (ret)
+		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
+			"could not extract %s from X509 subject string ('%s') -- "
+			"note that the field length is limited to %u characters",
+			name, subject, SAFENAME_FIELD_MAX);
+	return ret == 0;
+}
+
 /* OpenVPN's checks on the peer's leaf; fills s->verify_err on failure. */
 static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 {
 	const struct tls_ctx *ctx = s->ctx;
-	char cn[256], why[160];
+	char cn[SAFENAME_MAX], why[160];
 
 	if (ctx->n_fprs && !fpr_known(ctx, x)) {
 		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
@@ -680,22 +679,13 @@ static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 			"VERIFY EKU ERROR: %s: %s", subject, why);
 		return false;
 	}
-	if (ctx->n_user_fields &&
-	    tls_cert_username(x, (const char *const *)ctx->user_fields,
-			      ctx->n_user_fields, cn, sizeof(cn))) {
-		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
-			"could not extract %s from X509 subject string ('%s')",
-			cn, subject);
+	if (!verify_name(s, x, subject, cn, sizeof(cn)))
 		return false;
-	}
-	if (ctx->x509_name) {
-		cert_cn(x, cn, sizeof(cn));
-		if (!x509_name_ok(ctx, subject, cn)) {
-			set_err(s->verify_err, sizeof(s->verify_err),
-				"VERIFY X509NAME ERROR: %s, must be %s", subject,
-				ctx->x509_name);
-			return false;
-		}
+	if (ctx->x509_name && !x509_name_ok(ctx, subject, cn)) {
+		set_err(s->verify_err, sizeof(s->verify_err),
+			"VERIFY X509NAME ERROR: %s, must be %s", subject,
+			ctx->x509_name);
+		return false;
 	}
 	return true;
 }

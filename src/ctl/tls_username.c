@@ -7,6 +7,7 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
+#include "base/safename.h"
 #include "ctl/tls_username.h"
 
 static bool ext_field(const char *f)
@@ -105,17 +106,13 @@ static int one_field(X509 *x, const char *field, char *buf, size_t len)
 	return subject_field(x, field, buf, len);
 }
 
-int tls_cert_username(X509 *x, const char *const *fields, size_t n,
-		      char *buf, size_t len)
+/* The fields joined by '_' into @buf, each at most SAFENAME_FIELD_MAX. */
+static int join_fields(X509 *x, const char *const *fields, size_t n,
+		       char *buf, size_t len)
 {
-	char part[256];
+	char part[SAFENAME_FIELD_MAX + 1];
 	size_t used = 0;
 
-	if (!len)
-		return -ENOSPC;
-	buf[0] = '\0';
-	if (!fields || !n)
-		return subject_field(x, "CN", buf, len) == -ENOSPC ? -ENOSPC : 0;
 	for (size_t i = 0; i < n; i++) {
 		int ret = one_field(x, fields[i], part, sizeof(part));
 		int w;
@@ -125,9 +122,30 @@ int tls_cert_username(X509 *x, const char *const *fields, size_t n,
 			return ret;
 		}
 		w = snprintf(buf + used, len - used, "%s%s", i ? "_" : "", part);
-		if (w < 0 || (size_t)w >= len - used)
-			return -ENOSPC;
+		if (w < 0 || (size_t)w >= len - used) {
+			snprintf(buf, len, "%s", fields[i]);
+			return -E2BIG;
+		}
 		used += (size_t)w;
 	}
 	return 0;
+}
+
+int tls_cert_username(X509 *x, const char *const *fields, size_t n,
+		      char *buf, size_t len)
+{
+	static const char *const cn[] = { "CN" };
+	int ret;
+
+	if (!len)
+		return -ENOSPC;
+	buf[0] = '\0';
+	if (!fields || !n) {
+		fields = cn;
+		n = 1;
+	}
+	ret = join_fields(x, fields, n, buf, len);
+	/* At the source, so that every consumer sees the same safe name. */
+	safename_remap(buf);
+	return ret;
 }

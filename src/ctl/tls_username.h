@@ -21,8 +21,10 @@
 bool tls_username_field_ok(const char *field);
 
 /*
- * The name from @x for @fields (NULL or @n 0: the CN) into @buf. 0, or
- * -ENOENT (a field is missing; @buf names it) or -ENOSPC (too long).
+ * The name from @x for @fields (NULL or @n 0: the CN) into @buf, mapped
+ * by safename_remap() as OpenVPN maps it. 0, or with @buf naming the
+ * field: -ENOENT (missing), -ENOSPC (longer than SAFENAME_FIELD_MAX, as
+ * OpenVPN's TLS_USERNAME_LEN), -E2BIG (the joined name does not fit).
  */
 int tls_cert_username(X509 *x, const char *const *fields, size_t n,
 		      char *buf, size_t len);

@@ -15,6 +15,7 @@
 #include "conf/opt_server.h"
 #include "daemon/client.h"
 #include "daemon/genkey.h"
+#include "daemon/keep.h"
 #include "daemon/sdnotify.h"
 #include "daemon/server.h"
 #include "daemon/usage.h"
@@ -117,22 +118,27 @@ int main(int argc, char **argv)
 	if (genkey_requested(argc, argv))
 		return genkey_main(argc, argv);
 	bool first = true;
+	struct keep keep;
 
+	keep_init(&keep);
 	do {
 		struct options o;
 
-		if (main_parse(&o, argc, argv))
+		if (main_parse(&o, argc, argv)) {
+			keep_free(&keep);
 			return 1;
+		}
 		log_set_level(o.verb >= 0 ? o.verb : 1);
 		log_set_timestamps(!o.suppress_timestamps);
 		if (first && main_process_setup(&o)) {
 			options_free(&o);
+			keep_free(&keep);
 			return 1;
 		}
 		first = false;
 		log_info("%s", usage_version_line());
 		if (o.srv && o.srv->mode_server) {
-			int r = server_run(&o);
+			int r = server_run(&o, &keep);
 
 			ex = r == SERVER_RESTART ? CLIENT_EXIT_RELOAD :
 			     r ? CLIENT_EXIT_FATAL : CLIENT_EXIT_OK;
@@ -141,5 +147,6 @@ int main(int argc, char **argv)
 			ex = client_run(&o, &a);
 		options_free(&o);
 	} while (ex == CLIENT_EXIT_RELOAD);
+	keep_free(&keep);
 	return ex == CLIENT_EXIT_OK ? 0 : 1;
 }

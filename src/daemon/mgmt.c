@@ -490,6 +490,21 @@ static int mgmt_read_password(struct mgmt *m, const char *path)
 struct mgmt *mgmt_open(const struct options *o, struct loop *l,
 		       const struct mgmt_ops *ops, void *ctx)
 {
+	return mgmt_open_fd(o, l, ops, ctx, -1);
+}
+
+/* A listening socket kept from the last instance (daemon/keep.h). */
+static int mgmt_listen_kept(struct mgmt *m, const struct options *o, int lfd)
+{
+	if (o->mgmt_unix)
+		snprintf(m->unix_path, sizeof(m->unix_path), "%s", o->mgmt_addr);
+	m->lfd = lfd;
+	return 0;
+}
+
+struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
+			  const struct mgmt_ops *ops, void *ctx, int lfd)
+{
 	struct mgmt *m;
 	int cap = o->mgmt_log_cache > 0 ? o->mgmt_log_cache : MGMT_LOG_DEFAULT;
 	int err;
@@ -514,7 +529,8 @@ struct mgmt *mgmt_open(const struct options *o, struct loop *l,
 		err = mgmt_peer_prepare(&m->peer, o->mgmt_client_user,
 					o->mgmt_client_group);
 	if (!err)
-		err = o->mgmt_unix ? mgmt_listen_unix(m, o->mgmt_addr) :
+		err = lfd >= 0 ? mgmt_listen_kept(m, o, lfd) :
+		      o->mgmt_unix ? mgmt_listen_unix(m, o->mgmt_addr) :
 				     mgmt_listen_tcp(m, o->mgmt_addr, o->mgmt_port);
 	if (!err)
 		err = loop_add(l, m->lfd, EPOLLIN, mgmt_accept, m);
@@ -548,6 +564,19 @@ void mgmt_close(struct mgmt *m)
 	mem_wipe(m->password, sizeof(m->password));
 	mem_wipe(&m->q, sizeof(m->q));
 	free(m);
+}
+
+int mgmt_release(struct mgmt *m)
+{
+	int fd;
+
+	if (!m || m->lfd < 0)
+		return -1;
+	fd = m->lfd;
+	loop_del(m->loop, fd);
+	m->lfd = -1;
+	m->unix_path[0] = '\0';
+	return fd;
 }
 
 void mgmt_set_ctx(struct mgmt *m, void *ctx)

@@ -71,7 +71,14 @@ struct mgmt_ops {
 /* NULL (no --management) or a listening interface. */
 struct mgmt *mgmt_open(const struct options *o, struct loop *l,
 		       const struct mgmt_ops *ops, void *ctx);
+/* The same with listening socket @lfd (ours now) kept from the last
+ * instance; -1: listen anew. */
+struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
+			  const struct mgmt_ops *ops, void *ctx, int lfd);
 void mgmt_close(struct mgmt *m);
+/* Before mgmt_close(), for a restart: the listening socket, left open (and
+ * its path in place) for the next instance, or -1. */
+int mgmt_release(struct mgmt *m);
 /* The ops' context changes (the client's connection). */
 void mgmt_set_ctx(struct mgmt *m, void *ctx);
 

@@ -103,6 +103,12 @@ int privdrop_apply(struct privdrop *pd, char *err, size_t errlen)
 
 	if (pd->done || !privdrop_wanted(pd))
 		return 0;
+	/* A restart (SIGHUP, SIGUSR1) after the drop: nothing left to do. */
+	if (pd->want_user && pd->uid != 0 && geteuid() == pd->uid &&
+	    getegid() == pd->gid) {
+		pd->done = true;
+		return 0;
+	}
 	if (pd->chroot_dir[0]) {
 		e = enter_chroot(pd->chroot_dir, err, errlen);
 		if (e)

@@ -20,6 +20,7 @@
 #include "ctl/mudp.h"
 #include "daemon/mgmt.h"
 #include "daemon/clientcfg.h"
+#include "daemon/keep.h"
 #include "daemon/netcfg.h"
 #include "daemon/linkopt.h"
 #include "daemon/privdrop.h"
@@ -738,6 +739,24 @@ static int server_open_transport(struct server *s)
 	return 0;
 }
 
+/* persist-tun, or --user/--group (a restart could not open it again, as
+ * the client): the device outlives this instance, in s->keep. */
+static int server_kept_tun(struct server *s, struct dco_config *dc)
+{
+	struct tun *t;
+	int err = 0;
+
+	if (!s->o->persist_tun && !s->o->user && !s->o->group)
+		return 0;
+	t = keep_tun(s->keep, dc->ifname, &err);
+	if (!t)
+		return err;
+	dc->adopt_tun = true;
+	dc->tun_fd = t->fd;
+	s->tun_kept = true;
+	return 0;
+}
+
 static int server_open_engine(struct server *s)
 {
 	const struct options *o = s->o;
@@ -755,7 +774,9 @@ static int server_open_engine(struct server *s)
 	dc.mss = netcfg_mss(o, o->proto.family != OPT_AF_INET,
 			    o->proto.proto != OPT_PROTO_UDP &&
 			    o->proto.proto != OPT_PROTO_NONE);
-	ret = dco_open(&s->dco, &dc);
+	ret = server_kept_tun(s, &dc);
+	if (!ret)
+		ret = dco_open(&s->dco, &dc);
 
 	if (ret) {
 		log_err("cannot open the tun device: %s", strerror(-ret));
@@ -868,13 +889,15 @@ static void server_close(struct server *s)
 	server_script_free(s);
 	server_script_down(s, sig, true);
 	if (s->dco) {
+		/* the kept device starts the next instance bare */
+		if (s->tun_kept && s->restart)
+			server_net_down(s);
 		loop_del(s->loop, dco_event_fd(s->dco));
 		dco_close(s->dco);
 	}
 	server_script_down(s, sig, false);
 	/* after the engine's threads, which may log (the log tee) */
-	mgmt_close(s->mgmt);
-	s->mgmt = NULL;
+	server_mgmt_close(s);
 	status_close(s);
 	server_pool_save(s);
 	pool_free(&s->pool);
@@ -943,7 +966,7 @@ static void server_warn_unused(const struct options *o)
 	}
 }
 
-int server_run(const struct options *o)
+int server_run(const struct options *o, struct keep *keep)
 {
 	char err[CLIENTCFG_ERR_LEN];
 	struct server *s = calloc(1, sizeof(*s));
@@ -974,6 +997,9 @@ int server_run(const struct options *o)
 	server_script_init(s);
 	s->udp_fd = -1;
 	s->tcp_listen_fd = -1;
+	s->status_fd = -1;
+	s->pool_fd = -1;
+	s->keep = keep;
 	s->tr = o->proto.proto == OPT_PROTO_UDP || o->proto.proto == OPT_PROTO_NONE ?
 		DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
 	s->max_clients = (uint32_t)s->so->max_clients;
@@ -1008,15 +1034,16 @@ int server_run(const struct options *o)
 		ret = held < 0 ? 1 : s->restart ? SERVER_RESTART : 0;
 		goto out;
 	}
-	if (server_open_engine(s) || server_open_transport(s) || status_open(s))
+	if (server_open_engine(s) || server_open_transport(s))
 		goto out;
+	status_open(s);
 	server_mgmt_connected(s);
 	sdnotify_ready();	/* listening: a unit waiting for it may go on */
 	log_info("Initialization Sequence Completed");
 	sdnotify_completed();
-	/* The tun, the sockets and the status file are open: root is no
-	 * longer needed (a SIGHUP restart then needs its files readable by
-	 * that user, as OpenVPN's does). */
+	/* The tun, the sockets and the state files are open: root is no
+	 * longer needed (a restart keeps those files, daemon/keep.h; its
+	 * configuration must be readable by that user, as OpenVPN's). */
 	if (privdrop_apply(&pd, err, sizeof(err))) {
 		log_err("--user/--group: %s; exiting", err);
 		goto out;

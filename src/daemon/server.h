@@ -15,10 +15,13 @@
 #include <time.h>
 #include <netinet/in.h>
 
+#include "base/safename.h"
 #include "conf/options.h"
 #include "ctl/session.h"
 
-#define SERVER_CN_MAX 64u
+/* A client's name: the CN (up to 64 characters, as OpenVPN) or the fields
+ * x509-username-field joins, with the NUL. */
+#define SERVER_CN_MAX SAFENAME_MAX
 
 /* What the status file (daemon/status.h) shows of one client. */
 struct server_client_info {
@@ -38,6 +41,9 @@ struct server_client_info {
  * reads the configuration again and runs it anew, as OpenVPN restarts), or a
  * fatal error (1). */
 #define SERVER_RESTART 2
-int server_run(const struct options *o);
+
+struct keep;
+/* @keep: what the last run left open for this one (daemon/keep.h). */
+int server_run(const struct options *o, struct keep *keep);
 
 #endif

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "conf/opt_server.h"
 #include "ctl/authtoken.h"
 #include "ctl/mudp.h"
 #include "ctl/pool.h"
 #include "ctl/session.h"
 #include "daemon/clientcfg.h"
+#include "daemon/keep.h"
 #include "daemon/plugin.h"
 #include "daemon/server.h"
 #include "daemon/server_script.h"
@@ -130,9 +132,14 @@ struct server {
 	bool has_pool;
 	struct pool pool;
 	uint64_t pool_save_ms;
+	int pool_fd;                 /* ifconfig-pool-persist, in s->keep */
+	struct log_ratelimit pool_log;
 	/* status file */
-	FILE *status;
+	int status_fd;               /* -1: none; owned by s->keep */
 	uint64_t status_next_ms;
+	struct log_ratelimit status_log;
+	struct keep *keep;           /* what outlives a restart (main's) */
+	bool tun_kept;               /* the tun is keep's (persist-tun) */
 	bool has_token_key;          /* auth-gen-token */
 	struct authtoken_key token_key;
 	struct mgmt *mgmt;           /* --management, or NULL */
@@ -153,6 +160,8 @@ void server_client_kill_later(struct srv_client *c, const char *msg);
 int server_mgmt_open(struct server *s);
 /* Initialization done: state CONNECTED. */
 void server_mgmt_connected(struct server *s);
+/* Close it; for a restart its listening socket goes to s->keep. */
+void server_mgmt_close(struct server *s);
 
 /* server_mgmt_auth.c: >CLIENT notifications, management-client-auth. */
 /* 0 (approved, or no management-client-auth), -EACCES (denied) or
@@ -179,8 +188,14 @@ int server_mgmt_pending(void *ctx, unsigned long cid, unsigned kid,
 /* server_push.c */
 int server_plan(struct server *s);
 int server_net_up(struct server *s);
+/* The addresses server_net_up gave a tun that outlives this instance. */
+void server_net_down(struct server *s);
 void server_routes_up(struct server *s);
 void server_client_disconnect(struct srv_client *c);
+
+/* server_pool.c: ifconfig-pool-persist, read at start and written every
+ * SECONDS and at exit, through the file kept across restarts. */
+void server_pool_load(struct server *s);
 void server_pool_save(struct server *s);
 /* Admission steps (server_admit.c drives them): username-as-common-name,
  * ccd file, NCP, address; then, once client-connect said yes, the

@@ -1,10 +1,12 @@
 /* --management on the server: what its commands do here (daemon/mgmt.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/log.h"
+#include "daemon/keep.h"
 #include "daemon/mgmt.h"
 #include "daemon/server_int.h"
 #include "daemon/status.h"
@@ -100,9 +102,23 @@ static const struct mgmt_ops server_mgmt_ops = {
 	.client_pending = server_mgmt_pending,
 };
 
+/* What the listening socket is for: a restart keeps it if that is the same. */
+static void mgmt_key(const struct options *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %s", o->mgmt_addr,
+		 o->mgmt_unix ? "unix" : o->mgmt_port ? o->mgmt_port : "");
+}
+
 int server_mgmt_open(struct server *s)
 {
-	s->mgmt = mgmt_open(s->o, s->loop, &server_mgmt_ops, s);
+	char key[512];
+	int lfd = -1;
+
+	if (s->o->mgmt_addr) {
+		mgmt_key(s->o, key, sizeof(key));
+		lfd = keep_take(s->keep, KEEP_MGMT, key);
+	}
+	s->mgmt = mgmt_open_fd(s->o, s->loop, &server_mgmt_ops, s, lfd);
 	if (s->o->mgmt_addr && !s->mgmt)
 		return -1;  /* asked for and cannot listen: as OpenVPN, stop */
 	return mgmt_hold(s->mgmt, s->loop, 0);
@@ -119,4 +135,18 @@ void server_mgmt_connected(struct server *s)
 		inet_ntop(AF_INET6, &s->local6, l6, sizeof(l6));
 	mgmt_state(s->mgmt, "CONNECTED", "SUCCESS", l4, NULL, 0,
 		   s->has6 ? l6 : NULL);
+}
+
+void server_mgmt_close(struct server *s)
+{
+	char key[512];
+	int lfd;
+
+	/* A restart keeps the socket: as nobody it could not bind again. */
+	if (s->restart && s->mgmt && (lfd = mgmt_release(s->mgmt)) >= 0) {
+		mgmt_key(s->o, key, sizeof(key));
+		keep_put(s->keep, KEEP_MGMT, key, lfd);
+	}
+	mgmt_close(s->mgmt);
+	s->mgmt = NULL;
 }

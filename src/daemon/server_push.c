@@ -122,8 +122,7 @@ int server_plan(struct server *s)
 		s->pool.has6 = true;
 		s->pool.base6 = so->pool6;
 	}
-	if (s->has_pool && so->pool_persist)
-		pool_load(&s->pool, so->pool_persist);
+	server_pool_load(s);
 	return 0;
 }
 
@@ -151,6 +150,16 @@ int server_net_up(struct server *s)
 	return ret;
 }
 
+void server_net_down(struct server *s)
+{
+	int idx = dco_ifindex(s->dco);
+
+	nl_addr_del4(idx, s->local4, s->topo == OPT_TOPO_SUBNET ?
+		     (unsigned)mask_bits(s->mask4) : 32u);
+	if (s->has6)
+		nl_addr_del6(idx, &s->local6, (unsigned)s->bits6);
+}
+
 /* The server's own --route / --route-ipv6 lines (networks behind clients,
  * reached through their iroutes), once the device is up. */
 void server_routes_up(struct server *s)
@@ -164,26 +173,15 @@ void server_routes_up(struct server *s)
 		ret = nl_route_add4_in((uint32_t)s->o->route_table, idx,
 				       s->so->net,
 				       (unsigned)mask_bits(s->so->mask), NULL);
-		if (ret)
+		/* EEXIST: a kept tun (persist-tun) has it from before */
+		if (ret && ret != -EEXIST)
 			log_warn("net30: cannot route the VPN network to %s: %s",
 				 dco_ifname(s->dco), strerror(-ret));
 	}
 	netcfg_routes(s->o, idx, &none, &undo);
 }
 
-void server_pool_save(struct server *s)
-{
-	/* SECONDS 0: the file is only read (OpenVPN's meaning) */
-	if (s->has_pool && s->so->pool_persist && s->so->pool_persist_secs > 0)
-		pool_save(&s->pool, s->so->pool_persist);
-}
-
 /* ---- client-config-dir --------------------------------------------------- */
-
-static bool ccd_name_ok(const char *cn)
-{
-	return cn[0] && cn[0] != '.' && !strchr(cn, '/');
-}
 
 /* 1: a file was read into @co; 0: none; <0: refuse the client. */
 static int ccd_read(struct srv_client *c, struct options *co)
@@ -191,12 +189,16 @@ static int ccd_read(struct srv_client *c, struct options *co)
 	const struct opt_server *so = c->srv->so;
 	char path[4096], err[OPT_ERR_LEN];
 	struct stat st;
-	const char *name = c->cn;
+	char file[SERVER_CN_MAX] = "";
+	/* OpenVPN's name for "no common name" */
+	const char *name = c->cn[0] ? c->cn : "UNDEF";
+	/* as OpenVPN's platform_gen_path: '/' is '_'; no "." or ".." */
+	bool named = safename_file(name, file, sizeof(file));
 
 	if (!so->ccd_dir)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", so->ccd_dir, name);
-	if (!ccd_name_ok(name) || stat(path, &st) || !S_ISREG(st.st_mode)) {
+	snprintf(path, sizeof(path), "%s/%s", so->ccd_dir, file);
+	if (!named || stat(path, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(path, sizeof(path), "%s/DEFAULT", so->ccd_dir);
 		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
 			if (so->ccd_exclusive) {
@@ -583,6 +585,14 @@ int server_client_identify(struct srv_client *c, struct options *co)
 
 	if (c->srv->so->username_as_cn && c->sess.peer_user &&
 	    c->sess.peer_user[0]) {
+		/* as OpenVPN: never cut, refused */
+		if (strlen(c->sess.peer_user) > SAFENAME_FIELD_MAX) {
+			log_err("%s TLS Auth Error: --username-as-common name "
+				"specified and username is longer than the maximum "
+				"permitted Common Name length of %u characters",
+				c->prefix, SAFENAME_FIELD_MAX);
+			return -EPERM;
+		}
 		snprintf(c->cn, sizeof(c->cn), "%s", c->sess.peer_user);
 		snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
 	}

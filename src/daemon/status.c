@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "daemon/keep.h"
 #include "daemon/server_int.h"
 #include "daemon/status.h"
 
@@ -155,48 +156,61 @@ void status_print(struct server *s, FILE *f, int version, time_t now)
 		print_v23(s, f, now, version == 3 ? '\t' : ',');
 }
 
-static void status_write(struct server *s)
+#define STATUS_LOG_MS 60000u   /* at most one failure line a minute */
+
+/* Rewritten in place through the descriptor kept across restarts
+ * (daemon/keep.h); a failure is logged, at most once a minute. */
+static int status_report(FILE *f, void *ctx)
 {
-	if (!s->status)
-		return;
-	rewind(s->status);
-	if (ftruncate(fileno(s->status), 0) < 0)
-		return;
-	status_print(s, s->status, s->so->status_version, time(NULL));
-	fflush(s->status);
+	struct server *s = ctx;
+
+	status_print(s, f, s->so->status_version, time(NULL));
+	return ferror(f) ? -EIO : 0;
 }
 
-int status_open(struct server *s)
+static void status_write(struct server *s)
+{
+	int err;
+
+	if (s->status_fd < 0)
+		return;
+	err = keep_print(s->status_fd, status_report, s);
+	if (err)
+		log_limited(&s->status_log, STATUS_LOG_MS, LOG_WARN,
+			    "cannot write status file %s: %s", s->o->status_file,
+			    strerror(-err));
+}
+
+/* As OpenVPN: a status file that cannot be opened is a warning. */
+void status_open(struct server *s)
 {
 	if (!s->o->status_file)
-		return 0;
-	s->status = fopen(s->o->status_file, "w");
-	if (!s->status) {
-		log_err("cannot open status file %s: %s", s->o->status_file,
-			strerror(errno));
-		return -errno;
+		return;
+	s->status_fd = keep_file(s->keep, KEEP_STATUS, s->o->status_file);
+	if (s->status_fd < 0) {
+		log_warn("Note: cannot open %s for WRITE: %s",
+			 s->o->status_file, strerror(-s->status_fd));
+		s->status_fd = -1;
+		return;
 	}
 	s->status_next_ms = 1;
-	return 0;
 }
 
 void status_tick(struct server *s, uint64_t now_ms)
 {
 	unsigned iv = s->o->status_interval > 0 ? (unsigned)s->o->status_interval : 60u;
 
-	if (!s->status || now_ms < s->status_next_ms)
+	if (s->status_fd < 0 || now_ms < s->status_next_ms)
 		return;
 	status_write(s);
 	s->status_next_ms = now_ms + (uint64_t)iv * 1000u;
 }
 
+/* The last report; the file itself stays open in s->keep. */
 void status_close(struct server *s)
 {
-	if (!s->status)
-		return;
 	status_write(s);
-	fclose(s->status);
-	s->status = NULL;
+	s->status_fd = -1;
 }
 
 void status_write_log(struct server *s)

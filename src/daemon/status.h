@@ -11,7 +11,9 @@
 
 struct server;
 
-int status_open(struct server *s);
+/* Open (or take over from the last instance) the status file; one that
+ * cannot be opened is warned about, as OpenVPN does. */
+void status_open(struct server *s);
 void status_tick(struct server *s, uint64_t now_ms);
 void status_close(struct server *s);
 /* The status report into the log (SIGUSR2). */

@@ -327,3 +327,32 @@ status_valid() {
 	END { if (!err && !end) { print "status: no END"; exit 1 } }
 	' "$T/status"
 }
+
+# env_recorder SCRIPT VAR: a client-connect SCRIPT that saves
+# $common_name and $VAR, byte for byte, in a pair of files per run under
+# $T/env (checked with env_recorded).
+env_recorder() {
+	mkdir -p "$T/env"
+	cat >"$1" <<-X
+	#!/bin/sh
+	f=\$(mktemp "$T/env/c.XXXXXX")
+	printf '%s' "\$common_name" >"\$f"
+	printf '%s' "\$$2" >"\$f.var"
+	exit 0
+	X
+	chmod +x "$1"
+}
+
+# env_recorded NAME...: the runs env_recorder saw had exactly these names,
+# in common_name and in the other variable alike.
+env_recorded() {
+	python3 - "$T/env" "$@" <<-'X'
+	import glob, sys
+	d, want = sys.argv[1], sorted(sys.argv[2:])
+	cn = sorted(open(f, "rb").read().decode() for f in glob.glob(d + "/c.??????"))
+	var = sorted(open(f, "rb").read().decode() for f in glob.glob(d + "/c.*.var"))
+	if cn != want or var != want:
+	    print("common_name:", cn, "\nother:", var, "\nwant:", want)
+	    sys.exit(1)
+	X
+}

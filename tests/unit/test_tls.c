@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "base/safename.h"
 #include "ctl/kdf.h"
 #include "ctl/tls.h"
 #include "ctl/tls_username.h"
@@ -317,7 +318,7 @@ static void test_handshake_ok(void **state)
 	assert_string_equal(buf, "server");
 	assert_int_equal(tls_session_peer_cn(pr.s, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "client1");
-	assert_int_equal(tls_session_peer_cn(pr.s, buf, 3), -ENOSPC);
+	assert_int_equal(tls_session_peer_cn(pr.s, buf, 3), -E2BIG);
 
 	assert_int_equal(tls_session_summary(pr.c, buf, sizeof(buf)), 0);
 	/* The form openvpn 2.6.14 logs (tests/vectors/kdf-ekm.txt); the RSA
@@ -505,12 +506,65 @@ static void test_username_field(void **state)
 	assert_string_equal(buf, "alice_alice@example.org");
 	assert_int_equal(tls_cert_username(x, f5, 1, buf, sizeof(buf)), -ENOENT);
 	assert_string_equal(buf, "OU");
-	assert_int_equal(tls_cert_username(x, f4, 2, buf, 10), -ENOSPC);
+	assert_int_equal(tls_cert_username(x, f4, 2, buf, 10), -E2BIG);
 	assert_true(tls_username_field_ok("ext:issuerAltName"));
 	assert_false(tls_username_field_ok("ext:keyUsage"));
 	assert_false(tls_username_field_ok("no such attribute"));
 	X509_NAME_free(name);
 	X509_free(x);
+}
+
+/* A certificate with only @cn (NULL: no CN at all). */
+static X509 *cn_cert(const char *cn)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_NAME_new();
+
+	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
+				   (const unsigned char *)"org", -1, -1, 0);
+	/* the raw type: MBSTRING_* would refuse a CN over 64 characters */
+	if (cn)
+		assert_int_equal(X509_NAME_add_entry_by_txt(name, "CN",
+				 V_ASN1_UTF8STRING, (const unsigned char *)cn,
+				 -1, -1, 0), 1);
+	X509_set_subject_name(x, name);
+	X509_NAME_free(name);
+	return x;
+}
+
+/* Names as OpenVPN 2.6 takes them: control bytes and DEL mapped to '_'
+ * (UTF-8 and shell metacharacters kept), 64 characters kept whole, 65 or
+ * none refused. */
+static void test_username_hostile(void **state)
+{
+	static const struct {
+		const char *cn, *want;
+		int ret;
+	} cases[] = {
+		{ "evil\nCLIENT_LIST,x", "evil_CLIENT_LIST,x", 0 },
+		{ "a\rb\tc\x01" "d\x7f", "a_b_c_d_", 0 },
+		{ "$(id);`id`|&<>'\"", "$(id);`id`|&<>'\"", 0 },
+		{ "../..", "../..", 0 },
+		{ "caf\xc3\xa9", "caf\xc3\xa9", 0 },
+		{ "-x", "-x", 0 },
+		{ "0123456789012345678901234567890123456789012345678901234567890123",
+		  "0123456789012345678901234567890123456789012345678901234567890123",
+		  0 },
+		{ "01234567890123456789012345678901234567890123456789012345678901234",
+		  "CN", -ENOSPC },
+		{ NULL, "CN", -ENOENT },
+	};
+	char buf[SAFENAME_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		X509 *x = cn_cert(cases[i].cn);
+
+		assert_int_equal(tls_cert_username(x, NULL, 0, buf, sizeof(buf)),
+				 cases[i].ret);
+		assert_string_equal(buf, cases[i].want);
+		X509_free(x);
+	}
 }
 
 static void test_verify_x509_name(void **state)
@@ -954,6 +1008,7 @@ int main(void)
 		cmocka_unit_test(test_remote_cert_tls),
 		cmocka_unit_test(test_remote_cert_ku_eku),
 		cmocka_unit_test(test_username_field),
+		cmocka_unit_test(test_username_hostile),
 		cmocka_unit_test(test_verify_x509_name),
 		cmocka_unit_test(test_peer_fingerprint),
 		cmocka_unit_test(test_versions),
