@@ -8,15 +8,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "base/safename.h"
 #include "daemon/scriptcert.h"
-
-/* OpenVPN's string_mod(s, CC_PRINT, CC_CRLF, '_'). */
-static void remap(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '_';
-}
 
 static void hex_colon(const unsigned char *p, size_t len, char *out)
 {
@@ -40,7 +33,7 @@ static void cert_fields(struct scriptenv *e, X509 *x, unsigned depth)
 		    X509_NAME_ENTRY_get_data(ent)) < 0)
 			continue;
 		snprintf(var, sizeof(var), "X509_%u_%s", depth, OBJ_nid2sn(nid));
-		remap((char *)val);
+		safename_remap((char *)val);
 		scriptenv_set(e, var, "%s", (char *)val);
 		OPENSSL_free(val);
 	}
@@ -60,7 +53,7 @@ static void cert_subject(struct scriptenv *e, X509 *x, unsigned depth)
 	len = BIO_get_mem_data(b, &p);
 	s = len >= 0 ? strndup(p, (size_t)len) : NULL;
 	if (s) {
-		remap(s);
+		safename_subject(s);	/* as OpenVPN's tls_id_N */
 		scriptenv_set_i(e, "tls_id", depth, s);
 		free(s);
 	}
@@ -118,10 +111,10 @@ void scriptcert_capture(struct scriptenv *e, const struct tls_session *tls,
 		cert_serial(e, x, (unsigned)d);
 	}
 	if (n && !cn) {
-		char peer[256];
+		char peer[SAFENAME_MAX];
 
+		/* already mapped where it is taken (base/safename.h) */
 		tls_session_peer_cn(tls, peer, sizeof(peer));
-		remap(peer);
 		scriptenv_set(e, "common_name", "%s", peer);
 	} else if (n) {
 		scriptenv_set(e, "common_name", "%s", cn);
