@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/safename.h"
 #include "daemon/server_int.h"
 
 static void admit_fail(struct srv_client *c)
@@ -70,12 +71,25 @@ static void admit_authenticated(struct srv_client *c, int ret)
 		admit_connected(c, ret > 0 ? 0 : ret);
 }
 
+/* As OpenVPN's verify_user_pass, before any check: control bytes (CR, LF)
+ * in the password become '_' too (the username is mapped where the session
+ * takes it), so none reaches a via-file credentials file or a script's
+ * env. */
+static void admit_creds(struct srv_client *c)
+{
+	if (c->sess.peer_pass)
+		safename_remap(c->sess.peer_pass);
+}
+
 /* OpenVPN's order: plugins, the manager, the script. A deferred plugin
  * or manager answer: their tick calls server_push again when it comes
  * (each then answers from what it decided). */
 static void admit_auth(struct srv_client *c)
 {
-	int ret = server_plugin_auth(c);
+	int ret;
+
+	admit_creds(c);
+	ret = server_plugin_auth(c);
 
 	if (!ret)
 		ret = server_mgmt_auth(c);
@@ -141,6 +155,7 @@ void server_reauth(struct srv_client *c)
 {
 	int ret;
 
+	admit_creds(c);
 	/* a deferred plugin answer is acted on when it comes (the tick) */
 	server_plugin_auth_reset(c);
 	ret = server_plugin_auth(c);
