@@ -82,6 +82,7 @@ static const struct opt_help help[] = {
 	{ "hand-window", "n", "Seconds a TLS handshake may take." },
 	{ "tran-window", "n", "Seconds an old key stays usable." },
 	{ "tls-timeout", "n", "Control packet retransmit timeout." },
+	{ "tls-exit", NULL, "Exit, not restart, on a TLS error." },
 	/* data channel */
 	{ "auth", "alg", "HMAC algorithm (unused with AEAD ciphers)." },
 	{ "cipher", "alg", "Data cipher of peers without negotiation." },
@@ -110,7 +111,8 @@ static const struct opt_help help[] = {
 	{ "ping-restart", "n", "Restart after n seconds without packets." },
 	{ "ping-exit", "n", "Exit after n seconds without packets." },
 	{ "keepalive", "ping timeout", "--ping and --ping-restart together." },
-	{ "inactive", "n [bytes]", "Exit after n seconds of little traffic." },
+	{ "inactive", "n [bytes]", "Client: exit after n seconds with at most "
+	  "bytes of tunnel traffic." },
 	{ "explicit-exit-notify", "[n]", "Tell the peer when exiting." },
 	/* addresses and routes */
 	{ "ifconfig", "local mask|remote", "Address of the tun device." },
@@ -135,6 +137,12 @@ static const struct opt_help help[] = {
 	{ "log", "file", "Log to file (truncated)." },
 	{ "log-append", "file", "Log to file (appended)." },
 	{ "suppress-timestamps", NULL, "Log lines without the date." },
+	{ "show-ciphers", NULL, "List the data channel ciphers, then exit." },
+	{ "show-digests", NULL, "List the --auth digests, then exit." },
+	{ "show-tls", NULL, "List the TLS suites (after --tls-cipher, "
+	  "--tls-ciphersuites), then exit." },
+	{ "show-groups", NULL, "List the --tls-groups names, then exit." },
+	{ "show-curves", NULL, "Old name of --show-groups." },
 	{ "writepid", "file", "Write the process id." },
 	{ "mlock", NULL, "Keep memory out of swap." },
 	{ "max-packet-size", "n", "Largest packet on the wire." },

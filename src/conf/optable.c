@@ -212,8 +212,7 @@ static const struct opt_desc table[] = {
 	       "supported: replies leave by the route's address"),
 	IGNORE("single-session", 0, OPT_W_LOCAL, "WARNING: --single-session "
 	       "has no effect in dcovpn"),
-	IGNORE("tls-exit", 0, OPT_W_LOCAL, "WARNING: --tls-exit has no effect "
-	       "in dcovpn"),
+	FLAG("tls-exit", OPT_W_LOCAL, tls_exit),
 	IGNORE("replay-persist", 1, OPT_W_LOCAL, "WARNING: --replay-persist has "
 	       "no effect: replay windows start fresh with each key"),
 	IGNORE("session-timeout", 1, OPT_W_PULLED, "WARNING: --session-timeout "
@@ -269,6 +268,11 @@ static const struct opt_desc table[] = {
 	IGNORE("disable-dco", 0, OPT_W_LOCAL,
 	       "--disable-dco ignored: dcovpn always uses its offload engine"),
 	FLAG("suppress-timestamps", OPT_W_LOCAL, suppress_timestamps),
+	FLAG("show-ciphers", OPT_W_LOCAL, show_ciphers),
+	FLAG("show-digests", OPT_W_LOCAL, show_digests),
+	FLAG("show-tls", OPT_W_LOCAL, show_tls),
+	FLAG("show-groups", OPT_W_LOCAL, show_groups),
+	FLAG("show-curves", OPT_W_LOCAL, show_groups),
 	IGNORE("machine-readable-output", 0, OPT_W_LOCAL, NULL),
 	IGNORE("push-peer-info", 0, OPT_W_LOCAL, NULL),
 	IGNORE("nice", 1, OPT_W_LOCAL, "--nice ignored"),

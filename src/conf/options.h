@@ -191,6 +191,7 @@ struct options {
 	int resolv_retry;	/* seconds, -1: infinite, -2: unset */
 	int connect_retry, connect_retry_max_delay;
 	int connect_retry_max;	/* 0: unlimited */
+	bool tls_exit;		/* exit, not restart, on a TLS error */
 	int sndbuf, rcvbuf;
 	bool fast_io;
 	bool persist_key, persist_tun;
@@ -284,6 +285,8 @@ struct options {
 	char *log_file;
 	bool log_append;
 	bool suppress_timestamps;	/* log lines without the date */
+	/* show-ciphers/-digests/-tls/-groups: print the list, exit */
+	bool show_ciphers, show_digests, show_tls, show_groups;
 	char *writepid;
 	bool mlock;		/* mlockall: keys never swapped out */
 	/* management IP PORT [PWFILE] / management PATH unix [PWFILE] */

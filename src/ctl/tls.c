@@ -554,6 +554,12 @@ static int set_ciphers(SSL_CTX *sctx, const struct tls_config *cfg,
 	return 0;
 }
 
+int tls_apply_ciphers(struct ssl_ctx_st *sctx, const struct tls_config *cfg,
+		      char *err, size_t errlen)
+{
+	return set_ciphers(sctx, cfg, err, errlen);
+}
+
 static int verify_mode(const struct tls_config *cfg)
 {
 	if (cfg->role == TLS_ROLE_SERVER) {

@@ -120,6 +120,12 @@ int tls_parse_x509_type(const char *s, enum tls_x509_type *out,
 
 int tls_ctx_new(struct tls_ctx **out, const struct tls_config *cfg,
 		char *err, size_t errlen);
+/* The suites and groups of @cfg (cipher, ciphersuites, groups; OpenVPN's
+ * defaults when unset) set on an OpenSSL context, as tls_ctx_new does: for
+ * --show-tls, which lists what a context would offer. */
+struct ssl_ctx_st;
+int tls_apply_ciphers(struct ssl_ctx_st *sctx, const struct tls_config *cfg,
+		      char *err, size_t errlen);
 void tls_ctx_free(struct tls_ctx *ctx);
 
 /* A fresh TLS session (one key state). The ctx must outlive it. */

@@ -18,6 +18,7 @@
 #include "ctl/push.h"
 #include "ctl/session.h"
 #include "daemon/client.h"
+#include "daemon/client_limits.h"
 #include "daemon/client_script.h"
 #include "daemon/client_mgmt.h"
 #include "daemon/client_status.h"
@@ -39,6 +40,7 @@ enum conn_end {
 	END_NONE = 0,
 	END_RESTART,        /* reconnect, same remote if we were up */
 	END_NEXT,           /* reconnect to the next remote */
+	END_POLL,           /* the next remote at once: server-poll-timeout */
 	END_EXIT,           /* stop */
 	END_FATAL,          /* stop with an error */
 	END_RELOAD,         /* SIGHUP */
@@ -86,6 +88,8 @@ struct conn {
 	struct client_mgmt *cm;         /* --management (cm->m NULL: none) */
 	bool *reask;                    /* auth-retry interact: ask again */
 	const char *end_desc;           /* why it ended, for management */
+	uint64_t poll_deadline_ms;      /* server-poll-timeout; 0: none */
+	struct client_inactive inact;   /* --inactive */
 	enum conn_end end;
 	struct client_script *scripts;
 	struct scriptrun_job *job;      /* up or route-up running */
@@ -98,6 +102,17 @@ static void conn_end(struct conn *c, enum conn_end why)
 {
 	if (c->end == END_NONE || why == END_EXIT || why == END_FATAL)
 		c->end = why;
+}
+
+/* A TLS error restarts, or with --tls-exit ends the process (OpenVPN's
+ * SIGTERM "tls-error"). */
+static enum conn_end conn_tls_failed(struct conn *c)
+{
+	if (!c->o->tls_exit)
+		return END_RESTART;
+	log_info("TLS error with --tls-exit: exiting");
+	c->end_desc = "tls-error";
+	return END_EXIT;
 }
 
 /* ---- transport ------------------------------------------------------------ */
@@ -723,7 +738,7 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 			break;
 		conn_learn_remote(c, ev, true);
 		if (session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
-			conn_end(c, END_RESTART);
+			conn_end(c, conn_tls_failed(c));
 		conn_learn_remote(c, ev, false);
 		break;
 	case DCO_EV_PEER_DELETED:
@@ -857,6 +872,28 @@ static void conn_check_reneg_counters(struct conn *c, uint64_t now)
 	}
 }
 
+/* server-poll-timeout and --inactive (client_limits.c). */
+static void conn_check_limits(struct conn *c, uint64_t now)
+{
+	struct dco_stats st = { 0 };
+
+	if (client_poll_expired(c->poll_deadline_ms, c->sess.have_peer_sid,
+				now)) {
+		c->end_desc = "server_poll";
+		conn_end(c, END_POLL);
+		return;
+	}
+	if (!c->inact.deadline_ms || now < c->inact.deadline_ms)
+		return;
+	if (c->peer_added)
+		dco_get_stats(c->dco, c->peer_id, &st);
+	if (client_inactive_expired(&c->inact, st.tun_rx_bytes +
+				    st.tun_tx_bytes, now)) {
+		c->end_desc = "inactive";
+		conn_end(c, END_EXIT);
+	}
+}
+
 static void conn_tick(struct conn *c, uint64_t now)
 {
 	conn_check_reneg_counters(c, now);
@@ -870,9 +907,10 @@ static void conn_tick(struct conn *c, uint64_t now)
 		c->status_next_ms = now + iv * 1000ull;
 	}
 	if (session_tick(&c->sess, now)) {
-		conn_end(c, END_RESTART);
+		conn_end(c, conn_tls_failed(c));
 		return;
 	}
+	conn_check_limits(c, now);
 	if (push_request_due(&c->push, now) &&
 	    session_send_message(&c->sess, PUSH_MSG, now) == 0)
 		log_info("SENT CONTROL [server]: 'PUSH_REQUEST' (status=1)");
@@ -891,6 +929,12 @@ static uint64_t conn_deadline(const struct conn *c)
 	uint64_t a = session_next_deadline(&c->sess);
 	uint64_t b = push_next_deadline(&c->push);
 	uint64_t d = a < b ? a : b;
+
+	if (c->poll_deadline_ms && !c->sess.have_peer_sid &&
+	    c->poll_deadline_ms < d)
+		d = c->poll_deadline_ms;
+	if (c->inact.deadline_ms && c->inact.deadline_ms < d)
+		d = c->inact.deadline_ms;
 
 	if (c->peer_added && (c->o->reneg_bytes > 0 || c->o->reneg_pkts > 0)) {
 		uint64_t p = clock_now_ms() + CONN_COUNTER_POLL_MS;
@@ -1087,6 +1131,8 @@ static enum conn_end conn_run(struct conn *c)
 {
 	if (conn_open(c))
 		return c->end != END_NONE ? c->end : END_NEXT;
+	c->poll_deadline_ms = client_poll_deadline(c->o, clock_now_ms());
+	client_inactive_start(&c->inact, c->o, clock_now_ms());
 	while (c->end == END_NONE) {
 		uint64_t now = clock_now_ms();
 
@@ -1215,7 +1261,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;
 	end = conn_run(c);
 	*was_up = c->up;
-	if (end == END_RESTART || end == END_NEXT)
+	if (end == END_RESTART || end == END_NEXT || end == END_POLL)
 		client_mgmt_state(&k->cm, "RECONNECTING", c->end_desc ?
 				  c->end_desc : "connection-reset");
 	else
@@ -1233,7 +1279,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 static void client_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
-		"inactive", "fragment",
+		"fragment",
 		"route-metric", "block-ipv6",
 	};
 
@@ -1253,8 +1299,10 @@ static enum client_exit client_run_keep(const struct options *o,
 	unsigned max_delay = o->connect_retry_max_delay > 0 ?
 			     (unsigned)o->connect_retry_max_delay : 300u;
 	enum client_exit ret = CLIENT_EXIT_OK;
+	struct client_retry retry;
 	size_t idx = 0;
 
+	client_retry_init(&retry, o);
 	/* Credentials asked on the terminal come before loop_init(), which
 	 * blocks SIGINT (Ctrl-C must still end a prompt); asked through
 	 * management-query-passwords, after the interface is up. */
@@ -1311,11 +1359,18 @@ static enum client_exit client_run_keep(const struct options *o,
 				break;
 			}
 		}
-		if (!was_up || end == END_NEXT)
+		if (client_retry_exhausted(&retry, was_up)) {
+			ret = CLIENT_EXIT_FATAL;
+			break;
+		}
+		if (!was_up || end == END_NEXT || end == END_POLL)
 			idx = o->n_remotes ? (idx + 1) % o->n_remotes : 0;
 		delay = was_up ? 1u : delay;
-		log_info("Restart pause, %u second(s)", delay);
-		end = client_pause(&k->loop, k->cm.m, delay * 1000u);
+		/* after a server poll timeout the next remote is tried at once */
+		if (end != END_POLL)
+			log_info("Restart pause, %u second(s)", delay);
+		end = client_pause(&k->loop, k->cm.m,
+				   end == END_POLL ? 0 : delay * 1000u);
 		if (end != END_NONE) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK : CLIENT_EXIT_RELOAD;
 			break;

@@ -18,15 +18,22 @@
 #include "daemon/keep.h"
 #include "daemon/sdnotify.h"
 #include "daemon/server.h"
+#include "daemon/show.h"
 #include "daemon/usage.h"
+
+#define MAIN_SHOWN 1	/* main_parse: a --show-* list was printed */
 
 static int main_parse(struct options *o, int argc, char **argv)
 {
 	char err[OPT_ERR_LEN];
 
+	int ret;
+
 	options_init(o);
-	if (options_parse_argv(o, argc, argv, err, sizeof(err)) ||
-	    options_check(o, err, sizeof(err))) {
+	ret = options_parse_argv(o, argc, argv, err, sizeof(err));
+	if (!ret && show_requested(o))	/* as OpenVPN: before any check */
+		return show_print(o, stdout) ? -EINVAL : MAIN_SHOWN;
+	if (ret || options_check(o, err, sizeof(err))) {
 		fprintf(stderr, "Options error: %s\n", err);
 		fprintf(stderr, "Use --help for more information.\n");
 		return -EINVAL;
@@ -124,9 +131,12 @@ int main(int argc, char **argv)
 	do {
 		struct options o;
 
-		if (main_parse(&o, argc, argv)) {
+		int parsed = main_parse(&o, argc, argv);
+
+		if (parsed) {
+			options_free(&o);
 			keep_free(&keep);
-			return 1;
+			return parsed == MAIN_SHOWN ? 0 : 1;
 		}
 		log_set_level(o.verb >= 0 ? o.verb : 1);
 		log_set_timestamps(!o.suppress_timestamps);

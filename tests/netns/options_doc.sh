@@ -5,16 +5,7 @@
 # OpenVPN's shape; --cd acts in order (files named after it are relative
 # to it, those before are not), in a config file too; --suppress-timestamps
 # drops the date from log lines, as openvpn does on the same options.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
-DCOVPN=$PWD/$BUILD/dcovpn
-[[ $BUILD == /* ]] && DCOVPN=$BUILD/dcovpn
-OPENVPN=${OPENVPN:-/usr/sbin/openvpn}
-T=$(mktemp -d /tmp/dcovpn-optdoc.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-log() { echo "# $*"; }
+. "$(dirname "$0")/nonet_lib.bash"
 
 BUILD=$(dirname "$DCOVPN") scripts/options-table.sh --check ||
 	fail "README option table out of date (make options-table)"
