@@ -139,10 +139,32 @@ static const char *check_mgmt_peer(const struct options *o)
 	return NULL;
 }
 
+/* As OpenVPN 2.6: a proxy carries a TCP client; dcovpn has no SOCKS UDP
+ * relay (each datagram would need the engine to wrap it). */
+static const char *check_proxy(const struct options *o)
+{
+	struct opt_endpoint ep;
+
+	if (o->http_proxy.host && o->socks_proxy.host)
+		return "--http-proxy can not be used together with --socks-proxy";
+	if (!o->http_proxy.host && !o->socks_proxy.host)
+		return NULL;
+	for (size_t i = 0; options_remote(o, i, &ep) == 0; i++) {
+		if (ep.proto == OPT_PROTO_TCP_CLIENT || ep.proto == OPT_PROTO_TCP)
+			continue;
+		return o->http_proxy.host ?
+		       "--http-proxy MUST be used in TCP Client mode (i.e. "
+		       "--proto tcp-client)" :
+		       "--socks-proxy over UDP is not supported by dcovpn (no "
+		       "UDP relay); use --proto tcp-client";
+	}
+	return NULL;
+}
+
 static const check_fn checks[] = {
 	check_mode, check_dev, check_remote, check_ca, check_cert_key,
 	check_wrappers, check_auth_user_pass, check_timers,
-	check_tls_versions, check_compression, check_mgmt_peer,
+	check_tls_versions, check_compression, check_mgmt_peer, check_proxy,
 };
 
 int options_check(const struct options *o, char *err, size_t err_len)

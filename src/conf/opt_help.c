@@ -181,6 +181,14 @@ static const struct opt_help help[] = {
 	{ "mtu-disc", "no|maybe|yes", "Path MTU discovery (DF bit) on the "
 	  "transport sockets." },
 	{ "route-pre-down", "cmd", "Run cmd before the routes are removed." },
+	{ "http-proxy", "server port [authfile|auto|auto-nct] [none|basic]",
+	  "Connect (TCP) through an HTTP proxy with CONNECT." },
+	{ "http-proxy-user-pass", "file", "Username and password for the HTTP "
+	  "proxy (may be inline)." },
+	{ "http-proxy-option", "VERSION v|AGENT s|CUSTOM-HEADER name [value]",
+	  "Shape the CONNECT request." },
+	{ "socks-proxy", "server [port] [authfile]", "Connect (TCP) through a "
+	  "SOCKS5 proxy." },
 	{ "management-query-passwords", NULL, "Ask credentials over "
 	  "management." },
 	{ "management-client-auth", NULL, "The manager approves each client "

@@ -5,7 +5,9 @@
  * routing table, how the transport sockets are marked and bound, chroot.
  * Most are plain table rows (optable.c); the rest are here.
  */
+#include <errno.h>
 #include <netinet/in.h>
+#include <string.h>
 
 #include "conf/optable.h"
 
@@ -23,5 +25,102 @@ int h_mtu_disc(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	if (i < 0)
 		return i;
 	c->o->mtu_disc = values[i];
+	return 0;
+}
+
+static void proxy_free(struct opt_proxy *p)
+{
+	opt_strfree(&p->host, false);
+	opt_strfree(&p->port, false);
+	opt_strfree(&p->authfile, false);
+	memset(p, 0, sizeof(*p));
+}
+
+void opt_host_free(struct options *o)
+{
+	proxy_free(&o->http_proxy);
+	proxy_free(&o->socks_proxy);
+	opt_file_free(&o->http_proxy_user_pass);
+	opt_strfree(&o->http_proxy_version, false);
+	opt_strfree(&o->http_proxy_agent, false);
+	opt_pairs_free(&o->http_proxy_headers);
+}
+
+static int proxy_set(struct opt_ctx *c, struct opt_proxy *p, const char *host,
+		     const char *port)
+{
+	if (optval_port(c, port, false))
+		return -EINVAL;
+	proxy_free(p);
+	if (opt_strset(&p->host, host) || opt_strset(&p->port, port))
+		return -ENOMEM;
+	return 0;
+}
+
+/* http-proxy SERVER PORT [AUTHFILE|auto|auto-nct] [none|basic] */
+int h_http_proxy(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	static const char *const methods[] = { "none", "basic", NULL };
+	struct opt_proxy *p = &c->o->http_proxy;
+	int m;
+
+	(void)d;
+	if (argc < 3)
+		return opt_fail(c, "http-proxy port number not defined");
+	if (proxy_set(c, p, argv[1], argv[2]))
+		return -EINVAL;
+	if (argc < 4)
+		return 0;
+	if (!strcmp(argv[3], "auto") || !strcmp(argv[3], "auto-nct")) {
+		p->auto_auth = true;
+		p->no_cleartext = !strcmp(argv[3], "auto-nct");
+		return 0;
+	}
+	p->auth = OPT_PROXY_AUTH_BASIC;
+	if (opt_strset(&p->authfile, argv[3]))
+		return -ENOMEM;
+	if (argc < 5)
+		return 0;
+	if (!strcmp(argv[4], "ntlm") || !strcmp(argv[4], "ntlm2") ||
+	    !strcmp(argv[4], "digest"))
+		return opt_fail(c, "--http-proxy: %s authentication is not "
+				"supported (none, basic, auto)", argv[4]);
+	m = optval_word(c, argv[4], methods);
+	if (m < 0)
+		return m;
+	p->auth = m ? OPT_PROXY_AUTH_BASIC : OPT_PROXY_AUTH_NONE;
+	return 0;
+}
+
+/* http-proxy-option VERSION v | AGENT text | CUSTOM-HEADER name [content] */
+int h_http_proxy_option(struct opt_ctx *c, const struct opt_desc *d,
+			char **argv, unsigned int argc)
+{
+	(void)d;
+	if (!strcmp(argv[1], "VERSION") && argc == 3)
+		return opt_strset(&c->o->http_proxy_version, argv[2]);
+	if (!strcmp(argv[1], "AGENT") && argc == 3)
+		return opt_strset(&c->o->http_proxy_agent, argv[2]);
+	if (!strcmp(argv[1], "CUSTOM-HEADER") && argc >= 3 && argc <= 4)
+		return opt_pairs_push(&c->o->http_proxy_headers, argv[2],
+				      argc == 4 ? argv[3] : "");
+	return opt_fail(c, "Bad http-proxy-option or missing or extra "
+			"parameter: '%s'", argv[1]);
+}
+
+/* socks-proxy SERVER [PORT] [AUTHFILE] (SOCKS5) */
+int h_socks_proxy(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		  unsigned int argc)
+{
+	struct opt_proxy *p = &c->o->socks_proxy;
+
+	(void)d;
+	if (proxy_set(c, p, argv[1], argc > 2 ? argv[2] : "1080"))
+		return -EINVAL;
+	if (argc > 3) {
+		p->auth = OPT_PROXY_AUTH_BASIC;
+		return opt_strset(&p->authfile, argv[3]);
+	}
 	return 0;
 }

@@ -71,9 +71,10 @@ static const struct opt_desc table[] = {
 	FLAG("persist-key", OPT_W_PULLED, persist_key),
 	FLAG("persist-tun", OPT_W_PULLED, persist_tun),
 	IGNORE("persist-remote-ip", 0, OPT_W_PULLED, NULL),
-	REFUSE("http-proxy", 4, "--http-proxy " NOT_YET),
-	REFUSE("http-proxy-user-pass", 2, "--http-proxy-user-pass " NOT_YET),
-	REFUSE("socks-proxy", 3, "--socks-proxy " NOT_YET),
+	FN("http-proxy", 1, 4, OPT_W_LOCAL, h_http_proxy),
+	FILEOPT("http-proxy-user-pass", http_proxy_user_pass),
+	FN("http-proxy-option", 1, 3, OPT_W_LOCAL, h_http_proxy_option),
+	FN("socks-proxy", 1, 3, OPT_W_LOCAL, h_socks_proxy),
 	FN("connection", 1, 1, OPT_W_LOCAL | OPT_W_INLINE, h_connection),
 	/* TLS */
 	FILEOPT("ca", ca),

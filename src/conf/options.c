@@ -112,6 +112,7 @@ void options_free(struct options *o)
 		opt_strfree(strs[i], false);
 	free_files(o);
 	free_lists(o);
+	opt_host_free(o);
 	opt_server_free(o->srv);
 	options_init(o);
 }

@@ -94,6 +94,20 @@ struct opt_strv {
 	size_t n;
 };
 
+/* http-proxy / socks-proxy SERVER PORT [AUTHFILE|auto|auto-nct] [METHOD] */
+enum opt_proxy_auth {
+	OPT_PROXY_AUTH_NONE = 0,
+	OPT_PROXY_AUTH_BASIC,	/* user:password in the clear (base64) */
+};
+
+struct opt_proxy {
+	char *host, *port;
+	char *authfile;		/* user and password, two lines */
+	enum opt_proxy_auth auth;
+	bool auto_auth;		/* auto: learn the method from a 407 */
+	bool no_cleartext;	/* auto-nct: never basic */
+};
+
 /* setenv NAME VALUE and dhcp-option TYPE [VALUE]: pairs, in order. */
 struct opt_pair {
 	char *name;
@@ -322,6 +336,12 @@ struct options {
 	char *route_pre_down;	/* script before the routes go */
 	char *chroot_dir;	/* chroot once the tunnel is up */
 	char *mgmt_client_user, *mgmt_client_group;	/* unix socket peers */
+	struct opt_proxy http_proxy;	/* http-proxy; host NULL: none */
+	struct opt_file http_proxy_user_pass;
+	char *http_proxy_version;	/* http-proxy-option VERSION; "1.0" */
+	char *http_proxy_agent;		/* http-proxy-option AGENT */
+	struct opt_pairs http_proxy_headers;	/* CUSTOM-HEADER name [value] */
+	struct opt_proxy socks_proxy;	/* socks-proxy; host NULL: none */
 	bool forward_compatible;	/* setenv FORWARD_COMPATIBLE 1 */
 
 	/* server mode (conf/opt_server.h); NULL: no server option given */

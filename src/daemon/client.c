@@ -27,6 +27,7 @@
 #include "daemon/linkopt.h"
 #include "daemon/localbind.h"
 #include "daemon/privdrop.h"
+#include "daemon/proxy.h"
 #include "daemon/sdnotify.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
@@ -172,15 +173,20 @@ static void conn_tcp_readable(void *ctx, uint32_t events)
 static int conn_resolve(struct conn *c)
 {
 	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *res;
+	/* through a proxy, the proxy is where we connect; it resolves the
+	 * server's name itself */
+	const struct opt_proxy *px = proxy_of(c->o);
+	const char *host = px ? px->host : c->ep.host;
+	const char *port = px ? px->port : c->ep.port;
 	int err;
 
 	hints.ai_family = c->ep.family == OPT_AF_INET ? AF_INET :
 			  c->ep.family == OPT_AF_INET6 ? AF_INET6 : AF_UNSPEC;
 	hints.ai_socktype = c->tr == DCO_TRANSPORT_UDP ? SOCK_DGRAM : SOCK_STREAM;
-	err = getaddrinfo(c->ep.host, c->ep.port, &hints, &res);
+	err = getaddrinfo(host, port, &hints, &res);
 	if (err) {
 		log_err("RESOLVE: Cannot resolve host address: %s:%s (%s)",
-			c->ep.host, c->ep.port, gai_strerror(err));
+			host, port, gai_strerror(err));
 		return -EHOSTUNREACH;
 	}
 	memcpy(&c->remote, res->ai_addr, res->ai_addrlen);
@@ -236,6 +242,18 @@ static int conn_open_udp(struct conn *c)
 	return 0;
 }
 
+static int conn_proxy_connect(struct conn *c, const struct sock_opts *so)
+{
+	struct proxy_target t = {
+		.host = c->ep.host, .port = c->ep.port,
+		.proxy = (struct sockaddr *)&c->remote,
+		.proxy_len = c->remote_len, .so = so, .asker = c->cc->asker,
+		.timeout_ms = CLIENT_TCP_CONNECT_MS,
+	};
+
+	return proxy_connect(c->o, &t);
+}
+
 static int conn_open_tcp(struct conn *c)
 {
 	struct sockaddr_storage local;
@@ -248,9 +266,12 @@ static int conn_open_tcp(struct conn *c)
 	if (ret < 0)
 		return ret;
 	so = linkopt(c->o);
-	fd = tcp_connect_so(ret ? (struct sockaddr *)&local : NULL, len,
-			    (struct sockaddr *)&c->remote, c->remote_len,
-			    CLIENT_TCP_CONNECT_MS, &so);
+	if (proxy_of(c->o))
+		fd = conn_proxy_connect(c, &so);
+	else
+		fd = tcp_connect_so(ret ? (struct sockaddr *)&local : NULL, len,
+				    (struct sockaddr *)&c->remote,
+				    c->remote_len, CLIENT_TCP_CONNECT_MS, &so);
 	if (fd < 0) {
 		log_err("TCP: connect to %s failed: %s", c->remote_desc,
 			strerror(-fd));

@@ -61,7 +61,8 @@ log "big ping with mtu-disc yes: openvpn $(cat "$T/bigping-openvpn"), dcovpn $(c
 OPTS=("mtu-disc no" "route-table 100")
 client_conf udp 4 crypt "${OPTS[@]}"
 start_client
-in_c ip route show table 100 | grep -q '^198\.19\.70\.0/24 ' || fail "no pushed route in table 100: $(in_c ip route show table 100)"
+in_table_100() { in_c ip route show table 100 | grep -q '^198\.19\.70\.0/24 '; }
+wait_for 10 in_table_100 || fail "no pushed route in table 100: $(in_c ip route show table all | grep 198.19.70)"
 in_c ip route show table main | grep -q '^198\.19\.70\.0/24' && fail "pushed route in the main table"
 wait_for 15 in_c ping -c1 -W1 "$TUN4_S" || fail "small ping through the tunnel"
 in_c ping -c2 -W2 -s 1300 "$TUN4_S" >/dev/null || fail "mtu-disc no: the big ping was not fragmented"

@@ -301,9 +301,8 @@ static void test_inline_tags(void **state)
 {
 	static const char *const accepted[] = { "ca", "cert", "key", "tls-auth",
 		"tls-crypt", "tls-crypt-v2", "dh", "extra-certs", "crl-verify",
-		"auth-user-pass", NULL };
-	static const char *const refused[] = { "secret", "pkcs12",
-		"http-proxy-user-pass", NULL };
+		"auth-user-pass", "http-proxy-user-pass", NULL };
+	static const char *const refused[] = { "secret", "pkcs12", NULL };
 	char text[128], err[OPT_ERR_LEN];
 	struct options o;
 
@@ -879,6 +878,26 @@ static void test_host_options(void **state)
 	assert_int_equal(o.mtu_disc, IP_PMTUDISC_DO);
 	assert_string_equal(o.route_pre_down, "/bin/true");
 	options_free(&o);
+	expect_ok(&o, "http-proxy proxy.example 3128 /etc/p.txt\n"
+		      "http-proxy-option VERSION 1.1\n"
+		      "http-proxy-option CUSTOM-HEADER X-A b\n");
+	assert_string_equal(o.http_proxy.host, "proxy.example");
+	assert_string_equal(o.http_proxy.port, "3128");
+	assert_string_equal(o.http_proxy.authfile, "/etc/p.txt");
+	assert_int_equal(o.http_proxy.auth, OPT_PROXY_AUTH_BASIC);
+	assert_string_equal(o.http_proxy_version, "1.1");
+	assert_int_equal(o.http_proxy_headers.n, 1);
+	options_free(&o);
+	expect_ok(&o, "http-proxy p 8080 auto-nct\nsocks-proxy s\n");
+	assert_true(o.http_proxy.auto_auth && o.http_proxy.no_cleartext);
+	assert_string_equal(o.socks_proxy.port, "1080");
+	options_free(&o);
+	expect_error("http-proxy p\n", "e.conf:1: http-proxy port number not "
+		     "defined");
+	expect_error("http-proxy p 8080 f ntlm\n", "e.conf:1: --http-proxy: "
+		     "ntlm authentication is not supported (none, basic, auto)");
+	expect_error("http-proxy-option FOO 1\n", "e.conf:1: Bad "
+		     "http-proxy-option or missing or extra parameter: 'FOO'");
 	expect_error("mtu-disc sometimes\n", "e.conf:1: --mtu-disc: bad value "
 		     "'sometimes' (expected no, maybe, yes)");
 	expect_error("mark -1\n", "e.conf:1: --mark: bad number '-1' "

@@ -1,0 +1,59 @@
+/*
+ * The client's TCP connection through a proxy, as OpenVPN 2.6 makes it:
+ * --http-proxy (HTTP CONNECT, Basic authentication, "auto" learning the
+ * method from a 407 reply and connecting again) and --socks-proxy (SOCKS5
+ * CONNECT, no authentication or username/password). The server's name is
+ * sent as given: the proxy resolves it. Set-up is blocking, bounded by
+ * the connect timeout, like the direct TCP connect it replaces;
+ * afterwards the socket carries OpenVPN's TCP stream unchanged.
+ */
+#ifndef DCOVPN_DAEMON_PROXY_H
+#define DCOVPN_DAEMON_PROXY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "conf/options.h"
+#include "daemon/clientcfg.h"
+#include "io/sockopt.h"
+
+struct proxy_target {
+	const char *host, *port;        /* the OpenVPN server, as configured */
+	const struct sockaddr *proxy;   /* the proxy's resolved address */
+	socklen_t proxy_len;
+	const struct sock_opts *so;
+	const struct clientcfg_asker *asker;	/* credentials; may be NULL */
+	unsigned timeout_ms;
+};
+
+/* Which proxy @o asks for (NULL: none). */
+const struct opt_proxy *proxy_of(const struct options *o);
+
+/* A connected, non-blocking stream to the server, or -errno (logged). */
+int proxy_connect(const struct options *o, const struct proxy_target *t);
+
+/* ---- internal to proxy*.c ------------------------------------------------ */
+
+struct proxy_creds {
+	char user[256];
+	char pass[256];                 /* secret */
+};
+
+/* From the auth file (or inline http-proxy-user-pass), else asked as
+ * @type ("HTTP Proxy", "SOCKS Proxy"). 0 or -errno (logged). */
+int proxy_creds_get(const struct opt_proxy *p, const struct opt_file *inl,
+		    const struct proxy_target *t, const char *type,
+		    struct proxy_creds *out);
+void proxy_creds_wipe(struct proxy_creds *c);
+
+/* Exactly @len bytes before @deadline_ms (clock_now_ms). 0 or -errno. */
+int proxy_read(int fd, void *buf, size_t len, uint64_t deadline_ms);
+int proxy_write(int fd, const void *buf, size_t len, uint64_t deadline_ms);
+
+/* -EAGAIN: connect again with *@auth (what a 407 asked for, "auto"). */
+int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
+	       enum opt_proxy_auth *auth);
+int proxy_socks(const struct options *o, const struct proxy_target *t, int fd);
+
+#endif

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# --http-proxy and --socks-proxy: openvpn 2.6 and then dcovpn connect to
+# an openvpn TCP server through a small proxy (proxy.py) in the client's
+# namespace, on the same config; the proxy records what each sent to set
+# up the tunnel, and the two records must be equal byte for byte:
+#   http none      CONNECT without credentials
+#   http basic     http-proxy HOST PORT AUTHFILE basic
+#   http auto      a 407 with Basic, then again with http-proxy-user-pass
+#   socks none     SOCKS5, no authentication
+#   socks login    SOCKS5 username/password (RFC 1929)
+# dcovpn's tunnel carries pings each time. UDP through socks is refused.
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3
+ns_setup
+pki_make
+server_conf tcp 4 crypt
+start_server
+printf 'alice\nsecret\n' >"$T/proxy-auth"
+chmod 600 "$T/proxy-auth"
+PROXY_PID=
+
+proxy_up() { # KIND PORT [CRED]
+	stop_pid "$PROXY_PID"
+	rm -f "$T/proxy.jsonl"
+	ip netns exec "$NS_C" $PY "$LIB_DIR/proxy.py" "$1" "$2" "$T/proxy.jsonl" ${3:+"$3"} \
+		>"$T/proxy.out" 2>&1 &
+	PROXY_PID=$!
+	BG_PIDS+=($PROXY_PID)
+	wait_for 10 sh -c "ip netns exec $NS_C ss -ltn | grep -q '127.0.0.1:$2 '" ||
+		fail "proxy did not start: $(cat "$T/proxy.out")"
+}
+
+# run_case NAME KIND PORT CRED OPTION...
+run_case() {
+	local name=$1 kind=$2 port=$3 cred=$4 bin who
+	shift 4
+	proxy_up "$kind" "$port" "$cred"
+	client_conf tcp 4 crypt "$@"
+	for bin in "$OPENVPN" "$DCOVPN"; do
+		who=$(basename "$bin")
+		ip netns exec "$NS_C" "$bin" --config "$T/client.conf" >"$T/client.log" 2>&1 &
+		CLI_PID=$!
+		wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+			fail "$name: $who did not connect through the proxy"
+		[ "$who" = dcovpn ] && { wait_for 15 in_c ping -c1 -W1 "$TUN4_S" ||
+			fail "$name: no ping through the proxied tunnel"; }
+		stop_pid "$CLI_PID"
+		CLI_PID=
+		mv "$T/proxy.jsonl" "$T/$name-$who.jsonl"
+	done
+	log "$name: $(tr '\n' ' ' <"$T/$name-dcovpn.jsonl")"
+	diff "$T/$name-openvpn.jsonl" "$T/$name-dcovpn.jsonl" ||
+		fail "$name: dcovpn's proxy requests differ from openvpn's"
+}
+
+run_case http-none http 8080 "" "http-proxy 127.0.0.1 8080"
+run_case http-basic http 8080 alice:secret "http-proxy 127.0.0.1 8080 $T/proxy-auth basic"
+run_case http-auto http 8080 alice:secret "http-proxy 127.0.0.1 8080 auto" \
+	"http-proxy-user-pass $T/proxy-auth"
+[ "$(wc -l <"$T/http-auto-dcovpn.jsonl")" = 2 ] || fail "http-auto: not two CONNECTs"
+run_case socks-none socks 1080 "" "socks-proxy 127.0.0.1 1080"
+run_case socks-login socks 1080 alice:secret "socks-proxy 127.0.0.1 1080 $T/proxy-auth"
+
+# UDP through SOCKS: refused with a reason (no UDP relay)
+client_conf udp 4 crypt "socks-proxy 127.0.0.1 1080"
+in_c "$DCOVPN" --config "$T/client.conf" >"$T/udp.log" 2>&1 && fail "socks-proxy over UDP accepted"
+grep -q "socks-proxy over UDP is not supported" "$T/udp.log" || fail "no reason: $(cat "$T/udp.log")"
+echo "PASS: $CASE"
