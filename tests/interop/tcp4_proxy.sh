@@ -11,6 +11,7 @@
 # dcovpn's tunnel carries pings each time. UDP through socks is refused.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
+trap 'echo "FAIL: $CASE: line $LINENO: $BASH_COMMAND"' ERR
 ns_setup
 pki_make
 server_conf tcp 4 crypt
@@ -46,6 +47,7 @@ run_case() {
 			fail "$name: no ping through the proxied tunnel"; }
 		stop_pid "$CLI_PID"
 		CLI_PID=
+		[ -f "$T/proxy.jsonl" ] || fail "$name: the proxy recorded nothing for $who"
 		mv "$T/proxy.jsonl" "$T/$name-$who.jsonl"
 	done
 	log "$name: $(tr '\n' ' ' <"$T/$name-dcovpn.jsonl")"
