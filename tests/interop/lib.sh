@@ -229,6 +229,9 @@ start_server() {
 }
 
 start_client() {
+	# gone first: the background shell truncates it only later, and an
+	# earlier run's "Initialization Sequence Completed" must not count
+	rm -f "$T/client.log"
 	ip netns exec "$NS_C" "$DCOVPN" --config "$T/client.conf" >"$T/client.log" 2>&1 &
 	CLI_PID=$!
 	wait_for "${CLIENT_WAIT:-30}" grep -q "Initialization Sequence Completed" "$T/client.log" ||

@@ -16,6 +16,7 @@ ARGS=(--script-security 2 --cd "$EX" --ping-exit 180)
 
 # run_pair CLIENT SERVER: the two sample configs, both in one namespace
 run_pair() {
+	rm -f "$T/server.log" "$T/client.log"	# (see start_client)
 	ip netns exec "$NS_C" "$2" "${ARGS[@]}" --setenv role srv \
 		--config sample-config-files/loopback-server >"$T/server.log" 2>&1 &
 	SRV_PID=$!

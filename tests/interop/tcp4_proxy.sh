@@ -39,6 +39,7 @@ run_case() {
 	client_conf tcp 4 crypt "$@"
 	for bin in "$OPENVPN" "$DCOVPN"; do
 		who=$(basename "$bin")
+		rm -f "$T/client.log"	# (see start_client)
 		ip netns exec "$NS_C" "$bin" --config "$T/client.conf" >"$T/client.log" 2>&1 &
 		CLI_PID=$!
 		wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||

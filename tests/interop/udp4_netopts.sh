@@ -31,6 +31,7 @@ run_client() {
 	shift
 	client_conf udp 4 crypt "${OPTS[@]}" "$@"
 	rm -f "$T"/hook-*.env
+	rm -f "$T/client.log"	# (see start_client)
 	ip netns exec "$NS_C" "$bin" --config "$T/client.conf" >"$T/client.log" 2>&1 &
 	CLI_PID=$!
 	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
