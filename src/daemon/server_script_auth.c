@@ -13,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "ctl/keymethod2.h"
 #include "daemon/scriptfile.h"
 #include "daemon/server_int.h"
 
@@ -68,32 +69,87 @@ static void auth_decided(struct srv_client *c, bool ok)
 		sc->done(c, ok ? 0 : -EACCES);
 }
 
-/* auth_pending_file: timeout, method, extra -> AUTH_PENDING, INFO_PRE. */
-static void auth_pending(struct srv_client *c)
-{
-	char buf[1100], *method, *extra;
-	unsigned long t;
-	char msg[1200];
-
-	if (scriptfile_read(c->scr.apf, buf, sizeof(buf)) <= 0)
-		return;
-	method = strchr(buf, '\n');
-	extra = method ? strchr(method + 1, '\n') : NULL;
-	t = strtoul(buf, NULL, 10);
-	if (!extra || !t)
-		return;
-	*method++ = '\0';
-	*extra++ = '\0';
-	extra[strcspn(extra, "\r\n")] = '\0';
-	snprintf(msg, sizeof(msg), "AUTH_PENDING,timeout %lu", t);
-	session_send_message(&c->sess, msg, clock_now_ms());
-	snprintf(msg, sizeof(msg), "INFO_PRE,%s", extra);
-	session_send_message(&c->sess, msg, clock_now_ms());
-}
-
 static unsigned hand_window_ms(const struct server *s)
 {
 	return (s->o->hand_window > 0 ? (unsigned)s->o->hand_window : 60u) * 1000u;
+}
+
+/* Does the client list @method in its IV_SSO (check_auth_pending_method)? */
+static bool sso_method_ok(const struct srv_client *c, const char *method)
+{
+	char sso[256], *save = NULL;
+
+	if (!c->sess.peer_info ||
+	    km2_peer_info_get(c->sess.peer_info, "IV_SSO", sso, sizeof(sso)))
+		return false;
+	for (char *t = strtok_r(sso, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (!strcmp(t, method))
+			return true;
+	return false;
+}
+
+/* "AUTH_PENDING[,timeout N]" and "INFO_PRE,extra" (send_auth_pending_
+ * messages): the timeout at most max(reneg-sec / 2, hand-window) from
+ * the start of the key exchange, which the deadline then follows. */
+static void auth_pending_send(struct srv_client *c, unsigned long t,
+			      const char *extra)
+{
+	const struct options *o = c->srv->o;
+	unsigned proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
+	unsigned long max = hand_window_ms(c->srv) / 1000u;
+	char msg[1200];
+
+	if (o->reneg_sec > 0 && (unsigned long)o->reneg_sec / 2 > max)
+		max = (unsigned long)o->reneg_sec / 2;
+	if (t > max)
+		t = max;
+	if (proto & KM2_IV_PROTO_AUTH_PENDING_KW)
+		snprintf(msg, sizeof(msg), "AUTH_PENDING,timeout %lu", t);
+	else
+		snprintf(msg, sizeof(msg), "AUTH_PENDING");
+	session_send_message(&c->sess, msg, clock_now_ms());
+	snprintf(msg, sizeof(msg), "INFO_PRE,%s", extra);
+	session_send_message(&c->sess, msg, clock_now_ms());
+	c->scr.defer_until_ms = clock_now_ms() + t * 1000u;
+}
+
+/*
+ * auth_pending_file (key_state_check_auth_pending_file): none or empty is
+ * fine; else three lines timeout, method, extra, and the client must list
+ * the method in IV_SSO. false: refuse (the reason set as OpenVPN's).
+ */
+static bool auth_pending(struct srv_client *c)
+{
+	char buf[1100], *method, *extra;
+	unsigned long t;
+
+	if (scriptfile_read(c->scr.apf, buf, sizeof(buf)) <= 0)
+		return true;
+	method = strchr(buf, '\n');
+	extra = method ? strchr(method + 1, '\n') : NULL;
+	if (!extra) {
+		log_warn("%s auth pending control file is not at least three "
+			 "lines long.", c->prefix);
+		return false;
+	}
+	*method++ = '\0';
+	*extra++ = '\0';
+	extra[strcspn(extra, "\r\n")] = '\0';
+	t = strtoul(buf, NULL, 10);
+	if (!t || t > UINT32_MAX) {
+		log_warn("%s could not parse auth pending file timeout", c->prefix);
+		return false;
+	}
+	if (!sso_method_ok(c, method)) {
+		snprintf(c->scr.reason, sizeof(c->scr.reason), "Authentication "
+			 "failed, required pending auth method '%s' not supported",
+			 method);
+		log_info("%s Client does not supported auth pending method '%s'",
+			 c->prefix, method);
+		return false;
+	}
+	auth_pending_send(c, t, extra);
+	return true;
 }
 
 static void auth_exited(void *ctx, int result)
@@ -107,8 +163,9 @@ static void auth_exited(void *ctx, int result)
 		/* deferred: the decision comes through auth_control_file */
 		log_info("%s TLS: Username/Password authentication deferred for "
 			 "username '%s'", c->prefix, c->sess.peer_user);
-		auth_pending(c);
 		sc->defer_until_ms = clock_now_ms() + hand_window_ms(c->srv);
+		if (!auth_pending(c))
+			auth_decided(c, false);
 		return;
 	}
 	if (result)
