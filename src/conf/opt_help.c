@@ -193,6 +193,7 @@ static const struct opt_help help[] = {
 	  "management." },
 	{ "management-client-auth", NULL, "The manager approves each client "
 	  "(>CLIENT:CONNECT)." },
+	{ "management-up-down", NULL, "Report tunnel up/down (>UPDOWN)." },
 	{ "syslog", "[name]", "Log to syslog." },
 	/* server side */
 	{ "server", "net mask [nopool]", "Server with an address pool." },

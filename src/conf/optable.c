@@ -260,7 +260,7 @@ static const struct opt_desc table[] = {
 	REFUSE("management-query-remote", 0, "--management-query-remote "
 	       NOT_YET),
 	REFUSE("management-query-proxy", 0, "--management-query-proxy " NOT_YET),
-	REFUSE("management-up-down", 0, "--management-up-down " NOT_YET),
+	FLAG("management-up-down", OPT_W_LOCAL, mgmt_up_down),
 	FN("plugin", 1, 15, OPT_W_LOCAL, h_plugin),
 	STR("chroot", OPT_W_LOCAL, chroot_dir),
 	FN("cd", 1, 1, OPT_W_LOCAL, h_cd),

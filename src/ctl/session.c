@@ -645,6 +645,8 @@ int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 	/* A waiting server's handshake clock starts with the client. */
 	if (!had_sid && s->cfg.server)
 		ks_restart_clock(s, s->ks[0], now_ms);
+	if (!had_sid && s->ops.peer_found)
+		s->ops.peer_found(s->ops_ctx);
 	ks = session_ks_for(s, &p, now_ms);
 	if (!ks)
 		goto drop;

@@ -92,6 +92,9 @@ struct session_ops {
 	void (*message)(void *ctx, const char *msg);
 	/* The first key state became ACTIVE ("Peer Connection Initiated"). */
 	void (*active)(void *ctx);
+	/* The peer's first reset was accepted: authentication starts
+	 * (OpenVPN's AUTH state). NULL: nothing. */
+	void (*peer_found)(void *ctx);
 	/* Server: a renegotiated key state finished (the client's credentials
 	 * of this exchange, if it sent any, in peer_user / peer_pass). <0
 	 * refuses it: its keys never reach the engine. NULL: accept. */

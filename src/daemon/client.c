@@ -405,6 +405,21 @@ static void conn_script_wait(struct conn *c, enum script_kind kind,
 	client_script_wait(c->scripts, &call);
 }
 
+/* management-up-down: >UPDOWN:UP / DOWN with the scripts' environment. */
+static void conn_updown(struct conn *c, const char *what)
+{
+	bool up = !strcmp(what, "UP");
+	struct client_script_call call = conn_call(c, up ? SCRIPT_UP :
+						   SCRIPT_DOWN, NULL);
+	struct scriptenv env;
+
+	if (!c->cm->m || !c->o->mgmt_up_down ||
+	    client_script_env(c->scripts, &call, &env))
+		return;
+	client_mgmt_updown(c->cm, what, (const char *const *)scriptenv_vec(&env));
+	scriptenv_free(&env);
+}
+
 /* A pushed auth-token replaces the password in later key exchanges. */
 static void conn_auth_token(struct conn *c)
 {
@@ -455,10 +470,13 @@ static void conn_routes_up(struct conn *c)
 	struct client_script_call call;
 	int ret;
 
-	client_mgmt_state(c->cm, "ADD_ROUTES", NULL);
+	/* as OpenVPN: only when there are IPv4 routes to add */
+	if (c->o->n_routes || c->o->redirect_gateway)
+		client_mgmt_state(c->cm, "ADD_ROUTES", NULL);
 	if (!c->dev_null && !c->o->route_noexec)
 		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
 	c->routes_added = true;
+	conn_updown(c, "UP");
 	call = conn_call(c, SCRIPT_ROUTE_UP, c->o->route_up);
 	ret = client_script_start(c->scripts, &call, conn_route_up_done, c,
 				  &c->job);
@@ -684,9 +702,11 @@ static void conn_message(void *ctx, const char *msg)
 		if (conn_auth_retry(c))
 			break;
 		log_err("SIGTERM[soft,auth-failure] received, process exiting");
+		c->end_desc = "auth-failure";
 		conn_end(c, END_FATAL);
 		break;
 	case PUSH_HALT:
+		c->end_desc = "server-pushed-halt";
 		conn_end(c, END_EXIT);
 		break;
 	case PUSH_RESTART:
@@ -702,6 +722,14 @@ static void conn_message(void *ctx, const char *msg)
 	default:
 		break;
 	}
+}
+
+/* The server answered our reset: OpenVPN's AUTH state. */
+static void conn_peer_found(void *ctx)
+{
+	struct conn *c = ctx;
+
+	client_mgmt_state(c->cm, "AUTH", NULL);
 }
 
 static void conn_active(void *ctx)
@@ -767,6 +795,7 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 		if (ev->reason == DCO_DEL_EXPIRED && c->o->ping_exit > 0 &&
 		    c->o->ping_restart <= 0) {
 			log_info("[server] Inactivity timeout (--ping-exit), exiting");
+			c->end_desc = "ping-exit";
 			conn_end(c, END_EXIT);
 			break;
 		}
@@ -839,6 +868,9 @@ static void conn_signal(struct conn *c, int sig)
 		c->signal = c->o->explicit_exit_notify > 0 &&
 			    c->tr == DCO_TRANSPORT_UDP ? "exit-with-notification" :
 			    sig == SIGINT ? "sigint" : "sigterm";
+		/* management's EXITING reason: the same, as OpenVPN names it */
+		c->end_desc = !strcmp(c->signal, "sigint") ? "SIGINT" :
+			      !strcmp(c->signal, "sigterm") ? "SIGTERM" : c->signal;
 		log_info("SIGTERM[hard,] received, process exiting");
 		conn_end(c, END_EXIT);
 		break;
@@ -1021,6 +1053,7 @@ static int conn_session(struct conn *c)
 		.send = conn_send,
 		.message = conn_message,
 		.active = conn_active,
+		.peer_found = conn_peer_found,
 	};
 	int ret;
 
@@ -1103,6 +1136,20 @@ static int conn_open(struct conn *c)
 	return conn_session(c);
 }
 
+/* The connection ends for good (no restart keeps the tun). */
+static bool conn_last(const struct conn *c)
+{
+	return c->end == END_EXIT || c->end == END_FATAL || c->end == END_RELOAD;
+}
+
+/* The tunnel goes down with this connection (down script, >UPDOWN). */
+static bool conn_goes_down(const struct conn *c)
+{
+	bool kept = c->kept_tun && c->kept_tun->fd >= 0;
+
+	return c->up && (!kept || conn_last(c));
+}
+
 /*
  * With a kept tun (persist-tun) a restart leaves the device, its routes
  * and the up/down scripts alone, as OpenVPN does; only the last
@@ -1111,9 +1158,8 @@ static int conn_open(struct conn *c)
 static void conn_close(struct conn *c)
 {
 	bool kept = c->kept_tun && c->kept_tun->fd >= 0;
-	bool last = c->end == END_EXIT || c->end == END_FATAL ||
-		    c->end == END_RELOAD;
-	bool down = c->up && (!kept || last);
+	bool last = conn_last(c);
+	bool down = conn_goes_down(c);
 
 	c->cm->dco = NULL;
 	if (c->sess_up)
@@ -1282,12 +1328,15 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;
 	end = conn_run(c);
 	*was_up = c->up;
+	/* as OpenVPN: >UPDOWN:DOWN before the EXITING/RECONNECTING state */
+	if (conn_goes_down(c))
+		conn_updown(c, "DOWN");
 	if (end == END_RESTART || end == END_NEXT || end == END_POLL)
 		client_mgmt_state(&k->cm, "RECONNECTING", c->end_desc ?
 				  c->end_desc : "connection-reset");
 	else
-		client_mgmt_state(&k->cm, "EXITING", end == END_EXIT ?
-				  "exit-with-notification" : "error");
+		client_mgmt_state(&k->cm, "EXITING", c->end_desc ? c->end_desc :
+				  end == END_EXIT ? "SIGTERM" : "error");
 	conn_close(c);
 	free(c->config_cipher);
 	free(c);

@@ -83,6 +83,7 @@ int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
 	cm->dco = NULL;
 	cm->loop = l;
 	cm->m = mgmt_open(o, l, &client_mgmt_ops, cm);
+	mgmt_state(cm->m, "CONNECTING", NULL, NULL, NULL, 0, NULL);
 	return o->mgmt_addr && !cm->m ? -EIO : 0;
 }
 
@@ -90,6 +91,15 @@ void client_mgmt_close(struct client_mgmt *cm)
 {
 	mgmt_close(cm->m);
 	cm->m = NULL;
+}
+
+void client_mgmt_updown(struct client_mgmt *cm, const char *what,
+			const char *const *env)
+{
+	char head[32];
+
+	snprintf(head, sizeof(head), ">UPDOWN:%s", what);
+	mgmt_notify_env(cm->m, head, "UPDOWN", env);
 }
 
 void client_mgmt_state(struct client_mgmt *cm, const char *state,

@@ -34,6 +34,10 @@ const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
 /* AUTH_FAILED: ">PASSWORD:Verification Failed: 'Auth'". */
 void client_mgmt_auth_failed(struct client_mgmt *cm);
 
+/* management-up-down: ">UPDOWN:@what" (UP, DOWN) and @env. */
+void client_mgmt_updown(struct client_mgmt *cm, const char *what,
+			const char *const *env);
+
 /* Plain state change (no addresses). */
 void client_mgmt_state(struct client_mgmt *cm, const char *state,
 		       const char *desc);

@@ -102,6 +102,19 @@ static int prepare_all(struct client_script *cs,
 	return ret;
 }
 
+int client_script_env(struct client_script *cs,
+		      const struct client_script_call *call,
+		      struct scriptenv *env)
+{
+	struct prepared p;
+	int ret = prepare(cs, call, &p);
+
+	if (ret)
+		return ret;
+	*env = p.env;
+	return 0;
+}
+
 int client_script_start(struct client_script *cs,
 			const struct client_script_call *call,
 			scriptrun_done done, void *ctx,

@@ -48,6 +48,11 @@ int client_script_start(struct client_script *cs,
 			const struct client_script_call *call,
 			scriptrun_done done, void *ctx,
 			struct scriptrun_job **job);
+/* The environment @call's script would get (management-up-down's
+ * >UPDOWN:ENV lines): 0 or -ENOMEM; scriptenv_free() it. */
+int client_script_env(struct client_script *cs,
+		      const struct client_script_call *call,
+		      struct scriptenv *env);
 /* The same, run to completion (bounded); 0, or the failure (logged). */
 int client_script_wait(struct client_script *cs,
 		       const struct client_script_call *call);

@@ -2,7 +2,8 @@
  * The management interface's answers to management-client-auth (see
  * mgmt.h): client-auth (with its client-connect block up to "END"),
  * client-auth-nt, client-deny and client-pending-auth, with OpenVPN
- * 2.6's replies.
+ * 2.6's replies. Available in both modes as in OpenVPN: a client parses
+ * the arguments, then says the command is not supported.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -119,6 +119,7 @@ int server_mgmt_open(struct server *s)
 		lfd = keep_take(s->keep, KEEP_MGMT, key);
 	}
 	s->mgmt = mgmt_open_fd(s->o, s->loop, &server_mgmt_ops, s, lfd);
+	mgmt_state(s->mgmt, "CONNECTING", NULL, NULL, NULL, 0, NULL);
 	if (s->o->mgmt_addr && !s->mgmt)
 		return -1;  /* asked for and cannot listen: as OpenVPN, stop */
 	return mgmt_hold(s->mgmt, s->loop, 0);

@@ -23,7 +23,7 @@ done
 
 # wait_disconnects N WHAT: the manager has seen N >CLIENT:DISCONNECT.
 wait_disconnects() {
-	wait_for 15 sh -c "[ \$(grep -c '^< >CLIENT:DISCONNECT,' '$T/$kind-mgmt.txt') -ge $1 ]" ||
+	wait_for 30 sh -c "[ \$(grep -c '^< >CLIENT:DISCONNECT,' '$T/$kind-mgmt.txt') -ge $1 ]" ||
 		fail "$kind: no DISCONNECT after $2"
 }
 

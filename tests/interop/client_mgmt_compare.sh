@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The management interface of a CLIENT, dcovpn against openvpn 2.6: the same
+# config (management-hold, management-up-down, a unix socket) and the same
+# manager steps, run once with each against one dcovpn server; what the
+# manager receives must be the same byte for byte apart from times, pids and
+# the ENV values that differ by run.
+. "$(dirname "$0")/server_lib.bash"
+MC=$LIB_DIR/mgmt_client.py
+ns_setup 1
+pki_make
+server_conf udp crypt
+client_conf 1 udp crypt "management $T/c.sock unix" "management-hold" \
+	"management-up-down" "auth-user-pass $T/up" "auth-nocache" \
+	"explicit-exit-notify 1"
+printf 'user1\npass1\n' >"$T/up"
+start_server
+
+# one_side KIND: KIND's client driven by the manager; its lines in
+# $T/KIND.mgmt
+one_side() {
+	local kind=$1
+	rm -f "$T/c.sock"
+	start_client 1 "$kind"
+	in_c 1 timeout 60 python3 "$MC" "$T/c.sock" \
+		"expect:^>HOLD:Waiting for hold release:0" \
+		"send:state on" "expect:^SUCCESS: real-time state notification set to ON" \
+		"send:hold" "expect:^SUCCESS: hold=1" \
+		"send:hold release" "expect:^SUCCESS: hold release succeeded" \
+		"expect:^>UPDOWN:UP" "expect:^>UPDOWN:ENV,END" "expect:^>STATE:[0-9]+,CONNECTED," \
+		"send:state all" "expect:^END" \
+		"send:kill x" "expect:^ERROR" \
+		"send:client-auth-nt 1 1" "expect:^ERROR" \
+		"send:nclients" "expect:^(ERROR|SUCCESS)" \
+		"send:pid" "expect:^SUCCESS: pid=" \
+		"send:bytecount 1" "expect:^SUCCESS" "expect:^>BYTECOUNT:" \
+		"send:bytecount 0" "expect:^SUCCESS" \
+		"send:echo all" "expect:^END" \
+		"send:verb" "expect:^SUCCESS: verb=" \
+		"send:hold off" "expect:^SUCCESS: hold flag set to OFF" \
+		"send:signal SIGTERM" "expect:^SUCCESS: signal SIGTERM thrown" \
+		"expect:^>UPDOWN:DOWN" "expect:^>UPDOWN:ENV,END" "expect:^>STATE:[0-9]+,EXITING," \
+		>"$T/$kind.mgmt" 2>&1 || { cat "$T/$kind.mgmt"; fail "$kind client: manager steps"; }
+	wait_for 10 sh -c "! kill -0 ${CLI_PIDS[1]} 2>/dev/null" || fail "$kind client did not exit"
+	# the server let it go (its exit notification): the next gets its address
+	wait_for 10 sh -c "! grep -q '^CLIENT_LIST' '$T/status'" || fail "$kind client still listed"
+	cp "${CLI_LOG[1]}" "$T/$kind-client.log"
+}
+one_side openvpn
+one_side dcovpn
+[ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.mgmt "$KEEP_LOGS"/
+
+# the environment's values and names are compared apart (the scripts'
+# environment is its own test)
+norm() {
+	grep -v '^< >UPDOWN:ENV,[^E]' "$1" | sed -E -e 's/^< >(STATE|BYTECOUNT|LOG):[0-9]+,/< >\1:T,/' -e 's/^< [0-9]{9,},/< T,/' \
+		-e 's/pid=[0-9]+/pid=P/' -e 's/^< >BYTECOUNT:[0-9]+,[0-9]+/< >BYTECOUNT:N,N/' \
+		-e 's/^< >BYTECOUNT:T,[0-9]+/< >BYTECOUNT:N,N/' 
+}
+diff -u <(norm "$T/openvpn.mgmt") <(norm "$T/dcovpn.mgmt") >"$T/diff" || {
+	cat "$T/diff"
+	fail "the manager saw different lines (openvpn ---, dcovpn +++)"
+}
+log "$(grep -c '^<' "$T/dcovpn.mgmt") lines received, identical to openvpn's apart from times, pids and UPDOWN ENV"
+names() {
+	awk '/^< >UPDOWN:(UP|DOWN)$/ { n = $2 } /^< >UPDOWN:ENV,/ { sub(/^< >UPDOWN:ENV,/, ""); sub(/=.*/, ""); print n, $0 }' "$1" | sort -u
+}
+log "UPDOWN ENV names openvpn sends and dcovpn does not: $(comm -23 <(names "$T/openvpn.mgmt") <(names "$T/dcovpn.mgmt") | tr '\n' ' ')"
+for n in ">UPDOWN:UP dev" ">UPDOWN:UP ifconfig_local" ">UPDOWN:UP ifconfig_netmask" ">UPDOWN:DOWN dev"; do
+	names "$T/dcovpn.mgmt" | grep -qxF "$n" || fail "no ${n#* } in dcovpn's ${n% *}"
+done
+echo "PASS: $CASE"
