@@ -50,10 +50,12 @@ static const char *check_remote(const struct options *o)
 
 static const char *check_ca(const struct options *o)
 {
-	if (has_file(&o->ca) || o->n_peer_fingerprints)
+	/* verify-hash checks the CA's digest: a chain is still needed */
+	if (has_file(&o->ca) || o->capath || has_file(&o->pkcs12) ||
+	    (o->n_peer_fingerprints && !o->fpr_depth))
 		return NULL;
-	return "You must define CA file (--ca) and/or peer fingerprint "
-	       "verification (--peer-fingerprint)";
+	return "You must define CA file (--ca) or CA path (--capath) and/or "
+	       "peer fingerprint verification (--peer-fingerprint)";
 }
 
 /* A pulling client may log in by password alone; a TLS peer needs both. */
@@ -61,6 +63,12 @@ static const char *check_cert_key(const struct options *o)
 {
 	int sum = has_file(&o->cert) + has_file(&o->key);
 
+	if (has_file(&o->pkcs12) && sum)
+		return has_file(&o->cert) ? "Parameter --cert cannot be used when "
+		       "--pkcs12 is also specified." : "Parameter --key cannot be "
+		       "used when --pkcs12 is also specified.";
+	if (has_file(&o->pkcs12))
+		return NULL;
 	if (sum == 1)
 		return "If you use one of --cert or --key, you must use them both";
 	if (sum == 0 && o->pull && !o->auth_user_pass)

@@ -76,6 +76,12 @@ static const struct opt_help help[] = {
 	{ "ecdh-curve", "name", "Same as --tls-groups." },
 	{ "peer-fingerprint", "sha256", "Accept the peer by its certificate's "
 	  "fingerprint." },
+	{ "verify-hash", "hash [SHA1|SHA256]", "Accept only a peer whose CA "
+	  "(depth 1) has this fingerprint (deprecated by OpenVPN)." },
+	{ "pkcs12", "file", "Certificate, key and CAs from a PKCS#12 file "
+	  "(password from --askpass)." },
+	{ "capath", "dir", "Trust the CAs (and check the CRLs) of a hashed "
+	  "directory." },
 	{ "reneg-sec", "n [max]", "Renegotiate data keys every n seconds." },
 	{ "reneg-bytes", "n", "Renegotiate after n bytes." },
 	{ "reneg-pkts", "n", "Renegotiate after n packets." },

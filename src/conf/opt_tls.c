@@ -162,45 +162,48 @@ static int hexval(char ch)
 	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
-/* "AB:CD:...:EF", 32 bytes; @n is the length of @s. */
-static bool parse_fingerprint(const char *s, size_t n, uint8_t out[32])
+/* "AB:CD:...:EF", @len bytes; @n is the length of @s. */
+static bool parse_fingerprint(const char *s, size_t n, uint8_t *out,
+			      size_t len)
 {
-	if (n != 32 * 3 - 1)
+	if (n != len * 3 - 1)
 		return false;
-	for (size_t i = 0; i < 32; i++) {
+	for (size_t i = 0; i < len; i++) {
 		int hi = hexval(s[3 * i]), lo = hexval(s[3 * i + 1]);
 
-		if (hi < 0 || lo < 0 || (i < 31 && s[3 * i + 2] != ':'))
+		if (hi < 0 || lo < 0 || (i < len - 1 && s[3 * i + 2] != ':'))
 			return false;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return true;
 }
 
+/* One fingerprint of @c->o->fpr_len bytes into the list: peer-fingerprint
+ * (SHA-256 of the peer's certificate) or verify-hash (of its issuer). */
 static int add_fingerprint(struct opt_ctx *c, const char *s, size_t n)
 {
 	struct options *o = c->o;
 	uint8_t fp[32], (*slot)[32];
 
-	if (!parse_fingerprint(s, n, fp))
-		return opt_fail(c, "--peer-fingerprint: bad SHA-256 fingerprint "
-				"'%.*s' (32 hex bytes separated by ':')",
-				(int)(n > 100 ? 100 : n), s);
+	if (!parse_fingerprint(s, n, fp, o->fpr_len))
+		return opt_fail(c, "--%s: bad %s fingerprint '%.*s' (%u hex bytes "
+				"separated by ':')", o->fpr_depth ?
+				"verify-hash" : "peer-fingerprint",
+				o->fpr_len == 20 ? "SHA1" : "SHA-256",
+				(int)(n > 100 ? 100 : n), s, o->fpr_len);
 	slot = opt_grow(&o->peer_fingerprints, &o->n_peer_fingerprints,
 			sizeof(*slot));
 	if (!slot)
 		return -ENOMEM;
-	memcpy(*slot, fp, sizeof(fp));
+	memset(*slot, 0, sizeof(*slot));
+	memcpy(*slot, fp, o->fpr_len);
 	return 0;
 }
 
-/* One fingerprint, or an inline block of them ('#' lines are comments). */
-int h_peer_fingerprint(struct opt_ctx *c, const struct opt_desc *d,
-		       char **argv, unsigned int argc)
+/* One fingerprint, or an inline block of them ('#', ';' lines are
+ * comments). */
+static int add_fingerprints(struct opt_ctx *c, const char *p)
 {
-	const char *p = argv[1];
-
-	UNUSED_ARGS;
 	if (!c->is_inline)
 		return add_fingerprint(c, p, strlen(p));
 	while (*p) {
@@ -211,11 +214,65 @@ int h_peer_fingerprint(struct opt_ctx *c, const struct opt_desc *d,
 			s++;
 		while (e > s && isspace((unsigned char)p[e - 1]))
 			e--;
-		if (e > s && p[s] != '#' && add_fingerprint(c, p + s, e - s))
+		if (e > s && p[s] != '#' && p[s] != ';' &&
+		    add_fingerprint(c, p + s, e - s))
 			return -EINVAL;
 		p += n + (p[n] != '\0');
 	}
 	return 0;
+}
+
+/* As OpenVPN: the two share one list, so they exclude each other. */
+static int fingerprint_kind(struct opt_ctx *c, const char *name,
+			    unsigned depth, unsigned len)
+{
+	struct options *o = c->o;
+
+	if (o->n_peer_fingerprints && o->fpr_depth != depth)
+		return opt_fail(c, "ERROR: Setting %s not allowed. --verify-hash "
+				"and --peer-fingerprint are mutually exclusive",
+				name);
+	if (o->n_peer_fingerprints && o->fpr_len != len)
+		return opt_fail(c, "--verify-hash: SHA1 and SHA256 fingerprints "
+				"cannot be mixed");
+	o->fpr_depth = depth;
+	o->fpr_len = len;
+	return 0;
+}
+
+int h_peer_fingerprint(struct opt_ctx *c, const struct opt_desc *d,
+		       char **argv, unsigned int argc)
+{
+	UNUSED_ARGS;
+	if (fingerprint_kind(c, "peer-fingerprint", 0, 32))
+		return -EINVAL;
+	return add_fingerprints(c, argv[1]);
+}
+
+/*
+ * verify-hash HASH [SHA1|SHA256] or <verify-hash>: the fingerprint of the
+ * certificate at depth 1, the CA that signed the peer's (SHA1 unless said,
+ * inline SHA256, as OpenVPN 2.6).
+ */
+int h_verify_hash(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		  unsigned int argc)
+{
+	unsigned len = c->is_inline ? 32 : 20;
+
+	UNUSED_ARGS;
+	opt_warn(c, "DEPRECATED OPTION: The option --verify-hash is deprecated. "
+		 "You should switch to the either use the level 1 certificate "
+		 "as --ca option, use --tls-verify or use --peer-fingerprint");
+	if (argc > 2 && !strcmp(argv[2], "SHA1"))
+		len = 20;
+	else if (argc > 2 && !strcmp(argv[2], "SHA256"))
+		len = 32;
+	else if (argc > 2)
+		return opt_fail(c, "invalid or unsupported hashing algorithm: %s "
+				"(only SHA1 and SHA256 are supported)", argv[2]);
+	if (fingerprint_kind(c, "verify-hash", 1, len))
+		return -EINVAL;
+	return add_fingerprints(c, argv[1]);
 }
 
 int h_reneg_sec(struct opt_ctx *c, const struct opt_desc *d, char **argv,

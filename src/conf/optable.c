@@ -85,11 +85,10 @@ static const struct opt_desc table[] = {
 	  OFF(crl_verify), 0, 0, NULL },
 	IGNORE("dh", 1, OPT_W_LOCAL | OPT_W_INLINE, "--dh ignored: key exchange is "
 	       "(EC)DHE from the TLS groups, as OpenVPN 2.6 with 'dh none'"),
-	REFUSE("pkcs12", 1, "--pkcs12 is not supported; convert it with "
-	       "openssl pkcs12 and use --ca, --cert and --key"),
+	FILEOPT("pkcs12", pkcs12),
 	REFUSE("secret", 2, "static-key mode (--secret) is not supported; "
 	       "use TLS mode (--client or --tls-client)"),
-	REFUSE("capath", 1, "--capath " NOT_YET "; use --ca"),
+	STR("capath", OPT_W_LOCAL, capath),
 	FNO("tls-auth", 1, 2, OPT_W_LOCAL | OPT_W_INLINE, h_tls_auth, tls_auth),
 	FILEOPT("tls-crypt", tls_crypt),
 	{ "tls-crypt-v2", 1, 2, OPT_W_LOCAL | OPT_W_INLINE, h_tls_crypt_v2,
@@ -103,8 +102,7 @@ static const struct opt_desc table[] = {
 	FN("remote-cert-eku", 1, 1, OPT_W_LOCAL, h_remote_cert_eku),
 	FN("x509-username-field", 1, 15, OPT_W_LOCAL, h_x509_username_field),
 	REFUSE("tls-verify", 15, "--tls-verify " NOT_YET),
-	REFUSE("verify-hash", 2, "--verify-hash " NOT_YET "; use "
-	       "--peer-fingerprint"),
+	FN("verify-hash", 1, 2, OPT_W_LOCAL | OPT_W_INLINE, h_verify_hash),
 	FN("tls-version-min", 1, 2, OPT_W_LOCAL, h_tls_version_min),
 	FN("tls-version-max", 1, 1, OPT_W_LOCAL, h_tls_version_max),
 	STR("tls-cipher", OPT_W_LOCAL, tls_cipher),

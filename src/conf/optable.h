@@ -150,6 +150,7 @@ OPT_HANDLER(h_verify_x509_name);
 OPT_HANDLER(h_tls_version_min);
 OPT_HANDLER(h_tls_version_max);
 OPT_HANDLER(h_peer_fingerprint);
+OPT_HANDLER(h_verify_hash);
 OPT_HANDLER(h_reneg_sec);
 OPT_HANDLER(h_int64);
 OPT_HANDLER(h_key_derivation);

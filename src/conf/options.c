@@ -80,7 +80,7 @@ static void free_files(struct options *o)
 		opt_strfree(&o->x509_username_field[i], false);
 	o->n_x509_username_field = 0;
 	struct opt_file *files[] = { &o->ca, &o->cert, &o->key,
-				     &o->extra_certs, &o->crl_verify,
+				     &o->extra_certs, &o->crl_verify, &o->pkcs12,
 				     &o->tls_auth, &o->tls_crypt,
 				     &o->tls_crypt_v2,
 				     &o->auth_user_pass_file, &o->askpass_file };
@@ -99,6 +99,7 @@ void options_free(struct options *o)
 			  &o->verify_x509_name, &o->verify_x509_type,
 			  &o->tls_version_min, &o->tls_version_max,
 			  &o->tls_cipher, &o->tls_ciphersuites, &o->tls_groups,
+			  &o->capath,
 			  &o->auth, &o->cipher, &o->data_ciphers,
 			  &o->data_ciphers_fallback, &o->auth_token_user,
 			  &o->route_gateway, &o->status_file, &o->log_file,

@@ -213,6 +213,8 @@ struct options {
 
 	/* TLS */
 	struct opt_file ca, cert, key, extra_certs, crl_verify;
+	struct opt_file pkcs12;	/* cert, key and CAs (inline: base64) */
+	char *capath;		/* hashed directory of CAs and CRLs */
 	bool crl_verify_dir;			/* crl-verify DIR dir */
 	struct opt_file tls_auth, tls_crypt, tls_crypt_v2;
 	bool tls_crypt_v2_force_cookie;		/* server: tls-crypt-v2 FILE force-cookie */
@@ -230,8 +232,11 @@ struct options {
 	bool tls_version_min_or_highest;
 	char *tls_version_max;
 	char *tls_cipher, *tls_ciphersuites, *tls_groups;
-	uint8_t (*peer_fingerprints)[32];	/* SHA-256 digests */
+	uint8_t (*peer_fingerprints)[32];	/* peer-fingerprint (SHA-256)
+						 * or verify-hash digests */
 	size_t n_peer_fingerprints;
+	unsigned fpr_depth;	/* 0: peer-fingerprint, 1: verify-hash */
+	unsigned fpr_len;	/* 32 (SHA-256) or 20 (verify-hash SHA1) */
 	int reneg_sec, reneg_sec_max;	/* -1: unset */
 	int64_t reneg_bytes, reneg_pkts;	/* -1: unset */
 	int hand_window, tran_window, tls_timeout;	/* -1: unset */

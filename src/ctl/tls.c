@@ -30,6 +30,7 @@
 #include "base/mem.h"
 #include "base/safename.h"
 #include "ctl/tls_crl.h"
+#include "ctl/tls_sources.h"
 
 /* Unread input held for a session: a peer cannot make us buffer more. */
 #define TLS_MAX_BUFFERED (1u << 20)
@@ -51,6 +52,7 @@ struct tls_ctx {
 	enum tls_x509_type x509_type;
 	uint8_t (*fprs)[TLS_FPR_LEN];
 	size_t n_fprs;
+	unsigned fpr_depth, fpr_len;	/* see tls_config */
 	bool no_ca;			/* fingerprints replace the chain check */
 	struct tls_crl crl;		/* crl-verify */
 };
@@ -372,8 +374,9 @@ out:
 	return ret;
 }
 
-static int load_credentials(SSL_CTX *sctx, const struct tls_config *cfg,
-			    char *err, size_t errlen)
+/* cert and key as PEM */
+static int load_pem_credentials(SSL_CTX *sctx, const struct tls_config *cfg,
+				char *err, size_t errlen)
 {
 	bool have_cert = file_given(cfg->cert);
 	int ret;
@@ -383,18 +386,27 @@ static int load_credentials(SSL_CTX *sctx, const struct tls_config *cfg,
 			"key given without cert");
 		return -EINVAL;
 	}
-	if (have_cert) {
-		ret = load_cert(sctx, cfg->cert, err, errlen);
-		if (ret)
-			return ret;
+	if (!have_cert)
+		return 0;
+	ret = load_cert(sctx, cfg->cert, err, errlen);
+	if (!ret)
 		ret = load_key(sctx, cfg->key, cfg->key_passphrase, true, err,
 			       errlen);
-		if (ret)
-			return ret;
-	}
-	if (file_given(cfg->extra_certs))
-		return load_extra_certs(sctx, cfg->extra_certs, err, errlen);
-	return 0;
+	return ret;
+}
+
+static int load_credentials(SSL_CTX *sctx, const struct tls_config *cfg,
+			    char *err, size_t errlen)
+{
+	int ret = file_given(cfg->pkcs12) ?
+		tls_pkcs12_load(sctx, cfg->pkcs12, cfg->key_passphrase,
+				!file_given(cfg->ca), cfg->role == TLS_ROLE_SERVER,
+				err, errlen) :
+		load_pem_credentials(sctx, cfg, err, errlen);
+
+	if (!ret && file_given(cfg->extra_certs))
+		ret = load_extra_certs(sctx, cfg->extra_certs, err, errlen);
+	return ret;
 }
 
 /* ------------------------------------------------------------- policy */
@@ -592,17 +604,40 @@ static void name_line(X509_NAME *name, char *buf, size_t len)
 	safename_subject(buf);
 }
 
-static bool fpr_known(const struct tls_ctx *ctx, X509 *x)
+/* @x's digest (SHA-256, or SHA1 for verify-hash) in the list? Its hex form
+ * into @hex for the log if not. */
+static bool fpr_known(const struct tls_ctx *ctx, X509 *x, char *hex,
+		      size_t hexlen)
 {
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
-	if (!X509_digest(x, EVP_sha256(), md, &n) || n != TLS_FPR_LEN)
+	hex[0] = '\0';
+	if (!X509_digest(x, ctx->fpr_len == 20 ? EVP_sha1() : EVP_sha256(), md,
+			 &n) || n != ctx->fpr_len)
 		return false;
 	for (size_t i = 0; i < ctx->n_fprs; i++) {
-		if (!CRYPTO_memcmp(ctx->fprs[i], md, TLS_FPR_LEN))
+		if (!CRYPTO_memcmp(ctx->fprs[i], md, n))
 			return true;
 	}
+	for (unsigned i = 0; i < n && 3 * i + 3 <= hexlen; i++)
+		snprintf(hex + 3 * i, hexlen - 3 * i, "%s%02x", i ? ":" : "",
+			 md[i]);
+	return false;
+}
+
+/* peer-fingerprint at depth 0, verify-hash at depth 1, as OpenVPN's
+ * message says either way. */
+static bool fpr_ok(struct tls_session *s, X509 *x, int depth)
+{
+	char hex[3 * EVP_MAX_MD_SIZE];
+
+	if (!s->ctx->n_fprs || (unsigned)depth != s->ctx->fpr_depth ||
+	    fpr_known(s->ctx, x, hex, sizeof(hex)))
+		return true;
+	set_err(s->verify_err, sizeof(s->verify_err), "TLS Error: "
+		"--tls-verify/--peer-fingerprint certificate hash verification "
+		"failed. (got certificate fingerprint: %s)", hex);
 	return false;
 }
 
@@ -660,12 +695,6 @@ static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 	const struct tls_ctx *ctx = s->ctx;
 	char cn[SAFENAME_MAX], why[160];
 
-	if (ctx->n_fprs && !fpr_known(ctx, x)) {
-		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
-			"peer certificate SHA256 fingerprint not in peer-fingerprint"
-			" list: %s", subject);
-		return false;
-	}
 	if (ctx->remote_cert != TLS_REMOTE_CERT_ANY && !usage_ok(ctx, x)) {
 		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY KU/EKU ERROR:"
 			" %s lacks key usage or extended key usage %s", subject,
@@ -725,7 +754,7 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xs)
 			serial, subject);
 		return 0;
 	}
-	if (depth == 0 && !verify_leaf(s, x, subject))
+	if (!fpr_ok(s, x, depth) || (depth == 0 && !verify_leaf(s, x, subject)))
 		return 0;
 	/* Fingerprint-only: accept what the chain check refused, and say so. */
 	if (!preverify_ok)
@@ -769,9 +798,12 @@ static int ctx_copy_policy(struct tls_ctx *ctx, const struct tls_config *cfg,
 		memcpy(ctx->fprs, cfg->peer_fingerprints,
 		       cfg->n_peer_fingerprints * TLS_FPR_LEN);
 		ctx->n_fprs = cfg->n_peer_fingerprints;
+		ctx->fpr_depth = cfg->fpr_depth;
+		ctx->fpr_len = cfg->fpr_len ? cfg->fpr_len : TLS_FPR_LEN;
 	}
-	ctx->no_ca = !file_given(cfg->ca);
-	if (ctx->no_ca && !ctx->n_fprs &&
+	ctx->no_ca = !file_given(cfg->ca) && !file_given(cfg->pkcs12) &&
+		     !(cfg->capath && *cfg->capath);
+	if (ctx->no_ca && !(ctx->n_fprs && !ctx->fpr_depth) &&
 	    !(cfg->role == TLS_ROLE_SERVER &&
 	      cfg->verify_client == TLS_VERIFY_CLIENT_NONE)) {
 		set_err(err, errlen, "ca or peer-fingerprint is required to verify "
@@ -805,6 +837,8 @@ static int ctx_setup(struct tls_ctx *ctx, const struct tls_config *cfg,
 	if (!ret && file_given(cfg->ca))
 		ret = load_ca(sctx, cfg->ca, cfg->role == TLS_ROLE_SERVER, err,
 			      errlen);
+	if (!ret && cfg->capath && *cfg->capath)
+		ret = tls_capath_add(sctx, cfg->capath, err, errlen);
 	if (!ret && file_given(cfg->crl_verify))
 		ret = tls_crl_init(&ctx->crl, sctx, cfg->crl_verify,
 				   cfg->crl_verify_dir, err, errlen);

@@ -81,6 +81,10 @@ struct tls_config {
 					 * none; the config layer decides) */
 	const struct opt_file *key;	/* required with cert */
 	const struct opt_file *extra_certs;	/* sent after cert, optional */
+	const struct opt_file *pkcs12;	/* instead of cert and key; its CAs
+					 * are trusted without ca (see
+					 * ctl/tls_sources.h) */
+	const char *capath;		/* CA and CRL directory; NULL: none */
 	const char *key_passphrase;	/* encrypted key: its passphrase (askpass);
 					 * NULL: the key must be plain */
 	const struct opt_file *crl_verify;	/* PEM CRLs checked on the whole
@@ -106,6 +110,11 @@ struct tls_config {
 	enum tls_x509_type verify_x509_type;
 	const uint8_t (*peer_fingerprints)[TLS_FPR_LEN];
 	size_t n_peer_fingerprints;
+	unsigned fpr_depth;		/* of the certificate they are of: 0,
+					 * the peer's (peer-fingerprint), or 1,
+					 * its issuer's (verify-hash) */
+	unsigned fpr_len;		/* 32: SHA-256; 20: SHA1 (verify-hash);
+					 * 0: 32 */
 	enum tls_verify_client verify_client;	/* server only */
 };
 

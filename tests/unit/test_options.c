@@ -296,13 +296,53 @@ static void test_inline_options(void **state)
 		     "'00:11' (32 hex bytes separated by ':')");
 }
 
+/* verify-hash as OpenVPN 2.6 parses it: SHA1 unless said (inline:
+ * SHA256), not beside peer-fingerprint. */
+static void test_verify_hash(void **state)
+{
+	static const char sha1[] = "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:"
+				   "ee:ff:00:11:22:33";
+	static const char sha256[] =
+		"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
+		"00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF";
+	char text[512];
+	struct options o;
+
+	(void)state;
+	snprintf(text, sizeof(text), "verify-hash %s\nverify-hash %s SHA1\n",
+		 sha1, sha1);
+	expect_ok(&o, text);
+	assert_int_equal(o.n_peer_fingerprints, 2);
+	assert_int_equal(o.fpr_depth, 1);
+	assert_int_equal(o.fpr_len, 20);
+	assert_int_equal(o.peer_fingerprints[1][19], 0x33);
+	options_free(&o);
+	snprintf(text, sizeof(text), "<verify-hash>\n; ca\n%s\n</verify-hash>\n"
+		 "verify-hash %s SHA256\n", sha256, sha256);
+	expect_ok(&o, text);
+	assert_int_equal(o.n_peer_fingerprints, 2);
+	assert_int_equal(o.fpr_len, 32);
+	options_free(&o);
+	snprintf(text, sizeof(text), "verify-hash %s MD5\n", sha1);
+	expect_error(text, "e.conf:1: invalid or unsupported hashing algorithm: "
+		     "MD5 (only SHA1 and SHA256 are supported)");
+	snprintf(text, sizeof(text), "verify-hash %s SHA256\n", sha1);
+	expect_error(text, "e.conf:1: --verify-hash: bad SHA-256 fingerprint "
+		     "'00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33'"
+		     " (32 hex bytes separated by ':')");
+	snprintf(text, sizeof(text), "peer-fingerprint %s\nverify-hash %s\n",
+		 sha256, sha1);
+	expect_error(text, "e.conf:2: ERROR: Setting verify-hash not allowed. "
+		     "--verify-hash and --peer-fingerprint are mutually exclusive");
+}
+
 /* Every tag OpenVPN knows as inline reaches its option's handler. */
 static void test_inline_tags(void **state)
 {
 	static const char *const accepted[] = { "ca", "cert", "key", "tls-auth",
 		"tls-crypt", "tls-crypt-v2", "dh", "extra-certs", "crl-verify",
-		"auth-user-pass", "http-proxy-user-pass", NULL };
-	static const char *const refused[] = { "secret", "pkcs12", NULL };
+		"auth-user-pass", "http-proxy-user-pass", "pkcs12", NULL };
+	static const char *const refused[] = { "secret", NULL };
 	char text[128], err[OPT_ERR_LEN];
 	struct options o;
 
@@ -377,9 +417,6 @@ static void test_refused_and_misplaced(void **state)
 	expect_error("fragment 1300\n", "e.conf:1: --fragment is not supported: "
 		     "the offload data path does not fragment (as OpenVPN's "
 		     "DCO); remove it on both ends");
-	expect_error("<pkcs12>\nP\n</pkcs12>\n", "e.conf:1: --pkcs12 is not "
-		     "supported; convert it with openssl pkcs12 and use --ca, "
-		     "--cert and --key");
 	expect_error("management-query-proxy\n",
 		     "e.conf:1: --management-query-proxy is not supported by "
 		     "dcovpn yet");
@@ -775,8 +812,20 @@ static void test_check(void **state)
 	expect_consistency("client\ndev tun\nca c\nauth-user-pass\n",
 		     "--client/--pull needs at least one --remote");
 	expect_consistency("client\ndev tun\nremote h\nauth-user-pass\n",
-		     "You must define CA file (--ca) and/or peer fingerprint "
-		     "verification (--peer-fingerprint)");
+		     "You must define CA file (--ca) or CA path (--capath) "
+		     "and/or peer fingerprint verification (--peer-fingerprint)");
+	/* pkcs12 brings cert, key and CA; capath is a CA source */
+	expect_consistency("client\ndev tun\nremote h\npkcs12 p\n", NULL);
+	expect_consistency("client\ndev tun\nremote h\npkcs12 p\ncert c\n",
+		     "Parameter --cert cannot be used when --pkcs12 is also "
+		     "specified.");
+	expect_consistency("client\ndev tun\nremote h\ncapath d\ncert c\n"
+		     "key k\n", NULL);
+	expect_consistency("client\ndev tun\nremote h\nverify-hash "
+		     "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:00:11:22:33\n"
+		     "cert c\nkey k\n", "You must define CA file (--ca) or CA "
+		     "path (--capath) and/or peer fingerprint verification "
+		     "(--peer-fingerprint)");
 	expect_consistency(CLIENT "cert c\n", "If you use one of --cert or --key, "
 		     "you must use them both");
 	expect_consistency(CLIENT, "No client-side authentication method is "
@@ -921,6 +970,7 @@ int main(void)
 		cmocka_unit_test(test_cert_usage_and_v2),
 		cmocka_unit_test(test_remote_defaults),
 		cmocka_unit_test(test_inline_options),
+		cmocka_unit_test(test_verify_hash),
 		cmocka_unit_test(test_inline_tags),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_refused_and_misplaced),

@@ -627,7 +627,9 @@ static void test_peer_fingerprint(void **state)
 	/* Not in the list. */
 	cc.n_peer_fingerprints = 1;
 	pair_new(&pr, &cc, &sc);
-	expect_fail(&pr, pr.c, "fingerprint not in peer-fingerprint list");
+	expect_fail(&pr, pr.c, "TLS Error: --tls-verify/--peer-fingerprint "
+		    "certificate hash verification failed. (got certificate "
+		    "fingerprint: ");
 	pair_free(&pr);
 
 	/* With a CA, both must hold: a wrong CA still fails. */
@@ -640,6 +642,43 @@ static void test_peer_fingerprint(void **state)
 	pair_new(&pr, &cc, &sc);
 	pump(&pr);
 	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+}
+
+/* verify-hash: the digest of the certificate at depth 1 (the CA), SHA256
+ * or SHA1, besides the chain check. */
+static void test_verify_hash(void **state)
+{
+	struct pki *p = *state;
+	uint8_t fprs[1][TLS_FPR_LEN] = { { 0 } };
+	struct tls_config cc, sc;
+	unsigned n = 0;
+	struct pair pr;
+
+	cfg_client(&cc, p);
+	cc.peer_fingerprints = (const uint8_t (*)[TLS_FPR_LEN])fprs;
+	cc.n_peer_fingerprints = 1;
+	cc.fpr_depth = 1;
+	cfg_server(&sc, p, &p->server);
+	memcpy(fprs[0], p->ca.fpr, TLS_FPR_LEN);
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+
+	cc.fpr_len = 20;
+	memset(fprs[0], 0, sizeof(fprs[0]));
+	assert_true(X509_digest(p->ca.cert, EVP_sha1(), fprs[0], &n) && n == 20);
+	pair_new(&pr, &cc, &sc);
+	pump(&pr);
+	assert_int_equal(pr.cst, TLS_HS_DONE);
+	pair_free(&pr);
+
+	/* the peer's own digest is not its issuer's */
+	cc.fpr_len = 0;
+	memcpy(fprs[0], p->server.fpr, TLS_FPR_LEN);
+	pair_new(&pr, &cc, &sc);
+	expect_fail(&pr, pr.c, "certificate hash verification failed");
 	pair_free(&pr);
 }
 
@@ -1011,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(test_username_hostile),
 		cmocka_unit_test(test_verify_x509_name),
 		cmocka_unit_test(test_peer_fingerprint),
+		cmocka_unit_test(test_verify_hash),
 		cmocka_unit_test(test_versions),
 		cmocka_unit_test(test_verify_client_cert),
 		cmocka_unit_test(test_ciphers),
