@@ -48,7 +48,7 @@ try() {
 try verify_hash_sha1 ok "$DCOVPN" "verify-hash $SHA1"
 try verify_hash_inline ok "$DCOVPN" "<verify-hash>" "# the CA" "$SHA256" "</verify-hash>"
 try verify_hash_sha256 ok "$DCOVPN" "verify-hash $SHA256 SHA256"
-BAD=$(echo "$SHA1" | sed 's/^../00/')
+BAD=00${SHA1:2}
 try verify_hash_wrong refused "$DCOVPN" "verify-hash $BAD"
 try verify_hash_wrong_openvpn refused "$OPENVPN" "verify-hash $BAD"
 try pkcs12 ok "$DCOVPN" "pkcs12 $d/c.p12"
