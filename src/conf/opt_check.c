@@ -169,10 +169,22 @@ static const char *check_proxy(const struct options *o)
 	return NULL;
 }
 
+static const char *check_port_share(const struct options *o)
+{
+	bool tcp_server = o->proto.proto == OPT_PROTO_TCP_SERVER ||
+			  (o->proto.proto == OPT_PROTO_TCP && o->tls_server);
+
+	if (o->port_share_host && !tcp_server)
+		return "--port-share only works in TCP server mode (--proto "
+		       "values of tcp-server, tcp4-server, or tcp6-server)";
+	return NULL;
+}
+
 static const check_fn checks[] = {
 	check_mode, check_dev, check_remote, check_ca, check_cert_key,
 	check_wrappers, check_auth_user_pass, check_timers,
 	check_tls_versions, check_compression, check_mgmt_peer, check_proxy,
+	check_port_share,
 };
 
 int options_check(const struct options *o, char *err, size_t err_len)

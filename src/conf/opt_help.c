@@ -195,6 +195,8 @@ static const struct opt_help help[] = {
 	  "Shape the CONNECT request." },
 	{ "socks-proxy", "server [port] [authfile]", "Connect (TCP) through a "
 	  "SOCKS5 proxy." },
+	{ "port-share", "host port [dir]", "TCP server: relay other "
+	  "protocols on the port to host:port." },
 	{ "management-query-passwords", NULL, "Ask credentials over "
 	  "management." },
 	{ "management-client-auth", NULL, "The manager approves each client "

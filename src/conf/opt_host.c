@@ -44,6 +44,9 @@ void opt_host_free(struct options *o)
 	opt_strfree(&o->http_proxy_version, false);
 	opt_strfree(&o->http_proxy_agent, false);
 	opt_pairs_free(&o->http_proxy_headers);
+	opt_strfree(&o->port_share_host, false);
+	opt_strfree(&o->port_share_port, false);
+	opt_strfree(&o->port_share_dir, false);
 }
 
 static int proxy_set(struct opt_ctx *c, struct opt_proxy *p, const char *host,
@@ -123,4 +126,18 @@ int h_socks_proxy(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return opt_strset(&p->authfile, argv[3]);
 	}
 	return 0;
+}
+
+/* port-share HOST PORT [DIR] */
+int h_port_share(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	(void)d;
+	if (optval_port(c, argv[2], false))
+		return -EINVAL;
+	if (opt_strset(&c->o->port_share_host, argv[1]) ||
+	    opt_strset(&c->o->port_share_port, argv[2]))
+		return -ENOMEM;
+	opt_strfree(&c->o->port_share_dir, false);
+	return argc > 3 ? opt_strset(&c->o->port_share_dir, argv[3]) : 0;
 }

@@ -219,7 +219,7 @@ static const struct opt_desc table[] = {
 	REFUSE("no-replay", 0, "--no-replay is not supported: replay "
 	       "protection stays on"),
 	STR("bind-dev", OPT_W_LOCAL, bind_dev),
-	REFUSE("port-share", 3, "--port-share " NOT_YET),
+	FN("port-share", 2, 3, OPT_W_LOCAL, h_port_share),
 	STR("tmp-dir", OPT_W_LOCAL, tmp_dir),
 	FLAG("tcp-nodelay", OPT_W_LOCAL, tcp_nodelay),
 	IGNORE("socket-flags", 1, OPT_W_PULLED, "--socket-flags ignored: "

@@ -187,6 +187,7 @@ OPT_HANDLER(h_mtu_disc);
 OPT_HANDLER(h_http_proxy);
 OPT_HANDLER(h_http_proxy_option);
 OPT_HANDLER(h_socks_proxy);
+OPT_HANDLER(h_port_share);
 void opt_host_free(struct options *o);
 
 #endif

@@ -348,6 +348,7 @@ struct options {
 	char *http_proxy_agent;		/* http-proxy-option AGENT */
 	struct opt_pairs http_proxy_headers;	/* CUSTOM-HEADER name [value] */
 	struct opt_proxy socks_proxy;	/* socks-proxy; host NULL: none */
+	char *port_share_host, *port_share_port, *port_share_dir;
 	bool forward_compatible;	/* setenv FORWARD_COMPATIBLE 1 */
 
 	/* server mode (conf/opt_server.h); NULL: no server option given */

@@ -24,6 +24,7 @@
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
 #include "daemon/netcfg.h"
+#include "daemon/addrtext.h"
 #include "daemon/linkopt.h"
 #include "daemon/localbind.h"
 #include "daemon/privdrop.h"
@@ -197,16 +198,7 @@ static int conn_resolve(struct conn *c)
 
 static void conn_describe(struct conn *c)
 {
-	char a[INET6_ADDRSTRLEN] = "?";
-	bool v6 = c->remote.ss_family == AF_INET6;
-	const void *ip = v6 ? (void *)&((struct sockaddr_in6 *)&c->remote)->sin6_addr :
-			      (void *)&((struct sockaddr_in *)&c->remote)->sin_addr;
-	unsigned port = ntohs(v6 ? ((struct sockaddr_in6 *)&c->remote)->sin6_port :
-				   ((struct sockaddr_in *)&c->remote)->sin_port);
-
-	inet_ntop(c->remote.ss_family, ip, a, sizeof(a));
-	snprintf(c->remote_desc, sizeof(c->remote_desc), "[AF_INET%s]%s:%u",
-		 v6 ? "6" : "", a, port);
+	addrtext(&c->remote, NULL, 0, c->remote_desc, sizeof(c->remote_desc));
 }
 
 static int conn_open_udp(struct conn *c)

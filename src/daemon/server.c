@@ -22,6 +22,7 @@
 #include "daemon/clientcfg.h"
 #include "daemon/keep.h"
 #include "daemon/netcfg.h"
+#include "daemon/addrtext.h"
 #include "daemon/linkopt.h"
 #include "daemon/privdrop.h"
 #include "daemon/sdnotify.h"
@@ -57,23 +58,6 @@ static bool addr_eq(const struct sockaddr_storage *a, socklen_t alen,
 	return alen == blen && !memcmp(a, b, alen);
 }
 
-/* "198.18.0.2:5000" (OpenVPN's status form) into @real, and the log
- * form "[AF_INET]198.18.0.2:5000" into @desc. */
-static void addr_describe(const struct sockaddr_storage *a, char *real,
-			  size_t rlen, char *desc, size_t dlen)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-	bool v6 = a->ss_family == AF_INET6;
-	const void *p = v6 ? (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr :
-			     (const void *)&((const struct sockaddr_in *)a)->sin_addr;
-	unsigned port = ntohs(v6 ? ((const struct sockaddr_in6 *)a)->sin6_port :
-				   ((const struct sockaddr_in *)a)->sin_port);
-
-	inet_ntop(a->ss_family, p, ip, sizeof(ip));
-	snprintf(real, rlen, "%s:%u", ip, port);
-	snprintf(desc, dlen, "[AF_INET%s]%s:%u", v6 ? "6" : "", ip, port);
-}
-
 /* ---- clients ------------------------------------------------------------- */
 
 struct srv_client *server_client(struct server *s, uint32_t peer_id)
@@ -88,7 +72,7 @@ static void client_set_addr(struct srv_client *c,
 {
 	memcpy(&c->addr, a, len);
 	c->addr_len = len;
-	addr_describe(&c->addr, c->real, sizeof(c->real), c->desc,
+	addrtext(&c->addr, c->real, sizeof(c->real), c->desc,
 		      sizeof(c->desc));
 	snprintf(c->prefix, sizeof(c->prefix), "%s/%s",
 		 c->cn[0] ? c->cn : "", c->real);
@@ -413,6 +397,16 @@ static int server_tcp_first(void *ctx, int fd,
 	return 0;
 }
 
+/* port-share: not OpenVPN, so to the other server (daemon/portshare.c). */
+static int server_tcp_foreign(void *ctx, int fd,
+			      const struct sockaddr_storage *a, socklen_t alen,
+			      const uint8_t *head, size_t len)
+{
+	struct server *s = ctx;
+
+	return portshare_take(&s->ps, fd, a, alen, head, len) ? -1 : 0;
+}
+
 static int server_listen_tcp(struct server *s, int family,
 			     const struct sockaddr_storage *local, socklen_t len)
 {
@@ -434,6 +428,12 @@ static int server_listen_tcp(struct server *s, int family,
 		return err;
 	}
 	s->tcp_listen_fd = fd;
+	if (s->o->port_share_host &&
+	    portshare_init(&s->ps, s->loop, s->o->port_share_host,
+			   s->o->port_share_port, s->o->port_share_dir))
+		return -EHOSTUNREACH;
+	if (s->o->port_share_host)
+		tcp_pending_set_foreign(&s->tcp_wait, server_tcp_foreign);
 	return tcp_pending_listen(&s->tcp_wait, fd);
 }
 
@@ -484,7 +484,7 @@ static void server_auth_drop(struct server *s,
 	if (s->auth_drop_log_ms && now - s->auth_drop_log_ms < SERVER_DROP_LOG_MS)
 		return;
 	s->auth_drop_log_ms = now;
-	addr_describe(addr, real, sizeof(real), desc, sizeof(desc));
+	addrtext(addr, real, sizeof(real), desc, sizeof(desc));
 	log_warn("TLS Error: %s from %s (%llu such packets dropped so far)",
 		 why, desc, (unsigned long long)s->auth_drops);
 }
@@ -883,6 +883,7 @@ static void server_close(struct server *s)
 		if (s->clients[i])
 			client_free(s, s->clients[i]);
 	tcp_pending_free(&s->tcp_wait);
+	portshare_free(&s->ps);
 	if (s->tcp_listen_fd >= 0)
 		close(s->tcp_listen_fd);
 	/* client-disconnect scripts still running end first */

@@ -19,6 +19,7 @@
 #include "daemon/clientcfg.h"
 #include "daemon/keep.h"
 #include "daemon/plugin.h"
+#include "daemon/portshare.h"
 #include "daemon/server.h"
 #include "daemon/server_script.h"
 #include "dcovpn/dco.h"
@@ -114,6 +115,7 @@ struct server {
 	enum dco_transport tr;
 	int udp_fd, tcp_listen_fd;
 	struct tcp_pending tcp_wait;      /* TCP: no first packet yet */
+	struct portshare ps;              /* port-share: other protocols */
 	struct mudp mudp;
 	struct mudp_result mres;
 	uint64_t cookie_replies;

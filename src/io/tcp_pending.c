@@ -136,23 +136,58 @@ static struct tcp_pending_conn *oldest_of(struct tcp_pending *tp,
 
 /* ---- reading the first frame -------------------------------------------- */
 
-/* The frame is complete: hand it over. */
-static void hand_over(struct tcp_pending *tp, struct tcp_pending_conn *c)
+/* The frame is complete: hand it over; or, @foreign (port-share), the
+ * bytes read so far are not OpenVPN's: pass them on. */
+static void hand_over(struct tcp_pending *tp, struct tcp_pending_conn *c,
+		      bool foreign)
 {
-	size_t len = c->have - 2;
-	int fd = c->fd;
+	int fd = c->fd, ret;
 
 	/* unwatched and unlinked first: the callback may watch fd itself */
 	unlink_conn(tp, c);
 	loop_del(tp->loop, fd);
-	if (tp->first(tp->ctx, fd, &c->addr, c->addr_len, c->frame, len) < 0) {
+	ret = foreign ? tp->foreign(tp->ctx, fd, &c->addr, c->addr_len,
+				    c->len_be, c->have) :
+			tp->first(tp->ctx, fd, &c->addr, c->addr_len, c->frame,
+				  c->have - 2);
+	if (ret < 0) {
 		tp->st.refused++;
 		close(fd);
+	} else if (foreign) {
+		tp->st.foreign++;
 	} else {
 		tp->st.handed++;
 	}
 	free(c->frame);
 	free(c);
+}
+
+/* OpenVPN's first bytes, judged as 2.6's port-share does (ps.c). @p3: the
+ * third byte, -1 while it has not come (then either length may still be
+ * OpenVPN's). */
+static bool is_openvpn(const uint8_t len_be[2], int p3)
+{
+	unsigned plen = load_be16(len_be);
+	bool v3 = plen >= 336 && plen < 1024 + 255;	/* WKc: >= 290 bytes */
+	bool v2 = plen >= 14 && plen <= 255;
+
+	if (p3 < 0)
+		return v2 || v3;
+	if (p3 == (10 << 3))	/* P_CONTROL_HARD_RESET_CLIENT_V3, key-id 0 */
+		return v3;
+	return v2 && p3 == (7 << 3);	/* ..._CLIENT_V2 */
+}
+
+/* With port-share: does the stream so far look like someone else's? */
+static bool looks_foreign(struct tcp_pending *tp, struct tcp_pending_conn *c)
+{
+	uint8_t p3;
+
+	if (!tp->foreign || c->have < 2 || c->have > 2)
+		return false;
+	if (recv(c->fd, &p3, 1, MSG_PEEK | MSG_DONTWAIT) != 1)
+		return !is_openvpn(c->len_be, -1);
+	return !is_openvpn(c->len_be, p3);
 }
 
 /* Read what has come, never past the first frame. 1: read something,
@@ -174,6 +209,10 @@ static int read_some(struct tcp_pending *tp, struct tcp_pending_conn *c)
 		return 0;
 	}
 	c->have += (size_t)n;
+	if (looks_foreign(tp, c)) {
+		hand_over(tp, c, true);
+		return 0;
+	}
 	if (c->have == 2) {
 		size_t len = load_be16(c->len_be);
 
@@ -185,7 +224,7 @@ static int read_some(struct tcp_pending *tp, struct tcp_pending_conn *c)
 		}
 	}
 	if (c->have > 2 && c->have == 2u + load_be16(c->len_be)) {
-		hand_over(tp, c);
+		hand_over(tp, c, false);
 		return 0;
 	}
 	return 1;
@@ -311,6 +350,11 @@ void tcp_pending_init(struct tcp_pending *tp, struct loop *l,
 		tp->lim.timeout_ms = TCP_PENDING_TIMEOUT_MS;
 	if (!tp->lim.frame_max || tp->lim.frame_max > TCP_FRAME_MAX)
 		tp->lim.frame_max = TCP_FRAME_MAX;
+}
+
+void tcp_pending_set_foreign(struct tcp_pending *tp, tcp_pending_foreign_cb cb)
+{
+	tp->foreign = cb;
 }
 
 int tcp_pending_listen(struct tcp_pending *tp, int listen_fd)

@@ -62,9 +62,22 @@ typedef int (*tcp_pending_first_cb)(void *ctx, int fd,
 				    socklen_t addr_len, uint8_t *frame,
 				    size_t len);
 
+/*
+ * Optional (port-share): a connection whose first bytes are not OpenVPN's
+ * (2.6 ps.c is_openvpn_protocol: a length of 14..255 and a client reset
+ * opcode, or 336..1278 with a tls-crypt-v2 reset) goes here with the
+ * @len bytes already read (they belong to the stream). Return 0 when it
+ * took @fd, < 0 to have it closed here.
+ */
+typedef int (*tcp_pending_foreign_cb)(void *ctx, int fd,
+				      const struct sockaddr_storage *addr,
+				      socklen_t addr_len, const uint8_t *head,
+				      size_t len);
+
 struct tcp_pending_stats {
 	uint64_t accepted;        /* connections taken in */
 	uint64_t handed;          /* first frames the callback took */
+	uint64_t foreign;         /* other protocols passed on (port-share) */
 	uint64_t refused;         /* first frames the callback refused,
 				   * or a bad length */
 	uint64_t evicted_src;     /* oldest of a source over max_per_src */
@@ -80,6 +93,7 @@ struct tcp_pending {
 	struct loop *loop;
 	struct tcp_pending_limits lim;
 	tcp_pending_first_cb first;
+	tcp_pending_foreign_cb foreign;  /* NULL: not OpenVPN is refused */
 	void *ctx;
 	int listen_fd;                   /* -1: not listening */
 	uint64_t paused_until_ms;        /* 0: accepting */
@@ -95,6 +109,9 @@ struct tcp_pending {
 void tcp_pending_init(struct tcp_pending *tp, struct loop *l,
 		      const struct tcp_pending_limits *lim,
 		      tcp_pending_first_cb first, void *ctx);
+/* Pass connections of other protocols to @foreign (with tcp_pending_init's
+ * @ctx) instead of closing them. */
+void tcp_pending_set_foreign(struct tcp_pending *tp, tcp_pending_foreign_cb cb);
 /* Accept on @listen_fd (non-blocking, listening; still the caller's to
  * close after tcp_pending_free). 0 or -errno from loop_add. */
 int tcp_pending_listen(struct tcp_pending *tp, int listen_fd);

@@ -941,6 +941,20 @@ static void test_host_options(void **state)
 	assert_true(o.http_proxy.auto_auth && o.http_proxy.no_cleartext);
 	assert_string_equal(o.socks_proxy.port, "1080");
 	options_free(&o);
+	expect_ok(&o, "port-share 127.0.0.1 8443 /run/ps\nproto tcp-server\n"
+		      "tls-server\n");
+	assert_string_equal(o.port_share_port, "8443");
+	assert_string_equal(o.port_share_dir, "/run/ps");
+	assert_int_equal(options_check(&o, err, sizeof(err)), -EINVAL);
+	assert_null(strstr(err, "port-share"));	/* other reasons only */
+	options_free(&o);
+	expect_ok(&o, "client\ndev tun\nremote h\nca c\nauth-user-pass\n"
+		      "port-share 127.0.0.1 8443\n");
+	assert_int_equal(options_check(&o, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "--port-share only works in TCP server mode "
+			    "(--proto values of tcp-server, tcp4-server, or "
+			    "tcp6-server)");
+	options_free(&o);
 	expect_error("http-proxy p\n", "e.conf:1: http-proxy port number not "
 		     "defined");
 	expect_error("http-proxy p 8080 f ntlm\n", "e.conf:1: --http-proxy: "
