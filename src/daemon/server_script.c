@@ -109,11 +109,12 @@ int server_script_up(struct server *s)
 {
 	snprintf(s->scripts.dev, sizeof(s->scripts.dev), "%s", dco_ifname(s->dco));
 	s->scripts.mtu = dco_mtu(s->dco);
-	s->scripts.up = true;
 	if (server_run_tun_script(s, SCRIPT_UP, s->o->up, NULL)) {
+		/* as OpenVPN's M_FATAL: no down follows */
 		log_err("Exiting due to fatal error");
 		return -1;
 	}
+	s->scripts.up = true;
 	return 0;
 }
 
