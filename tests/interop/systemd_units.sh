@@ -26,7 +26,8 @@ fi
 LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$P/share/man/man8/dcovpn.8" >"$T/man.txt" 2>"$T/man.err" ||
 	fail "man -l: $(cat "$T/man.err")"
 [ ! -s "$T/man.err" ] || fail "man warnings: $(cat "$T/man.err")"
-grep -q "^NAME" "$T/man.txt" && grep -q "dcovpn-server@" "$T/man.txt" || fail "man page text"
+grep -q "^NAME" "$T/man.txt" || fail "man page: no NAME"
+grep -q "dcovpn-server@" "$T/man.txt" || fail "man page: no units"
 log "man -l dcovpn.8: $(wc -l <"$T/man.txt") lines, no warnings"
 
 # unit_cmd KIND(server|client): the unit's ExecStart, %i=test, %t=$T/run
@@ -37,7 +38,7 @@ unit_cmd() {
 # unit_caps KIND: the bounding set as setpriv takes it: -all,+net_admin,...
 unit_caps() {
 	sed -n 's/^CapabilityBoundingSet=//p' "$P/lib/systemd/system/dcovpn-$1@.service" |
-		tr 'A-Z' 'a-z' | sed -e 's/cap_/+/g' -e 's/ /,/g' -e 's/^/-all,/'
+		tr '[:upper:]' '[:lower:]' | sed -e 's/cap_/+/g' -e 's/ /,/g' -e 's/^/-all,/'
 }
 
 ns_setup
@@ -58,7 +59,8 @@ read -ra cmd <<<"$(unit_cmd server)"
 log "server: setpriv --bounding-set $(unit_caps server) ${cmd[*]}"
 (cd "$T/etc/server" && exec ip netns exec "$NS_S" setpriv --bounding-set "$(unit_caps server)" \
 	"${cmd[@]}") >"$T/server.log" 2>&1 &
-SRV_PID=$!
+SRV_PID=$! # stopped by lib.sh's teardown
+export SRV_PID
 wait_for 15 grep -q "Initialization Sequence Completed" "$T/server.log" ||
 	fail "the server unit's command did not start"
 read -ra cmd <<<"$(unit_cmd client)"
