@@ -163,6 +163,10 @@ struct opt_server;
  */
 #define OPT_TEXT_CACHE_MAX 16
 struct opt_text_cache {
+	/* Set for a client's parse again at reconnect: `cd` does not move,
+	 * the process is where the first parse left it (and the files come
+	 * from here, read by that parse). */
+	bool replay;
 	unsigned n;
 	struct {
 		char *path, *text;

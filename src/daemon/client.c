@@ -1238,6 +1238,10 @@ static int client_fresh_options(struct options *o, const struct client_args *a,
 	char err[OPT_ERR_LEN];
 
 	options_init(o);
+	if (a->tc) {
+		tc = a->tc;
+		tc->replay = true;
+	}
 	o->text_cache = tc;
 	if (options_parse_argv(o, a->argc, a->argv, err, sizeof(err))) {
 		log_err("%s", err);

@@ -18,6 +18,9 @@ enum client_exit {
 struct client_args {
 	int argc;
 	char *const *argv;
+	/* the files as the first parse read them (main.c); NULL: read them
+	 * again at the first connection */
+	struct opt_text_cache *tc;
 };
 
 /* @o: the options as parsed and checked once, for what stays fixed. */

@@ -23,13 +23,15 @@
 
 #define MAIN_SHOWN 1	/* main_parse: a --show-* list was printed */
 
-static int main_parse(struct options *o, int argc, char **argv)
+/* @tc keeps the files read, for a client's parse again at reconnect. */
+static int main_parse(struct options *o, struct opt_text_cache *tc, int argc,
+		      char **argv)
 {
 	char err[OPT_ERR_LEN];
-
 	int ret;
 
 	options_init(o);
+	o->text_cache = tc;
 	ret = options_parse_argv(o, argc, argv, err, sizeof(err));
 	if (!ret && show_requested(o))	/* as OpenVPN: before any check */
 		return show_print(o, stdout) ? -EINVAL : MAIN_SHOWN;
@@ -129,12 +131,13 @@ int main(int argc, char **argv)
 
 	keep_init(&keep);
 	do {
+		struct opt_text_cache tc = { 0 };
 		struct options o;
-
-		int parsed = main_parse(&o, argc, argv);
+		int parsed = main_parse(&o, &tc, argc, argv);
 
 		if (parsed) {
 			options_free(&o);
+			opt_text_cache_free(&tc);
 			keep_free(&keep);
 			return parsed == MAIN_SHOWN ? 0 : 1;
 		}
@@ -142,6 +145,7 @@ int main(int argc, char **argv)
 		log_set_timestamps(!o.suppress_timestamps);
 		if (first && main_process_setup(&o)) {
 			options_free(&o);
+			opt_text_cache_free(&tc);
 			keep_free(&keep);
 			return 1;
 		}
@@ -153,9 +157,12 @@ int main(int argc, char **argv)
 			ex = r == SERVER_RESTART ? CLIENT_EXIT_RELOAD :
 			     r ? CLIENT_EXIT_FATAL : CLIENT_EXIT_OK;
 		}
-		else
+		else {
+			a.tc = &tc;
 			ex = client_run(&o, &a);
+		}
 		options_free(&o);
+		opt_text_cache_free(&tc);	/* SIGHUP reads the files again */
 	} while (ex == CLIENT_EXIT_RELOAD);
 	keep_free(&keep);
 	return ex == CLIENT_EXIT_OK ? 0 : 1;

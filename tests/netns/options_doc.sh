@@ -42,6 +42,20 @@ out=$("$DCOVPN" --cd "$T/nonexistent" 2>&1) && fail "--cd to nowhere accepted"
 grep -q "cd to '$T/nonexistent' failed" <<<"$out" || fail "--cd error: $out"
 log "ok: --cd acts in order, on the command line and in a config file"
 
+# A relative --cd, and files relative to it, across reconnects (a client
+# parses its options again for each): loopback only, nothing answers on
+# port 9, server-poll-timeout moves on after 1 s.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/etc/ca.key" \
+	-out "$T/etc/ca.crt" -days 2 -subj /CN=t 2>/dev/null
+printf 'u\np\n' >"$T/etc/up.txt"
+printf '%s\n' client "dev null" "proto udp" "remote 127.0.0.1 9" "connect-retry 1" \
+	"server-poll-timeout 1" "ca ca.crt" "auth-user-pass up.txt" "verb 3" >"$T/etc/c.conf"
+(cd "$T" && exec timeout 4 "$DCOVPN" --cd etc --config c.conf) >"$T/cd.log" 2>&1 || true
+n=$(grep -c "UDP link remote: \[AF_INET\]127.0.0.1:9" "$T/cd.log" || true)
+[ "$n" -ge 2 ] || fail "relative --cd: $n connection attempts: $(cat "$T/cd.log")"
+grep -q "cd to" "$T/cd.log" && fail "relative --cd applied again: $(cat "$T/cd.log")"
+log "ok: relative --cd holds across $n connection attempts"
+
 # --suppress-timestamps: same first log line with and without, as openvpn.
 opts=(--verb 3 --client --dev tun --remote 198.18.0.1 --auth-user-pass /nonexistent
 	--ca /nonexistent.crt)
