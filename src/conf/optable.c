@@ -237,6 +237,7 @@ static const struct opt_desc table[] = {
 	FLAG("down-pre", OPT_W_LOCAL, down_pre),
 	FNO("route-up", 1, 1, OPT_W_LOCAL, h_script, route_up),
 	FNO("route-pre-down", 1, 1, OPT_W_LOCAL, h_script, route_pre_down),
+	FNO("ipchange", 1, 1, OPT_W_LOCAL, h_script, ipchange),
 	REFUSE("tls-export-cert", 1, "--tls-export-cert " NOT_YET),
 	FN("setenv", 1, 2, OPT_W_LOCAL, h_setenv),
 	FN("setenv-safe", 1, 2, OPT_W_PULLED, h_setenv),

@@ -107,7 +107,7 @@ void options_free(struct options *o)
 			  &o->up, &o->down, &o->route_up, &o->bind_dev,
 			  &o->route_pre_down, &o->chroot_dir,
 			  &o->mgmt_client_user, &o->mgmt_client_group,
-			  &o->config_file };
+			  &o->config_file, &o->ipchange };
 
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		opt_strfree(strs[i], false);

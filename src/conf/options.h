@@ -330,6 +330,7 @@ struct options {
 	int script_security;	/* -1: unset (OpenVPN default 1) */
 	char *up, *down, *route_up;
 	char *config_file;	/* the first "config" given (scripts' $config) */
+	char *ipchange;		/* client: script once the peer is authenticated */
 	struct opt_pairs setenv;
 	/* plugin PATH [ARGS]: one argv per line (argv[0] the path), in order */
 	struct opt_strv *plugins;

@@ -728,6 +728,11 @@ static void conn_active(void *ctx)
 {
 	struct conn *c = ctx;
 	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
+	struct client_script_call call = conn_call(c, SCRIPT_IPCHANGE,
+						   c->o->ipchange);
+
+	/* as OpenVPN at "Peer Connection Initiated"; not waited for */
+	client_script_start(c->scripts, &call, NULL, NULL, NULL);
 
 	if (!c->o->pull) {
 		conn_after_up(c, conn_p2p_up(c));

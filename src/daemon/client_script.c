@@ -1,4 +1,5 @@
 /* The client's up/route-up/route-pre-down/down (see client_script.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -53,8 +54,32 @@ static void call_tun(const struct client_script_call *call,
 struct prepared {
 	struct scriptenv env;
 	struct script_tun_args args;
+	char addr[INET6_ADDRSTRLEN + 24];
+	const char *ipchange[2];
 	const char *const *extra;
 };
+
+/* ipchange's one argument, as OpenVPN prints it: "[AF_INET]ip port". */
+static void ipchange_arg(const struct sockaddr_storage *ss, char *out,
+			 size_t len)
+{
+	char ip[INET6_ADDRSTRLEN] = "";
+	unsigned port = 0;
+	bool v6 = ss->ss_family == AF_INET6;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s = (const void *)ss;
+
+		inet_ntop(AF_INET, &s->sin_addr, ip, sizeof(ip));
+		port = ntohs(s->sin_port);
+	} else if (v6) {
+		const struct sockaddr_in6 *s = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, ip, sizeof(ip));
+		port = ntohs(s->sin6_port);
+	}
+	snprintf(out, len, "[AF_INET%s]%s %u", v6 ? "6" : "", ip, port);
+}
 
 static int prepare(struct client_script *cs, const struct client_script_call *call,
 		   struct prepared *p)
@@ -81,6 +106,12 @@ static int prepare(struct client_script *cs, const struct client_script_call *ca
 		return -ENOMEM;
 	scriptvars_tun_args(&tun, &p->args);
 	p->extra = call->kind == SCRIPT_ROUTE_UP ? NULL : p->args.v;
+	if (call->kind == SCRIPT_IPCHANGE) {
+		ipchange_arg(call->remote, p->addr, sizeof(p->addr));
+		p->ipchange[0] = p->addr;
+		p->ipchange[1] = NULL;
+		p->extra = p->ipchange;
+	}
 	return 0;
 }
 

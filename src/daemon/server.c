@@ -947,6 +947,9 @@ static int server_refuse(const struct options *o)
 
 	if (o->dev_type == OPT_DEV_TAP)
 		why = "--dev tap is not supported";
+	if (o->ipchange)	/* OpenVPN's own words */
+		why = "--ipchange cannot be used with --mode server (use "
+		      "--client-connect instead)";
 	if (why)
 		log_err("Options error: %s", why);
 	return why ? -EINVAL : 0;

@@ -24,7 +24,7 @@
 # gets to it: the deletes it ran are compared, and ours must hold what
 # openvpn's always do: the arguments and script_type alone (seen in
 # multi.c: an empty env_set when the client is gone). Not compared here:
-# tls-verify and ipchange, which dcovpn refuses.
+# tls-verify, which dcovpn refuses.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
@@ -35,7 +35,7 @@ cat >"$T/dump.sh" <<X
 OUT=\$(cat "$T/outdir")
 n="\${ROLE:-srv}-\$script_type"
 [ "\$script_type" = learn-address ] && n="\$n-\$1-\$(case \$2 in *:*) echo 6;; *) echo 4;; esac)"
-{ echo "ARGS=\$*"; env | grep -v '^PWD=' | sort; } >"\$OUT/\$n"
+{ echo "ARGS=\$# \$*"; env | grep -v '^PWD=' | sort; } >"\$OUT/\$n"
 exit 0
 X
 chmod +x "$T/dump.sh"
@@ -46,7 +46,7 @@ server_conf udp 4 crypt "script-security 2" "setenv ROLE srv" "up $D" "down $D" 
 	"client-connect $D" "client-disconnect $D" "learn-address $D" \
 	'push "route 198.19.70.0 255.255.255.0"' 'push "dhcp-option DNS 198.19.64.1"'
 client_conf udp 4 crypt "script-security 2" "setenv ROLE cli" "up $D" "down $D" \
-	"route-up $D" "route-pre-down $D" "auth-user-pass $T/up.txt" "explicit-exit-notify 1"
+	"route-up $D" "route-pre-down $D" "ipchange $D" "auth-user-pass $T/up.txt" "explicit-exit-notify 1"
 
 # run NAME SERVER_BIN CLIENT_BIN: both up, a ping, the client then the
 # server stopped by SIGTERM; the dumps in $T/NAME/.
@@ -122,10 +122,10 @@ run cli "$OPENVPN" "$DCOVPN"
 run srv "$DCOVPN" "$OPENVPN"
 n_cli=$(ls "$T/ref"/cli-* | wc -l)
 n_srv=$(ls "$T/ref"/srv-* | wc -l)
-[ "$n_cli" -ge 4 ] && [ "$n_srv" -ge 9 ] || fail "reference run dumped $n_cli client, $n_srv server scripts"
+[ "$n_cli" -ge 5 ] && [ "$n_srv" -ge 9 ] || fail "reference run dumped $n_cli client, $n_srv server scripts"
 ok=1
 for f in "$T/srv"/srv-learn-address-delete-*; do
-	[ "$(grep -v '^ARGS=delete ' "$f")" = script_type=learn-address ] ||
+	[ "$(grep -v '^ARGS=2 delete ' "$f")" = script_type=learn-address ] ||
 		{ echo "# $f:"; sed 's/^/#   /' "$f"; ok=0; }
 done
 compare cli cli || ok=0
