@@ -886,8 +886,10 @@ static void server_close(struct server *s)
 	portshare_free(&s->ps);
 	if (s->tcp_listen_fd >= 0)
 		close(s->tcp_listen_fd);
-	/* client-disconnect scripts still running end first */
+	/* client-disconnect scripts still running end first, and the
+	 * plugins' last calls */
 	server_script_free(s);
+	server_plugin_drain(s);
 	server_script_down(s, sig, true);
 	if (s->dco) {
 		/* the kept device starts the next instance bare */

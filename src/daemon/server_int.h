@@ -19,6 +19,7 @@
 #include "daemon/clientcfg.h"
 #include "daemon/keep.h"
 #include "daemon/plugin.h"
+#include "daemon/plugin_worker.h"
 #include "daemon/portshare.h"
 #include "daemon/server.h"
 #include "daemon/server_script.h"
@@ -41,10 +42,11 @@ struct tcp_rx {
 };
 
 /* A plugin's deferred auth (auth_control_file): where it stands. */
-enum auth_state { AUTH_NONE, AUTH_PENDING, AUTH_OK, AUTH_FAILED };
+enum auth_state { AUTH_NONE, AUTH_CALLING, AUTH_PENDING, AUTH_OK, AUTH_FAILED };
 
 struct auth_deferred {
-	enum auth_state state;
+	enum auth_state state;       /* CALLING: the plugin thread has it */
+	uint32_t serial;             /* of the last call: older results dropped */
 	char *acf, *apf, *afr;       /* control, pending, failed-reason files */
 	uint64_t deadline_ms;        /* hand-window: refused then */
 };
@@ -147,6 +149,8 @@ struct server {
 	struct mgmt *mgmt;           /* --management, or NULL */
 	struct plugin_host plugins;  /* --plugin lines */
 	struct srv_scriptrun scripts;
+	struct plugin_worker pw;     /* the thread that calls the plugins */
+	uint32_t auth_serial;
 	bool stop;
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };
@@ -243,6 +247,8 @@ int server_plugin_open(struct server *s);
 /* --user/--group done: open the POST_UID_CHANGE ones. */
 int server_plugin_post_uid(struct server *s);
 void server_plugin_close(struct server *s);
+/* Stop the plugin thread once its queue ran (the clients are gone). */
+void server_plugin_drain(struct server *s);
 void server_plugin_client_new(struct srv_client *c);
 void server_plugin_client_free(struct srv_client *c);
 /* AUTH_USER_PASS_VERIFY: 0 accepted, -EACCES refused, -EINPROGRESS the

@@ -4,9 +4,12 @@
  * auth (auth_control_file, auth_pending_file, auth_failed_reason_file),
  * CLIENT_CONNECT(_V2), CLIENT_DISCONNECT, LEARN_ADDRESS.
  *
- * A deferred answer never holds up the event loop: the files are read
- * by server_plugin_tick (every SP_POLL_MS while some are pending) until
- * the answer comes or hand-window runs out.
+ * Nothing here waits for a plugin on the event loop but CLIENT_CONNECT
+ * (its answer decides the PUSH_REPLY) and UP/DOWN: every call runs on the
+ * plugin thread (plugin_worker.h); an auth call's result comes back
+ * through it, a deferred answer through the files, read by
+ * server_plugin_tick (every SP_POLL_MS while some are pending) until it
+ * comes or hand-window runs out.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,7 +33,13 @@
 
 int server_plugin_open(struct server *s)
 {
-	return plugin_host_load(&s->plugins, s->o);
+	int ret = plugin_host_load(&s->plugins, s->o);
+
+	if (!ret)
+		ret = plugin_worker_start(&s->pw, &s->plugins, s->loop);
+	if (ret)
+		log_err("cannot start the plugins: %s", strerror(-ret));
+	return ret;
 }
 
 int server_plugin_post_uid(struct server *s)
@@ -38,14 +47,22 @@ int server_plugin_post_uid(struct server *s)
 	return plugin_host_post_uid(&s->plugins, s->o);
 }
 
+/* The clients' last calls (DISCONNECT, destructors) done: before the
+ * DOWN event, which the loop's thread calls itself. */
+void server_plugin_drain(struct server *s)
+{
+	plugin_worker_stop(&s->pw);
+}
+
 void server_plugin_close(struct server *s)
 {
+	plugin_worker_stop(&s->pw);
 	plugin_host_close(&s->plugins);
 }
 
 void server_plugin_client_new(struct srv_client *c)
 {
-	plugin_client_init(&c->srv->plugins, &c->plugin);
+	plugin_worker_client_init(&c->srv->pw, &c->plugin);
 }
 
 /* ---- deferred auth files ------------------------------------------------------ */
@@ -118,7 +135,7 @@ static ssize_t file_read(const char *path, char *buf, size_t len)
 void server_plugin_client_free(struct srv_client *c)
 {
 	files_remove(&c->auth);
-	plugin_client_free(&c->srv->plugins, &c->plugin);
+	plugin_worker_client_free(&c->srv->pw, &c->plugin);
 }
 
 /* ---- auth ------------------------------------------------------------------------ */
@@ -162,14 +179,45 @@ static uint64_t hand_window_ms(const struct server *s)
 	return (uint64_t)(s->o->hand_window > 0 ? s->o->hand_window : 60) * 1000u;
 }
 
-/* Run the plugins: AUTH_OK, AUTH_FAILED or AUTH_PENDING. */
+/* What the plugins answered: AUTH_OK, AUTH_FAILED or AUTH_PENDING. */
+static enum auth_state auth_answer(struct srv_client *c, enum plugin_result r)
+{
+	if (r == PLUGIN_DEFERRED) {
+		c->auth.deadline_ms = clock_now_ms() + hand_window_ms(c->srv);
+		return auth_pending(c) ? AUTH_PENDING : AUTH_FAILED;
+	}
+	return r == PLUGIN_OK ? AUTH_OK : AUTH_FAILED;
+}
+
+static int auth_result(struct srv_client *c, enum auth_state st);
+static void auth_decided(struct srv_client *c);
+
+/* The plugin thread's answer for the client in @tag (peer-id, serial);
+ * a client gone or asked again since drops it. */
+static void auth_done(void *ctx, uint64_t tag, enum plugin_result r,
+		      char *config)
+{
+	struct srv_client *c = server_client(ctx, (uint32_t)(tag >> 32));
+
+	free(config);
+	if (!c || c->dead || c->kill_at_ms || c->auth.state != AUTH_CALLING ||
+	    c->auth.serial != (uint32_t)tag)
+		return;
+	auth_result(c, auth_answer(c, r));
+	if (c->auth.state != AUTH_PENDING)
+		auth_decided(c);
+}
+
+/* Hand the credentials to the plugin thread: AUTH_CALLING (or
+ * AUTH_FAILED if that cannot be done). */
 static enum auth_state auth_call(struct srv_client *c)
 {
 	char acf[PATH_MAX + 20], apf[PATH_MAX + 20], afr[PATH_MAX + 30];
 	char pass[512];
 	const char *extra[] = { pass, acf, apf, afr, NULL, NULL };
-	enum plugin_result r;
+	uint64_t tag;
 	char **env;
+	int ret;
 
 	if (files_make(c))
 		return AUTH_FAILED;
@@ -185,15 +233,16 @@ static enum auth_state auth_call(struct srv_client *c)
 	OPENSSL_cleanse(pass, sizeof(pass));
 	if (!env)
 		return AUTH_FAILED;
-	r = plugin_host_call(&c->srv->plugins, &(struct plugin_call){
+	c->auth.serial = ++c->srv->auth_serial;
+	c->auth.state = AUTH_CALLING;
+	tag = (uint64_t)c->peer_id << 32 | c->auth.serial;
+	/* the thread runs whenever a plugin is loaded: the answer comes later */
+	ret = plugin_worker_submit(&c->srv->pw, &(struct plugin_call){
 		.type = OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY,
-		.envp = (const char *const *)env, .pc = &c->plugin, .depth = -1 });
+		.envp = (const char *const *)env, .pc = &c->plugin, .depth = -1 },
+		auth_done, c->srv, tag);
 	server_script_env_free(env);
-	if (r == PLUGIN_DEFERRED) {
-		c->auth.deadline_ms = clock_now_ms() + hand_window_ms(c->srv);
-		return auth_pending(c) ? AUTH_PENDING : AUTH_FAILED;
-	}
-	return r == PLUGIN_OK ? AUTH_OK : AUTH_FAILED;
+	return ret ? AUTH_FAILED : AUTH_CALLING;
 }
 
 /* The control file's answer, if it came (still AUTH_PENDING if not). */
@@ -215,7 +264,7 @@ static enum auth_state auth_poll(struct srv_client *c, uint64_t now)
 static int auth_result(struct srv_client *c, enum auth_state st)
 {
 	c->auth.state = st;
-	if (st == AUTH_PENDING)
+	if (st == AUTH_PENDING || st == AUTH_CALLING)
 		return -EINPROGRESS;
 	if (st == AUTH_FAILED) {
 		log_err("%s TLS Auth Error: Auth Username/Password verification "
@@ -249,6 +298,8 @@ int server_plugin_auth(struct srv_client *c)
 		return 0;
 	case AUTH_FAILED:
 		return -EACCES;
+	case AUTH_CALLING:
+		return -EINPROGRESS;
 	case AUTH_PENDING:
 		return auth_result(c, auth_poll(c, clock_now_ms()));
 	default:
@@ -304,18 +355,25 @@ void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next)
 
 /* ---- connect, disconnect, learn-address -------------------------------------- */
 
+/* Call @type with @c's @script_type environment on the plugin thread;
+ * @wait (CLIENT_CONNECT*) for the answer (and its @config), or not. */
 static enum plugin_result call_env(struct srv_client *c, int type,
 				   const char *script_type,
-				   const char *const *args, char **config)
+				   const char *const *args, bool wait,
+				   char **config)
 {
 	char **env = server_script_env(c, script_type, NULL);
-	enum plugin_result r;
+	struct plugin_call call = {
+		.type = type, .args = args, .envp = (const char *const *)env,
+		.pc = &c->plugin, .depth = -1, .config = config };
+	enum plugin_result r = PLUGIN_OK;
 
 	if (!env)
 		return PLUGIN_ERROR;
-	r = plugin_host_call(&c->srv->plugins, &(struct plugin_call){
-		.type = type, .args = args, .envp = (const char *const *)env,
-		.pc = &c->plugin, .depth = -1, .config = config });
+	if (wait)
+		r = plugin_worker_call(&c->srv->pw, &call);
+	else if (plugin_worker_submit(&c->srv->pw, &call, NULL, NULL, 0))
+		r = PLUGIN_ERROR;
 	server_script_env_free(env);
 	return r;
 }
@@ -347,7 +405,7 @@ static int connect_v1(struct srv_client *c, struct options *co)
 		return fd;
 	close(fd);
 	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT, "client-connect",
-		       (const char *const[]){ path, NULL }, NULL) == PLUGIN_OK ?
+		       (const char *const[]){ path, NULL }, true, NULL) == PLUGIN_OK ?
 	      0 : -EPERM;
 	if (!ret)
 		ret = connect_config(c, co, path);
@@ -362,7 +420,7 @@ static int connect_v2(struct srv_client *c, struct options *co)
 	int fd, ret;
 
 	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT_V2, "client-connect",
-		       NULL, &config) == PLUGIN_OK ? 0 : -EPERM;
+		       NULL, true, &config) == PLUGIN_OK ? 0 : -EPERM;
 	if (ret || !config || !config[0]) {
 		free(config);
 		return ret;
@@ -401,7 +459,7 @@ void server_plugin_disconnect(struct srv_client *c)
 {
 	if (plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_DISCONNECT))
 		call_env(c, OPENVPN_PLUGIN_CLIENT_DISCONNECT, "client-disconnect",
-			 NULL, NULL);
+			 NULL, false, NULL);
 }
 
 void server_plugin_learn(struct srv_client *c, const char *op)
@@ -414,9 +472,9 @@ void server_plugin_learn(struct srv_client *c, const char *op)
 	if (c->has4)
 		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
 			 (const char *const[]){ op, inet_ntop(AF_INET, &c->vpn4,
-			 a, sizeof(a)), del ? NULL : c->cn, NULL }, NULL);
+			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL);
 	if (c->has6)
 		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
 			 (const char *const[]){ op, inet_ntop(AF_INET6, &c->vpn6,
-			 a, sizeof(a)), del ? NULL : c->cn, NULL }, NULL);
+			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL);
 }
