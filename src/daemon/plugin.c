@@ -437,6 +437,21 @@ void plugin_client_free(const struct plugin_host *h, struct plugin_client *pc)
 
 /* ---- calls --------------------------------------------------------------------- */
 
+/* At verb 7, as OpenVPN's PLUGIN_CALL: PRE (the password never shown). */
+static void plugin_show(const struct plugin *p, const struct plugin_call *call,
+			const char **argv)
+{
+	if (log_get_level() < LOG_TRACE)
+		return;
+	log_msg(LOG_TRACE, "PLUGIN_CALL: PRE %s/%s", p->path,
+		plugin_type_name(call->type));
+	for (unsigned i = 0; argv[i]; i++)
+		log_msg(LOG_TRACE, "ARGV[%u] = '%s'", i, argv[i]);
+	for (const char *const *e = call->envp; e && *e; e++)
+		if (strncmp(*e, "password=", 9))
+			log_msg(LOG_TRACE, "ENVP: '%s'", *e);
+}
+
 static int plugin_call_one(const struct plugin *p, void *ctx,
 			   const struct plugin_call *call, const char **argv)
 {
@@ -444,6 +459,7 @@ static int plugin_call_one(const struct plugin *p, void *ctx,
 	int st;
 
 	argv[0] = p->path;
+	plugin_show(p, call, argv);
 	if (p->func3) {
 		struct openvpn_plugin_args_func_in in = {
 			.type = call->type,

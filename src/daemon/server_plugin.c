@@ -213,14 +213,17 @@ static void auth_done(void *ctx, uint64_t tag, enum plugin_result r,
 static enum auth_state auth_call(struct srv_client *c)
 {
 	char acf[PATH_MAX + 20], apf[PATH_MAX + 20], afr[PATH_MAX + 30];
-	char pass[512];
-	const char *extra[] = { pass, acf, apf, afr, NULL, NULL };
+	char pass[512], user[300];
+	const char *extra[] = { user, pass, acf, apf, afr, NULL, NULL };
 	uint64_t tag;
 	char **env;
 	int ret;
 
 	if (files_make(c))
 		return AUTH_FAILED;
+	/* set even when empty, as OpenVPN (auth-ldap reads it unchecked) */
+	snprintf(user, sizeof(user), "username=%s",
+		 c->sess.peer_user ? c->sess.peer_user : "");
 	snprintf(pass, sizeof(pass), "password=%s",
 		 c->sess.peer_pass ? c->sess.peer_pass : "");
 	snprintf(acf, sizeof(acf), "auth_control_file=%s", c->auth.acf);
@@ -228,7 +231,7 @@ static enum auth_state auth_call(struct srv_client *c)
 	snprintf(afr, sizeof(afr), "auth_failed_reason_file=%s", c->auth.afr);
 	/* auth-pam answers through the control file (its background process
 	 * runs PAM) only when asked to: ask, so PAM never holds up the loop */
-	extra[4] = "deferred_auth_pam=1";
+	extra[5] = "deferred_auth_pam=1";
 	env = server_script_env(c, "user-pass-verify", extra);
 	OPENSSL_cleanse(pass, sizeof(pass));
 	if (!env)

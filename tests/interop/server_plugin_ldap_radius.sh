@@ -109,6 +109,7 @@ check() {
 	fi
 	log "$kind/$name: certificate-only client $c2 after $((SECONDS - t0)) s"
 	echo "$c2" >"$T/outcome-$kind-$name"
+	kill -0 "$SRV_PID" 2>/dev/null || fail "$kind/$name: the server died"
 	for i in 1 2; do stop_pid "${CLI_PIDS[$i]}"; done
 	stop_pid "$SRV_PID"
 	for i in 1 2; do mv "${CLI_LOG[$i]}" "$T/$kind-$name-${CLI_LOG[$i]##*/}"; done
