@@ -622,6 +622,7 @@ int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 	size_t clen;
 	int ret = 0;
 
+	s->link_rx_bytes += len;
 	if (s->failed)
 		return -EPROTO;
 	if (len < 1 || opcode_is_data(pkt[0]))

@@ -151,6 +151,10 @@ struct session {
 				       * of the latest key state (secret), or NULL */
 	bool failed;                 /* the session must restart */
 	char err[SESSION_ERR_LEN];
+	/* control packets on the link, as OpenVPN counts a client's bytes
+	 * (wrapped size; every packet given to session_recv, every one
+	 * sent) */
+	uint64_t link_rx_bytes, link_tx_bytes;
 };
 
 /* @cfg's pointers must outlive the session. 0 or -errno. */

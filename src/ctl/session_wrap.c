@@ -28,6 +28,16 @@ size_t session_wrap_overhead(const struct session *s)
 	return over;
 }
 
+/* One packet to the link, counted. */
+static int session_link_send(struct session *s, const uint8_t *pkt, size_t len)
+{
+	int ret = s->ops.send(s->ops_ctx, pkt, len);
+
+	if (!ret)
+		s->link_tx_bytes += len;
+	return ret;
+}
+
 int session_wrap_send(struct session *s, const uint8_t *clear, size_t clen,
 		      uint32_t now_s)
 {
@@ -39,14 +49,14 @@ int session_wrap_send(struct session *s, const uint8_t *clear, size_t clen,
 	if (!k && s->cfg.v2_server)
 		return -ENOKEY; /* no client key yet: nothing can be read */
 	if (!k)
-		return s->ops.send(s->ops_ctx, clear, clen);
+		return session_link_send(s, clear, clen);
 	ret = tlswrap_send(k, &s->wtx, now_s, clear, clen, wire, sizeof(wire),
 			   &wlen);
 	if (!ret && s->cfg.v2)
 		ret = tlscryptv2_append_wkc(s->cfg.v2, wire, wlen, sizeof(wire),
 					    &wlen);
 	if (!ret)
-		ret = s->ops.send(s->ops_ctx, wire, wlen);
+		ret = session_link_send(s, wire, wlen);
 	return ret;
 }
 

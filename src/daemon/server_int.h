@@ -88,6 +88,9 @@ struct srv_client {
 	int tcp_fd;                  /* ours until the engine takes it */
 	struct tcp_rx rx;
 	bool peer_added;
+	/* control bytes before the engine counted for the peer (the TLS
+	 * handshake), kept when the peer is added */
+	uint64_t pre_rx_bytes, pre_tx_bytes;
 	bool pushed;                 /* data channel up, PUSH_REPLY built */
 	char *push_reply;            /* n_push_msgs messages, each NUL-ended */
 	unsigned n_push_msgs;
@@ -159,6 +162,11 @@ struct srv_client *server_client(struct server *s, uint32_t peer_id);
 void server_client_kill(struct srv_client *c, const char *why);
 /* Send @msg (NULL: none), end the client a moment later. */
 void server_client_kill_later(struct srv_client *c, const char *msg);
+
+/* status.c: a client's link bytes each way, as OpenVPN counts them
+ * (control packets included). */
+void server_client_bytes(const struct srv_client *c, uint64_t *rx,
+			 uint64_t *tx);
 
 /* server_mgmt.c: --management for the server. Open it (and wait there
  * for "hold release" with management-hold): 0, the signal that ended the

@@ -27,17 +27,16 @@ static bool sm_listed(const struct srv_client *c)
 static void sm_bytecount(void *ctx, struct mgmt *m)
 {
 	struct server *s = ctx;
-	struct dco_stats st;
+	uint64_t rx, tx;
 
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		const struct srv_client *c = s->clients[i];
 
-		if (!sm_listed(c) || !c->peer_added ||
-		    dco_get_stats(s->dco, c->peer_id, &st))
+		if (!sm_listed(c))
 			continue;
+		server_client_bytes(c, &rx, &tx);
 		mgmt_notify(m, ">BYTECOUNT_CLI:%u,%llu,%llu", c->client_id,
-			    (unsigned long long)st.link_rx_bytes,
-			    (unsigned long long)st.link_tx_bytes);
+			    (unsigned long long)rx, (unsigned long long)tx);
 	}
 }
 

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "base/log.h"
@@ -53,47 +53,19 @@ static unsigned sma_n_clients(const struct server *s)
 	return n;
 }
 
-/* The daemon's own inherited variables are not the client's: the manager
- * gets only what OpenVPN would set. */
-static void sma_drop_inherited(char **env)
-{
-	size_t j = 0;
-
-	for (size_t i = 0; env && env[i]; i++) {
-		bool inherited = false;
-
-		for (char **p = environ; *p && !inherited; p++)
-			inherited = !strcmp(*p, env[i]);
-		if (inherited)
-			free(env[i]);
-		else
-			env[j++] = env[i];
-	}
-	if (env)
-		env[j] = NULL;
-}
-
-/* ">CLIENT:@what" and the client's environment (@n_clients first when
- * asked, as OpenVPN's extra env; @password too for an auth request). */
+/* ">CLIENT:@what" and the client's environment with @extra ("name=value"
+ * strings, NULL-ended, may be NULL) and, when asked, n_clients first (as
+ * OpenVPN's extra env). */
 static void sma_notify(struct srv_client *c, const char *what, bool n_clients,
-		       bool password)
+		       const char *const *extra)
 {
 	struct server *s = c->srv;
-	char head[64], nc[32], *pw = NULL;
-	const char *extra[2] = { NULL, NULL };
+	char head[64], nc[32];
 	char **env;
 
 	snprintf(head, sizeof(head), ">CLIENT:%s", what);
-	if (password && c->sess.peer_pass &&
-	    asprintf(&pw, "password=%s", c->sess.peer_pass) >= 0)
-		extra[0] = pw;
 	env = server_script_env(c, strncmp(what, "DISCONNECT", 10) ?
 				"client-connect" : "client-disconnect", extra);
-	sma_drop_inherited(env);
-	if (pw) {
-		mem_wipe(pw, strlen(pw));
-		free(pw);
-	}
 	if (n_clients) {
 		snprintf(nc, sizeof(nc), ">CLIENT:ENV,n_clients=%u",
 			 sma_n_clients(s));
@@ -110,14 +82,23 @@ static void sma_notify(struct srv_client *c, const char *what, bool n_clients,
 static void sma_request(struct srv_client *c, const char *kind)
 {
 	struct srv_mauth *a = &c->mauth;
-	char what[64];
+	char what[64], *pw = NULL;
+	const char *extra[2] = { NULL, NULL };
 
 	a->kid = ++a->next_kid;     /* OpenVPN's first key is 1 */
 	a->state = AUTH_PENDING;
 	a->announced = true;
 	a->deadline_ms = clock_now_ms() + sma_hand_window(c->srv) * 1000ull;
 	snprintf(what, sizeof(what), "%s,%u,%u", kind, c->client_id, a->kid);
-	sma_notify(c, what, true, true);
+	/* as OpenVPN: the manager checks the password, so it gets it */
+	if (c->sess.peer_pass &&
+	    asprintf(&pw, "password=%s", c->sess.peer_pass) >= 0)
+		extra[0] = pw;
+	sma_notify(c, what, true, extra);
+	if (pw) {
+		mem_wipe(pw, strlen(pw));
+		free(pw);
+	}
 }
 
 int server_mgmt_auth(struct srv_client *c)
@@ -182,17 +163,27 @@ void server_mgmt_established(struct srv_client *c)
 		mgmt_notify(c->srv->mgmt, ">CLIENT:ADDRESS,%u,%s,1", c->client_id,
 			    inet_ntop(AF_INET6, &c->vpn6, a, sizeof(a)));
 	snprintf(what, sizeof(what), "ESTABLISHED,%u", c->client_id);
-	sma_notify(c, what, true, false);
+	sma_notify(c, what, true, NULL);
 }
 
 void server_mgmt_client_free(struct srv_client *c)
 {
 	struct srv_mauth *a = &c->mauth;
-	char what[48];
+	char what[48], rxs[48], txs[48], dur[48];
+	const char *extra[] = { rxs, txs, dur, NULL };
+	uint64_t rx, tx;
 
 	if (c->srv->mgmt && a->announced) {
+		/* OpenVPN's client-disconnect environment has the bytes */
+		server_client_bytes(c, &rx, &tx);
+		snprintf(rxs, sizeof(rxs), "bytes_received=%llu",
+			 (unsigned long long)rx);
+		snprintf(txs, sizeof(txs), "bytes_sent=%llu",
+			 (unsigned long long)tx);
+		snprintf(dur, sizeof(dur), "time_duration=%lld",
+			 (long long)(time(NULL) - c->since));
 		snprintf(what, sizeof(what), "DISCONNECT,%u", c->client_id);
-		sma_notify(c, what, false, false);
+		sma_notify(c, what, false, extra);
 		a->announced = false;
 	}
 	free(a->config);

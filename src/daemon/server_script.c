@@ -284,17 +284,14 @@ void server_script_disconnect(struct srv_client *c)
 {
 	const char *cmd = c->srv->so->client_disconnect;
 	struct scriptenv call;
-	struct dco_stats st;
+	uint64_t rx, tx;
 
 	if (!cmd)
 		return;
 	scriptenv_init(&call);
-	if (c->peer_added && !dco_get_stats(c->srv->dco, c->peer_id, &st)) {
-		scriptenv_set(&call, "bytes_received", "%llu",
-			      (unsigned long long)st.link_rx_bytes);
-		scriptenv_set(&call, "bytes_sent", "%llu",
-			      (unsigned long long)st.link_tx_bytes);
-	}
+	server_client_bytes(c, &rx, &tx);
+	scriptenv_set(&call, "bytes_received", "%llu", (unsigned long long)rx);
+	scriptenv_set(&call, "bytes_sent", "%llu", (unsigned long long)tx);
 	scriptenv_set(&call, "time_duration", "%lld",
 		      (long long)(time(NULL) - c->since));
 	server_script_start(c, SCRIPT_CLIENT_DISCONNECT, cmd, NULL, &call, NULL, NULL);

@@ -31,13 +31,31 @@ static void client_stats(struct server *s, const struct srv_client *c,
 	struct dco_stats st;
 	uint64_t mono = clock_now_ms();
 
-	*rx = *tx = 0;
+	server_client_bytes(c, rx, tx);
 	*last = c->since;
-	if (c->peer_added && dco_get_stats(s->dco, c->peer_id, &st) == 0) {
-		*rx = st.link_rx_bytes;
-		*tx = st.link_tx_bytes;
-		if (st.last_rx_ms && st.last_rx_ms <= mono)
-			*last = now - (time_t)((mono - st.last_rx_ms) / 1000u);
+	if (c->peer_added && dco_get_stats(s->dco, c->peer_id, &st) == 0 &&
+	    st.last_rx_ms && st.last_rx_ms <= mono)
+		*last = now - (time_t)((mono - st.last_rx_ms) / 1000u);
+}
+
+/* As OpenVPN counts a client's link bytes: every packet from its first
+ * reset on, the TLS handshake's control packets included (the session
+ * counted those until the engine took the peer over). */
+void server_client_bytes(const struct srv_client *c, uint64_t *rx,
+			 uint64_t *tx)
+{
+	struct dco_stats st;
+
+	if (!c->peer_added) {
+		*rx = c->sess.link_rx_bytes;
+		*tx = c->sess.link_tx_bytes;
+		return;
+	}
+	*rx = c->pre_rx_bytes;
+	*tx = c->pre_tx_bytes;
+	if (dco_get_stats(c->srv->dco, c->peer_id, &st) == 0) {
+		*rx += st.link_rx_bytes;
+		*tx += st.link_tx_bytes;
 	}
 }
 

@@ -113,6 +113,20 @@ if [ -n "$(comm -23 "$T/openvpn.val" "$T/dcovpn.val")" ]; then
 fi
 log "common_name, username, password, untrusted_ip, IV_SSO, n_clients, ifconfig_pool_remote_ip: OpenVPN's values all sent"
 
+# the byte counters count the control channel, as OpenVPN's (cli1's, CID 0,
+# over the same steps: within a quarter of OpenVPN's)
+bytes() {
+	awk -v w="$2" '/^< >CLIENT:(CONNECT|REAUTH|ESTABLISHED|DISCONNECT|ADDRESS),/ { on = ($2 == ">CLIENT:DISCONNECT,0") }
+		on && index($0, "< >CLIENT:ENV," w "=") == 1 { sub(/.*=/, ""); print; exit }' "$1"
+}
+for w in bytes_received bytes_sent; do
+	o=$(bytes "$T/openvpn-mgmt.txt" $w)
+	d=$(bytes "$T/dcovpn-mgmt.txt" $w)
+	log "cli1 $w: openvpn $o, dcovpn $d"
+	awk -v o="$o" -v d="$d" 'BEGIN { exit !(o > 0 && d > 0.75 * o && d < 1.25 * o) }' ||
+		fail "cli1's $w: dcovpn $d, openvpn $o"
+done
+
 for k in dcovpn openvpn; do
 	grep -q "FROM_MGMT" "$T/$k-c1.log" || fail "$k: client-auth's push did not reach cli1"
 	grep -q "AUTH_FAILED,not you" "$T/$k-c2.log" || fail "$k: cli2 did not see AUTH_FAILED,not you"
