@@ -189,6 +189,8 @@ static const struct opt_help help[] = {
 	{ "route-pre-down", "cmd", "Run cmd before the routes are removed." },
 	{ "ipchange", "cmd", "Run cmd when the peer is authenticated (its address as "
 	  "an argument)." },
+	{ "up-restart", NULL, "Run --up again on restarts (context "
+	  "\"restart\")." },
 	{ "http-proxy", "server port [authfile|auto|auto-nct] [none|basic]",
 	  "Connect (TCP) through an HTTP proxy with CONNECT." },
 	{ "http-proxy-user-pass", "file", "Username and password for the HTTP "

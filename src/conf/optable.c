@@ -194,7 +194,7 @@ static const struct opt_desc table[] = {
 	IGNORE("remote-random-hostname", 0, OPT_W_LOCAL, NULL),
 	IGNORE("route-method", 1, OPT_W_PULLED, NULL),
 	IGNORE("up-delay", 0, OPT_W_LOCAL, NULL),
-	IGNORE("up-restart", 0, OPT_W_LOCAL, NULL),
+	FLAG("up-restart", OPT_W_LOCAL, up_restart),
 	IGNORE("mtu-test", 0, OPT_W_LOCAL, "--mtu-test ignored"),
 	IGNORE("opt-verify", 0, OPT_W_LOCAL, "DEPRECATION: opt-verify is "
 	       "deprecated (ignored)"),

@@ -339,6 +339,7 @@ struct options {
 
 	/* around the tunnel (conf/opt_host.c): what dcovpn does to the host */
 	bool route_noexec;	/* routes left to the up script (NetworkManager) */
+	bool up_restart;	/* up again ("restart") on a kept tun */
 	bool ifconfig_noexec;	/* addresses, MTU and link state too */
 	int route_table;	/* route-table N; 0: the main table */
 	int mark;		/* SO_MARK of the transport sockets; 0: none */

@@ -499,11 +499,14 @@ static void conn_up_script(struct conn *c)
 	struct client_script_call call = conn_call(c, SCRIPT_UP, c->o->up);
 	int ret;
 
-	/* a kept tun ran its up script when it first came up */
-	if (c->up_done && *c->up_done) {
+	/* a kept tun ran its up script when it first came up; with
+	 * up-restart it runs again, told "restart" (NetworkManager's helper
+	 * then hands the new addresses over) */
+	if (c->up_done && *c->up_done && !c->o->up_restart) {
 		conn_routes_up(c);
 		return;
 	}
+	call.restart = c->up_done && *c->up_done;
 	ret = client_script_start(c->scripts, &call, conn_up_done, c, &c->job);
 	if (ret == -ENOTRECOVERABLE)
 		conn_fatal(c);

@@ -48,6 +48,7 @@ static void call_tun(const struct client_script_call *call,
 	t->local6 = o->ifconfig6_local;
 	t->remote6 = o->ifconfig6_remote;
 	t->bits6 = o->ifconfig6_bits;
+	t->restart = call->restart;
 }
 
 /* The environment and the arguments OpenVPN appends (route-up: none). */

@@ -33,6 +33,7 @@ struct client_script_call {
 	const struct sockaddr_storage *remote;
 	const struct tls_session *tls;   /* refreshes the cert variables */
 	bool routes_added;
+	bool restart;                 /* up-restart on a kept tun */
 	const char *signal;           /* down: "sigterm", "sigusr1", ... */
 	const struct plugin_host *plugins;   /* called first; NULL: none */
 };

@@ -71,7 +71,7 @@ void scriptvars_tun_args(const struct script_tun *t, struct script_tun_args *a)
 	a->v[2] = "0";
 	a->v[3] = a->local;
 	a->v[4] = a->remote;
-	a->v[5] = "init";
+	a->v[5] = t->restart ? "restart" : "init";
 	a->v[6] = NULL;
 }
 
@@ -155,7 +155,7 @@ static void row_tun(struct scriptenv *e, const struct script_info *si)
 	scriptenv_set(e, "dev", "%s", t->dev);
 	scriptenv_set(e, "dev_type", "tun");
 	scriptenv_set(e, "tun_mtu", "%u", t->mtu);
-	scriptenv_set(e, "script_context", "init");
+	scriptenv_set(e, "script_context", t->restart ? "restart" : "init");
 	if (t->has4) {
 		set_ip4(e, "ifconfig_local", t->local4);
 		set_ip4(e, t->subnet ? "ifconfig_netmask" : "ifconfig_remote",

@@ -72,6 +72,7 @@ struct script_tun {
 	bool has6;
 	struct in6_addr local6, remote6;
 	int bits6;
+	bool restart;                    /* up-restart: "restart", not "init" */
 };
 
 /* One client as the server sees it. */
