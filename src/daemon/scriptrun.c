@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/mem.h"
 #include "daemon/scriptrun.h"
 
 struct scriptrun_job {
@@ -23,6 +24,9 @@ struct scriptrun_job {
 	scriptrun_done done;     /* NULL: detached */
 	void *ctx;
 	char type[32];
+	unsigned lane;           /* 0: none (scriptrun_queue) */
+	char *cmd;               /* waiting (pidfd -1): copies to start with */
+	char **extra, **env;
 };
 
 void scriptrun_init(struct scriptrun *r, struct loop *loop)
@@ -99,16 +103,24 @@ static int reap(pid_t pid, bool kill_it)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
 }
 
-static void job_finish(struct scriptrun_job *j, bool timed_out)
+static void job_unlink(struct scriptrun *r, struct scriptrun_job *j)
 {
-	struct scriptrun *r = j->r;
-	int result;
-
 	for (struct scriptrun_job **p = &r->jobs; *p; p = &(*p)->next)
 		if (*p == j) {
 			*p = j->next;
 			break;
 		}
+}
+
+static void lane_next(struct scriptrun *r, unsigned lane);
+
+static void job_finish(struct scriptrun_job *j, bool timed_out)
+{
+	struct scriptrun *r = j->r;
+	unsigned lane = j->lane;
+	int result;
+
+	job_unlink(r, j);
 	loop_del(r->loop, j->pidfd);
 	close(j->pidfd);
 	result = reap(j->pid, timed_out);
@@ -118,6 +130,8 @@ static void job_finish(struct scriptrun_job *j, bool timed_out)
 	if (j->done)
 		j->done(j->ctx, result);
 	free(j);
+	if (lane)
+		lane_next(r, lane);
 }
 
 static void job_readable(void *ctx, uint32_t events)
@@ -126,32 +140,176 @@ static void job_readable(void *ctx, uint32_t events)
 	job_finish(ctx, false);
 }
 
-int scriptrun_start(struct scriptrun *r, const char *type, const char *cmd,
-		    const char *const *extra, char *const *envp,
-		    scriptrun_done done, void *ctx, struct scriptrun_job **job)
+/* Start @j's child, watched by the loop from now on. 0 or -errno. */
+static int job_spawn(struct scriptrun *r, struct scriptrun_job *j,
+		     const char *cmd, const char *const *extra,
+		     char *const *envp)
 {
-	struct scriptrun_job *j = calloc(1, sizeof(*j));
-	int ret;
+	int ret = spawn(cmd, extra, envp, &j->pid, &j->pidfd);
 
-	if (!j)
-		return -ENOMEM;
-	ret = spawn(cmd, extra, envp, &j->pid, &j->pidfd);
 	if (ret) {
-		free(j);
+		j->pidfd = -1;
 		return ret;
 	}
 	ret = loop_add(r->loop, j->pidfd, EPOLLIN, job_readable, j);
 	if (ret) {
 		close(j->pidfd);
+		j->pidfd = -1;
 		reap(j->pid, true);
-		free(j);
 		return ret;
 	}
-	j->r = r;
 	j->deadline_ms = clock_now_ms() + r->timeout_ms;
+	return 0;
+}
+
+static struct scriptrun_job *job_new(struct scriptrun *r, const char *type,
+				     scriptrun_done done, void *ctx)
+{
+	struct scriptrun_job *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	j->r = r;
+	j->pidfd = -1;
+	j->deadline_ms = LOOP_NO_DEADLINE;
 	j->done = done;
 	j->ctx = ctx;
 	snprintf(j->type, sizeof(j->type), "%s", type);
+	return j;
+}
+
+int scriptrun_start(struct scriptrun *r, const char *type, const char *cmd,
+		    const char *const *extra, char *const *envp,
+		    scriptrun_done done, void *ctx, struct scriptrun_job **job)
+{
+	struct scriptrun_job *j = job_new(r, type, done, ctx);
+	int ret = j ? job_spawn(r, j, cmd, extra, envp) : -ENOMEM;
+
+	if (ret) {
+		free(j);
+		return ret;
+	}
+	j->next = r->jobs;
+	r->jobs = j;
+	if (job)
+		*job = j;
+	return 0;
+}
+
+/* ---- lanes: one job at a time, in order ------------------------------------ */
+
+static char **strv_dup(const char *const *v, int *err)
+{
+	size_t n = 0;
+	char **d;
+
+	while (v && v[n])
+		n++;
+	d = calloc(n + 1, sizeof(*d));
+	for (size_t i = 0; d && i < n; i++)
+		if (!(d[i] = strdup(v[i])))
+			*err = -ENOMEM;
+	if (!d)
+		*err = -ENOMEM;
+	return d;
+}
+
+/* Free a copy (wiped: an env may hold secrets). */
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++) {
+		mem_wipe(v[i], strlen(v[i]));
+		free(v[i]);
+	}
+	free(v);
+}
+
+static void job_drop_copies(struct scriptrun_job *j)
+{
+	free(j->cmd);
+	strv_free(j->extra);
+	strv_free(j->env);
+	j->cmd = NULL;
+	j->extra = j->env = NULL;
+}
+
+static bool lane_busy(const struct scriptrun *r, unsigned lane)
+{
+	for (const struct scriptrun_job *j = r->jobs; j; j = j->next)
+		if (j->lane == lane)
+			return true;
+	return false;
+}
+
+/* The lane's oldest waiting job (the list is newest first). */
+static struct scriptrun_job *lane_oldest(struct scriptrun *r, unsigned lane)
+{
+	struct scriptrun_job *found = NULL;
+
+	for (struct scriptrun_job *j = r->jobs; j; j = j->next)
+		if (j->lane == lane && j->pidfd < 0)
+			found = j;
+	return found;
+}
+
+/* Start the next waiting job of @lane; one that cannot start is failed. */
+static void lane_next(struct scriptrun *r, unsigned lane)
+{
+	struct scriptrun_job *j;
+
+	for (bool running = false; !running;) {
+		int ret;
+
+		for (const struct scriptrun_job *k = r->jobs; k; k = k->next)
+			if (k->lane == lane && k->pidfd >= 0)
+				return;
+		j = lane_oldest(r, lane);
+		if (!j)
+			return;
+		ret = job_spawn(r, j, j->cmd, (const char *const *)j->extra,
+				j->env);
+		job_drop_copies(j);
+		running = !ret;
+		if (ret) {
+			job_unlink(r, j);
+			scriptrun_log_failure(j->type, ret);
+			if (j->done)
+				j->done(j->ctx, ret);
+			free(j);
+		}
+	}
+}
+
+int scriptrun_queue(struct scriptrun *r, unsigned lane, const char *type,
+		    const char *cmd, const char *const *extra,
+		    char *const *envp, scriptrun_done done, void *ctx,
+		    struct scriptrun_job **job)
+{
+	struct scriptrun_job *j;
+	int err = 0;
+
+	if (!lane_busy(r, lane)) {
+		int ret = scriptrun_start(r, type, cmd, extra, envp, done, ctx, &j);
+
+		if (!ret) {
+			j->lane = lane;
+			if (job)
+				*job = j;
+		}
+		return ret;
+	}
+	j = job_new(r, type, done, ctx);
+	if (!j)
+		return -ENOMEM;
+	j->lane = lane;
+	j->cmd = strdup(cmd ? cmd : "");
+	j->extra = strv_dup(extra, &err);
+	j->env = strv_dup((const char *const *)envp, &err);
+	if (err || !j->cmd) {
+		job_drop_copies(j);
+		free(j);
+		return -ENOMEM;
+	}
 	j->next = r->jobs;
 	r->jobs = j;
 	if (job)
@@ -196,11 +354,21 @@ uint64_t scriptrun_deadline(const struct scriptrun *r)
 void scriptrun_free(struct scriptrun *r)
 {
 	while (r->jobs) {
-		struct scriptrun_job *j = r->jobs;
+		struct scriptrun_job *j = NULL;
+		struct pollfd pfd = { .events = POLLIN };
 		uint64_t now = clock_now_ms();
-		struct pollfd pfd = { .fd = j->pidfd, .events = POLLIN };
-		int left = j->deadline_ms > now ? (int)(j->deadline_ms - now) : 0;
+		int left;
 
+		/* a running one; a lane's next starts as its turn comes */
+		for (struct scriptrun_job *k = r->jobs; k; k = k->next)
+			if (k->pidfd >= 0)
+				j = k;
+		if (!j) {	/* only waiting ones (lane > 0) are left */
+			lane_next(r, r->jobs->lane);
+			continue;
+		}
+		pfd.fd = j->pidfd;
+		left = j->deadline_ms > now ? (int)(j->deadline_ms - now) : 0;
 		j->done = NULL;
 		job_finish(j, poll(&pfd, 1, left) <= 0);
 	}

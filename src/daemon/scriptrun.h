@@ -46,6 +46,16 @@ void scriptrun_free(struct scriptrun *r);
 int scriptrun_start(struct scriptrun *r, const char *type, const char *cmd,
 		    const char *const *extra, char *const *envp,
 		    scriptrun_done done, void *ctx, struct scriptrun_job **job);
+/*
+ * As scriptrun_start, but after every job queued earlier on @lane (> 0)
+ * has ended: OpenVPN runs its client-disconnect and learn-address scripts
+ * one after the other, and a firewall script must not see "delete" pass
+ * "add". The arguments and environment are copied while the job waits.
+ */
+int scriptrun_queue(struct scriptrun *r, unsigned lane, const char *type,
+		    const char *cmd, const char *const *extra,
+		    char *const *envp, scriptrun_done done, void *ctx,
+		    struct scriptrun_job **job);
 /* The owner of @job goes away: done will not be called. */
 void scriptrun_detach(struct scriptrun *r, struct scriptrun_job *job);
 

@@ -14,6 +14,9 @@
 #include "daemon/scriptfile.h"
 #include "daemon/server_int.h"
 
+/* client-disconnect and learn-address: one lane, in order */
+#define SS_LANE_EVENTS 1u
+
 /* ---- server-wide ------------------------------------------------------------ */
 
 void server_script_init(struct server *s)
@@ -269,7 +272,11 @@ int server_script_start(struct srv_client *c, enum script_kind kind,
 	if (!server_script_allowed(c->srv, type))
 		return -EPERM;
 	ret = client_env(c, kind, call, &e, false);
-	if (!ret)
+	/* nobody waits for it: in order, one at a time, as OpenVPN runs them */
+	if (!ret && !done_fn)
+		ret = scriptrun_queue(&c->srv->scripts.run, SS_LANE_EVENTS, type,
+				      cmd, extra, scriptenv_vec(&e), NULL, NULL, job);
+	else if (!ret)
 		ret = scriptrun_start(&c->srv->scripts.run, type, cmd, extra,
 				      scriptenv_vec(&e), done_fn, c, job);
 	scriptenv_free(&e);
@@ -308,7 +315,8 @@ static void learn_delete(struct srv_client *c, const char *cmd, const char *addr
 		return;
 	scriptenv_init(&e);
 	if (!scriptvars_build(&e, &si))
-		scriptrun_start(&c->srv->scripts.run, "learn-address", cmd,
+		scriptrun_queue(&c->srv->scripts.run, SS_LANE_EVENTS,
+				"learn-address", cmd,
 				(const char *const[]){ "delete", addr, NULL },
 				scriptenv_vec(&e), NULL, NULL, NULL);
 	scriptenv_free(&e);

@@ -14,7 +14,8 @@
  *                        read as a ccd file; '2' written to
  *                        client_connect_deferred_file defers until it
  *                        holds '1' or '0' (polled, bounded by hand-window)
- *   client-disconnect, learn-address   started and not waited for
+ *   client-disconnect, learn-address   not waited for, but run one at a
+ *                        time in the order they came (as OpenVPN runs them)
  *   tls-crypt-v2-verify  run to completion during the handshake
  *
  * Every per-client script needs --script-security 2.
@@ -95,7 +96,9 @@ int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
 /* Internal to server_script*.c: may scripts run (script-security 2)? */
 bool server_script_allowed(const struct server *s, const char *type);
 /* Start @cmd with @extra for @c, its environment for @kind plus @call;
- * @done from the loop (ctx @c). 0 started, or -errno (logged). */
+ * @done from the loop (ctx @c). Without @done: queued behind the other
+ * such scripts (client-disconnect, learn-address). 0 started or queued,
+ * or -errno (logged). */
 int server_script_start(struct srv_client *c, enum script_kind kind,
 			const char *cmd, const char *const *extra,
 			const struct scriptenv *call, scriptrun_done done,
