@@ -536,6 +536,9 @@ static int session_start_reneg(struct session *s, uint8_t key_id,
 	ks_free(s->ks[1]);
 	s->ks[1] = s->ks[0];
 	s->ks[1]->must_die_ms = now_ms + (uint64_t)tran * 1000u;
+	/* No late re-ACK on it: a 2.6 peer takes control packets of its
+	 * primary key-id only ("key IDs out of sync" otherwise). */
+	s->ks[1]->nudge_ms = 0;
 	s->ks[0] = ks;
 	s->last_key_id = key_id;
 	log_info("TLS: soft reset sec=%u, key-id %u",
@@ -744,7 +747,10 @@ uint64_t session_next_deadline(const struct session *s)
 			d = min64(d, ks->must_die_ms);
 		if (ks->nudge_ms)
 			d = min64(d, ks->nudge_ms);
-		if (ks->keys_generated && ks->dco == KS_DCO_SECONDARY)
+		/* The newest key waits in SECONDARY to take over sending;
+		 * a lame duck there waits for nothing (its send_after_ms
+		 * is long past: counting it would spin the loop). */
+		if (i == 0 && ks->keys_generated && ks->dco == KS_DCO_SECONDARY)
 			d = min64(d, ks->send_after_ms);
 	}
 	if (s->cfg.reneg_sec && s->ks[0] && s->ks[0]->state == KS_ACTIVE)

@@ -23,6 +23,7 @@
 #include "daemon/client_mgmt.h"
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
+#include "daemon/engine_log.h"
 #include "daemon/netcfg.h"
 #include "daemon/addrtext.h"
 #include "daemon/linkopt.h"
@@ -1181,6 +1182,7 @@ static void conn_close(struct conn *c)
 		if (c->up && kept && !last && !c->o->ifconfig_noexec)
 			netcfg_addresses_del(c->o, dco_ifindex(c->dco));
 		loop_del(c->loop, dco_event_fd(c->dco));
+		engine_log_stats(c->dco, NULL);
 		dco_close(c->dco);
 	}
 	if (kept && last)

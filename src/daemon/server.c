@@ -20,6 +20,7 @@
 #include "ctl/mudp.h"
 #include "daemon/mgmt.h"
 #include "daemon/clientcfg.h"
+#include "daemon/engine_log.h"
 #include "daemon/keep.h"
 #include "daemon/netcfg.h"
 #include "daemon/addrtext.h"
@@ -852,26 +853,13 @@ static void server_loop(struct server *s)
 /* The engine's counters at exit: what was dropped, and why. */
 static void server_log_stats(struct server *s)
 {
-	struct dco_stats st;
+	char extra[128];
 
-	if (!s->dco || dco_get_stats(s->dco, DCO_PEER_ID_NONE, &st))
-		return;
-	log_info("engine: link rx %llu pkts, tx %llu pkts; drops: malformed %llu "
-		 "no_peer %llu no_key %llu decrypt %llu replay %llu no_route "
-		 "%llu bad_source %llu tx_error %llu; cookie replies %llu, "
-		 "control packets failing tls-auth/tls-crypt %llu",
-		 (unsigned long long)st.link_rx_packets,
-		 (unsigned long long)st.link_tx_packets,
-		 (unsigned long long)st.drop_malformed,
-		 (unsigned long long)st.drop_no_peer,
-		 (unsigned long long)st.drop_no_key,
-		 (unsigned long long)st.drop_decrypt,
-		 (unsigned long long)st.drop_replay,
-		 (unsigned long long)st.drop_no_route,
-		 (unsigned long long)st.drop_bad_source,
-		 (unsigned long long)st.drop_tx_error,
+	snprintf(extra, sizeof(extra), "cookie replies %llu, control packets "
+		 "failing tls-auth/tls-crypt %llu",
 		 (unsigned long long)s->cookie_replies,
 		 (unsigned long long)s->auth_drops);
+	engine_log_stats(s->dco, extra);
 }
 
 static void server_close(struct server *s)

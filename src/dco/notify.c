@@ -47,6 +47,19 @@ static void event_copy(struct dco_event *dst, const struct dco_event *src)
 	memcpy(dst->data, src->data, len);
 }
 
+/*
+ * An empty ring starts again at its first slot. The slots are 2 KiB each
+ * and the ring is touched lazily: if the head kept going round, every
+ * control packet would touch fresh pages until the whole ring (2.2 MB) is
+ * resident, which looks like a leak of ~20 kB per renegotiation. This way
+ * only as many slots as the queue was ever deep stay resident.
+ */
+static void notify_rewind(struct notify *n)
+{
+	if (!n->count)
+		n->head = 0;
+}
+
 void notify_push(struct notify *n, const struct dco_event *ev)
 {
 	uint64_t one = 1;
@@ -82,6 +95,7 @@ int notify_pop(struct notify *n, struct dco_event *ev)
 	event_copy(ev, &n->ring[n->head]);
 	n->head = (n->head + 1) % DCO_EVENT_QUEUE;
 	n->count--;
+	notify_rewind(n);
 	pthread_mutex_unlock(&n->lock);
 	return 0;
 }
@@ -107,5 +121,6 @@ void notify_purge(struct notify *n, uint32_t peer_id)
 		kept++;
 	}
 	n->count = kept;
+	notify_rewind(n);
 	pthread_mutex_unlock(&n->lock);
 }

@@ -86,11 +86,37 @@ static void test_purge_across_the_wrap(void **state)
 	notify_free(&n);
 }
 
+/* Drained, the ring starts again at its first slot: only as many slots as
+ * the queue was ever deep are touched (and resident), not the whole ring
+ * a little more with every control packet. */
+static void test_empty_ring_rewinds(void **state)
+{
+	static struct notify n;
+	struct dco_event ev;
+
+	(void)state;
+	assert_int_equal(notify_init(&n), 0);
+	for (unsigned i = 0; i < 3 * DCO_EVENT_QUEUE; i++) {
+		push(&n, i, DCO_EV_CONTROL);
+		push(&n, i + 1, DCO_EV_CONTROL);
+		assert_int_equal(notify_pop(&n, &ev), 0);
+		assert_int_equal(ev.peer_id, i);
+		assert_int_equal(notify_pop(&n, &ev), 0);
+		assert_int_equal(n.head, 0);
+	}
+	push(&n, 7, DCO_EV_CONTROL);
+	notify_purge(&n, 7);
+	assert_int_equal(n.head, 0);
+	assert_int_equal(efd_counts(&n), 0);
+	notify_free(&n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_purge_keeps_order_and_count),
 		cmocka_unit_test(test_purge_across_the_wrap),
+		cmocka_unit_test(test_empty_ring_rewinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

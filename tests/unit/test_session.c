@@ -243,6 +243,46 @@ static void test_hostile_input(void **state)
 	session_tick(&f->s, 1200);
 }
 
+/*
+ * After a swap the lame duck sits in the SECONDARY slot with its
+ * send_after_ms long past: it waits for nothing, so it must not make the
+ * next deadline "now" (that spun the control thread until the next
+ * renegotiation). Only the newest key, waiting to take over, does.
+ */
+static void test_lame_duck_no_deadline(void **state)
+{
+	struct fixture *f = *state;
+	struct reliable_config rc = { 0 };
+	struct keystate *ks[2];
+	uint64_t now = 100000;
+
+	for (unsigned i = 0; i < 2; i++) {
+		ks[i] = calloc(1, sizeof(*ks[i]));
+		assert_non_null(ks[i]);
+		ks[i]->rel = malloc(sizeof(*ks[i]->rel));
+		assert_non_null(ks[i]->rel);
+		reliable_init(ks[i]->rel, &rc);
+		ks[i]->state = KS_ACTIVE;
+		ks[i]->keys_generated = true;
+		ks[i]->key_id = (uint8_t)(2 - i);
+	}
+	/* ks[0] (key-id 2) is primary now; ks[1] the lame duck */
+	ks[0]->dco = KS_DCO_PRIMARY;
+	ks[0]->send_after_ms = now - 1000;
+	ks[1]->dco = KS_DCO_SECONDARY;
+	ks[1]->send_after_ms = now - 9000;
+	ks[1]->must_die_ms = now + 3600000;
+	session_free(&f->s);
+	f->s.ks[0] = ks[0];
+	f->s.ks[1] = ks[1];
+	assert_true(session_next_deadline(&f->s) > now);
+	/* the newest key waiting in SECONDARY does set the deadline */
+	ks[0]->dco = KS_DCO_SECONDARY;
+	ks[0]->send_after_ms = now + 500;
+	ks[1]->dco = KS_DCO_PRIMARY;
+	assert_int_equal(session_next_deadline(&f->s), now + 500);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +298,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_message_before_active,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_input, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lame_duck_no_deadline, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
