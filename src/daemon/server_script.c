@@ -43,6 +43,7 @@ static void server_tun(const struct server *s, struct script_tun *t)
 {
 	uint8_t *b = t->remote6.s6_addr;
 
+	memset(t, 0, sizeof(*t));
 	t->dev = s->scripts.dev[0] ? s->scripts.dev : NULL;
 	t->mtu = s->scripts.mtu;
 	t->has4 = s->local4.s_addr != 0;

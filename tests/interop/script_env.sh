@@ -41,12 +41,16 @@ X
 chmod +x "$T/dump.sh"
 printf 'u1\npw1\n' >"$T/up.txt"
 D=$T/dump.sh
-server_conf udp 4 crypt "script-security 2" "setenv ROLE srv" "up $D" "down $D" \
+# PROTO=tcp: the same over TCP (script_env_tcp.sh)
+PROTO=${PROTO:-udp}
+EEN=()
+[ "$PROTO" = udp ] && EEN=("explicit-exit-notify 1")
+server_conf "$PROTO" 4 crypt "script-security 2" "setenv ROLE srv" "up $D" "down $D" \
 	"route-up $D" "route-pre-down $D" "auth-user-pass-verify $D via-env" \
 	"client-connect $D" "client-disconnect $D" "learn-address $D" \
 	'push "route 198.19.70.0 255.255.255.0"' 'push "dhcp-option DNS 198.19.64.1"'
-client_conf udp 4 crypt "script-security 2" "setenv ROLE cli" "up $D" "down $D" \
-	"route-up $D" "route-pre-down $D" "ipchange $D" "auth-user-pass $T/up.txt" "explicit-exit-notify 1"
+client_conf "$PROTO" 4 crypt "script-security 2" "setenv ROLE cli" "up $D" "down $D" \
+	"route-up $D" "route-pre-down $D" "ipchange $D" "auth-user-pass $T/up.txt" "${EEN[@]}"
 
 # run NAME SERVER_BIN CLIENT_BIN: both up, a ping, the client then the
 # server stopped by SIGTERM; the dumps in $T/NAME/.
