@@ -768,6 +768,7 @@ static int server_open_engine(struct server *s)
 		.replay_window = o->replay_window > 0 ? (unsigned)o->replay_window : 0,
 		.replay_window_secs = o->replay_time > 0 ? (unsigned)o->replay_time : 0,
 		.client_to_client = s->so->client_to_client,
+		.keep_link = o->ifconfig_noexec,
 	};
 	int ret;
 
@@ -785,7 +786,7 @@ static int server_open_engine(struct server *s)
 	}
 	ret = loop_add(s->loop, dco_event_fd(s->dco), EPOLLIN,
 		       server_engine_readable, s);
-	if (!ret)
+	if (!ret && !o->ifconfig_noexec)
 		ret = server_net_up(s);
 	if (!ret)
 		ret = dco_start(s->dco);
@@ -796,7 +797,8 @@ static int server_open_engine(struct server *s)
 	log_info("TUN/TAP device %s opened", dco_ifname(s->dco));
 	if (server_script_up(s))
 		return -1;
-	server_routes_up(s);
+	if (!o->route_noexec)
+		server_routes_up(s);
 	server_script_route_up(s);
 	return 0;
 }
@@ -881,7 +883,7 @@ static void server_close(struct server *s)
 	server_script_down(s, sig, true);
 	if (s->dco) {
 		/* the kept device starts the next instance bare */
-		if (s->tun_kept && s->restart)
+		if (s->tun_kept && s->restart && !s->o->ifconfig_noexec)
 			server_net_down(s);
 		loop_del(s->loop, dco_event_fd(s->dco));
 		dco_close(s->dco);

@@ -26,7 +26,7 @@ proxy_up() { # KIND PORT [CRED]
 	ip netns exec "$NS_C" $PY "$LIB_DIR/proxy.py" "$1" "$2" "$T/proxy.jsonl" ${3:+"$3"} \
 		>"$T/proxy.out" 2>&1 &
 	PROXY_PID=$!
-	BG_PIDS+=($PROXY_PID)
+	BG_PIDS+=("$PROXY_PID")
 	wait_for 10 sh -c "ip netns exec $NS_C ss -ltn | grep -q '127.0.0.1:$2 '" ||
 		fail "proxy did not start: $(cat "$T/proxy.out")"
 }
