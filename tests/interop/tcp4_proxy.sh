@@ -8,6 +8,9 @@
 #   http auto      a 407 with Basic, then again with http-proxy-user-pass
 #   socks none     SOCKS5, no authentication
 #   socks login    SOCKS5 username/password (RFC 1929)
+#   http mgmt      auto, the credentials asked through
+#                  management-query-passwords ('HTTP Proxy'), as
+#                  NetworkManager's plugin runs it
 # dcovpn's tunnel carries pings each time. UDP through socks is refused.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
@@ -63,6 +66,31 @@ run_case http-auto http 8080 alice:secret "http-proxy 127.0.0.1 8080 auto" \
 [ "$(wc -l <"$T/http-auto-dcovpn.jsonl")" = 2 ] || fail "http-auto: not two CONNECTs"
 run_case socks-none socks 1080 "" "socks-proxy 127.0.0.1 1080"
 run_case socks-login socks 1080 alice:secret "socks-proxy 127.0.0.1 1080 $T/proxy-auth"
+
+# http auto, credentials through management-query-passwords (as
+# NetworkManager's plugin runs it): asked as 'HTTP Proxy' after the 407
+proxy_up http 8080 alice:secret
+client_conf tcp 4 crypt "http-proxy 127.0.0.1 8080 auto" \
+	"management $T/mgmt.sock unix" management-query-passwords
+for bin in "$OPENVPN" "$DCOVPN"; do
+	who=$(basename "$bin")
+	rm -f "$T/client.log" "$T/mgmt.sock"
+	ip netns exec "$NS_C" "$bin" --config "$T/client.conf" >"$T/client.log" 2>&1 &
+	CLI_PID=$!
+	in_c timeout 30 $PY "$LIB_DIR/mgmt_client.py" "$T/mgmt.sock" \
+		"expect:^>PASSWORD:Need 'HTTP Proxy' username/password" \
+		'send:username "HTTP Proxy" alice' 'send:password "HTTP Proxy" secret' \
+		"expect:^SUCCESS: 'HTTP Proxy' password entered" >"$T/mgmt-$who.out" 2>&1 ||
+		fail "http-mgmt: $who: $(cat "$T/mgmt-$who.out")"
+	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+		fail "http-mgmt: $who did not connect"
+	stop_pid "$CLI_PID"
+	CLI_PID=
+	[ -f "$T/proxy.jsonl" ] || fail "http-mgmt: the proxy recorded nothing for $who"
+	mv "$T/proxy.jsonl" "$T/http-mgmt-$who.jsonl"
+done
+diff "$T/http-mgmt-openvpn.jsonl" "$T/http-mgmt-dcovpn.jsonl" ||
+	fail "http-mgmt: dcovpn's proxy requests differ from openvpn's"
 
 # UDP through SOCKS: refused with a reason (no UDP relay)
 client_conf udp 4 crypt "socks-proxy 127.0.0.1 1080"
