@@ -206,6 +206,8 @@ static const struct opt_help help[] = {
 	{ "management-client-auth", NULL, "The manager approves each client "
 	  "(>CLIENT:CONNECT)." },
 	{ "management-up-down", NULL, "Report tunnel up/down (>UPDOWN)." },
+	{ "management-client", NULL, "Connect out to the manager at "
+	  "--management's address." },
 	{ "syslog", "[name]", "Log to syslog." },
 	/* server side */
 	{ "server", "net mask [nopool]", "Server with an address pool." },

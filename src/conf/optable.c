@@ -255,7 +255,7 @@ static const struct opt_desc table[] = {
 	       NOT_YET),
 	REFUSE("management-external-cert", 1, "--management-external-cert "
 	       NOT_YET),
-	REFUSE("management-client", 0, "--management-client " NOT_YET),
+	FLAG("management-client", OPT_W_LOCAL, mgmt_client),
 	REFUSE("management-query-remote", 0, "--management-query-remote "
 	       NOT_YET),
 	REFUSE("management-query-proxy", 0, "--management-query-proxy " NOT_YET),

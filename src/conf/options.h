@@ -319,6 +319,7 @@ struct options {
 	bool mgmt_query_passwords;	/* credentials from management */
 	bool mgmt_client_auth;	/* management-client-auth (server) */
 	bool mgmt_up_down;	/* management-up-down: >UPDOWN */
+	bool mgmt_client;	/* management-client: connect out */
 	int mgmt_log_cache;	/* management-log-cache N; -1: unset */
 	char *tmp_dir;		/* tmp-dir: where scripts' files go */
 	bool tcp_nodelay;	/* server: push socket-flags TCP_NODELAY */

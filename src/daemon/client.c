@@ -869,9 +869,12 @@ static void conn_signal(struct conn *c, int sig)
 		c->signal = c->o->explicit_exit_notify > 0 &&
 			    c->tr == DCO_TRANSPORT_UDP ? "exit-with-notification" :
 			    sig == SIGINT ? "sigint" : "sigterm";
-		/* management's EXITING reason: the same, as OpenVPN names it */
+		/* management's EXITING reason: the same, as OpenVPN names it
+		 * (management-client: what the interface said) */
 		c->end_desc = !strcmp(c->signal, "sigint") ? "SIGINT" :
 			      !strcmp(c->signal, "sigterm") ? "SIGTERM" : c->signal;
+		if (mgmt_exit_reason(c->cm->m))
+			c->end_desc = mgmt_exit_reason(c->cm->m);
 		log_info("SIGTERM[hard,] received, process exiting");
 		conn_end(c, END_EXIT);
 		break;

@@ -368,6 +368,10 @@ void mgmt_drop_client(struct mgmt *m)
 	m->in_len = 0;
 	mgmt_out_reset(&m->out);
 	mgmt_extra_reset(m);
+	if (m->outbound) {
+		mgmt_connect_lost(m, "management-exit");
+		return;
+	}
 	/* listen again: the next client may come in */
 	if (loop_add(m->loop, m->lfd, EPOLLIN, mgmt_accept, m))
 		log_warn("management: cannot listen again");
@@ -385,21 +389,30 @@ static void mgmt_accept(void *ctx, uint32_t events)
 			close(fd);
 		return;
 	}
-	if (loop_add(m->loop, fd, EPOLLIN, mgmt_io, m)) {
-		close(fd);
+	if (mgmt_attach(m, fd))
 		return;
+	/* one client at a time: the next waits in the listen queue */
+	loop_del(m->loop, m->lfd);
+	log_info("MANAGEMENT: Client connected from %s",
+		 m->unix_path[0] ? m->unix_path : "TCP");
+}
+
+int mgmt_attach(struct mgmt *m, int fd)
+{
+	int err = loop_add(m->loop, fd, EPOLLIN, mgmt_io, m);
+
+	if (err) {
+		close(fd);
+		return err;
 	}
 	m->cfd = fd;
 	m->cev = EPOLLIN;
-	/* one client at a time: the next waits in the listen queue */
-	loop_del(m->loop, m->lfd);
 	m->authed = !m->password[0];
-	log_info("MANAGEMENT: Client connected from %s",
-		 m->unix_path[0] ? m->unix_path : "TCP");
 	if (m->authed)
 		mgmt_greet(m);
 	else
 		mgmt_send_raw(m, "ENTER PASSWORD:", strlen("ENTER PASSWORD:"));
+	return 0;
 }
 
 /* ---- setup ------------------------------------------------------------------------ */
@@ -502,6 +515,16 @@ static int mgmt_listen_kept(struct mgmt *m, const struct options *o, int lfd)
 	return 0;
 }
 
+/* Listen at --management's address (or on the kept socket @lfd). */
+static int mgmt_listen(struct mgmt *m, const struct options *o, int lfd)
+{
+	int err = lfd >= 0 ? mgmt_listen_kept(m, o, lfd) :
+		  o->mgmt_unix ? mgmt_listen_unix(m, o->mgmt_addr) :
+				 mgmt_listen_tcp(m, o->mgmt_addr, o->mgmt_port);
+
+	return err ? err : loop_add(m->loop, m->lfd, EPOLLIN, mgmt_accept, m);
+}
+
 struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
 			  const struct mgmt_ops *ops, void *ctx, int lfd)
 {
@@ -517,7 +540,8 @@ struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
 	m->loop = l;
 	m->ops = ops;
 	m->ctx = ctx;
-	m->lfd = m->cfd = -1;
+	m->lfd = m->cfd = m->ofd = -1;
+	m->outbound = o->mgmt_client;
 	m->hold_flag = o->mgmt_hold;
 	m->log.cap = (unsigned)cap;
 	m->log.rec = calloc(m->log.cap, sizeof(*m->log.rec));
@@ -528,12 +552,10 @@ struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
 	if (!err)
 		err = mgmt_peer_prepare(&m->peer, o->mgmt_client_user,
 					o->mgmt_client_group);
-	if (!err)
-		err = lfd >= 0 ? mgmt_listen_kept(m, o, lfd) :
-		      o->mgmt_unix ? mgmt_listen_unix(m, o->mgmt_addr) :
-				     mgmt_listen_tcp(m, o->mgmt_addr, o->mgmt_port);
-	if (!err)
-		err = loop_add(l, m->lfd, EPOLLIN, mgmt_accept, m);
+	if (!err && m->outbound)
+		err = mgmt_connect_out(m, o);
+	else if (!err)
+		err = mgmt_listen(m, o, lfd);
 	if (err) {
 		mgmt_close(m);
 		return NULL;
@@ -554,6 +576,10 @@ void mgmt_close(struct mgmt *m)
 	if (m->lfd >= 0) {
 		loop_del(m->loop, m->lfd);
 		close(m->lfd);
+	}
+	if (m->ofd >= 0) {
+		loop_del(m->loop, m->ofd);
+		close(m->ofd);
 	}
 	if (m->unix_path[0])
 		unlink(m->unix_path);
@@ -577,6 +603,11 @@ int mgmt_release(struct mgmt *m)
 	m->lfd = -1;
 	m->unix_path[0] = '\0';
 	return fd;
+}
+
+const char *mgmt_exit_reason(const struct mgmt *m)
+{
+	return m ? m->exit_reason : NULL;
 }
 
 void mgmt_set_ctx(struct mgmt *m, void *ctx)

@@ -79,6 +79,9 @@ void mgmt_close(struct mgmt *m);
 /* Before mgmt_close(), for a restart: the listening socket, left open (and
  * its path in place) for the next instance, or -1. */
 int mgmt_release(struct mgmt *m);
+/* management-client: why the interface ended the daemon (its SIGTERM),
+ * "management-exit" / "management-connect-failed", or NULL. */
+const char *mgmt_exit_reason(const struct mgmt *m);
 /* The ops' context changes (the client's connection). */
 void mgmt_set_ctx(struct mgmt *m, void *ctx);
 

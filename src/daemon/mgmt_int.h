@@ -78,6 +78,10 @@ struct mgmt {
 	void *ctx;
 	int lfd, cfd;
 	struct mgmt_peer peer;       /* management-client-user/group */
+	int ofd;                     /* management-client: connecting */
+	bool outbound;               /* management-client: no listening */
+	char out_desc[160];          /* where it connects */
+	const char *exit_reason;     /* the daemon ends because of us */
 	char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char password[MGMT_PASSWORD_MAX];  /* secret; empty: none */
 	bool authed;
@@ -115,6 +119,14 @@ void mgmt_states_send(struct mgmt *m, unsigned n);
 
 /* The pending >PASSWORD question, if any, to the client. */
 void mgmt_query_announce(struct mgmt *m);
+
+/* A connected manager's socket (accepted, or connected out): 0 or -errno
+ * (@fd closed). */
+int mgmt_attach(struct mgmt *m, int fd);
+
+/* mgmt_connect.c: management-client. */
+int mgmt_connect_out(struct mgmt *m, const struct options *o);
+void mgmt_connect_lost(struct mgmt *m, const char *reason);
 
 /* mgmt_cmd.c: run one command line (it may be modified). */
 void mgmt_command(struct mgmt *m, char *line);

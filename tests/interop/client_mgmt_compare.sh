@@ -3,7 +3,9 @@
 # config (management-hold, management-up-down, a unix socket) and the same
 # manager steps, run once with each against one dcovpn server; what the
 # manager receives must be the same byte for byte apart from times, pids and
-# the ENV values that differ by run.
+# the ENV values that differ by run. Then management-client: each client
+# connects out to a listening manager, which releases the hold and hangs up
+# once CONNECTED; the lines must match again and both clients must end.
 . "$(dirname "$0")/server_lib.bash"
 MC=$LIB_DIR/mgmt_client.py
 ns_setup 1
@@ -45,8 +47,39 @@ one_side() {
 	wait_for 10 sh -c "! grep -q '^CLIENT_LIST' '$T/status'" || fail "$kind client still listed"
 	cp "${CLI_LOG[1]}" "$T/$kind-client.log"
 }
+# out_side KIND: management-client: KIND's client connects out to the
+# manager, which releases the hold, sees CONNECTED and hangs up: the
+# client must end ("management-exit").
+out_side() {
+	local kind=$1 mpid
+	sed -e "s|^management .*|management 127.0.0.1 7506|" -e '$a management-client' \
+		"$T/c1.conf" >"$T/c1-out.conf"
+	in_c 1 timeout 60 python3 "$MC" listen:127.0.0.1:7506 \
+		"expect:^>INFO:OpenVPN Management Interface" \
+		"expect:^>HOLD:Waiting for hold release:0" \
+		"send:state on" "expect:^SUCCESS: real-time state" \
+		"send:hold release" "expect:^SUCCESS: hold release succeeded" \
+		"expect:^>STATE:[0-9]+,CONNECTED," "close" >"$T/$kind-out.mgmt" 2>&1 &
+	mpid=$!
+	wait_for 10 sh -c "ip netns exec sv-$$-c1 ss -ltn | grep -q 127.0.0.1:7506" ||
+		fail "$kind: manager not listening"
+	local bin=$DCOVPN
+	[ "$kind" = openvpn ] && bin=$OPENVPN
+	rm -f "$T/c1-out.log"
+	ip netns exec "sv-$$-c1" "$bin" --config "$T/c1-out.conf" >"$T/c1-out-$kind.log" 2>&1 &
+	CLI_PIDS[1]=$!
+	wait "$mpid" || { cat "$T/$kind-out.mgmt"; fail "$kind: management-client steps"; }
+	wait_for 15 sh -c "! kill -0 ${CLI_PIDS[1]} 2>/dev/null" ||
+		fail "$kind: the client did not end when the manager hung up"
+	grep -q "management-exit\|Triggering management exit" "$T/c1-out-$kind.log" ||
+		fail "$kind: no management exit in the log"
+	wait_for 10 sh -c "! grep -q '^CLIENT_LIST' '$T/status'" || fail "$kind client still listed"
+}
+
 one_side openvpn
 one_side dcovpn
+out_side openvpn
+out_side dcovpn
 [ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.mgmt "$KEEP_LOGS"/
 
 # the environment's values and names are compared apart (the scripts'
@@ -61,6 +94,11 @@ diff -u <(norm "$T/openvpn.mgmt") <(norm "$T/dcovpn.mgmt") >"$T/diff" || {
 	fail "the manager saw different lines (openvpn ---, dcovpn +++)"
 }
 log "$(grep -c '^<' "$T/dcovpn.mgmt") lines received, identical to openvpn's apart from times, pids and UPDOWN ENV"
+diff -u <(norm "$T/openvpn-out.mgmt") <(norm "$T/dcovpn-out.mgmt") >"$T/diff-out" || {
+	cat "$T/diff-out"
+	fail "management-client: the manager saw different lines (openvpn ---, dcovpn +++)"
+}
+log "management-client: $(grep -c '^<' "$T/dcovpn-out.mgmt") lines identical to openvpn's; both ended when the manager hung up"
 names() {
 	awk '/^< >UPDOWN:(UP|DOWN)$/ { n = $2 } /^< >UPDOWN:ENV,/ { sub(/^< >UPDOWN:ENV,/, ""); sub(/=.*/, ""); print n, $0 }' "$1" | sort -u
 }

@@ -3,7 +3,8 @@
 
   mgmt_client.py ADDR STEP [STEP ...]
 
-ADDR is HOST:PORT or a unix socket path. Each STEP is one of
+ADDR is HOST:PORT or a unix socket path; listen:HOST:PORT waits (20 s at
+most) for the daemon to connect (management-client) instead. Each STEP is one of
   send:COMMAND     send a command line
   expect:REGEX     wait (20 s at most) for a received line matching REGEX
   absent:REGEX     no line received so far matched REGEX
@@ -18,7 +19,21 @@ import sys
 import time
 
 
+def accept_one(addr):
+    host, port = addr.rsplit(":", 1)
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((host, int(port)))
+    ls.listen(1)
+    ls.settimeout(20)
+    s, _ = ls.accept()
+    ls.close()
+    return s
+
+
 def connect(addr):
+    if addr.startswith("listen:"):
+        return accept_one(addr[len("listen:"):])
     if addr.startswith("/"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         target = addr
