@@ -105,7 +105,9 @@ int h_http_proxy_option(struct opt_ctx *c, const struct opt_desc *d,
 		return opt_strset(&c->o->http_proxy_version, argv[2]);
 	if (!strcmp(argv[1], "AGENT") && argc == 3)
 		return opt_strset(&c->o->http_proxy_agent, argv[2]);
-	if (!strcmp(argv[1], "CUSTOM-HEADER") && argc >= 3 && argc <= 4)
+	/* EXT1 and EXT2: what patched versions in the wild call it */
+	if ((!strcmp(argv[1], "CUSTOM-HEADER") || !strcmp(argv[1], "EXT1") ||
+	     !strcmp(argv[1], "EXT2")) && argc >= 3 && argc <= 4)
 		return opt_pairs_push(&c->o->http_proxy_headers, argv[2],
 				      argc == 4 ? argv[3] : "");
 	return opt_fail(c, "Bad http-proxy-option or missing or extra "

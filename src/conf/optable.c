@@ -75,6 +75,19 @@ static const struct opt_desc table[] = {
 	FILEOPT("http-proxy-user-pass", http_proxy_user_pass),
 	FN("http-proxy-option", 1, 3, OPT_W_LOCAL, h_http_proxy_option),
 	FN("socks-proxy", 1, 3, OPT_W_LOCAL, h_socks_proxy),
+	/* NetworkManager's plugin still passes these (2.6 warns, as here) */
+	IGNORE("http-proxy-retry", 0, OPT_W_LOCAL, "DEPRECATED OPTION: "
+	       "http-proxy-retry and socks-proxy-retry: In OpenVPN 2.4 proxy "
+	       "connection retries are handled like regular connections. Use "
+	       "connect-retry-max 1 to get a similar behavior as before."),
+	IGNORE("socks-proxy-retry", 0, OPT_W_LOCAL, "DEPRECATED OPTION: "
+	       "http-proxy-retry and socks-proxy-retry: In OpenVPN 2.4 proxy "
+	       "connection retries are handled like regular connections. Use "
+	       "connect-retry-max 1 to get a similar behavior as before."),
+	IGNORE("http-proxy-timeout", 1, OPT_W_LOCAL, "DEPRECATED OPTION: "
+	       "http-proxy-timeout: In OpenVPN 2.4 the timeout until a "
+	       "connection to a server is established is managed with a "
+	       "single timeout set by connect-timeout"),
 	FN("connection", 1, 1, OPT_W_LOCAL | OPT_W_INLINE, h_connection),
 	/* TLS */
 	FILEOPT("ca", ca),
