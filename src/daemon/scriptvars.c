@@ -343,7 +343,7 @@ static const struct scriptvars_row rows[] = {
 	{ K_ALL, row_process },
 	{ K_ALL, row_connection },
 	{ K_ALL & ~(K(SCRIPT_IPCHANGE) | K(SCRIPT_TLS_VERIFY)), row_tun },
-	{ K_TUN_LIFE, row_routes },
+	{ K_TUN_LIFE | K_PER_CLIENT, row_routes },	/* a server's: kept */
 	{ K_ALL & ~K(SCRIPT_UP), row_redirect },
 	{ K(SCRIPT_DOWN) | K(SCRIPT_ROUTE_PRE_DOWN), row_signal },
 	{ K_ALL, row_cert },

@@ -59,16 +59,59 @@ static void server_tun(const struct server *s, struct script_tun *t)
 		;
 }
 
+/*
+ * The server's routes as OpenVPN lists them for its scripts (route.c, set
+ * at start-up and in every later env): net30's implied "route NET MASK"
+ * (helper.c) first, then the config's, with the far end of its tun as
+ * vpn_gateway. A copy of the options with those facts in.
+ */
+struct route_view {
+	struct options o;
+	struct opt_route *r;
+	char net[INET_ADDRSTRLEN], mask[INET_ADDRSTRLEN];
+};
+
+/* false: the server has no routes (OpenVPN then sets no route_*). */
+static bool route_view_make(const struct server *s, struct route_view *v)
+{
+	bool implied = s->topo != OPT_TOPO_SUBNET && s->so->server_set;
+	size_t n = s->o->n_routes + (implied ? 1 : 0), k = 0;
+
+	if (!n)
+		return false;
+	v->r = calloc(n, sizeof(*v->r));
+	if (!v->r)
+		return false;
+	v->o = *s->o;
+	if (implied) {
+		inet_ntop(AF_INET, &s->so->net, v->net, sizeof(v->net));
+		inet_ntop(AF_INET, &s->so->mask, v->mask, sizeof(v->mask));
+		v->r[k++] = (struct opt_route){ .network = v->net,
+						.netmask = v->mask, .metric = -1 };
+	}
+	for (size_t i = 0; i < s->o->n_routes; i++)
+		v->r[k++] = s->o->routes[i];
+	v->o.routes = v->r;
+	v->o.n_routes = n;
+	v->o.ifconfig_set = s->local4.s_addr != 0;
+	v->o.ifconfig_local = s->local4;
+	v->o.ifconfig_remote = s->remote4;
+	v->o.topology = s->topo;
+	return true;
+}
+
 static struct script_info server_info(const struct server *s,
 				      enum script_kind kind,
-				      const struct script_tun *tun)
+				      const struct script_tun *tun,
+				      const struct route_view *rv)
 {
 	return (struct script_info){
 		.kind = kind,
 		.server = true,
-		.o = s->o,
+		.o = rv ? &rv->o : s->o,
 		.proc = &s->scripts.proc,
 		.tun = tun,
+		.routes = rv != NULL,
 		.routes_added = kind != SCRIPT_UP,
 	};
 }
@@ -85,10 +128,12 @@ static int server_run_tun_script(struct server *s, enum script_kind kind,
 	struct script_tun_args args;
 	struct script_info si;
 	struct scriptenv e;
+	struct route_view rv;
+	bool has_routes = route_view_make(s, &rv);
 	int ret;
 
 	server_tun(s, &tun);
-	si = server_info(s, kind, &tun);
+	si = server_info(s, kind, &tun, has_routes ? &rv : NULL);
 	si.signal = signal;
 	scriptvars_tun_args(&tun, &args);
 	scriptenv_init(&e);
@@ -106,6 +151,8 @@ static int server_run_tun_script(struct server *s, enum script_kind kind,
 					      ret);
 	}
 	scriptenv_free(&e);
+	if (has_routes)
+		free(rv.r);
 	return ret;
 }
 
@@ -169,7 +216,11 @@ static int client_env(const struct srv_client *c, enum script_kind kind,
 {
 	struct script_tun tun;
 	struct script_client cl;
-	struct script_info si = server_info(c->srv, kind, &tun);
+	struct route_view rv;
+	bool has_routes = route_view_make(c->srv, &rv);
+	struct script_info si = server_info(c->srv, kind, &tun,
+					    has_routes ? &rv : NULL);
+	int ret;
 
 	server_tun(c->srv, &tun);
 	client_facts(c, &cl);
@@ -181,7 +232,10 @@ static int client_env(const struct srv_client *c, enum script_kind kind,
 	si.call = call;
 	si.plugin = plugin;
 	scriptenv_init(e);
-	return scriptvars_build(e, &si);
+	ret = scriptvars_build(e, &si);
+	if (has_routes)
+		free(rv.r);
+	return ret;
 }
 
 int server_script_tmpfile(const struct srv_client *c, char *path, size_t len,

@@ -49,6 +49,8 @@ server_conf "$PROTO" 4 crypt "script-security 2" "setenv ROLE srv" "up $D" "down
 	"route-up $D" "route-pre-down $D" "auth-user-pass-verify $D via-env" \
 	"client-connect $D" "client-disconnect $D" "learn-address $D" \
 	'push "route 198.19.70.0 255.255.255.0"' 'push "dhcp-option DNS 198.19.64.1"'
+# TOPO=net30: the server's topology (script_env_net30.sh)
+[ "${TOPO:-subnet}" = net30 ] && sed -i 's/^topology subnet$/topology net30/' "$T/server.conf"
 client_conf "$PROTO" 4 crypt "script-security 2" "setenv ROLE cli" "up $D" "down $D" \
 	"route-up $D" "route-pre-down $D" "ipchange $D" "auth-user-pass $T/up.txt" "${EEN[@]}"
 
