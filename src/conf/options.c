@@ -99,7 +99,7 @@ void options_free(struct options *o)
 			  &o->verify_x509_name, &o->verify_x509_type,
 			  &o->tls_version_min, &o->tls_version_max,
 			  &o->tls_cipher, &o->tls_ciphersuites, &o->tls_groups,
-			  &o->capath,
+			  &o->capath, &o->tls_verify, &o->tls_export_cert,
 			  &o->auth, &o->cipher, &o->data_ciphers,
 			  &o->data_ciphers_fallback, &o->auth_token_user,
 			  &o->route_gateway, &o->status_file, &o->log_file,

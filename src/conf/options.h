@@ -330,6 +330,8 @@ struct options {
 	char *user, *group;
 	int script_security;	/* -1: unset (OpenVPN default 1) */
 	char *up, *down, *route_up;
+	char *tls_verify;	/* tls-verify CMD (server: see server_tlsverify) */
+	char *tls_export_cert;	/* tls-export-cert DIR: peer_cert for it */
 	char *config_file;	/* the first "config" given (scripts' $config) */
 	char *ipchange;		/* client: script once the peer is authenticated */
 	struct opt_pairs setenv;

@@ -585,24 +585,6 @@ static int verify_mode(const struct tls_config *cfg)
 
 /* ------------------------------------------------------- verification */
 
-static void name_line(X509_NAME *name, char *buf, size_t len)
-{
-	BIO *bio = BIO_new(BIO_s_mem());
-	char *p;
-	long n;
-
-	buf[0] = '\0';
-	if (!bio)
-		return;
-	/* OpenVPN's subject form: "C=KG, ST=NA, O=OpenVPN-TEST, CN=Test-Server" */
-	X509_NAME_print_ex(bio, name, 0, XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
-			   ASN1_STRFLGS_UTF8_CONVERT | ASN1_STRFLGS_ESC_CTRL);
-	n = BIO_get_mem_data(bio, &p);
-	if (n > 0)
-		snprintf(buf, len, "%.*s", (int)n, p);
-	BIO_free(bio);
-	safename_subject(buf);
-}
 
 /* @x's digest (SHA-256, or SHA1 for verify-hash) in the list? Its hex form
  * into @hex for the log if not. */
@@ -737,7 +719,7 @@ static int verify_cb(int preverify_ok, X509_STORE_CTX *xs)
 
 	if (!s || !x)
 		return 0;
-	name_line(X509_get_subject_name(x), subject, sizeof(subject));
+	tls_cert_subject(x, subject, sizeof(subject));
 	if (!preverify_ok && !s->ctx->no_ca) {
 		/* OpenVPN logs and ignores a missing CRL. */
 		if (e == X509_V_ERR_UNABLE_TO_GET_CRL)

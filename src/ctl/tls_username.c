@@ -3,12 +3,32 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
 #include "base/safename.h"
 #include "ctl/tls_username.h"
+
+void tls_cert_subject(X509 *x, char *buf, size_t len)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *p;
+	long n;
+
+	buf[0] = '\0';
+	if (!bio)
+		return;
+	X509_NAME_print_ex(bio, X509_get_subject_name(x), 0,
+			   XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
+			   ASN1_STRFLGS_UTF8_CONVERT | ASN1_STRFLGS_ESC_CTRL);
+	n = BIO_get_mem_data(bio, &p);
+	if (n > 0)
+		snprintf(buf, len, "%.*s", (int)n, p);
+	BIO_free(bio);
+	safename_subject(buf);
+}
 
 static bool ext_field(const char *f)
 {

@@ -17,6 +17,10 @@
 
 #include <openssl/x509.h>
 
+/* @x's subject as OpenVPN prints it ("C=KG, O=x, CN=y"), mapped by
+ * safename_subject() as OpenVPN maps it. */
+void tls_cert_subject(X509 *x, char *buf, size_t len);
+
 /* Is @field one x509-username-field can name? */
 bool tls_username_field_ok(const char *field);
 

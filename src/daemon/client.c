@@ -1475,6 +1475,12 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	enum client_exit ret = CLIENT_EXIT_FATAL;
 
 	client_warn_unused(o);
+	/* checked by the server only (server_tlsverify.h): never ignored */
+	if (o->tls_verify || o->tls_export_cert) {
+		log_err("Options error: --tls-verify and --tls-export-cert are "
+			"supported on a server only (yet)");
+		return CLIENT_EXIT_FATAL;
+	}
 	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err)) ||
 	    privdrop_chroot(&k.pd, o->chroot_dir, err, sizeof(err))) {
 		log_err("Options error: %s", err);

@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include "base/safename.h"
+#include "ctl/tls_username.h"
 #include "daemon/scriptcert.h"
 
 static void hex_colon(const unsigned char *p, size_t len, char *out)
@@ -41,23 +41,10 @@ static void cert_fields(struct scriptenv *e, X509 *x, unsigned depth)
 
 static void cert_subject(struct scriptenv *e, X509 *x, unsigned depth)
 {
-	BIO *b = BIO_new(BIO_s_mem());
-	char *p, *s;
-	long len;
+	char s[SCRIPTCERT_SUBJECT_MAX];
 
-	if (!b)
-		return;
-	X509_NAME_print_ex(b, X509_get_subject_name(x), 0,
-			   XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN |
-			   ASN1_STRFLGS_UTF8_CONVERT | ASN1_STRFLGS_ESC_CTRL);
-	len = BIO_get_mem_data(b, &p);
-	s = len >= 0 ? strndup(p, (size_t)len) : NULL;
-	if (s) {
-		safename_subject(s);	/* as OpenVPN's tls_id_N */
-		scriptenv_set_i(e, "tls_id", depth, s);
-		free(s);
-	}
-	BIO_free(b);
+	tls_cert_subject(x, s, sizeof(s));	/* as OpenVPN's tls_id_N */
+	scriptenv_set_i(e, "tls_id", depth, s);
 }
 
 static void cert_digests(struct scriptenv *e, X509 *x, unsigned depth)

@@ -16,6 +16,8 @@
 #include "ctl/tls.h"
 #include "daemon/scriptenv.h"
 
+#define SCRIPTCERT_SUBJECT_MAX 1024u   /* a subject line (tls_id_N) */
+
 /* Replace @e's content with @tls's peer chain variables; @cn NULL: the
  * peer's name as the session reads it. */
 void scriptcert_capture(struct scriptenv *e, const struct tls_session *tls,

@@ -107,8 +107,22 @@ static void admit_auth(struct srv_client *c)
 		admit_authenticated(c, ret > 0 ? 0 : ret);
 }
 
+/* tls-verify said no: as after OpenVPN's failed handshake, the client
+ * tries again (RESTART), it is not told its credentials failed. */
+static void admit_verified(struct srv_client *c, int ret)
+{
+	if (!ret) {
+		admit_auth(c);
+		return;
+	}
+	c->admit = ADMIT_FAILED;
+	server_client_kill_later(c, "RESTART");
+}
+
 int server_push(struct srv_client *c)
 {
+	int ret;
+
 	if (c->admit == ADMIT_DONE) {
 		server_push_send(c);
 		return 0;
@@ -120,8 +134,13 @@ int server_push(struct srv_client *c)
 			return 0;
 		}
 		options_init(c->co);
+		c->admit = ADMIT_VERIFY;
+		ret = server_tlsverify(c, admit_verified);
+		if (ret)
+			admit_verified(c, ret > 0 ? 0 : ret);
+		return 0;
 	}
-	if (c->admit == ADMIT_NONE || c->admit == ADMIT_DEFERRED)
+	if (c->admit == ADMIT_DEFERRED)
 		admit_auth(c);
 	return 0;
 }
@@ -170,6 +189,7 @@ void server_reauth(struct srv_client *c)
 
 void server_admit_free(struct srv_client *c)
 {
+	server_tlsverify_free(c);
 	server_script_client_free(c);
 	admit_free_co(c);
 }

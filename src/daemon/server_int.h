@@ -23,6 +23,7 @@
 #include "daemon/portshare.h"
 #include "daemon/server.h"
 #include "daemon/server_script.h"
+#include "daemon/server_tlsverify.h"
 #include "dcovpn/dco.h"
 #include "io/tcp.h"
 #include "io/tcp_pending.h"
@@ -54,6 +55,7 @@ struct auth_deferred {
 /* A client's way in at PUSH_REQUEST (server_admit.c). */
 enum srv_admit {
 	ADMIT_NONE,                  /* no PUSH_REQUEST yet */
+	ADMIT_VERIFY,                /* tls-verify running */
 	ADMIT_DEFERRED,              /* a plugin or the manager has not answered */
 	ADMIT_AUTH,                  /* auth-user-pass-verify running/deferred */
 	ADMIT_CONNECT,               /* client-connect running/deferred */
@@ -108,6 +110,7 @@ struct srv_client {
 	enum srv_admit admit;        /* server_admit.c */
 	struct options *co;          /* ccd + client-connect, while admitted */
 	struct srv_scripts scr;
+	struct srv_tlsverify tv;     /* tls-verify, before admission */
 };
 
 struct server {

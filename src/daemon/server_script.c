@@ -228,7 +228,8 @@ static int client_env(const struct srv_client *c, enum script_kind kind,
 	si.cert = &c->scr.cert;
 	si.peer = &c->addr;
 	si.trusted = kind != SCRIPT_USER_PASS_VERIFY &&
-		     kind != SCRIPT_TLS_CRYPT_V2_VERIFY;
+		     kind != SCRIPT_TLS_CRYPT_V2_VERIFY &&
+		     kind != SCRIPT_TLS_VERIFY;
 	si.call = call;
 	si.plugin = plugin;
 	scriptenv_init(e);
