@@ -82,6 +82,11 @@ static const struct opt_help help[] = {
 	  "(password from --askpass)." },
 	{ "capath", "dir", "Trust the CAs (and check the CRLs) of a hashed "
 	  "directory." },
+	{ "tls-verify", "cmd", "Server: run cmd for each certificate of a "
+	  "client's chain (depth subject); non-zero refuses it. Runs without "
+	  "blocking other clients." },
+	{ "tls-export-cert", "dir", "Server: each tls-verify run gets the "
+	  "certificate as a PEM file there (peer_cert)." },
 	{ "reneg-sec", "n [max]", "Renegotiate data keys every n seconds." },
 	{ "reneg-bytes", "n", "Renegotiate after n bytes." },
 	{ "reneg-pkts", "n", "Renegotiate after n packets." },
