@@ -247,31 +247,13 @@ int server_mgmt_pending(void *ctx, unsigned long cid, unsigned kid,
 			const char *extra, unsigned timeout)
 {
 	struct srv_client *c = sma_find(ctx, cid, kid);
-	const struct options *o;
-	unsigned proto, max;
-	char msg[SMA_INFO_MAX + 16];
-	uint64_t now = clock_now_ms();
 
 	if (!c)
 		return -ENOENT;
 	if (strlen(extra) + sizeof("INFO_PRE,") > SMA_INFO_MAX)
 		return -EMSGSIZE;
-	o = c->srv->o;
-	proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
-	/* as OpenVPN: at most max(reneg-sec / 2, hand-window) in all */
-	max = sma_hand_window(c->srv);
-	if (o->reneg_sec > 0 && (unsigned)o->reneg_sec / 2 > max)
-		max = (unsigned)o->reneg_sec / 2;
-	if (timeout > max)
-		timeout = max;
-	if (proto & KM2_IV_PROTO_AUTH_PENDING_KW)
-		snprintf(msg, sizeof(msg), "AUTH_PENDING,timeout %u", timeout);
-	else
-		snprintf(msg, sizeof(msg), "AUTH_PENDING");
-	session_send_message(&c->sess, msg, now);
-	snprintf(msg, sizeof(msg), "INFO_PRE,%s", extra);
-	session_send_message(&c->sess, msg, now);
-	c->mauth.deadline_ms = now + timeout * 1000ull;
+	timeout = server_auth_pending_send(c, extra, timeout);
+	c->mauth.deadline_ms = clock_now_ms() + timeout * 1000ull;
 	return 0;
 }
 

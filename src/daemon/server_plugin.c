@@ -140,38 +140,18 @@ void server_plugin_client_free(struct srv_client *c)
 
 /* ---- auth ------------------------------------------------------------------------ */
 
-/*
- * auth_pending_file (written by the plugin during the call): "TIMEOUT\n
- * METHOD\nEXTRA", the client told to wait (AUTH_PENDING, INFO_PRE) and
- * the deadline moved. false: malformed.
- */
+/* auth_pending_file (written by the plugin during the call): the client
+ * told to wait and the deadline moved, as for a script. false: refuse. */
 static bool auth_pending(struct srv_client *c)
 {
-	char buf[1024], *method, *extra, msg[1100];
-	long timeout;
+	char reason[SP_REASON_MAX];
+	unsigned t;
+	int ret = server_auth_pending_file(c, c->auth.apf, &t, reason,
+					   sizeof(reason));
 
-	if (file_read(c->auth.apf, buf, sizeof(buf)) <= 0)
-		return true;
-	method = strchr(buf, '\n');
-	extra = method ? strchr(method + 1, '\n') : NULL;
-	if (!extra) {
-		log_warn("%s auth pending control file is not at least three "
-			 "lines long.", c->prefix);
-		return false;
-	}
-	*method++ = '\0';
-	*extra++ = '\0';
-	timeout = strtol(buf, NULL, 10);
-	if (timeout <= 0 || timeout > 86400) {
-		log_warn("%s could not parse auth pending file timeout", c->prefix);
-		return false;
-	}
-	c->auth.deadline_ms = clock_now_ms() + (uint64_t)timeout * 1000u;
-	snprintf(msg, sizeof(msg), "AUTH_PENDING,timeout %ld", timeout);
-	session_send_message(&c->sess, msg, clock_now_ms());
-	snprintf(msg, sizeof(msg), "INFO_PRE,%s", extra);
-	session_send_message(&c->sess, msg, clock_now_ms());
-	return true;
+	if (ret > 0)
+		c->auth.deadline_ms = clock_now_ms() + t * 1000ull;
+	return ret >= 0;
 }
 
 static uint64_t hand_window_ms(const struct server *s)

@@ -93,6 +93,19 @@ void server_script_learn(struct srv_client *c, const char *op);
 int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
 			    size_t len);
 
+/* Deferred auth, shared by scripts, plugins and the manager: AUTH_PENDING
+ * [,timeout N] (N only to clients with IV_PROTO's AUTH_PENDING_KW) and
+ * INFO_PRE,@extra, as OpenVPN's send_auth_pending_messages; N capped at
+ * max(reneg-sec / 2, hand-window): the capped N. */
+unsigned server_auth_pending_send(struct srv_client *c, const char *extra,
+				  unsigned timeout_s);
+/* An auth_pending_file as OpenVPN reads it: empty or missing: 0; else
+ * "timeout\nmethod\nextra" with a method the client lists in IV_SSO:
+ * AUTH_PENDING sent, *@timeout_s its deadline in seconds, 1; malformed or
+ * unsupported: -EACCES (OpenVPN's reason for the client in @reason). */
+int server_auth_pending_file(struct srv_client *c, const char *path,
+			     unsigned *timeout_s, char *reason, size_t len);
+
 /* Internal to server_script*.c: may scripts run (script-security 2)? */
 bool server_script_allowed(const struct server *s, const char *type);
 /* Start @cmd with @extra for @c, its environment for @kind plus @call;

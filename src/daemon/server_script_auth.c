@@ -88,49 +88,43 @@ static bool sso_method_ok(const struct srv_client *c, const char *method)
 	return false;
 }
 
-/* "AUTH_PENDING[,timeout N]" and "INFO_PRE,extra" (send_auth_pending_
- * messages): the timeout at most max(reneg-sec / 2, hand-window) from
- * the start of the key exchange, which the deadline then follows. */
-static void auth_pending_send(struct srv_client *c, unsigned long t,
-			      const char *extra)
+unsigned server_auth_pending_send(struct srv_client *c, const char *extra,
+				  unsigned timeout_s)
 {
 	const struct options *o = c->srv->o;
 	unsigned proto = c->sess.peer_info ? km2_peer_info_proto(c->sess.peer_info) : 0;
-	unsigned long max = hand_window_ms(c->srv) / 1000u;
+	unsigned max = hand_window_ms(c->srv) / 1000u;
+	uint64_t now = clock_now_ms();
 	char msg[1200];
 
-	if (o->reneg_sec > 0 && (unsigned long)o->reneg_sec / 2 > max)
-		max = (unsigned long)o->reneg_sec / 2;
-	if (t > max)
-		t = max;
+	if (o->reneg_sec > 0 && (unsigned)o->reneg_sec / 2 > max)
+		max = (unsigned)o->reneg_sec / 2;
+	if (timeout_s > max)
+		timeout_s = max;
 	if (proto & KM2_IV_PROTO_AUTH_PENDING_KW)
-		snprintf(msg, sizeof(msg), "AUTH_PENDING,timeout %lu", t);
+		snprintf(msg, sizeof(msg), "AUTH_PENDING,timeout %u", timeout_s);
 	else
 		snprintf(msg, sizeof(msg), "AUTH_PENDING");
-	session_send_message(&c->sess, msg, clock_now_ms());
+	session_send_message(&c->sess, msg, now);
 	snprintf(msg, sizeof(msg), "INFO_PRE,%s", extra);
-	session_send_message(&c->sess, msg, clock_now_ms());
-	c->scr.defer_until_ms = clock_now_ms() + t * 1000u;
+	session_send_message(&c->sess, msg, now);
+	return timeout_s;
 }
 
-/*
- * auth_pending_file (key_state_check_auth_pending_file): none or empty is
- * fine; else three lines timeout, method, extra, and the client must list
- * the method in IV_SSO. false: refuse (the reason set as OpenVPN's).
- */
-static bool auth_pending(struct srv_client *c)
+int server_auth_pending_file(struct srv_client *c, const char *path,
+			     unsigned *timeout_s, char *reason, size_t len)
 {
 	char buf[1100], *method, *extra;
 	unsigned long t;
 
-	if (scriptfile_read(c->scr.apf, buf, sizeof(buf)) <= 0)
-		return true;
+	if (scriptfile_read(path, buf, sizeof(buf)) <= 0)
+		return 0;
 	method = strchr(buf, '\n');
 	extra = method ? strchr(method + 1, '\n') : NULL;
 	if (!extra) {
 		log_warn("%s auth pending control file is not at least three "
 			 "lines long.", c->prefix);
-		return false;
+		return -EACCES;
 	}
 	*method++ = '\0';
 	*extra++ = '\0';
@@ -138,18 +132,29 @@ static bool auth_pending(struct srv_client *c)
 	t = strtoul(buf, NULL, 10);
 	if (!t || t > UINT32_MAX) {
 		log_warn("%s could not parse auth pending file timeout", c->prefix);
-		return false;
+		return -EACCES;
 	}
 	if (!sso_method_ok(c, method)) {
-		snprintf(c->scr.reason, sizeof(c->scr.reason), "Authentication "
-			 "failed, required pending auth method '%s' not supported",
-			 method);
+		snprintf(reason, len, "Authentication failed, required pending "
+			 "auth method '%s' not supported", method);
 		log_info("%s Client does not supported auth pending method '%s'",
 			 c->prefix, method);
-		return false;
+		return -EACCES;
 	}
-	auth_pending_send(c, t, extra);
-	return true;
+	*timeout_s = server_auth_pending_send(c, extra, (unsigned)t);
+	return 1;
+}
+
+/* The script's auth_pending_file: false refuses. */
+static bool auth_pending(struct srv_client *c)
+{
+	unsigned t;
+	int ret = server_auth_pending_file(c, c->scr.apf, &t, c->scr.reason,
+					   sizeof(c->scr.reason));
+
+	if (ret > 0)
+		c->scr.defer_until_ms = clock_now_ms() + t * 1000ull;
+	return ret >= 0;
 }
 
 static void auth_exited(void *ctx, int result)
