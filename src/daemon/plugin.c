@@ -275,6 +275,16 @@ static void retlist_take(struct openvpn_plugin_string_list *l,
 	}
 }
 
+/* After its open: the instance's own context (OpenVPN's
+ * plugin_per_client_init for the top-level list). */
+static void plugin_global_ctx(struct plugin_host *h, unsigned i)
+{
+	struct plugin *p = h->p[i];
+
+	if (p->opened && p->ctor && !h->global.ctx[i])
+		h->global.ctx[i] = p->ctor(p->handle);
+}
+
 static int plugin_do_open(struct plugin *p, const char *const *envp)
 {
 	struct openvpn_plugin_string_list *rl = NULL;
@@ -386,6 +396,8 @@ static int plugin_host_open(struct plugin_host *h, const struct options *o,
 		if (!envp)
 			envp = open_env(o);
 		ret = envp ? plugin_do_open(p, (const char *const *)envp) : -ENOMEM;
+		if (!ret)
+			plugin_global_ctx(h, i);
 	}
 	env_free(envp);
 	return ret;
@@ -393,6 +405,7 @@ static int plugin_host_open(struct plugin_host *h, const struct options *o,
 
 void plugin_host_close(struct plugin_host *h)
 {
+	plugin_client_free(h, &h->global);
 	for (unsigned i = 0; i < h->n; i++) {
 		struct plugin *p = h->p[i];
 
@@ -504,8 +517,8 @@ enum plugin_result plugin_host_call(const struct plugin_host *h,
 
 		if (!p->opened || !(p->mask & OPENVPN_PLUGIN_MASK(call->type)))
 			continue;
-		st = plugin_call_one(p, call->pc ? call->pc->ctx[i] : NULL, call,
-				     argv);
+		st = plugin_call_one(p, call->pc ? call->pc->ctx[i] :
+				     h->global.ctx[i], call, argv);
 		if (st == OPENVPN_PLUGIN_FUNC_DEFERRED &&
 		    call->type == OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY && deferred) {
 			/* one auth_control_file is shared: a second deferring

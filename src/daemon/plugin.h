@@ -31,14 +31,17 @@ enum plugin_result { PLUGIN_OK = 0, PLUGIN_ERROR = 1, PLUGIN_DEFERRED = 2 };
 
 struct plugin;
 
-struct plugin_host {
-	unsigned n;
-	struct plugin *p[PLUGIN_MAX];
-};
-
 /* One client's per-plugin contexts (client_constructor_v1). */
 struct plugin_client {
 	void *ctx[PLUGIN_MAX];
+};
+
+struct plugin_host {
+	unsigned n;
+	struct plugin *p[PLUGIN_MAX];
+	/* the instance's own contexts, as OpenVPN makes for its top-level
+	 * plugin list: handed to calls outside a client (UP, DOWN, ...) */
+	struct plugin_client global;
 };
 
 /*
@@ -63,7 +66,8 @@ bool plugin_host_wants(const struct plugin_host *h, int type);
 /*
  * Call @type on every plugin that registered it, in order, with @args
  * (appended after the plugin's path as argv[1..], NULL-terminated, may be
- * NULL) and @envp. @pc: the client's contexts, or NULL outside one.
+ * NULL) and @envp. @pc: the client's contexts, or NULL outside one
+ * (then the host's own, h->global).
  * @cert/@depth: TLS_VERIFY's certificate (X509 *), else NULL/-1.
  * @config: if not NULL, a CLIENT_CONNECT_V2 "config" return (malloc'd)
  * is stored there.

@@ -15,6 +15,10 @@ static int event_of(enum script_kind kind)
 		return OPENVPN_PLUGIN_DOWN;
 	case SCRIPT_ROUTE_UP:
 		return OPENVPN_PLUGIN_ROUTE_UP;
+	case SCRIPT_ROUTE_PRE_DOWN:
+		return OPENVPN_PLUGIN_ROUTE_PREDOWN;
+	case SCRIPT_IPCHANGE:
+		return OPENVPN_PLUGIN_IPCHANGE;
 	default:
 		return -1;
 	}
@@ -38,6 +42,8 @@ enum plugin_result plugin_event_updown(const struct plugin_host *h,
 			scriptenv_put(&e, *p);
 	r = e.err ? PLUGIN_ERROR : plugin_host_call(h, &(struct plugin_call){
 		.type = type,
+		/* as the script: tun arguments (UP, DOWN, ROUTE_PREDOWN),
+		 * "ip port" for IPCHANGE, none for ROUTE_UP */
 		.args = type == OPENVPN_PLUGIN_ROUTE_UP ? NULL : args,
 		.envp = (const char *const *)scriptenv_vec(&e), .depth = -1 });
 	scriptenv_free(&e);

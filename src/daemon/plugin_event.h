@@ -1,7 +1,8 @@
 /*
  * The tun device's plugin events (client and server), called where the
  * matching script runs and before it, as OpenVPN does: UP and DOWN (with
- * the up/down arguments), ROUTE_UP, with the scripts' environment
+ * the up/down arguments), ROUTE_UP, ROUTE_PREDOWN, IPCHANGE ("ip port"),
+ * with the scripts' environment
  * (scriptvars.h; plugins get it without script_type).
  */
 #ifndef DCOVPN_DAEMON_PLUGIN_EVENT_H
@@ -10,7 +11,8 @@
 #include "daemon/plugin.h"
 #include "daemon/scriptvars.h"
 
-/* @kind: SCRIPT_UP, SCRIPT_DOWN or SCRIPT_ROUTE_UP (others: PLUGIN_OK);
+/* @kind: SCRIPT_UP, _DOWN, _ROUTE_UP, _ROUTE_PRE_DOWN, _IPCHANGE (others:
+ * PLUGIN_OK);
  * @envp the script's environment, @args its appended arguments. PLUGIN_OK
  * if no plugin wants the event. */
 enum plugin_result plugin_event_updown(const struct plugin_host *h,

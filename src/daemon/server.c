@@ -147,6 +147,11 @@ static void client_active(void *ctx)
 		tls_session_peer_cn(ks->tls, c->cn, sizeof(c->cn));
 	snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
 	server_script_cert(c);
+	/* as OpenVPN at "Peer Connection Initiated": once per client */
+	if (!c->ipchange_done) {
+		c->ipchange_done = true;
+		server_plugin_ipchange(c);
+	}
 }
 
 static int client_v2_verify(void *ctx, const uint8_t *meta, size_t len)

@@ -57,6 +57,8 @@ static void admit_connected(struct srv_client *c, int ret)
 static void admit_authenticated(struct srv_client *c, int ret)
 {
 	if (!ret)
+		ret = server_plugin_tls_final(c);
+	if (!ret)
 		ret = server_client_identify(c, c->co);
 	/* plugins answer client-connect at once; the script may take time */
 	if (!ret)
@@ -155,6 +157,8 @@ static void reauth_done(struct srv_client *c, int ret)
 {
 	char token[AUTHTOKEN_MAX], msg[AUTHTOKEN_MAX + 32];
 
+	if (!ret)
+		ret = server_plugin_tls_final(c);
 	if (ret < 0) {
 		admit_fail(c);
 		return;

@@ -48,6 +48,7 @@ enum auth_state { AUTH_NONE, AUTH_CALLING, AUTH_PENDING, AUTH_OK, AUTH_FAILED };
 struct auth_deferred {
 	enum auth_state state;       /* CALLING: the plugin thread has it */
 	uint32_t serial;             /* of the last call: older results dropped */
+	bool final_done;             /* TLS_FINAL called for these credentials */
 	char *acf, *apf, *afr;       /* control, pending, failed-reason files */
 	uint64_t deadline_ms;        /* hand-window: refused then */
 };
@@ -105,6 +106,7 @@ struct srv_client {
 	bool dead;                   /* reaped at the next server_reap */
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
 	struct plugin_client plugin; /* per-client plugin contexts */
+	bool ipchange_done;          /* IPCHANGE called */
 	struct auth_deferred auth;   /* a plugin's deferred answer */
 	struct srv_mauth mauth;      /* management-client-auth */
 	enum srv_admit admit;        /* server_admit.c */
@@ -274,6 +276,11 @@ void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next);
 /* CLIENT_CONNECT(_V2): 0, or -errno (refused); config they return goes
  * into @co as a client-connect file's would. */
 int server_plugin_connect(struct srv_client *c, struct options *co);
+/* TLS_FINAL, once the key state is authenticated (credentials and all):
+ * 0, or -EACCES if a plugin refuses (waited for). */
+int server_plugin_tls_final(struct srv_client *c);
+/* The client's address is known (TLS done): IPCHANGE, not waited for. */
+void server_plugin_ipchange(struct srv_client *c);
 void server_plugin_disconnect(struct srv_client *c);
 void server_plugin_learn(struct srv_client *c, const char *op);
 

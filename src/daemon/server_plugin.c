@@ -184,6 +184,10 @@ static void auth_done(void *ctx, uint64_t tag, enum plugin_result r,
 	    c->auth.serial != (uint32_t)tag)
 		return;
 	auth_result(c, auth_answer(c, r));
+	/* as OpenVPN: TLS_FINAL once the plugins did not refuse (a deferred
+	 * answer included) */
+	if (c->auth.state != AUTH_FAILED && server_plugin_tls_final(c))
+		auth_result(c, AUTH_FAILED);
 	if (c->auth.state != AUTH_PENDING)
 		auth_decided(c);
 }
@@ -294,6 +298,7 @@ void server_plugin_auth_reset(struct srv_client *c)
 {
 	files_remove(&c->auth);
 	c->auth.state = AUTH_NONE;
+	c->auth.final_done = false;
 }
 
 /* AUTH_FAILED with the plugin's reason (auth_failed_reason_file), if any. */
@@ -343,9 +348,10 @@ void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next)
 static enum plugin_result call_env(struct srv_client *c, int type,
 				   const char *script_type,
 				   const char *const *args, bool wait,
-				   char **config)
+				   char **config, const char *extra)
 {
-	char **env = server_script_env(c, script_type, NULL);
+	char **env = server_script_env(c, script_type, extra && *extra ?
+				       (const char *const[]){ extra, NULL } : NULL);
 	struct plugin_call call = {
 		.type = type, .args = args, .envp = (const char *const *)env,
 		.pc = &c->plugin, .depth = -1, .config = config };
@@ -388,8 +394,8 @@ static int connect_v1(struct srv_client *c, struct options *co)
 		return fd;
 	close(fd);
 	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT, "client-connect",
-		       (const char *const[]){ path, NULL }, true, NULL) == PLUGIN_OK ?
-	      0 : -EPERM;
+		       (const char *const[]){ path, NULL }, true, NULL, NULL) ==
+	      PLUGIN_OK ? 0 : -EPERM;
 	if (!ret)
 		ret = connect_config(c, co, path);
 	unlink(path);
@@ -403,7 +409,7 @@ static int connect_v2(struct srv_client *c, struct options *co)
 	int fd, ret;
 
 	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT_V2, "client-connect",
-		       NULL, true, &config) == PLUGIN_OK ? 0 : -EPERM;
+		       NULL, true, &config, NULL) == PLUGIN_OK ? 0 : -EPERM;
 	if (ret || !config || !config[0]) {
 		free(config);
 		return ret;
@@ -438,11 +444,44 @@ int server_plugin_connect(struct srv_client *c, struct options *co)
 	return ret;
 }
 
+int server_plugin_tls_final(struct srv_client *c)
+{
+	if (c->auth.final_done)
+		return 0;
+	c->auth.final_done = true;
+	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_TLS_FINAL) ||
+	    call_env(c, OPENVPN_PLUGIN_TLS_FINAL, "user-pass-verify", NULL, true,
+		     NULL, NULL) == PLUGIN_OK)
+		return 0;
+	log_err("%s TLS Error: TLS_FINAL plugin call failed, client refused",
+		c->prefix);
+	return -EACCES;
+}
+
+void server_plugin_ipchange(struct srv_client *c)
+{
+	char ipport[sizeof(c->real)], user[300] = "";
+	char *colon;
+
+	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_IPCHANGE))
+		return;
+	/* "ip port", one argument, as the ipchange script gets it */
+	snprintf(ipport, sizeof(ipport), "%s", c->real);
+	colon = strrchr(ipport, ':');
+	if (colon)
+		*colon = ' ';
+	/* the session's username, as OpenVPN's env has it by then */
+	if (c->sess.peer_user && c->sess.peer_user[0])
+		snprintf(user, sizeof(user), "username=%s", c->sess.peer_user);
+	call_env(c, OPENVPN_PLUGIN_IPCHANGE, "ipchange",
+		 (const char *const[]){ ipport, NULL }, false, NULL, user);
+}
+
 void server_plugin_disconnect(struct srv_client *c)
 {
 	if (plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_DISCONNECT))
 		call_env(c, OPENVPN_PLUGIN_CLIENT_DISCONNECT, "client-disconnect",
-			 NULL, false, NULL);
+			 NULL, false, NULL, NULL);
 }
 
 void server_plugin_learn(struct srv_client *c, const char *op)
@@ -455,9 +494,11 @@ void server_plugin_learn(struct srv_client *c, const char *op)
 	if (c->has4)
 		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
 			 (const char *const[]){ op, inet_ntop(AF_INET, &c->vpn4,
-			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL);
+			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL,
+			 NULL);
 	if (c->has6)
 		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
 			 (const char *const[]){ op, inet_ntop(AF_INET6, &c->vpn6,
-			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL);
+			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL,
+			 NULL);
 }
