@@ -1,5 +1,6 @@
 /* Client connection life: transport, session, pull, data channel. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -99,6 +100,7 @@ struct conn {
 	bool routes_added;
 	bool up_failed;                 /* fatal: no down script */
 	const char *signal;             /* the one that ended us ("sigterm") */
+	char signal_text[32];           /* else why, for down's $signal */
 };
 
 static void conn_end(struct conn *c, enum conn_end why)
@@ -1175,6 +1177,13 @@ static void conn_close(struct conn *c)
 	if (c->job)
 		scriptrun_detach(&c->scripts->run, c->job);
 	down = down && !c->up_failed;
+	/* $signal as OpenVPN's signal_description: the reason, if one was
+	 * given ("ping-restart", "auth-failure"), else the signal's name */
+	if (!c->signal && c->end_desc) {
+		for (size_t i = 0; i + 1 < sizeof(c->signal_text) && c->end_desc[i]; i++)
+			c->signal_text[i] = (char)tolower((unsigned char)c->end_desc[i]);
+		c->signal = c->signal_text;
+	}
 	/* route-pre-down: before the routes go (with the device), first */
 	if (down && c->routes_added)
 		conn_script_wait(c, SCRIPT_ROUTE_PRE_DOWN, c->o->route_pre_down);
