@@ -1179,6 +1179,8 @@ static void conn_close(struct conn *c)
 	down = down && !c->up_failed;
 	/* $signal as OpenVPN's signal_description: the reason, if one was
 	 * given ("ping-restart", "auth-failure"), else the signal's name */
+	if (!c->signal && !c->end_desc && c->end == END_RESTART)
+		c->signal = "connection-reset";
 	if (!c->signal && c->end_desc) {
 		for (size_t i = 0; i + 1 < sizeof(c->signal_text) && c->end_desc[i]; i++)
 			c->signal_text[i] = (char)tolower((unsigned char)c->end_desc[i]);
