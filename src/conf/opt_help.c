@@ -213,6 +213,10 @@ static const struct opt_help help[] = {
 	{ "management-up-down", NULL, "Report tunnel up/down (>UPDOWN)." },
 	{ "management-client", NULL, "Connect out to the manager at "
 	  "--management's address." },
+	{ "management-query-remote", NULL, "Ask the manager about each remote "
+	  "(>REMOTE)." },
+	{ "management-query-proxy", NULL, "Ask the manager for a proxy "
+	  "(>PROXY)." },
 	{ "syslog", "[name]", "Log to syslog." },
 	/* server side */
 	{ "server", "net mask [nopool]", "Server with an address pool." },

@@ -269,9 +269,8 @@ static const struct opt_desc table[] = {
 	REFUSE("management-external-cert", 1, "--management-external-cert "
 	       NOT_YET),
 	FLAG("management-client", OPT_W_LOCAL, mgmt_client),
-	REFUSE("management-query-remote", 0, "--management-query-remote "
-	       NOT_YET),
-	REFUSE("management-query-proxy", 0, "--management-query-proxy " NOT_YET),
+	FLAG("management-query-remote", OPT_W_LOCAL, mgmt_query_remote),
+	FLAG("management-query-proxy", OPT_W_LOCAL, mgmt_query_proxy),
 	FLAG("management-up-down", OPT_W_LOCAL, mgmt_up_down),
 	FN("plugin", 1, 15, OPT_W_LOCAL, h_plugin),
 	STR("chroot", OPT_W_LOCAL, chroot_dir),

@@ -320,6 +320,8 @@ struct options {
 	bool mgmt_client_auth;	/* management-client-auth (server) */
 	bool mgmt_up_down;	/* management-up-down: >UPDOWN */
 	bool mgmt_client;	/* management-client: connect out */
+	bool mgmt_query_remote;	/* management-query-remote: >REMOTE */
+	bool mgmt_query_proxy;	/* management-query-proxy: >PROXY */
 	int mgmt_log_cache;	/* management-log-cache N; -1: unset */
 	char *tmp_dir;		/* tmp-dir: where scripts' files go */
 	bool tcp_nodelay;	/* server: push socket-flags TCP_NODELAY */

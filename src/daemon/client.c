@@ -81,6 +81,7 @@ struct conn {
 	bool dev_null;                  /* dev null: no tun device */
 	bool cc_exit;
 	char ifname[32];
+	char mod_host[256], mod_port[16];  /* remote MOD from the manager */
 	struct netcfg_undo *undo;       /* the run's (routes outlive a kept tun) */
 	int reneg_key_id;               /* key the counters below belong to */
 	uint64_t reneg_bytes0, reneg_pkts0;
@@ -1275,6 +1276,20 @@ static int client_fresh_options(struct options *o, const struct client_args *a,
 	return 0;
 }
 
+/* management-query-remote / -proxy: which remote (SKIP goes on at once,
+ * as OpenVPN), and how. 0, or SIGTERM when a signal ended the wait. */
+static int client_pick_remote(struct client_mgmt *cm, const struct options *o,
+			      size_t *idx, struct client_pick *pick)
+{
+	for (;;) {
+		if (client_mgmt_pick(cm, o, *idx, pick))
+			return SIGTERM;
+		if (!pick->skip || !o->n_remotes)
+			return 0;
+		*idx = (*idx + pick->skip) % o->n_remotes;
+	}
+}
+
 /* What lasts across the connections of one client_run. */
 struct client_keep {
 	struct clientcfg cc;
@@ -1310,8 +1325,32 @@ static int client_keep_tun(struct client_keep *k, const struct options *o)
 	return err;
 }
 
+/* The manager's answer to >REMOTE / >PROXY, on this connection's own
+ * copy of the options (freed with them). */
+static void conn_apply_pick(struct conn *c, struct options *o,
+			    const struct client_pick *p)
+{
+	struct opt_proxy *px = p->proxy == PICK_HTTP ? &o->http_proxy :
+			       &o->socks_proxy;
+
+	if (p->mod) {
+		snprintf(c->mod_host, sizeof(c->mod_host), "%s", p->host);
+		snprintf(c->mod_port, sizeof(c->mod_port), "%s", p->port);
+		c->ep.host = c->mod_host;
+		c->ep.port = c->mod_port;
+	}
+	if (p->proxy == PICK_DIRECT)
+		return;
+	free(px->host);
+	free(px->port);
+	px->host = strdup(p->phost);
+	px->port = strdup(p->pport);
+	px->no_cleartext = p->nct;
+}
+
 static enum conn_end client_connect_once(const struct client_args *a,
 					 struct client_keep *k, size_t idx,
+					 const struct client_pick *pick,
 					 bool *was_up)
 {
 	struct conn *c = calloc(1, sizeof(*c));
@@ -1344,6 +1383,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 			      o->proto.proto;
 		c->ep.family = o->proto.family;
 	}
+	conn_apply_pick(c, o, pick);
 	c->tr = c->ep.proto == OPT_PROTO_UDP ? DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
 	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;
 	end = conn_run(c);
@@ -1431,10 +1471,14 @@ static enum client_exit client_run_keep(const struct options *o,
 		idx = (size_t)clock_now_ms() % o->n_remotes;
 	for (;;) {
 		bool was_up = false;
+		struct client_pick pick;
 		int held = mgmt_hold(k->cm.m, &k->loop, delay);
-		enum conn_end end = held == SIGHUP ? END_RELOAD :
-				    held ? END_EXIT :
-				    client_connect_once(a, k, idx, &was_up);
+		enum conn_end end;
+
+		if (!held)
+			held = client_pick_remote(&k->cm, o, &idx, &pick);
+		end = held == SIGHUP ? END_RELOAD : held ? END_EXIT :
+		      client_connect_once(a, k, idx, &pick, &was_up);
 
 		if (end == END_EXIT || end == END_FATAL || end == END_RELOAD) {
 			ret = end == END_EXIT ? CLIENT_EXIT_OK :

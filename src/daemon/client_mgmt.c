@@ -1,6 +1,8 @@
 /* --management on the client. See client_mgmt.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <netinet/in.h>
 #include <time.h>
 
@@ -91,6 +93,72 @@ void client_mgmt_close(struct client_mgmt *cm)
 {
 	mgmt_close(cm->m);
 	cm->m = NULL;
+}
+
+/* OpenVPN's short protocol names (proto2ascii). */
+static const char *pick_proto(const struct opt_endpoint *ep)
+{
+	bool udp = ep->proto == OPT_PROTO_UDP;
+
+	switch (ep->family) {
+	case OPT_AF_INET:
+		return udp ? "udp4" : "tcp4-client";
+	case OPT_AF_INET6:
+		return udp ? "udp6" : "tcp6-client";
+	default:
+		return udp ? "udp" : "tcp-client";
+	}
+}
+
+static void pick_remote(struct client_pick *p, char a[][256], int n)
+{
+	if (n >= 1 && !strcmp(a[0], "SKIP"))
+		p->skip = n >= 2 && atoi(a[1]) > 0 ? (unsigned)atoi(a[1]) : 1u;
+	if (n >= 3 && !strcmp(a[0], "MOD")) {
+		p->mod = true;
+		snprintf(p->host, sizeof(p->host), "%s", a[1]);
+		snprintf(p->port, sizeof(p->port), "%s", a[2]);
+	}
+}
+
+static void pick_proxy(struct client_pick *p, char a[][256], int n)
+{
+	if (n < 3 || !strcmp(a[0], "NONE"))
+		return;
+	p->proxy = !strcmp(a[0], "HTTP") ? PICK_HTTP : PICK_SOCKS;
+	snprintf(p->phost, sizeof(p->phost), "%s", a[1]);
+	snprintf(p->pport, sizeof(p->pport), "%s", a[2]);
+	p->nct = n >= 4 && !strcmp(a[3], "nct");
+}
+
+int client_mgmt_pick(struct client_mgmt *cm, const struct options *o,
+		     size_t idx, struct client_pick *pick)
+{
+	char line[600], args[MGMT_ASK_ARGS][256];
+	struct opt_endpoint ep;
+	bool remote = o->mgmt_query_remote;
+	int n;
+
+	memset(pick, 0, sizeof(*pick));
+	if (!cm->m || (!remote && !o->mgmt_query_proxy) ||
+	    options_remote(o, idx, &ep))
+		return 0;
+	/* as OpenVPN: the remote query wins when both are asked for */
+	if (remote)
+		snprintf(line, sizeof(line), ">REMOTE:%s,%s,%s", ep.host, ep.port,
+			 pick_proto(&ep));
+	else
+		snprintf(line, sizeof(line), ">PROXY:%zu,%s,%s", idx + 1,
+			 ep.proto == OPT_PROTO_UDP ? "UDP" : "TCP", ep.host);
+	n = mgmt_ask(cm->m, cm->loop, remote ? "remote" : "proxy", line,
+		     ep.proto != OPT_PROTO_UDP, args);
+	if (n < 0)
+		return n;
+	if (remote)
+		pick_remote(pick, args, n);
+	else
+		pick_proxy(pick, args, n);
+	return 0;
 }
 
 void client_mgmt_updown(struct client_mgmt *cm, const char *what,

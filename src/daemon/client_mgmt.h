@@ -34,6 +34,23 @@ const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
 /* AUTH_FAILED: ">PASSWORD:Verification Failed: 'Auth'". */
 void client_mgmt_auth_failed(struct client_mgmt *cm);
 
+/* What the manager said about the next remote (management-query-remote /
+ * -proxy). */
+struct client_pick {
+	unsigned skip;               /* remote SKIP [n]: go n entries on */
+	bool mod;                    /* remote MOD host port */
+	char host[256], port[16];
+	enum { PICK_DIRECT, PICK_HTTP, PICK_SOCKS } proxy;
+	char phost[256], pport[16];  /* proxy HTTP|SOCKS host port */
+	bool nct;                    /* proxy ... nct: no cleartext auth */
+};
+
+/* Ask about remote entry @idx of @o (>REMOTE, or >PROXY) and wait for the
+ * answer in @pick. 0 (also when not configured: nothing asked), or -EINTR
+ * (a signal ended the wait). */
+int client_mgmt_pick(struct client_mgmt *cm, const struct options *o,
+		     size_t idx, struct client_pick *pick);
+
 /* management-up-down: ">UPDOWN:@what" (UP, DOWN) and @env. */
 void client_mgmt_updown(struct client_mgmt *cm, const char *what,
 			const char *const *env);

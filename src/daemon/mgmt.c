@@ -206,6 +206,7 @@ static void mgmt_greet(struct mgmt *m)
 	if (m->held)
 		mgmt_printf(m, ">HOLD:Waiting for hold release:0");
 	mgmt_query_announce(m);
+	mgmt_ask_announce(m);
 }
 
 void mgmt_query_announce(struct mgmt *m)

@@ -118,6 +118,18 @@ int mgmt_query(struct mgmt *m, struct loop *l, const char *type, char *user,
 	       size_t ulen, char *pass, size_t plen, const char *sc,
 	       bool sc_echo);
 
+/*
+ * management-query-remote / -proxy: send @line (">REMOTE:host,port,proto",
+ * ">PROXY:n,UDP|TCP,host"), also to a manager that connects meanwhile, and
+ * run the loop until the @cmd ("remote" / "proxy") command answers (@tcp:
+ * an HTTP proxy may be given). The answer's words after the command go to
+ * @args, their number is returned (0: a proxy answer that was refused);
+ * -EINTR when a signal ended the wait.
+ */
+#define MGMT_ASK_ARGS 4
+int mgmt_ask(struct mgmt *m, struct loop *l, const char *cmd,
+	     const char *line, bool tcp, char args[MGMT_ASK_ARGS][256]);
+
 /* Timers (bytecount, log lines from other threads): when and do. */
 uint64_t mgmt_deadline(const struct mgmt *m);
 void mgmt_tick(struct mgmt *m, uint64_t now_ms);

@@ -72,6 +72,16 @@ struct mgmt_extra {
 	size_t len;
 };
 
+/* A >REMOTE / >PROXY question waiting for its command (mgmt_ask.c). */
+struct mgmt_ask {
+	bool pending, answered;
+	bool tcp;                    /* the connection is TCP (HTTP proxy) */
+	char cmd[8];                 /* "remote" / "proxy" */
+	char line[300];              /* the notification */
+	char args[MGMT_ASK_ARGS][256];
+	int nargs;
+};
+
 struct mgmt {
 	struct loop *loop;
 	const struct mgmt_ops *ops;
@@ -100,6 +110,7 @@ struct mgmt {
 	uint64_t bytecount_next_ms;
 	struct mgmt_query q;         /* management-query-passwords */
 	struct mgmt_extra extra;
+	struct mgmt_ask ask;
 	struct mgmt_state_rec states[MGMT_STATES];
 	unsigned n_states;           /* total ever, the ring holds the last */
 	struct mgmt_log log;
@@ -123,6 +134,12 @@ void mgmt_query_announce(struct mgmt *m);
 /* A connected manager's socket (accepted, or connected out): 0 or -errno
  * (@fd closed). */
 int mgmt_attach(struct mgmt *m, int fd);
+
+/* mgmt_ask.c: the pending >REMOTE / >PROXY to a new client; the commands
+ * that answer. */
+void mgmt_ask_announce(struct mgmt *m);
+void mgmt_cmd_remote(struct mgmt *m, char **argv, int argc);
+void mgmt_cmd_proxy(struct mgmt *m, char **argv, int argc);
 
 /* mgmt_connect.c: management-client. */
 int mgmt_connect_out(struct mgmt *m, const struct options *o);

@@ -6,6 +6,7 @@
 # the ENV values that differ by run. Then management-client: each client
 # connects out to a listening manager, which releases the hold and hangs up
 # once CONNECTED; the lines must match again and both clients must end.
+# Last management-query-remote: SKIP, a bad MOD, MOD to the real server.
 . "$(dirname "$0")/server_lib.bash"
 MC=$LIB_DIR/mgmt_client.py
 ns_setup 1
@@ -76,10 +77,38 @@ out_side() {
 	wait_for 10 sh -c "! grep -q '^CLIENT_LIST' '$T/status'" || fail "$kind client still listed"
 }
 
+# query_side KIND: management-query-remote with two remotes, the first a
+# dead end: the manager skips it, then moves the second to the real server
+# (MOD); a stray "proxy NONE" is answered as OpenVPN does.
+query_side() {
+	local kind=$1 bin=$DCOVPN
+	[ "$kind" = openvpn ] && bin=$OPENVPN
+	sed -e "s|^management .*|management $T/q.sock unix|" -e '/^management-hold/d' \
+		-e "s|^remote .*|remote 198.18.66.99 1194\nremote server.invalid 1195|" \
+		-e '$a management-query-remote' "$T/c1.conf" >"$T/c1-q.conf"
+	rm -f "$T/q.sock"
+	ip netns exec "sv-$$-c1" "$bin" --config "$T/c1-q.conf" >"$T/c1-q-$kind.log" 2>&1 &
+	CLI_PIDS[1]=$!
+	in_c 1 timeout 60 python3 "$MC" "$T/q.sock" \
+		"expect:^>REMOTE:198\.18\.66\.99,1194,udp\$" "send:state on" \
+		"expect:^SUCCESS: real-time state" "send:proxy NONE" "expect:^(SUCCESS|ERROR)" \
+		"send:remote MOD x" "expect:^ERROR: remote command failed" \
+		"send:remote SKIP" "expect:^SUCCESS: remote command succeeded" \
+		"expect:^>REMOTE:server\.invalid,1195,udp\$" \
+		"send:remote MOD $UL4_S 1194" "expect:^SUCCESS: remote command succeeded" \
+		"expect:^>STATE:[0-9]+,CONNECTED," "send:remote ACCEPT" "expect:^ERROR" \
+		"send:signal SIGTERM" "expect:^>STATE:[0-9]+,EXITING," \
+		>"$T/$kind-q.mgmt" 2>&1 || { cat "$T/$kind-q.mgmt"; fail "$kind: query-remote steps"; }
+	wait_for 10 sh -c "! kill -0 ${CLI_PIDS[1]} 2>/dev/null" || fail "$kind client did not exit"
+	wait_for 10 sh -c "! grep -q '^CLIENT_LIST' '$T/status'" || fail "$kind client still listed"
+}
+
 one_side openvpn
 one_side dcovpn
 out_side openvpn
 out_side dcovpn
+query_side openvpn
+query_side dcovpn
 [ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.mgmt "$KEEP_LOGS"/
 
 # the environment's values and names are compared apart (the scripts'
@@ -99,6 +128,11 @@ diff -u <(norm "$T/openvpn-out.mgmt") <(norm "$T/dcovpn-out.mgmt") >"$T/diff-out
 	fail "management-client: the manager saw different lines (openvpn ---, dcovpn +++)"
 }
 log "management-client: $(grep -c '^<' "$T/dcovpn-out.mgmt") lines identical to openvpn's; both ended when the manager hung up"
+diff -u <(norm "$T/openvpn-q.mgmt") <(norm "$T/dcovpn-q.mgmt") >"$T/diff-q" || {
+	cat "$T/diff-q"
+	fail "management-query-remote: the manager saw different lines (openvpn ---, dcovpn +++)"
+}
+log "management-query-remote: $(grep -c '^<' "$T/dcovpn-q.mgmt") lines identical to openvpn's (SKIP, bad MOD, MOD, late ACCEPT)"
 names() {
 	awk '/^< >UPDOWN:(UP|DOWN)$/ { n = $2 } /^< >UPDOWN:ENV,/ { sub(/^< >UPDOWN:ENV,/, ""); sub(/=.*/, ""); print n, $0 }' "$1" | sort -u
 }
