@@ -122,8 +122,8 @@ static const struct opt_help help[] = {
 	{ "ping-restart", "n", "Restart after n seconds without packets." },
 	{ "ping-exit", "n", "Exit after n seconds without packets." },
 	{ "keepalive", "ping timeout", "--ping and --ping-restart together." },
-	{ "inactive", "n [bytes]", "Client: exit after n seconds with at most "
-	  "bytes of tunnel traffic." },
+	{ "inactive", "n [bytes]", "Exit (a server: end that client) after n "
+	  "seconds with at most bytes of tunnel traffic." },
 	{ "explicit-exit-notify", "[n]", "Tell the peer when exiting." },
 	/* addresses and routes */
 	{ "ifconfig", "local mask|remote", "Address of the tun device." },

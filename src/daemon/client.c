@@ -949,6 +949,7 @@ static void conn_check_limits(struct conn *c, uint64_t now)
 		dco_get_stats(c->dco, c->peer_id, &st);
 	if (client_inactive_expired(&c->inact, st.tun_rx_bytes +
 				    st.tun_tx_bytes, now)) {
+		log_info("Inactivity timeout (--inactive), exiting");
 		c->end_desc = "inactive";
 		conn_end(c, END_EXIT);
 	}

@@ -66,6 +66,5 @@ bool client_inactive_expired(struct client_inactive *t, uint64_t tun_bytes,
 		t->deadline_ms = now_ms + t->period_ms;
 		return false;
 	}
-	log_info("Inactivity timeout (--inactive), exiting");
 	return true;
 }

@@ -6,8 +6,9 @@
  *    packet from the server within N seconds of an attempt's start moves on
  *    to the next remote at once ("Server poll timeout, restarting");
  *  - inactive N [BYTES]: exit when the tunnel carried no more than BYTES
- *    (default 0) in N seconds. As OpenVPN with DCO, the engine's counters are
- *    read when the period ends, and a busy period starts the next one.
+ *    (default 0) in N seconds (a server ends that client's instance). As
+ *    OpenVPN with DCO, the engine's counters are read when the period ends,
+ *    and a busy period starts the next one.
  */
 #ifndef DCOVPN_DAEMON_CLIENT_LIMITS_H
 #define DCOVPN_DAEMON_CLIENT_LIMITS_H
@@ -42,7 +43,7 @@ struct client_inactive {
 void client_inactive_start(struct client_inactive *t, const struct options *o,
 			   uint64_t now_ms);
 /* The period ended (@tun_bytes: the tunnel's bytes both ways so far): true
- * (and logged) when it carried too little; else the next period begins. */
+ * when it carried too little; else the next period begins. */
 bool client_inactive_expired(struct client_inactive *t, uint64_t tun_bytes,
 			     uint64_t now_ms);
 

@@ -282,6 +282,7 @@ static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 	c->tcp_fd = tcp_fd;
 	c->pool_idx = -1;
 	c->since = time(NULL);
+	client_inactive_start(&c->inact, s->o, clock_now_ms());
 	client_set_addr(c, a, alen);
 	if (client_session(s, c, cookie, ev)) {
 		log_warn("%s: cannot start a session", c->desc);
@@ -640,6 +641,8 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 					   "client-instance exiting");
 			continue;
 		}
+		if (server_idle_check(s, c, now, &next))
+			continue;
 		d = session_next_deadline(&c->sess);
 		if (d < next)
 			next = d;
@@ -956,7 +959,7 @@ static int server_refuse(const struct options *o)
 static void server_warn_unused(const struct options *o)
 {
 	static const char *const names[] = {
-		"inactive", "route-metric",
+		"route-metric",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -16,6 +16,7 @@
 #include "ctl/mudp.h"
 #include "ctl/pool.h"
 #include "ctl/session.h"
+#include "daemon/client_limits.h"
 #include "daemon/clientcfg.h"
 #include "daemon/keep.h"
 #include "daemon/plugin.h"
@@ -113,6 +114,7 @@ struct srv_client {
 	struct options *co;          /* ccd + client-connect, while admitted */
 	struct srv_scripts scr;
 	struct srv_tlsverify tv;     /* tls-verify, before admission */
+	struct client_inactive inact; /* --inactive (server_idle.c) */
 };
 
 struct server {
@@ -273,6 +275,12 @@ void server_plugin_auth_reset(struct srv_client *c);
 /* Deferred answers: act on those that came, refuse those past their
  * deadline; lowers *@next while some are pending. */
 void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next);
+
+/* server_idle.c: --inactive per client, as OpenVPN's client instances:
+ * true when @c was ended for carrying too little; else *@next is moved to
+ * its deadline if that is sooner. */
+bool server_idle_check(struct server *s, struct srv_client *c, uint64_t now,
+		       uint64_t *next);
 /* CLIENT_CONNECT(_V2): 0, or -errno (refused); config they return goes
  * into @co as a client-connect file's would. */
 int server_plugin_connect(struct srv_client *c, struct options *co);
