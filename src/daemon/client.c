@@ -89,6 +89,7 @@ struct conn {
 	struct privdrop *pd;            /* --user/--group, after the first up */
 	struct plugin_host *plugins;    /* --plugin lines (the run's) */
 	struct tun *kept_tun;           /* persist-tun: the device outlives us */
+	int status_fd;                  /* --status, opened as root; -1: none */
 	bool *up_done;                  /* the up script ran on the kept tun */
 	struct client_mgmt *cm;         /* --management (cm->m NULL: none) */
 	bool *reask;                    /* auth-retry interact: ask again */
@@ -857,7 +858,7 @@ static void conn_status(struct conn *c, bool to_file)
 		client_status_log(&st);
 		return;
 	}
-	err = client_status_write(c->o->status_file, &st);
+	err = c->status_fd < 0 ? -EBADF : client_status_write(c->status_fd, &st);
 	if (err) /* once per --status interval at most */
 		log_warn("cannot write the status file %s: %s",
 			 c->o->status_file, strerror(-err));
@@ -1298,6 +1299,7 @@ struct client_keep {
 	struct opt_text_cache tc;
 	struct privdrop pd;
 	struct tun tun;                 /* fd -1 unless kept across connections */
+	int status_fd;                  /* --status, in the main keep */
 	struct netcfg_undo undo;
 	bool up_done;
 	bool reask;                     /* credentials to be asked again */
@@ -1370,6 +1372,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->plugins = &k->plugins;
 	c->scripts = &k->scripts;
 	c->kept_tun = &k->tun;
+	c->status_fd = k->status_fd;
 	c->undo = &k->undo;
 	c->up_done = &k->up_done;
 	c->cm = &k->cm;
@@ -1531,6 +1534,8 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	enum client_exit ret = CLIENT_EXIT_FATAL;
 
 	client_warn_unused(o);
+	/* opened before the privileges go, kept across restarts (keep.h) */
+	k.status_fd = client_status_open(o, a->keep);
 	/* checked by the server only (server_tlsverify.h): never ignored */
 	if (o->tls_verify || o->tls_export_cert) {
 		log_err("Options error: --tls-verify and --tls-export-cert are "

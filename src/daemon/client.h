@@ -21,6 +21,8 @@ struct client_args {
 	/* the files as the first parse read them (main.c); NULL: read them
 	 * again at the first connection */
 	struct opt_text_cache *tc;
+	/* what outlives a restart (the status file; daemon/keep.h) */
+	struct keep *keep;
 };
 
 /* @o: the options as parsed and checked once, for what stays fixed. */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "daemon/keep.h"
 
 #define CLIENT_STATUS_MAX 512
 
@@ -42,22 +43,26 @@ int client_status_format(const struct dco_stats *st, time_t now, char *buf,
 	return n < 0 || (size_t)n >= len ? -ENOSPC : n;
 }
 
-int client_status_write(const char *path, const struct dco_stats *st)
+int client_status_open(const struct options *o, struct keep *keep)
+{
+	int fd;
+
+	if (!o->status_file || !keep)
+		return -1;
+	fd = keep_file(keep, KEEP_STATUS, o->status_file);
+	if (fd < 0)
+		log_warn("Note: cannot open %s for WRITE: %s", o->status_file,
+			 strerror(-fd));
+	return fd < 0 ? -1 : fd;
+}
+
+int client_status_write(int fd, const struct dco_stats *st)
 {
 	char buf[CLIENT_STATUS_MAX];
 	int n = client_status_format(st, time(NULL), buf, sizeof(buf));
-	int fd, err = 0;
 
-	if (n < 0)
-		return n;
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
 	/* In place, as OpenVPN does: readers never see a missing file. */
-	if (pwrite(fd, buf, (size_t)n, 0) != n || ftruncate(fd, n))
-		err = -errno;
-	close(fd);
-	return err;
+	return n < 0 ? n : keep_rewrite(fd, buf, (size_t)n);
 }
 
 void client_status_log(const struct dco_stats *st)

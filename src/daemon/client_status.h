@@ -10,15 +10,21 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "conf/options.h"
 #include "dcovpn/dco.h"
+
+struct keep;
 
 /* Format the block (lines ending in '\n', "END" last) into @buf; returns the
  * length, or -ENOSPC. */
 int client_status_format(const struct dco_stats *st, time_t now, char *buf,
 			 size_t len);
 
-/* Rewrite @path with the block (the file is replaced, never appended). */
-int client_status_write(const char *path, const struct dco_stats *st);
+/* --status FILE, opened (or taken over from the last run) in @keep: the
+ * descriptor, owned by @keep, or -1 (none, or warned about as OpenVPN). */
+int client_status_open(const struct options *o, struct keep *keep);
+/* The report into @fd, rewritten in place. 0 or -errno. */
+int client_status_write(int fd, const struct dco_stats *st);
 
 /* Each line of the block as one log line (SIGUSR2). */
 void client_status_log(const struct dco_stats *st);

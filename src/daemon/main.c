@@ -159,6 +159,7 @@ int main(int argc, char **argv)
 		}
 		else {
 			a.tc = &tc;
+			a.keep = &keep;
 			ex = client_run(&o, &a);
 		}
 		options_free(&o);
