@@ -137,7 +137,11 @@ int server_push(struct srv_client *c)
 		}
 		options_init(c->co);
 		c->admit = ADMIT_VERIFY;
-		ret = server_tlsverify(c, admit_verified);
+		/* as OpenVPN: the plugins see each certificate, then the
+		 * script */
+		ret = server_plugin_tls_verify(c);
+		if (!ret)
+			ret = server_tlsverify(c, admit_verified);
 		if (ret)
 			admit_verified(c, ret > 0 ? 0 : ret);
 		return 0;

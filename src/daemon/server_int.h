@@ -284,6 +284,10 @@ bool server_idle_check(struct server *s, struct srv_client *c, uint64_t now,
 /* CLIENT_CONNECT(_V2): 0, or -errno (refused); config they return goes
  * into @co as a client-connect file's would. */
 int server_plugin_connect(struct srv_client *c, struct options *co);
+/* TLS_VERIFY for each certificate of the client's chain, the CA's first
+ * (argv: depth, subject; the X509 as current_cert): 0, or -EPERM if a
+ * plugin refuses one (waited for). */
+int server_plugin_tls_verify(struct srv_client *c);
 /* TLS_FINAL, once the key state is authenticated (credentials and all):
  * 0, or -EACCES if a plugin refuses (waited for). */
 int server_plugin_tls_final(struct srv_client *c);

@@ -24,6 +24,8 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "ctl/tls_username.h"
+#include "daemon/scriptcert.h"
 #include "daemon/server_int.h"
 
 #define SP_POLL_MS 50u
@@ -441,6 +443,52 @@ int server_plugin_connect(struct srv_client *c, struct options *co)
 	if (ret)
 		log_err("%s MULTI: client-connect plugin call failed, client "
 			"refused", c->prefix);
+	return ret;
+}
+
+int server_plugin_tls_verify(struct srv_client *c)
+{
+	const struct keystate *ks = c->sess.ks[0];
+	STACK_OF(X509) *chain = ks && ks->tls ? tls_session_peer_chain(ks->tls) :
+				NULL;
+	char depth[16], subject[SCRIPTCERT_SUBJECT_MAX];
+	char **env, **ca_env;
+	size_t n = 0;
+	int ret = 0;
+
+	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_TLS_VERIFY))
+		return 0;
+	env = server_script_env(c, "tls-verify", NULL);
+	for (char **e = env; e && *e; e++)
+		n++;
+	ca_env = env ? calloc(n + 1, sizeof(*ca_env)) : NULL;
+	if (!ca_env) {
+		server_script_env_free(env);
+		return -ENOMEM;
+	}
+	/* above the client's own certificate OpenVPN has no common_name yet */
+	n = 0;
+	for (char **e = env; *e; e++)
+		if (strncmp(*e, "common_name=", 12))
+			ca_env[n++] = *e;
+	for (int d = chain ? sk_X509_num(chain) - 1 : -1; d >= 0 && !ret; d--) {
+		X509 *x = sk_X509_value(chain, d);
+
+		snprintf(depth, sizeof(depth), "%d", d);
+		tls_cert_subject(x, subject, sizeof(subject));
+		/* waited for: the certificate is the session's */
+		if (plugin_worker_call(&c->srv->pw, &(struct plugin_call){
+			.type = OPENVPN_PLUGIN_TLS_VERIFY,
+			.args = (const char *const[]){ depth, subject, NULL },
+			.envp = (const char *const *)(d ? ca_env : env),
+			.pc = &c->plugin, .cert = x, .depth = d }) != PLUGIN_OK) {
+			log_err("%s VERIFY PLUGIN ERROR: depth=%d, %s", c->prefix,
+				d, subject);
+			ret = -EPERM;
+		}
+	}
+	free(ca_env);
+	server_script_env_free(env);
 	return ret;
 }
 

@@ -89,7 +89,8 @@ OPENVPN_EXPORT int openvpn_plugin_open_v3(const int version,
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_CONNECT_V2) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_DISCONNECT) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_LEARN_ADDRESS) |
-			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_TLS_FINAL);
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_TLS_FINAL) |
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_TLS_VERIFY);
 done:
 	ret->handle = p;
 	return OPENVPN_PLUGIN_FUNC_SUCCESS;
@@ -157,8 +158,10 @@ OPENVPN_EXPORT int openvpn_plugin_func_v3(const int version,
 	for (int i = 1; in->argv[i] && len < sizeof(args) - 1; i++)
 		len += (size_t)snprintf(args + len, sizeof(args) - len, " %s",
 					in->argv[i]);
-	out(p, "EV %s cn=%s user=%s client=%s script_type=%s |%s",
-	    in->type < 13 ? names[in->type] : "?", cn ? cn : "-", user ? user : "-", in->per_client_context ? "yes" : "no",
+	out(p, "EV %s cn=%s user=%s client=%s cert=%d script_type=%s |%s",
+	    in->type < 13 ? names[in->type] : "?", cn ? cn : "-",
+	    user ? user : "-", in->per_client_context ? "yes" : "no",
+	    in->current_cert ? in->current_cert_depth : -1,
 	    env(envp, "script_type") ? "set" : "unset", args);
 	if (in->type == OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY)
 		return auth(envp);

@@ -6,7 +6,8 @@
 # SSL API, the base64 callbacks), per-client contexts, AUTH answered at
 # once (accept, refuse) and deferred through auth_control_file with a
 # reason in auth_failed_reason_file (the client sees "AUTH_FAILED,probe
-# says no"), TLS_FINAL, CLIENT_CONNECT_V2's returned config (a pushed
+# says no"), TLS_VERIFY per certificate depth (with the X509), TLS_FINAL,
+# CLIENT_CONNECT_V2's returned config (a pushed
 # route), LEARN_ADDRESS's arguments, CLIENT_DISCONNECT, no script_type;
 # on a client UP, ROUTE_UP, IPCHANGE, ROUTE_PREDOWN, DOWN; then CLOSE.
 . "$(dirname "$0")/server_lib.bash"
