@@ -1,6 +1,7 @@
 /* OpenVPN's script environment from one table (see scriptvars.h). */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,8 +11,6 @@
 
 #define K(k) (1u << (k))
 #define K_ALL ((1u << SCRIPT_KINDS) - 1u)
-#define K_TUN_LIFE (K(SCRIPT_UP) | K(SCRIPT_DOWN) | K(SCRIPT_ROUTE_UP) | \
-		    K(SCRIPT_ROUTE_PRE_DOWN))
 #define K_PER_CLIENT (K(SCRIPT_USER_PASS_VERIFY) | K(SCRIPT_CLIENT_CONNECT) | \
 		      K(SCRIPT_CLIENT_DISCONNECT) | K(SCRIPT_LEARN_ADDRESS) | \
 		      K(SCRIPT_TLS_CRYPT_V2_VERIFY))
@@ -223,10 +222,28 @@ static void row_signal(struct scriptenv *e, const struct script_info *si)
 		scriptenv_set(e, "signal", "%s", si->signal);
 }
 
+/* The depth a certificate variable belongs to (X509_N_*, tls_*_N);
+ * common_name: 0. */
+static int cert_var_depth(const char *v)
+{
+	const char *eq = strchr(v, '='), *p;
+
+	if (!strncmp(v, "X509_", 5))
+		return atoi(v + 5);
+	for (p = eq; p && p > v && p[-1] >= '0' && p[-1] <= '9'; p--)
+		;
+	return p && p != eq && p > v && p[-1] == '_' ? atoi(p) : 0;
+}
+
+/* As OpenVPN verifies from the anchor down, a tls-verify run at depth N
+ * sees the certificates from the anchor to N only. */
 static void row_cert(struct scriptenv *e, const struct script_info *si)
 {
-	if (si->cert)
-		scriptenv_merge(e, si->cert);
+	if (!si->cert)
+		return;
+	for (size_t i = 0; i < si->cert->n; i++)
+		if (cert_var_depth(si->cert->v[i]) >= si->cert_depth)
+			scriptenv_put(e, si->cert->v[i]);
 }
 
 static void peer_addr(const struct sockaddr_storage *ss, char *ip, size_t len,
@@ -342,8 +359,8 @@ struct scriptvars_row {
 static const struct scriptvars_row rows[] = {
 	{ K_ALL, row_process },
 	{ K_ALL, row_connection },
-	{ K_ALL & ~(K(SCRIPT_IPCHANGE) | K(SCRIPT_TLS_VERIFY)), row_tun },
-	{ K_TUN_LIFE | K_PER_CLIENT, row_routes },	/* a server's: kept */
+	{ K_ALL, row_tun },		/* once there is a tun */
+	{ K_ALL, row_routes },		/* once known; a server's: kept */
 	{ K_ALL & ~K(SCRIPT_UP), row_redirect },
 	{ K(SCRIPT_DOWN) | K(SCRIPT_ROUTE_PRE_DOWN), row_signal },
 	{ K_ALL, row_cert },

@@ -101,6 +101,9 @@ struct script_info {
 	bool routes_added;                       /* redirect_gateway known */
 	const char *signal;                      /* "sigterm", NULL: none */
 	const struct scriptenv *cert;            /* NULL: no verified peer */
+	int cert_depth;              /* tls-verify at this depth: only the
+				      * certificates from the anchor down to
+				      * it are known yet (0: all) */
 	const struct sockaddr_storage *peer;     /* NULL: none */
 	bool trusted;                            /* peer is authenticated */
 	const struct script_client *client;      /* server, per-client */

@@ -230,6 +230,8 @@ static int client_env(const struct srv_client *c, enum script_kind kind,
 	si.trusted = kind != SCRIPT_USER_PASS_VERIFY &&
 		     kind != SCRIPT_TLS_CRYPT_V2_VERIFY &&
 		     kind != SCRIPT_TLS_VERIFY;
+	if (kind == SCRIPT_TLS_VERIFY)
+		si.cert_depth = c->tv.depth;
 	si.call = call;
 	si.plugin = plugin;
 	scriptenv_init(e);

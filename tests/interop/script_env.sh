@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Script environments, variable for variable, against openvpn 2.6 on the
-# same configuration. Every script (client: up, route-up, route-pre-down,
-# down; server: up, route-up, auth-user-pass-verify via-env,
-# client-connect, learn-address add/delete, client-disconnect,
-# route-pre-down, down) dumps its arguments and environment. Three runs:
+# same configuration. Every script (client: ipchange, up, route-up,
+# route-pre-down, down; server: up, route-up, tls-verify,
+# auth-user-pass-verify via-env, client-connect, learn-address add/delete,
+# client-disconnect, route-pre-down, down) dumps its arguments and
+# environment. Three runs:
 #   ref  openvpn server + openvpn client   (what OpenVPN gives both roles)
 #   cli  openvpn server + dcovpn client    (our client's scripts)
 #   srv  dcovpn server + openvpn client    (our server's scripts)
@@ -23,8 +24,9 @@
 # learn-address delete from a reaper that walks its address table when it
 # gets to it: the deletes it ran are compared, and ours must hold what
 # openvpn's always do: the arguments and script_type alone (seen in
-# multi.c: an empty env_set when the client is gone). Not compared here:
-# tls-verify, which dcovpn refuses.
+# multi.c: an empty env_set when the client is gone). The server's
+# tls-verify runs once per depth (dumped per depth: at depth 1 only the
+# CA's variables exist yet); a dcovpn client refuses tls-verify.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
@@ -34,6 +36,7 @@ cat >"$T/dump.sh" <<X
 # The daemons pass no environment of theirs: the run's directory is in a file.
 OUT=\$(cat "$T/outdir")
 n="\${ROLE:-srv}-\$script_type"
+[ "\$script_type" = tls-verify ] && n="\$n-\$1"
 [ "\$script_type" = learn-address ] && n="\$n-\$1-\$(case \$2 in *:*) echo 6;; *) echo 4;; esac)"
 { echo "ARGS=\$# \$*"; env | grep -v '^PWD=' | sort; } >"\$OUT/\$n"
 exit 0
@@ -47,7 +50,7 @@ EEN=()
 [ "$PROTO" = udp ] && EEN=("explicit-exit-notify 1")
 server_conf "$PROTO" 4 crypt "script-security 2" "setenv ROLE srv" "up $D" "down $D" \
 	"route-up $D" "route-pre-down $D" "auth-user-pass-verify $D via-env" \
-	"client-connect $D" "client-disconnect $D" "learn-address $D" \
+	"client-connect $D" "client-disconnect $D" "learn-address $D" "tls-verify $D" \
 	'push "route 198.19.70.0 255.255.255.0"' 'push "dhcp-option DNS 198.19.64.1"'
 # TOPO=net30: the server's topology (script_env_net30.sh)
 [ "${TOPO:-subnet}" = net30 ] && sed -i 's/^topology subnet$/topology net30/' "$T/server.conf"
