@@ -48,7 +48,30 @@ static void cm_load(void *ctx, unsigned *n, uint64_t *in, uint64_t *out)
 	}
 }
 
+static const char *pick_proto(const struct opt_endpoint *ep);
+
+static unsigned cm_remote_count(void *ctx)
+{
+	const struct client_mgmt *cm = ctx;
+
+	return (unsigned)cm->o->n_remotes;
+}
+
+static int cm_remote_get(void *ctx, unsigned i, char *buf, size_t len)
+{
+	const struct client_mgmt *cm = ctx;
+	struct opt_endpoint ep;
+
+	if (options_remote(cm->o, i, &ep))
+		return -ENOENT;
+	snprintf(buf, len, "%s,%s,%s,enabled", ep.host, ep.port,
+		 pick_proto(&ep));
+	return 0;
+}
+
 static const struct mgmt_ops client_mgmt_ops = {
+	.remote_count = cm_remote_count,
+	.remote_get = cm_remote_get,
 	.status = cm_status,
 	.bytecount = cm_bytecount,
 	.load = cm_load,
@@ -84,6 +107,7 @@ int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
 {
 	cm->dco = NULL;
 	cm->loop = l;
+	cm->o = o;
 	cm->m = mgmt_open(o, l, &client_mgmt_ops, cm);
 	mgmt_state(cm->m, "CONNECTING", NULL, NULL, NULL, 0, NULL);
 	return o->mgmt_addr && !cm->m ? -EIO : 0;

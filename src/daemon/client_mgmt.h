@@ -18,6 +18,7 @@
 struct client_mgmt {
 	struct mgmt *m;          /* NULL: no --management */
 	struct loop *loop;
+	const struct options *o;  /* the run's (remote entries) */
 	struct dco *dco;         /* the current connection's engine, or NULL */
 	struct clientcfg_asker asker;
 };

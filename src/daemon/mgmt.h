@@ -66,6 +66,11 @@ struct mgmt_ops {
 	 * -EMSGSIZE (@extra too long). */
 	int (*client_pending)(void *ctx, unsigned long cid, unsigned kid,
 			      const char *extra, unsigned timeout);
+	/* Client: remote-entry-count / remote-entry-get: the number of
+	 * remote entries; entry @i as "host,port,proto,enabled" in @buf
+	 * (0, or -ENOENT past the end). */
+	unsigned (*remote_count)(void *ctx);
+	int (*remote_get)(void *ctx, unsigned i, char *buf, size_t len);
 };
 
 /* NULL (no --management) or a listening interface. */

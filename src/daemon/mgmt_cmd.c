@@ -353,6 +353,33 @@ MGMT_ARG1(cmd_kill)
 MGMT_ARG1(cmd_bytecount)
 MGMT_ARG1(cmd_verb)
 
+/* remote-entry-count */
+static void cmd_remote_count(struct mgmt *m, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	mgmt_printf(m, "%u", m->ops->remote_count(m->ctx));
+	mgmt_printf(m, "END");
+}
+
+/* remote-entry-get i [j] | all: entries i to j-1, as OpenVPN (atoi). */
+static void cmd_remote_get(struct mgmt *m, char **argv, int argc)
+{
+	unsigned n = m->ops->remote_count(m->ctx);
+	unsigned from = (unsigned)atoi(argv[1]);
+	unsigned to = argc > 2 ? (unsigned)atoi(argv[2]) : from + 1;
+	char buf[600];
+
+	if (!strcmp(argv[1], "all")) {
+		from = 0;
+		to = n;
+	}
+	for (unsigned i = from; i < to && i < n; i++)
+		if (!m->ops->remote_get(m->ctx, i, buf, sizeof(buf)))
+			mgmt_printf(m, "%u,%s", i, buf);
+	mgmt_printf(m, "END");
+}
+
 static void cmd_help(struct mgmt *m, char **argv, int argc);
 
 enum { MC = 1, MS = 2, MCS = 3 };   /* available on client, server */
@@ -409,6 +436,12 @@ static const struct mgmt_cmd_def {
 	{ "quit", 0, 0, MCS, cmd_quit, NULL, NULL, NULL },
 	{ "proxy", 1, 4, MC, mgmt_cmd_proxy, "proxy TYPE HOST PORT [nct]",
 	  "Answer a >PROXY query (TYPE NONE, HTTP, SOCKS).", NULL },
+	{ "remote-entry-count", 0, 0, MC, cmd_remote_count,
+	  "remote-entry-count", "Get number of available remote entries.",
+	  NULL },
+	{ "remote-entry-get", 1, 2, MC, cmd_remote_get,
+	  "remote-entry-get i|all [j]",
+	  "Get remote entry at index = i to j-1 or all.", NULL },
 	{ "remote", 1, 3, MC, mgmt_cmd_remote, "remote ACTION [HOST PORT]",
 	  "Answer a >REMOTE query (ACTION ACCEPT, SKIP [n], MOD).", NULL },
 	{ "signal", 1, 1, MCS, cmd_signal_argv, "signal s",

@@ -133,6 +133,8 @@ void server_mgmt_connected(struct server *s)
 	inet_ntop(AF_INET, &s->local4, l4, sizeof(l4));
 	if (s->has6)
 		inet_ntop(AF_INET6, &s->local6, l6, sizeof(l6));
+	/* as OpenVPN: the tun's addresses (ASSIGN_IP), then CONNECTED */
+	mgmt_state(s->mgmt, "ASSIGN_IP", NULL, l4, NULL, 0, s->has6 ? l6 : NULL);
 	mgmt_state(s->mgmt, "CONNECTED", "SUCCESS", l4, NULL, 0,
 		   s->has6 ? l6 : NULL);
 }

@@ -93,6 +93,9 @@ query_side() {
 		"expect:^>REMOTE:198\.18\.66\.99,1194,udp\$" "send:state on" \
 		"expect:^SUCCESS: real-time state" "send:proxy NONE" "expect:^(SUCCESS|ERROR)" \
 		"send:remote MOD x" "expect:^ERROR: remote command failed" \
+		"send:remote-entry-count" "expect:^2\$" "expect:^END" \
+		"send:remote-entry-get all" "expect:^1,server\.invalid,1195,udp,enabled" "expect:^END" \
+		"send:remote-entry-get 1 5" "expect:^END" \
 		"send:remote SKIP" "expect:^SUCCESS: remote command succeeded" \
 		"expect:^>REMOTE:server\.invalid,1195,udp\$" \
 		"send:remote MOD $UL4_S 1194" "expect:^SUCCESS: remote command succeeded" \
@@ -132,7 +135,7 @@ diff -u <(norm "$T/openvpn-q.mgmt") <(norm "$T/dcovpn-q.mgmt") >"$T/diff-q" || {
 	cat "$T/diff-q"
 	fail "management-query-remote: the manager saw different lines (openvpn ---, dcovpn +++)"
 }
-log "management-query-remote: $(grep -c '^<' "$T/dcovpn-q.mgmt") lines identical to openvpn's (SKIP, bad MOD, MOD, late ACCEPT)"
+log "management-query-remote: $(grep -c '^<' "$T/dcovpn-q.mgmt") lines identical to openvpn's (entries, SKIP, bad MOD, MOD, late ACCEPT)"
 names() {
 	awk '/^< >UPDOWN:(UP|DOWN)$/ { n = $2 } /^< >UPDOWN:ENV,/ { sub(/^< >UPDOWN:ENV,/, ""); sub(/=.*/, ""); print n, $0 }' "$1" | sort -u
 }

@@ -59,6 +59,9 @@ def main():
             raw, buf = buf.split(b"\n", 1)
             line = raw.decode(errors="replace").rstrip("\r")
             out.write("< " + line + "\n")
+            if line.startswith(">INFO:"):
+                send("state on")
+                send("state all")
             if line.startswith((">CLIENT:CONNECT,", ">CLIENT:REAUTH,")):
                 kind, cid, kid = line[8:].split(",")
                 req, env = (kind, cid, kid), {}

@@ -70,7 +70,8 @@ run_side openvpn
 
 # the lines without the environment's values
 shape() {
-	sed -E -e 's/^(< >CLIENT:ENV,[^=]*)=.*/\1=/' -e 's/^(< >INFO:).*/\1/' "$1" |
+	sed -E -e 's/^(< >CLIENT:ENV,[^=]*)=.*/\1=/' -e 's/^(< >INFO:).*/\1/' \
+		-e 's/^< (>STATE:)?[0-9]{9,},/< \1T,/' "$1" |
 		grep -v '^< >CLIENT:ENV,' >"$1.shape"
 }
 for k in dcovpn openvpn; do shape "$T/$k-mgmt.txt"; done
