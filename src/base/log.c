@@ -86,6 +86,17 @@ void log_msg(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+void log_milestone(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (log_sink.level < LOG_ERR)
+		return;
+	va_start(ap, fmt);
+	log_vwrite(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
 void log_limited(struct log_ratelimit *rl, unsigned interval_ms, int level,
 		 const char *fmt, ...)
 {

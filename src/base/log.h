@@ -29,6 +29,13 @@ void log_to_syslog(const char *ident);
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /*
+ * A milestone of start-up that OpenVPN prints from --verb 1 on (its M_INFO,
+ * e.g. "Initialization Sequence Completed", which NetworkManager users and
+ * scripts watch for): shown from verb 1, yet logged with the severity of
+ * information (syslog notice, management flag 'I'), not as an error.
+ */
+void log_milestone(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
  * Also hand every logged line to @fn (the management interface's log
  * history); NULL @fn stops it. @fn may be called from any thread, must be
  * thread-safe and must not log.

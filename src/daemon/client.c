@@ -431,7 +431,7 @@ static void conn_complete(struct conn *c)
 {
 	char err[160];
 
-	log_info("Initialization Sequence Completed");
+	log_milestone("Initialization Sequence Completed");
 	sdnotify_completed();
 	client_mgmt_state_addr(c->cm, "CONNECTED", c->o, &c->remote);
 	if (privdrop_apply(c->pd, err, sizeof(err))) {

@@ -1043,7 +1043,7 @@ int server_run(const struct options *o, struct keep *keep)
 	status_open(s);
 	server_mgmt_connected(s);
 	sdnotify_ready();	/* listening: a unit waiting for it may go on */
-	log_info("Initialization Sequence Completed");
+	log_milestone("Initialization Sequence Completed");
 	sdnotify_completed();
 	/* The tun, the sockets and the state files are open: root is no
 	 * longer needed (a restart keeps those files, daemon/keep.h; its
