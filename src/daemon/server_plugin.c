@@ -146,13 +146,22 @@ void server_plugin_client_free(struct srv_client *c)
  * told to wait and the deadline moved, as for a script. false: refuse. */
 static bool auth_pending(struct srv_client *c)
 {
-	char reason[SP_REASON_MAX];
+	char reason[SP_REASON_MAX] = "";
 	unsigned t;
 	int ret = server_auth_pending_file(c, c->auth.apf, &t, reason,
 					   sizeof(reason));
 
 	if (ret > 0)
 		c->auth.deadline_ms = clock_now_ms() + t * 1000ull;
+	/* why, for AUTH_FAILED (auth_refuse reads it from there) */
+	if (ret < 0 && reason[0]) {
+		FILE *f = fopen(c->auth.afr, "w");
+
+		if (f) {
+			fputs(reason, f);
+			fclose(f);
+		}
+	}
 	return ret >= 0;
 }
 

@@ -97,8 +97,12 @@ unsigned server_auth_pending_send(struct srv_client *c, const char *extra,
 	uint64_t now = clock_now_ms();
 	char msg[1200];
 
-	if (o->reneg_sec > 0 && (unsigned)o->reneg_sec / 2 > max)
-		max = (unsigned)o->reneg_sec / 2;
+	/* OpenVPN: at most max(reneg-sec / 2, hand-window), reneg-sec
+	 * 3600 when not set */
+	unsigned reneg = o->reneg_sec >= 0 ? (unsigned)o->reneg_sec : 3600u;
+
+	if (reneg / 2 > max)
+		max = reneg / 2;
 	if (timeout_s > max)
 		timeout_s = max;
 	if (proto & KM2_IV_PROTO_AUTH_PENDING_KW)

@@ -6,7 +6,8 @@
  *
  * AUTH_USER_PASS_VERIFY answers by username: "deny" fails, "later" and
  * "later-ok" are deferred (a child writes auth_failed_reason_file and
- * auth_control_file a moment later), anything else succeeds.
+ * auth_control_file a moment later), "pending" too, after asking the
+ * client through auth_pending_file to open a URL; anything else succeeds.
  * CLIENT_CONNECT_V2 returns a config pushing a route.
  */
 #include <stdarg.h>
@@ -121,10 +122,26 @@ static int defer(const char *const *envp, int ok)
 	_exit(0);
 }
 
+/* auth_pending_file: the client is to open a URL (method openurl). */
+static void pending(const char *const *envp)
+{
+	const char *apf = env(envp, "auth_pending_file");
+	FILE *f = apf ? fopen(apf, "w") : NULL;
+
+	if (!f)
+		return;
+	fputs("30\nopenurl\nOPEN_URL:https://example.org/probe\n", f);
+	fclose(f);
+}
+
 static int auth(const char *const *envp)
 {
 	const char *user = env(envp, "username");
 
+	if (user && !strcmp(user, "pending")) {
+		pending(envp);
+		return defer(envp, 1);
+	}
 	if (!user || !strcmp(user, "deny"))
 		return OPENVPN_PLUGIN_FUNC_ERROR;
 	if (!strcmp(user, "later") || !strcmp(user, "later-ok"))

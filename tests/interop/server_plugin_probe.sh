@@ -11,10 +11,10 @@
 # route), LEARN_ADDRESS's arguments, CLIENT_DISCONNECT, no script_type;
 # on a client UP, ROUTE_UP, IPCHANGE, ROUTE_PREDOWN, DOWN; then CLOSE.
 . "$(dirname "$0")/server_lib.bash"
-ns_setup 4
+ns_setup 6
 pki_make
 cc -shared -fPIC -o "$T/probe.so" "$LIB_DIR/plugin_probe.c" || fail "cannot build the probe"
-for u in good deny later later-ok; do printf '%s\npw\n' "$u" >"$T/$u.txt"; done
+for u in good deny later later-ok pending; do printf '%s\npw\n' "$u" >"$T/$u.txt"; done
 
 # run KIND(dcovpn|openvpn): server and client 1 of that kind (both with
 # the probe), clients 2-4 openvpn; the probe's lines in $T/KIND-{srv,cli}
@@ -27,9 +27,13 @@ run() {
 	client_conf 2 udp auth "auth-user-pass $T/deny.txt" "auth-retry none"
 	client_conf 3 udp auth "auth-user-pass $T/later.txt" "auth-retry none"
 	client_conf 4 udp auth "auth-user-pass $T/later-ok.txt" "explicit-exit-notify 1"
+	# "pending": c5 can open a URL (IV_SSO), c6 cannot
+	client_conf 5 udp auth "auth-user-pass $T/pending.txt" "setenv IV_SSO openurl" \
+		"explicit-exit-notify 1"
+	client_conf 6 udp auth "auth-user-pass $T/pending.txt" "auth-retry none"
 	if [ "$kind" = openvpn ]; then DCOVPN=$OPENVPN start_server; else start_server; fi
 	start_client 1 "$kind"
-	for i in 2 3 4; do start_client "$i" openvpn; done
+	for i in 2 3 4 5 6; do start_client "$i" openvpn; done
 	wait_client 1
 	wait_client 4
 	wait_for 15 in_c 1 ping -c1 -W1 "$TUN4_S" || fail "$kind: c1 no ping"
@@ -40,15 +44,21 @@ run() {
 		fail "$kind: c3 did not get the plugin's reason"
 	grep -q "route 198.19.99.0 255.255.255.0" "${CLI_LOG[4]}" ||
 		fail "$kind: the CLIENT_CONNECT_V2 config was not pushed"
-	for i in 1 2 3 4; do stop_pid "${CLI_PIDS[$i]}"; done
+	wait_client 5
+	grep -q "AUTH_PENDING received, extending handshake timeout from 60s to 30s" \
+		"${CLI_LOG[5]}" || fail "$kind: c5 got no AUTH_PENDING (timeout 30)"
+	grep -q "OPEN_URL:https://example.org/probe" "${CLI_LOG[5]}" || fail "$kind: c5 got no URL"
+	wait_for 20 grep -q "AUTH_FAILED,Authentication failed, required pending auth method 'openurl' not supported" \
+		"${CLI_LOG[6]}" || fail "$kind: c6 not refused for the pending method"
+	for i in 1 2 3 4 5 6; do stop_pid "${CLI_PIDS[$i]}"; done
 	wait_for 10 grep -q "EV DOWN" "$T/probe-cli" || fail "$kind: no client DOWN"
-	wait_for 10 sh -c "[ \$(grep -c 'EV CLIENT_DISCONNECT' '$T/probe-srv') -ge 2 ]" ||
-		fail "$kind: no CLIENT_DISCONNECT for both clients"
+	wait_for 10 sh -c "[ \$(grep -c 'EV CLIENT_DISCONNECT' '$T/probe-srv') -ge 3 ]" ||
+		fail "$kind: no CLIENT_DISCONNECT for the three clients"
 	stop_pid "$SRV_PID"
 	wait_for 10 grep -q "CLOSE" "$T/probe-srv" || fail "$kind: the server did not close the plugin"
 	mv "$T/probe-srv" "$T/$kind-srv"
 	mv "$T/probe-cli" "$T/$kind-cli"
-	for i in 1 2 3 4; do mv "${CLI_LOG[$i]}" "$T/$kind-${CLI_LOG[$i]##*/}"; done
+	for i in 1 2 3 4 5 6; do mv "${CLI_LOG[$i]}" "$T/$kind-${CLI_LOG[$i]##*/}"; done
 	mv "$T/server.log" "$T/server-$kind.log"
 }
 run dcovpn
