@@ -112,6 +112,13 @@ bench: deps
 	$(MAKE) all
 	BUILD=$(BUILD) bench/run.sh
 
+# The soak (tests/soak/run.sh; not part of check): a server with clients
+# for SOAK_SECONDS (180) under renegotiation, churn, a garbage flood and a
+# manager that never reads. SOAK_SERVER=openvpn: the same against openvpn.
+soak: deps
+	$(MAKE) all
+	BUILD=$(BUILD) tests/soak/run.sh
+
 # The README's option table, from the option table (scripts/options-table.sh).
 options-table: $(BUILD)/dcovpn
 	BUILD=$(BUILD) scripts/options-table.sh
@@ -156,7 +163,7 @@ deb:
 clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz $(BUILD)-san
 
-.PHONY: all unit fuzz fuzz-bins deps check demo bench clean options-table \
+.PHONY: all unit fuzz fuzz-bins deps check demo bench soak clean options-table \
 	install uninstall deb
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -44,18 +44,20 @@ for i in 2 3; do sed -i 's/^remote \(.*\) 1194$/remote \1 1195/' "$T/c$i.conf"; 
 for i in 1 3; do echo "disable-dco" >>"$T/c$i.conf"; done
 start_server
 SRV_PID=$(pgrep -P "$SRV_PID" -f dcovpn || echo "$SRV_PID")
-in_s "$OPENVPN" --config "$T/oserver.conf" >"$T/oserver.log" 2>&1 &
-BG_PIDS+=($!)
+# not through in_s: "$!" must be openvpn itself (ip netns exec execs it),
+# which teardown stops; a function's subshell would leave it behind
+ip netns exec "$NS_S" "$OPENVPN" --config "$T/oserver.conf" >"$T/oserver.log" 2>&1 &
+OSRV_PID=$!
+BG_PIDS+=("$OSRV_PID")
 wait_for 10 grep -q "Initialization Sequence Completed" "$T/oserver.log" ||
 	fail "openvpn server did not start"
-OSRV_PID=$(pgrep -P "${BG_PIDS[-1]}" -f openvpn || echo "${BG_PIDS[-1]}")
 start_client 1 openvpn
 start_client 2 dcovpn
 start_client 3 openvpn
 start_client 4 dcovpn
 for i in 1 2 3 4; do wait_client "$i"; done
 for i in 1 2 3 4; do
-	CPID[$i]=$(pgrep -P "${CLI_PIDS[$i]}" || echo "${CLI_PIDS[$i]}")
+	CPID[i]=$(pgrep -P "${CLI_PIDS[$i]}" || echo "${CLI_PIDS[$i]}")
 done
 srv_of() { case $1 in 1 | 4) echo "$TUN4_S" ;; *) echo "$OTUN4_S" ;; esac; }
 for i in 1 2 3 4; do
@@ -144,7 +146,7 @@ loss_of() {
 	echo $(((s - r) * 1000000 / s))
 }
 for i in 1 2 3 4; do
-	L[$i]=$(loss_of "$i")
+	L[i]=$(loss_of "$i")
 	log "c$i: up $(cat "$T/up$i.rx"), down $(cat "$T/down$i.rx"), sent $(cat "$T/up$i.tx" "$T/down$i.tx" | awk '{ s += $2 } END { print s }'), loss $(awk -v l="${L[$i]}" 'BEGIN { printf "%.3f%%", l / 10000 }')"
 done
 log "dcovpn server RSS ${r0} kB after $n0 renegotiations -> ${r1} kB after $n1"
