@@ -61,7 +61,9 @@ static const char *check_ca(const struct options *o)
 /* A pulling client may log in by password alone; a TLS peer needs both. */
 static const char *check_cert_key(const struct options *o)
 {
-	int sum = has_file(&o->cert) + has_file(&o->key);
+	/* management-external-key stands for --key */
+	int sum = has_file(&o->cert) +
+		  (has_file(&o->key) || o->mgmt_external_key);
 
 	if (has_file(&o->pkcs12) && sum)
 		return has_file(&o->cert) ? "Parameter --cert cannot be used when "

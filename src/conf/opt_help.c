@@ -213,6 +213,8 @@ static const struct opt_help help[] = {
 	{ "management-up-down", NULL, "Report tunnel up/down (>UPDOWN)." },
 	{ "management-client", NULL, "Connect out to the manager at "
 	  "--management's address." },
+	{ "management-external-key", "[flags]", "The manager signs for the "
+	  "client's key (>PK_SIGN)." },
 	{ "management-query-remote", NULL, "Ask the manager about each remote "
 	  "(>REMOTE)." },
 	{ "management-query-proxy", NULL, "Ask the manager for a proxy "

@@ -127,6 +127,29 @@ int h_management(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return ret;
 }
 
+/* management-external-key [nopadding] [pkcs1] [pss] [digest]: the flags
+ * say what the manager can sign; dcovpn asks for ECDSA over the digest,
+ * PKCS#1 or unpadded RSA, which every manager does (OpenVPN's default). */
+int h_mgmt_external_key(struct opt_ctx *c, const struct opt_desc *d,
+			char **argv, unsigned int argc)
+{
+	static const char *const flags[] = { "nopadding", "pkcs1", "pss",
+					     "digest" };
+
+	(void)d;
+	for (unsigned i = 1; i < argc; i++) {
+		bool known = false;
+
+		for (size_t j = 0; j < sizeof(flags) / sizeof(flags[0]); j++)
+			known = known || !strcmp(argv[i], flags[j]);
+		if (!known)
+			return opt_fail(c, "--management-external-key: unknown "
+					"flag '%s'", argv[i]);
+	}
+	c->o->mgmt_external_key = true;
+	return 0;
+}
+
 int h_syslog(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	     unsigned int argc)
 {

@@ -264,8 +264,7 @@ static const struct opt_desc table[] = {
 	STR("management-client-user", OPT_W_LOCAL, mgmt_client_user),
 	STR("management-client-group", OPT_W_LOCAL, mgmt_client_group),
 	FLAG("management-client-auth", OPT_W_LOCAL, mgmt_client_auth),
-	REFUSE("management-external-key", 15, "--management-external-key "
-	       NOT_YET),
+	FN("management-external-key", 0, 15, OPT_W_LOCAL, h_mgmt_external_key),
 	REFUSE("management-external-cert", 1, "--management-external-cert "
 	       NOT_YET),
 	FLAG("management-client", OPT_W_LOCAL, mgmt_client),

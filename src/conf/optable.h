@@ -103,6 +103,8 @@ int h_static_challenge(struct opt_ctx *c, const struct opt_desc *d,
 		       char **argv, unsigned int argc);
 int h_management(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		 unsigned int argc);
+int h_mgmt_external_key(struct opt_ctx *c, const struct opt_desc *d,
+			char **argv, unsigned int argc);
 int h_x509_username_field(struct opt_ctx *c, const struct opt_desc *d,
 			  char **argv, unsigned int argc);
 int h_tls_crypt_v2(struct opt_ctx *c, const struct opt_desc *d,

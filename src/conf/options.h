@@ -322,6 +322,7 @@ struct options {
 	bool mgmt_client;	/* management-client: connect out */
 	bool mgmt_query_remote;	/* management-query-remote: >REMOTE */
 	bool mgmt_query_proxy;	/* management-query-proxy: >PROXY */
+	bool mgmt_external_key;	/* management-external-key [flags]: >PK_SIGN */
 	int mgmt_log_cache;	/* management-log-cache N; -1: unset */
 	char *tmp_dir;		/* tmp-dir: where scripts' files go */
 	bool tcp_nodelay;	/* server: push socket-flags TCP_NODELAY */

@@ -10,6 +10,7 @@
  * process-wide ex_data index (a global) is needed.
  */
 #include "ctl/tls.h"
+#include "ctl/tls_extkey.h"
 #include "ctl/tls_usage.h"
 #include "ctl/tls_username.h"
 
@@ -381,6 +382,11 @@ static int load_pem_credentials(SSL_CTX *sctx, const struct tls_config *cfg,
 	bool have_cert = file_given(cfg->cert);
 	int ret;
 
+	if (have_cert && cfg->ext_signer && !file_given(cfg->key)) {
+		ret = load_cert(sctx, cfg->cert, err, errlen);
+		return ret ? ret : tls_extkey_use(sctx, cfg->ext_signer, err,
+						  errlen);
+	}
 	if (have_cert != file_given(cfg->key)) {
 		set_err(err, errlen, have_cert ? "cert given without key" :
 			"key given without cert");

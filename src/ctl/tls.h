@@ -79,7 +79,9 @@ struct tls_config {
 	const struct opt_file *cert;	/* NULL: none (a client may go without
 					 * when the server has verify-client-cert
 					 * none; the config layer decides) */
-	const struct opt_file *key;	/* required with cert */
+	const struct opt_file *key;	/* required with cert, unless ... */
+	const struct tls_ext_signer *ext_signer;	/* management-external-
+						 * key signs instead; NULL */
 	const struct opt_file *extra_certs;	/* sent after cert, optional */
 	const struct opt_file *pkcs12;	/* instead of cert and key; its CAs
 					 * are trusted without ca (see
@@ -120,6 +122,7 @@ struct tls_config {
 
 struct tls_ctx;
 struct tls_session;
+struct tls_ext_signer;
 
 /* Parse the textual options into the enums above; -EINVAL with @err if bad. */
 int tls_parse_remote_cert(const char *s, enum tls_remote_cert *out,

@@ -1440,7 +1440,8 @@ static enum client_exit client_run_keep(const struct options *o,
 	/* Credentials asked on the terminal come before loop_init(), which
 	 * blocks SIGINT (Ctrl-C must still end a prompt); asked through
 	 * management-query-passwords, after the interface is up. */
-	bool ask_mgmt = o->mgmt_addr && o->mgmt_query_passwords;
+	bool ask_mgmt = o->mgmt_addr && (o->mgmt_query_passwords ||
+					 o->mgmt_external_key);
 
 	if (!ask_mgmt && clientcfg_init(&k->cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);

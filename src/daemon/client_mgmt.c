@@ -86,13 +86,24 @@ static int cm_ask(void *ctx, const char *type, char *user, size_t ulen,
 			  sc_echo);
 }
 
+static int cm_sign(void *ctx, const char *alg, const uint8_t *in,
+		   size_t inlen, uint8_t *sig, size_t *siglen)
+{
+	struct client_mgmt *cm = ctx;
+
+	return mgmt_pk_sign(cm->m, alg, in, inlen, sig, siglen);
+}
+
 const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
 						const struct options *o)
 {
-	if (!cm->m || !o->mgmt_query_passwords)
+	if (!cm->m || (!o->mgmt_query_passwords && !o->mgmt_external_key))
 		return NULL;
-	cm->asker.ask = cm_ask;
+	cm->asker.ask = o->mgmt_query_passwords ? cm_ask : NULL;
 	cm->asker.ctx = cm;
+	cm->signer.sign = cm_sign;
+	cm->signer.ctx = cm;
+	cm->asker.signer = o->mgmt_external_key ? &cm->signer : NULL;
 	return &cm->asker;
 }
 

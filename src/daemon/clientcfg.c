@@ -33,6 +33,8 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 		.ca = file_given(&o->ca) ? &o->ca : NULL,
 		.cert = file_given(&o->cert) ? &o->cert : NULL,
 		.key = file_given(&o->key) ? &o->key : NULL,
+		.ext_signer = o->mgmt_external_key && c->asker ?
+			      c->asker->signer : NULL,
 		.extra_certs = file_given(&o->extra_certs) ? &o->extra_certs : NULL,
 		.pkcs12 = file_given(&o->pkcs12) ? &o->pkcs12 : NULL,
 		.capath = o->capath,
@@ -215,7 +217,7 @@ static int clientcfg_userpass_ask(struct clientcfg *c, const struct options *o,
 	char user[CLIENTCFG_USER_MAX], pass[CLIENTCFG_SECRET_MAX];
 	int ret;
 
-	if (c->asker) {
+	if (c->asker && c->asker->ask) {
 		ret = c->asker->ask(c->asker->ctx, "Auth", user, sizeof(user), pass,
 				    sizeof(pass), o->static_challenge,
 				    o->static_challenge_echo);
@@ -260,7 +262,7 @@ static int clientcfg_askpass(const struct clientcfg *c,
 	char *text, *line;
 	int ret;
 
-	if (!f->path && c->asker) {
+	if (!f->path && c->asker && c->asker->ask) {
 		ret = c->asker->ask(c->asker->ctx, "Private Key", NULL, 0, pass,
 				    len, NULL, false);
 		if (ret)

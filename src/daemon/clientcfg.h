@@ -31,6 +31,9 @@ struct clientcfg_asker {
 	int (*ask)(void *ctx, const char *type, char *user, size_t ulen,
 		   char *pass, size_t plen, const char *sc, bool sc_echo);
 	void *ctx;
+	/* management-external-key: signs for the key; NULL: none (@ask may
+	 * then be NULL too: credentials come from the terminal) */
+	const struct tls_ext_signer *signer;
 };
 
 struct clientcfg {

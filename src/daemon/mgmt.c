@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -207,6 +208,7 @@ static void mgmt_greet(struct mgmt *m)
 		mgmt_printf(m, ">HOLD:Waiting for hold release:0");
 	mgmt_query_announce(m);
 	mgmt_ask_announce(m);
+	mgmt_pksig_announce(m);
 }
 
 void mgmt_query_announce(struct mgmt *m)
@@ -369,6 +371,8 @@ void mgmt_drop_client(struct mgmt *m)
 	m->in_len = 0;
 	mgmt_out_reset(&m->out);
 	mgmt_extra_reset(m);
+	if (m->pk.state == MGMT_PK_INPUT)
+		m->pk.state = MGMT_PK_SOLICIT;  /* asked again of the next */
 	if (m->outbound) {
 		mgmt_connect_lost(m, "management-exit");
 		return;
@@ -408,6 +412,7 @@ int mgmt_attach(struct mgmt *m, int fd)
 	}
 	m->cfd = fd;
 	m->cev = EPOLLIN;
+	m->client_version = 1;
 	m->authed = !m->password[0];
 	if (m->authed)
 		mgmt_greet(m);
@@ -715,4 +720,21 @@ void mgmt_tick(struct mgmt *m, uint64_t now_ms)
 		if (m->ops->bytecount)
 			m->ops->bytecount(m->ctx, m);
 	}
+}
+
+void mgmt_serve_only(struct mgmt *m, uint64_t deadline_ms)
+{
+	uint64_t now = clock_now_ms();
+	struct pollfd p = { .fd = m->cfd >= 0 ? m->cfd : m->lfd };
+	int ms = deadline_ms > now + 200 ? 200 : (int)(deadline_ms - now);
+
+	/* EPOLLIN/OUT/ERR/HUP have poll's values */
+	p.events = m->cfd >= 0 ? (short)m->cev : POLLIN;
+	if (poll(&p, 1, ms) > 0) {
+		if (m->cfd >= 0 && p.fd == m->cfd)
+			mgmt_io(m, (uint32_t)p.revents);
+		else if (p.fd == m->lfd)
+			mgmt_accept(m, (uint32_t)p.revents);
+	}
+	mgmt_tick(m, clock_now_ms());
 }

@@ -135,6 +135,16 @@ int mgmt_query(struct mgmt *m, struct loop *l, const char *type, char *user,
 int mgmt_ask(struct mgmt *m, struct loop *l, const char *cmd,
 	     const char *line, bool tcp, char args[MGMT_ASK_ARGS][256]);
 
+/*
+ * management-external-key: ask the manager to sign @in as @alg
+ * (">PK_SIGN:base64,alg" for a version > 2 manager) and wait for its
+ * pk-sig block, serving only the management interface (the caller is in
+ * a TLS handshake). The signature in @sig (room @*siglen, set to its
+ * length). 0, -EIO (no answer in time, or refused), -EBADMSG.
+ */
+int mgmt_pk_sign(struct mgmt *m, const char *alg, const uint8_t *in,
+		 size_t inlen, uint8_t *sig, size_t *siglen);
+
 /* Timers (bytecount, log lines from other threads): when and do. */
 uint64_t mgmt_deadline(const struct mgmt *m);
 void mgmt_tick(struct mgmt *m, uint64_t now_ms);

@@ -70,6 +70,10 @@ void mgmt_extra_line(struct mgmt *m, const char *line)
 	size_t n = strlen(line);
 	char *t;
 
+	if (!strcmp(line, "END") && x->pk_sig) {
+		mgmt_pksig_done(m);
+		return;
+	}
 	if (!strcmp(line, "END")) {
 		cauth_dispatch(m);
 		return;

@@ -299,9 +299,9 @@ static void cmd_credential(struct mgmt *m, char **argv, int argc)
 static void cmd_version(struct mgmt *m, char **argv, int argc)
 {
 	if (argc > 1) {
-		if (atoi(argv[1]) >= 4)
-			mgmt_printf(m, "SUCCESS: Management client version set to "
-				    "%d", atoi(argv[1]));
+		/* as OpenVPN 2.6: remembered (it decides >PK_SIGN's form),
+		 * no answer */
+		m->client_version = atoi(argv[1]);
 		return;
 	}
 	mgmt_printf(m, "OpenVPN Version: dcovpn 0.1 (OpenVPN 2.6 protocol, data "
@@ -434,8 +434,11 @@ static const struct mgmt_cmd_def {
 	{ "pid", 0, 0, MCS, cmd_pid, "pid",
 	  "Show process ID of the current daemon.", NULL },
 	{ "quit", 0, 0, MCS, cmd_quit, NULL, NULL, NULL },
+	{ "pk-sig", 0, 0, MC, mgmt_cmd_pk_sig, "pk-sig",
+	  "Enter a signature in response to >PK_SIGN challenge", NULL },
 	{ "proxy", 1, 4, MC, mgmt_cmd_proxy, "proxy TYPE HOST PORT [nct]",
 	  "Answer a >PROXY query (TYPE NONE, HTTP, SOCKS).", NULL },
+	{ "rsa-sig", 0, 0, MC, mgmt_cmd_pk_sig, NULL, NULL, NULL },
 	{ "remote-entry-count", 0, 0, MC, cmd_remote_count,
 	  "remote-entry-count", "Get number of available remote entries.",
 	  NULL },

@@ -65,6 +65,7 @@ struct mgmt_query {
 /* A multi-line command (client-auth CID KID, then lines up to "END"). */
 struct mgmt_extra {
 	bool on;
+	bool pk_sig;                 /* pk-sig's block, else client-auth's */
 	bool overflow;               /* more than MGMT_EXTRA_MAX: refused */
 	unsigned long cid;
 	unsigned kid;
@@ -80,6 +81,17 @@ struct mgmt_ask {
 	char line[300];              /* the notification */
 	char args[MGMT_ASK_ARGS][256];
 	int nargs;
+};
+
+/* management-external-key: a signature asked for (mgmt_pksig.c). */
+enum mgmt_pk_state { MGMT_PK_NONE, MGMT_PK_SOLICIT, MGMT_PK_INPUT,
+		     MGMT_PK_READY, MGMT_PK_FAILED };
+
+struct mgmt_pk {
+	enum mgmt_pk_state state;
+	char *line;                  /* ">PK_SIGN:..." */
+	char *b64;                   /* the answer's lines */
+	size_t b64_len;
 };
 
 struct mgmt {
@@ -111,6 +123,8 @@ struct mgmt {
 	struct mgmt_query q;         /* management-query-passwords */
 	struct mgmt_extra extra;
 	struct mgmt_ask ask;
+	struct mgmt_pk pk;
+	int client_version;          /* "version N" (1 until told) */
 	struct mgmt_state_rec states[MGMT_STATES];
 	unsigned n_states;           /* total ever, the ring holds the last */
 	struct mgmt_log log;
@@ -140,6 +154,14 @@ int mgmt_attach(struct mgmt *m, int fd);
 void mgmt_ask_announce(struct mgmt *m);
 void mgmt_cmd_remote(struct mgmt *m, char **argv, int argc);
 void mgmt_cmd_proxy(struct mgmt *m, char **argv, int argc);
+
+/* Serve only the management socket once (until @deadline_ms at most). */
+void mgmt_serve_only(struct mgmt *m, uint64_t deadline_ms);
+
+/* mgmt_pksig.c */
+void mgmt_cmd_pk_sig(struct mgmt *m, char **argv, int argc);
+void mgmt_pksig_done(struct mgmt *m);
+void mgmt_pksig_announce(struct mgmt *m);
 
 /* mgmt_connect.c: management-client. */
 int mgmt_connect_out(struct mgmt *m, const struct options *o);

@@ -15,31 +15,25 @@ Every line received is appended to TRANSCRIPT as "< line", every line sent
 as "> line". Runs until STOPFILE exists (60 s at most).
 """
 import os
-import socket
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mgmt_client import LineReader, connect  # noqa: E402
+
 
 def main():
-    host, port = sys.argv[1].rsplit(":", 1)
     out = open(sys.argv[2], "a", buffering=1)
     stop = sys.argv[3]
     end = time.monotonic() + 60
-    while True:
-        try:
-            s = socket.create_connection((host, int(port)), timeout=1)
-            break
-        except OSError:
-            if time.monotonic() > end:
-                return 1
-            time.sleep(0.1)
+    s = connect(sys.argv[1])
     s.settimeout(0.1)
 
     def send(line):
         out.write("> " + line + "\n")
         s.sendall(line.encode() + b"\n")
 
-    buf = b""
+    rd = LineReader(s)
     req = None          # (kind, cid, kid) of the request being read
     env = {}
     later = []          # (time, line) to send then
@@ -48,16 +42,10 @@ def main():
         for t, line in [x for x in later if x[0] <= now]:
             send(line)
         later = [x for x in later if x[0] > now]
-        try:
-            data = s.recv(65536)
-        except socket.timeout:
-            continue
-        if not data:
+        lines = rd.next()
+        if lines is None:
             break
-        buf += data
-        while b"\n" in buf:
-            raw, buf = buf.split(b"\n", 1)
-            line = raw.decode(errors="replace").rstrip("\r")
+        for line in lines:
             out.write("< " + line + "\n")
             if line.startswith(">INFO:"):
                 send("state on")

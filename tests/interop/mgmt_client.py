@@ -52,6 +52,25 @@ def connect(addr):
             time.sleep(0.2)
 
 
+class LineReader:
+    """Whole lines from a socket with a timeout set: next() gives the
+    lines that came (maybe none) or None once the peer closed."""
+
+    def __init__(self, s):
+        self.s, self.buf = s, b""
+
+    def next(self):
+        try:
+            data = self.s.recv(65536)
+        except socket.timeout:
+            return []
+        if not data:
+            return None
+        self.buf += data
+        *done, self.buf = self.buf.split(b"\n")
+        return [raw.decode(errors="replace").rstrip("\r") for raw in done]
+
+
 def main():
     addr, steps = sys.argv[1], sys.argv[2:]
     s = connect(addr)
