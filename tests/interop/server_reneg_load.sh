@@ -22,13 +22,13 @@
 # Knobs: RENEG_LOAD_SECS (40; run it for minutes by hand), RENEG_SEC (3),
 # RATE (1000), WARM (5), RSS_MAX_KB (256), LOSS_SLACK (5).
 . "$(dirname "$0")/server_lib.bash"
+. "$LIB_DIR/udprate_lib.bash"
 SECS=${RENEG_LOAD_SECS:-40}
 RS=${RENEG_SEC:-3}
 RATE=${RATE:-1000}
 WARM=${WARM:-5}
 RSS_MAX_KB=${RSS_MAX_KB:-256}
 LOSS_SLACK=${LOSS_SLACK:-5}
-UDPRATE=$LIB_DIR/udprate.py
 OTUN4_S=198.19.68.1
 
 ns_setup 4
@@ -82,26 +82,7 @@ pool_warm() {
 }
 pool_warm
 
-# receivers first (both directions of every pair), then the senders
-for i in 1 2 3 4; do
-	in_s timeout $((SECS + 40)) python3 "$UDPRATE" recv "$(srv_of "$i")" $((7000 + i)) "$SECS" \
-		>"$T/up$i.rx" 2>"$T/gaps-up$i.log" &
-	BG_PIDS+=($!)
-	in_c "$i" timeout $((SECS + 40)) python3 "$UDPRATE" recv "$(client_tun4 "$i")" \
-		$((7100 + i)) "$SECS" >"$T/down$i.rx" 2>"$T/gaps-down$i.log" &
-	BG_PIDS+=($!)
-done
-sleep 0.5
-senders=()
-for i in 1 2 3 4; do
-	in_c "$i" timeout $((SECS + 20)) python3 "$UDPRATE" send "$(srv_of "$i")" $((7000 + i)) \
-		"$RATE" "$SECS" >"$T/up$i.tx" 2>&1 &
-	senders+=($!)
-	in_s timeout $((SECS + 20)) python3 "$UDPRATE" send "$(client_tun4 "$i")" $((7100 + i)) \
-		"$RATE" "$SECS" >"$T/down$i.tx" 2>&1 &
-	senders+=($!)
-done
-BG_PIDS+=("${senders[@]}")
+udprate_start "$SECS" "$RATE" 1:"$TUN4_S" 2:"$OTUN4_S" 3:"$OTUN4_S" 4:"$TUN4_S"
 
 # which mappings grew between the two samples ("start-end +kB", ...)
 smaps_grown() {
@@ -117,7 +98,7 @@ wait_for $((SECS + 5)) bash -c "[ \$(grep -c 'soft reset of key-id .* completed'
 r0=$(rss)
 n0=$(renegs)
 cp "/proc/$SRV_PID/smaps" "$T/smaps0"
-for p in "${senders[@]}"; do wait "$p" || fail "a sender failed"; done
+for p in "${UDPRATE_SENDERS[@]}"; do wait "$p" || fail "a sender failed"; done
 r1=$(rss)
 n1=$(renegs)
 cp "/proc/$SRV_PID/smaps" "$T/smaps1"
@@ -129,25 +110,12 @@ cpu_osrv=$(cpu "$OSRV_PID")
 cpu_c2=$(cpu_main "${CPID[2]}")
 cpu_c4=$(cpu_main "${CPID[4]}")
 cpu_c3=$(cpu "${CPID[3]}")
-sleep 4 # the receivers end after 3 s of silence
-for i in 1 2 3 4; do
-	for d in up down; do
-		wait_for 30 grep -q received "$T/$d$i.rx" || fail "no result from $d$i"
-	done
-done
+udprate_results 1 2 3 4
 
-# loss in per mille (x1000 for integers: micro-units), per pair
-loss_of() {
-	local i=$1 s=0 r=0 d
-	for d in up down; do
-		s=$((s + $(awk '{ print $2 }' "$T/$d$i.tx")))
-		r=$((r + $(awk '{ print $2 }' "$T/$d$i.rx")))
-	done
-	echo $(((s - r) * 1000000 / s))
-}
+# loss per million, per pair
 for i in 1 2 3 4; do
-	L[i]=$(loss_of "$i")
-	log "c$i: up $(cat "$T/up$i.rx"), down $(cat "$T/down$i.rx"), sent $(cat "$T/up$i.tx" "$T/down$i.tx" | awk '{ s += $2 } END { print s }'), loss $(awk -v l="${L[$i]}" 'BEGIN { printf "%.3f%%", l / 10000 }')"
+	L[i]=$(udprate_loss "$i")
+	log "c$i: $(udprate_summary "$i"), loss $(awk -v l="${L[$i]}" 'BEGIN { printf "%.3f%%", l / 10000 }')"
 done
 log "dcovpn server RSS ${r0} kB after $n0 renegotiations -> ${r1} kB after $n1"
 nov=$(($(grep -c "Control Channel: TLSv" "$T/oserver.log" || true) - 2))

@@ -16,13 +16,13 @@
 # Prints one line of figures either way (RSS and fds at six times).
 CASE=soak
 . "$(dirname "$0")/../interop/server_lib.bash"
+. "$LIB_DIR/udprate_lib.bash"
 SECS=${SOAK_SECONDS:-180}
 SERVER=${SOAK_SERVER:-dcovpn}
 RS=${SOAK_RENEG_SEC:-3}
 RATE=${SOAK_RATE:-200}
 GRATE=${SOAK_GARBAGE_RATE:-1000}
 RSS_MAX_KB=${SOAK_RSS_MAX_KB:-2048}
-UDPRATE=$LIB_DIR/udprate.py
 SOAK_DIR=$(cd "$(dirname "$0")" && pwd)
 [ "$SECS" -ge 60 ] || fail "SOAK_SECONDS must be 60 or more"
 
@@ -63,24 +63,7 @@ for i in 1 2; do wait_client "$i"; done
 for i in 1 2; do wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i ping"; done
 log "$SERVER server, c1 openvpn and c2 dcovpn up; soaking for $SECS s"
 
-# steady traffic both ways for c1 and c2
-for i in 1 2; do
-	in_s timeout $((SECS + 40)) python3 "$UDPRATE" recv "$TUN4_S" $((7000 + i)) "$SECS" \
-		>"$T/up$i.rx" 2>"$T/gaps-up$i.log" &
-	BG_PIDS+=($!)
-	in_c "$i" timeout $((SECS + 40)) python3 "$UDPRATE" recv "$(client_tun4 "$i")" \
-		$((7100 + i)) "$SECS" >"$T/down$i.rx" 2>"$T/gaps-down$i.log" &
-	BG_PIDS+=($!)
-done
-sleep 0.5
-for i in 1 2; do
-	in_c "$i" timeout $((SECS + 20)) python3 "$UDPRATE" send "$TUN4_S" $((7000 + i)) \
-		"$RATE" "$SECS" >"$T/up$i.tx" 2>&1 &
-	BG_PIDS+=($!)
-	in_s timeout $((SECS + 20)) python3 "$UDPRATE" send "$(client_tun4 "$i")" $((7100 + i)) \
-		"$RATE" "$SECS" >"$T/down$i.tx" 2>&1 &
-	BG_PIDS+=($!)
-done
+udprate_start "$SECS" "$RATE" 1:"$TUN4_S" 2:"$TUN4_S"
 
 # the garbage flood and the manager that never reads
 in_c 4 timeout $((SECS + 20)) python3 "$SOAK_DIR/garbage.py" "$UL4_S" 1194 "$GRATE" "$SECS" \
@@ -136,19 +119,7 @@ f0=${fds_s[2]}
 f1=${fds_s[5]}
 touch "$T/stop"
 wait "$CHURN_PID" || true
-sleep 4 # the receivers end after 3 s of silence
-for i in 1 2; do
-	for d in up down; do
-		wait_for 40 grep -q received "$T/$d$i.rx" || fail "no result from $d$i"
-	done
-done
-
-loss_pm() { # per mille, both directions of client $1
-	local s r
-	s=$(cat "$T/up$1.tx" "$T/down$1.tx" | awk '{ s += $2 } END { print s }')
-	r=$(cat "$T/up$1.rx" "$T/down$1.rx" | awk '{ s += $2 } END { print s }')
-	echo $(((s - r) * 1000 / s))
-}
+udprate_results 1 2
 if [ "$SERVER" = openvpn ]; then
 	renegs=$(($(grep -c "Control Channel: TLSv" "$T/server.log" || true)))
 else
@@ -156,8 +127,8 @@ else
 fi
 ok=$(grep -c "^ok" "$T/churn.res" 2>/dev/null || true)
 badc=$(grep -c "^bad" "$T/churn.res" 2>/dev/null || true)
-l1=$(loss_pm 1)
-l2=$(loss_pm 2)
+l1=$(($(udprate_loss 1) / 1000))
+l2=$(($(udprate_loss 2) / 1000))
 log "figures ($SERVER server, $SECS s): $renegs renegotiations/handshakes; churn $ok ok, $badc failed;" \
 	"garbage $(cat "$T/garbage.out"); manager $(cat "$T/mgmt.out");" \
 	"RSS kB every $step s: ${rss_s[*]}; fds: ${fds_s[*]}; loss c1 ${l1}‰ c2 ${l2}‰"
