@@ -2,10 +2,12 @@
 # A server that dropped privileges (user nobody, group nogroup: the usual
 # installer configuration) with a status file, ifconfig-pool-persist and a
 # management unix socket, all in a root-owned directory nobody may not
-# write: SIGUSR1 and then SIGHUP restart it (as OpenVPN does), the openvpn
-# 2.6 client comes back and carries traffic, the status and pool files are
+# write: SIGUSR1 and then SIGHUP restart it (openvpn 2.6.14 on this config
+# survives the SIGUSR1 but exits on the SIGHUP: "--status fails with ...:
+# Permission denied"), the openvpn 2.6 client comes back and carries traffic, the status and pool files are
 # still written (in place, through the descriptors opened as root) and the
-# management socket answers after each restart.
+# management socket answers after each restart. First, symlinks planted at
+# the state files' paths are not followed.
 . "$(dirname "$0")/server_lib.bash"
 ns_setup 1
 pki_make
@@ -16,6 +18,20 @@ server_conf udp none "tun-mtu 1400" "user nobody" "group nogroup" \
 	"management $T/m.sock unix" "explicit-exit-notify 1"
 sed -i "s|^ifconfig-pool-persist .*|ifconfig-pool-persist $T/ipp.txt 1|" "$T/server.conf"
 client_conf 1 udp none disable-dco "tun-mtu 1400"
+# a symlink planted where the state files go is not followed (O_NOFOLLOW):
+# the server warns and carries on, the target keeps its content
+echo precious >"$T/victim"
+ln -s "$T/victim" "$T/status"
+ln -s "$T/victim" "$T/ipp.txt"
+start_server
+wait_for 5 grep -q "Note: cannot open $T/status for WRITE: Too many levels of symbolic links" \
+	"$T/server.log" || fail "status symlink followed?"
+grep -q "ifconfig-pool-persist: cannot open $T/ipp.txt: Too many levels" "$T/server.log" ||
+	fail "pool symlink followed?"
+[ "$(cat "$T/victim")" = precious ] || fail "symlink target overwritten"
+stop_pid "$SRV_PID"
+rm "$T/status" "$T/ipp.txt"
+mv "$T/server.log" "$T/server-symlink.log"
 start_server
 start_client 1 openvpn
 wait_client 1
