@@ -22,6 +22,7 @@
 #include "daemon/client_limits.h"
 #include "daemon/client_script.h"
 #include "daemon/client_mgmt.h"
+#include "daemon/client_plugin.h"
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
 #include "daemon/engine_log.h"
@@ -736,9 +737,15 @@ static void conn_active(void *ctx)
 {
 	struct conn *c = ctx;
 	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
-	struct client_script_call call = conn_call(c, SCRIPT_IPCHANGE,
-						   c->o->ipchange);
+	struct client_script_call call = conn_call(c, SCRIPT_TLS_VERIFY, NULL);
 
+	/* the plugins' look at the server's chain (OpenVPN: during the
+	 * handshake); a refusal is a TLS error */
+	if (client_plugin_tls(c->scripts, &call)) {
+		conn_end(c, END_RESTART);
+		return;
+	}
+	call = conn_call(c, SCRIPT_IPCHANGE, c->o->ipchange);
 	/* as OpenVPN at "Peer Connection Initiated"; not waited for */
 	client_script_start(c->scripts, &call, NULL, NULL, NULL);
 

@@ -81,8 +81,10 @@ OPENVPN_EXPORT int openvpn_plugin_open_v3(const int version,
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_DOWN) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_ROUTE_UP) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_IPCHANGE) |
-			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_ROUTE_PREDOWN);
-	/* "client" (second argument): the tun events only (a client
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_ROUTE_PREDOWN) |
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_TLS_VERIFY) |
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_TLS_FINAL);
+	/* "client" (second argument): no client events (a client
 	 * registering AUTH_USER_PASS_VERIFY would check the server's) */
 	if (in->argv[2] && !strcmp(in->argv[2], "client"))
 		goto done;
@@ -90,8 +92,7 @@ OPENVPN_EXPORT int openvpn_plugin_open_v3(const int version,
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_CONNECT_V2) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_DISCONNECT) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_LEARN_ADDRESS) |
-			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_TLS_FINAL) |
-			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_TLS_VERIFY);
+			 0;
 done:
 	ret->handle = p;
 	return OPENVPN_PLUGIN_FUNC_SUCCESS;

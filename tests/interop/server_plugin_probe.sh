@@ -9,7 +9,8 @@
 # says no"), TLS_VERIFY per certificate depth (with the X509), TLS_FINAL,
 # CLIENT_CONNECT_V2's returned config (a pushed
 # route), LEARN_ADDRESS's arguments, CLIENT_DISCONNECT, no script_type;
-# on a client UP, ROUTE_UP, IPCHANGE, ROUTE_PREDOWN, DOWN; then CLOSE.
+# on a client TLS_VERIFY for the server's chain, TLS_FINAL, UP, ROUTE_UP,
+# IPCHANGE, ROUTE_PREDOWN, DOWN; then CLOSE.
 . "$(dirname "$0")/server_lib.bash"
 ns_setup 6
 pki_make
