@@ -132,8 +132,8 @@ static const struct opt_desc table[] = {
 	/* data channel */
 	STR("auth", OPT_W_LOCAL, auth),
 	STR("cipher", OPT_W_PULLED | OPT_W_CCD, cipher),
-	STR("data-ciphers", OPT_W_LOCAL | OPT_W_CCD, data_ciphers),
-	STR("ncp-ciphers", OPT_W_LOCAL | OPT_W_CCD, data_ciphers),
+	FNO("data-ciphers", 1, 1, OPT_W_LOCAL | OPT_W_CCD, h_data_ciphers, data_ciphers),
+	FNO("ncp-ciphers", 1, 1, OPT_W_LOCAL | OPT_W_CCD, h_data_ciphers, data_ciphers),
 	STR("data-ciphers-fallback", OPT_W_LOCAL | OPT_W_CCD, data_ciphers_fallback),
 	FN("key-derivation", 1, 1, OPT_W_PUSH, h_key_derivation),
 	FN("protocol-flags", 1, 15, OPT_W_PUSH, h_protocol_flags),

@@ -181,6 +181,8 @@ OPT_HANDLER(h_setenv);
 OPT_HANDLER(h_plugin);
 OPT_HANDLER(h_ignore_unknown);
 OPT_HANDLER(h_pull_filter);
+/* opt_ciphers.c */
+OPT_HANDLER(h_data_ciphers);
 OPT_HANDLER(h_push_continuation);
 /* opt_server.c */
 OPT_HANDLER(h_server_opt);

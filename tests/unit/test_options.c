@@ -237,6 +237,35 @@ static void test_values(void **state)
 	options_free(&o);
 }
 
+/* 2.7's DEFAULT in --data-ciphers stands for the default list (a literal
+ * "DEFAULT" in IV_CIPHERS matches no peer's cipher). */
+static void test_data_ciphers_default(void **state)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+	char text[300] = "data-ciphers ";
+
+	(void)state;
+	expect_ok(&o, "data-ciphers DEFAULT\n");
+	assert_string_equal(o.data_ciphers,
+			    "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305");
+	options_free(&o);
+	expect_ok(&o, "ncp-ciphers AES-128-CBC:DEFAULT::\n");
+	assert_string_equal(o.data_ciphers, "AES-128-CBC:AES-256-GCM:"
+			    "AES-128-GCM:CHACHA20-POLY1305");
+	options_free(&o);
+	expect_ok(&o, "data-ciphers default:AES-256-GCM\n");
+	assert_string_equal(o.data_ciphers, "default:AES-256-GCM");
+	options_free(&o);
+	for (int i = 0; i < 30; i++)
+		strcat(text, "DEFAULT:");
+	strcat(text, "\n");
+	options_init(&o);
+	assert_int_equal(parse(&o, text, err), -EINVAL);
+	assert_non_null(strstr(err, "--data-ciphers: list longer than"));
+	options_free(&o);
+}
+
 /* Remote entries with OpenVPN's defaults filled in. */
 static void test_remote_defaults(void **state)
 {
@@ -983,6 +1012,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_cert_usage_and_v2),
 		cmocka_unit_test(test_remote_defaults),
+		cmocka_unit_test(test_data_ciphers_default),
 		cmocka_unit_test(test_inline_options),
 		cmocka_unit_test(test_verify_hash),
 		cmocka_unit_test(test_inline_tags),
