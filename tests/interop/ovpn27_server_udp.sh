@@ -13,10 +13,9 @@ server_conf "$PROTO" crypt "data-ciphers DEFAULT"
 client_conf 1 "$PROTO" crypt disable-dco
 client_conf 2 "$PROTO" crypt
 start_server
-start_client 1 openvpn
-start_client 2 dcovpn
-wait_client 1
-wait_client 2
+kind=(- openvpn dcovpn)	# c1 is the 2.7 client
+for i in 1 2; do start_client "$i" "${kind[$i]}"; done
+for i in 1 2; do wait_client "$i"; done
 for i in 1 2; do
 	wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i -> server ping"
 	wait_for 10 in_c "$i" ping -6 -c1 -W1 "$TUN6_S" || fail "c$i -> server IPv6 ping"
