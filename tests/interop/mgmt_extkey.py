@@ -6,7 +6,8 @@
 Connects to the client's unix management socket, announces version 3,
 releases the hold, and answers every >PK_SIGN:DATA,ALG with pk-sig: the
 signature of DATA made by "openssl pkeyutl" (ECDSA: DATA is the digest;
-RSA_PKCS1_PADDING: DATA is the DigestInfo). Stops at >STATE:...,CONNECTED
+RSA_PKCS1_PADDING: DATA is the DigestInfo) or, for RSA_NO_PADDING (a
+padded block), "openssl rsautl -raw". Stops at >STATE:...,CONNECTED
 (60 s at most). Lines received are written to TRANSCRIPT as "< line",
 those sent as "> line".
 """
@@ -21,13 +22,13 @@ from mgmt_client import LineReader, connect  # noqa: E402
 
 
 def sign(keyfile, data, alg):
-    opts = []
+    cmd = ["openssl", "pkeyutl", "-sign", "-inkey", keyfile]
     if alg.startswith("RSA_PKCS1_PADDING"):
-        opts = ["-pkeyopt", "rsa_padding_mode:pkcs1"]
+        cmd += ["-pkeyopt", "rsa_padding_mode:pkcs1"]
     elif alg.startswith("RSA_NO_PADDING"):
-        opts = ["-pkeyopt", "rsa_padding_mode:none"]
-    return subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", keyfile] + opts,
-                          input=data, capture_output=True, check=True).stdout
+        # a whole block: pkeyutl takes digests only
+        cmd = ["openssl", "rsautl", "-sign", "-raw", "-inkey", keyfile]
+    return subprocess.run(cmd, input=data, capture_output=True, check=True).stdout
 
 
 def main():
