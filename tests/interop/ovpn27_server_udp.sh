@@ -6,12 +6,13 @@
 . "$(dirname "$0")/ovpn27.bash"
 . "$(dirname "$0")/server_lib.bash"
 PROTO=${PROTO:-udp}
+WRAP=${WRAP:-crypt}
 MB=${MB:-20}
 ns_setup 2
 pki_make
-server_conf "$PROTO" crypt "data-ciphers DEFAULT"
-client_conf 1 "$PROTO" crypt disable-dco
-client_conf 2 "$PROTO" crypt
+server_conf "$PROTO" "$WRAP" "data-ciphers DEFAULT"
+client_conf 1 "$PROTO" "$WRAP" disable-dco
+client_conf 2 "$PROTO" "$WRAP"
 start_server
 kind=(- openvpn dcovpn)	# c1 is the 2.7 client
 for i in 1 2; do start_client "$i" "${kind[$i]}"; done
