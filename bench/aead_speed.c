@@ -1,12 +1,16 @@
 /*
- * aead-speed: how fast the engine's own AEAD code (src/dco/aead.c, OpenSSL
- * underneath) seals and opens packets of one size on one CPU. bench/run.sh
+ * aead-speed: how fast the engine's own AEAD code (src/dco/aead.c, on each
+ * backend: OpenSSL, intel-ipsec-mb) seals and opens packets of one size on
+ * one CPU. bench/run.sh
  * uses it for the crypto stage of its ceiling estimate: with the cost of
  * everything else measured by a tunnel without a cipher, it tells how much of
  * the single-stream figure the crypto takes.
  *
- * usage: aead-speed [CIPHER [BYTES [SECONDS]]]   (AES-256-GCM 1400 1)
- * prints: CIPHER BYTES seal_GBps open_GBps seal_ns open_ns
+ * usage: aead-speed [CIPHER [BYTES [SECONDS [BACKEND]]]]
+ *        (AES-256-GCM 1400 1 all; BACKEND: all, auto, openssl, ipsec-mb)
+ * prints, a line per backend measured (all: every usable one; auto: the
+ * one the engine would pick):
+ *        CIPHER BYTES seal_GBps open_GBps seal_ns open_ns BACKEND
  */
 #include <errno.h>
 #include <stdio.h>
@@ -60,6 +64,25 @@ static double measure(struct speed_run *r, bool open, double seconds)
 	return (double)n / elapsed;
 }
 
+/* @all: every backend; else @backend alone. */
+struct speed_args {
+	enum dco_cipher cipher;
+	size_t len;
+	double seconds;
+	bool all;
+	enum dco_aead_backend backend;
+};
+
+static int parse_backend(const char *arg, struct speed_args *a)
+{
+	a->all = strcmp(arg, "all") == 0;
+	if (a->all || !dco_aead_backend_from_name(arg, &a->backend))
+		return 0;
+	fprintf(stderr, "aead-speed: unknown backend '%s' (all, auto, openssl, "
+			"ipsec-mb)\n", arg);
+	return -EINVAL;
+}
+
 static int parse_args(int argc, char **argv, enum dco_cipher *cipher,
 		      size_t *len, double *seconds)
 {
@@ -83,34 +106,62 @@ static int parse_args(int argc, char **argv, enum dco_cipher *cipher,
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* One line for @backend; 1 when it cannot run or a packet failed. */
+static int run_backend(struct speed_run *run, const struct speed_args *a,
+		       enum dco_aead_backend backend)
 {
-	static struct speed_run run;
 	uint8_t key[32], tail[DCO_NONCE_TAIL_LEN];
-	enum dco_cipher cipher;
-	double seconds, seal, open;
+	size_t klen = dco_cipher_key_len(a->cipher);
+	double seal, open;
+	int err;
 
-	if (parse_args(argc, argv, &cipher, &run.len, &seconds))
-		return 2;
 	/* any key will do: the speed does not depend on it */
 	memset(key, 0x5a, sizeof(key));
 	memset(tail, 0xa5, sizeof(tail));
-	memset(run.buf, 0x3c, run.len);
-	if (aead_init(&run.enc, cipher, key, dco_cipher_key_len(cipher), tail, true) ||
-	    aead_init(&run.dec, cipher, key, dco_cipher_key_len(cipher), tail, false)) {
-		fprintf(stderr, "aead-speed: OpenSSL refused %s\n", dco_cipher_name(cipher));
+	memset(run->buf, 0x3c, run->len);
+	err = aead_init(&run->enc, backend, a->cipher, key, klen, tail, true);
+	if (!err)
+		err = aead_init(&run->dec, backend, a->cipher, key, klen, tail, false);
+	if (err) {
+		fprintf(stderr, "aead-speed: backend %s refused %s: %s\n",
+			dco_aead_backend_name(backend), dco_cipher_name(a->cipher),
+			strerror(-err));
+		aead_free(&run->enc);
 		return 1;
 	}
-	seal = measure(&run, false, seconds);
-	open = measure(&run, true, seconds);
-	aead_free(&run.enc);
-	aead_free(&run.dec);
+	seal = measure(run, false, a->seconds);
+	open = measure(run, true, a->seconds);
+	/* the backend that ran (auto resolved; ChaCha20 is OpenSSL's) */
+	backend = run->enc.backend;
+	aead_free(&run->enc);
+	aead_free(&run->dec);
 	if (seal <= 0 || open <= 0) {
 		fprintf(stderr, "aead-speed: a seal or open failed\n");
 		return 1;
 	}
-	printf("%s %zu %.3f %.3f %.0f %.0f\n", dco_cipher_name(cipher), run.len,
-	       seal * (double)run.len / 1e9, open * (double)run.len / 1e9,
-	       1e9 / seal, 1e9 / open);
+	printf("%s %zu %.3f %.3f %.0f %.0f %s\n", dco_cipher_name(a->cipher),
+	       run->len, seal * (double)run->len / 1e9,
+	       open * (double)run->len / 1e9, 1e9 / seal, 1e9 / open,
+	       dco_aead_backend_name(backend));
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct speed_run run;
+	struct speed_args a = { .all = true };
+	enum dco_aead_backend b;
+	int rc = 0;
+
+	if (parse_args(argc, argv, &a.cipher, &run.len, &a.seconds) ||
+	    (argc > 4 && parse_backend(argv[4], &a)))
+		return 2;
+	if (!a.all)
+		return run_backend(&run, &a, a.backend);
+	rc = run_backend(&run, &a, DCO_AEAD_OPENSSL);
+	/* ChaCha20-Poly1305 has no second backend; nor has a plain CPU */
+	if (a.cipher != DCO_CIPHER_CHACHA20_POLY1305 &&
+	    !dco_aead_backend_resolve(DCO_AEAD_IPSEC_MB, &b))
+		rc |= run_backend(&run, &a, DCO_AEAD_IPSEC_MB);
+	return rc;
 }

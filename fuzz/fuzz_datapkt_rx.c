@@ -34,7 +34,7 @@ static void slot_init(struct keyslot *ks, enum dco_cipher c)
 	memset(cfg.decrypt.key, 0x5a, sizeof(cfg.decrypt.key));
 	memset(cfg.decrypt.nonce_tail, 0xa5, sizeof(cfg.decrypt.nonce_tail));
 	cfg.encrypt = cfg.decrypt;
-	if (keyslot_init(ks, &cfg, 64, 15) != 0)
+	if (keyslot_init(ks, &cfg, 64, 15, DCO_AEAD_AUTO) != 0)
 		abort();
 }
 

@@ -8,6 +8,7 @@ PKGS=(
 	build-essential pkg-config        # toolchain, make
 	libssl-dev libmnl-dev             # OpenSSL 3 (AEAD, TLS), libmnl (netlink)
 	libcap-dev                        # user/group: keep CAP_NET_ADMIN only
+	libipsec-mb-dev                   # intel-ipsec-mb: fast AES-GCM backend
 	libsystemd-dev                    # sd_notify for Type=notify units
 	libcmocka-dev                     # unit tests
 	clang libclang-rt-dev             # fuzz targets (libFuzzer), sanitizers

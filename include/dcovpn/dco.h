@@ -58,6 +58,22 @@ enum dco_mode {
 	DCO_MODE_MP,  /* many peers; routed by VPN address */
 };
 
+/* Who does the AEAD arithmetic (src/dco/aead.h). AUTO: intel-ipsec-mb
+ * when built in and the CPU has AES-NI and AVX2 or better, else OpenSSL. */
+enum dco_aead_backend {
+	DCO_AEAD_AUTO,
+	DCO_AEAD_OPENSSL,
+	DCO_AEAD_IPSEC_MB,
+};
+
+/* "auto", "openssl", "ipsec-mb"; -EINVAL for anything else. */
+int dco_aead_backend_from_name(const char *name, enum dco_aead_backend *out);
+const char *dco_aead_backend_name(enum dco_aead_backend backend);
+/* AUTO -> what this build and CPU use; IPSEC_MB -> -ENOTSUP when the
+ * library is not built in or the CPU lacks AES-NI. */
+int dco_aead_backend_resolve(enum dco_aead_backend want,
+			     enum dco_aead_backend *out);
+
 struct dco_config {
 	const char *ifname;          /* tun name or pattern ("dco%d"); NULL: "dco%d" */
 	unsigned mtu;                /* tun MTU; 0: 1428, as ovpn-dco-cli */
@@ -81,6 +97,7 @@ struct dco_config {
 				      * opened (and keeps: dco_close leaves
 				      * it open); ifname is then ignored */
 	int tun_fd;
+	enum dco_aead_backend aead_backend; /* 0: AUTO */
 	unsigned workers;            /* threads: 1 (one does both directions) or
 				      * 2 (tun->link and link->tun apart);
 				      * 0: 1 on machines with 1-2 CPUs, else 2 */

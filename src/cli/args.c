@@ -159,6 +159,16 @@ static enum cli_args_result opt_workers(struct cli_opts *o, char **a,
 	return CLI_ARGS_RUN;
 }
 
+static enum cli_args_result opt_aead_backend(struct cli_opts *o, char **a,
+					     unsigned n, char *err, size_t len)
+{
+	(void)n;
+	if (dco_aead_backend_from_name(a[0], &o->aead_backend))
+		return fail(err, len, "bad --aead-backend '%s': need auto, "
+			    "openssl or ipsec-mb", a[0]);
+	return CLI_ARGS_RUN;
+}
+
 static enum cli_args_result opt_dev(struct cli_opts *o, char **a, unsigned n,
 				    char *err, size_t len)
 {
@@ -230,6 +240,10 @@ static const struct cli_option cli_options[] = {
 	  "engine threads: 1 (one for both directions) or 2\n"
 	  "                        (default: 1 on 1-2 CPUs, else 2)",
 	  opt_workers },
+	{ "--aead-backend", 1, 1, "B",
+	  "AES-GCM arithmetic: auto (ipsec-mb if the CPU has AES-NI\n"
+	  "                        and AVX2, else openssl), openssl or ipsec-mb",
+	  opt_aead_backend },
 	{ "--replay-window", 1, 2, "N [SECS]",
 	  "replay window in packets and seconds (default 64 15)", opt_replay },
 	{ "--help", 0, 0, "", "this text", opt_help },

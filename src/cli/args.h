@@ -35,6 +35,7 @@ struct cli_opts {
 	int verb;
 	unsigned replay_window, replay_window_secs;
 	unsigned workers;              /* 0: the engine's default */
+	enum dco_aead_backend aead_backend; /* 0: auto */
 
 	/* positionals */
 	enum dco_transport transport;

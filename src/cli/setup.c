@@ -235,6 +235,7 @@ static int open_engine(const struct cli_opts *o, struct dco **out)
 	cfg.mode = DCO_MODE_P2P;
 	cfg.replay_window = o->replay_window;
 	cfg.workers = o->workers;
+	cfg.aead_backend = o->aead_backend;
 	cfg.replay_window_secs = o->replay_window_secs;
 	ret = dco_open(out, &cfg);
 	if (ret < 0)

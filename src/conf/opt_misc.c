@@ -289,3 +289,19 @@ int h_push_continuation(struct opt_ctx *c, const struct opt_desc *d,
 	UNUSED_ARGS;
 	return optval_int(c, argv[1], 1, 2, &c->o->push_continuation);
 }
+
+/* aead-backend auto|openssl|ipsec-mb: the words in enum dco_aead_backend's
+ * order. Whether ipsec-mb is usable is known when the engine starts. */
+int h_aead_backend(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		   unsigned int argc)
+{
+	static const char *const words[] = { "auto", "openssl", "ipsec-mb", NULL };
+	int i;
+
+	UNUSED_ARGS;
+	i = optval_word(c, argv[1], words);
+	if (i < 0)
+		return i;
+	c->o->aead_backend = (enum dco_aead_backend)i;
+	return 0;
+}

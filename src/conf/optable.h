@@ -126,6 +126,7 @@ OPT_HANDLER(h_config);
 /* opt_net.c */
 OPT_HANDLER(h_dev);
 OPT_HANDLER(h_dev_type);
+OPT_HANDLER(h_aead_backend);
 OPT_HANDLER(h_topology);
 OPT_HANDLER(h_proto);
 OPT_HANDLER(h_remote);

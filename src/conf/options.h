@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dcovpn/dco.h"
+
 #define OPT_ERR_LEN 384u
 #define OPT_MAX_DEPTH 10	/* nested "config", as OpenVPN */
 #define OPT_MAX_REMOTES 64	/* OpenVPN's CONNECTION_LIST_SIZE */
@@ -212,6 +214,7 @@ struct options {
 	bool tls_exit;		/* exit, not restart, on a TLS error */
 	int sndbuf, rcvbuf;
 	bool fast_io;
+	enum dco_aead_backend aead_backend;	/* 0: auto */
 	bool persist_key, persist_tun;
 	bool down_pre;                  /* down script before the tun closes */
 

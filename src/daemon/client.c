@@ -1103,6 +1103,7 @@ static int conn_open(struct conn *c)
 				 (unsigned)c->o->replay_window : 0,
 		.replay_window_secs = c->o->replay_time > 0 ?
 				      (unsigned)c->o->replay_time : 0,
+		.aead_backend = c->o->aead_backend,
 	};
 	int ret;
 

@@ -777,6 +777,7 @@ static int server_open_engine(struct server *s)
 		.replay_window_secs = o->replay_time > 0 ? (unsigned)o->replay_time : 0,
 		.client_to_client = s->so->client_to_client,
 		.keep_link = o->ifconfig_noexec,
+		.aead_backend = o->aead_backend,
 	};
 	int ret;
 

@@ -1,5 +1,6 @@
 /*
- * AEAD for the data channel with OpenSSL EVP (aead.h). The cipher and key are
+ * AEAD for the data channel (aead.h): the backend choice, and the OpenSSL
+ * EVP backend (the ipsec-mb one is aead_imb.c). The cipher and key are
  * set once per context; each packet only loads a new IV (no key schedule per
  * packet).
  *
@@ -23,6 +24,7 @@
 
 #include "base/mem.h"
 #include "dco/aead.h"
+#include "dco/aead_imb.h"
 
 static const EVP_CIPHER *evp_cipher(enum dco_cipher cipher)
 {
@@ -41,17 +43,12 @@ static const EVP_CIPHER *evp_cipher(enum dco_cipher cipher)
 	return NULL;
 }
 
-int aead_init(struct aead *a, enum dco_cipher cipher, const uint8_t *key,
-	      size_t key_len, const uint8_t nonce_tail[DCO_NONCE_TAIL_LEN],
-	      bool encrypt)
+static int ossl_init(struct aead *a, const EVP_CIPHER *evp, const uint8_t *key)
 {
-	const EVP_CIPHER *evp = evp_cipher(cipher);
+	bool encrypt = a->encrypt;
 	EVP_CIPHER_CTX *ctx;
 	int err = -EIO;
 
-	*a = (struct aead){ 0 };
-	if (!evp || key_len != dco_cipher_key_len(cipher))
-		return -EINVAL;
 	ctx = EVP_CIPHER_CTX_new();
 	if (!ctx)
 		return -ENOMEM;
@@ -60,9 +57,6 @@ int aead_init(struct aead *a, enum dco_cipher cipher, const uint8_t *key,
 	    EVP_CipherInit_ex(ctx, NULL, NULL, key, NULL, encrypt) != 1)
 		goto err_free_ctx;
 	a->ctx = ctx;
-	a->cipher = cipher;
-	a->encrypt = encrypt;
-	memcpy(a->nonce_tail, nonce_tail, DCO_NONCE_TAIL_LEN);
 	return 0;
 
 err_free_ctx:
@@ -71,13 +65,43 @@ err_free_ctx:
 	return err;
 }
 
+int aead_init(struct aead *a, enum dco_aead_backend backend,
+	      enum dco_cipher cipher, const uint8_t *key,
+	      size_t key_len, const uint8_t nonce_tail[DCO_NONCE_TAIL_LEN],
+	      bool encrypt)
+{
+	const EVP_CIPHER *evp = evp_cipher(cipher);
+	int err;
+
+	*a = (struct aead){ 0 };
+	if (!evp || key_len != dco_cipher_key_len(cipher))
+		return -EINVAL;
+	err = dco_aead_backend_resolve(backend, &backend);
+	if (err)
+		return err;
+	a->cipher = cipher;
+	a->encrypt = encrypt;
+	if (cipher == DCO_CIPHER_CHACHA20_POLY1305)
+		backend = DCO_AEAD_OPENSSL;
+	a->backend = backend;
+	err = backend == DCO_AEAD_IPSEC_MB ? aead_imb_init(a, key) :
+					     ossl_init(a, evp, key);
+	if (err) {
+		aead_free(a);
+		return err;
+	}
+	memcpy(a->nonce_tail, nonce_tail, DCO_NONCE_TAIL_LEN);
+	return 0;
+}
+
 void aead_free(struct aead *a)
 {
 	EVP_CIPHER_CTX_free(a->ctx);
+	aead_imb_free(a);
 	mem_wipe(a, sizeof(*a));
 }
 
-static void make_iv(const struct aead *a, uint32_t pktid, uint8_t iv[AEAD_IV_LEN])
+void aead_make_iv(const struct aead *a, uint32_t pktid, uint8_t iv[AEAD_IV_LEN])
 {
 	iv[0] = (uint8_t)(pktid >> 24);
 	iv[1] = (uint8_t)(pktid >> 16);
@@ -121,7 +145,7 @@ static int start(struct aead *a, uint32_t pktid, const uint8_t *aad,
 
 	if (!a->ctx || len > INT_MAX || aad_len > INT_MAX)
 		return -EINVAL;
-	make_iv(a, pktid, iv);
+	aead_make_iv(a, pktid, iv);
 	if (load_iv(a, iv, tag))
 		return -EIO;
 	if (aad_len && EVP_CipherUpdate(a->ctx, NULL, &outl, aad, (int)aad_len) != 1)
@@ -149,6 +173,8 @@ int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 
 	if (!a->encrypt)
 		return -EINVAL;
+	if (a->backend == DCO_AEAD_IPSEC_MB)
+		return aead_imb_seal(a, pktid, aad, aad_len, buf, len, tag);
 	err = start(a, pktid, aad, aad_len, len, NULL);
 	if (err)
 		return err;
@@ -169,6 +195,8 @@ int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 
 	if (a->encrypt)
 		return -EINVAL;
+	if (a->backend == DCO_AEAD_IPSEC_MB)
+		return aead_imb_open(a, pktid, aad, aad_len, in, out, len, tag);
 	err = start(a, pktid, aad, aad_len, len, tag);
 	if (err)
 		return err;

@@ -1,6 +1,7 @@
 /*
- * One direction of one key: an OpenSSL EVP AEAD context created once and
- * re-used for every packet (only the IV changes per packet).
+ * One direction of one key, set up once and re-used for every packet (only
+ * the IV changes per packet): an OpenSSL EVP AEAD context, or for AES-GCM
+ * with the intel-ipsec-mb backend its expanded key (aead_imb.c).
  * IV (12 bytes) = packet-id as on the wire (4) || nonce tail (8).
  */
 #ifndef DCOVPN_DCO_AEAD_H
@@ -16,14 +17,24 @@
 #define AEAD_IV_LEN 12u
 
 struct aead {
-	void *ctx;                     /* EVP_CIPHER_CTX */
+	void *ctx;                     /* EVP_CIPHER_CTX (OpenSSL backend) */
+	void *imb_key;                 /* struct gcm_key_data (ipsec-mb) */
+	void (*imb_seal)(void);        /* the library's GCM enc/dec for the */
+	void (*imb_open)(void);        /* key size, cast back in aead_imb.c */
+	enum dco_aead_backend backend; /* resolved: OPENSSL or IPSEC_MB */
 	enum dco_cipher cipher;
 	bool encrypt;
 	uint8_t nonce_tail[DCO_NONCE_TAIL_LEN];
 };
 
-/* 0, -EINVAL (bad cipher/key length), -ENOMEM, -EIO (OpenSSL refused). */
-int aead_init(struct aead *a, enum dco_cipher cipher, const uint8_t *key,
+/*
+ * 0, -EINVAL (bad cipher/key length), -ENOMEM, -EIO (OpenSSL refused),
+ * -ENOTSUP (ipsec-mb asked for but not usable). @backend AUTO is resolved
+ * (dco_aead_backend_resolve); ChaCha20-Poly1305 always runs on OpenSSL
+ * (ipsec-mb 1.3 is not faster for it), so a->backend tells which one ran.
+ */
+int aead_init(struct aead *a, enum dco_aead_backend backend,
+	      enum dco_cipher cipher, const uint8_t *key,
 	      size_t key_len, const uint8_t nonce_tail[DCO_NONCE_TAIL_LEN],
 	      bool encrypt);
 /* Frees the context and wipes the nonce tail; safe on a zeroed struct. */
@@ -37,5 +48,8 @@ int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
 	      const uint8_t *in, uint8_t *out, size_t len,
 	      const uint8_t tag[AEAD_TAG_LEN]);
+
+/* The packet's IV: @pktid big-endian, then the nonce tail (backends). */
+void aead_make_iv(const struct aead *a, uint32_t pktid, uint8_t iv[AEAD_IV_LEN]);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/mem.h"
+#include "dco/aead_imb.h"
 #include "dco/engine.h"
 #include "io/udp.h"
 #include "net/netlink.h"
@@ -65,6 +66,13 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 	if (!dco)
 		return -ENOMEM;
 	dco_init_fields(dco, cfg);
+	err = dco_aead_backend_resolve(cfg->aead_backend, &dco->aead_backend);
+	if (err) {
+		log_err("aead-backend %s: not usable here (%s)",
+			  dco_aead_backend_name(cfg->aead_backend),
+			  aead_imb_arch());
+		goto err_close;
+	}
 	if (dco->mtu < 576 || dco->mtu > 65535 ||
 	    dco->replay_window > PKTID_WINDOW_MAX ||
 	    dco->n_workers > DCO_WORKERS) {
@@ -92,6 +100,11 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		 !dco->offload ? "offloads off (one packet at a time)" :
 		 dco->tun.uso ? "offloads on (TSO/USO both ways, UDP GSO/GRO)" :
 				"offloads on (TSO, UDP GSO/GRO; no USO: Linux < 6.2)");
+	if (dco->aead_backend == DCO_AEAD_IPSEC_MB)
+		log_info("AEAD backend: intel-ipsec-mb %s for AES-GCM, OpenSSL "
+			 "for ChaCha20-Poly1305", aead_imb_arch());
+	else
+		log_info("AEAD backend: OpenSSL");
 	*out = dco;
 	return 0;
 
@@ -373,7 +386,8 @@ int dco_new_key(struct dco *dco, uint32_t peer_id,
 	if (err)
 		return err;
 	/* Set up outside the lock: OpenSSL context creation is not free. */
-	err = keyslot_init(&fresh, key, dco->replay_window, dco->replay_secs);
+	err = keyslot_init(&fresh, key, dco->replay_window, dco->replay_secs,
+			   dco->aead_backend);
 	if (err)
 		return err;
 	pthread_rwlock_wrlock(&dco->lock);

@@ -119,6 +119,7 @@ struct dco {
 	enum dco_mode mode;
 	atomic_bool started;
 	uint32_t replay_window, replay_secs;
+	enum dco_aead_backend aead_backend; /* resolved at dco_open */
 	int udp_fds[DCO_MAX_UDP_SOCKETS];
 	bool udp_gso[DCO_MAX_UDP_SOCKETS];
 	unsigned n_udp;

@@ -17,7 +17,8 @@
 #define V2_AAD_LEN (DATAPKT_V2_HDR_LEN + DATAPKT_PKTID_LEN)
 
 int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
-		 uint32_t replay_window, uint32_t replay_secs)
+		 uint32_t replay_window, uint32_t replay_secs,
+		 enum dco_aead_backend backend)
 {
 	size_t key_len = dco_cipher_key_len(cfg->cipher);
 	int err;
@@ -26,11 +27,11 @@ int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 	if (cfg->key_id > P_KEY_ID_MASK)
 		return -EINVAL;
 	if (cfg->cipher != DCO_CIPHER_NONE) {
-		err = aead_init(&ks->enc, cfg->cipher, cfg->encrypt.key, key_len,
+		err = aead_init(&ks->enc, backend, cfg->cipher, cfg->encrypt.key, key_len,
 				cfg->encrypt.nonce_tail, true);
 		if (err)
 			goto err_clear;
-		err = aead_init(&ks->dec, cfg->cipher, cfg->decrypt.key, key_len,
+		err = aead_init(&ks->dec, backend, cfg->cipher, cfg->decrypt.key, key_len,
 				cfg->decrypt.nonce_tail, false);
 		if (err)
 			goto err_clear;

@@ -27,9 +27,11 @@ struct keyslot {
 	atomic_flag enc_lock;
 };
 
-/* Set up from @cfg (keys are copied; the caller wipes its copy). */
+/* Set up from @cfg (keys are copied; the caller wipes its copy), the AEAD
+ * on @backend (aead_init). */
 int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
-		 uint32_t replay_window, uint32_t replay_secs);
+		 uint32_t replay_window, uint32_t replay_secs,
+		 enum dco_aead_backend backend);
 /* Free contexts and wipe everything; the slot is then unused. */
 void keyslot_clear(struct keyslot *ks);
 

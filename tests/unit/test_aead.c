@@ -75,6 +75,24 @@ static const uint8_t gcm_tag[16] = {
 	0xbb, 0x2d, 0x55, 0x1b,
 };
 
+/*
+ * Every test runs once per backend: the state is the backend asked for
+ * (main). ipsec-mb takes AES-GCM only; ChaCha20-Poly1305 stays on OpenSSL.
+ */
+static int aead_init_on(void **state, struct aead *a, enum dco_cipher cipher,
+			const uint8_t *key, size_t key_len, const uint8_t *tail,
+			bool encrypt)
+{
+	enum dco_aead_backend want = *(enum dco_aead_backend *)*state;
+	int err = aead_init(a, want, cipher, key, key_len, tail, encrypt);
+
+	if (!err)
+		assert_int_equal(a->backend,
+				 cipher == DCO_CIPHER_CHACHA20_POLY1305 ?
+					 DCO_AEAD_OPENSSL : want);
+	return err;
+}
+
 struct vector {
 	enum dco_cipher cipher;
 	const uint8_t *key, *tail, *aad, *pt, *ct, *tag;
@@ -82,13 +100,13 @@ struct vector {
 	uint32_t pktid;
 };
 
-static void check_vector(const struct vector *v)
+static void check_vector(void **state, const struct vector *v)
 {
 	uint8_t buf[128], out[128], tag[AEAD_TAG_LEN];
 	struct aead enc, dec;
 
-	assert_int_equal(aead_init(&enc, v->cipher, v->key, 32, v->tail, true), 0);
-	assert_int_equal(aead_init(&dec, v->cipher, v->key, 32, v->tail, false), 0);
+	assert_int_equal(aead_init_on(state, &enc, v->cipher, v->key, 32, v->tail, true), 0);
+	assert_int_equal(aead_init_on(state, &dec, v->cipher, v->key, 32, v->tail, false), 0);
 	/* Twice: the context must be reusable with only the IV reset. */
 	for (int round = 0; round < 2; round++) {
 		memcpy(buf, v->pt, v->len);
@@ -119,7 +137,7 @@ static void test_rfc8439_chacha20_poly1305(void **state)
 
 	(void)state;
 	assert_int_equal(strlen(rfc_pt), sizeof(rfc_ct));
-	check_vector(&v);
+	check_vector(state, &v);
 }
 
 static void test_gcm_spec_case16_aes256(void **state)
@@ -130,7 +148,7 @@ static void test_gcm_spec_case16_aes256(void **state)
 	};
 
 	(void)state;
-	check_vector(&v);
+	check_vector(state, &v);
 }
 
 static const enum dco_cipher aeads[] = {
@@ -155,8 +173,8 @@ static void test_seal_open_tamper(void **state)
 	for (i = 0; i < N_AEADS; i++) {
 		size_t klen = dco_cipher_key_len(aeads[i]);
 
-		assert_int_equal(aead_init(&enc, aeads[i], key, klen, tail, true), 0);
-		assert_int_equal(aead_init(&dec, aeads[i], key, klen, tail, false), 0);
+		assert_int_equal(aead_init_on(state, &enc, aeads[i], key, klen, tail, true), 0);
+		assert_int_equal(aead_init_on(state, &dec, aeads[i], key, klen, tail, false), 0);
 		for (len = 0; len <= sizeof(buf); len += 37) {
 			memcpy(buf, plain, len);
 			assert_int_equal(aead_seal(&enc, 9, aad, 8, buf, len, tag), 0);
@@ -202,12 +220,12 @@ static void test_key_and_tail_matter(void **state)
 	struct aead enc, dec;
 
 	(void)state;
-	assert_int_equal(aead_init(&enc, DCO_CIPHER_AES_256_GCM, key, 32, tail, true), 0);
+	assert_int_equal(aead_init_on(state, &enc, DCO_CIPHER_AES_256_GCM, key, 32, tail, true), 0);
 	assert_int_equal(aead_seal(&enc, 1, NULL, 0, buf, sizeof(buf), tag), 0);
-	assert_int_equal(aead_init(&dec, DCO_CIPHER_AES_256_GCM, other, 32, tail, false), 0);
+	assert_int_equal(aead_init_on(state, &dec, DCO_CIPHER_AES_256_GCM, other, 32, tail, false), 0);
 	assert_int_equal(aead_open(&dec, 1, NULL, 0, buf, buf, sizeof(buf), tag), -EBADMSG);
 	aead_free(&dec);
-	assert_int_equal(aead_init(&dec, DCO_CIPHER_AES_256_GCM, key, 32, other, false), 0);
+	assert_int_equal(aead_init_on(state, &dec, DCO_CIPHER_AES_256_GCM, key, 32, other, false), 0);
 	assert_int_equal(aead_open(&dec, 1, NULL, 0, buf, buf, sizeof(buf), tag), -EBADMSG);
 	aead_free(&dec);
 	aead_free(&enc);
@@ -219,17 +237,17 @@ static void test_init_errors(void **state)
 	struct aead a;
 
 	(void)state;
-	assert_int_equal(aead_init(&a, DCO_CIPHER_NONE, key, 0, tail, true), -EINVAL);
-	assert_int_equal(aead_init(&a, (enum dco_cipher)77, key, 32, tail, true), -EINVAL);
-	assert_int_equal(aead_init(&a, DCO_CIPHER_AES_128_GCM, key, 32, tail, true), -EINVAL);
-	assert_int_equal(aead_init(&a, DCO_CIPHER_AES_256_GCM, key, 16, tail, true), -EINVAL);
-	assert_int_equal(aead_init(&a, DCO_CIPHER_CHACHA20_POLY1305, key, 24, tail, true),
+	assert_int_equal(aead_init_on(state, &a, DCO_CIPHER_NONE, key, 0, tail, true), -EINVAL);
+	assert_int_equal(aead_init_on(state, &a, (enum dco_cipher)77, key, 32, tail, true), -EINVAL);
+	assert_int_equal(aead_init_on(state, &a, DCO_CIPHER_AES_128_GCM, key, 32, tail, true), -EINVAL);
+	assert_int_equal(aead_init_on(state, &a, DCO_CIPHER_AES_256_GCM, key, 16, tail, true), -EINVAL);
+	assert_int_equal(aead_init_on(state, &a, DCO_CIPHER_CHACHA20_POLY1305, key, 24, tail, true),
 			 -EINVAL);
 	/* Failed init leaves a zeroed struct: freeing and using it is safe. */
 	assert_int_equal(aead_seal(&a, 1, NULL, 0, buf, sizeof(buf), tag), -EINVAL);
 	aead_free(&a);
 	aead_free(&a);
-	assert_int_equal(aead_init(&a, DCO_CIPHER_AES_192_GCM, key, 24, tail, false), 0);
+	assert_int_equal(aead_init_on(state, &a, DCO_CIPHER_AES_192_GCM, key, 24, tail, false), 0);
 	aead_free(&a);
 	assert_null(a.ctx);
 }
@@ -286,17 +304,57 @@ static void test_key_config_wipe(void **state)
 		assert_int_equal(p[i], 0);
 }
 
+/* The option's words, and what AUTO picks on this build and CPU. */
+static void test_backend_names(void **state)
+{
+	enum dco_aead_backend b, r;
+
+	(void)state;
+	assert_int_equal(dco_aead_backend_from_name("auto", &b), 0);
+	assert_int_equal(b, DCO_AEAD_AUTO);
+	assert_int_equal(dco_aead_backend_from_name("openssl", &b), 0);
+	assert_int_equal(b, DCO_AEAD_OPENSSL);
+	assert_int_equal(dco_aead_backend_from_name("ipsec-mb", &b), 0);
+	assert_int_equal(b, DCO_AEAD_IPSEC_MB);
+	assert_string_equal(dco_aead_backend_name(b), "ipsec-mb");
+	assert_int_equal(dco_aead_backend_from_name("IPSec", &b), -EINVAL);
+	assert_int_equal(dco_aead_backend_from_name(NULL, &b), -EINVAL);
+	assert_int_equal(dco_aead_backend_resolve(DCO_AEAD_OPENSSL, &r), 0);
+	assert_int_equal(r, DCO_AEAD_OPENSSL);
+	assert_int_equal(dco_aead_backend_resolve(DCO_AEAD_AUTO, &r), 0);
+	/* AUTO takes ipsec-mb exactly when asking for it works */
+	assert_int_equal(r == DCO_AEAD_IPSEC_MB,
+			 dco_aead_backend_resolve(DCO_AEAD_IPSEC_MB, &b) == 0);
+}
+
+static enum dco_aead_backend on_openssl = DCO_AEAD_OPENSSL;
+static enum dco_aead_backend on_ipsec_mb = DCO_AEAD_IPSEC_MB;
+
+#define ON(b)                                                                   \
+	cmocka_unit_test_prestate(test_rfc8439_chacha20_poly1305, &(b)),        \
+	cmocka_unit_test_prestate(test_gcm_spec_case16_aes256, &(b)),           \
+	cmocka_unit_test_prestate(test_seal_open_tamper, &(b)),                 \
+	cmocka_unit_test_prestate(test_key_and_tail_matter, &(b)),              \
+	cmocka_unit_test_prestate(test_init_errors, &(b))
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc8439_chacha20_poly1305),
-		cmocka_unit_test(test_gcm_spec_case16_aes256),
-		cmocka_unit_test(test_seal_open_tamper),
-		cmocka_unit_test(test_key_and_tail_matter),
-		cmocka_unit_test(test_init_errors),
+	const struct CMUnitTest common[] = {
 		cmocka_unit_test(test_cipher_names),
 		cmocka_unit_test(test_key_config_wipe),
+		cmocka_unit_test(test_backend_names),
 	};
+	const struct CMUnitTest openssl[] = { ON(on_openssl) };
+	const struct CMUnitTest ipsec_mb[] = { ON(on_ipsec_mb) };
+	enum dco_aead_backend b;
+	int failed = cmocka_run_group_tests_name("aead", common, NULL, NULL);
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("aead-openssl", openssl, NULL, NULL);
+	/* Built without the library (IPSEC_MB=0), or a CPU without AES-NI. */
+	if (dco_aead_backend_resolve(DCO_AEAD_IPSEC_MB, &b)) {
+		print_message("ipsec-mb backend not usable here: not tested\n");
+		return failed;
+	}
+	failed += cmocka_run_group_tests_name("aead-ipsec-mb", ipsec_mb, NULL, NULL);
+	return failed;
 }

@@ -104,10 +104,10 @@ static void pair_init(struct pair *pr, enum dco_cipher c, uint8_t key_id)
 	/* The receiving end's decrypt direction is the sender's encrypt one. */
 	memset(cfg.decrypt.key, 0x55, sizeof(cfg.decrypt.key));
 	memset(cfg.decrypt.nonce_tail, 0x66, sizeof(cfg.decrypt.nonce_tail));
-	assert_int_equal(keyslot_init(&pr->tx, &cfg, 64, 15), 0);
+	assert_int_equal(keyslot_init(&pr->tx, &cfg, 64, 15, DCO_AEAD_AUTO), 0);
 	cfg.decrypt = cfg.encrypt;
 	memset(cfg.encrypt.key, 0x77, sizeof(cfg.encrypt.key));
-	assert_int_equal(keyslot_init(&pr->rx, &cfg, 64, 15), 0);
+	assert_int_equal(keyslot_init(&pr->rx, &cfg, 64, 15, DCO_AEAD_AUTO), 0);
 	dco_key_config_wipe(&cfg);
 }
 
@@ -454,11 +454,11 @@ static void test_headroom_and_args(void **state)
 	assert_int_equal(keyslot_encrypt(&pr.tx, p, 0x1000000, false), -EINVAL);
 	pair_clear(&pr);
 
-	assert_int_equal(keyslot_init(&ks, &cfg, 64, 15), -EINVAL);
+	assert_int_equal(keyslot_init(&ks, &cfg, 64, 15, DCO_AEAD_AUTO), -EINVAL);
 	cfg.key_id = 0;
-	assert_int_equal(keyslot_init(&ks, &cfg, 0, 15), -EINVAL);
+	assert_int_equal(keyslot_init(&ks, &cfg, 0, 15, DCO_AEAD_AUTO), -EINVAL);
 	cfg.cipher = (enum dco_cipher)99;
-	assert_int_equal(keyslot_init(&ks, &cfg, 64, 15), -EINVAL);
+	assert_int_equal(keyslot_init(&ks, &cfg, 64, 15, DCO_AEAD_AUTO), -EINVAL);
 	/* A cleared slot refuses work instead of crashing. */
 	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
 	assert_int_equal(keyslot_encrypt(&ks, p, 1, false), -EINVAL);
