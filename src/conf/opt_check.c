@@ -61,9 +61,13 @@ static const char *check_ca(const struct options *o)
 /* A pulling client may log in by password alone; a TLS peer needs both. */
 static const char *check_cert_key(const struct options *o)
 {
-	/* management-external-key stands for --key */
-	int sum = has_file(&o->cert) +
+	/* management-external-key/-cert stand for --key/--cert */
+	int sum = (has_file(&o->cert) || o->mgmt_external_cert) +
 		  (has_file(&o->key) || o->mgmt_external_key);
+
+	if (o->mgmt_external_cert && !o->mgmt_external_key)
+		return "--management-external-cert must be used with "
+		       "--management-external-key";
 
 	if (has_file(&o->pkcs12) && sum)
 		return has_file(&o->cert) ? "Parameter --cert cannot be used when "

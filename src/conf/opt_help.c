@@ -218,6 +218,8 @@ static const struct opt_help help[] = {
 	  "--management's address." },
 	{ "management-external-key", "[flags]", "The manager signs for the "
 	  "client's key (>PK_SIGN)." },
+	{ "management-external-cert", "hint", "The manager gives the client's "
+	  "certificate (>NEED-CERTIFICATE)." },
 	{ "management-query-remote", NULL, "Ask the manager about each remote "
 	  "(>REMOTE)." },
 	{ "management-query-proxy", NULL, "Ask the manager for a proxy "

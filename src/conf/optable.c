@@ -267,8 +267,7 @@ static const struct opt_desc table[] = {
 	STR("management-client-group", OPT_W_LOCAL, mgmt_client_group),
 	FLAG("management-client-auth", OPT_W_LOCAL, mgmt_client_auth),
 	FN("management-external-key", 0, 15, OPT_W_LOCAL, h_mgmt_external_key),
-	REFUSE("management-external-cert", 1, "--management-external-cert "
-	       NOT_YET),
+	STR("management-external-cert", OPT_W_LOCAL, mgmt_external_cert),
 	FLAG("management-client", OPT_W_LOCAL, mgmt_client),
 	FLAG("management-query-remote", OPT_W_LOCAL, mgmt_query_remote),
 	FLAG("management-query-proxy", OPT_W_LOCAL, mgmt_query_proxy),

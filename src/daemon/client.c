@@ -1450,6 +1450,8 @@ static enum client_exit client_run_keep(const struct options *o,
 	 * management-query-passwords, after the interface is up. */
 	bool ask_mgmt = o->mgmt_addr && (o->mgmt_query_passwords ||
 					 o->mgmt_external_key);
+	/* as OpenVPN: the certificate is asked for after the first hold */
+	bool early_hold = ask_mgmt && o->mgmt_external_cert;
 
 	if (!ask_mgmt && clientcfg_init(&k->cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);
@@ -1462,6 +1464,7 @@ static enum client_exit client_run_keep(const struct options *o,
 	}
 	client_script_init(&k->scripts, &k->loop);
 	if (client_mgmt_open(&k->cm, o, &k->loop) ||
+	    (early_hold && mgmt_hold(k->cm.m, &k->loop, 0)) ||
 	    (ask_mgmt && clientcfg_init(&k->cc, o, client_mgmt_asker(&k->cm, o),
 					err, sizeof(err)))) {
 		if (ask_mgmt && k->cm.m)
@@ -1485,9 +1488,10 @@ static enum client_exit client_run_keep(const struct options *o,
 	for (;;) {
 		bool was_up = false;
 		struct client_pick pick;
-		int held = mgmt_hold(k->cm.m, &k->loop, delay);
+		int held = early_hold ? 0 : mgmt_hold(k->cm.m, &k->loop, delay);
 		enum conn_end end;
 
+		early_hold = false;
 		if (!held)
 			held = client_pick_remote(&k->cm, o, &idx, &pick);
 		end = held == SIGHUP ? END_RELOAD : held ? END_EXIT :

@@ -94,6 +94,13 @@ static int cm_sign(void *ctx, const char *alg, const uint8_t *in,
 	return mgmt_pk_sign(cm->m, alg, in, inlen, sig, siglen);
 }
 
+static int cm_cert(void *ctx, const char *hint, char **pem)
+{
+	struct client_mgmt *cm = ctx;
+
+	return mgmt_get_cert(cm->m, hint, pem);
+}
+
 const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
 						const struct options *o)
 {
@@ -104,6 +111,7 @@ const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
 	cm->signer.sign = cm_sign;
 	cm->signer.ctx = cm;
 	cm->asker.signer = o->mgmt_external_key ? &cm->signer : NULL;
+	cm->asker.cert = o->mgmt_external_cert ? cm_cert : NULL;
 	return &cm->asker;
 }
 

@@ -24,9 +24,27 @@ static int clientcfg_askpass(const struct clientcfg *c,
 			     const struct options *o, char *pass, size_t len,
 			     char *err, size_t errlen);
 
+/* management-external-cert: the certificate from the manager, inline. */
+static int clientcfg_ext_cert(struct clientcfg *c, const struct options *o,
+			      struct opt_file *f, char *err, size_t errlen)
+{
+	int ret = c->asker && c->asker->cert ?
+		  c->asker->cert(c->asker->ctx, o->mgmt_external_cert, &f->data) :
+		  -EINVAL;
+
+	if (ret) {
+		snprintf(err, errlen, "management-external-cert: no certificate "
+			 "from the management interface");
+		return ret;
+	}
+	f->len = strlen(f->data);
+	return 0;
+}
+
 static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 			 char *err, size_t errlen)
 {
+	struct opt_file ext_cert = { 0 };
 	char pass[CLIENTCFG_SECRET_MAX];
 	struct tls_config tc = {
 		.role = o->tls_server ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT,
@@ -81,8 +99,15 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 			return ret;
 		tc.key_passphrase = pass;
 	}
+	if (o->mgmt_external_cert) {
+		ret = clientcfg_ext_cert(c, o, &ext_cert, err, errlen);
+		if (ret)
+			return ret;
+		tc.cert = &ext_cert;
+	}
 	ret = tls_ctx_new(&c->tls, &tc, err, errlen);
 	mem_wipe(pass, sizeof(pass));
+	free(ext_cert.data);
 	return ret;
 }
 

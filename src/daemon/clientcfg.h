@@ -34,6 +34,9 @@ struct clientcfg_asker {
 	/* management-external-key: signs for the key; NULL: none (@ask may
 	 * then be NULL too: credentials come from the terminal) */
 	const struct tls_ext_signer *signer;
+	/* management-external-cert: the certificate's PEM for @hint
+	 * (malloc'd), 0 or -errno; NULL: none */
+	int (*cert)(void *ctx, const char *hint, char **pem);
 };
 
 struct clientcfg {

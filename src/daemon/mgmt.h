@@ -145,6 +145,10 @@ int mgmt_ask(struct mgmt *m, struct loop *l, const char *cmd,
 int mgmt_pk_sign(struct mgmt *m, const char *alg, const uint8_t *in,
 		 size_t inlen, uint8_t *sig, size_t *siglen);
 
+/* management-external-cert: >NEED-CERTIFICATE:@hint, answered by a
+ * "certificate" block (PEM lines): 0 with them in @pem (malloc'd), -EIO. */
+int mgmt_get_cert(struct mgmt *m, const char *hint, char **pem);
+
 /* Timers (bytecount, log lines from other threads): when and do. */
 uint64_t mgmt_deadline(const struct mgmt *m);
 void mgmt_tick(struct mgmt *m, uint64_t now_ms);

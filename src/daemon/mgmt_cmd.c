@@ -397,6 +397,9 @@ static const struct mgmt_cmd_def {
 } mgmt_cmds[] = {
 	{ "bytecount", 1, 1, MCS, cmd_bytecount_argv, "bytecount n",
 	  "Show bytes in/out, update every n secs (0=off).", NULL },
+	{ "certificate", 0, 0, MC, mgmt_cmd_pk_sig, "certificate",
+	  "Enter a client certificate in response to >NEED-CERT challenge",
+	  NULL },
 	{ "client-auth", 2, 2, MCS, mgmt_cmd_client_auth, "client-auth CID KID",
 	  "Authenticate client-id/key-id CID/KID (MULTILINE)", NULL },
 	{ "client-auth-nt", 2, 2, MCS, mgmt_cmd_client_auth,

@@ -90,6 +90,7 @@ enum mgmt_pk_state { MGMT_PK_NONE, MGMT_PK_SOLICIT, MGMT_PK_INPUT,
 struct mgmt_pk {
 	enum mgmt_pk_state state;
 	char *line;                  /* ">PK_SIGN:..." */
+	char cmd[12];                /* the command that answers */
 	char *b64;                   /* the answer's lines */
 	size_t b64_len;
 };

@@ -5,7 +5,8 @@
 # config connect to one dcovpn server (TLS 1.3, EC P-256 key: ECDSA over
 # the digest); what the manager receives must be the same lines apart from
 # times and the data to sign, and both must complete. Then an RSA key with
-# "nopadding" on dcovpn alone (RSA_NO_PADDING over the PSS-padded block;
+# "nopadding" on dcovpn alone. Between them, management-external-cert:
+# >NEED-CERTIFICATE answered by the certificate command, both compared (RSA_NO_PADDING over the PSS-padded block;
 # openvpn 2.6.14 fails that handshake here before asking).
 . "$(dirname "$0")/server_lib.bash"
 ns_setup 1
@@ -21,7 +22,7 @@ ext_side() {
 	rm -f "$T/x.sock"
 	start_client 1 "$kind"
 	in_c 1 timeout 60 python3 "$LIB_DIR/mgmt_extkey.py" "$T/x.sock" \
-		"${KEY:-$T/pki/cli1.key}" "$T/$kind.mgmt" &
+		"${KEY:-$T/pki/cli1.key}" "$T/$kind.mgmt" ${CERT:+"$CERT"} &
 	mpid=$!
 	wait "$mpid" || { cat "$T/$kind.mgmt"; fail "$kind: the manager did not see CONNECTED"; }
 	wait_client 1
@@ -40,6 +41,18 @@ compare() {
 	log "$(grep -c '^< >PK_SIGN:' "$T/dcovpn$1.mgmt") signature(s) asked ($(grep -m1 -o '^< >PK_SIGN:[^,]*,.*' "$T/dcovpn$1.mgmt" | sed 's/:[^,]*,/:DATA,/')), $(grep -c . "$T/dcovpn$1.mgmt") lines identical to openvpn's apart from times and data"
 }
 
+for k in openvpn dcovpn; do mv "$T/$k.mgmt" "$T/$k-ec.mgmt"; done
+# management-external-cert too: no cert line, the manager gives it
+cp "$T/c1.conf" "$T/c1-ec.conf"
+sed -i -e '/^cert /d' -e '$a management-external-cert macosx-keychain:subject:o=OpenVPN-TEST' \
+	"$T/c1.conf"
+CERT=$T/pki/cli1.crt
+ext_side openvpn
+ext_side dcovpn
+for k in openvpn dcovpn; do mv "$T/$k.mgmt" "$T/$k-cert.mgmt"; done
+CERT=
+cp "$T/c1-ec.conf" "$T/c1.conf"
+
 # The same with an RSA key (TLS 1.3 signs with PSS: a "nopadding" manager
 # gets the block padded, RSA_NO_PADDING, from both)
 openssl req -newkey rsa:2048 -nodes -keyout "$T/pki/rsa1.key" -out "$T/pki/rsa1.csr" \
@@ -49,7 +62,6 @@ openssl x509 -req -in "$T/pki/rsa1.csr" -CA "$T/pki/ca.crt" -CAkey "$T/pki/ca.ke
 	-extensions cli 2>/dev/null
 sed -i -e "s|^cert .*|cert $T/pki/rsa1.crt|" \
 	-e 's/^management-external-key$/management-external-key nopadding/' "$T/c1.conf"
-for k in openvpn dcovpn; do mv "$T/$k.mgmt" "$T/$k-ec.mgmt"; done
 KEY=$T/pki/rsa1.key
 ext_side dcovpn
 mv "$T/dcovpn.mgmt" "$T/dcovpn-rsa.mgmt"
@@ -60,6 +72,7 @@ norm() {
 		-e '/^> pk-sig$/,/^> END$/{/^> [A-Za-z0-9+\/=]+$/d}' "$1"
 }
 compare -ec
+compare -cert
 # openvpn 2.6.14 itself fails this handshake here ("EVP lib", before any
 # >PK_SIGN), so dcovpn's RSA lines are checked alone
 grep -q '^< >PK_SIGN:[^,]*,RSA_NO_PADDING$' "$T/dcovpn-rsa.mgmt" ||

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """A management-external-key manager: signs with a key file it holds.
 
-  mgmt_extkey.py SOCKET KEYFILE TRANSCRIPT
+  mgmt_extkey.py SOCKET KEYFILE TRANSCRIPT [CERTFILE]
 
 Connects to the client's unix management socket, announces version 3,
 releases the hold, and answers every >PK_SIGN:DATA,ALG with pk-sig: the
 signature of DATA made by "openssl pkeyutl" (ECDSA: DATA is the digest;
 RSA_PKCS1_PADDING: DATA is the DigestInfo) or, for RSA_NO_PADDING (a
-padded block), "openssl rsautl -raw". Stops at >STATE:...,CONNECTED
+padded block), "openssl rsautl -raw". With CERTFILE, >NEED-CERTIFICATE is answered with its PEM lines (the
+certificate command). Stops at >STATE:...,CONNECTED
 (60 s at most). Lines received are written to TRANSCRIPT as "< line",
 those sent as "> line".
 """
@@ -33,6 +34,7 @@ def sign(keyfile, data, alg):
 
 def main():
     path, keyfile, tpath = sys.argv[1:4]
+    certfile = sys.argv[4] if len(sys.argv) > 4 else None
     out = open(tpath, "w", buffering=1)
     end = time.monotonic() + 60
     s = connect(path)
@@ -53,6 +55,12 @@ def main():
                 send("version 3")
                 send("state on")
                 send("hold release")
+            elif line.startswith(">NEED-CERTIFICATE:") and certfile:
+                send("certificate")
+                for pem in open(certfile).read().splitlines():
+                    if pem.strip():
+                        send(pem)
+                send("END")
             elif line.startswith((">PK_SIGN:", ">RSA_SIGN:")):
                 b64, _, alg = line.split(":", 1)[1].partition(",")
                 sig = base64.b64encode(sign(keyfile, base64.b64decode(b64), alg)).decode()

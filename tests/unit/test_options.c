@@ -446,9 +446,8 @@ static void test_refused_and_misplaced(void **state)
 	expect_error("fragment 1300\n", "e.conf:1: --fragment is not supported: "
 		     "the offload data path does not fragment (as OpenVPN's "
 		     "DCO); remove it on both ends");
-	expect_error("management-external-cert x\n",
-		     "e.conf:1: --management-external-cert is not supported by "
-		     "dcovpn yet");
+	expect_error("link-mtu 1500\n",
+		     "e.conf:1: --link-mtu is not supported; use --tun-mtu");
 	expect_error("management 127.0.0.1 port\n",
 		     "e.conf:1: --management: bad port number 'port'");
 	expect_error("peer-id 3\n", "e.conf:1: option 'peer-id' is not allowed "
