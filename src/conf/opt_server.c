@@ -269,6 +269,8 @@ static int h_server_str(struct opt_ctx *c, struct opt_server *s,
 		return opt_strset(&s->learn_address, v);
 	if (!strcmp(n, "tls-crypt-v2-verify"))
 		return opt_strset(&s->tls_crypt_v2_verify, v);
+	if (!strcmp(n, "tls-crypt-v2-max-age"))
+		return optval_int(c, v, 1, INT_MAX, &s->tls_crypt_v2_max_age);
 	if (!strcmp(n, "max-clients"))
 		return optval_int(c, v, 1, 0xFFFFFE, &s->max_clients);
 	if (!strcmp(n, "status-version"))

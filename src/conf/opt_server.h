@@ -54,6 +54,7 @@ struct opt_server {
 	bool auth_verify_via_file;
 	char *client_connect, *client_disconnect, *learn_address;
 	char *tls_crypt_v2_verify;          /* script on each client key */
+	int tls_crypt_v2_max_age;           /* days; 0: no limit (2.7) */
 	int status_version;       /* 1 default */
 	/* client-config-dir entries */
 	bool disable;

@@ -322,6 +322,7 @@ static const struct opt_desc table[] = {
 	SRV("client-disconnect", 1, 1, OPT_W_LOCAL),
 	SRV("learn-address", 1, 1, OPT_W_LOCAL),
 	SRV("tls-crypt-v2-verify", 1, 1, OPT_W_LOCAL),
+	SRV("tls-crypt-v2-max-age", 1, 1, OPT_W_LOCAL),
 	SRV("status-version", 1, 1, OPT_W_LOCAL),
 };
 

@@ -30,6 +30,7 @@
 #include "daemon/server.h"
 #include "daemon/server_int.h"
 #include "daemon/status.h"
+#include "daemon/server_v2age.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
 #include "io/udp.h"
@@ -156,6 +157,8 @@ static void client_active(void *ctx)
 
 static int client_v2_verify(void *ctx, const uint8_t *meta, size_t len)
 {
+	if (server_v2_age_check(ctx, meta, len))
+		return -EACCES;
 	return server_script_v2_verify(ctx, meta, len);
 }
 
