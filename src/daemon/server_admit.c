@@ -54,15 +54,9 @@ static void admit_connected(struct srv_client *c, int ret)
 	server_push_send(c);
 }
 
-static void admit_authenticated(struct srv_client *c, int ret)
+/* The plugins' client-connect answered: the script's turn. */
+static void admit_plugin_connected(struct srv_client *c, int ret)
 {
-	if (!ret)
-		ret = server_plugin_tls_final(c);
-	if (!ret)
-		ret = server_client_identify(c, c->co);
-	/* plugins answer client-connect at once; the script may take time */
-	if (!ret)
-		ret = server_plugin_connect(c, c->co);
 	if (ret) {
 		admit_fail(c);
 		return;
@@ -71,6 +65,22 @@ static void admit_authenticated(struct srv_client *c, int ret)
 	ret = server_script_connect(c, c->co, admit_connected);
 	if (ret)
 		admit_connected(c, ret > 0 ? 0 : ret);
+}
+
+static void admit_authenticated(struct srv_client *c, int ret)
+{
+	if (!ret)
+		ret = server_plugin_tls_final(c);
+	if (!ret)
+		ret = server_client_identify(c, c->co);
+	/* a plugin may defer client-connect: its answer comes from the tick */
+	if (!ret)
+		ret = server_plugin_connect(c, c->co, admit_plugin_connected);
+	if (ret == -EINPROGRESS) {
+		c->admit = ADMIT_CONNECT;
+		return;
+	}
+	admit_plugin_connected(c, ret);
 }
 
 /* As OpenVPN's verify_user_pass, before any check: control bytes (CR, LF)

@@ -30,6 +30,7 @@
 #include "io/tcp_pending.h"
 
 struct server;
+struct plugin_cc;
 
 /* A fixed-window rate limit (connect-freq): up to n events per window. */
 struct rate_window {
@@ -108,6 +109,7 @@ struct srv_client {
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
 	struct plugin_client plugin; /* per-client plugin contexts */
 	bool ipchange_done;          /* IPCHANGE called */
+	struct plugin_cc *pcc;       /* a deferred CLIENT_CONNECT, or NULL */
 	struct auth_deferred auth;   /* a plugin's deferred answer */
 	struct srv_mauth mauth;      /* management-client-auth */
 	enum srv_admit admit;        /* server_admit.c */
@@ -281,9 +283,29 @@ void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next);
  * its deadline if that is sooner. */
 bool server_idle_check(struct server *s, struct srv_client *c, uint64_t now,
 		       uint64_t *next);
-/* CLIENT_CONNECT(_V2): 0, or -errno (refused); config they return goes
- * into @co as a client-connect file's would. */
-int server_plugin_connect(struct srv_client *c, struct options *co);
+/* One call for @c with its @script_type environment (plus @extra
+ * "name=value" strings) on the plugin thread; @wait for the answer (and
+ * @config) or not (the answer is then PLUGIN_OK). */
+struct server_plugin_call {
+	int type;
+	const char *script_type;
+	const char *const *args, *const *extra;
+	bool wait;
+	char **config;
+};
+enum plugin_result server_plugin_call(struct srv_client *c,
+				      const struct server_plugin_call *pc);
+
+/* server_plugin_cc.c: CLIENT_CONNECT(_V2), deferred as OpenVPN 2.6 lets
+ * them (client_connect_deferred_file, CLIENT_CONNECT_DEFER(_V2)). 0 done,
+ * -errno refused, -EINPROGRESS: @done(c, result) comes from the tick. The
+ * config they return goes into @co as a client-connect file's would. */
+typedef void (*server_plugin_cc_done)(struct srv_client *c, int ret);
+int server_plugin_connect(struct srv_client *c, struct options *co,
+			  server_plugin_cc_done done);
+/* Deferred client-connects: poll them (lowers *@next while some wait). */
+void server_plugin_cc_tick(struct server *s, uint64_t now, uint64_t *next);
+void server_plugin_cc_free(struct srv_client *c);
 /* TLS_VERIFY for each certificate of the client's chain, the CA's first
  * (argv: depth, subject; the X509 as current_cert): 0, or -EPERM if a
  * plugin refuses one (waited for). */

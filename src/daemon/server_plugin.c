@@ -137,6 +137,7 @@ static ssize_t file_read(const char *path, char *buf, size_t len)
 void server_plugin_client_free(struct srv_client *c)
 {
 	files_remove(&c->auth);
+	server_plugin_cc_free(c);
 	plugin_worker_client_free(&c->srv->pw, &c->plugin);
 }
 
@@ -339,6 +340,7 @@ static void auth_decided(struct srv_client *c)
 
 void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next)
 {
+	server_plugin_cc_tick(s, now, next);
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
 
@@ -354,105 +356,24 @@ void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next)
 
 /* ---- connect, disconnect, learn-address -------------------------------------- */
 
-/* Call @type with @c's @script_type environment on the plugin thread;
- * @wait (CLIENT_CONNECT*) for the answer (and its @config), or not. */
-static enum plugin_result call_env(struct srv_client *c, int type,
-				   const char *script_type,
-				   const char *const *args, bool wait,
-				   char **config, const char *extra)
+enum plugin_result server_plugin_call(struct srv_client *c,
+				      const struct server_plugin_call *pc)
 {
-	char **env = server_script_env(c, script_type, extra && *extra ?
-				       (const char *const[]){ extra, NULL } : NULL);
+	char **env = server_script_env(c, pc->script_type, pc->extra);
 	struct plugin_call call = {
-		.type = type, .args = args, .envp = (const char *const *)env,
-		.pc = &c->plugin, .depth = -1, .config = config };
+		.type = pc->type, .args = pc->args,
+		.envp = (const char *const *)env, .pc = &c->plugin, .depth = -1,
+		.config = pc->config };
 	enum plugin_result r = PLUGIN_OK;
 
 	if (!env)
 		return PLUGIN_ERROR;
-	if (wait)
+	if (pc->wait)
 		r = plugin_worker_call(&c->srv->pw, &call);
 	else if (plugin_worker_submit(&c->srv->pw, &call, NULL, NULL, 0))
 		r = PLUGIN_ERROR;
 	server_script_env_free(env);
 	return r;
-}
-
-/* A file of options for the client, as a ccd file is read. */
-static int connect_config(struct srv_client *c, struct options *co,
-			  const char *path)
-{
-	char err[OPT_ERR_LEN];
-	struct stat st;
-
-	if (stat(path, &st) || st.st_size == 0)
-		return 0;
-	if (options_parse_ccd(co, path, err, sizeof(err))) {
-		log_err("%s client-connect plugin: %s", c->prefix, err);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* CLIENT_CONNECT (v1): argv[1] a file it may write options into. */
-static int connect_v1(struct srv_client *c, struct options *co)
-{
-	char path[PATH_MAX];
-	int fd, ret;
-
-	fd = server_script_tmpfile(c, path, sizeof(path), "pcc");
-	if (fd < 0)
-		return fd;
-	close(fd);
-	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT, "client-connect",
-		       (const char *const[]){ path, NULL }, true, NULL, NULL) ==
-	      PLUGIN_OK ? 0 : -EPERM;
-	if (!ret)
-		ret = connect_config(c, co, path);
-	unlink(path);
-	return ret;
-}
-
-/* CLIENT_CONNECT_V2: its "config" return is the options text. */
-static int connect_v2(struct srv_client *c, struct options *co)
-{
-	char path[PATH_MAX], *config = NULL;
-	int fd, ret;
-
-	ret = call_env(c, OPENVPN_PLUGIN_CLIENT_CONNECT_V2, "client-connect",
-		       NULL, true, &config, NULL) == PLUGIN_OK ? 0 : -EPERM;
-	if (ret || !config || !config[0]) {
-		free(config);
-		return ret;
-	}
-	fd = server_script_tmpfile(c, path, sizeof(path), "pcc2");
-	if (fd < 0) {
-		free(config);
-		return fd;
-	}
-	ret = write(fd, config, strlen(config)) == (ssize_t)strlen(config) ?
-	      0 : -EIO;
-	close(fd);
-	free(config);
-	if (!ret)
-		ret = connect_config(c, co, path);
-	unlink(path);
-	return ret;
-}
-
-int server_plugin_connect(struct srv_client *c, struct options *co)
-{
-	int ret = 0;
-
-	if (plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_CONNECT))
-		ret = connect_v1(c, co);
-	if (!ret &&
-	    plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_CONNECT_V2))
-		ret = connect_v2(c, co);
-	if (ret)
-		log_err("%s MULTI: client-connect plugin call failed, client "
-			"refused", c->prefix);
-	return ret;
 }
 
 int server_plugin_tls_verify(struct srv_client *c)
@@ -507,8 +428,9 @@ int server_plugin_tls_final(struct srv_client *c)
 		return 0;
 	c->auth.final_done = true;
 	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_TLS_FINAL) ||
-	    call_env(c, OPENVPN_PLUGIN_TLS_FINAL, "user-pass-verify", NULL, true,
-		     NULL, NULL) == PLUGIN_OK)
+	    server_plugin_call(c, &(struct server_plugin_call){
+		.type = OPENVPN_PLUGIN_TLS_FINAL,
+		.script_type = "user-pass-verify", .wait = true }) == PLUGIN_OK)
 		return 0;
 	log_err("%s TLS Error: TLS_FINAL plugin call failed, client refused",
 		c->prefix);
@@ -530,15 +452,18 @@ void server_plugin_ipchange(struct srv_client *c)
 	/* the session's username, as OpenVPN's env has it by then */
 	if (c->sess.peer_user && c->sess.peer_user[0])
 		snprintf(user, sizeof(user), "username=%s", c->sess.peer_user);
-	call_env(c, OPENVPN_PLUGIN_IPCHANGE, "ipchange",
-		 (const char *const[]){ ipport, NULL }, false, NULL, user);
+	server_plugin_call(c, &(struct server_plugin_call){
+		.type = OPENVPN_PLUGIN_IPCHANGE, .script_type = "ipchange",
+		.args = (const char *const[]){ ipport, NULL },
+		.extra = (const char *const[]){ user[0] ? user : NULL, NULL } });
 }
 
 void server_plugin_disconnect(struct srv_client *c)
 {
 	if (plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_CLIENT_DISCONNECT))
-		call_env(c, OPENVPN_PLUGIN_CLIENT_DISCONNECT, "client-disconnect",
-			 NULL, false, NULL, NULL);
+		server_plugin_call(c, &(struct server_plugin_call){
+			.type = OPENVPN_PLUGIN_CLIENT_DISCONNECT,
+			.script_type = "client-disconnect" });
 }
 
 void server_plugin_learn(struct srv_client *c, const char *op)
@@ -549,13 +474,15 @@ void server_plugin_learn(struct srv_client *c, const char *op)
 	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_LEARN_ADDRESS))
 		return;
 	if (c->has4)
-		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
-			 (const char *const[]){ op, inet_ntop(AF_INET, &c->vpn4,
-			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL,
-			 NULL);
+		server_plugin_call(c, &(struct server_plugin_call){
+			.type = OPENVPN_PLUGIN_LEARN_ADDRESS,
+			.script_type = "learn-address",
+			.args = (const char *const[]){ op, inet_ntop(AF_INET,
+				&c->vpn4, a, sizeof(a)), del ? NULL : c->cn, NULL } });
 	if (c->has6)
-		call_env(c, OPENVPN_PLUGIN_LEARN_ADDRESS, "learn-address",
-			 (const char *const[]){ op, inet_ntop(AF_INET6, &c->vpn6,
-			 a, sizeof(a)), del ? NULL : c->cn, NULL }, false, NULL,
-			 NULL);
+		server_plugin_call(c, &(struct server_plugin_call){
+			.type = OPENVPN_PLUGIN_LEARN_ADDRESS,
+			.script_type = "learn-address",
+			.args = (const char *const[]){ op, inet_ntop(AF_INET6,
+				&c->vpn6, a, sizeof(a)), del ? NULL : c->cn, NULL } });
 }

@@ -27,6 +27,7 @@ static const char *names[] = {
 	"UP", "DOWN", "ROUTE_UP", "IPCHANGE", "TLS_VERIFY", "AUTH",
 	"CLIENT_CONNECT", "CLIENT_DISCONNECT", "LEARN_ADDRESS",
 	"CLIENT_CONNECT_V2", "TLS_FINAL", "ENABLE_PF", "ROUTE_PREDOWN",
+	"CLIENT_CONNECT_DEFER", "CLIENT_CONNECT_DEFER_V2",
 };
 
 static void out(const struct probe *p, const char *fmt, ...)
@@ -92,6 +93,9 @@ OPENVPN_EXPORT int openvpn_plugin_open_v3(const int version,
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_CONNECT_V2) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_DISCONNECT) |
 			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_LEARN_ADDRESS) |
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_CONNECT) |
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER) |
+			 OPENVPN_PLUGIN_MASK(OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER_V2) |
 			 0;
 done:
 	ret->handle = p;
@@ -150,6 +154,36 @@ static int auth(const char *const *envp)
 	return OPENVPN_PLUGIN_FUNC_SUCCESS;
 }
 
+/* v1 client-connect for "slowcc": '2' now, options and '1' a moment
+ * later, from a child. */
+static int connect_v1(const char *const *envp, const char *ccf)
+{
+	const char *ccr = env(envp, "client_connect_deferred_file");
+	const char *user = env(envp, "username");
+	FILE *f;
+
+	if (!user || strcmp(user, "slowcc"))
+		return OPENVPN_PLUGIN_FUNC_SUCCESS;
+	if (!ccr || !ccf || !(f = fopen(ccr, "w")))
+		return OPENVPN_PLUGIN_FUNC_ERROR;
+	fputs("2", f);
+	fclose(f);
+	if (fork() != 0)
+		return OPENVPN_PLUGIN_FUNC_SUCCESS;
+	if (fork() != 0)
+		_exit(0);
+	usleep(500 * 1000);
+	if ((f = fopen(ccf, "w"))) {
+		fputs("push \"route 198.19.98.0 255.255.255.0\"\n", f);
+		fclose(f);
+	}
+	if ((f = fopen(ccr, "w"))) {
+		fputs("1", f);
+		fclose(f);
+	}
+	_exit(0);
+}
+
 static void give_config(struct openvpn_plugin_args_func_return *ret)
 {
 	struct openvpn_plugin_string_list *l = calloc(1, sizeof(*l));
@@ -177,13 +211,24 @@ OPENVPN_EXPORT int openvpn_plugin_func_v3(const int version,
 		len += (size_t)snprintf(args + len, sizeof(args) - len, " %s",
 					in->argv[i]);
 	out(p, "EV %s cn=%s user=%s client=%s cert=%d script_type=%s |%s",
-	    in->type < 13 ? names[in->type] : "?", cn ? cn : "-",
+	    in->type < 15 ? names[in->type] : "?", cn ? cn : "-",
 	    user ? user : "-", in->per_client_context ? "yes" : "no",
 	    in->current_cert ? in->current_cert_depth : -1,
 	    env(envp, "script_type") ? "set" : "unset", args);
 	if (in->type == OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY)
 		return auth(envp);
-	if (in->type == OPENVPN_PLUGIN_CLIENT_CONNECT_V2)
+	if (in->type == OPENVPN_PLUGIN_CLIENT_CONNECT)
+		return connect_v1(envp, in->argv[1]);
+	/* "slowcc2": v2 deferred, answered at the second DEFER_V2 poll */
+	if (in->type == OPENVPN_PLUGIN_CLIENT_CONNECT_V2 && user &&
+	    !strcmp(user, "slowcc2"))
+		return OPENVPN_PLUGIN_FUNC_DEFERRED;
+	if (in->type == OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER_V2 &&
+	    in->per_client_context &&
+	    ++*(unsigned char *)in->per_client_context < 2)
+		return OPENVPN_PLUGIN_FUNC_DEFERRED;
+	if (in->type == OPENVPN_PLUGIN_CLIENT_CONNECT_V2 ||
+	    in->type == OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER_V2)
 		give_config(ret);
 	return OPENVPN_PLUGIN_FUNC_SUCCESS;
 }
@@ -191,7 +236,7 @@ OPENVPN_EXPORT int openvpn_plugin_func_v3(const int version,
 OPENVPN_EXPORT void *openvpn_plugin_client_constructor_v1(openvpn_plugin_handle_t h)
 {
 	out(h, "CTOR");
-	return malloc(1);
+	return calloc(1, 1);
 }
 
 OPENVPN_EXPORT void openvpn_plugin_client_destructor_v1(openvpn_plugin_handle_t h,

@@ -9,13 +9,15 @@
 # says no"), TLS_VERIFY per certificate depth (with the X509), TLS_FINAL,
 # CLIENT_CONNECT_V2's returned config (a pushed
 # route), LEARN_ADDRESS's arguments, CLIENT_DISCONNECT, no script_type;
+# deferred client-connect, v1 (client_connect_deferred_file, then
+# CLIENT_CONNECT_DEFER polls) and v2 (CLIENT_CONNECT_DEFER_V2 polls);
 # on a client TLS_VERIFY for the server's chain, TLS_FINAL, UP, ROUTE_UP,
 # IPCHANGE, ROUTE_PREDOWN, DOWN; then CLOSE.
 . "$(dirname "$0")/server_lib.bash"
-ns_setup 6
+ns_setup 8
 pki_make
 cc -shared -fPIC -o "$T/probe.so" "$LIB_DIR/plugin_probe.c" || fail "cannot build the probe"
-for u in good deny later later-ok pending; do printf '%s\npw\n' "$u" >"$T/$u.txt"; done
+for u in good deny later later-ok pending slowcc slowcc2; do printf '%s\npw\n' "$u" >"$T/$u.txt"; done
 
 # run KIND(dcovpn|openvpn): server and client 1 of that kind (both with
 # the probe), clients 2-4 openvpn; the probe's lines in $T/KIND-{srv,cli}
@@ -32,9 +34,12 @@ run() {
 	client_conf 5 udp auth "auth-user-pass $T/pending.txt" "setenv IV_SSO openurl" \
 		"explicit-exit-notify 1"
 	client_conf 6 udp auth "auth-user-pass $T/pending.txt" "auth-retry none"
+	# deferred client-connect: v1 through its file, v2 through DEFER_V2
+	client_conf 7 udp auth "auth-user-pass $T/slowcc.txt" "explicit-exit-notify 1"
+	client_conf 8 udp auth "auth-user-pass $T/slowcc2.txt" "explicit-exit-notify 1"
 	if [ "$kind" = openvpn ]; then DCOVPN=$OPENVPN start_server; else start_server; fi
 	start_client 1 "$kind"
-	for i in 2 3 4 5 6; do start_client "$i" openvpn; done
+	for i in 2 3 4 5 6 7 8; do start_client "$i" openvpn; done
 	wait_client 1
 	wait_client 4
 	wait_for 15 in_c 1 ping -c1 -W1 "$TUN4_S" || fail "$kind: c1 no ping"
@@ -51,15 +56,21 @@ run() {
 	grep -q "OPEN_URL:https://example.org/probe" "${CLI_LOG[5]}" || fail "$kind: c5 got no URL"
 	wait_for 20 grep -q "AUTH_FAILED,Authentication failed, required pending auth method 'openurl' not supported" \
 		"${CLI_LOG[6]}" || fail "$kind: c6 not refused for the pending method"
-	for i in 1 2 3 4 5 6; do stop_pid "${CLI_PIDS[$i]}"; done
+	wait_client 7
+	grep -q "route 198.19.98.0 255.255.255.0" "${CLI_LOG[7]}" ||
+		fail "$kind: c7: the deferred v1 client-connect's options were not pushed"
+	wait_client 8
+	grep -q "route 198.19.99.0 255.255.255.0" "${CLI_LOG[8]}" ||
+		fail "$kind: c8: the DEFER_V2 config was not pushed"
+	for i in 1 2 3 4 5 6 7 8; do stop_pid "${CLI_PIDS[$i]}"; done
 	wait_for 10 grep -q "EV DOWN" "$T/probe-cli" || fail "$kind: no client DOWN"
-	wait_for 10 sh -c "[ \$(grep -c 'EV CLIENT_DISCONNECT' '$T/probe-srv') -ge 3 ]" ||
-		fail "$kind: no CLIENT_DISCONNECT for the three clients"
+	wait_for 10 sh -c "[ \$(grep -c 'EV CLIENT_DISCONNECT' '$T/probe-srv') -ge 5 ]" ||
+		fail "$kind: no CLIENT_DISCONNECT for the five clients"
 	stop_pid "$SRV_PID"
 	wait_for 10 grep -q "CLOSE" "$T/probe-srv" || fail "$kind: the server did not close the plugin"
 	mv "$T/probe-srv" "$T/$kind-srv"
 	mv "$T/probe-cli" "$T/$kind-cli"
-	for i in 1 2 3 4 5 6; do mv "${CLI_LOG[$i]}" "$T/$kind-${CLI_LOG[$i]##*/}"; done
+	for i in 1 2 3 4 5 6 7 8; do mv "${CLI_LOG[$i]}" "$T/$kind-${CLI_LOG[$i]##*/}"; done
 	mv "$T/server.log" "$T/server-$kind.log"
 }
 run dcovpn
@@ -70,6 +81,7 @@ run openvpn
 # the client's: its common_name and username are left out)
 summary() {
 	sed -E -e 's/(LEARN_ADDRESS [^|]*\| (add|update|delete)) [^ ]+/\1 ADDR/' \
+	    -e 's#\| /tmp/[^ ]+$#| FILE#' \
 	    -e 's/LEARN_ADDRESS cn=[^ ]+ user=[^ ]+ (.*\| delete ADDR)/LEARN_ADDRESS cn=- user=- \1/' \
 	    -e 's/\| .*(IPCHANGE|UP|DOWN).*//' \
 	    -e 's/(EV (UP|DOWN|IPCHANGE)[^|]*)\|.*/\1/' "$1" | sort -u
