@@ -14,13 +14,15 @@
 #   - each pair with a dcovpn end loses no more than the openvpn pair,
 #     with an allowance for the machine's noise (LOSS_SLACK per mille);
 #   - the dcovpn server's RSS is flat once warm (after WARM renegotiations
-#     of its clients): it grows less than RSS_MAX_KB by the end;
+#     of its clients): it grows less than RSS_MAX_KB by the end (or
+#     RSS_PER_RENEG_KB per renegotiation, if more: long runs);
 #   - the control thread of each dcovpn process (where TLS runs) used no
 #     more CPU than the whole openvpn process on the same side (which
 #     carries the data too): a renegotiation must not keep it busy;
 #   - everyone renegotiated and is still connected.
 # Knobs: RENEG_LOAD_SECS (40; run it for minutes by hand), RENEG_SEC (3),
-# RATE (1000), WARM (5), RSS_MAX_KB (256), LOSS_SLACK (5).
+# RATE (1000), WARM (5), RSS_MAX_KB (256), RSS_PER_RENEG_KB (8),
+# LOSS_SLACK (5).
 . "$(dirname "$0")/server_lib.bash"
 . "$LIB_DIR/udprate_lib.bash"
 SECS=${RENEG_LOAD_SECS:-40}
@@ -28,6 +30,7 @@ RS=${RENEG_SEC:-3}
 RATE=${RATE:-1000}
 WARM=${WARM:-5}
 RSS_MAX_KB=${RSS_MAX_KB:-256}
+RSS_PER_RENEG_KB=${RSS_PER_RENEG_KB:-8}
 LOSS_SLACK=${LOSS_SLACK:-5}
 OTUN4_S=198.19.68.1
 
@@ -84,9 +87,10 @@ pool_warm
 
 udprate_start "$SECS" "$RATE" 1:"$TUN4_S" 2:"$OTUN4_S" 3:"$OTUN4_S" 4:"$TUN4_S"
 
-# which mappings grew between the two samples ("start-end +kB", ...)
+# which mappings grew between the two samples ("start name +kB", ...;
+# keyed by start address: the heap grows at its end)
 smaps_grown() {
-	awk '/^[0-9a-f]+-[0-9a-f]+ / { m = $1 " " $6 } /^Rss:/ {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { split($1, r, "-"); m = r[1] " " $6 } /^Rss:/ {
 		if (FILENAME ~ /smaps0$/) a[m] = $2; else if ($2 > a[m] + 16) printf "%s +%d kB; ", m, $2 - a[m] }' \
 		"$T/smaps0" "$T/smaps1"
 }
@@ -163,8 +167,12 @@ for i in 2 4; do
 done
 [ $((n1 - n0)) -ge 4 ] || bad+=("only $((n1 - n0)) renegotiations after warm-up")
 [ "$nov" -ge 4 ] || bad+=("openvpn server saw $nov renegotiations")
-[ $((r1 - r0)) -lt "$RSS_MAX_KB" ] ||
-	bad+=("dcovpn server RSS grew by $((r1 - r0)) kB over $((n1 - n0)) renegotiations: $(smaps_grown)")
+# what only fills with use (pool pages, the heap's high-water mark) may
+# still creep on a long run: allow RSS_PER_RENEG_KB per renegotiation
+# beyond RSS_MAX_KB (the event ring of 8baef67 kept 20-50 kB each)
+rss_allow=$((RSS_MAX_KB > RSS_PER_RENEG_KB * (n1 - n0) ? RSS_MAX_KB : RSS_PER_RENEG_KB * (n1 - n0)))
+[ $((r1 - r0)) -lt "$rss_allow" ] ||
+	bad+=("dcovpn server RSS grew by $((r1 - r0)) kB over $((n1 - n0)) renegotiations (allowed $rss_allow): $(smaps_grown)")
 allow=$((L[3] + LOSS_SLACK * 1000))
 for i in 1 2 4; do
 	[ "${L[$i]}" -le "$allow" ] ||
