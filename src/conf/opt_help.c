@@ -85,9 +85,9 @@ static const struct opt_help help[] = {
 	  "(password from --askpass)." },
 	{ "capath", "dir", "Trust the CAs (and check the CRLs) of a hashed "
 	  "directory." },
-	{ "tls-verify", "cmd", "Server: run cmd for each certificate of a "
-	  "client's chain (depth subject); non-zero refuses it. Runs without "
-	  "blocking other clients." },
+	{ "tls-verify", "cmd", "Run cmd for each certificate of the peer's "
+	  "chain (depth subject); non-zero refuses it. Runs without "
+	  "blocking the event loop." },
 	{ "tls-export-cert", "dir", "Server: each tls-verify run gets the "
 	  "certificate as a PEM file there (peer_cert)." },
 	{ "reneg-sec", "n [max]", "Renegotiate data keys every n seconds." },

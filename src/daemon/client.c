@@ -58,6 +58,8 @@ struct tcp_rx {
 	uint8_t buf[2 + TCP_FRAME_MAX];
 };
 
+#define CONN_HELD_MAX 16u
+
 struct conn {
 	struct options *o;
 	struct clientcfg *cc;
@@ -104,6 +106,8 @@ struct conn {
 	bool up_failed;                 /* fatal: no down script */
 	const char *signal;             /* the one that ended us ("sigterm") */
 	char signal_text[32];           /* else why, for down's $signal */
+	char *held[CONN_HELD_MAX];      /* PUSH_REPLYs while tls-verify runs */
+	unsigned n_held;
 };
 
 static void conn_end(struct conn *c, enum conn_end why)
@@ -683,6 +687,13 @@ static void conn_message(void *ctx, const char *msg)
 {
 	struct conn *c = ctx;
 
+	/* a 2.6 server pushes unasked (once): kept until tls-verify has
+	 * accepted it */
+	if (c->scripts->tv && !strncmp(msg, "PUSH_REPLY", 10)) {
+		if (c->n_held < CONN_HELD_MAX)
+			c->held[c->n_held++] = strdup(msg);
+		return;
+	}
 	switch (push_message(&c->push, c->o, msg)) {
 	case PUSH_DONE:
 		conn_after_up(c, conn_pull_up(c));
@@ -733,11 +744,28 @@ static void conn_peer_found(void *ctx)
 	client_mgmt_state(c->cm, "AUTH", NULL);
 }
 
+static void conn_verified(void *ctx, int result);
+static void conn_get_config(struct conn *c);
+
+/* The PUSH_REPLYs held while tls-verify ran: taken now (@use) or dropped. */
+static void conn_release_held(struct conn *c, bool use)
+{
+	unsigned n = c->n_held;
+
+	c->n_held = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (use && c->held[i] && c->end == END_NONE)
+			conn_message(c, c->held[i]);
+		free(c->held[i]);
+		c->held[i] = NULL;
+	}
+}
+
 static void conn_active(void *ctx)
 {
 	struct conn *c = ctx;
-	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
 	struct client_script_call call = conn_call(c, SCRIPT_TLS_VERIFY, NULL);
+	int ret;
 
 	/* the plugins' look at the server's chain (OpenVPN: during the
 	 * handshake); a refusal is a TLS error */
@@ -745,7 +773,36 @@ static void conn_active(void *ctx)
 		conn_end(c, END_RESTART);
 		return;
 	}
-	call = conn_call(c, SCRIPT_IPCHANGE, c->o->ipchange);
+	/* then the tls-verify script, from the loop (OpenVPN: during the
+	 * handshake, blocking); its refusal is a TLS error too */
+	call = conn_call(c, SCRIPT_TLS_VERIFY, c->o->tls_verify);
+	ret = client_script_tlsverify(c->scripts, &call, conn_verified, c);
+	if (ret < 0)
+		conn_verified(c, ret);
+	else if (ret > 0)
+		conn_get_config(c);
+}
+
+/* The server's chain passed tls-verify (@result 0): on, as OpenVPN once
+ * "Peer Connection Initiated". */
+static void conn_verified(void *ctx, int result)
+{
+	struct conn *c = ctx;
+
+	if (result) {
+		c->end_desc = "tls-error";
+		conn_end(c, END_RESTART);
+		return;
+	}
+	conn_get_config(c);
+}
+
+static void conn_get_config(struct conn *c)
+{
+	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
+	struct client_script_call call = conn_call(c, SCRIPT_IPCHANGE,
+						   c->o->ipchange);
+
 	/* as OpenVPN at "Peer Connection Initiated"; not waited for */
 	client_script_start(c->scripts, &call, NULL, NULL, NULL);
 
@@ -755,6 +812,7 @@ static void conn_active(void *ctx)
 	}
 	client_mgmt_state(c->cm, "GET_CONFIG", NULL);
 	push_start(&c->push, clock_now_ms(), hw);
+	conn_release_held(c, true);
 }
 
 /* ---- engine events ------------------------------------------------------- */
@@ -1187,6 +1245,8 @@ static void conn_close(struct conn *c)
 	}
 	if (c->job)
 		scriptrun_detach(&c->scripts->run, c->job);
+	client_script_cancel(c->scripts);
+	conn_release_held(c, false);
 	down = down && !c->up_failed;
 	/* $signal as OpenVPN's signal_description: the reason, if one was
 	 * given ("ping-restart", "auth-failure"), else the signal's name */
@@ -1549,10 +1609,10 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	client_warn_unused(o);
 	/* opened before the privileges go, kept across restarts (keep.h) */
 	k.status_fd = client_status_open(o, a->keep);
-	/* checked by the server only (server_tlsverify.h): never ignored */
-	if (o->tls_verify || o->tls_export_cert) {
-		log_err("Options error: --tls-verify and --tls-export-cert are "
-			"supported on a server only (yet)");
+	/* a server's only (server_tlsverify.h): never ignored */
+	if (o->tls_export_cert) {
+		log_err("Options error: --tls-export-cert is supported on a "
+			"server only (yet)");
 		return CLIENT_EXIT_FATAL;
 	}
 	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err)) ||

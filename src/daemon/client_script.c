@@ -1,11 +1,13 @@
 /* The client's up/route-up/route-pre-down/down (see client_script.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include "base/log.h"
 #include "daemon/client_script.h"
 #include "daemon/plugin_event.h"
+#include "ctl/tls_username.h"
 #include "daemon/scriptcert.h"
 
 void client_script_init(struct client_script *cs, struct loop *loop)
@@ -17,6 +19,7 @@ void client_script_init(struct client_script *cs, struct loop *loop)
 
 void client_script_free(struct client_script *cs)
 {
+	client_script_cancel(cs);
 	scriptrun_free(&cs->run);
 	scriptenv_free(&cs->cert);
 }
@@ -52,11 +55,17 @@ static void call_tun(const struct client_script_call *call,
 }
 
 /* The environment and the arguments OpenVPN appends (route-up: none). */
+struct prepared;
+static void tlsverify_args(const struct client_script_call *call,
+			   struct prepared *p);
+
 struct prepared {
 	struct scriptenv env;
 	struct script_tun_args args;
 	char addr[INET6_ADDRSTRLEN + 24];
 	const char *ipchange[2];
+	char depth[16], subject[SCRIPTCERT_SUBJECT_MAX];
+	const char *tlsverify[3];
 	const char *const *extra;
 };
 
@@ -96,7 +105,8 @@ static int prepare(struct client_script *cs, const struct client_script_call *ca
 		.signal = call->signal,
 		.cert = &cs->cert,
 		.peer = call->remote,
-		.trusted = true,
+		.trusted = call->kind != SCRIPT_TLS_VERIFY,
+		.cert_depth = call->cert_depth,
 	};
 
 	if (call->tls)
@@ -113,6 +123,8 @@ static int prepare(struct client_script *cs, const struct client_script_call *ca
 		p->ipchange[1] = NULL;
 		p->extra = p->ipchange;
 	}
+	if (call->kind == SCRIPT_TLS_VERIFY)
+		tlsverify_args(call, p);
 	return 0;
 }
 
@@ -179,4 +191,127 @@ int client_script_wait(struct client_script *cs,
 	if (ret)
 		scriptrun_log_failure(scriptvars_type(call->kind), ret);
 	return ret;
+}
+
+/* ---- tls-verify -------------------------------------------------------------- */
+
+struct client_tlsverify {
+	struct client_script_call call;   /* its pointers: the connection's */
+	int depth;                        /* the certificate being checked */
+	scriptrun_done done;
+	void *ctx;
+	struct scriptrun_job *job;
+};
+
+static X509 *chain_cert(const struct tls_session *tls, int depth)
+{
+	STACK_OF(X509) *chain = tls ? tls_session_peer_chain(tls) : NULL;
+
+	return chain && depth >= 0 && depth < sk_X509_num(chain) ?
+	       sk_X509_value(chain, depth) : NULL;
+}
+
+static void tlsverify_args(const struct client_script_call *call,
+			   struct prepared *p)
+{
+	X509 *x = chain_cert(call->tls, call->cert_depth);
+
+	snprintf(p->depth, sizeof(p->depth), "%d", call->cert_depth);
+	p->subject[0] = '\0';
+	if (x)
+		tls_cert_subject(x, p->subject, sizeof(p->subject));
+	p->tlsverify[0] = p->depth;
+	p->tlsverify[1] = p->subject;
+	p->tlsverify[2] = NULL;
+	p->extra = p->tlsverify;
+}
+
+static void tlsverify_end(struct client_script *cs, int result)
+{
+	struct client_tlsverify *tv = cs->tv;
+
+	cs->tv = NULL;
+	tv->done(tv->ctx, result);
+	free(tv);
+}
+
+static void tlsverify_step(struct client_script *cs);
+
+static void tlsverify_ran(void *ctx, int result)
+{
+	struct client_script *cs = ctx;
+	struct client_tlsverify *tv = cs->tv;
+	X509 *x = chain_cert(tv->call.tls, tv->depth);
+	char subject[SCRIPTCERT_SUBJECT_MAX] = "";
+
+	tv->job = NULL;
+	if (x)
+		tls_cert_subject(x, subject, sizeof(subject));
+	if (result) {
+		log_info("VERIFY SCRIPT ERROR: depth=%d, %s", tv->depth, subject);
+		tlsverify_end(cs, -EPERM);
+		return;
+	}
+	log_info("VERIFY SCRIPT OK: depth=%d, %s", tv->depth, subject);
+	tv->depth--;
+	tlsverify_step(cs);
+}
+
+static void tlsverify_step(struct client_script *cs)
+{
+	struct client_tlsverify *tv = cs->tv;
+	struct prepared p;
+	int ret;
+
+	if (tv->depth < 0) {
+		tlsverify_end(cs, 0);
+		return;
+	}
+	tv->call.cert_depth = tv->depth;
+	ret = prepare(cs, &tv->call, &p);
+	if (!ret)
+		ret = scriptrun_start(&cs->run, "tls-verify", tv->call.cmd, p.extra,
+				      scriptenv_vec(&p.env), tlsverify_ran, cs,
+				      &tv->job);
+	scriptenv_free(&p.env);
+	if (ret) {
+		scriptrun_log_failure("tls-verify", ret);
+		tlsverify_end(cs, -EPERM);
+	}
+}
+
+int client_script_tlsverify(struct client_script *cs,
+			    const struct client_script_call *call,
+			    scriptrun_done done, void *ctx)
+{
+	STACK_OF(X509) *chain = call->tls ? tls_session_peer_chain(call->tls) :
+				NULL;
+	struct client_tlsverify *tv;
+
+	if (!allowed(call))
+		return 1;
+	if (!chain || !sk_X509_num(chain))
+		return -EPERM;
+	client_script_cancel(cs);
+	tv = calloc(1, sizeof(*tv));
+	if (!tv)
+		return -ENOMEM;
+	tv->call = *call;
+	tv->call.kind = SCRIPT_TLS_VERIFY;
+	tv->depth = sk_X509_num(chain) - 1;
+	tv->done = done;
+	tv->ctx = ctx;
+	cs->tv = tv;
+	tlsverify_step(cs);
+	return 0;
+}
+
+void client_script_cancel(struct client_script *cs)
+{
+	if (!cs->tv)
+		return;
+	if (cs->tv->job)
+		scriptrun_detach(&cs->run, cs->tv->job);
+	free(cs->tv);
+	cs->tv = NULL;
 }

@@ -21,6 +21,7 @@ struct client_script {
 	struct scriptrun run;
 	struct script_proc proc;
 	struct scriptenv cert;        /* the server's chain, last verified */
+	struct client_tlsverify *tv;  /* a tls-verify in progress, or NULL */
 };
 
 /* What the client knows when a script runs. */
@@ -36,6 +37,7 @@ struct client_script_call {
 	bool restart;                 /* up-restart on a kept tun */
 	const char *signal;           /* down: "sigterm", "sigusr1", ... */
 	const struct plugin_host *plugins;   /* called first; NULL: none */
+	int cert_depth;               /* tls-verify: the certificate's depth */
 };
 
 void client_script_init(struct client_script *cs, struct loop *loop);
@@ -54,6 +56,19 @@ int client_script_start(struct client_script *cs,
 int client_script_env(struct client_script *cs,
 		      const struct client_script_call *call,
 		      struct scriptenv *env);
+/*
+ * tls-verify: the command for each certificate of the server's chain
+ * (@call->tls), deepest first, with OpenVPN's "DEPTH SUBJECT" arguments,
+ * one at a time from the loop. done(ctx, 0) once all accepted, done(ctx,
+ * -EPERM) at the first refusal (logged as OpenVPN's "VERIFY SCRIPT
+ * ERROR"). 1: no tls-verify (done not called), 0 started, <0 failed.
+ */
+int client_script_tlsverify(struct client_script *cs,
+			    const struct client_script_call *call,
+			    scriptrun_done done, void *ctx);
+/* The connection goes: a tls-verify in progress calls nobody. */
+void client_script_cancel(struct client_script *cs);
+
 /* The same, run to completion (bounded); 0, or the failure (logged). */
 int client_script_wait(struct client_script *cs,
 		       const struct client_script_call *call);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Script environments, variable for variable, against openvpn 2.6 on the
-# same configuration. Every script (client: ipchange, up, route-up,
-# route-pre-down, down; server: up, route-up, tls-verify,
+# same configuration. Every script (client: tls-verify, ipchange, up,
+# route-up, route-pre-down, down; server: up, route-up, tls-verify,
 # auth-user-pass-verify via-env, client-connect, learn-address add/delete,
 # client-disconnect, route-pre-down, down) dumps its arguments and
 # environment. Three runs:
@@ -24,9 +24,8 @@
 # learn-address delete from a reaper that walks its address table when it
 # gets to it: the deletes it ran are compared, and ours must hold what
 # openvpn's always do: the arguments and script_type alone (seen in
-# multi.c: an empty env_set when the client is gone). The server's
-# tls-verify runs once per depth (dumped per depth: at depth 1 only the
-# CA's variables exist yet); a dcovpn client refuses tls-verify.
+# multi.c: an empty env_set when the client is gone). tls-verify runs once
+# per depth (dumped per depth: at depth 1 only the CA's variables exist).
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
@@ -55,7 +54,7 @@ server_conf "$PROTO" 4 crypt "script-security 2" "setenv ROLE srv" "up $D" "down
 # TOPO=net30: the server's topology (script_env_net30.sh)
 [ "${TOPO:-subnet}" = net30 ] && sed -i 's/^topology subnet$/topology net30/' "$T/server.conf"
 client_conf "$PROTO" 4 crypt "script-security 2" "setenv ROLE cli" "up $D" "down $D" \
-	"route-up $D" "route-pre-down $D" "ipchange $D" "auth-user-pass $T/up.txt" "${EEN[@]}"
+	"route-up $D" "route-pre-down $D" "ipchange $D" "tls-verify $D" "auth-user-pass $T/up.txt" "${EEN[@]}"
 
 # run NAME SERVER_BIN CLIENT_BIN: both up, a ping, the client then the
 # server stopped by SIGTERM; the dumps in $T/NAME/.
@@ -131,7 +130,7 @@ run cli "$OPENVPN" "$DCOVPN"
 run srv "$DCOVPN" "$OPENVPN"
 n_cli=$(ls "$T/ref"/cli-* | wc -l)
 n_srv=$(ls "$T/ref"/srv-* | wc -l)
-[ "$n_cli" -ge 5 ] && [ "$n_srv" -ge 9 ] || fail "reference run dumped $n_cli client, $n_srv server scripts"
+[ "$n_cli" -ge 7 ] && [ "$n_srv" -ge 9 ] || fail "reference run dumped $n_cli client, $n_srv server scripts"
 ok=1
 for f in "$T/srv"/srv-learn-address-delete-*; do
 	[ "$(grep -v '^ARGS=2 delete ' "$f")" = script_type=learn-address ] ||
