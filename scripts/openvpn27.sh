@@ -70,8 +70,9 @@ fetch() {
 		dpkg-deb -x "$deb" "$DIR/root"
 	done
 	local r=$DIR/root ld
-	ld=$(ls "$r"/usr/lib64/ld-linux-x86-64.so.2 "$r"/lib64/ld-linux-x86-64.so.2 2>/dev/null | head -n1)
-	[ -n "$ld" ] || { say "no loader in the unpacked libc6"; return 1; }
+	ld=$r/usr/lib64/ld-linux-x86-64.so.2
+	[ -e "$ld" ] || ld=$r/lib64/ld-linux-x86-64.so.2
+	[ -e "$ld" ] || { say "no loader in the unpacked libc6"; return 1; }
 	cat >"$WRAP.tmp" <<-X
 	#!/bin/sh
 	# OpenVPN 2.7 from Debian unstable, unpacked by scripts/openvpn27.sh,
@@ -87,10 +88,18 @@ if ! ready; then
 	mkdir -p "$DIR"
 	exec 9>"$DIR/.lock"
 	flock -w "$((LIMIT + 30))" 9 || { say "another fetch holds $DIR/.lock"; exit 1; }
+	# an archive found unreachable in the last 10 minutes is not tried again
+	# by every test of one run (each attempt may take up to LIMIT seconds)
+	if ! ready && [ -n "$(find "$DIR/.unreachable" -mmin -10 2>/dev/null)" ]; then
+		say "Debian's archive was unreachable less than 10 minutes ago ($DIR/.unreachable)"
+		exit 2
+	fi
 	if ! ready; then
 		rc=0
 		fetch || rc=$?
+		[ "$rc" -ne 2 ] || touch "$DIR/.unreachable"
 		[ "$rc" -eq 0 ] || exit "$rc"
+		rm -f "$DIR/.unreachable"
 		ready || { "$WRAP" --version >&2 || true; say "the unpacked openvpn does not run as 2.7"; exit 1; }
 	fi
 fi
