@@ -3,7 +3,7 @@
  * on whatever the input makes: identical ciphertext and tag, each opening
  * the other's packet, both refusing the tampered one.
  *
- * Input: byte 0 bits 0-1 the cipher (AES-128/192/256-GCM; 3 is 256 too),
+ * Input: byte 0 bits 0-1 the cipher (AES-128/192/256-GCM, CHACHA20-POLY1305),
  * bits 2-3 what to tamper with (tag, AAD, ciphertext, packet-id); byte 1 the
  * AAD length (up to 64); byte 2 the tamper mask; bytes 3-4 the tamper
  * position; then 32 key bytes, 8 nonce-tail bytes, 4 packet-id bytes, the
@@ -23,9 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define MAX_AAD 64u
 #define MAX_PT 9000u
 
-static const enum dco_cipher gcms[4] = {
+static const enum dco_cipher aeads[4] = {
 	DCO_CIPHER_AES_128_GCM, DCO_CIPHER_AES_192_GCM, DCO_CIPHER_AES_256_GCM,
-	DCO_CIPHER_AES_256_GCM,
+	DCO_CIPHER_CHACHA20_POLY1305,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(in, 0, sizeof(in));
 	memcpy(in, data, n);
 	c = (struct aead_diff_case){
-		.cipher = gcms[in[0] & 3],
+		.cipher = aeads[in[0] & 3],
 		.tamper_what = (in[0] >> 2) & 3,
 		.aad_len = in[1] % (MAX_AAD + 1),
 		.tamper_mask = in[2],

@@ -241,7 +241,7 @@ static const struct cli_option cli_options[] = {
 	  "                        (default: 1 on 1-2 CPUs, else 2)",
 	  opt_workers },
 	{ "--aead-backend", 1, 1, "B",
-	  "AES-GCM arithmetic: auto (ipsec-mb if the CPU has AES-NI\n"
+	  "AEAD arithmetic: auto (ipsec-mb if the CPU has AES-NI\n"
 	  "                        and AVX2, else openssl), openssl or ipsec-mb",
 	  opt_aead_backend },
 	{ "--replay-window", 1, 2, "N [SECS]",

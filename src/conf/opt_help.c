@@ -48,7 +48,7 @@ static const struct opt_help help[] = {
 	{ "sndbuf", "n", "Socket send buffer size." },
 	{ "rcvbuf", "n", "Socket receive buffer size." },
 	{ "fast-io", NULL, "Accepted: writes are always non-blocking." },
-	{ "aead-backend", "auto|openssl|ipsec-mb", "dcovpn only: AES-GCM on "
+	{ "aead-backend", "auto|openssl|ipsec-mb", "dcovpn only: the AEAD on "
 	  "intel-ipsec-mb or OpenSSL (auto: ipsec-mb if the CPU has AES-NI and "
 	  "AVX2)." },
 	{ "persist-key", NULL, "Keep keys across SIGUSR1 restarts." },

@@ -68,7 +68,7 @@ static const struct opt_desc table[] = {
 	INT("sndbuf", OPT_W_PULLED, sndbuf, 0, INT_MAX),
 	INT("rcvbuf", OPT_W_PULLED, rcvbuf, 0, INT_MAX),
 	FLAG("fast-io", OPT_W_LOCAL, fast_io),
-	/* dcovpn's own: who does the AES-GCM arithmetic (src/dco/aead.h) */
+	/* dcovpn's own: who does the AEAD arithmetic (src/dco/aead.h) */
 	FN("aead-backend", 1, 1, OPT_W_LOCAL, h_aead_backend),
 	FLAG("persist-key", OPT_W_PULLED, persist_key),
 	FLAG("persist-tun", OPT_W_PULLED, persist_tun),

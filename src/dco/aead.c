@@ -81,8 +81,6 @@ int aead_init(struct aead *a, enum dco_aead_backend backend,
 		return err;
 	a->cipher = cipher;
 	a->encrypt = encrypt;
-	if (cipher == DCO_CIPHER_CHACHA20_POLY1305)
-		backend = DCO_AEAD_OPENSSL;
 	a->backend = backend;
 	err = backend == DCO_AEAD_IPSEC_MB ? aead_imb_init(a, key) :
 					     ossl_init(a, evp, key);

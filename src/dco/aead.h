@@ -1,7 +1,7 @@
 /*
  * One direction of one key, set up once and re-used for every packet (only
- * the IV changes per packet): an OpenSSL EVP AEAD context, or for AES-GCM
- * with the intel-ipsec-mb backend its expanded key (aead_imb.c).
+ * the IV changes per packet): an OpenSSL EVP AEAD context, or
+ * with the intel-ipsec-mb backend its (expanded) key (aead_imb.c).
  * IV (12 bytes) = packet-id as on the wire (4) || nonce tail (8).
  */
 #ifndef DCOVPN_DCO_AEAD_H
@@ -30,8 +30,7 @@ struct aead {
 /*
  * 0, -EINVAL (bad cipher/key length), -ENOMEM, -EIO (OpenSSL refused),
  * -ENOTSUP (ipsec-mb asked for but not usable). @backend AUTO is resolved
- * (dco_aead_backend_resolve); ChaCha20-Poly1305 always runs on OpenSSL
- * (ipsec-mb 1.3 is not faster for it), so a->backend tells which one ran.
+ * (dco_aead_backend_resolve); a->backend tells which one runs.
  */
 int aead_init(struct aead *a, enum dco_aead_backend backend,
 	      enum dco_cipher cipher, const uint8_t *key,

@@ -1,9 +1,11 @@
 /*
- * AES-GCM through intel-ipsec-mb (aead_imb.h), the library DPDK and VPP use:
- * on a CPU with VAES and AVX-512 its one-shot GCM is about four times
- * OpenSSL 3.0's (issue 12). The key is expanded once per key (GCM_PRE);
- * each packet is one call of the library's direct API with a context on
- * the stack, so any number of threads may use one key at once.
+ * AES-GCM and ChaCha20-Poly1305 through intel-ipsec-mb (aead_imb.h), the
+ * library DPDK and VPP use: on a CPU with VAES and AVX-512 its one-shot GCM
+ * is about four times OpenSSL 3.0's (issue 12), its ChaCha20-Poly1305 about
+ * twice (1400 bytes: 1.26 vs 0.51-0.75 GB/s measured here). A GCM key is
+ * expanded once per key (GCM_PRE); each packet is one call of the
+ * library's direct API (ChaCha20-Poly1305: init, update, finalize) with a
+ * context on the stack, so any number of threads may use one key at once.
  *
  * Why one manager per process, set up once: the manager is the library's
  * table of code paths for this CPU (what OpenSSL keeps internally too). It
@@ -98,6 +100,10 @@ int aead_imb_init(struct aead *a, const uint8_t *key)
 		a->imb_seal = (void (*)(void))m->gcm256_enc;
 		a->imb_open = (void (*)(void))m->gcm256_dec;
 		break;
+	case DCO_CIPHER_CHACHA20_POLY1305:
+		/* no key schedule: the key itself, in the same wiped block */
+		memcpy(kd, key, 32);
+		break;
 	default:
 		free(kd);
 		return -ENOTSUP;
@@ -135,10 +141,35 @@ static int gcm_run(struct aead *a, void (*fn)(void), uint32_t pktid,
 	return 0;
 }
 
+/* ChaCha20-Poly1305 in three calls of the library's direct API. */
+static int chacha_run(struct aead *a, bool seal, uint32_t pktid,
+		      const uint8_t *aad, size_t aad_len, const uint8_t *in,
+		      uint8_t *out, size_t len, uint8_t tag[AEAD_TAG_LEN])
+{
+	struct chacha20_poly1305_context_data ctx;
+	uint8_t iv[AEAD_IV_LEN], none[1];
+	IMB_MGR *m = lib.mgr;   /* set: this key was made with it */
+
+	if (!a->imb_key || len > INT_MAX || aad_len > INT_MAX)
+		return -EINVAL;
+	aead_make_iv(a, pktid, iv);
+	IMB_CHACHA20_POLY1305_INIT(m, a->imb_key, &ctx, iv,
+				   aad_len ? aad : none, aad_len);
+	if (len && seal)
+		IMB_CHACHA20_POLY1305_ENC_UPDATE(m, a->imb_key, &ctx, out, in, len);
+	else if (len)
+		IMB_CHACHA20_POLY1305_DEC_UPDATE(m, a->imb_key, &ctx, out, in, len);
+	IMB_CHACHA20_POLY1305_ENC_FINALIZE(m, &ctx, tag, AEAD_TAG_LEN);
+	mem_wipe(&ctx, sizeof(ctx));
+	return 0;
+}
+
 int aead_imb_seal(struct aead *a, uint32_t pktid, const uint8_t *aad,
 		  size_t aad_len, uint8_t *buf, size_t len,
 		  uint8_t tag[AEAD_TAG_LEN])
 {
+	if (a->cipher == DCO_CIPHER_CHACHA20_POLY1305)
+		return chacha_run(a, true, pktid, aad, aad_len, buf, buf, len, tag);
 	return gcm_run(a, a->imb_seal, pktid, aad, aad_len, buf, buf, len, tag);
 }
 
@@ -147,8 +178,10 @@ int aead_imb_open(struct aead *a, uint32_t pktid, const uint8_t *aad,
 		  const uint8_t tag[AEAD_TAG_LEN])
 {
 	uint8_t computed[AEAD_TAG_LEN];
-	int err = gcm_run(a, a->imb_open, pktid, aad, aad_len, in, out, len,
-			  computed);
+	int err = a->cipher == DCO_CIPHER_CHACHA20_POLY1305 ?
+		chacha_run(a, false, pktid, aad, aad_len, in, out, len, computed) :
+		gcm_run(a, a->imb_open, pktid, aad, aad_len, in, out, len,
+			computed);
 
 	if (err)
 		return err;

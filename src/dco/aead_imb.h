@@ -1,5 +1,5 @@
 /*
- * The intel-ipsec-mb AES-GCM backend of aead.h. Built as stubs (never
+ * The intel-ipsec-mb backend of aead.h (AES-GCM, ChaCha20-Poly1305). Built as stubs (never
  * usable) when the library's header was not found (Makefile:
  * DCOVPN_HAVE_IPSEC_MB), so dcovpn builds and runs on OpenSSL alone.
  */
@@ -14,7 +14,7 @@
 bool aead_imb_usable(void);
 /* The library's own name of the code path it picked ("AVX512"...). */
 const char *aead_imb_arch(void);
-/* Expand @key (a->cipher, an AES-GCM) once; -ENOTSUP, -ENOMEM. */
+/* Expand @key (a->cipher's) once; -ENOTSUP, -ENOMEM. */
 int aead_imb_init(struct aead *a, const uint8_t *key);
 /* Wipe and free the expanded key; safe when there is none. */
 void aead_imb_free(struct aead *a);

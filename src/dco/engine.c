@@ -101,8 +101,8 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		 dco->tun.uso ? "offloads on (TSO/USO both ways, UDP GSO/GRO)" :
 				"offloads on (TSO, UDP GSO/GRO; no USO: Linux < 6.2)");
 	if (dco->aead_backend == DCO_AEAD_IPSEC_MB)
-		log_info("AEAD backend: intel-ipsec-mb %s for AES-GCM, OpenSSL "
-			 "for ChaCha20-Poly1305", aead_imb_arch());
+		log_info("AEAD backend: intel-ipsec-mb (%s code path)",
+			 aead_imb_arch());
 	else
 		log_info("AEAD backend: OpenSSL");
 	*out = dco;

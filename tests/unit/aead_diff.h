@@ -12,7 +12,7 @@
 #include "dcovpn/dco.h"
 
 struct aead_diff_case {
-	enum dco_cipher cipher;         /* an AES-GCM */
+	enum dco_cipher cipher;         /* any but NONE */
 	const uint8_t *key;             /* dco_cipher_key_len(cipher) bytes */
 	const uint8_t *tail;            /* DCO_NONCE_TAIL_LEN bytes */
 	uint32_t pktid;

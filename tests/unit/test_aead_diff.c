@@ -15,10 +15,11 @@
 
 #include "aead_diff.h"
 
-static const enum dco_cipher gcms[] = {
+static const enum dco_cipher aeads[] = {
 	DCO_CIPHER_AES_128_GCM, DCO_CIPHER_AES_192_GCM, DCO_CIPHER_AES_256_GCM,
+	DCO_CIPHER_CHACHA20_POLY1305,
 };
-#define N_GCMS (sizeof(gcms) / sizeof(gcms[0]))
+#define N_AEADS (sizeof(aeads) / sizeof(aeads[0]))
 #define MAX_LEN 9000u
 #define MAX_AAD 64u
 
@@ -71,7 +72,7 @@ static void test_random_cases(void **state)
 
 	(void)state;
 	for (unsigned i = 0; i < 600; i++)
-		check(&s, &m, gcms[i % N_GCMS], next(&s) % (MAX_LEN + 1),
+		check(&s, &m, aeads[i % N_AEADS], next(&s) % (MAX_LEN + 1),
 		      next(&s) % (MAX_AAD + 1), i % 4);
 }
 
@@ -89,7 +90,7 @@ static void test_edge_lengths(void **state)
 	for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++)
 		for (size_t a = 0; a < sizeof(aads) / sizeof(aads[0]); a++)
 			for (unsigned t = 0; t < 4; t++)
-				check(&s, &m, gcms[(l + a + t) % N_GCMS],
+				check(&s, &m, aeads[(l + a + t) % N_AEADS],
 				      lens[l], aads[a], t);
 }
 
