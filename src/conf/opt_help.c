@@ -261,6 +261,7 @@ static const struct opt_help help[] = {
 	{ "learn-address", "cmd", "Run when an address is learned." },
 	{ "tls-crypt-v2-verify", "cmd", "Check a client's tls-crypt-v2 key." },
 	{ "tls-crypt-v2-max-age", "n", "Refuse client keys older than n days (2.7)." },
+	{ "force-tls-key-material-export", NULL, "Refuse clients without TLS-EKM (2.7)." },
 	{ "status-version", "1|2|3", "Status file format." },
 };
 

@@ -241,6 +241,8 @@ static int h_server_flag(struct opt_ctx *c, struct opt_server *s,
 		s->ccd_exclusive = true;
 	else if (!strcmp(n, "username-as-common-name"))
 		s->username_as_cn = true;
+	else if (!strcmp(n, "force-tls-key-material-export"))
+		s->force_tls_ekm = true;
 	else if (!strcmp(n, "push-reset"))
 		s->push_reset = true;
 	else if (!strcmp(n, "disable"))

@@ -55,6 +55,7 @@ struct opt_server {
 	char *client_connect, *client_disconnect, *learn_address;
 	char *tls_crypt_v2_verify;          /* script on each client key */
 	int tls_crypt_v2_max_age;           /* days; 0: no limit (2.7) */
+	bool force_tls_ekm;       /* force-tls-key-material-export (2.7) */
 	int status_version;       /* 1 default */
 	/* client-config-dir entries */
 	bool disable;

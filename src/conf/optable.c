@@ -323,6 +323,7 @@ static const struct opt_desc table[] = {
 	SRV("learn-address", 1, 1, OPT_W_LOCAL),
 	SRV("tls-crypt-v2-verify", 1, 1, OPT_W_LOCAL),
 	SRV("tls-crypt-v2-max-age", 1, 1, OPT_W_LOCAL),
+	SRV("force-tls-key-material-export", 0, 0, OPT_W_LOCAL),
 	SRV("status-version", 1, 1, OPT_W_LOCAL),
 };
 

@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "ctl/keymethod2.h"
+#include "daemon/server_ekm.h"
 #include "daemon/server_int.h"
 #include "ev/loop.h"
 #include "daemon/netcfg.h"
@@ -636,6 +637,8 @@ int server_client_setup(struct srv_client *c, struct options *co)
 
 	if (!ret && co->srv && co->srv->disable)
 		ret = -EPERM;
+	if (!ret)
+		ret = server_ekm_required(c, ekm);
 	cs = co->srv;
 	if (!ret) {
 		client_readdress(c, cs);
