@@ -93,7 +93,7 @@ static void seal_alter_open(uint8_t mode, const uint8_t *data, size_t size)
 	pkt_reset(&p);
 	memcpy(p.data, data + 3, size - 3);
 	p.len = (uint32_t)(size - 3);
-	if (keyslot_encrypt(&tx, &p, 0x010203, mode & 8) != 0)
+	if (keyslot_encrypt(&tx, 0, &p, 0x010203, mode & 8) != 0)
 		abort();
 	pos %= p.len;
 	p.data[pos] ^= mask;

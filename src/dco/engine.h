@@ -44,6 +44,8 @@
 #define DCO_PEER_BUCKETS 256u
 #define DCO_EVENT_QUEUE 1024u
 #define DCO_WORKERS 2u
+/* each worker encrypts with its own context of the key (keyslot.h) */
+_Static_assert(DCO_WORKERS <= KEYSLOT_THREADS, "a key context per worker");
 /* Segments one super-packet can become (64 KiB over the smallest MSS). */
 #define DCO_MAX_SEGS 128u
 

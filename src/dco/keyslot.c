@@ -5,7 +5,6 @@
  * the plaintext; decryption pulls them off again. The payload never moves.
  */
 #include <errno.h>
-#include <sched.h>
 #include <string.h>
 
 #include "base/bytes.h"
@@ -26,11 +25,13 @@ int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 	*ks = (struct keyslot){ 0 };
 	if (cfg->key_id > P_KEY_ID_MASK)
 		return -EINVAL;
-	if (cfg->cipher != DCO_CIPHER_NONE) {
-		err = aead_init(&ks->enc, backend, cfg->cipher, cfg->encrypt.key, key_len,
-				cfg->encrypt.nonce_tail, true);
+	for (unsigned t = 0; cfg->cipher != DCO_CIPHER_NONE && t < KEYSLOT_THREADS; t++) {
+		err = aead_init(&ks->enc[t], backend, cfg->cipher, cfg->encrypt.key,
+				key_len, cfg->encrypt.nonce_tail, true);
 		if (err)
 			goto err_clear;
+	}
+	if (cfg->cipher != DCO_CIPHER_NONE) {
 		err = aead_init(&ks->dec, backend, cfg->cipher, cfg->decrypt.key, key_len,
 				cfg->decrypt.nonce_tail, false);
 		if (err)
@@ -51,7 +52,8 @@ err_clear:
 
 void keyslot_clear(struct keyslot *ks)
 {
-	aead_free(&ks->enc);
+	for (unsigned t = 0; t < KEYSLOT_THREADS; t++)
+		aead_free(&ks->enc[t]);
 	aead_free(&ks->dec);
 	pktid_window_free(&ks->replay);
 	mem_wipe(ks, sizeof(*ks));
@@ -62,18 +64,8 @@ static size_t tag_len(const struct keyslot *ks)
 	return ks->cipher == DCO_CIPHER_NONE ? 0 : DATAPKT_TAG_LEN;
 }
 
-/*
- * Held for one seal only, and contended only when a keepalive meets tun
- * traffic, so spinning is cheaper than a mutex (which a struct copy of the
- * slot would also break).
- */
-static void enc_lock(struct keyslot *ks)
-{
-	while (atomic_flag_test_and_set_explicit(&ks->enc_lock, memory_order_acquire))
-		sched_yield();
-}
-
-int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1)
+int keyslot_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
+		    uint32_t peer_id, bool v1)
 {
 	size_t hdr_len = v1 ? DATAPKT_V1_HDR_LEN : DATAPKT_V2_HDR_LEN;
 	size_t tlen = tag_len(ks);
@@ -82,7 +74,8 @@ int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1
 	uint32_t id;
 	int err;
 
-	if (!ks->in_use || len == 0 || peer_id > DCO_PEER_ID_NONE)
+	if (!ks->in_use || len == 0 || peer_id > DCO_PEER_ID_NONE ||
+	    thread >= KEYSLOT_THREADS)
 		return -EINVAL;
 	if (pkt_headroom(p) < hdr_len + DATAPKT_PKTID_LEN + tlen)
 		return -ENOSPC;
@@ -101,11 +94,9 @@ int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1
 	if (!tlen)
 		return 0;
 	/* V2 authenticates its header too; V1 only the packet-id. */
-	enc_lock(ks);
-	err = aead_seal(&ks->enc, id, v1 ? pid : hdr,
+	err = aead_seal(&ks->enc[thread], id, v1 ? pid : hdr,
 			v1 ? DATAPKT_PKTID_LEN : V2_AAD_LEN, payload, len,
 			pid + DATAPKT_PKTID_LEN);
-	atomic_flag_clear_explicit(&ks->enc_lock, memory_order_release);
 	return err ? -EIO : 0;
 }
 

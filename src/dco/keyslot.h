@@ -14,17 +14,21 @@
 #include "dcovpn/dco.h"
 #include "proto/pktid.h"
 
+/* Engine threads that encrypt (engine.h: DCO_WORKERS, checked there). */
+#define KEYSLOT_THREADS 2u
+
 struct keyslot {
 	bool in_use;
 	uint8_t key_id;
 	enum dco_cipher cipher;
-	struct aead enc, dec;
+	/* One encrypt context per engine thread (keyslot_encrypt's @thread):
+	 * an OpenSSL context cannot seal two packets at once, and a lock per
+	 * packet is what this replaces. One decrypt context: only the link
+	 * worker decrypts. */
+	struct aead enc[KEYSLOT_THREADS], dec;
 	struct pktid_tx tx_id;
 	struct pktid_window replay;
 	bool near_wrap_reported;
-	/* Serialises keyslot_encrypt callers (tun worker, keepalive): one EVP
-	 * context cannot seal two packets at once without mixing their IVs. */
-	atomic_flag enc_lock;
 };
 
 /* Set up from @cfg (keys are copied; the caller wipes its copy), the AEAD
@@ -40,11 +44,13 @@ void keyslot_clear(struct keyslot *ks);
  * header (P_DATA_V2 with @peer_id, or P_DATA_V1 if @v1), packet-id, tag,
  * ciphertext. Returns 0, -ERANGE when the packet-id space is spent (the key
  * must be replaced), -ENOSPC if the headroom is short, -EIO on crypto error,
- * -EINVAL for an unused slot, an empty packet or a peer-id over 24 bits.
- * Several threads may encrypt with one slot at once (never while it is
- * initialised or cleared).
+ * -EINVAL for an unused slot, an empty packet, a peer-id over 24 bits or
+ * @thread >= KEYSLOT_THREADS. Threads with different @thread may encrypt
+ * with one slot at once (never while it is initialised or cleared); one
+ * @thread is one thread at a time.
  */
-int keyslot_encrypt(struct keyslot *ks, struct pkt *p, uint32_t peer_id, bool v1);
+int keyslot_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
+		    uint32_t peer_id, bool v1);
 
 /*
  * Open the complete data packet at p->data (header included) in place; on

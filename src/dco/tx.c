@@ -44,7 +44,8 @@ int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt)
 	}
 	err = compstub_wrap(p->comp, pkt);
 	if (!err)
-		err = keyslot_encrypt(ks, pkt, p->id, p->tx_v1);
+		err = keyslot_encrypt(ks, (unsigned)(w - w->dco->workers), pkt,
+				      p->id, p->tx_v1);
 	if (err == -ERANGE || keyslot_near_wrap(ks))
 		tx_report_near_wrap(w, p, ks);
 	if (err) {

@@ -94,7 +94,8 @@ struct pair {
 	struct keyslot tx, rx;
 };
 
-static void pair_init(struct pair *pr, enum dco_cipher c, uint8_t key_id)
+static void pair_init_on(struct pair *pr, enum dco_cipher c, uint8_t key_id,
+			 enum dco_aead_backend backend)
 {
 	struct dco_key_config cfg = { .slot = DCO_KEY_PRIMARY, .key_id = key_id,
 				      .cipher = c };
@@ -104,11 +105,16 @@ static void pair_init(struct pair *pr, enum dco_cipher c, uint8_t key_id)
 	/* The receiving end's decrypt direction is the sender's encrypt one. */
 	memset(cfg.decrypt.key, 0x55, sizeof(cfg.decrypt.key));
 	memset(cfg.decrypt.nonce_tail, 0x66, sizeof(cfg.decrypt.nonce_tail));
-	assert_int_equal(keyslot_init(&pr->tx, &cfg, 64, 15, DCO_AEAD_AUTO), 0);
+	assert_int_equal(keyslot_init(&pr->tx, &cfg, 64, 15, backend), 0);
 	cfg.decrypt = cfg.encrypt;
 	memset(cfg.encrypt.key, 0x77, sizeof(cfg.encrypt.key));
-	assert_int_equal(keyslot_init(&pr->rx, &cfg, 64, 15, DCO_AEAD_AUTO), 0);
+	assert_int_equal(keyslot_init(&pr->rx, &cfg, 64, 15, backend), 0);
 	dco_key_config_wipe(&cfg);
+}
+
+static void pair_init(struct pair *pr, enum dco_cipher c, uint8_t key_id)
+{
+	pair_init_on(pr, c, key_id, DCO_AEAD_AUTO);
 }
 
 static void pair_clear(struct pair *pr)
@@ -126,7 +132,7 @@ static void check_kat(enum dco_cipher c, bool v1, const uint8_t *want, size_t wa
 	pair_init(&pr, c, KAT_KEY_ID);
 	atomic_store(&pr.tx.tx_id.last, KAT_PKTID - 1);
 	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
-	assert_int_equal(keyslot_encrypt(&pr.tx, p, KAT_PEER_ID, v1), 0);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, KAT_PEER_ID, v1), 0);
 	assert_int_equal(p->len, want_len);
 	assert_memory_equal(p->data, want, want_len);
 	/* No copy: the payload stayed where it was put. */
@@ -192,7 +198,7 @@ static void round_trip(enum dco_cipher c, bool v1)
 	pair_init(&pr, c, 3);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		p = buf_fill(&b, plain, sizes[i]);
-		assert_int_equal(keyslot_encrypt(&pr.tx, p, 77, v1), 0);
+		assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 77, v1), 0);
 		assert_int_equal(p->len, sizes[i] + overhead);
 		assert_int_equal(p->data[0] >> 3, v1 ? P_DATA_V1 : P_DATA_V2);
 		assert_int_equal(p->data[0] & 7, 3);
@@ -225,7 +231,7 @@ static struct pkt *make_packet(struct pair *pr, struct buf *b, bool v1)
 {
 	struct pkt *p = buf_fill(b, kat_pt, KAT_PT_LEN);
 
-	assert_int_equal(keyslot_encrypt(&pr->tx, p, KAT_PEER_ID, v1), 0);
+	assert_int_equal(keyslot_encrypt(&pr->tx, 0, p, KAT_PEER_ID, v1), 0);
 	return p;
 }
 
@@ -424,8 +430,8 @@ static void test_pktid_exhaustion(void **state)
 	p = buf_rx(&r, p);
 	assert_int_equal(keyslot_decrypt(&pr.rx, p, NOW), 0);
 	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
-	assert_int_equal(keyslot_encrypt(&pr.tx, p, 1, false), -ERANGE);
-	assert_int_equal(keyslot_encrypt(&pr.tx, p, 1, true), -ERANGE);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 1, false), -ERANGE);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 1, true), -ERANGE);
 	/* The packet was left as it was. */
 	assert_int_equal(p->len, KAT_PT_LEN);
 	assert_ptr_equal(p->data, b.mem + PKT_HEADROOM);
@@ -444,14 +450,16 @@ static void test_headroom_and_args(void **state)
 	pair_init(&pr, DCO_CIPHER_AES_256_GCM, 0);
 	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
 	p->data = p->base + 23;
-	assert_int_equal(keyslot_encrypt(&pr.tx, p, 1, false), -ENOSPC);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 1, false), -ENOSPC);
 	p->data = p->base + 24;
-	assert_int_equal(keyslot_encrypt(&pr.tx, p, 1, false), 0);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 1, false), 0);
 	assert_ptr_equal(p->data, p->base);
 	p = buf_fill(&b, kat_pt, 0);
-	assert_int_equal(keyslot_encrypt(&pr.tx, p, 1, false), -EINVAL);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 1, false), -EINVAL);
 	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
-	assert_int_equal(keyslot_encrypt(&pr.tx, p, 0x1000000, false), -EINVAL);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 0x1000000, false), -EINVAL);
+	/* no context for a thread beyond the engine's */
+	assert_int_equal(keyslot_encrypt(&pr.tx, KEYSLOT_THREADS, p, 1, false), -EINVAL);
 	pair_clear(&pr);
 
 	assert_int_equal(keyslot_init(&ks, &cfg, 64, 15, DCO_AEAD_AUTO), -EINVAL);
@@ -461,7 +469,7 @@ static void test_headroom_and_args(void **state)
 	assert_int_equal(keyslot_init(&ks, &cfg, 64, 15, DCO_AEAD_AUTO), -EINVAL);
 	/* A cleared slot refuses work instead of crashing. */
 	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
-	assert_int_equal(keyslot_encrypt(&ks, p, 1, false), -EINVAL);
+	assert_int_equal(keyslot_encrypt(&ks, 0, p, 1, false), -EINVAL);
 	assert_int_equal(keyslot_decrypt(&ks, p, NOW), -EINVAL);
 	keyslot_clear(&ks);
 }
@@ -490,15 +498,18 @@ static void test_reorder(void **state)
 }
 
 /*
- * Two threads sending with one slot at once (the tun worker and keepalive):
- * every packet must still open. Sharing the EVP context unguarded mixes up
- * IVs, which shows up here as packets that fail to authenticate.
+ * Two threads sending with one slot at once (the tun and link workers),
+ * each with its own context, on the OpenSSL backend (its contexts hold
+ * per-packet state): every packet must still open. Sharing one EVP context
+ * unguarded mixes up IVs, which shows up here as packets that fail to
+ * authenticate.
  */
 #define RACE_PKTS 20000
 #define RACE_LEN 64u
 
 struct race {
 	struct keyslot *ks;
+	unsigned thread;
 	uint8_t (*out)[RACE_LEN + 24];
 	int failures;
 };
@@ -514,7 +525,7 @@ static void *race_sender(void *arg)
 		pkt_reset(&p);
 		memset(p.data, i, RACE_LEN);
 		p.len = RACE_LEN;
-		if (keyslot_encrypt(r->ks, &p, 9, false) != 0 || p.len != RACE_LEN + 24)
+		if (keyslot_encrypt(r->ks, r->thread, &p, 9, false) != 0 || p.len != RACE_LEN + 24)
 			r->failures++;
 		else
 			memcpy(r->out[i], p.data, p.len);
@@ -532,11 +543,12 @@ static void test_concurrent_senders(void **state)
 	int t, i, bad = 0;
 
 	(void)state;
-	pair_init(&pr, DCO_CIPHER_AES_256_GCM, 0);
+	pair_init_on(&pr, DCO_CIPHER_AES_256_GCM, 0, DCO_AEAD_OPENSSL);
 	pktid_window_free(&pr.rx.replay);
 	assert_int_equal(pktid_window_init(&pr.rx.replay, PKTID_WINDOW_MAX, 0), 0);
 	for (t = 0; t < 2; t++) {
 		races[t].ks = &pr.tx;
+		races[t].thread = (unsigned)t;
 		races[t].out = calloc(RACE_PKTS, sizeof(*races[t].out));
 		races[t].failures = 0;
 		assert_non_null(races[t].out);
