@@ -287,7 +287,8 @@ static const struct opt_desc table[] = {
 	FLAG("show-curves", OPT_W_LOCAL, show_groups),
 	IGNORE("machine-readable-output", 0, OPT_W_LOCAL, NULL),
 	IGNORE("push-peer-info", 0, OPT_W_LOCAL, NULL),
-	IGNORE("nice", 1, OPT_W_LOCAL, "--nice ignored"),
+	/* nice(2) once at start, before any thread (threads inherit it) */
+	INT("nice", OPT_W_LOCAL, nice, -40, 40),
 	/* server side (conf/opt_server.c) */
 #define SRV(n, mn, mx, w) FN(n, mn, mx, w, h_server_opt)
 	SRV("server", 2, 3, OPT_W_LOCAL),

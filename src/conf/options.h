@@ -315,6 +315,7 @@ struct options {
 	bool show_ciphers, show_digests, show_tls, show_groups;
 	char *writepid;
 	bool mlock;		/* mlockall: keys never swapped out */
+	int nice;		/* --nice: nice(2) increment, 0 = none */
 	/* management IP PORT [PWFILE] / management PATH unix [PWFILE] */
 	char *mgmt_addr, *mgmt_port, *mgmt_pwfile;
 	bool mgmt_unix;

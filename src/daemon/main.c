@@ -82,6 +82,15 @@ static int main_process_setup(const struct options *o)
 	/* --mlock: keys and buffers never reach swap */
 	if (o->mlock && mlockall(MCL_CURRENT | MCL_FUTURE))
 		log_warn("WARNING: mlockall call failed: %s", strerror(errno));
+	/* --nice: here, before any thread, so every thread runs at it */
+	if (o->nice) {
+		errno = 0;
+		if (nice(o->nice) < 0 && errno)
+			log_warn("WARNING: nice %d failed: %s", o->nice,
+				 strerror(errno));
+		else
+			log_info("nice %d succeeded", o->nice);
+	}
 	/* a server holds a descriptor per TCP connection */
 	if (nofile > 0)
 		log_debug("open file limit: %ld descriptors", nofile);
