@@ -229,8 +229,7 @@ static const struct opt_desc table[] = {
 	FLAG("tls-exit", OPT_W_LOCAL, tls_exit),
 	IGNORE("replay-persist", 1, OPT_W_LOCAL, "WARNING: --replay-persist has "
 	       "no effect: replay windows start fresh with each key"),
-	IGNORE("session-timeout", 1, OPT_W_PULLED, "WARNING: --session-timeout "
-	       "has no effect in dcovpn yet"),
+	INT("session-timeout", OPT_W_PULLED, session_timeout, 0, INT_MAX),
 	REFUSE("no-replay", 0, "--no-replay is not supported: replay "
 	       "protection stays on"),
 	STR("bind-dev", OPT_W_LOCAL, bind_dev),

@@ -280,6 +280,7 @@ struct options {
 	int keepalive_ping, keepalive_timeout;	/* -1: unset */
 	int inactive;
 	int64_t inactive_bytes;
+	int session_timeout;	/* seconds a session may last; 0: no limit */
 	int explicit_exit_notify;	/* 0: off */
 	int connect_timeout;	/* -1: unset */
 

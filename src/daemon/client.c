@@ -98,6 +98,7 @@ struct conn {
 	bool *reask;                    /* auth-retry interact: ask again */
 	const char *end_desc;           /* why it ended, for management */
 	uint64_t poll_deadline_ms;      /* server-poll-timeout; 0: none */
+	uint64_t session_deadline_ms;   /* session-timeout; 0: none */
 	struct client_inactive inact;   /* --inactive */
 	enum conn_end end;
 	struct client_script *scripts;
@@ -539,6 +540,10 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 		ret = conn_keepalive(c);
 	if (ret)
 		return ret;
+	/* OpenVPN starts its timers again when a push brings timer options
+	 * (a pushed session-timeout counts from here) */
+	if (c->o->pull)
+		c->session_deadline_ms = client_session_deadline(c->o, now);
 	client_mgmt_state_addr(c->cm, "ASSIGN_IP", c->o, NULL);
 	ret = c->dev_null || c->o->ifconfig_noexec ? 0 :
 	      netcfg_addresses(c->o, dco_ifindex(c->dco), dco_ifname(c->dco));
@@ -998,11 +1003,17 @@ static void conn_check_reneg_counters(struct conn *c, uint64_t now)
 	}
 }
 
-/* server-poll-timeout and --inactive (client_limits.c). */
+/* server-poll-timeout, session-timeout and --inactive (client_limits.c). */
 static void conn_check_limits(struct conn *c, uint64_t now)
 {
 	struct dco_stats st = { 0 };
 
+	if (c->session_deadline_ms && now >= c->session_deadline_ms) {
+		log_info("Session timeout, exiting");
+		c->end_desc = "session-timeout";
+		conn_end(c, END_EXIT);
+		return;
+	}
 	if (client_poll_expired(c->poll_deadline_ms, c->sess.have_peer_sid,
 				now)) {
 		c->end_desc = "server_poll";
@@ -1062,6 +1073,8 @@ static uint64_t conn_deadline(const struct conn *c)
 		d = c->poll_deadline_ms;
 	if (c->inact.deadline_ms && c->inact.deadline_ms < d)
 		d = c->inact.deadline_ms;
+	if (c->session_deadline_ms && c->session_deadline_ms < d)
+		d = c->session_deadline_ms;
 
 	if (c->peer_added && (c->o->reneg_bytes > 0 || c->o->reneg_pkts > 0)) {
 		uint64_t p = clock_now_ms() + CONN_COUNTER_POLL_MS;
@@ -1286,6 +1299,7 @@ static enum conn_end conn_run(struct conn *c)
 	if (conn_open(c))
 		return c->end != END_NONE ? c->end : END_NEXT;
 	c->poll_deadline_ms = client_poll_deadline(c->o, clock_now_ms());
+	c->session_deadline_ms = client_session_deadline(c->o, clock_now_ms());
 	client_inactive_start(&c->inact, c->o, clock_now_ms());
 	while (c->end == END_NONE) {
 		uint64_t now = clock_now_ms();

@@ -1,4 +1,5 @@
-/* connect-retry-max, server-poll-timeout, inactive (client_limits.h). */
+/* connect-retry-max, server-poll-timeout, inactive, session-timeout
+ * (client_limits.h). */
 #include "daemon/client_limits.h"
 
 #include "base/log.h"
@@ -67,4 +68,10 @@ bool client_inactive_expired(struct client_inactive *t, uint64_t tun_bytes,
 		return false;
 	}
 	return true;
+}
+
+uint64_t client_session_deadline(const struct options *o, uint64_t now_ms)
+{
+	return o->session_timeout > 0 ?
+	       now_ms + (uint64_t)o->session_timeout * 1000u : 0;
 }

@@ -8,7 +8,8 @@
  *  - inactive N [BYTES]: exit when the tunnel carried no more than BYTES
  *    (default 0) in N seconds (a server ends that client's instance). As
  *    OpenVPN with DCO, the engine's counters are read when the period ends,
- *    and a busy period starts the next one.
+ *    and a busy period starts the next one;
+ *  - session-timeout N: the session ends N seconds after it began.
  */
 #ifndef DCOVPN_DAEMON_CLIENT_LIMITS_H
 #define DCOVPN_DAEMON_CLIENT_LIMITS_H
@@ -46,5 +47,10 @@ void client_inactive_start(struct client_inactive *t, const struct options *o,
  * when it carried too little; else the next period begins. */
 bool client_inactive_expired(struct client_inactive *t, uint64_t tun_bytes,
 			     uint64_t now_ms);
+
+/* session-timeout N: the end of a session started at @now_ms; 0: none.
+ * When it comes, OpenVPN logs "Session timeout, exiting" and ends with
+ * SIGTERM (a client exits; a server ends only that client's instance). */
+uint64_t client_session_deadline(const struct options *o, uint64_t now_ms);
 
 #endif

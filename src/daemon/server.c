@@ -286,6 +286,7 @@ static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 	c->pool_idx = -1;
 	c->since = time(NULL);
 	client_inactive_start(&c->inact, s->o, clock_now_ms());
+	c->session_deadline_ms = client_session_deadline(s->o, clock_now_ms());
 	client_set_addr(c, a, alen);
 	if (client_session(s, c, cookie, ev)) {
 		log_warn("%s: cannot start a session", c->desc);

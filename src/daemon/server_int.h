@@ -117,6 +117,7 @@ struct srv_client {
 	struct srv_scripts scr;
 	struct srv_tlsverify tv;     /* tls-verify, before admission */
 	struct client_inactive inact; /* --inactive (server_idle.c) */
+	uint64_t session_deadline_ms; /* session-timeout; 0: none */
 };
 
 struct server {

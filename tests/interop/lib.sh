@@ -221,6 +221,20 @@ client_conf() {
 	for l in "$@"; do echo "$l" >>"$T/client.conf"; done
 }
 
+# start_pair SERVER_BIN CLIENT_BIN LABEL: both ends on $T/server.conf and
+# $T/client.conf until each logs its initialization; sets SRV_PID, CLI_PID.
+start_pair() {
+	rm -f "$T/server.log" "$T/client.log"	# an earlier run's lines must not count
+	ip netns exec "$NS_S" "$1" --config "$T/server.conf" >"$T/server.log" 2>&1 &
+	SRV_PID=$!
+	wait_for 15 grep -q "Initialization Sequence Completed" "$T/server.log" ||
+		fail "$3: server did not start"
+	ip netns exec "$NS_C" "$2" --config "$T/client.conf" >"$T/client.log" 2>&1 &
+	CLI_PID=$!
+	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
+		fail "$3: client did not connect"
+}
+
 start_server() {
 	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 	SRV_PID=$!

@@ -13,14 +13,7 @@ client_conf udp 4 crypt
 for prog in openvpn dcovpn; do
 	bin=$OPENVPN
 	[ "$prog" = dcovpn ] && bin=$DCOVPN
-	ip netns exec "$NS_S" "$bin" --config "$T/server.conf" >"$T/server.log" 2>&1 &
-	SRV_PID=$!
-	wait_for 15 grep -q "Initialization Sequence Completed" "$T/server.log" ||
-		fail "$prog server did not start"
-	ip netns exec "$NS_C" "$OPENVPN" --config "$T/client.conf" >"$T/client.log" 2>&1 &
-	CLI_PID=$!
-	wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
-		fail "$prog server: client did not connect"
+	start_pair "$bin" "$OPENVPN" "$prog server"
 	in_c ping -c 12 -i 0.5 -W 1 "$TUN4_S" >/dev/null || fail "$prog server: pings lost"
 	grep -q "Inactivity timeout" "$T/server.log" &&
 		fail "$prog server: ended a client with traffic"
