@@ -9,6 +9,7 @@ PKGS=(
 	libssl-dev libmnl-dev             # OpenSSL 3 (AEAD, TLS), libmnl (netlink)
 	libcap-dev                        # user/group: keep CAP_NET_ADMIN only
 	libipsec-mb-dev                   # intel-ipsec-mb: fast AES-GCM backend
+	libseccomp-dev                    # seccomp allow-lists (base/sandbox.c)
 	libsystemd-dev                    # sd_notify for Type=notify units
 	libcmocka-dev                     # unit tests
 	clang libclang-rt-dev             # fuzz targets (libFuzzer), sanitizers

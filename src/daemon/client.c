@@ -25,6 +25,7 @@
 #include "daemon/client_plugin.h"
 #include "daemon/client_status.h"
 #include "daemon/clientcfg.h"
+#include "daemon/confine.h"
 #include "daemon/engine_log.h"
 #include "daemon/netcfg.h"
 #include "daemon/addrtext.h"
@@ -444,9 +445,13 @@ static void conn_complete(struct conn *c)
 		/* asked to run unprivileged: never carry on as root */
 		log_err("--user/--group: %s; exiting", err);
 		conn_end(c, END_FATAL);
+		return;
 	}
-	if (plugin_host_post_uid(c->plugins, c->o))
+	if (plugin_host_post_uid(c->plugins, c->o)) {
 		conn_end(c, END_FATAL);
+		return;
+	}
+	confine_daemon(c->o);
 }
 
 /* As OpenVPN: a plugin failing up or route-up is fatal, and so is a

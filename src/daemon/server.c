@@ -20,6 +20,7 @@
 #include "ctl/mudp.h"
 #include "daemon/mgmt.h"
 #include "daemon/clientcfg.h"
+#include "daemon/confine.h"
 #include "daemon/engine_log.h"
 #include "daemon/keep.h"
 #include "daemon/netcfg.h"
@@ -1059,6 +1060,7 @@ int server_run(const struct options *o, struct keep *keep)
 	}
 	if (server_plugin_post_uid(s))
 		goto out;
+	confine_daemon(o);
 	server_loop(s);
 	ret = s->restart ? SERVER_RESTART : 0;
 out:

@@ -11,6 +11,8 @@
 #include <sys/eventfd.h>
 
 #include "base/clock.h"
+#include "base/log.h"
+#include "base/sandbox.h"
 #include "dco/engine.h"
 
 #define WORKER_MAX_SLEEP_MS 1000u
@@ -93,7 +95,11 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct dco *dco = w->dco;
 	struct epoll_event evs[WORKER_EVENTS];
+	int err = sandbox_apply(SANDBOX_ENGINE);
 
+	/* from here on only the system calls packet work needs */
+	if (err < 0)
+		log_warn("engine: no seccomp filter: %s", strerror(-err));
 	while (!atomic_load(&dco->stop)) {
 		int n = epoll_wait(w->epfd, evs, WORKER_EVENTS, worker_timeout(w));
 
