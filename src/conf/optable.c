@@ -285,7 +285,7 @@ static const struct opt_desc table[] = {
 	FLAG("show-groups", OPT_W_LOCAL, show_groups),
 	FLAG("show-curves", OPT_W_LOCAL, show_groups),
 	IGNORE("machine-readable-output", 0, OPT_W_LOCAL, NULL),
-	IGNORE("push-peer-info", 0, OPT_W_LOCAL, NULL),
+	FLAG("push-peer-info", OPT_W_LOCAL, push_peer_info),
 	/* nice(2) once at start, before any thread (threads inherit it) */
 	INT("nice", OPT_W_LOCAL, nice, -40, 40),
 	/* server side (conf/opt_server.c) */

@@ -316,6 +316,7 @@ struct options {
 	bool show_ciphers, show_digests, show_tls, show_groups;
 	char *writepid;
 	bool mlock;		/* mlockall: keys never swapped out */
+	bool push_peer_info;	/* send the full peer-info (peerinfo_full.h) */
 	int nice;		/* --nice: nice(2) increment, 0 = none */
 	/* management IP PORT [PWFILE] / management PATH unix [PWFILE] */
 	char *mgmt_addr, *mgmt_port, *mgmt_pwfile;

@@ -374,7 +374,8 @@ static int check_peer_info_cfg(const struct km2_peer_info_cfg *cfg,
  *  IV_PROTO   the protocol features we implement (see keymethod2.h).
  * No compression variables: the engine has no compression framing but the
  * "stub" that 2.6 servers fall back to without them (PROTOCOL.md 5.8).
- * No IV_HWADDR/IV_SSL/IV_PLAT_VER/UV_*: those are push-peer-info (level 3).
+ * IV_HWADDR/IV_SSL/IV_PLAT_VER/UV_* only with push-peer-info (level 3):
+ * the daemon passes them in cfg->extra.
  */
 int km2_peer_info(const struct km2_peer_info_cfg *cfg, char *buf, size_t cap,
 		  char *err, size_t errlen)
@@ -387,9 +388,10 @@ int km2_peer_info(const struct km2_peer_info_cfg *cfg, char *buf, size_t cap,
 	ret = check_peer_info_cfg(cfg, proto, ciphers, err, errlen);
 	if (ret)
 		return ret;
-	if (cfg->pull) {
+	if (cfg->pull || cfg->full)
 		sb_add(&b, "IV_VER=%s\nIV_PLAT=%s\nIV_TCPNL=1\n", KM2_IV_VER,
 		       KM2_IV_PLAT);
+	if (cfg->pull) {
 		sb_add(&b, "IV_MTU=%u\n", cfg->mtu ? cfg->mtu : KM2_DEFAULT_MTU);
 		if (in_list(ciphers, "AES-128-GCM") && in_list(ciphers, "AES-256-GCM"))
 			sb_add(&b, "IV_NCP=2\n");
@@ -399,6 +401,8 @@ int km2_peer_info(const struct km2_peer_info_cfg *cfg, char *buf, size_t cap,
 		sb_add(&b, "IV_GUI_VER=%s\n", cfg->gui_ver);
 	if (cfg->pull && cfg->sso)
 		sb_add(&b, "IV_SSO=%s\n", cfg->sso);
+	if (cfg->extra)
+		sb_add(&b, "%s", cfg->extra);
 	if (b.overflow || b.len + 1 > KM2_STR_MAX) {
 		set_err(err, errlen, "peer-info: does not fit in %zu bytes", cap);
 		return -ENOSPC;

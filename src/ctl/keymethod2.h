@@ -112,6 +112,10 @@ struct km2_peer_info_cfg {
 	unsigned proto;		/* IV_PROTO bits; 0: KM2_IV_PROTO_DEFAULT */
 	const char *gui_ver;	/* IV_GUI_VER, NULL: not sent */
 	const char *sso;	/* IV_SSO, NULL: not sent */
+	bool full;		/* push-peer-info (detail 3): IV_VER, IV_PLAT
+				 * and IV_TCPNL without pull too */
+	const char *extra;	/* push-peer-info's lines ("NAME=value\n"),
+				 * appended last; NULL: none */
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "base/mem.h"
 #include "conf/opt_server.h"
 #include "conf/statickey.h"
+#include "daemon/peerinfo_full.h"
 #include "ctl/keymethod2.h"
 #include "daemon/clientcfg.h"
 #include "daemon/prompt.h"
@@ -434,8 +435,15 @@ int clientcfg_init(struct clientcfg *c, const struct options *o,
 	struct km2_peer_info_cfg pi = {
 		.pull = o->pull,
 		.ciphers = o->data_ciphers,
+		.full = o->push_peer_info,
 	};
+	char extra[512];
 	int ret;
+
+	if (o->push_peer_info) {
+		peerinfo_full(o, extra, sizeof(extra));
+		pi.extra = extra;
+	}
 
 	/* Test hook: announce no TLS-EKM, so the server makes us use the PRF
 	 * (OpenVPN has no option for this; interop tests need it). */
