@@ -206,7 +206,7 @@ static const struct opt_desc table[] = {
 	IGNORE("errors-to-stderr", 0, OPT_W_LOCAL, NULL),
 	IGNORE("ifconfig-nowarn", 0, OPT_W_LOCAL, NULL),
 	IGNORE("allow-recursive-routing", 0, OPT_W_LOCAL, NULL),
-	IGNORE("remote-random-hostname", 0, OPT_W_LOCAL, NULL),
+	FLAG("remote-random-hostname", OPT_W_LOCAL, remote_random_hostname),
 	IGNORE("route-method", 1, OPT_W_PULLED, NULL),
 	IGNORE("up-delay", 0, OPT_W_LOCAL, NULL),
 	FLAG("up-restart", OPT_W_LOCAL, up_restart),

@@ -199,6 +199,7 @@ struct options {
 	struct opt_remote *remotes;
 	size_t n_remotes;
 	bool remote_random;
+	bool remote_random_hostname;	/* look names up with a random prefix */
 	/*
 	 * As OpenVPN: "port" sets both, "lport"/"rport" one; the last line
 	 * wins. lport_defined only by "lport" (it asks for a bound port).

@@ -33,6 +33,7 @@
 #include "daemon/localbind.h"
 #include "daemon/privdrop.h"
 #include "daemon/proxy.h"
+#include "daemon/randhost.h"
 #include "daemon/sdnotify.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
@@ -191,7 +192,11 @@ static int conn_resolve(struct conn *c)
 	const struct opt_proxy *px = proxy_of(c->o);
 	const char *host = px ? px->host : c->ep.host;
 	const char *port = px ? px->port : c->ep.port;
+	char rnd[320];
 	int err;
+
+	if (!px)	/* --remote-random-hostname */
+		host = randhost_apply(c->o, host, rnd, sizeof(rnd));
 
 	hints.ai_family = c->ep.family == OPT_AF_INET ? AF_INET :
 			  c->ep.family == OPT_AF_INET6 ? AF_INET6 : AF_UNSPEC;

@@ -17,12 +17,7 @@ start_logged() {
 	"$2" "${args[@]}" >"$T/$1.log" 2>&1 &
 	pid=$!
 	pids+=("$pid")
-	for _ in $(seq 50); do
-		grep -q 'nice 7 succeeded' "$T/$1.log" && return 0
-		sleep 0.1
-	done
-	cat "$T/$1.log"
-	fail "$1: no 'nice 7 succeeded'"
+	wait_log 5 'nice 7 succeeded' "$T/$1.log" || fail "$1: no 'nice 7 succeeded'"
 }
 
 start_logged dcovpn "$DCOVPN"
