@@ -259,8 +259,10 @@ static const struct opt_desc table[] = {
 	FN("management", 2, 3, OPT_W_LOCAL, h_management),
 	FLAG("management-hold", OPT_W_LOCAL, mgmt_hold),
 	INT("management-log-cache", OPT_W_LOCAL, mgmt_log_cache, 1, 100000),
-	IGNORE("management-signal", 0, OPT_W_LOCAL, NULL),
-	IGNORE("management-forget-disconnect", 0, OPT_W_LOCAL, NULL),
+	FLAG("management-signal", OPT_W_LOCAL, mgmt_signal),
+	IGNORE("management-forget-disconnect", 0, OPT_W_LOCAL, "WARNING: "
+	       "--management-forget-disconnect has no effect in dcovpn yet: "
+	       "cached passwords are kept when the manager disconnects"),
 	FLAG("management-query-passwords", OPT_W_LOCAL, mgmt_query_passwords),
 	STR("management-client-user", OPT_W_LOCAL, mgmt_client_user),
 	STR("management-client-group", OPT_W_LOCAL, mgmt_client_group),

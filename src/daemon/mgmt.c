@@ -373,9 +373,15 @@ void mgmt_drop_client(struct mgmt *m)
 	mgmt_extra_reset(m);
 	if (m->pk.state == MGMT_PK_INPUT)
 		m->pk.state = MGMT_PK_SOLICIT;  /* asked again of the next */
-	if (m->outbound) {
+	if (m->outbound) {	/* its SIGTERM outdoes management-signal */
 		mgmt_connect_lost(m, "management-exit");
 		return;
+	}
+	/* --management-signal: the manager left (a user's logoff), so the
+	 * tunnel restarts, as OpenVPN's SIGUSR1 "management-disconnect" */
+	if (m->signal_on_drop) {
+		log_info("MANAGEMENT: Triggering management signal");
+		kill(getpid(), SIGUSR1);   /* the loop's signalfd takes it */
 	}
 	/* listen again: the next client may come in */
 	if (loop_add(m->loop, m->lfd, EPOLLIN, mgmt_accept, m))
@@ -548,6 +554,7 @@ struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
 	m->ctx = ctx;
 	m->lfd = m->cfd = m->ofd = -1;
 	m->outbound = o->mgmt_client;
+	m->signal_on_drop = o->mgmt_signal;
 	m->hold_flag = o->mgmt_hold;
 	m->log.cap = (unsigned)cap;
 	m->log.rec = calloc(m->log.cap, sizeof(*m->log.rec));
