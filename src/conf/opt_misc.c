@@ -52,6 +52,19 @@ int h_inactive(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return 0;
 }
 
+/* route-delay [N [W]]: W is the Windows adapter wait, checked only. */
+int h_route_delay(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		  unsigned int argc)
+{
+	int w;
+
+	UNUSED_ARGS;
+	c->o->route_delay = 0;
+	if (argc > 1 && optval_int(c, argv[1], 0, INT_MAX, &c->o->route_delay))
+		return -EINVAL;
+	return argc > 2 ? optval_int(c, argv[2], 0, INT_MAX, &w) : 0;
+}
+
 int h_explicit_exit(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		    unsigned int argc)
 {

@@ -170,7 +170,7 @@ static const struct opt_desc table[] = {
 	FN("route-ipv6", 1, 3, PULLED_ROUTES, h_route6),
 	FN("route-gateway", 1, 1, OPT_W_PULLED, h_route_gateway),
 	INT("route-metric", PULLED_ROUTES, route_metric, 0, INT_MAX),
-	IGNORE("route-delay", 2, OPT_W_PULLED, NULL),
+	FN("route-delay", 0, 2, OPT_W_PULLED, h_route_delay),
 	FNO("redirect-gateway", 0, 15, PULLED_ROUTES, h_redirect, redirect_gateway),
 	FNO("redirect-private", 0, 15, PULLED_ROUTES, h_redirect, redirect_private),
 	FLAG("route-nopull", OPT_W_LOCAL, route_nopull),
@@ -208,7 +208,9 @@ static const struct opt_desc table[] = {
 	IGNORE("allow-recursive-routing", 0, OPT_W_LOCAL, NULL),
 	FLAG("remote-random-hostname", OPT_W_LOCAL, remote_random_hostname),
 	IGNORE("route-method", 1, OPT_W_PULLED, NULL),
-	IGNORE("up-delay", 0, OPT_W_LOCAL, NULL),
+	IGNORE("up-delay", 0, OPT_W_LOCAL, "--up-delay ignored: a dcovpn client "
+	       "always opens its tun device and runs --up once the connection "
+	       "is up; a server opens it at start"),
 	FLAG("up-restart", OPT_W_LOCAL, up_restart),
 	IGNORE("mtu-test", 0, OPT_W_LOCAL, "--mtu-test ignored"),
 	IGNORE("opt-verify", 0, OPT_W_LOCAL, "DEPRECATION: opt-verify is "

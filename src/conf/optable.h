@@ -172,6 +172,7 @@ OPT_HANDLER(h_secret_str);
 OPT_HANDLER(h_client);
 OPT_HANDLER(h_keepalive);
 OPT_HANDLER(h_inactive);
+OPT_HANDLER(h_route_delay);
 OPT_HANDLER(h_explicit_exit);
 OPT_HANDLER(h_status);
 OPT_HANDLER(h_daemon);

@@ -298,6 +298,7 @@ struct options {
 	char *route_gateway;	/* address or "dhcp" */
 	int route_metric;	/* -1: unset */
 	unsigned int redirect_gateway;	/* OPT_REDIR_* */
+	int route_delay;	/* route-delay N: seconds before routes; 0 */
 	unsigned int redirect_private;
 	bool route_nopull, block_ipv6;
 	struct opt_filter *pull_filters;

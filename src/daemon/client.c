@@ -101,6 +101,7 @@ struct conn {
 	const char *end_desc;           /* why it ended, for management */
 	uint64_t poll_deadline_ms;      /* server-poll-timeout; 0: none */
 	uint64_t session_deadline_ms;   /* session-timeout; 0: none */
+	uint64_t routes_at_ms;          /* route-delay: routes due; 0: none */
 	struct client_inactive inact;   /* --inactive */
 	enum conn_end end;
 	struct client_script *scripts;
@@ -499,6 +500,18 @@ static void conn_routes_up(struct conn *c)
 		conn_complete(c);
 }
 
+/* route-delay N: the routes (and route-up, and the end of initialization)
+ * N seconds after the tunnel came up, as OpenVPN's route_wakeup timer;
+ * conn_tick adds them when due. */
+static void conn_routes_due(struct conn *c)
+{
+	if (c->o->route_delay > 0)
+		c->routes_at_ms = clock_now_ms() +
+				  (uint64_t)c->o->route_delay * 1000u;
+	else
+		conn_routes_up(c);
+}
+
 static void conn_up_done(void *ctx, int result)
 {
 	struct conn *c = ctx;
@@ -511,7 +524,7 @@ static void conn_up_done(void *ctx, int result)
 	}
 	if (c->up_done && c->kept_tun && c->kept_tun->fd >= 0)
 		*c->up_done = true;
-	conn_routes_up(c);
+	conn_routes_due(c);
 }
 
 /* up, then routes and route-up, each script waited for by the loop. */
@@ -524,7 +537,7 @@ static void conn_up_script(struct conn *c)
 	 * up-restart it runs again, told "restart" (NetworkManager's helper
 	 * then hands the new addresses over) */
 	if (c->up_done && *c->up_done && !c->o->up_restart) {
-		conn_routes_up(c);
+		conn_routes_due(c);
 		return;
 	}
 	call.restart = c->up_done && *c->up_done;
@@ -1045,6 +1058,10 @@ static void conn_check_limits(struct conn *c, uint64_t now)
 static void conn_tick(struct conn *c, uint64_t now)
 {
 	conn_check_reneg_counters(c, now);
+	if (c->routes_at_ms && now >= c->routes_at_ms) {
+		c->routes_at_ms = 0;
+		conn_routes_up(c);
+	}
 	mgmt_tick(c->cm->m, now);
 	scriptrun_tick(&c->scripts->run, now);
 	if (c->o->status_file && now >= c->status_next_ms) {
@@ -1085,6 +1102,8 @@ static uint64_t conn_deadline(const struct conn *c)
 		d = c->inact.deadline_ms;
 	if (c->session_deadline_ms && c->session_deadline_ms < d)
 		d = c->session_deadline_ms;
+	if (c->routes_at_ms && c->routes_at_ms < d)
+		d = c->routes_at_ms;
 
 	if (c->peer_added && (c->o->reneg_bytes > 0 || c->o->reneg_pkts > 0)) {
 		uint64_t p = clock_now_ms() + CONN_COUNTER_POLL_MS;
