@@ -19,20 +19,35 @@ for i in 1 2; do wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i ping"
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$SRV_PID/status"; }
 # the namespace runs "ip netns exec": the server is its child
 SRV_PID=$(pgrep -P "$SRV_PID" -f dcovpn || echo "$SRV_PID")
-# A first round warms the engine's event queue and buffers up; memory
-# must not grow further with the next, larger one.
+# A first round warms the engine's event queue and buffers up. Some
+# buffers are still touched lazily, as deep as a burst happens to fill
+# them (bounded: their size is fixed), so one round may add pages once; a
+# leak grows with every round. Two measured rounds with pings: a leak of
+# 52 bytes per reset would add 512 kB to each of them.
 rw=$(rss)
 ip netns exec "sv-$$-c3" timeout 90 python3 "$LIB_DIR/spoof_resets.py" "$UL4_S" 1194 2000 >/dev/null
 sleep 1
 r0=$(rss)
-in_c 1 ping -i 0.2 -c 40 -W 1 "$TUN4_S" >"$T/ping.log" 2>&1 &
-ppid=$!
-sent=$(ip netns exec "sv-$$-c3" timeout 90 python3 "$LIB_DIR/spoof_resets.py" "$UL4_S" 1194 "$N")
-wait "$ppid" || true
+flood_round() { # flood_round OUT: N resets while client 1 pings
+	in_c 1 ping -i 0.2 -c 40 -W 1 "$TUN4_S" >"$T/ping.log" 2>&1 &
+	local ppid=$!
+	ip netns exec "sv-$$-c3" timeout 90 python3 "$LIB_DIR/spoof_resets.py" \
+		"$UL4_S" 1194 "$N" >"$1"
+	wait "$ppid" || true
+}
+flood_round "$T/sent1"
 r1=$(rss)
-log "sent 2000 + $sent forged resets; server RSS ${rw} kB -> ${r0} kB (warm) -> ${r1} kB"
+flood_round "$T/sent2"
+r2=$(rss)
+s1=$(cat "$T/sent1")
+sent=$(cat "$T/sent2")
+log "sent 2000 + $s1 + $sent forged resets; server RSS ${rw} kB -> ${r0} kB (warm) -> ${r1} kB -> ${r2} kB"
+[ "$s1" -ge "$N" ] || fail "only $s1 forged resets sent"
 [ "$sent" -ge "$N" ] || fail "only $sent forged resets sent"
-[ $((r1 - r0)) -lt 512 ] || fail "server RSS grew by $((r1 - r0)) kB"
+if [ $((r1 - r0)) -ge 512 ] && [ $((r2 - r1)) -ge 512 ]; then
+	fail "server RSS grew in both rounds: +$((r1 - r0)) kB, +$((r2 - r1)) kB"
+fi
+[ $((r2 - r0)) -lt 4096 ] || fail "server RSS grew by $((r2 - r0)) kB over two rounds"
 n=$(grep -c "Peer Connection started" "$T/server.log")
 [ "$n" -eq 2 ] || fail "$n client instances were created, want 2"
 loss=$(grep -oE '[0-9.]+% packet loss' "$T/ping.log" | cut -d% -f1)
