@@ -154,7 +154,6 @@ static void client_active(void *ctx)
 		c->ipchange_done = true;
 		server_plugin_ipchange(c);
 	}
-	server_push_if_requested(c);
 }
 
 static int client_v2_verify(void *ctx, const uint8_t *meta, size_t len)

@@ -238,13 +238,6 @@ void server_push_send(struct srv_client *c);
  * ends the client. Also called again when a deferred plugin or manager
  * answer came. Returns 0 (a refusal is acted on here). */
 int server_push(struct srv_client *c);
-/*
- * At "Peer Connection Initiated": a client whose IV_PROTO announces
- * REQUEST_PUSH (2.5+) is admitted and answered at once, as OpenVPN takes
- * that bit for its first PUSH_REQUEST; without it the client waits for
- * its own push-request timer (about a second) before it asks.
- */
-void server_push_if_requested(struct srv_client *c);
 /* A renegotiation brought credentials: check them again (AUTH_FAILED and
  * the end of the client if they fail), renew the auth-token. */
 void server_reauth(struct srv_client *c);
