@@ -34,24 +34,7 @@ start_server
 # The private system bus and the stand-in for NetworkManager.
 # the chroot has a tmp, as Debian's /var/lib/openvpn/chroot
 mkdir -p "$T/dbus" "$T/chroot/tmp"
-cat >"$T/bus.conf" <<X
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$T/dbus/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-X
-dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile >"$T/dbus.log" 2>&1 &
-BG_PIDS+=($!)
-wait_for 10 test -S "$T/dbus/system_bus_socket" || fail "dbus-daemon did not start"
+start_private_bus
 $PY "$LIB_DIR/nm_listener.py" "unix:path=$T/dbus/system_bus_socket" "$BUS_NAME" \
 	"$T/nm.jsonl" "$T/nm.ready" >"$T/listener.log" 2>&1 &
 BG_PIDS+=($!)

@@ -26,24 +26,7 @@ start_server
 chmod 755 "$T"
 mkdir -p "$T/dbus" "$T/chroot/tmp"
 chown nobody:nogroup "$T/chroot" "$T/chroot/tmp"	# as the package's own
-cat >"$T/bus.conf" <<X
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$T/dbus/system_bus_socket</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*"/>
-    <allow receive_sender="*"/>
-  </policy>
-</busconfig>
-X
-dbus-daemon --config-file="$T/bus.conf" --nofork --nopidfile >"$T/dbus.log" 2>&1 &
-BG_PIDS+=($!)
-wait_for 10 test -S "$T/dbus/system_bus_socket" || fail "dbus-daemon did not start"
+start_private_bus
 
 # run_service BINARY: the service in the client's namespaces, with BINARY
 # as /usr/sbin/openvpn and a private /run holding our bus
