@@ -106,13 +106,26 @@ static int main_process_setup(const struct options *o)
 	return 0;
 }
 
-/* --help, --version, --list-options-md: 0 if one was handled. */
+static bool main_has_arg(int argc, char **argv, const char *want)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], want))
+			return true;
+	return false;
+}
+
+/*
+ * --help, --version, --list-options-md: 0 if one was handled. As openvpn
+ * 2.6: --help (anywhere on the command line, or no argument at all) prints
+ * the usage and exits 1, OpenVPN's usage exit status; --version exits 0.
+ */
 static int main_info(int argc, char **argv, int *rc)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+	if (argc < 2 || main_has_arg(argc, argv, "--help") ||
+	    !strcmp(argv[1], "-h")) {
 		usage_print_help(stdout);
-		*rc = argc < 2 ? 1 : 0;
-	} else if (!strcmp(argv[1], "--version")) {
+		*rc = 1;
+	} else if (main_has_arg(argc, argv, "--version")) {
 		usage_print_version(stdout);
 		*rc = 0;
 	} else if (!strcmp(argv[1], "--list-options-md")) {

@@ -1,7 +1,7 @@
 #!/bin/bash
 # dcovpn's description of itself and the options of Debian's units (no
 # network): the README's option table is what the option table says;
-# --help lists every option of the table; --version's first line has
+# --help lists every option of the table and exits 1, as openvpn; --version's first line has
 # OpenVPN's shape; --cd acts in order (files named after it are relative
 # to it, those before are not), in a config file too; --suppress-timestamps
 # drops the date from log lines, as openvpn does on the same options.
@@ -14,11 +14,23 @@ log "ok: README table matches the option table"
 "$DCOVPN" --list-options-md | awk -F'`' 'NR > 2 { split($2, a, " "); print a[1] }' |
 	sort >"$T/table"
 [ "$(wc -l <"$T/table")" -gt 150 ] || fail "option table too short"
-"$DCOVPN" --help >"$T/help" || fail "--help exit status $?"
+rc=0; "$DCOVPN" --help >"$T/help" || rc=$?
+[ "$rc" -eq 1 ] || fail "--help exit status $rc (openvpn's is 1)"
 grep -oE '^--[a-z0-9-]+' "$T/help" | sort -u >"$T/helped"
 missing=$(comm -23 "$T/table" "$T/helped")
 [ -z "$missing" ] || fail "--help leaves out: $missing"
 log "ok: --help lists all $(wc -l <"$T/table") options"
+# exit statuses as openvpn 2.6: usage (--help anywhere, no argument) 1,
+# --version 0, on the same command lines
+for args in "--help" "--verb 3 --help" "" "--version" "--verb 3 --version"; do
+	# shellcheck disable=SC2086 # the words of $args are the arguments
+	d=0; "$DCOVPN" $args >"$T/d-out" 2>&1 || d=$?
+	# shellcheck disable=SC2086
+	o=0; "$OPENVPN" $args >"$T/o-out" 2>&1 || o=$?
+	[ "$d" -eq "$o" ] || fail "'$args': exit status $d, openvpn's $o"
+	[ -s "$T/d-out" ] || fail "'$args' printed nothing"
+done
+log "ok: --help/--version exit statuses as openvpn's"
 
 "$DCOVPN" --version >"$T/ver"
 head -n1 "$T/ver" | grep -qE '^dcovpn [0-9.]+ [a-z0-9_]+-[a-z0-9_-]+ \[SSL \(OpenSSL\)\]' ||
