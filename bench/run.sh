@@ -12,8 +12,11 @@
 #   BENCH_SECONDS   length of each iperf3 run (default 10)
 #   BENCH_PINGS     pings through the idle tunnel, 0.2 s apart (default 20)
 #   BENCH_REPEAT    rounds of all iperf3 runs; the median round counts (default 1)
-#   BENCH_CASES     which cases, in order (default: veth openvpn wggo dcocli
-#                   dcocli_none dcod; dcocli_none is dcovpn-cli without a
+#   BENCH_CASES     which cases, in order (default: veth openvpn wggo wggo25
+#                   dcocli dcocli_ossl dcocli_none dcod; wggo25 is
+#                   wireguard-go's 2025 release (scripts/wireguard-go25.sh),
+#                   dcocli_ossl dcovpn-cli on OpenSSL's AEAD (dcocli: the
+#                   automatic backend); dcocli_none is dcovpn-cli without a
 #                   cipher, the no-crypto stage of the ceiling estimate;
 #                   TCP transport too: openvpn_tcp dcocli_tcp; dcod_ovpn:
 #                   the daemon as client of Debian's OpenVPN)
@@ -38,7 +41,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 SECS=${BENCH_SECONDS:-10}
 PINGS=${BENCH_PINGS:-20}
 REPEAT=${BENCH_REPEAT:-1}
-CASES=${BENCH_CASES:-"veth openvpn wggo dcocli dcocli_none dcod"}
+CASES=${BENCH_CASES:-"veth openvpn wggo wggo25 dcocli dcocli_ossl dcocli_none dcod"}
 OUT=${BENCH_OUT:-$HERE/out}
 TAG=bn$$                      # short: interface names must fit in 15 chars
 PORT=1194
@@ -298,9 +301,12 @@ fast-io"
 
 start_openvpn_tcp() { start_openvpn tcp; }
 
+# start_wggo [BINARY [NOTE]]: Debian 12's wireguard-go unless another given.
 start_wggo() {
-	if ! command -v wireguard-go >/dev/null || ! command -v wg >/dev/null; then
-		REASON="wireguard-go or wg not installed"
+	local wg_go=${1:-wireguard-go}
+	local wg_note=${2:-"(Debian 12; predates the UDP GSO/GRO and tun offloads of newer releases)"}
+	if ! command -v "$wg_go" >/dev/null || ! command -v wg >/dev/null; then
+		REASON="$wg_go or wg not installed"
 		return 1
 	fi
 	local side ns ifn me peer_t peer_u other
@@ -317,7 +323,7 @@ start_wggo() {
 		# by all namespaces: the name must be unique on the machine.
 		ifn=${TAG}w$CASE_N$side
 		bg_in "$ns" "$CASE_DIR/wireguard-go-$side.log" \
-			env WG_PROCESS_FOREGROUND=1 wireguard-go "$ifn"
+			env WG_PROCESS_FOREGROUND=1 "$wg_go" "$ifn"
 		TUN_PIDS="$TUN_PIDS $BG_PID"
 		wait_for 10 ip -n "$ns" link show "$ifn" ||
 			{ REASON="wireguard-go did not create $ifn"; return 1; }
@@ -335,7 +341,18 @@ start_wggo() {
 		fi
 	done
 	TARGET=$T_S TUN_DEV_C=${TAG}w${CASE_N}c
-	NOTE="wireguard-go $(wireguard-go --version 2>/dev/null | head -n1 | awk '{print $2}') (Debian; predates the UDP GSO/GRO and tun offloads of newer releases)"
+	NOTE="wireguard-go $("$wg_go" --version 2>/dev/null | head -n1 | awk '{print $2}') $wg_note"
+}
+
+# wireguard-go's 2025 release from Debian unstable, unpacked privately by
+# scripts/wireguard-go25.sh (the system's packages stay untouched).
+start_wggo25() {
+	local bin
+	if ! bin=$("$ROOT/scripts/wireguard-go25.sh" 2>"$CASE_DIR/fetch.log"); then
+		REASON="scripts/wireguard-go25.sh failed: $(tail -n1 "$CASE_DIR/fetch.log")"
+		return 1
+	fi
+	start_wggo "$bin" "(Debian unstable, unpacked privately: TUN and UDP GSO/GRO, batched I/O)"
 }
 
 # start_dcocli [udp|tcp] [none]: over TCP the server end listens (--listen);
@@ -371,6 +388,11 @@ start_dcocli() {
 
 start_dcocli_tcp() { start_dcocli tcp; }
 start_dcocli_none() { start_dcocli udp none; }
+# dcovpn-cli on OpenSSL's AEAD instead of the automatic choice (intel-ipsec-mb
+# where the CPU and the build have it): one row per AEAD backend.
+start_dcocli_ossl() {
+	BENCH_DCOCLI_ARGS="--aead-backend openssl ${BENCH_DCOCLI_ARGS:-}" start_dcocli udp
+}
 start_dcod_ovpn() { start_dcod ovpn; }
 
 # Client/server configs for the daemon, OpenVPN syntax: the server end
@@ -481,6 +503,8 @@ case_label() {
 	veth) echo "bare veth" ;;
 	openvpn) echo "OpenVPN 2.6" ;;
 	wggo) echo "wireguard-go" ;;
+	wggo25) echo "wireguard-go 2025" ;;
+	dcocli_ossl) echo "dcovpn-cli OpenSSL" ;;
 	dcocli) echo "dcovpn-cli" ;;
 	dcod) echo "dcovpn daemon" ;;
 	openvpn_tcp) echo "OpenVPN 2.6 TCP" ;;
@@ -760,7 +784,7 @@ main() {
 	for c in $CASES; do
 		n=$(( n + 1 ))
 		if ! declare -F "start_$c" >/dev/null; then
-			log "unknown case '$c' (known: veth openvpn wggo dcocli dcocli_none dcod openvpn_tcp dcocli_tcp dcod_ovpn)"
+			log "unknown case '$c' (known: veth openvpn wggo wggo25 dcocli dcocli_ossl dcocli_none dcod openvpn_tcp dcocli_tcp dcod_ovpn)"
 			continue
 		fi
 		setup_case "$c" "$n" && UP="$UP $c"

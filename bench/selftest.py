@@ -60,11 +60,15 @@ def build(raw):
           "date=2000-01-01 00:00 UTC\nkernel=k\ncpu=c\nnproc=2\nseconds=10\n"
           "repeat=3\nload=0 0 0\nload_after=0 0 0\n"
           "aead_speed=AES-256-GCM 1400 2.000 2.000 700 700\n"
-          "cases=veth openvpn dcocli dcocli_none dcod\n")
+          "aead_speed_openssl=AES-256-GCM 1400 1.000 1.000 1400 1400 openssl\n"
+          "cases=veth openvpn wggo25 dcocli dcocli_none dcod\n")
     make_case(raw, "veth", "bare veth", [10, 20, 30], 300000, 0,
               [0.05] * 3, pids="")
     make_case(raw, "openvpn", "OpenVPN 2.6", [0.4, 0.5, 0.9], 40000, 5,
               [0.2, 0.2, 0.2])
+    # wireguard-go 2025: median 2.5 Gbit/s, so dcovpn-cli's 6 is 2.40x
+    make_case(raw, "wggo25", "wireguard-go 2025", [2, 2.5, 3], 90000, 2,
+              [0.2] * 3)
     # Median round 2: 6 Gbit/s, 12x OpenVPN's 0.5, 0.3x veth's 20.
     # 700,000 drops at iperf3's socket in 10 s: 70,000 pkt/s more delivered
     make_case(raw, "dcocli", "dcovpn-cli", [1, 6, 7], 130000, 1,
@@ -145,7 +149,15 @@ def main():
               "needs the no-crypto path at 7.27 Gbit/s (0.36x bare veth;"
               " it runs at 0.40x)" in text)
         check("no target lines for the no-cipher case",
-              "Issue 5 targets, dcovpn-cli none" not in text)
+              "Targets (issue 12), dcovpn-cli none" not in text)
+        check("target 3x wireguard-go 2025 fails",
+              "[FAIL] TCP x1 up >= 3x wireguard-go 2025: 2.40x" in text)
+        check("ratio row to wireguard-go 2025",
+              "dcovpn-cli / wireguard-go 2025" in text)
+        check("crypto stage target (0.5 s/GB > 0.1)",
+              "target <= 0.1 s per GB: FAIL" in text)
+        check("per-backend AEAD speed listed",
+              "aead-speed, backend openssl: AES-256-GCM 1400 1.000" in text)
         check("markdown written",
               "| dcovpn-cli | 6.00 Gbit/s" in open(os.path.join(out, "results.md")).read())
     failed = results.count(False)
