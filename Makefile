@@ -37,7 +37,7 @@ override LDFLAGS += -fsanitize=$(SAN)
 endif
 
 # Every .c under src/ is library code except the programs' main folders.
-PROG_DIRS := src/cli src/daemon
+PROG_DIRS := src/cli src/daemon src/load
 LIB_SRCS  := $(filter-out $(addsuffix /%,$(PROG_DIRS)),$(wildcard src/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIB       := $(BUILD)/libdcovpn.a
@@ -46,6 +46,12 @@ CLI_SRCS  := $(wildcard src/cli/*.c)
 CLI       := $(BUILD)/dcovpn-cli
 DAEMON_SRCS := $(wildcard src/daemon/*.c)
 DAEMON    := $(if $(DAEMON_SRCS),$(BUILD)/dcovpn)
+
+# The load generator: its own folder plus the daemon's client set-up
+# (TLS context, wrapping key, peer-info) that it shares with the client.
+LOAD_SRCS := $(wildcard src/load/*.c) src/daemon/clientcfg.c \
+	     src/daemon/peerinfo_full.c src/daemon/prompt.c
+LOAD      := $(BUILD)/dcovpn-load
 
 # The crypto stage of the benchmark's ceiling estimate (bench/run.sh).
 AEAD_SPEED := $(BUILD)/aead-speed
@@ -61,7 +67,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-all: $(CLI) $(DAEMON) $(AEAD_SPEED)
+all: $(CLI) $(DAEMON) $(LOAD) $(AEAD_SPEED)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -80,6 +86,10 @@ $(BUILD)/src/daemon/sdnotify.o: CFLAGS += $(shell pkg-config --cflags libsystemd
 $(BUILD)/dcovpn: $(DAEMON_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libsystemd)
+
+$(LOAD): $(LOAD_SRCS:%.c=$(BUILD)/%.o) $(LIB)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(AEAD_SPEED): $(BUILD)/bench/aead_speed.o $(LIB)
 	$(if $(Q),@echo "  LD      $@")

@@ -54,6 +54,29 @@ int session_keys_install(struct session *s, struct keystate *ks)
 	return 0;
 }
 
+int session_data_keys(struct session *s, enum dco_cipher cipher, bool ekm,
+		      struct dco_key_config *out)
+{
+	struct keystate *ks = s->ks[0];
+	struct kdf_key_block kb;
+	int ret;
+
+	if (!ks || ks->state != KS_ACTIVE)
+		return -EAGAIN;
+	s->cipher = cipher;
+	s->ekm = ekm;
+	ret = ks_derive(s, ks, &kb);
+	if (!ret)
+		ret = kdf_slice(&kb, s->cfg.server ? TLS_ROLE_SERVER :
+				TLS_ROLE_CLIENT, cipher, ks->key_id,
+				DCO_KEY_PRIMARY, out);
+	kdf_key_block_wipe(&kb);
+	kdf_key_source_wipe(&ks->ours);
+	kdf_key_source_wipe(&ks->theirs);
+	ks->keys_generated = ret == 0;
+	return ret;
+}
+
 /* OpenVPN's tls_select_encryption_key(). */
 static struct keystate *session_select_key(struct session *s, uint64_t now_ms)
 {

@@ -1,0 +1,40 @@
+# dcovpn-load against a server (sourced by tests/interop/load_*.sh and
+# bench/scale.sh, after server_lib.bash): the load generator runs in
+# client namespace 1 and binds its clients to addresses of LOAD_NET
+# (198.18.128.0/17), routed there as local addresses (AnyIP), so the
+# server sees each client from its own address.
+LOAD=${LOAD:-$BUILD/dcovpn-load}
+LOAD_NET=${LOAD_NET:-198.18.128.0/17}
+
+# load_net: route LOAD_NET to client namespace 1 (call after ns_setup).
+load_net() {
+	[ -x "$LOAD" ] || fail "$LOAD not built"
+	in_c 1 ip route add local "$LOAD_NET" dev lo
+	in_s ip route add "$LOAD_NET" via 198.18.66.11
+}
+
+# start_server_kind KIND(dcovpn|openvpn): the server on $T/server.conf;
+# SRV_PID is its process (the one /proc figures are read from).
+start_server_kind() {
+	local bin=$DCOVPN
+	[ "$1" = openvpn ] && bin=$OPENVPN
+	: >"$T/server.log"
+	ip netns exec "$NS_S" "$bin" --config "$T/server.conf" >"$T/server.log" 2>&1 &
+	SRV_PID=$!
+	wait_for 10 grep -q "Initialization Sequence Completed" "$T/server.log" ||
+		fail "$1 server did not start"
+}
+
+# run_load NAME [dcovpn-load options]: the load with client config c1,
+# its report in $T/NAME.out (the exit status is the tool's).
+run_load() {
+	local name=$1
+	shift
+	in_c 1 "$LOAD" --config "$T/c1.conf" --source "$LOAD_NET" \
+		--server-pid "$SRV_PID" "$@" >"$T/$name.out" 2>"$T/$name.log"
+}
+
+# stat NAME KEY: one "stat KEY VALUE" figure of a report.
+stat() {
+	awk -v k="$2" '$1 == "stat" && $2 == k { print $3 }' "$T/$1.out"
+}
