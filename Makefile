@@ -151,11 +151,12 @@ MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/dcovpn
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 UNITS   := dcovpn-server@.service dcovpn-client@.service
-install: $(CLI) $(BUILD)/dcovpn
+install: $(CLI) $(BUILD)/dcovpn $(LOAD)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 	  $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR)
-	install -m 0755 $(BUILD)/dcovpn $(CLI) $(DESTDIR)$(SBINDIR)/
-	install -m 0644 dist/dcovpn.8 dist/dcovpn-cli.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0755 $(BUILD)/dcovpn $(CLI) $(LOAD) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 dist/dcovpn.8 dist/dcovpn-cli.8 dist/dcovpn-load.8 \
+	  $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
 	for u in $(UNITS); do \
 	  sed 's#@SBINDIR@#$(SBINDIR)#g' dist/systemd/$$u.in \
@@ -164,6 +165,7 @@ install: $(CLI) $(BUILD)/dcovpn
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/dcovpn $(DESTDIR)$(SBINDIR)/dcovpn-cli \
+	  $(DESTDIR)$(SBINDIR)/dcovpn-load $(DESTDIR)$(MANDIR)/man8/dcovpn-load.8 \
 	  $(DESTDIR)$(MANDIR)/man8/dcovpn.8 $(DESTDIR)$(MANDIR)/man8/dcovpn-cli.8 \
 	  $(DESTDIR)$(DOCDIR)/README.md \
 	  $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))

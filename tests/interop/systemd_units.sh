@@ -9,9 +9,10 @@
 # READY=1, the server writes its status file where the unit says.
 . "$(dirname "$0")/lib.sh"
 P=$T/prefix
-make -s -C "$ROOT" BUILD="$BUILD" -o "$BUILD/dcovpn" -o "$BUILD/dcovpn-cli" install PREFIX="$P" >"$T/install.log" 2>&1 ||
+make -s -C "$ROOT" BUILD="$BUILD" -o "$BUILD/dcovpn" -o "$BUILD/dcovpn-cli" -o "$BUILD/dcovpn-load" install PREFIX="$P" >"$T/install.log" 2>&1 ||
 	fail "make install: $(cat "$T/install.log")"
-for f in sbin/dcovpn sbin/dcovpn-cli share/man/man8/dcovpn.8 share/doc/dcovpn/README.md \
+for f in sbin/dcovpn sbin/dcovpn-cli sbin/dcovpn-load share/man/man8/dcovpn.8 \
+	share/man/man8/dcovpn-load.8 share/doc/dcovpn/README.md \
 	lib/systemd/system/dcovpn-server@.service lib/systemd/system/dcovpn-client@.service; do
 	[ -f "$P/$f" ] || fail "make install did not install $f"
 done
