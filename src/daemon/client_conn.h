@@ -1,0 +1,151 @@
+/*
+ * One client connection, shared by the files that run it (internal to the
+ * client, not an API):
+ *   client.c        the reconnect loop: remotes, retries, what outlives a
+ *                   connection (client_keep)
+ *   client_conn.c   one connection's life: open, tick, deadlines, signals,
+ *                   close
+ *   client_link.c   the transport (UDP, TCP, proxy) and the engine's events
+ *   client_pull.c   control messages: PUSH_REPLY, AUTH_FAILED, RESTART...,
+ *                   tls-verify, GET_CONFIG
+ *   client_data.c   the data channel: cipher from the push or P2P NCP,
+ *                   peer, keepalive, tun addresses
+ *   client_upseq.c  after the data channel: up script, routes, route-up,
+ *                   Initialization Sequence Completed
+ */
+#ifndef DCOVPN_DAEMON_CLIENT_CONN_H
+#define DCOVPN_DAEMON_CLIENT_CONN_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "conf/options.h"
+#include "ctl/push.h"
+#include "ctl/session.h"
+#include "daemon/client_limits.h"
+#include "daemon/client_mgmt.h"
+#include "daemon/client_script.h"
+#include "daemon/clientcfg.h"
+#include "daemon/netcfg.h"
+#include "daemon/plugin.h"
+#include "daemon/privdrop.h"
+#include "dcovpn/dco.h"
+#include "ev/loop.h"
+#include "io/tcp.h"
+#include "io/tun.h"
+
+#define CLIENT_TCP_CONNECT_MS 10000u
+
+enum conn_end {
+	END_NONE = 0,
+	END_RESTART,        /* reconnect, same remote if we were up */
+	END_NEXT,           /* reconnect to the next remote */
+	END_POLL,           /* the next remote at once: server-poll-timeout */
+	END_EXIT,           /* stop */
+	END_FATAL,          /* stop with an error */
+	END_RELOAD,         /* SIGHUP */
+};
+
+/* A TCP stream read one frame at a time, so the engine can take over the
+ * socket at a frame boundary. */
+struct tcp_rx {
+	size_t have;
+	uint8_t buf[2 + TCP_FRAME_MAX];
+};
+
+#define CONN_HELD_MAX 16u
+
+struct conn {
+	struct options *o;
+	struct clientcfg *cc;
+	struct loop *loop;
+	struct dco *dco;
+	struct session sess;
+	bool sess_up;
+	struct push push;
+	char *config_cipher;            /* --cipher before any push */
+	struct opt_endpoint ep;
+	struct sockaddr_storage remote;
+	socklen_t remote_len;
+	bool remote_open;               /* P2P server: first valid peer wins */
+	char remote_desc[INET6_ADDRSTRLEN + 32];
+	enum dco_transport tr;
+	int udp_fd;                     /* attached to the engine */
+	int tcp_fd;                     /* ours until the peer exists */
+	struct tcp_rx tcprx;
+	bool peer_added;
+	uint32_t peer_id;
+	bool up;                        /* Initialization Sequence Completed */
+	bool dev_null;                  /* dev null: no tun device */
+	bool cc_exit;
+	char ifname[32];
+	char mod_host[256], mod_port[16];  /* remote MOD from the manager */
+	struct netcfg_undo *undo;       /* the run's (routes outlive a kept tun) */
+	int reneg_key_id;               /* key the counters below belong to */
+	uint64_t reneg_bytes0, reneg_pkts0;
+	uint64_t status_next_ms;        /* --status file: next rewrite */
+	struct privdrop *pd;            /* --user/--group, after the first up */
+	struct plugin_host *plugins;    /* --plugin lines (the run's) */
+	struct tun *kept_tun;           /* persist-tun: the device outlives us */
+	int status_fd;                  /* --status, opened as root; -1: none */
+	bool *up_done;                  /* the up script ran on the kept tun */
+	struct client_mgmt *cm;         /* --management (cm->m NULL: none) */
+	bool *reask;                    /* auth-retry interact: ask again */
+	const char *end_desc;           /* why it ended, for management */
+	uint64_t poll_deadline_ms;      /* server-poll-timeout; 0: none */
+	uint64_t session_deadline_ms;   /* session-timeout; 0: none */
+	uint64_t routes_at_ms;          /* route-delay: routes due; 0: none */
+	struct client_inactive inact;   /* --inactive */
+	enum conn_end end;
+	struct client_script *scripts;
+	struct scriptrun_job *job;      /* up or route-up running */
+	bool routes_added;
+	bool up_failed;                 /* fatal: no down script */
+	const char *signal;             /* the one that ended us ("sigterm") */
+	char signal_text[32];           /* else why, for down's $signal */
+	char *held[CONN_HELD_MAX];      /* PUSH_REPLYs while tls-verify runs */
+	unsigned n_held;
+};
+
+/* client_conn.c */
+void conn_end(struct conn *c, enum conn_end why);
+/* A TLS error: what ends the connection (tls-exit or restart). */
+enum conn_end conn_tls_failed(struct conn *c);
+/* Open, run until it ends, send explicit-exit-notify if asked. */
+enum conn_end conn_run(struct conn *c);
+void conn_close(struct conn *c);
+bool conn_goes_down(const struct conn *c);
+bool opts_dev_null(const struct options *o);
+const char *opts_ifname(const struct options *o);
+
+/* client_link.c */
+int conn_send(void *ctx, const uint8_t *pkt, size_t len);
+int conn_resolve(struct conn *c);
+void conn_describe(struct conn *c);
+int conn_open_udp(struct conn *c);
+int conn_open_tcp(struct conn *c);
+void conn_engine_readable(void *ctx, uint32_t events);
+
+/* client_pull.c: the session's callbacks (ctl/session.h) */
+void conn_message(void *ctx, const char *msg);
+void conn_active(void *ctx);
+void conn_peer_found(void *ctx);
+void conn_release_held(struct conn *c, bool use);
+void conn_auth_token(struct conn *c);
+
+/* client_data.c */
+int conn_pull_up(struct conn *c);
+int conn_p2p_up(struct conn *c);
+void conn_after_up(struct conn *c, int ret);
+
+/* client_upseq.c */
+struct client_script_call conn_call(const struct conn *c,
+				    enum script_kind kind, const char *cmd);
+void conn_script_wait(struct conn *c, enum script_kind kind, const char *cmd);
+void conn_updown(struct conn *c, const char *what);
+void conn_up_script(struct conn *c);
+void conn_routes_up(struct conn *c);
+
+#endif
