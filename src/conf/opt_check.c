@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf/opt_server.h"
 #include "conf/options.h"
 
 typedef const char *(*check_fn)(const struct options *o);
@@ -175,10 +176,21 @@ static const char *check_proxy(const struct options *o)
 	return NULL;
 }
 
+/* Is any listening socket a TCP one (port-share needs one)? */
+static bool has_tcp_server(const struct options *o)
+{
+	struct opt_endpoint ep;
+
+	for (size_t i = 0; options_local(o, i, &ep) == 0; i++)
+		if (ep.proto == OPT_PROTO_TCP_SERVER ||
+		    (ep.proto == OPT_PROTO_TCP && o->tls_server))
+			return true;
+	return false;
+}
+
 static const char *check_port_share(const struct options *o)
 {
-	bool tcp_server = o->proto.proto == OPT_PROTO_TCP_SERVER ||
-			  (o->proto.proto == OPT_PROTO_TCP && o->tls_server);
+	bool tcp_server = has_tcp_server(o);
 
 	if (o->port_share_host && !tcp_server)
 		return "--port-share only works in TCP server mode (--proto "
@@ -186,11 +198,20 @@ static const char *check_port_share(const struct options *o)
 	return NULL;
 }
 
+/* OpenVPN 2.7's words: one socket unless a multi-client server. */
+static const char *check_locals(const struct options *o)
+{
+	if (o->n_locals > 1 && !(o->srv && o->srv->mode_server))
+		return "multiple --local statements only allowed in --server "
+		       "mode";
+	return NULL;
+}
+
 static const check_fn checks[] = {
 	check_mode, check_dev, check_remote, check_ca, check_cert_key,
 	check_wrappers, check_auth_user_pass, check_timers,
 	check_tls_versions, check_compression, check_mgmt_peer, check_proxy,
-	check_port_share,
+	check_port_share, check_locals,
 };
 
 int options_check(const struct options *o, char *err, size_t err_len)

@@ -34,7 +34,8 @@ static const struct opt_help help[] = {
 	{ "port", "n", "Local and remote port (default 1194)." },
 	{ "lport", "n", "Local port." },
 	{ "rport", "n", "Remote port." },
-	{ "local", "host", "Local address to bind." },
+	{ "local", "host|* [port] [proto]", "Local address to bind; a server "
+	  "may list several sockets (UDP, TCP, IPv4, IPv6)." },
 	{ "nobind", NULL, "Do not bind a local port." },
 	{ "bind", "[ipv6only]", "Bind the local address and port." },
 	{ "float", NULL, "Accept authenticated packets from a new address." },

@@ -56,7 +56,7 @@ static const struct opt_desc table[] = {
 	FN("port", 1, 1, OPT_W_LOCAL, h_port),
 	FN("lport", 1, 1, OPT_W_LOCAL, h_port),
 	FN("rport", 1, 1, OPT_W_LOCAL, h_port),
-	STR("local", OPT_W_LOCAL, local),
+	FN("local", 1, 3, OPT_W_LOCAL, h_local),
 	FLAG("nobind", OPT_W_LOCAL, nobind),
 	{ "bind", 0, 1, OPT_W_LOCAL, h_flag, OFF(bind), 0, 0, NULL },
 	FLAG("float", OPT_W_LOCAL, floating),

@@ -35,6 +35,7 @@
 #define OPT_ERR_LEN 384u
 #define OPT_MAX_DEPTH 10	/* nested "config", as OpenVPN */
 #define OPT_MAX_REMOTES 64	/* OpenVPN's CONNECTION_LIST_SIZE */
+#define OPT_MAX_LOCALS 8	/* listening sockets (the engine's UDP limit) */
 #define OPT_MAX_FILE (4u << 20)	/* a config file larger than this is refused */
 #define OPT_MAX_FILE_TEXT "4 MiB"
 
@@ -55,6 +56,14 @@ enum opt_family {
 struct opt_transport {
 	enum opt_proto proto;
 	enum opt_family family;
+};
+
+/* A local line (2.7: "local host|* [port] [proto]"; a server may have
+ * several, one socket each). */
+struct opt_local {
+	char *host;		/* NULL: '*', the system's choice */
+	char *port;		/* NULL: use --lport/--port */
+	struct opt_transport tr;	/* proto NONE: use the global proto */
 };
 
 /* A remote line, or a <connection> block (remote, proto, port in it). */
@@ -207,7 +216,9 @@ struct options {
 	char *lport;
 	char *rport;
 	bool lport_defined;
-	char *local;
+	char *local;		/* the first local line's host (a client's bind) */
+	struct opt_local *locals;
+	size_t n_locals;
 	bool nobind, bind, floating;
 	int resolv_retry;	/* seconds, -1: infinite, -2: unset */
 	int connect_retry, connect_retry_max_delay;
@@ -437,6 +448,15 @@ struct opt_endpoint {
  */
 int options_remote(const struct options *o, size_t i,
 		   struct opt_endpoint *out);
+
+/*
+ * Listening socket @i of a server with OpenVPN 2.7's defaults: a local
+ * line's own port, else --lport/--port, else 1194; its own proto, else
+ * --proto, else UDP. Without local lines, one socket (host NULL: any).
+ * -ENOENT past the end.
+ */
+int options_local(const struct options *o, size_t i, struct opt_endpoint *out);
+void options_locals_free(struct options *o);
 
 /* Was option @name given (any source)? An alias counts under its own name. */
 bool options_was_set(const struct options *o, const char *name);

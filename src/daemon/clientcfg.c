@@ -503,10 +503,16 @@ void clientcfg_free(struct clientcfg *c)
 void clientcfg_occ(struct clientcfg *c, const struct options *o,
 		   enum opt_proto proto, bool ipv6)
 {
+	clientcfg_occ_text(c->occ, sizeof(c->occ), o, proto, ipv6);
+}
+
+void clientcfg_occ_text(char *buf, size_t len, const struct options *o,
+			enum opt_proto proto, bool ipv6)
+{
 	int mtu = o->tun_mtu > 0 ? o->tun_mtu : 1500;
 	bool tcp = proto != OPT_PROTO_UDP;
 
-	snprintf(c->occ, sizeof(c->occ),
+	snprintf(buf, len,
 		 "V4,dev-type tun,link-mtu %d,tun-mtu %d,proto %s%s%s,"
 		 "auth %s,keysize 128%s,key-method 2,%s",
 		 mtu + 49, mtu, tcp ? "TCPv" : "UDPv", ipv6 ? "6" : "4",

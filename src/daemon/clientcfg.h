@@ -72,5 +72,8 @@ void clientcfg_set_token(struct clientcfg *c, const char *token);
 /* The OCC options string for a connection over @proto / IPv6 or not. */
 void clientcfg_occ(struct clientcfg *c, const struct options *o,
 		   enum opt_proto proto, bool ipv6);
+/* The same into @buf (a server's listening socket each has its own). */
+void clientcfg_occ_text(char *buf, size_t len, const struct options *o,
+			enum opt_proto proto, bool ipv6);
 
 #endif

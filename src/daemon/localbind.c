@@ -12,7 +12,7 @@ static bool wants_bind(const struct options *o, bool tcp)
 	if (o->nobind)
 		return false;
 	if (tcp)	/* a TCP client only when asked (2.6 options.c) */
-		return o->local || o->lport_defined || o->bind;
+		return o->local || o->n_locals || o->lport_defined || o->bind;
 	return true;
 }
 
@@ -32,7 +32,8 @@ int localbind_get(const struct options *o, int family, bool tcp,
 	struct addrinfo hints = { .ai_flags = AI_PASSIVE | AI_NUMERICSERV,
 				  .ai_family = family,
 				  .ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM };
-	const char *port = o->lport ? o->lport : OPT_DEFAULT_PORT;
+	struct opt_endpoint ep;
+	const char *port = options_local(o, 0, &ep) ? OPT_DEFAULT_PORT : ep.port;
 	struct addrinfo *res;
 	int err;
 

@@ -145,6 +145,24 @@ static void row_connection(struct scriptenv *e, const struct script_info *si)
 	}
 }
 
+/* A server's local lines, as 2.7 sets them after the connections'
+ * (its setenv_local_entry: the same names, one row per socket). */
+static void row_locals(struct scriptenv *e, const struct script_info *si)
+{
+	const struct options *o = si->o;
+	struct opt_endpoint ep;
+
+	for (size_t i = 0; o->srv && i < o->n_locals &&
+			   options_local(o, i, &ep) == 0; i++) {
+		unsigned idx = (unsigned)i + 1;
+
+		scriptenv_set_i(e, "proto", idx, proto_name(ep.proto, ep.family,
+							   true));
+		scriptenv_set_i(e, "local", idx, ep.host);
+		scriptenv_set_i(e, "local_port", idx, ep.port);
+	}
+}
+
 static void row_tun(struct scriptenv *e, const struct script_info *si)
 {
 	const struct script_tun *t = si->tun;
@@ -359,6 +377,7 @@ struct scriptvars_row {
 static const struct scriptvars_row rows[] = {
 	{ K_ALL, row_process },
 	{ K_ALL, row_connection },
+	{ K_ALL, row_locals },		/* a server's sockets (2.7) */
 	{ K_ALL, row_tun },		/* once there is a tun */
 	{ K_ALL, row_routes },		/* once known; a server's: kept */
 	{ K_ALL & ~K(SCRIPT_UP), row_redirect },

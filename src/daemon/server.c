@@ -92,7 +92,7 @@ static int client_send(void *ctx, const uint8_t *pkt, size_t len)
 	if (c->peer_added)
 		return dco_send_control(s->dco, c->peer_id, pkt, len);
 	if (c->tr == DCO_TRANSPORT_UDP)
-		return dco_send_control_to(s->dco, s->udp_fd,
+		return dco_send_control_to(s->dco, c->ln->fd,
 					   (struct sockaddr *)&c->addr,
 					   c->addr_len, pkt, len);
 	if (c->tcp_fd < 0 || len > sizeof(frame) - 2)
@@ -208,7 +208,7 @@ static int client_session(struct server *s, struct srv_client *c,
 		.reneg_sec = server_reneg_sec(s),
 		.tran_window_s = o->tran_window > 0 ? (unsigned)o->tran_window : 0,
 		.max_packet = (unsigned)o->max_packet_size,
-		.options_string = s->cc.occ,
+		.options_string = c->ln->occ,
 		.remote_desc = c->desc,
 	};
 	struct session_ops ops = {
@@ -254,8 +254,9 @@ static int server_free_slot(const struct server *s)
 }
 
 /* A UDP client comes with @ev (its packet) and, past the cookie check,
- * @cookie; a TCP client with @tcp_fd. */
-static struct srv_client *client_new(struct server *s, enum dco_transport tr,
+ * @cookie; a TCP client with @tcp_fd. @ln: the socket it came to. */
+static struct srv_client *client_new(struct server *s,
+				     const struct srv_listener *ln,
 				     const struct sockaddr_storage *a,
 				     socklen_t alen, int tcp_fd,
 				     const struct mudp_result *cookie,
@@ -282,7 +283,8 @@ static struct srv_client *client_new(struct server *s, enum dco_transport tr,
 	c->srv = s;
 	c->peer_id = (uint32_t)slot;
 	c->client_id = s->next_client_id++;
-	c->tr = tr;
+	c->tr = ln->tr;
+	c->ln = ln;
 	c->tcp_fd = tcp_fd;
 	c->pool_idx = -1;
 	c->since = time(NULL);
@@ -386,7 +388,8 @@ static int server_tcp_first(void *ctx, int fd,
 			    const struct sockaddr_storage *a, socklen_t alen,
 			    uint8_t *frame, size_t len)
 {
-	struct server *s = ctx;
+	struct srv_listener *ln = ctx;
+	struct server *s = ln->srv;
 	struct srv_client *c;
 	const char *why;
 
@@ -395,7 +398,7 @@ static int server_tcp_first(void *ctx, int fd,
 				 "a client reset");
 		return -1;
 	}
-	c = client_new(s, DCO_TRANSPORT_TCP, a, alen, fd, NULL, NULL);
+	c = client_new(s, ln, a, alen, fd, NULL, NULL);
 	if (!c)
 		return -1;
 	log_info("TCP connection established with %s", c->desc);
@@ -414,39 +417,9 @@ static int server_tcp_foreign(void *ctx, int fd,
 			      const struct sockaddr_storage *a, socklen_t alen,
 			      const uint8_t *head, size_t len)
 {
-	struct server *s = ctx;
+	struct srv_listener *ln = ctx;
 
-	return portshare_take(&s->ps, fd, a, alen, head, len) ? -1 : 0;
-}
-
-static int server_listen_tcp(struct server *s, int family,
-			     const struct sockaddr_storage *local, socklen_t len)
-{
-	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct sock_opts so = linkopt(s->o);
-	int one = 1, off = 0;
-
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
-	if (sockopt_apply(fd, family, &so) ||
-	    bind(fd, (const struct sockaddr *)local, len) < 0 ||
-	    listen(fd, SOMAXCONN) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	s->tcp_listen_fd = fd;
-	if (s->o->port_share_host &&
-	    portshare_init(&s->ps, s->loop, s->o->port_share_host,
-			   s->o->port_share_port, s->o->port_share_dir))
-		return -EHOSTUNREACH;
-	if (s->o->port_share_host)
-		tcp_pending_set_foreign(&s->tcp_wait, server_tcp_foreign);
-	return tcp_pending_listen(&s->tcp_wait, fd);
+	return portshare_take(&ln->srv->ps, fd, a, alen, head, len) ? -1 : 0;
 }
 
 /* ---- engine events ------------------------------------------------------- */
@@ -504,18 +477,19 @@ static void server_auth_drop(struct server *s,
 /* The front door let a client in (MUDP_ACCEPT past the cookie, MUDP_NEW
  * a tls-crypt-v2 client without early negotiation): make it and give it
  * the packet. */
-static void server_admit(struct server *s, const struct dco_event *ev,
-			 const struct mudp_result *r)
+static void server_admit(struct server *s, const struct srv_listener *ln,
+			 const struct dco_event *ev, const struct mudp_result *r)
 {
-	struct srv_client *c = client_new(s, DCO_TRANSPORT_UDP, &ev->addr,
-					  ev->addr_len, -1,
+	struct srv_client *c = client_new(s, ln, &ev->addr, ev->addr_len, -1,
 					  r->verdict == MUDP_ACCEPT ? r : NULL, ev);
 
 	if (c && session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
 		server_client_kill(c, "TLS error, client-instance exiting");
 }
 
-static void server_control_unknown(struct server *s, const struct dco_event *ev)
+static void server_control_unknown(struct server *s,
+				   const struct srv_listener *ln,
+				   const struct dco_event *ev)
 {
 	struct mudp_result *r = &s->mres;
 	struct srv_client *c = server_find_pending(s, ev);
@@ -536,7 +510,7 @@ static void server_control_unknown(struct server *s, const struct dco_event *ev)
 		return;
 	}
 	if (r->verdict == MUDP_ACCEPT || r->verdict == MUDP_NEW)
-		server_admit(s, ev, r);
+		server_admit(s, ln, ev, r);
 }
 
 /*
@@ -549,8 +523,10 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 				 const struct dco_event *ev)
 {
 	struct mudp_result *r = &s->mres;
+	/* the engine's peer stays on its socket: this came in there */
+	const struct srv_listener *ln = c->ln;
 
-	if (c->tr != DCO_TRANSPORT_UDP || s->udp_fd < 0 || !c->sess.have_peer_sid ||
+	if (c->tr != DCO_TRANSPORT_UDP || !c->sess.have_peer_sid ||
 	    ev->len <= CTLPKT_HEAD_LEN ||
 	    !memcmp(ev->data + 1, c->sess.peer_sid, CTLPKT_SID_LEN))
 		return false;
@@ -562,7 +538,7 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 		server_client_kill(c, "new session from the same address, "
 				   "client-instance restarting");
 		server_reap(s, clock_now_ms());
-		server_admit(s, ev, r);
+		server_admit(s, ln, ev, r);
 	}
 	return true;
 }
@@ -575,8 +551,10 @@ static void server_event(struct server *s, const struct dco_event *ev)
 	switch (ev->type) {
 	case DCO_EV_CONTROL:
 		if (ev->peer_id == DCO_PEER_ID_NONE) {
-			if (s->udp_fd >= 0)
-				server_control_unknown(s, ev);
+			const struct srv_listener *ln = server_listen_by_fd(s, ev->fd);
+
+			if (ln && ln->tr == DCO_TRANSPORT_UDP)
+				server_control_unknown(s, ln, ev);
 			break;
 		}
 		if (c && !c->dead && server_other_session(s, c, ev))
@@ -656,7 +634,7 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 	}
 	server_plugin_tick(s, now, &next);
 	/* TCP connections that never sent a first packet */
-	tcp_next = tcp_pending_tick(&s->tcp_wait, now);
+	tcp_next = server_listen_tick(s, now);
 	if (tcp_next < next)
 		next = tcp_next;
 	server_mgmt_auth_tick(s, now, &next);
@@ -684,74 +662,6 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 }
 
 /* ---- set-up ----------------------------------------------------------------- */
-
-/* udp4/tcp4: IPv4; udp6/tcp6: IPv6; plain udp/tcp: dual-stack IPv6, unless
- * --local names an IPv4 address (as OpenVPN resolves it). */
-static int server_family(const struct options *o)
-{
-	struct in_addr a;
-
-	if (o->proto.family == OPT_AF_INET)
-		return AF_INET;
-	if (o->proto.family == OPT_AF_ANY && o->local &&
-	    inet_pton(AF_INET, o->local, &a) == 1)
-		return AF_INET;
-	return AF_INET6;
-}
-
-static int server_open_transport(struct server *s)
-{
-	const struct options *o = s->o;
-	int family = server_family(o);
-	struct sockaddr_storage local = { .ss_family = (sa_family_t)family };
-	socklen_t len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-					     sizeof(struct sockaddr_in);
-	const char *ps = o->lport ? o->lport : OPT_DEFAULT_PORT;
-	uint16_t port = htons((uint16_t)atoi(ps));
-	struct sock_opts so;
-	int fd, ret;
-
-	if (family == AF_INET6)
-		((struct sockaddr_in6 *)&local)->sin6_port = port;
-	else
-		((struct sockaddr_in *)&local)->sin_port = port;
-	if (o->local) {
-		void *dst = family == AF_INET6 ?
-			(void *)&((struct sockaddr_in6 *)&local)->sin6_addr :
-			(void *)&((struct sockaddr_in *)&local)->sin_addr;
-
-		if (inet_pton(family, o->local, dst) != 1) {
-			log_err("--local %s: not a numeric address of the "
-				"server's family", o->local);
-			return -EINVAL;
-		}
-	}
-	if (s->tr == DCO_TRANSPORT_TCP) {
-		ret = server_listen_tcp(s, family, &local, len);
-		if (ret)
-			log_err("TCP: cannot listen on port %s: %s", ps,
-				strerror(-ret));
-		else
-			log_info("Listening for incoming TCP connection on "
-				 "port %s", ps);
-		return ret;
-	}
-	so = linkopt(o);
-	fd = udp_open_so((struct sockaddr *)&local, len, &so);
-	if (fd < 0) {
-		log_err("cannot open UDP socket on port %s: %s", ps, strerror(-fd));
-		return fd;
-	}
-	ret = dco_attach_udp(s->dco, fd);
-	if (ret) {
-		close(fd);
-		return ret;
-	}
-	s->udp_fd = fd;
-	log_info("UDPv%c link local (bound): port %s", family == AF_INET ? '4' : '6',
-		 ps);
-	return 0;
-}
 
 /* persist-tun, or --user/--group (a restart could not open it again, as
  * the client): the device outlives this instance, in s->keep. */
@@ -786,10 +696,9 @@ static int server_open_engine(struct server *s)
 	};
 	int ret;
 
-	/* a dual-stack socket may carry IPv6: clamp for the larger header */
-	dc.mss = netcfg_mss(o, o->proto.family != OPT_AF_INET,
-			    o->proto.proto != OPT_PROTO_UDP &&
-			    o->proto.proto != OPT_PROTO_NONE);
+	/* a dual-stack socket may carry IPv6: clamp for the larger header
+	 * (one clamp for all sockets: the largest header of any) */
+	dc.mss = netcfg_mss(o, s->ls.any_v6, s->ls.any_tcp);
 	ret = server_kept_tun(s, &dc);
 	if (!ret)
 		ret = dco_open(&s->dco, &dc);
@@ -886,10 +795,7 @@ static void server_close(struct server *s)
 	for (uint32_t i = 0; s->clients && i < s->max_clients; i++)
 		if (s->clients[i])
 			client_free(s, s->clients[i]);
-	tcp_pending_free(&s->tcp_wait);
-	portshare_free(&s->ps);
-	if (s->tcp_listen_fd >= 0)
-		close(s->tcp_listen_fd);
+	server_listen_close(s);
 	/* client-disconnect scripts still running end first, and the
 	 * plugins' last calls */
 	server_script_free(s);
@@ -1005,16 +911,10 @@ int server_run(const struct options *o, struct keep *keep)
 	s->so = o->srv;
 	s->loop = &loop;
 	server_script_init(s);
-	s->udp_fd = -1;
-	s->tcp_listen_fd = -1;
 	s->status_fd = -1;
 	s->pool_fd = -1;
 	s->keep = keep;
-	s->tr = o->proto.proto == OPT_PROTO_UDP || o->proto.proto == OPT_PROTO_NONE ?
-		DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
 	s->max_clients = (uint32_t)s->so->max_clients;
-	tcp_pending_init(&s->tcp_wait, &loop, &(struct tcp_pending_limits){
-		.frame_max = DCO_CONTROL_MAX }, server_tcp_first, s);
 	s->clients = calloc(s->max_clients, sizeof(*s->clients));
 	s->ev = malloc(sizeof(*s->ev));
 	if (!s->clients || !s->ev || server_plan(s))
@@ -1027,8 +927,8 @@ int server_run(const struct options *o, struct keep *keep)
 		log_err("%s", err);
 		goto out;
 	}
-	clientcfg_occ(&s->cc, o, s->tr == DCO_TRANSPORT_UDP ? OPT_PROTO_UDP :
-		      OPT_PROTO_TCP_SERVER, server_family(o) == AF_INET6);
+	if (server_listen_plan(s))
+		goto out;
 	if (mudp_init(&s->mudp, s->cc.has_wrap ? &s->cc.wrap : NULL, 0))
 		goto out;
 	if (s->cc.v2s)
@@ -1044,7 +944,8 @@ int server_run(const struct options *o, struct keep *keep)
 		ret = held < 0 ? 1 : s->restart ? SERVER_RESTART : 0;
 		goto out;
 	}
-	if (server_open_engine(s) || server_open_transport(s))
+	if (server_open_engine(s) ||
+	    server_listen_open(s, server_tcp_first, server_tcp_foreign))
 		goto out;
 	status_open(s);
 	server_mgmt_connected(s);

@@ -23,6 +23,7 @@
 #include "daemon/plugin_worker.h"
 #include "daemon/portshare.h"
 #include "daemon/server.h"
+#include "daemon/server_listen.h"
 #include "daemon/server_script.h"
 #include "daemon/server_tlsverify.h"
 #include "dcovpn/dco.h"
@@ -81,6 +82,7 @@ struct srv_client {
 	uint32_t peer_id;            /* = slot in srv->clients */
 	uint32_t client_id;          /* OpenVPN's CID, counts up */
 	enum dco_transport tr;
+	const struct srv_listener *ln; /* the socket it came in on */
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	char real[INET6_ADDRSTRLEN + 8];   /* "198.18.0.2:5000" */
@@ -127,9 +129,7 @@ struct server {
 	struct loop *loop;
 	struct dco *dco;
 	struct dco_event *ev;
-	enum dco_transport tr;
-	int udp_fd, tcp_listen_fd;
-	struct tcp_pending tcp_wait;      /* TCP: no first packet yet */
+	struct srv_listeners ls;          /* --local sockets (server_listen.c) */
 	struct portshare ps;              /* port-share: other protocols */
 	struct mudp mudp;
 	struct mudp_result mres;

@@ -511,7 +511,7 @@ static int client_peer(struct srv_client *c, const struct opt_server *cs,
 	int ret;
 
 	if (c->tr == DCO_TRANSPORT_UDP) {
-		pc.fd = s->udp_fd;
+		pc.fd = c->ln->fd;
 		memcpy(&pc.remote, &c->addr, c->addr_len);
 		pc.remote_len = c->addr_len;
 	} else {

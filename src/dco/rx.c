@@ -90,6 +90,11 @@ static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen ||
 	    sockaddr_equal(&peer->remote, peer->remote_len, &p->addr, p->addrlen))
 		return;
+	/* A server with several sockets (one per --local): a peer answers
+	 * from the socket it came to, whose family may not even reach the
+	 * new address; so it floats within that socket only. */
+	if (p->sock != peer->fd)
+		return;
 	pthread_mutex_lock(&peer->tx_lock);
 	memcpy(&peer->remote, &p->addr, p->addrlen);
 	peer->remote_len = p->addrlen;

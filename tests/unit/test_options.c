@@ -299,6 +299,51 @@ static void test_remote_defaults(void **state)
 	assert_int_equal(options_remote(&o, 0, &ep), -ENOENT);
 }
 
+/* 2.7's "local host|* [port] [proto]": one socket per line in a server. */
+static void test_locals(void **state)
+{
+	struct opt_endpoint ep;
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "port 1000\nproto tcp6-server\nlocal 198.18.0.1\n"
+		  "local * 2000 udp4\nlocal fd00::1 0\n");
+	assert_int_equal(options_local(&o, 0, &ep), 0);
+	assert_string_equal(ep.host, "198.18.0.1");
+	assert_string_equal(ep.port, "1000");
+	assert_int_equal(ep.proto, OPT_PROTO_TCP_SERVER);
+	assert_int_equal(ep.family, OPT_AF_INET6);
+	assert_int_equal(options_local(&o, 1, &ep), 0);
+	assert_null(ep.host);
+	assert_string_equal(ep.port, "2000");
+	assert_int_equal(ep.proto, OPT_PROTO_UDP);
+	assert_int_equal(ep.family, OPT_AF_INET);
+	assert_int_equal(options_local(&o, 2, &ep), 0);
+	assert_string_equal(ep.port, "0");
+	assert_int_equal(options_local(&o, 3, &ep), -ENOENT);
+	/* the first line's host is a client's bind address */
+	assert_string_equal(o.local, "198.18.0.1");
+	options_free(&o);
+	/* no local line: one socket from proto and port */
+	expect_ok(&o, "proto tcp-server\n");
+	assert_int_equal(options_local(&o, 0, &ep), 0);
+	assert_null(ep.host);
+	assert_string_equal(ep.port, "1194");
+	assert_int_equal(ep.proto, OPT_PROTO_TCP_SERVER);
+	assert_int_equal(options_local(&o, 1, &ep), -ENOENT);
+	options_free(&o);
+	expect_error("local a 70000\n", "e.conf:1: --local: bad port number "
+		     "'70000'");
+	expect_error("local a 1 sctp\n", "e.conf:1: --local: bad protocol "
+		     "'sctp' (udp, udp4, udp6, tcp, tcp-client, tcp-server, "
+		     "tcp4-client, ...)");
+	expect_error("local a 1 udp x\n", "e.conf:1: unrecognized option or "
+		     "missing or extra parameter(s): local");
+	expect_error("local a\nlocal a\nlocal a\nlocal a\nlocal a\nlocal a\n"
+		     "local a\nlocal a\nlocal a\n", "e.conf:9: too many --local "
+		     "entries (8 max)");
+}
+
 static void test_inline_options(void **state)
 {
 	static const char fp[] =
@@ -826,6 +871,10 @@ static void test_check(void **state)
 	options_free(&o);
 	expect_consistency(CLIENT "cert c\nkey k\n", NULL);
 	expect_consistency(CLIENT "auth-user-pass\n", NULL);
+	expect_consistency(CLIENT "auth-user-pass\nlocal 198.18.0.2 5000\n", NULL);
+	expect_consistency(CLIENT "auth-user-pass\nlocal a\nlocal b\n",
+			   "multiple --local statements only allowed in "
+			   "--server mode");
 	expect_consistency("tls-client\ndev tun\nca c\ncert c\nkey k\n", NULL);
 	expect_consistency("dev tun\nca c\ncert c\nkey k\n", "no TLS mode given: "
 		     "use --client, --tls-client or --tls-server (static-key "
@@ -1011,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_cert_usage_and_v2),
 		cmocka_unit_test(test_remote_defaults),
+		cmocka_unit_test(test_locals),
 		cmocka_unit_test(test_data_ciphers_default),
 		cmocka_unit_test(test_inline_options),
 		cmocka_unit_test(test_verify_hash),
