@@ -24,6 +24,10 @@ int log_get_level(void);
 void log_set_tag(const char *tag);
 /* --suppress-timestamps: lines on stderr (or --log) carry no date. */
 void log_set_timestamps(bool on);
+/* --machine-readable-output: every line starts "seconds.usec flags " as
+ * OpenVPN's does (flags: its M_FATAL/M_NONFATAL/M_WARN bits, or the
+ * verbosity); before --suppress-timestamps. */
+void log_set_machine_readable(bool on);
 /* From now on write to syslog (facility daemon) as @ident, not stderr. */
 void log_to_syslog(const char *ident);
 void log_msg(int level, const char *fmt, ...)

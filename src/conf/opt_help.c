@@ -152,6 +152,10 @@ static const struct opt_help help[] = {
 	{ "log", "file", "Log to file (truncated)." },
 	{ "log-append", "file", "Log to file (appended)." },
 	{ "suppress-timestamps", NULL, "Log lines without the date." },
+	{ "machine-readable-output", NULL, "Start every log line with "
+	  "'seconds.usec flags', as OpenVPN." },
+	{ "echo", "[text ...]", "A line for the management echo buffer "
+	  "(>ECHO:, 'echo' command); logged if it starts with 'msg'." },
 	{ "show-ciphers", NULL, "List the data channel ciphers, then exit." },
 	{ "show-digests", NULL, "List the --auth digests, then exit." },
 	{ "show-tls", NULL, "List the TLS suites (after --tls-cipher, "

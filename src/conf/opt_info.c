@@ -16,7 +16,7 @@ static enum opt_status status_of(const struct opt_desc *d)
 {
 	if (d->fn == h_refuse)
 		return OPT_REFUSED;
-	if (d->fn == h_ignore)
+	if (d->fn == h_ignore || d->fn == h_ignore_quiet)
 		return OPT_IGNORED;
 	return OPT_SUPPORTED;
 }

@@ -21,6 +21,9 @@
 #define REFUSE(n, mx, msg)                                                  \
 	{ n, 0, mx, OPT_W_LOCAL | OPT_W_CCD | OPT_W_INLINE, h_refuse, 0, 0, 0, msg }
 #define IGNORE(n, mx, w, msg) { n, 0, mx, w, h_ignore, 0, 0, 0, msg }
+/* Accepted silently as OpenVPN on Linux; @why (for --help and the README)
+ * says why it changes nothing here, or what dcovpn does instead. */
+#define NOEFFECT(n, mx, w, why) { n, 0, mx, w, h_ignore_quiet, 0, 0, 0, why }
 
 #define PULLED_ROUTES (OPT_W_PULLED | OPT_W_ROUTES)
 #define NOT_YET "is not supported by dcovpn yet"
@@ -45,9 +48,9 @@ static const struct opt_desc table[] = {
 	REFUSE("fragment", 2, "--fragment is not supported: the offload data "
 	       "path does not fragment (as OpenVPN's DCO); remove it on both ends"),
 	REFUSE("link-mtu", 1, "--link-mtu is not supported; use --tun-mtu"),
-	/* Read-buffer slack for TAP; a tun device never needs it (OpenVPN's
-	 * own default for tun is 0). Common in provider profiles. */
-	IGNORE("tun-mtu-extra", 1, OPT_W_PULLED, NULL),
+	NOEFFECT("tun-mtu-extra", 1, OPT_W_PULLED, "Accepted; no effect: "
+		 "OpenVPN only enlarges its read buffers by it (TAP slack); "
+		 "dcovpn's buffers take the largest packet already."),
 	FN("mtu-disc", 1, 1, OPT_W_LOCAL, h_mtu_disc),
 	/* transport */
 	FN("proto", 1, 1, OPT_W_LOCAL, h_proto),
@@ -72,7 +75,10 @@ static const struct opt_desc table[] = {
 	FN("aead-backend", 1, 1, OPT_W_LOCAL, h_aead_backend),
 	FLAG("persist-key", OPT_W_PULLED, persist_key),
 	FLAG("persist-tun", OPT_W_PULLED, persist_tun),
-	IGNORE("persist-remote-ip", 0, OPT_W_PULLED, NULL),
+	NOEFFECT("persist-remote-ip", 0, OPT_W_PULLED, "Accepted; not "
+		 "applied: dcovpn resolves --remote again for each connection "
+		 "attempt, where OpenVPN keeps the last address across "
+		 "SIGUSR1/ping-restart restarts."),
 	FN("http-proxy", 1, 4, OPT_W_LOCAL, h_http_proxy),
 	FILEOPT("http-proxy-user-pass", http_proxy_user_pass),
 	FN("http-proxy-option", 1, 3, OPT_W_LOCAL, h_http_proxy_option),
@@ -157,9 +163,12 @@ static const struct opt_desc table[] = {
 	INT("ping", OPT_W_PULLED, ping, 0, INT_MAX),
 	INT("ping-restart", OPT_W_PULLED, ping_restart, 0, INT_MAX),
 	INT("ping-exit", OPT_W_PULLED, ping_exit, 0, INT_MAX),
-	IGNORE("ping-timer-rem", 0, OPT_W_PULLED, NULL),
-	/* OCC option-consistency warnings: dcovpn does not emit them */
-	IGNORE("disable-occ", 0, OPT_W_LOCAL, NULL),
+	NOEFFECT("ping-timer-rem", 0, OPT_W_PULLED, "Accepted; dcovpn always "
+		 "acts so: its ping-restart/ping-exit timers start only once "
+		 "a peer is known (TLS handshake done)."),
+	NOEFFECT("disable-occ", 0, OPT_W_LOCAL, "Accepted; no effect: "
+		 "OpenVPN 2.6 sends OCC requests and compares option strings "
+		 "only in static-key mode, which dcovpn does not have."),
 	FN("keepalive", 2, 2, OPT_W_LOCAL, h_keepalive),
 	FN("inactive", 1, 2, OPT_W_PULLED, h_inactive),
 	FN("explicit-exit-notify", 0, 1, OPT_W_PULLED, h_explicit_exit),
@@ -185,7 +194,7 @@ static const struct opt_desc table[] = {
 	/* OpenVPN 2.7's (not in 2.6): routes into this table */
 	INT("route-table", OPT_W_LOCAL, route_table, 0, INT_MAX),
 	FN("push-continuation", 1, 1, OPT_W_PUSH, h_push_continuation),
-	IGNORE("echo", 15, OPT_W_PULLED, NULL),
+	FN("echo", 0, 15, OPT_W_PULLED, h_echo),
 	/* process, logging, scripts */
 	INT("verb", OPT_W_PULLED, verb, 0, INT_MAX),	/* any, as OpenVPN */
 	INT("mute", OPT_W_PULLED, mute, 0, INT_MAX),
@@ -197,17 +206,43 @@ static const struct opt_desc table[] = {
 	INT("max-packet-size", OPT_W_LOCAL, max_packet_size, 154, 65535),
 	FLAG("auth-user-pass-optional", OPT_W_LOCAL, auth_user_pass_optional),
 	/* OpenVPN 2.6 accepts these on Linux; tuning or no-ops here */
-	IGNORE("bcast-buffers", 1, OPT_W_LOCAL, NULL),
-	IGNORE("tcp-queue-limit", 1, OPT_W_LOCAL, NULL),
-	IGNORE("hash-size", 2, OPT_W_LOCAL, NULL),
-	IGNORE("max-routes-per-client", 1, OPT_W_LOCAL, NULL),
-	IGNORE("stale-routes-check", 2, OPT_W_LOCAL, NULL),
-	IGNORE("comp-noadapt", 0, OPT_W_PULLED, NULL),
-	IGNORE("errors-to-stderr", 0, OPT_W_LOCAL, NULL),
-	IGNORE("ifconfig-nowarn", 0, OPT_W_LOCAL, NULL),
-	IGNORE("allow-recursive-routing", 0, OPT_W_LOCAL, NULL),
+	NOEFFECT("bcast-buffers", 1, OPT_W_LOCAL, "Accepted; no effect: "
+		 "OpenVPN's server queues broadcast (tap) datagrams in these "
+		 "buffers; dcovpn has no tap and its engine forwards "
+		 "client-to-client packets without a queue."),
+	NOEFFECT("tcp-queue-limit", 1, OPT_W_LOCAL, "Accepted; not applied: "
+		 "dcovpn bounds each TCP peer's send queue at 1 MiB instead of "
+		 "in packets, and drops packets beyond it as OpenVPN drops "
+		 "beyond this limit."),
+	NOEFFECT("hash-size", 2, OPT_W_LOCAL, "Accepted; no effect: it sizes "
+		 "OpenVPN's client hash tables (speed only); dcovpn sizes its "
+		 "own tables."),
+	NOEFFECT("max-routes-per-client", 1, OPT_W_LOCAL, "Accepted; not "
+		 "applied yet: OpenVPN learns at most N addresses (ifconfig "
+		 "and iroutes) per client; dcovpn installs them all."),
+	NOEFFECT("stale-routes-check", 2, OPT_W_LOCAL, "Accepted; not "
+		 "applied: OpenVPN forgets learned routes unused for N s "
+		 "(learn-address delete); dcovpn's routes live in its offload "
+		 "engine, which keeps no per-route use time, until the client "
+		 "goes."),
+	NOEFFECT("comp-noadapt", 0, OPT_W_PULLED, "Accepted; no effect: it "
+		 "stops OpenVPN's adaptive LZO compression; dcovpn never "
+		 "compresses."),
+	NOEFFECT("errors-to-stderr", 0, OPT_W_LOCAL, "Accepted; no effect: "
+		 "dcovpn writes every log line to stderr already (OpenVPN "
+		 "logs to stdout, and errors too without this option)."),
+	NOEFFECT("ifconfig-nowarn", 0, OPT_W_LOCAL, "Accepted; no effect: "
+		 "it silences OpenVPN's --ifconfig sanity warnings (a netmask "
+		 "where a peer address belongs, a clash with --local or "
+		 "--remote), which dcovpn does not print."),
+	NOEFFECT("allow-recursive-routing", 0, OPT_W_LOCAL, "Accepted; not "
+		 "applied: dcovpn does not drop tun packets addressed to the "
+		 "VPN server itself (OpenVPN drops them unless this is "
+		 "given)."),
 	FLAG("remote-random-hostname", OPT_W_LOCAL, remote_random_hostname),
-	IGNORE("route-method", 1, OPT_W_PULLED, NULL),
+	NOEFFECT("route-method", 1, OPT_W_PULLED, "Accepted; no effect: "
+		 "Windows only (how routes are added there); OpenVPN ignores "
+		 "it on Linux too."),
 	IGNORE("up-delay", 0, OPT_W_LOCAL, "--up-delay ignored: a dcovpn client "
 	       "always opens its tun device and runs --up once the connection "
 	       "is up; a server opens it at start"),
@@ -223,7 +258,9 @@ static const struct opt_desc table[] = {
 	       "OpenSSL's default security level applies"),
 	IGNORE("allow-pull-fqdn", 0, OPT_W_LOCAL, "WARNING: --allow-pull-fqdn "
 	       "ignored: pushed routes must use addresses"),
-	IGNORE("persist-local-ip", 0, OPT_W_LOCAL, NULL),
+	NOEFFECT("persist-local-ip", 0, OPT_W_LOCAL, "Accepted; not applied: "
+		 "dcovpn resolves --local again at each restart, where OpenVPN "
+		 "keeps the first address."),
 	IGNORE("multihome", 0, OPT_W_LOCAL, "WARNING: --multihome is not "
 	       "supported: replies leave by the route's address"),
 	IGNORE("single-session", 0, OPT_W_LOCAL, "WARNING: --single-session "
@@ -288,7 +325,7 @@ static const struct opt_desc table[] = {
 	FLAG("show-tls", OPT_W_LOCAL, show_tls),
 	FLAG("show-groups", OPT_W_LOCAL, show_groups),
 	FLAG("show-curves", OPT_W_LOCAL, show_groups),
-	IGNORE("machine-readable-output", 0, OPT_W_LOCAL, NULL),
+	FLAG("machine-readable-output", OPT_W_LOCAL, machine_readable),
 	FLAG("push-peer-info", OPT_W_LOCAL, push_peer_info),
 	/* nice(2) once at start, before any thread (threads inherit it) */
 	INT("nice", OPT_W_LOCAL, nice, -40, 40),
@@ -508,6 +545,16 @@ int h_refuse(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	(void)argv;
 	(void)argc;
 	return opt_fail(c, "%s", d->note);
+}
+
+/* As h_ignore, but OpenVPN says nothing either: the note is for --help. */
+int h_ignore_quiet(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		   unsigned int argc)
+{
+	(void)d;
+	(void)argc;
+	log_debug("%s:%u: --%s has no effect here", c->file, c->line, argv[0]);
+	return 0;
 }
 
 int h_ignore(struct opt_ctx *c, const struct opt_desc *d, char **argv,

@@ -113,6 +113,8 @@ int h_file(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	   unsigned int argc);
 int h_refuse(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	     unsigned int argc);
+int h_ignore_quiet(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		   unsigned int argc);
 int h_ignore(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	     unsigned int argc);
 
@@ -182,6 +184,7 @@ OPT_HANDLER(h_script);
 OPT_HANDLER(h_setenv);
 OPT_HANDLER(h_plugin);
 OPT_HANDLER(h_ignore_unknown);
+OPT_HANDLER(h_echo);
 OPT_HANDLER(h_pull_filter);
 /* opt_ciphers.c */
 OPT_HANDLER(h_data_ciphers);

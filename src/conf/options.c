@@ -71,6 +71,7 @@ static void free_lists(struct options *o)
 		opt_strv_free(&o->plugins[i]);
 	free(o->plugins);
 	opt_strv_free(&o->dns);
+	opt_strv_free(&o->echo);
 	opt_strv_free(&o->ignore_unknown);
 }
 

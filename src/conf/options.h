@@ -325,6 +325,9 @@ struct options {
 	char *log_file;
 	bool log_append;
 	bool suppress_timestamps;	/* log lines without the date */
+	bool machine_readable;		/* machine-readable-output */
+	struct opt_strv echo;		/* "echo" texts not yet handed to
+					 * the management interface */
 	/* show-ciphers/-digests/-tls/-groups: print the list, exit */
 	bool show_ciphers, show_digests, show_tls, show_groups;
 	char *writepid;

@@ -249,3 +249,14 @@ void client_mgmt_state_addr(struct client_mgmt *cm, const char *state,
 	mgmt_state(cm->m, state, connected ? "SUCCESS" : NULL, l4,
 		   connected ? r : NULL, port, l6[0] ? l6 : NULL);
 }
+
+void client_mgmt_echo(struct client_mgmt *cm, struct options *o)
+{
+	for (size_t i = 0; i < o->echo.n; i++) {
+		mgmt_echo(cm->m, o->echo.v[i]);
+		free(o->echo.v[i]);
+	}
+	free(o->echo.v);
+	o->echo.v = NULL;
+	o->echo.n = 0;
+}

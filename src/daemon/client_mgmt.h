@@ -58,6 +58,10 @@ int client_mgmt_pick(struct client_mgmt *cm, const struct options *o,
 void client_mgmt_updown(struct client_mgmt *cm, const char *what,
 			const char *const *env);
 
+/* The "echo" lines @o has collected from pushes, to the manager's echo
+ * buffer; they are taken out of @o. */
+void client_mgmt_echo(struct client_mgmt *cm, struct options *o);
+
 /* Plain state change (no addresses). */
 void client_mgmt_state(struct client_mgmt *cm, const char *state,
 		       const char *desc);

@@ -46,7 +46,10 @@ void conn_message(void *ctx, const char *msg)
 			c->held[c->n_held++] = strdup(msg);
 		return;
 	}
-	switch (push_message(&c->push, c->o, msg)) {
+	enum push_result pr = push_message(&c->push, c->o, msg);
+
+	client_mgmt_echo(c->cm, c->o);	/* pushed "echo" lines */
+	switch (pr) {
 	case PUSH_DONE:
 		conn_after_up(c, conn_pull_up(c));
 		break;

@@ -165,6 +165,7 @@ int main(int argc, char **argv)
 		}
 		log_set_level(o.verb >= 0 ? o.verb : 1);
 		log_set_timestamps(!o.suppress_timestamps);
+		log_set_machine_readable(o.machine_readable);
 		if (first && main_process_setup(&o)) {
 			options_free(&o);
 			opt_text_cache_free(&tc);

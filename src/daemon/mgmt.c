@@ -167,15 +167,14 @@ void mgmt_state(struct mgmt *m, const char *state, const char *desc,
 		const char *local4, const char *remote, unsigned rport,
 		const char *local6)
 {
-	struct mgmt_state_rec *r;
+	struct mgmt_hist_rec *r;
 	char port[12] = "";
 
 	if (!m)
 		return;
 	if (rport)
 		snprintf(port, sizeof(port), "%u", rport);
-	r = &m->states[m->n_states++ % MGMT_STATES];
-	r->t = time(NULL);
+	r = mgmt_hist_add(&m->states);
 	/* as OpenVPN 2.6: the local socket address and port (empty here),
 	 * and the tunnel's IPv6 address only when there is one */
 	snprintf(r->text, sizeof(r->text), "%s,%s,%s,%s,%s,,%s%s", state,
@@ -183,19 +182,6 @@ void mgmt_state(struct mgmt *m, const char *state, const char *desc,
 		 port, local6 && local6[0] ? "," : "", local6 ? local6 : "");
 	if (m->state_rt)
 		mgmt_notify(m, ">STATE:%lld,%s", (long long)r->t, r->text);
-}
-
-void mgmt_states_send(struct mgmt *m, unsigned n)
-{
-	unsigned kept = m->n_states < MGMT_STATES ? m->n_states : MGMT_STATES;
-
-	if (!n || n > kept)
-		n = kept;
-	for (unsigned i = m->n_states - n; i < m->n_states; i++) {
-		const struct mgmt_state_rec *r = &m->states[i % MGMT_STATES];
-
-		mgmt_printf(m, "%lld,%s", (long long)r->t, r->text);
-	}
 }
 
 /* ---- connection ---------------------------------------------------------------- */

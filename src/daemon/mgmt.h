@@ -97,6 +97,10 @@ void mgmt_state(struct mgmt *m, const char *state, const char *desc,
 		const char *local4, const char *remote, unsigned rport,
 		const char *local6);
 
+/* An "echo" option's text (pushed): kept for the "echo" command, sent as
+ * ">ECHO:time,text" when real-time echo is on (mgmt_echo.c). */
+void mgmt_echo(struct mgmt *m, const char *text);
+
 /* A real-time line (">BYTECOUNT:..."), if a client is connected. */
 void mgmt_notify(struct mgmt *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -117,7 +117,7 @@ static void cmd_history(struct mgmt *m, char **argv, int argc, bool *rt,
 
 static void hist_state(struct mgmt *m, unsigned n)
 {
-	mgmt_states_send(m, n);
+	mgmt_hist_send(m, &m->states, n);
 }
 
 static void hist_log(struct mgmt *m, unsigned n)
@@ -130,8 +130,7 @@ static void hist_log(struct mgmt *m, unsigned n)
 
 static void hist_echo(struct mgmt *m, unsigned n)
 {
-	(void)m;
-	(void)n; /* no echo messages are kept (pushed "echo" is ignored) */
+	mgmt_hist_send(m, &m->echos, n);
 }
 
 static void cmd_hold(struct mgmt *m, const char *arg)

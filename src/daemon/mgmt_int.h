@@ -19,7 +19,6 @@
 #define MGMT_VERSION 5
 #define MGMT_LINE_MAX 1024u
 #define MGMT_ARGS 8
-#define MGMT_STATES 64u
 #define MGMT_LOG_DEFAULT 1000
 #define MGMT_LOG_LINE 256u
 #define MGMT_LOG_POLL_MS 200u
@@ -32,9 +31,18 @@
 #define MGMT_PW_DELAY_MS 500u
 #define MGMT_PW_DELAY_MAX_MS 30000u
 
-struct mgmt_state_rec {
+/* The state and echo histories: the last MGMT_HIST lines with their
+ * times (OpenVPN's MANAGEMENT_STATE/ECHO_BUFFER_SIZE), mgmt_hist.c. */
+#define MGMT_HIST 100u
+
+struct mgmt_hist_rec {
 	time_t t;
-	char text[200];              /* "STATE,desc,local4,remote,..." */
+	char text[256];              /* "STATE,desc,...", or an echo text */
+};
+
+struct mgmt_hist {
+	struct mgmt_hist_rec rec[MGMT_HIST];
+	unsigned n;                  /* total ever, the ring holds the last */
 };
 
 struct mgmt_log_rec {
@@ -127,8 +135,8 @@ struct mgmt {
 	struct mgmt_ask ask;
 	struct mgmt_pk pk;
 	int client_version;          /* "version N" (1 until told) */
-	struct mgmt_state_rec states[MGMT_STATES];
-	unsigned n_states;           /* total ever, the ring holds the last */
+	struct mgmt_hist states;
+	struct mgmt_hist echos;
 	struct mgmt_log log;
 };
 
@@ -141,8 +149,10 @@ void mgmt_drop_client(struct mgmt *m);
 /* Log lines [from, next) still kept, as ">LOG:" lines or plain. */
 void mgmt_log_send(struct mgmt *m, uint64_t from, bool realtime);
 uint64_t mgmt_log_next(struct mgmt *m);
-/* The last @n states (0: all kept). */
-void mgmt_states_send(struct mgmt *m, unsigned n);
+/* mgmt_hist.c: a line into @h (its record, time set); the last @n
+ * (0: all kept) lines of @h as "time,text". */
+struct mgmt_hist_rec *mgmt_hist_add(struct mgmt_hist *h);
+void mgmt_hist_send(struct mgmt *m, const struct mgmt_hist *h, unsigned n);
 
 /* The pending >PASSWORD question, if any, to the client. */
 void mgmt_query_announce(struct mgmt *m);

@@ -85,4 +85,15 @@ head -n1 "$T/o-stamp" | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} ' ||
 grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2} ' "$T/o-plain" "$T/d-plain" &&
 	fail "a timestamped line with --suppress-timestamps"
 log "ok: --suppress-timestamps, as openvpn"
+
+# --machine-readable-output: every line "seconds.usec flags text", even
+# with --suppress-timestamps, from both
+for bin in "$DCOVPN" "$OPENVPN"; do
+	timeout 10 "$bin" "${opts[@]}" --machine-readable-output --suppress-timestamps \
+		>"$T/mro" 2>&1 || true
+	[ -s "$T/mro" ] || fail "$bin --machine-readable-output: no output"
+	bad=$(grep -vE '^[0-9]{10}\.[0-9]{6} [0-9a-f]+ ' "$T/mro" | head -n3 || true)
+	[ -z "$bad" ] || fail "$bin --machine-readable-output: lines '$bad'"
+done
+log "ok: --machine-readable-output, as openvpn"
 echo "PASS: options_doc"
