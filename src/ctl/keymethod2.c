@@ -23,16 +23,17 @@
 #define KM2_DEFAULT_MTU 1600u	/* 2.6's tun-mtu-max default */
 
 /*
- * Bits dcovpn may announce. Not DYN_TLS_CRYPT: it changes the wrapping of
- * every renegotiation control packet (PROTOCOL.md 9 item 10) and dcovpn
- * does not implement it; not DATA_EPOCH or later bits: 2.7 formats.
+ * Bits dcovpn may announce. DYN_TLS_CRYPT: renegotiations under a key of
+ * the session (ctl/session_dyn.h). Not DATA_EPOCH or later bits: 2.7
+ * formats not implemented here.
  */
 #define KM2_IV_PROTO_ALLOWED (KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_REQUEST_PUSH | \
 			      KM2_IV_PROTO_TLS_KEY_EXPORT | \
 			      KM2_IV_PROTO_AUTH_PENDING_KW | \
 			      KM2_IV_PROTO_NCP_P2P | KM2_IV_PROTO_DNS_OPTION | \
 			      KM2_IV_PROTO_CC_EXIT_NOTIFY | \
-			      KM2_IV_PROTO_AUTH_FAIL_TEMP)
+			      KM2_IV_PROTO_AUTH_FAIL_TEMP | \
+			      KM2_IV_PROTO_DYN_TLS_CRYPT)
 
 __attribute__((format(printf, 3, 4)))
 static void set_err(char *err, size_t errlen, const char *fmt, ...)

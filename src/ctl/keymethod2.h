@@ -48,17 +48,19 @@
 #define KM2_IV_PROTO_DNS_OPTION		(1u << 6)
 #define KM2_IV_PROTO_CC_EXIT_NOTIFY	(1u << 7)
 #define KM2_IV_PROTO_AUTH_FAIL_TEMP	(1u << 8)
-#define KM2_IV_PROTO_DYN_TLS_CRYPT	(1u << 9)	/* never: see keymethod2.c */
+#define KM2_IV_PROTO_DYN_TLS_CRYPT	(1u << 9)
 #define KM2_IV_PROTO_DATA_EPOCH		(1u << 10)	/* never: 2.7 only */
 
 /*
  * What dcovpn implements and so may announce (see km2_peer_info): P_DATA_V2,
- * TLS-EKM, control-channel EXIT with protocol-flags; REQUEST_PUSH is added
- * for a pull client, NCP_P2P for a P2P peer by km2_peer_info itself.
+ * TLS-EKM, control-channel EXIT with protocol-flags, dyn-tls-crypt (2.7);
+ * REQUEST_PUSH is added for a pull client, NCP_P2P for a P2P peer by
+ * km2_peer_info itself.
  */
 #define KM2_IV_PROTO_DEFAULT (KM2_IV_PROTO_DATA_V2 | \
 			      KM2_IV_PROTO_TLS_KEY_EXPORT | \
-			      KM2_IV_PROTO_CC_EXIT_NOTIFY)
+			      KM2_IV_PROTO_CC_EXIT_NOTIFY | \
+			      KM2_IV_PROTO_DYN_TLS_CRYPT)
 
 #define KM2_IV_VER "2.6.14"	/* a version 2.6 servers know (see .c) */
 #define KM2_IV_PLAT "linux"

@@ -155,7 +155,7 @@ static size_t session_tls_chunk(const struct session *s, const struct keystate *
 		      CTLPKT_MSGID_LEN +
 		      reliable_ack_overhead(ks->rel, RELIABLE_ACK_PIGGYBACK);
 
-	over += session_wrap_overhead(s);
+	over += session_wrap_overhead(s, ks->key_id);
 	return maxp > over + 64 ? maxp - over : 64;
 }
 

@@ -105,12 +105,18 @@ struct session_ops {
 	int (*v2_verify)(void *ctx, const uint8_t *meta, size_t len);
 };
 
+struct session_dyn;
+
 struct session_config {
 	bool server;                              /* P2P tls-server: we answer
 						   * the peer's reset and are
 						   * the TLS server */
 	struct tls_ctx *tls;                      /* shared, outlives us */
 	const struct tlswrap_key *wrap;           /* NULL: no wrapping */
+	const struct statickey *wrap_sk;          /* tls-auth/tls-crypt key
+						   * file @wrap was made from
+						   * (dyn-tls-crypt mixes it
+						   * in), or NULL */
 	const struct tlscryptv2_client_key *v2;   /* tls-crypt-v2 WKc, or NULL */
 	const struct tlscryptv2_server_key *v2_server; /* server: unwraps each
 						   * client's WKc, or NULL */
@@ -138,6 +144,8 @@ struct session {
 	struct statickey v2_kc;      /* ... and the key itself (secret) */
 	struct tlswrap_tx wtx;
 	struct tlswrap_replay wrx;
+	struct session_dyn *dyn;     /* dyn-tls-crypt wrap of renegotiations
+				      * (session_dyn.h), or NULL */
 	struct keystate *ks[SESSION_KS_N];  /* [0] primary, [1] lame duck */
 	uint8_t last_key_id;
 	/* data channel, set by session_set_data() */

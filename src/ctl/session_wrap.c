@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 
 #include "base/mem.h"
+#include "ctl/session_dyn.h"
 #include "ctl/session_wrap.h"
 
 const struct tlswrap_key *session_wrap_key(const struct session *s)
@@ -14,11 +15,14 @@ const struct tlswrap_key *session_wrap_key(const struct session *s)
 	return s->cfg.wrap;
 }
 
-size_t session_wrap_overhead(const struct session *s)
+size_t session_wrap_overhead(const struct session *s, uint8_t key_id)
 {
 	const struct tlswrap_key *k = session_wrap_key(s);
+	struct session_dyn *d = session_dyn_for(s, key_id);
 	size_t over = 0;
 
+	if (d)
+		return tlswrap_overhead(&d->key);
 	if (k)
 		over += tlswrap_overhead(k);
 	else if (s->cfg.v2_server)
@@ -43,9 +47,16 @@ int session_wrap_send(struct session *s, const uint8_t *clear, size_t clen,
 {
 	uint8_t wire[SESSION_PKT_MAX + TLSCRYPTV2_WKC_MAX];
 	const struct tlswrap_key *k = session_wrap_key(s);
+	struct session_dyn *d;
 	size_t wlen;
 	int ret;
 
+	d = clen ? session_dyn_for(s, clear[0] & P_KEY_ID_MASK) : NULL;
+	if (d) {
+		ret = tlswrap_send(&d->key, &d->tx, now_s, clear, clen, wire,
+				   sizeof(wire), &wlen);
+		return ret ? ret : session_link_send(s, wire, wlen);
+	}
 	if (!k && s->cfg.v2_server)
 		return -ENOKEY; /* no client key yet: nothing can be read */
 	if (!k)
@@ -112,6 +123,7 @@ int session_unwrap(struct session *s, const uint8_t *pkt, size_t len,
 		   uint8_t *out, size_t *out_len, uint64_t now_ms)
 {
 	const struct tlswrap_key *k;
+	struct session_dyn *d;
 	enum pktid_verdict v;
 	int ret;
 
@@ -122,6 +134,10 @@ int session_unwrap(struct session *s, const uint8_t *pkt, size_t len,
 		if (ret)
 			return ret;
 	}
+	d = session_dyn_for(s, pkt[0] & P_KEY_ID_MASK);
+	if (d)
+		return tlswrap_recv(&d->key, &d->rx, now_ms, pkt, len, out,
+				    SESSION_PKT_MAX, out_len, &v);
 	k = session_wrap_key(s);
 	if (!k) {
 		if (len > SESSION_PKT_MAX)
@@ -136,6 +152,7 @@ int session_unwrap(struct session *s, const uint8_t *pkt, size_t len,
 
 void session_wrap_free(struct session *s)
 {
+	session_dyn_free(s);
 	if (s->has_v2_wrap)
 		tlswrap_key_free(&s->v2_wrap);
 	statickey_wipe(&s->v2_kc);

@@ -18,15 +18,18 @@
 
 /* The key wrapping this session's packets, or NULL (none / not yet). */
 const struct tlswrap_key *session_wrap_key(const struct session *s);
-/* Bytes wrapping adds to a clear control packet (WKc included). */
-size_t session_wrap_overhead(const struct session *s);
+/* Bytes wrapping adds to a clear control packet of @key_id (WKc
+ * included). */
+size_t session_wrap_overhead(const struct session *s, uint8_t key_id);
 
-/* Wrap @clear (WKc appended for a tls-crypt-v2 client) and send it. */
+/* Wrap @clear (WKc appended for a tls-crypt-v2 client; dyn-tls-crypt for
+ * a renegotiation's key-id, read from @clear) and send it. */
 int session_wrap_send(struct session *s, const uint8_t *clear, size_t clen,
 		      uint32_t now_s);
 
 /* Authenticate (decrypt) a received packet into @out (SESSION_PKT_MAX
- * bytes) and check its replay id. 0, or -errno: drop it. */
+ * bytes) with the wrapping of its key-id and check its replay id. 0, or
+ * -errno: drop it. */
 int session_unwrap(struct session *s, const uint8_t *pkt, size_t len,
 		   uint8_t *out, size_t *out_len, uint64_t now_ms);
 

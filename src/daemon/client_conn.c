@@ -248,6 +248,7 @@ static int conn_session(struct conn *c)
 		.server = c->o->tls_server,
 		.tls = c->cc->tls,
 		.wrap = c->cc->has_wrap ? &c->cc->wrap : NULL,
+		.wrap_sk = c->cc->has_wrap ? &c->cc->wrap_sk : NULL,
 		.v2 = c->cc->v2,
 		.hand_window_s = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 0,
 		.tls_timeout_s = c->o->tls_timeout > 0 ? (unsigned)c->o->tls_timeout : 0,

@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "ctl/keymethod2.h"
+#include "ctl/session_dyn.h"
 #include "daemon/client_conn.h"
 
 /* ---- data channel --------------------------------------------------------- */
@@ -107,8 +108,10 @@ static int conn_keepalive(struct conn *c)
 }
 
 
-/* Data channel up with the negotiated @cipher and key derivation. */
-static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
+/* Data channel up with the negotiated @cipher and key derivation; @dyn:
+ * renegotiations under dyn-tls-crypt. */
+static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm,
+			bool dyn)
 {
 	uint64_t now = clock_now_ms();
 	int ret;
@@ -118,6 +121,8 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm)
 	if (!ret)
 		ret = session_set_data(&c->sess, c->dco, c->peer_id, cipher, ekm,
 				       now);
+	if (!ret && dyn)
+		ret = session_dyn_start(&c->sess);
 	if (!ret)
 		ret = conn_keepalive(c);
 	if (ret)
@@ -158,7 +163,8 @@ int conn_pull_up(struct conn *c)
 	c->cc_exit = c->o->protocol_flags & OPT_PF_CC_EXIT;
 	return conn_data_up(c, cipher,
 			    c->o->key_derivation_ekm ||
-			    (c->o->protocol_flags & OPT_PF_TLS_EKM));
+			    (c->o->protocol_flags & OPT_PF_TLS_EKM),
+			    c->o->protocol_flags & OPT_PF_DYN_TLS_CRYPT);
 }
 
 /* Is @name in the ':'-separated @list (case-insensitive)? */
@@ -241,7 +247,9 @@ int conn_p2p_up(struct conn *c)
 	log_info("P2P mode NCP negotiation result: TLS_export=%d, DATA_v2=%d, "
 		 "peer-id %d, cipher=%s", ekm, c->o->peer_id >= 0,
 		 c->o->peer_id, dco_cipher_name(cipher));
-	return conn_data_up(c, cipher, ekm);
+	/* dyn-tls-crypt when both announced it (2.7 p2p_mode_ncp) */
+	proto &= km2_peer_info_proto(c->cc->peer_info);
+	return conn_data_up(c, cipher, ekm, proto & KM2_IV_PROTO_DYN_TLS_CRYPT);
 }
 
 /* A mismatch of configuration does not heal by reconnecting. */

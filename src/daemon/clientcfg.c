@@ -195,6 +195,8 @@ static int clientcfg_wrap(struct clientcfg *c, const struct options *o,
 					       keydir_of(o->key_direction),
 					       o->auth);
 	}
+	if (!ret)
+		c->wrap_sk = sk;
 	statickey_wipe(&sk);
 	if (ret && !err[0])
 		snprintf(err, errlen, "cannot set up the tls-auth/tls-crypt key: %s",
@@ -486,6 +488,7 @@ void clientcfg_free(struct clientcfg *c)
 	tls_ctx_free(c->tls);
 	if (c->has_wrap)
 		tlswrap_key_free(&c->wrap);
+	statickey_wipe(&c->wrap_sk);
 	if (c->v2) {
 		tlscryptv2_client_wipe(c->v2);
 		free(c->v2);

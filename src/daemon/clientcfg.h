@@ -44,6 +44,9 @@ struct clientcfg {
 	struct tls_ctx *tls;
 	bool has_wrap;
 	struct tlswrap_key wrap;
+	struct statickey wrap_sk;          /* the tls-auth/tls-crypt key file
+					    * (dyn-tls-crypt mixes it in);
+					    * valid with has_wrap and no v2 */
 	struct tlscryptv2_client_key *v2;  /* heap, wiped on free */
 	struct tlscryptv2_server_key *v2s; /* server's tls-crypt-v2 key: heap,
 					    * wiped on free */

@@ -19,6 +19,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "ctl/keymethod2.h"
+#include "ctl/session_dyn.h"
 #include "daemon/server_ekm.h"
 #include "daemon/server_int.h"
 #include "ev/loop.h"
@@ -482,12 +483,14 @@ static void reply_build(struct reply *r, const struct srv_client *c,
 	add(r, ",cipher %s", dco_cipher_name(c->cipher));
 	if (s->o->tcp_nodelay)
 		add(r, ",socket-flags TCP_NODELAY");
-	if ((proto & KM2_IV_PROTO_CC_EXIT_NOTIFY) || ekm)
-		add(r, ",protocol-flags%s%s",
+	/* dyn-tls-crypt: to a client announcing it (2.7), which then expects
+	 * renegotiations under the session's key (server_client_setup) */
+	if ((proto & (KM2_IV_PROTO_CC_EXIT_NOTIFY |
+		      KM2_IV_PROTO_DYN_TLS_CRYPT)) || ekm)
+		add(r, ",protocol-flags%s%s%s",
 		    (proto & KM2_IV_PROTO_CC_EXIT_NOTIFY) ? " cc-exit" : "",
-		    ekm ? " tls-ekm" : "");
-	else if (ekm)
-		add(r, ",key-derivation tls-ekm");
+		    ekm ? " tls-ekm" : "",
+		    (proto & KM2_IV_PROTO_DYN_TLS_CRYPT) ? " dyn-tls-crypt" : "");
 }
 
 /* ---- the data channel -------------------------------------------------------- */
@@ -647,6 +650,8 @@ int server_client_setup(struct srv_client *c, struct options *co)
 	if (!ret)
 		ret = session_set_data(&c->sess, c->srv->dco, c->peer_id, c->cipher,
 				       ekm, clock_now_ms());
+	if (!ret && (proto & KM2_IV_PROTO_DYN_TLS_CRYPT))
+		ret = session_dyn_start(&c->sess);
 	if (ret)
 		goto out;
 	/* auth-gen-token: the client's next key exchanges send this instead

@@ -293,14 +293,14 @@ static void test_peer_info_pull(void **state)
 	(void)state;
 	n = km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err));
 	/* 2.6.14's lines, in its order, less what dcovpn does not implement
-	 * (compression; AUTH_PENDING_KW, DNS_OPTION, AUTH_FAIL_TEMP,
-	 * DYN_TLS_CRYPT bits): 2 + 4 + 8 + 128 = 142. */
+	 * (compression; AUTH_PENDING_KW, DNS_OPTION, AUTH_FAIL_TEMP bits),
+	 * plus 2.7's DYN_TLS_CRYPT: 2 + 4 + 8 + 128 + 512 = 654. */
 	assert_string_equal(buf, "IV_VER=2.6.14\nIV_PLAT=linux\nIV_TCPNL=1\n"
 			    "IV_MTU=1600\nIV_NCP=2\n"
 			    "IV_CIPHERS=AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305\n"
-			    "IV_PROTO=142\n");
+			    "IV_PROTO=654\n");
 	assert_int_equal(n, (int)strlen(buf));
-	assert_int_equal(km2_peer_info_proto(buf), 142);
+	assert_int_equal(km2_peer_info_proto(buf), 654);
 
 	cfg.ciphers = "CHACHA20-POLY1305:AES-256-GCM";
 	cfg.mtu = 1500;
@@ -310,7 +310,7 @@ static void test_peer_info_pull(void **state)
 	assert_string_equal(buf, "IV_VER=2.6.14\nIV_PLAT=linux\nIV_TCPNL=1\n"
 			    "IV_MTU=1500\n"
 			    "IV_CIPHERS=CHACHA20-POLY1305:AES-256-GCM\n"
-			    "IV_PROTO=398\nIV_GUI_VER=dcovpn-gui 1\n");
+			    "IV_PROTO=910\nIV_GUI_VER=dcovpn-gui 1\n");
 	/* AES-128-GCM as a substring of another name does not count. */
 	cfg.ciphers = "XAES-128-GCM:AES-256-GCM";
 	km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err));
@@ -327,13 +327,14 @@ static void test_peer_info_p2p_and_refusals(void **state)
 
 	(void)state;
 	assert_true(km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err)) > 0);
-	/* P2P: detail level 1, NCP_P2P instead of REQUEST_PUSH: 2+8+32+128. */
+	/* P2P: detail level 1, NCP_P2P instead of REQUEST_PUSH:
+	 * 2+8+32+128+512. */
 	assert_string_equal(buf, "IV_CIPHERS=AES-256-GCM:AES-128-GCM:"
-			    "CHACHA20-POLY1305\nIV_PROTO=170\n");
-	cfg.proto = KM2_IV_PROTO_DEFAULT | KM2_IV_PROTO_DYN_TLS_CRYPT;
+			    "CHACHA20-POLY1305\nIV_PROTO=682\n");
+	cfg.proto = KM2_IV_PROTO_DEFAULT | (1u << 13);
 	assert_int_equal(km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err)),
 			 -EINVAL);
-	assert_string_equal(err, "peer-info: IV_PROTO bits 0x200 are not "
+	assert_string_equal(err, "peer-info: IV_PROTO bits 0x2000 are not "
 			    "implemented by dcovpn");
 	cfg.proto = KM2_IV_PROTO_DATA_EPOCH;
 	assert_int_equal(km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err)),
