@@ -59,6 +59,7 @@ static void fleet_session_config(struct fleet *f)
 	f->sc = (struct session_config){
 		.tls = f->cc.tls,
 		.wrap = f->cc.has_wrap ? &f->cc.wrap : NULL,
+		.wrap_sk = f->cc.has_wrap ? &f->cc.wrap_sk : NULL,
 		.v2 = f->cc.v2,
 		.hand_window_s = o->hand_window > 0 ? (unsigned)o->hand_window : 0,
 		.tls_timeout_s = o->tls_timeout > 0 ? (unsigned)o->tls_timeout : 0,

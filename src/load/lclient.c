@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "ctl/session_dyn.h"
 #include "load/fleet.h"
 #include "load/lclient.h"
 #include "proto/datapkt.h"
@@ -100,6 +101,9 @@ static int lc_keys(struct lclient *c, const struct options *o)
 	if (ret)
 		return ret;
 	ret = session_data_keys(&c->sess, cipher, ekm, &kc);
+	/* pushed to us since we announce it (KM2_IV_PROTO_DEFAULT) */
+	if (!ret && (o->protocol_flags & OPT_PF_DYN_TLS_CRYPT))
+		ret = session_dyn_start(&c->sess);
 	if (!ret)
 		ret = ldata_init(c->data, &kc, o->peer_id);
 	dco_key_config_wipe(&kc);
