@@ -132,6 +132,13 @@ bench: deps
 	$(MAKE) all
 	BUILD=$(BUILD) bench/run.sh
 
+# The scale run (bench/scale.sh): dcovpn-load against dcovpn and openvpn
+# 2.6 on one config, SCALE_N clients (1000 and 10000); SCALE_SHORT=1 for a
+# 200-client smoke run.
+bench-scale: deps
+	$(MAKE) all
+	BUILD=$(BUILD) bench/scale.sh
+
 # The soak (tests/soak/run.sh; not part of check): a server with clients
 # for SOAK_SECONDS (180) under renegotiation, churn, a garbage flood and a
 # manager that never reads. SOAK_SERVER=openvpn: the same against openvpn.
@@ -185,7 +192,7 @@ deb:
 clean:
 	rm -rf $(BUILD) $(BUILD)-fuzz $(BUILD)-san
 
-.PHONY: all unit fuzz fuzz-bins deps check demo bench soak clean options-table \
+.PHONY: all unit fuzz fuzz-bins deps check demo bench bench-scale soak clean options-table \
 	install uninstall deb
 .SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

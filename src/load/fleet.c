@@ -17,6 +17,7 @@
 #define SAMPLE_EVERY_MS 200u  /* /proc/PID/fd is long with many clients */
 #define DONE_MS 3000u         /* bound on the goodbyes */
 #define RETRY_MS 1000u        /* a failed client tries again after this */
+#define PROGRESS_MS 5000u     /* a progress line on stderr this often */
 
 static int fleet_remote(struct fleet *f, char *err, size_t errlen)
 {
@@ -140,7 +141,10 @@ void fleet_client_up(struct fleet *f, struct lclient *c, uint64_t now_ms)
 	f->st.connected++;
 	if (c->churned) {
 		c->churned = false;
-		f->churn_done++;
+		/* half way: a leak grows both halves alike, a high-water mark
+		 * only the first */
+		if (++f->churn_done == f->a->churn / 2)
+			proc_sample(f->a->server_pid, &f->s_mid);
 		lat_add(&f->churn_lat, ms);
 	} else {
 		lat_add(&f->ramp_lat, ms);
@@ -320,8 +324,23 @@ static void fleet_phase(struct fleet *f, uint64_t now)
 	}
 }
 
+static void fleet_progress(struct fleet *f, uint64_t now)
+{
+	static const char *const names[] = { "ramp", "hold", "churn",
+					     "settle", "done", "end" };
+
+	if (now < f->next_progress_ms)
+		return;
+	f->next_progress_ms = now + PROGRESS_MS;
+	fprintf(stderr, "dcovpn-load: %.0f s %s: %u up, %u connecting, "
+		"%u closing, %llu failures, %u churn cycles\n",
+		(now - f->t0) / 1000.0, names[f->phase], f->up, f->inflight,
+		f->closing, (unsigned long long)f->st.failures, f->churn_done);
+}
+
 static void fleet_tick(struct fleet *f, uint64_t now)
 {
+	fleet_progress(f, now);
 	if (now >= f->deadline_ms && f->phase < PH_DONE) {
 		log_err("--timeout reached in phase %d: %u up, %u connecting",
 			f->phase, f->up, f->inflight);

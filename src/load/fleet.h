@@ -49,6 +49,7 @@ struct fleet {
 	double tokens;                  /* connects that may start now */
 	uint64_t tokens_ms;             /* when tokens were last added */
 	uint64_t next_sample_ms;        /* SETTLE: /proc read at most 5/s */
+	uint64_t next_progress_ms;      /* the next line on stderr */
 	unsigned up, inflight, closing;
 	unsigned start_next;            /* round-robin cursor for starts */
 	unsigned churn_next, churn_started, churn_done;
@@ -57,7 +58,7 @@ struct fleet {
 	uint64_t hold_ms, churn_ms;     /* how long they lasted */
 	unsigned pinged;                /* clients with an echo reply (hold) */
 	struct lat ramp_lat, churn_lat;
-	struct proc_sample s0, s_hold, s_churn;
+	struct proc_sample s0, s_hold, s_mid, s_churn;
 	char first_err[256];
 };
 

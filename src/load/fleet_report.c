@@ -72,15 +72,18 @@ static void report_churn(struct fleet *f, FILE *out)
 	if (!f->a->churn)
 		return;
 	fprintf(out, "churn: %zu of %u cycles in %.2f s (%.1f/s), connect p50 %u "
-		"ms p99 %u ms; server RSS %ld -> %ld kB, fds %ld -> %ld\n", n,
-		f->a->churn, ms / 1000.0, per_s(n, ms), lat_pct(&f->churn_lat, 50),
-		lat_pct(&f->churn_lat, 99), f->s_hold.rss_kb, f->s_churn.rss_kb,
+		"ms p99 %u ms; server RSS %ld -> %ld (half way) -> %ld kB, "
+		"fds %ld -> %ld\n", n, f->a->churn, ms / 1000.0, per_s(n, ms),
+		lat_pct(&f->churn_lat, 50), lat_pct(&f->churn_lat, 99),
+		f->s_hold.rss_kb, f->s_mid.rss_kb, f->s_churn.rss_kb,
 		f->s_hold.fds, f->s_churn.fds);
 	fprintf(out, "stat churn_cycles %zu\nstat churn_s %.3f\n"
 		"stat churn_per_s %.1f\nstat churn_p50_ms %u\n"
-		"stat churn_p99_ms %u\nstat churn_rss_kb %ld\nstat churn_fds %ld\n",
+		"stat churn_p99_ms %u\nstat churn_mid_rss_kb %ld\n"
+		"stat churn_rss_kb %ld\nstat churn_fds %ld\n",
 		n, ms / 1000.0, per_s(n, ms), lat_pct(&f->churn_lat, 50),
-		lat_pct(&f->churn_lat, 99), f->s_churn.rss_kb, f->s_churn.fds);
+		lat_pct(&f->churn_lat, 99), f->s_mid.rss_kb, f->s_churn.rss_kb,
+		f->s_churn.fds);
 }
 
 void fleet_report(struct fleet *f, FILE *out)

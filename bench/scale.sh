@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# bench/scale: dcovpn-load against a dcovpn server and against openvpn 2.6
+# (/usr/sbin/openvpn) on the same server config, in one run, for each
+# client count of SCALE_N; prints a table (and writes it with the raw
+# reports to $BUILD/scale/).
+#
+#   make bench-scale                    SCALE_N="1000 10000", churn 1000
+#   SCALE_SHORT=1 bench/scale.sh        200 clients, 200 cycles (~20 s)
+#   SCALE_N="1000 5000" SCALE_CHURN=500 bench/scale.sh
+#
+# Both servers: UDP, tls-auth, ECDSA P-256 certificates (server_lib's PKI),
+# duplicate-cn, a /16 pool, keepalive 10 120, verb 1, no status file.
+# The load: --rate SCALE_RATE (10000) connects/s, --inflight
+# SCALE_INFLIGHT (64) handshakes at once, all clients pinging the server's
+# tunnel address every SCALE_PING_MS (5000) ms during an SCALE_HOLD (8) s
+# hold, then SCALE_CHURN connect/disconnect cycles (on the first count
+# only). The generator, both servers and the kernel share this machine's
+# CPUs: compare the rows of one run.
+CASE=bench-scale
+. "$(dirname "$0")/../tests/interop/server_lib.bash"
+. "$ROOT/tests/interop/load_lib.bash"
+if [ -n "${SCALE_SHORT:-}" ]; then
+	SCALE_N=${SCALE_N:-200} SCALE_CHURN=${SCALE_CHURN:-200} SCALE_HOLD=${SCALE_HOLD:-2}
+	SCALE_PING_MS=${SCALE_PING_MS:-1000}
+fi
+SCALE_N=${SCALE_N:-1000 10000}
+SCALE_CHURN=${SCALE_CHURN:-1000}
+SCALE_RATE=${SCALE_RATE:-10000}
+SCALE_INFLIGHT=${SCALE_INFLIGHT:-64}
+SCALE_HOLD=${SCALE_HOLD:-8}
+SCALE_PING_MS=${SCALE_PING_MS:-5000}
+OUT=$BUILD/scale
+mkdir -p "$OUT"
+
+max_n=0
+for n in $SCALE_N; do [ "$n" -gt "$max_n" ] && max_n=$n; done
+ns_setup 1
+pki_make
+load_net
+# openvpn keeps an instance 5 s after its client's EXIT: room for those
+server_conf udp auth duplicate-cn "max-clients $((2 * max_n + 2000))" \
+	"explicit-exit-notify 1" "tun-mtu 1400"
+sed -i -e 's/^server 198.19.66.0 255.255.255.0$/server 198.19.0.0 255.255.0.0/' \
+	-e '/^status /d' -e '/^status-version /d' -e '/^ifconfig-pool-persist /d' \
+	-e 's/^verb 4$/verb 1/' "$T/server.conf"
+client_conf 1 udp auth
+cp "$T/server.conf" "$T/c1.conf" "$OUT/"
+
+row() {
+	local name=$1 kind=$2 n=$3
+	printf '| %s | %s | %s/%s | %s | %s / %s | %s | %s | %s | %s |' \
+		"$kind" "$n" "$(stat "$name" up)" "$n" "$(stat "$name" handshakes_per_s)" \
+		"$(stat "$name" connect_p50_ms)" "$(stat "$name" connect_p99_ms)" \
+		"$(stat "$name" failures)" "$(stat "$name" pinged)" \
+		"$(stat "$name" rss_per_client_kb)" "$(stat "$name" fds_per_client)"
+	if [ -n "$(stat "$name" churn_cycles)" ]; then
+		printf ' %s in %s s (%s/s) | %s -> %s -> %s kB, %s -> %s fds |\n' \
+			"$(stat "$name" churn_cycles)" "$(stat "$name" churn_s)" \
+			"$(stat "$name" churn_per_s)" "$(stat "$name" server_rss_kb)" \
+			"$(stat "$name" churn_mid_rss_kb)" "$(stat "$name" churn_rss_kb)" \
+			"$(stat "$name" server_fds)" "$(stat "$name" churn_fds)"
+	else
+		printf ' | |\n'
+	fi
+}
+
+table=$OUT/results.md
+{
+	echo "dcovpn-load, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs," \
+		"$($OPENVPN --version | head -1 | cut -d' ' -f1-2), UDP, tls-auth, P-256"
+	echo
+	echo "| server | clients | up | handshakes/s | connect p50 / p99 ms | failures | pinged | server kB per client | fds per client | churn cycles | churn: server RSS before -> half way -> after, fds |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+} >"$table"
+first=1
+for n in $SCALE_N; do
+	churn=0
+	[ -n "$first" ] && churn=$SCALE_CHURN
+	first=
+	for kind in dcovpn openvpn; do
+		name=$kind-$n
+		start_server_kind "$kind"
+		log "$kind: $n clients, churn $churn"
+		run_load "$name" --clients "$n" --rate "$SCALE_RATE" \
+			--inflight "$SCALE_INFLIGHT" --hold "$SCALE_HOLD" \
+			--churn "$churn" --ping-ms "$SCALE_PING_MS" \
+			--timeout $((n / 20 + churn / 5 + 60)) ||
+			log "$kind, $n clients: incomplete (see $OUT/$name.out)"
+		cp "$T/$name.out" "$T/$name.log" "$OUT/"
+		grep -v '^stat' "$T/$name.out"
+		row "$name" "$kind" "$n" >>"$table"
+		stop_pid "$SRV_PID"
+		SRV_PID=
+	done
+done
+echo
+cat "$table"
