@@ -99,6 +99,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS:%.c=$(BUILD)/%.o) $(LIB
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
 
+# dcovpn-load's pieces are program code, not library code
+$(BUILD)/tests/test_load: $(BUILD)/src/load/ldata.o $(BUILD)/src/load/args.o
+
 unit: $(UNIT_BINS)
 
 # Fuzz targets: clang with libFuzzer; the library is rebuilt instrumented.

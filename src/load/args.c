@@ -52,12 +52,10 @@ static int parse_source(struct load_args *a, const char *s)
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	slash = strchr(buf, '/');
-	if (slash) {
+	if (slash)
 		*slash = 0;
-		if (parse_uint("source", slash + 1, 32, &bits))
-			return -EINVAL;
-	}
-	if (inet_pton(AF_INET, buf, &in) != 1 || bits < 8) {
+	if (inet_pton(AF_INET, buf, &in) != 1 ||
+	    (slash && parse_uint("source", slash + 1, 32, &bits)) || bits < 8) {
 		fprintf(stderr, "dcovpn-load: --source: '%s' is not an IPv4 "
 			"range A.B.C.D/P with P >= 8\n", s);
 		return -EINVAL;
