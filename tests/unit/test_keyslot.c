@@ -12,6 +12,7 @@
 
 #include "dco/keyslot.h"
 #include "proto/datapkt.h"
+#include "testbuf.h"
 
 #define NOW 1000000u
 
@@ -67,21 +68,6 @@ static const enum dco_cipher all_ciphers[] = {
 	DCO_CIPHER_AES_256_GCM, DCO_CIPHER_CHACHA20_POLY1305,
 };
 #define N_CIPHERS (sizeof(all_ciphers) / sizeof(all_ciphers[0]))
-
-struct buf {
-	struct pkt pkt;
-	uint8_t mem[PKT_HEADROOM + 4096];
-};
-
-static struct pkt *buf_fill(struct buf *b, const void *data, size_t len)
-{
-	b->pkt.base = b->mem;
-	b->pkt.cap = sizeof(b->mem);
-	pkt_reset(&b->pkt);
-	memcpy(b->pkt.data, data, len);
-	b->pkt.len = (uint32_t)len;
-	return &b->pkt;
-}
 
 /* A received packet: starts at the headroom like one read off a socket. */
 static struct pkt *buf_rx(struct buf *b, const struct pkt *from)

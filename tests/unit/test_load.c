@@ -21,6 +21,7 @@
 #include "io/csum.h"
 #include "load/args.h"
 #include "load/ldata.h"
+#include "testbuf.h"
 
 #define NOW 1000000u
 
@@ -50,21 +51,6 @@ static void server_slot(struct keyslot *ks, const struct dco_key_config *ckc)
 	kc.encrypt = ckc->decrypt;
 	kc.decrypt = ckc->encrypt;
 	assert_int_equal(keyslot_init(ks, &kc, 64, 15, DCO_AEAD_AUTO), 0);
-}
-
-struct buf {
-	struct pkt pkt;
-	uint8_t mem[PKT_HEADROOM + 2048];
-};
-
-static struct pkt *buf_fill(struct buf *b, const void *data, size_t len)
-{
-	b->pkt.base = b->mem;
-	b->pkt.cap = sizeof(b->mem);
-	pkt_reset(&b->pkt);
-	memcpy(b->pkt.data, data, len);
-	b->pkt.len = (uint32_t)len;
-	return &b->pkt;
 }
 
 static void roundtrip(enum dco_cipher c, int peer_id)
