@@ -50,6 +50,7 @@
 #define KM2_IV_PROTO_AUTH_FAIL_TEMP	(1u << 8)
 #define KM2_IV_PROTO_DYN_TLS_CRYPT	(1u << 9)
 #define KM2_IV_PROTO_DATA_EPOCH		(1u << 10)	/* never: 2.7 only */
+#define KM2_IV_PROTO_PUSH_UPDATE	(1u << 12)	/* ctl/pushupd.h */
 
 /*
  * What dcovpn implements and so may announce (see km2_peer_info): P_DATA_V2,

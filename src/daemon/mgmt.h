@@ -14,7 +14,8 @@
  * verb [N], load-stats, username/password, quit/exit; on a server also kill
  * CN | kill [proto:]IP:PORT, client-kill CID [MESSAGE], nclients and, for
  * management-client-auth, client-auth CID KID (lines up to END),
- * client-auth-nt, client-deny, client-pending-auth (mgmt_cauth.c).
+ * client-auth-nt, client-deny, client-pending-auth (mgmt_cauth.c), and
+ * OpenVPN 2.7's push-update-broad / push-update-cid (mgmt_pushupd.c).
  *
  * Output never blocks the loop: it is queued per connection (mgmt_out.h);
  * a client's commands wait while it leaves much unread, and it is dropped
@@ -52,6 +53,12 @@ struct mgmt_ops {
 	/* Server: kill client @cid, telling it @msg (NULL: RESTART). 0 or
 	 * -ENOENT. */
 	int (*client_kill)(void *ctx, unsigned long cid, const char *msg);
+	/* Server: push-update-broad (@cid NULL) / push-update-cid: send
+	 * PUSH_UPDATE,@opts to every client announcing it, or to @cid. The
+	 * number updated, or -ENOENT (no @cid), -EOPNOTSUPP (@cid did not
+	 * announce it; *@peer_id says which peer), -EINVAL (@opts refused). */
+	int (*push_update)(void *ctx, const unsigned long *cid, const char *opts,
+			   uint32_t *peer_id);
 	/* load-stats / nclients: clients and the link bytes in and out. */
 	void (*load)(void *ctx, unsigned *n, uint64_t *in, uint64_t *out);
 	/* Server, management-client-auth: the manager's decision on client

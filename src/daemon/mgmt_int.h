@@ -189,5 +189,7 @@ void mgmt_extra_reset(struct mgmt *m);
 void mgmt_cmd_client_auth(struct mgmt *m, char **argv, int argc);
 void mgmt_cmd_client_deny(struct mgmt *m, char **argv, int argc);
 void mgmt_cmd_client_pending(struct mgmt *m, char **argv, int argc);
+/* mgmt_pushupd.c */
+void mgmt_cmd_push_update(struct mgmt *m, char **argv, int argc);
 
 #endif

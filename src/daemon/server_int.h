@@ -231,6 +231,14 @@ int server_client_setup(struct srv_client *c, struct options *co);
 bool server_client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX]);
 /* Send the PUSH_REPLY built by server_client_setup. */
 void server_push_send(struct srv_client *c);
+/* Log a control message sent to @c as OpenVPN does ("SENT CONTROL"). */
+void server_log_sent(const struct srv_client *c, const char *msg);
+/* A client the management commands see: connected, pushed to, not on
+ * its way out (server_mgmt.c). */
+bool server_mgmt_listed(const struct srv_client *c);
+/* server_pushupd.c: the management push-update commands (mgmt.h). */
+int server_push_update(void *ctx, const unsigned long *cid, const char *opts,
+		       uint32_t *peer_id);
 
 /* server_admit.c: PUSH_REQUEST starts admission (plugins, the manager,
  * auth-user-pass-verify, client-connect, each maybe deferred) and, once

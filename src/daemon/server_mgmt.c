@@ -19,7 +19,7 @@ static void sm_status(void *ctx, FILE *f, int version)
 		     time(NULL));
 }
 
-static bool sm_listed(const struct srv_client *c)
+bool server_mgmt_listed(const struct srv_client *c)
 {
 	return c && !c->dead && !c->kill_at_ms && c->pushed;
 }
@@ -32,7 +32,7 @@ static void sm_bytecount(void *ctx, struct mgmt *m)
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		const struct srv_client *c = s->clients[i];
 
-		if (!sm_listed(c))
+		if (!server_mgmt_listed(c))
 			continue;
 		server_client_bytes(c, &rx, &tx);
 		mgmt_notify(m, ">BYTECOUNT_CLI:%u,%llu,%llu", c->client_id,
@@ -49,7 +49,7 @@ static int sm_kill(void *ctx, const char *cn, const char *addr)
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
 
-		if (!sm_listed(c) || (cn && strcmp(c->cn, cn)) ||
+		if (!server_mgmt_listed(c) || (cn && strcmp(c->cn, cn)) ||
 		    (addr && strcmp(c->real, addr)))
 			continue;
 		log_info("%s MANAGEMENT: killed", c->prefix);
@@ -66,7 +66,7 @@ static int sm_client_kill(void *ctx, unsigned long cid, const char *msg)
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
 
-		if (!sm_listed(c) || c->client_id != cid)
+		if (!server_mgmt_listed(c) || c->client_id != cid)
 			continue;
 		log_info("%s MANAGEMENT: client-kill %s", c->prefix,
 			 msg ? msg : "RESTART");
@@ -83,7 +83,7 @@ static void sm_load(void *ctx, unsigned *n, uint64_t *in, uint64_t *out)
 
 	*n = 0;
 	for (uint32_t i = 0; i < s->max_clients; i++)
-		*n += sm_listed(s->clients[i]);
+		*n += server_mgmt_listed(s->clients[i]);
 	if (s->dco && !dco_get_stats(s->dco, DCO_PEER_ID_NONE, &st)) {
 		*in = st.link_rx_bytes;
 		*out = st.link_tx_bytes;
@@ -96,6 +96,7 @@ static const struct mgmt_ops server_mgmt_ops = {
 	.bytecount = sm_bytecount,
 	.kill = sm_kill,
 	.client_kill = sm_client_kill,
+	.push_update = server_push_update,
 	.load = sm_load,
 	.client_auth = server_mgmt_decide,
 	.client_pending = server_mgmt_pending,

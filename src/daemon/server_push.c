@@ -682,7 +682,7 @@ out:
 }
 
 /* The message as sent, its auth-token (a password stand-in) blanked. */
-static void log_sent(const struct srv_client *c, const char *msg)
+void server_log_sent(const struct srv_client *c, const char *msg)
 {
 	char shown[256];
 	char *t;
@@ -706,7 +706,7 @@ void server_push_send(struct srv_client *c)
 		const char *msg = c->push_reply + off;
 
 		if (!session_send_message(&c->sess, msg, clock_now_ms()))
-			log_sent(c, msg);
+			server_log_sent(c, msg);
 		off += (unsigned)strlen(msg) + 1;
 	}
 }
