@@ -198,6 +198,21 @@ enum dco_cipher {
 	DCO_CIPHER_AES_192_GCM,
 	DCO_CIPHER_AES_256_GCM,
 	DCO_CIPHER_CHACHA20_POLY1305,
+	/* Legacy, not AEAD: CBC with a random IV, authenticated by an HMAC
+	 * (struct dco_key_config.auth) over IV and ciphertext, the packet-id
+	 * inside the encryption (OpenVPN's non-AEAD format, src/dco/cbc.h). */
+	DCO_CIPHER_AES_128_CBC,
+	DCO_CIPHER_AES_192_CBC,
+	DCO_CIPHER_AES_256_CBC,
+};
+
+/* The HMAC of the CBC ciphers (OpenVPN's --auth; SHA1 is its default). */
+enum dco_auth {
+	DCO_AUTH_SHA1,
+	DCO_AUTH_SHA224,
+	DCO_AUTH_SHA256,
+	DCO_AUTH_SHA384,
+	DCO_AUTH_SHA512,
 };
 
 enum dco_key_slot {
@@ -207,16 +222,20 @@ enum dco_key_slot {
 
 #define DCO_KEY_MAX 32u
 #define DCO_NONCE_TAIL_LEN 8u
+#define DCO_HMAC_KEY_MAX 64u
 
 struct dco_key_dir {
 	uint8_t key[DCO_KEY_MAX];   /* first cipher_key_len() bytes are used */
 	uint8_t nonce_tail[DCO_NONCE_TAIL_LEN];
+	/* CBC ciphers only: the HMAC key, first dco_auth_len() bytes used */
+	uint8_t hmac_key[DCO_HMAC_KEY_MAX];
 };
 
 struct dco_key_config {
 	enum dco_key_slot slot;
 	uint8_t key_id;             /* 0..7, as in the opcode byte */
 	enum dco_cipher cipher;
+	enum dco_auth auth;         /* CBC ciphers only */
 	struct dco_key_dir encrypt; /* what we send with */
 	struct dco_key_dir decrypt; /* what the peer sends with */
 };
@@ -301,9 +320,18 @@ int dco_send_data_msg(struct dco *dco, uint32_t peer_id, const uint8_t *msg,
 /* ---- helpers ------------------------------------------------------------- */
 
 /* OpenVPN's names, case-insensitive ("AES-256-GCM", "CHACHA20-POLY1305",
- * "none"); -EINVAL for anything else. */
+ * "AES-256-CBC", "none"); -EINVAL for anything else. */
 int dco_cipher_from_name(const char *name, enum dco_cipher *out);
 const char *dco_cipher_name(enum dco_cipher cipher);
 size_t dco_cipher_key_len(enum dco_cipher cipher);
+/* True for the CBC + HMAC ciphers (the legacy, non-AEAD data channel). */
+bool dco_cipher_is_cbc(enum dco_cipher cipher);
+
+/* OpenVPN's --auth names ("SHA1", "SHA256", ...), case-insensitive;
+ * -EINVAL for anything else (also "none": CBC without an HMAC is refused). */
+int dco_auth_from_name(const char *name, enum dco_auth *out);
+const char *dco_auth_name(enum dco_auth auth);
+/* Bytes of the HMAC (and of its key); 0 for an unknown value. */
+size_t dco_auth_len(enum dco_auth auth);
 
 #endif

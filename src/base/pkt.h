@@ -12,9 +12,10 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-/* TCP length (2) + P_DATA_V2 header (4) + packet-id (4) + tag (16) = 26;
- * rounded up with room for a virtio-net header (12) and alignment. */
-#define PKT_HEADROOM 64u
+/* TCP length (2) + P_DATA_V2 header (4) + packet-id (4) + tag (16) = 26
+ * for AEAD; the legacy CBC format needs 2 + 4 + HMAC (up to 64) + IV (16) +
+ * packet-id (4) = 90 (proto/datapkt_cbc.h). Rounded up to cache lines. */
+#define PKT_HEADROOM 128u
 /* Largest packet a buffer holds after its headroom: an IP packet of 64 KiB
  * (a GSO super-packet later) plus slack for trailing framing. */
 #define PKT_DATA_MAX (65536u + 64u)

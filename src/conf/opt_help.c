@@ -99,7 +99,7 @@ static const struct opt_help help[] = {
 	{ "tls-timeout", "n", "Control packet retransmit timeout." },
 	{ "tls-exit", NULL, "Exit, not restart, on a TLS error." },
 	/* data channel */
-	{ "auth", "alg", "HMAC algorithm (unused with AEAD ciphers)." },
+	{ "auth", "alg", "HMAC of CBC data ciphers and tls-auth (SHA1)." },
 	{ "cipher", "alg", "Data cipher of peers without negotiation." },
 	{ "data-ciphers", "list", "Data ciphers to negotiate, colon-separated." },
 	{ "ncp-ciphers", "list", "Old name of --data-ciphers." },

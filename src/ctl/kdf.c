@@ -112,7 +112,8 @@ out:
 	return ret;
 }
 
-/* One direction: keys[@idx] = cipher half, then HMAC half (nonce tail). */
+/* One direction: keys[@idx] = cipher half, then HMAC half (the AEAD's
+ * nonce tail, the CBC ciphers' HMAC key: the engine uses what it needs). */
 static void slice_dir(const struct kdf_key_block *kb, unsigned idx,
 		      size_t key_len, struct dco_key_dir *dir)
 {
@@ -121,6 +122,7 @@ static void slice_dir(const struct kdf_key_block *kb, unsigned idx,
 	memset(dir, 0, sizeof(*dir));
 	memcpy(dir->key, base, key_len);
 	memcpy(dir->nonce_tail, base + KDF_KEY_HALF_LEN, DCO_NONCE_TAIL_LEN);
+	memcpy(dir->hmac_key, base + KDF_KEY_HALF_LEN, DCO_HMAC_KEY_MAX);
 }
 
 int kdf_slice(const struct kdf_key_block *kb, enum tls_role role,

@@ -22,7 +22,8 @@
  *
  * Slicing for the engine: the client encrypts with keys[0] and decrypts with
  * keys[1], the server the other way round. AEAD nonce tail = first 8 bytes
- * of the HMAC half of that direction. NB: tls-crypt's slices are the
+ * of the HMAC half of that direction; the CBC ciphers' HMAC key = the first
+ * HMAC-size bytes of it (the whole half goes to the engine). NB: tls-crypt's slices are the
  * opposite (client -> server is keys[1] there); this file is data channel
  * only.
  *

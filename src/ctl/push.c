@@ -169,7 +169,7 @@ int push_cipher(const struct options *o, const char *pushed,
 	}
 	if (dco_cipher_from_name(name, out) || *out == DCO_CIPHER_NONE) {
 		snprintf(err, errlen, "OPTIONS ERROR: cipher %s is not supported "
-			 "by the data channel offload (AEAD ciphers only)", name);
+			 "by the data channel offload (AEAD ciphers and AES-CBC only)", name);
 		return -EINVAL;
 	}
 	return 0;

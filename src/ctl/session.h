@@ -129,6 +129,8 @@ struct session_config {
 	const char *peer_info;                    /* IV_* lines */
 	const char *username, *password;          /* NULL: none */
 	const char *remote_desc;                  /* "[AF_INET]198.18.0.1:1194" */
+	const char *auth;                         /* --auth: the HMAC of CBC
+						   * data ciphers; NULL: SHA1 */
 };
 
 struct session {

@@ -17,12 +17,25 @@ static int ks_derive(struct session *s, struct keystate *ks,
 	return kdf_prf(&ks->ours, &ks->theirs, s->own_sid, s->peer_sid, kb);
 }
 
+/* The HMAC of a CBC cipher: --auth, SHA1 by default as in OpenVPN. */
+static int ks_auth(struct session *s, enum dco_auth *out)
+{
+	const char *name = s->cfg.auth ? s->cfg.auth : "SHA1";
+
+	if (dco_auth_from_name(name, out) == 0)
+		return 0;
+	session_fail(s, "--auth %s is not supported with the CBC data channel "
+		     "(SHA1, SHA224, SHA256, SHA384 or SHA512)", name);
+	return -EINVAL;
+}
+
 int session_keys_install(struct session *s, struct keystate *ks)
 {
 	enum dco_key_slot slot = s->dco_keys ? DCO_KEY_SECONDARY :
 					       DCO_KEY_PRIMARY;
 	struct kdf_key_block kb;
 	struct dco_key_config kc;
+	enum dco_auth auth;
 	int ret;
 
 	ret = ks_derive(s, ks, &kb);
@@ -34,8 +47,13 @@ int session_keys_install(struct session *s, struct keystate *ks)
 	ret = kdf_slice(&kb, s->cfg.server ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT,
 			s->cipher, ks->key_id, slot, &kc);
 	kdf_key_block_wipe(&kb);
+	if (!ret && dco_cipher_is_cbc(s->cipher) && ks_auth(s, &kc.auth)) {
+		dco_key_config_wipe(&kc);
+		return -EINVAL;
+	}
 	if (!ret)
 		ret = dco_new_key(s->dco, s->peer_id, &kc);
+	auth = kc.auth;
 	dco_key_config_wipe(&kc);
 	kdf_key_source_wipe(&ks->ours);
 	kdf_key_source_wipe(&ks->theirs);
@@ -48,8 +66,11 @@ int session_keys_install(struct session *s, struct keystate *ks)
 		s->dco_keys++;
 	ks->dco = slot == DCO_KEY_PRIMARY ? KS_DCO_PRIMARY : KS_DCO_SECONDARY;
 	ks->keys_generated = true;
-	log_info("Data Channel: cipher '%s', key-id %u, key derivation %s",
-		 dco_cipher_name(s->cipher), ks->key_id,
+	log_info("Data Channel: cipher '%s'%s%s%s, key-id %u, key derivation %s",
+		 dco_cipher_name(s->cipher),
+		 dco_cipher_is_cbc(s->cipher) ? ", auth '" : "",
+		 dco_cipher_is_cbc(s->cipher) ? dco_auth_name(auth) : "",
+		 dco_cipher_is_cbc(s->cipher) ? "'" : "", ks->key_id,
 		 s->ekm ? "TLS-EKM" : "PRF");
 	return 0;
 }

@@ -260,6 +260,7 @@ static int conn_session(struct conn *c)
 		.username = c->cc->username,
 		.password = c->cc->auth_token ? c->cc->auth_token : c->cc->password,
 		.remote_desc = c->remote_desc,
+		.auth = c->o->auth,
 	};
 	struct session_ops ops = {
 		.send = conn_send,

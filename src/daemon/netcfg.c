@@ -8,7 +8,9 @@
 #include "base/log.h"
 #include "daemon/netcfg.h"
 #include "daemon/routeget.h"
+#include "dcovpn/dco.h"
 #include "net/netlink.h"
+#include "proto/datapkt_cbc.h"
 
 /* The prefix length of the pulled IPv4 address: a netmask with subnet
  * topology, a point-to-point /32 otherwise. */
@@ -307,6 +309,27 @@ void netcfg_undo(struct netcfg_undo *undo)
 #define DATA_OVERHEAD 24        /* P_DATA_V2 header, packet-id, AEAD tag */
 #define INNER_HEADERS 40        /* IPv4 + TCP inside the tunnel */
 
+/*
+ * The data channel's bytes per packet. The clamp is set before the cipher
+ * is negotiated, so when a CBC cipher may be chosen, its worst case counts:
+ * header, HMAC, IV, packet-id and a whole block of padding
+ * (proto/datapkt_cbc.h).
+ */
+static int data_overhead(const struct options *o)
+{
+	enum dco_auth auth = DCO_AUTH_SHA1;
+	bool cbc = (o->data_ciphers && strcasestr(o->data_ciphers, "-CBC")) ||
+		   (o->data_ciphers_fallback &&
+		    strcasestr(o->data_ciphers_fallback, "-CBC"));
+
+	if (!cbc)
+		return DATA_OVERHEAD;
+	if (o->auth)
+		dco_auth_from_name(o->auth, &auth);
+	return (int)(DATAPKT_V2_HDR_LEN + dco_auth_len(auth) + DATAPKT_CBC_IV_LEN +
+		     DATAPKT_PKTID_LEN + DATAPKT_CBC_BLOCK);
+}
+
 unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transport)
 {
 	int max = o->mssfix < 0 ? MSSFIX_DEFAULT : o->mssfix;
@@ -318,6 +341,6 @@ unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transpo
 		overhead = INNER_HEADERS;
 	else			/* outer IP + UDP (or TCP + length) + data */
 		overhead = (v6_transport ? 40 : 20) + (tcp_transport ? 22 : 8) +
-			   DATA_OVERHEAD + INNER_HEADERS;
+			   data_overhead(o) + INNER_HEADERS;
 	return max - overhead < MSS_FLOOR ? MSS_FLOOR : (unsigned)(max - overhead);
 }

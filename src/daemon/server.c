@@ -211,6 +211,7 @@ static int client_session(struct server *s, struct srv_client *c,
 		.max_packet = (unsigned)o->max_packet_size,
 		.options_string = c->ln->occ,
 		.remote_desc = c->desc,
+		.auth = o->auth,
 	};
 	struct session_ops ops = {
 		.send = client_send,

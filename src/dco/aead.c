@@ -37,7 +37,7 @@ static const EVP_CIPHER *evp_cipher(enum dco_cipher cipher)
 		return EVP_aes_256_gcm();
 	case DCO_CIPHER_CHACHA20_POLY1305:
 		return EVP_chacha20_poly1305();
-	case DCO_CIPHER_NONE:
+	default: /* none, or not an AEAD (cbc.c) */
 		break;
 	}
 	return NULL;

@@ -373,6 +373,8 @@ static int key_config_check(const struct dco_key_config *key)
 	if (key->key_id > 7 || (key->slot != DCO_KEY_PRIMARY &&
 				key->slot != DCO_KEY_SECONDARY))
 		return -EINVAL;
+	if (dco_cipher_is_cbc(key->cipher))
+		return dco_auth_len(key->auth) ? 0 : -EINVAL;
 	return key->cipher <= DCO_CIPHER_CHACHA20_POLY1305 ? 0 : -EINVAL;
 }
 

@@ -25,13 +25,19 @@ int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 	*ks = (struct keyslot){ 0 };
 	if (cfg->key_id > P_KEY_ID_MASK)
 		return -EINVAL;
-	for (unsigned t = 0; cfg->cipher != DCO_CIPHER_NONE && t < KEYSLOT_THREADS; t++) {
+	if (dco_cipher_is_cbc(cfg->cipher)) {
+		err = keyslot_cbc_init(ks, cfg);
+		if (err)
+			goto err_clear;
+	}
+	for (unsigned t = 0; cfg->cipher != DCO_CIPHER_NONE &&
+			     !dco_cipher_is_cbc(cfg->cipher) && t < KEYSLOT_THREADS; t++) {
 		err = aead_init(&ks->enc[t], backend, cfg->cipher, cfg->encrypt.key,
 				key_len, cfg->encrypt.nonce_tail, true);
 		if (err)
 			goto err_clear;
 	}
-	if (cfg->cipher != DCO_CIPHER_NONE) {
+	if (cfg->cipher != DCO_CIPHER_NONE && !dco_cipher_is_cbc(cfg->cipher)) {
 		err = aead_init(&ks->dec, backend, cfg->cipher, cfg->decrypt.key, key_len,
 				cfg->decrypt.nonce_tail, false);
 		if (err)
@@ -55,6 +61,7 @@ void keyslot_clear(struct keyslot *ks)
 	for (unsigned t = 0; t < KEYSLOT_THREADS; t++)
 		aead_free(&ks->enc[t]);
 	aead_free(&ks->dec);
+	keyslot_cbc_clear(ks);
 	pktid_window_free(&ks->replay);
 	mem_wipe(ks, sizeof(*ks));
 }
@@ -77,6 +84,8 @@ int keyslot_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
 	if (!ks->in_use || len == 0 || peer_id > DCO_PEER_ID_NONE ||
 	    thread >= KEYSLOT_THREADS)
 		return -EINVAL;
+	if (dco_cipher_is_cbc(ks->cipher))
+		return keyslot_cbc_encrypt(ks, thread, p, peer_id, v1);
 	if (pkt_headroom(p) < hdr_len + DATAPKT_PKTID_LEN + tlen)
 		return -ENOSPC;
 	id = pktid_tx_next(&ks->tx_id);
@@ -112,6 +121,8 @@ int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)
 	    opcode_key_id(hdr[0]) != ks->key_id)
 		return -EINVAL;
 	hdr_len = datapkt_hdr_len(hdr[0]);
+	if (dco_cipher_is_cbc(ks->cipher))
+		return keyslot_cbc_decrypt(ks, p, hdr_len, now_ms);
 	/* At least one payload byte: nobody sends empty data packets. */
 	if (p->len < hdr_len + DATAPKT_PKTID_LEN + tlen + 1)
 		return -EINVAL;

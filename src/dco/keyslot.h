@@ -11,6 +11,7 @@
 
 #include "base/pkt.h"
 #include "dco/aead.h"
+#include "dco/cbc.h"
 #include "dcovpn/dco.h"
 #include "proto/pktid.h"
 
@@ -26,6 +27,8 @@ struct keyslot {
 	 * packet is what this replaces. One decrypt context: only the link
 	 * worker decrypts. */
 	struct aead enc[KEYSLOT_THREADS], dec;
+	/* The same for the legacy CBC + HMAC ciphers (keyslot_cbc.c). */
+	struct cbc cbc_enc[KEYSLOT_THREADS], cbc_dec;
 	struct pktid_tx tx_id;
 	struct pktid_window replay;
 	bool near_wrap_reported;
@@ -60,6 +63,19 @@ int keyslot_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
  * packets that authenticated.
  */
 int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms);
+
+/* The CBC + HMAC ciphers' side of the above (keyslot_cbc.c): set up the
+ * cbc_enc/cbc_dec contexts from @cfg; compose / open a packet of that
+ * format. keyslot_cbc_seal() takes the IV (known-answer tests);
+ * keyslot_cbc_encrypt() draws a random one. */
+int keyslot_cbc_init(struct keyslot *ks, const struct dco_key_config *cfg);
+void keyslot_cbc_clear(struct keyslot *ks);
+int keyslot_cbc_seal(struct keyslot *ks, unsigned thread, struct pkt *p,
+		     uint32_t peer_id, bool v1, const uint8_t iv[CBC_IV_LEN]);
+int keyslot_cbc_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
+			uint32_t peer_id, bool v1);
+int keyslot_cbc_decrypt(struct keyslot *ks, struct pkt *p, size_t hdr_len,
+			uint64_t now_ms);
 
 /* True once the send packet-id passed PKTID_WRAP_TRIGGER. */
 bool keyslot_near_wrap(const struct keyslot *ks);

@@ -17,7 +17,7 @@ BG_PIDS+=($!)
 in_ns a timeout 60 $PY "$LIB_DIR/pkt.py" "$VETH_A" "${UL4[b]}" "$PORT" 20 \
 	>"$T/pkt.out" 2>"$T/pkt.log" || fail "pkt.py failed: $(cat "$T/pkt.log")"
 log "injected: $(cat "$T/pkt.out")"
-eval "$(cat "$T/pkt.out")" # replayed= forged= short= random=
+eval "$(cat "$T/pkt.out")" # replayed= tampered= forged= short= random=
 ping_both 3
 cli_alive b || fail "b died"
 
@@ -29,7 +29,8 @@ tun=$(( $(stat_get b peer0 tun_tx_packets) - tun0 ))
 log "b: drop_decrypt +$dec drop_replay +$rep drop_malformed(total) +$mal tun_tx_packets +$tun"
 grep '^stats total drop_\|^stats total control_rx' "$T/b.log" | tail -n 12
 [ "$rep" -ge "$replayed" ] || fail "drop_replay rose by $rep, $replayed replays sent"
-[ "$dec" -ge "$forged" ] || fail "drop_decrypt rose by $dec, $forged forged packets sent"
+[ "$dec" -ge $((forged + tampered)) ] ||
+	fail "drop_decrypt rose by $dec, $forged forged and $tampered tampered packets sent"
 [ "$mal" -ge "$short" ] || fail "drop_malformed rose by $mal, $short truncated packets sent"
 log_has b "control packet from" || fail "b logged no control packets at --verb 4"
 # 30 pings + 6 from ping_both at most; replays must not have been delivered.

@@ -7,12 +7,14 @@ Captures N outgoing P_DATA_V2 datagrams to DST_IP:DST_PORT on IFACE (the
 real tunnel traffic), then injects on the same interface, so they come from
 the real peer's address and port:
   - each captured datagram twice (replays),
+  - each captured datagram with one byte past the 4-byte header flipped
+    (tampered: must fail authentication, whatever the cipher's layout),
   - forged data packets: right opcode and peer-id, random packet-id, tag and
     payload (must fail authentication),
   - truncated data packets: a whole header, shorter than any valid one
     (malformed), and 1-3 byte stubs,
   - random datagrams, some from the peer's address, some from another port.
-Prints shell assignments: replayed=.. forged=.. short=.. random=..
+Prints shell assignments: replayed=.. tampered=.. forged=.. short=.. random=..
 Bounded: gives up after 20 s without N captured packets.
 """
 import os
@@ -90,11 +92,16 @@ def main():
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((iface, 0))
     got = capture(sock, dst_ip, dst_port, n)
-    count = {'replayed': 0, 'forged': 0, 'short': 0, 'random': 0}
+    count = {'replayed': 0, 'tampered': 0, 'forged': 0, 'short': 0, 'random': 0}
     for _ in range(2):
         for p in got:
             sock.send(build(p, p[3]))
             count['replayed'] += 1
+    for p in got:
+        body = bytearray(p[3])
+        body[random.randrange(4, len(body))] ^= 1 << random.randrange(8)
+        sock.send(build(p, bytes(body)))
+        count['tampered'] += 1
     tmpl = got[0]
     hdr = tmpl[3][:4]  # opcode/key-id byte and the peer-id the peer uses
     for _ in range(50):

@@ -20,12 +20,12 @@ done
 
 entries "$T/d-ciphers" >"$T/d-c"
 [ "$(cut -d' ' -f1 "$T/d-c" | tr '\n' ' ')" = \
-  "AES-128-GCM AES-192-GCM AES-256-GCM CHACHA20-POLY1305 " ] ||
+  "AES-128-GCM AES-192-GCM AES-256-GCM CHACHA20-POLY1305 AES-128-CBC AES-192-CBC AES-256-CBC " ] ||
 	fail "ciphers: $(cat "$T/d-c")"
 while read -r line; do
 	grep -qxF "$line" "$T/o-ciphers" || fail "cipher line not as openvpn's: $line"
 done <"$T/d-c"
-log "ok: --show-ciphers: $(wc -l <"$T/d-c") AEAD ciphers, lines as openvpn's"
+log "ok: --show-ciphers: $(wc -l <"$T/d-c") ciphers, lines as openvpn's"
 
 entries "$T/d-digests" >"$T/d-d"
 grep -qx "SHA256 256 bit digest size" "$T/d-d" || fail "no SHA256: $(cat "$T/d-d")"

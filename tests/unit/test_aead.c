@@ -264,9 +264,11 @@ static void test_cipher_names(void **state)
 		{ "Aes-256-Gcm", DCO_CIPHER_AES_256_GCM, 32 },
 		{ "CHACHA20-POLY1305", DCO_CIPHER_CHACHA20_POLY1305, 32 },
 		{ "chacha20-poly1305", DCO_CIPHER_CHACHA20_POLY1305, 32 },
+		{ "AES-128-CBC", DCO_CIPHER_AES_128_CBC, 16 },
+		{ "aes-256-cbc", DCO_CIPHER_AES_256_CBC, 32 },
 	};
 	static const char *const bad[] = {
-		"", "AES-256-CBC", "AES-256-GCM ", "AES256GCM", "BF-CBC", "nonee",
+		"", "AES-256-CBC ", "AES-256-GCM ", "AES256GCM", "BF-CBC", "nonee",
 		"chacha20", "AES-256-GCM\n",
 	};
 	enum dco_cipher c;

@@ -155,8 +155,18 @@ static void test_cipher(void **state)
 	assert_int_equal(push_cipher(&o, "AES-256-GCM", &c, err, sizeof(err)),
 			 -EINVAL);
 	assert_int_equal(push_cipher(&o, "AES-128-GCM", &c, err, sizeof(err)), 0);
-	/* The fallback is accepted, but only AEAD ones reach the engine. */
+	/* The fallback is taken when nothing is pushed: AES-CBC too (the
+	 * legacy data channel); a cipher the engine lacks is refused. */
 	set_opt(&o, "data-ciphers-fallback AES-256-CBC\n");
+	assert_int_equal(push_cipher(&o, NULL, &c, err, sizeof(err)), 0);
+	assert_int_equal(c, DCO_CIPHER_AES_256_CBC);
+	/* a pushed CBC cipher is allowed when data-ciphers lists it */
+	assert_int_equal(push_cipher(&o, "AES-128-CBC", &c, err, sizeof(err)),
+			 -EINVAL);
+	set_opt(&o, "data-ciphers AES-128-GCM:AES-128-CBC\n");
+	assert_int_equal(push_cipher(&o, "AES-128-CBC", &c, err, sizeof(err)), 0);
+	assert_int_equal(c, DCO_CIPHER_AES_128_CBC);
+	set_opt(&o, "data-ciphers-fallback BF-CBC\n");
 	assert_int_equal(push_cipher(&o, NULL, &c, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not supported"));
 	set_opt(&o, "data-ciphers-fallback AES-256-GCM\n");
