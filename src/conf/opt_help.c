@@ -184,6 +184,9 @@ static const struct opt_help help[] = {
 	{ "ignore-unknown-option", "opt ...", "Do not fail on these options." },
 	{ "management", "ip port|path unix [pw]", "Management interface." },
 	{ "management-hold", NULL, "Wait for 'hold release' at start." },
+	{ "management-forget-disconnect", NULL, "Forget passwords and the "
+	  "auth-token when the manager disconnects (asked again at the next "
+	  "connection)." },
 	{ "management-log-cache", "n", "Log lines kept for 'log'." },
 	{ "management-client-user", "user", "Only this user's processes may "
 	  "use the unix management socket." },

@@ -299,9 +299,7 @@ static const struct opt_desc table[] = {
 	FLAG("management-hold", OPT_W_LOCAL, mgmt_hold),
 	INT("management-log-cache", OPT_W_LOCAL, mgmt_log_cache, 1, 100000),
 	FLAG("management-signal", OPT_W_LOCAL, mgmt_signal),
-	IGNORE("management-forget-disconnect", 0, OPT_W_LOCAL, "WARNING: "
-	       "--management-forget-disconnect has no effect in dcovpn yet: "
-	       "cached passwords are kept when the manager disconnects"),
+	FLAG("management-forget-disconnect", OPT_W_LOCAL, mgmt_forget_disconnect),
 	FLAG("management-query-passwords", OPT_W_LOCAL, mgmt_query_passwords),
 	STR("management-client-user", OPT_W_LOCAL, mgmt_client_user),
 	STR("management-client-group", OPT_W_LOCAL, mgmt_client_group),

@@ -343,6 +343,7 @@ struct options {
 	bool mgmt_up_down;	/* management-up-down: >UPDOWN */
 	bool mgmt_client;	/* management-client: connect out */
 	bool mgmt_signal;	/* management-signal: SIGUSR1 when it leaves */
+	bool mgmt_forget_disconnect;	/* forget passwords when it leaves */
 	bool mgmt_query_remote;	/* management-query-remote: >REMOTE */
 	bool mgmt_query_proxy;	/* management-query-proxy: >PROXY */
 	bool mgmt_external_key;	/* management-external-key [flags]: >PK_SIGN */

@@ -272,8 +272,10 @@ static enum client_exit client_run_keep(const struct options *o,
 			      end == END_FATAL ? CLIENT_EXIT_FATAL : CLIENT_EXIT_RELOAD;
 			break;
 		}
-		if (k->reask) {
-			k->reask = false;
+		if (k->cm.forgotten)	/* the manager said forget-passwords */
+			clientcfg_set_token(&k->cc, NULL);
+		if (k->reask || k->cm.forgotten) {
+			k->reask = k->cm.forgotten = false;
 			if (clientcfg_userpass_again(&k->cc, o, err, sizeof(err))) {
 				log_err("%s", err);
 				ret = CLIENT_EXIT_FATAL;

@@ -69,7 +69,17 @@ static int cm_remote_get(void *ctx, unsigned i, char *buf, size_t len)
 	return 0;
 }
 
+/* The running connection's session keeps what it authenticated with;
+ * the credentials and token go before the next one (client_run). */
+static void cm_forget(void *ctx)
+{
+	struct client_mgmt *cm = ctx;
+
+	cm->forgotten = true;
+}
+
 static const struct mgmt_ops client_mgmt_ops = {
+	.forget = cm_forget,
 	.remote_count = cm_remote_count,
 	.remote_get = cm_remote_get,
 	.status = cm_status,

@@ -23,6 +23,8 @@ struct client_mgmt {
 	struct dco *dco;         /* the current connection's engine, or NULL */
 	struct clientcfg_asker asker;
 	struct tls_ext_signer signer;   /* management-external-key */
+	bool forgotten;          /* forget-passwords: ask again (the running
+				  * connection keeps its session) */
 };
 
 /* 0, or -EIO when --management was asked for and cannot listen. */

@@ -359,6 +359,9 @@ void mgmt_drop_client(struct mgmt *m)
 	mgmt_extra_reset(m);
 	if (m->pk.state == MGMT_PK_INPUT)
 		m->pk.state = MGMT_PK_SOLICIT;  /* asked again of the next */
+	/* as OpenVPN: first forget, then the signal or the exit */
+	if (m->forget_on_drop && m->ops->forget)
+		m->ops->forget(m->ctx);
 	if (m->outbound) {	/* its SIGTERM outdoes management-signal */
 		mgmt_connect_lost(m, "management-exit");
 		return;
@@ -541,6 +544,7 @@ struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
 	m->lfd = m->cfd = m->ofd = -1;
 	m->outbound = o->mgmt_client;
 	m->signal_on_drop = o->mgmt_signal;
+	m->forget_on_drop = o->mgmt_forget_disconnect;
 	m->hold_flag = o->mgmt_hold;
 	m->log.cap = (unsigned)cap;
 	m->log.rec = calloc(m->log.cap, sizeof(*m->log.rec));

@@ -78,6 +78,9 @@ struct mgmt_ops {
 	 * (0, or -ENOENT past the end). */
 	unsigned (*remote_count)(void *ctx);
 	int (*remote_get)(void *ctx, unsigned i, char *buf, size_t len);
+	/* Client: forget the passwords entered so far and any auth-token
+	 * (forget-passwords, management-forget-disconnect); NULL: none kept. */
+	void (*forget)(void *ctx);
 };
 
 /* NULL (no --management) or a listening interface. */

@@ -316,6 +316,15 @@ static void cmd_pid(struct mgmt *m, char **argv, int argc)
 	mgmt_printf(m, "SUCCESS: pid=%d", (int)getpid());
 }
 
+static void cmd_forget(struct mgmt *m, char **argv, int argc)
+{
+	(void)argv;
+	(void)argc;
+	if (m->ops->forget)
+		m->ops->forget(m->ctx);
+	mgmt_printf(m, "SUCCESS: Passwords were forgotten");
+}
+
 static void cmd_log(struct mgmt *m, char **argv, int argc)
 {
 	uint64_t next = mgmt_log_next(m);
@@ -417,6 +426,8 @@ static const struct mgmt_cmd_def {
 	  "Like log, but only show messages in echo buffer.", NULL },
 	{ "exit", 0, 0, MCS, cmd_quit, "exit|quit",
 	  "Close management session.", NULL },
+	{ "forget-passwords", 0, 0, MCS, cmd_forget, "forget-passwords",
+	  "Forget passwords entered so far.", NULL },
 	{ "help", 0, 0, MCS, cmd_help, "help", "Print this message.", NULL },
 	{ "hold", 0, 1, MCS, cmd_hold_argv, "hold [on|off|release]",
 	  "Set/show hold flag to on/off state, or",

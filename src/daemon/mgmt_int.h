@@ -112,6 +112,7 @@ struct mgmt {
 	int ofd;                     /* management-client: connecting */
 	bool outbound;               /* management-client: no listening */
 	bool signal_on_drop;         /* management-signal: SIGUSR1 on a drop */
+	bool forget_on_drop;         /* management-forget-disconnect */
 	char out_desc[160];          /* where it connects */
 	const char *exit_reason;     /* the daemon ends because of us */
 	char unix_path[sizeof(((struct sockaddr_un *)0)->sun_path)];

@@ -711,6 +711,37 @@ static int push(struct options *o, const char *msg, char *err)
 	return options_apply_push(o, msg, strlen(msg), err, OPT_ERR_LEN);
 }
 
+/* Once ignored, acting now: echo (pushed lines kept for the manager,
+ * config lines not), machine-readable-output, management-forget-disconnect;
+ * the options that act in OpenVPN only elsewhere stay silent. */
+static void test_echo_and_acting_flags(void **state)
+{
+	char err[OPT_ERR_LEN];
+	char long_echo[400];
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "echo msg from the config\nmachine-readable-output\n"
+		      "management-forget-disconnect\nroute-method exe\n"
+		      "hash-size 256 256\n");
+	assert_int_equal(o.echo.n, 0);
+	assert_true(o.machine_readable && o.mgmt_forget_disconnect);
+	assert_int_equal(o.warnings, 0);
+	assert_int_equal(push(&o, "echo msg hi there,echo,echo forget-passwords",
+			      err), 0);
+	assert_int_equal(o.echo.n, 3);
+	assert_string_equal(o.echo.v[0], "msg hi there");
+	assert_string_equal(o.echo.v[1], "");
+	assert_string_equal(o.echo.v[2], "forget-passwords");
+	/* too long to keep: OpenVPN warns and drops it */
+	memset(long_echo, 'x', sizeof(long_echo) - 1);
+	long_echo[sizeof(long_echo) - 1] = '\0';
+	memcpy(long_echo, "echo ", 5);
+	assert_true(push(&o, long_echo, err) >= 0);
+	assert_int_equal(o.echo.n, 3);
+	options_free(&o);
+}
+
 static void test_push_accepted(void **state)
 {
 	static const char reply[] =
@@ -1067,6 +1098,7 @@ int main(void)
 		cmocka_unit_test(test_inline_tags),
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_refused_and_misplaced),
+		cmocka_unit_test(test_echo_and_acting_flags),
 		cmocka_unit_test(test_plugin_lines),
 		cmocka_unit_test(test_ignore_unknown_and_setenv_opt),
 		cmocka_unit_test(test_command_line),
