@@ -20,6 +20,9 @@
 #                   cipher, the no-crypto stage of the ceiling estimate;
 #                   TCP transport too: openvpn_tcp dcocli_tcp; dcod_ovpn:
 #                   the daemon as client of Debian's OpenVPN)
+#   BENCH_CIPHER    data cipher of the OpenVPN and daemon cases (default
+#                   AES-256-GCM; AES-256-CBC measures the legacy data channel)
+#   BENCH_AUTH      their --auth (HMAC of CBC ciphers; default: none given)
 #   BENCH_OUT       output folder (default: bench/out)
 #   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
 #   BENCH_DCOCLI_WRAP  command to run dcovpn-cli under (e.g. gdb -batch ...)
@@ -43,6 +46,8 @@ PINGS=${BENCH_PINGS:-20}
 REPEAT=${BENCH_REPEAT:-1}
 CASES=${BENCH_CASES:-"veth openvpn wggo wggo25 dcocli dcocli_ossl dcocli_none dcod"}
 OUT=${BENCH_OUT:-$HERE/out}
+CIPHER=${BENCH_CIPHER:-AES-256-GCM}
+AUTH_LINE=${BENCH_AUTH:+auth $BENCH_AUTH}
 TAG=bn$$                      # short: interface names must fit in 15 chars
 PORT=1194
 IPERF_PORT=5201
@@ -271,7 +276,8 @@ dev tun
 ca $d/ca.crt
 cert $d/$role.crt
 key $d/$role.key
-data-ciphers AES-256-GCM
+data-ciphers $CIPHER
+$AUTH_LINE
 tun-mtu 1500
 verb 3
 EOF
@@ -296,7 +302,7 @@ fast-io"
 		TUN_PIDS="$TUN_PIDS $BG_PID"
 	done
 	TARGET=$T_S TUN_DEV_C=tun0
-	NOTE="$(openvpn --version | head -n1 | cut -d' ' -f1-2), $proto, user-space data path (disable-dco)"
+	NOTE="$(openvpn --version | head -n1 | cut -d' ' -f1-2), $proto, user-space data path (disable-dco), $CIPHER${BENCH_AUTH:+ + $BENCH_AUTH}"
 }
 
 start_openvpn_tcp() { start_openvpn tcp; }
@@ -410,7 +416,8 @@ dh none
 ca $d/ca.crt
 cert $d/srv.crt
 key $d/srv.key
-data-ciphers AES-256-GCM
+data-ciphers $CIPHER
+$AUTH_LINE
 tun-mtu 1500
 keepalive 10 60
 verb 3
@@ -429,7 +436,8 @@ ca $d/ca.crt
 cert $d/cli.crt
 key $d/cli.key
 remote-cert-tls server
-data-ciphers AES-256-GCM
+data-ciphers $CIPHER
+$AUTH_LINE
 tun-mtu 1500
 verb 3
 EOF
@@ -446,7 +454,7 @@ start_dcod() {
 	local d=$BUILD/dcovpn srv_pid end why=""
 	[ -x "$d" ] || { REASON="not built ($d missing)"; return 1; }
 	make_pki || { REASON="openssl pki failed (see pki.log)"; return 1; }
-	NOTE="daemon both ends, TLS, AES-256-GCM"
+	NOTE="daemon both ends, TLS, $CIPHER${BENCH_AUTH:+ + $BENCH_AUTH}"
 	if [ "${1:-}" = ovpn ]; then
 		why="asked for (case dcod_ovpn)"
 	else
@@ -472,7 +480,7 @@ start_dcod() {
 		bg_in "$NS_S" "$CASE_DIR/openvpn-srv.log" \
 			openvpn --config "$CASE_DIR/openvpn-srv.conf"
 		srv_pid=$BG_PID
-		NOTE="daemon as TLS client, AES-256-GCM; server end: OpenVPN 2.6 (user-space, tuned), $why: OpenVPN's end caps these figures"
+		NOTE="daemon as TLS client, $CIPHER${BENCH_AUTH:+ + $BENCH_AUTH}; server end: OpenVPN 2.6 (user-space, tuned), $why: OpenVPN's end caps these figures"
 		echo "server end is OpenVPN 2.6" >"$CASE_DIR/mixed"
 	fi
 	cli_conf >"$CASE_DIR/dcovpn-cli.conf"
