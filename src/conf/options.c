@@ -43,6 +43,28 @@ void options_init(struct options *o)
 	o->mtu_disc = -1;
 }
 
+void options_routes_clear(struct options *o, bool v6)
+{
+	for (size_t i = 0; !v6 && i < o->n_routes; i++) {
+		free(o->routes[i].network);
+		free(o->routes[i].netmask);
+		free(o->routes[i].gateway);
+	}
+	for (size_t i = 0; v6 && i < o->n_routes6; i++) {
+		free(o->routes6[i].network);
+		free(o->routes6[i].gateway);
+	}
+	if (v6) {
+		free(o->routes6);
+		o->routes6 = NULL;
+		o->n_routes6 = 0;
+	} else {
+		free(o->routes);
+		o->routes = NULL;
+		o->n_routes = 0;
+	}
+}
+
 static void free_lists(struct options *o)
 {
 	for (size_t i = 0; i < o->n_remotes; i++) {
@@ -50,17 +72,8 @@ static void free_lists(struct options *o)
 		free(o->remotes[i].port);
 	}
 	free(o->remotes);
-	for (size_t i = 0; i < o->n_routes; i++) {
-		free(o->routes[i].network);
-		free(o->routes[i].netmask);
-		free(o->routes[i].gateway);
-	}
-	free(o->routes);
-	for (size_t i = 0; i < o->n_routes6; i++) {
-		free(o->routes6[i].network);
-		free(o->routes6[i].gateway);
-	}
-	free(o->routes6);
+	options_routes_clear(o, false);
+	options_routes_clear(o, true);
 	for (size_t i = 0; i < o->n_pull_filters; i++)
 		free(o->pull_filters[i].prefix);
 	free(o->pull_filters);

@@ -427,6 +427,9 @@ int options_parse_argv(struct options *o, int argc, char *const argv[],
 int options_apply_push(struct options *o, const char *msg, size_t len,
 		       char *err, size_t err_len);
 
+/* Forget every --route (@v6 false) or --route-ipv6 (true): PUSH_UPDATE. */
+void options_routes_clear(struct options *o, bool v6);
+
 /*
  * After all sources are parsed (before any push): are the options
  * consistent, and within what dcovpn supports? (OpenVPN's post-processing

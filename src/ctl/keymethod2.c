@@ -24,8 +24,9 @@
 
 /*
  * Bits dcovpn may announce. DYN_TLS_CRYPT: renegotiations under a key of
- * the session (ctl/session_dyn.h). Not DATA_EPOCH or later bits: 2.7
- * formats not implemented here.
+ * the session (ctl/session_dyn.h); PUSH_UPDATE: a pull client applies
+ * pushed updates (ctl/pushupd.h). Not DATA_EPOCH: a 2.7 format not
+ * implemented here.
  */
 #define KM2_IV_PROTO_ALLOWED (KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_REQUEST_PUSH | \
 			      KM2_IV_PROTO_TLS_KEY_EXPORT | \
@@ -33,7 +34,8 @@
 			      KM2_IV_PROTO_NCP_P2P | KM2_IV_PROTO_DNS_OPTION | \
 			      KM2_IV_PROTO_CC_EXIT_NOTIFY | \
 			      KM2_IV_PROTO_AUTH_FAIL_TEMP | \
-			      KM2_IV_PROTO_DYN_TLS_CRYPT)
+			      KM2_IV_PROTO_DYN_TLS_CRYPT | \
+			      KM2_IV_PROTO_PUSH_UPDATE)
 
 __attribute__((format(printf, 3, 4)))
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -342,7 +344,8 @@ static unsigned peer_info_proto(const struct km2_peer_info_cfg *cfg)
 
 	/* DATA_V2 must accompany every other bit (ssl.h). */
 	proto |= KM2_IV_PROTO_DATA_V2;
-	proto |= cfg->pull ? KM2_IV_PROTO_REQUEST_PUSH : KM2_IV_PROTO_NCP_P2P;
+	proto |= cfg->pull ? KM2_IV_PROTO_REQUEST_PUSH | KM2_IV_PROTO_PUSH_UPDATE :
+			     KM2_IV_PROTO_NCP_P2P;
 	return proto;
 }
 

@@ -97,6 +97,8 @@ struct conn {
 	uint64_t poll_deadline_ms;      /* server-poll-timeout; 0: none */
 	uint64_t session_deadline_ms;   /* session-timeout; 0: none */
 	uint64_t routes_at_ms;          /* route-delay: routes due; 0: none */
+	unsigned pushupd_reset;         /* PUSH_UPDATE: route families
+					 * replaced in this sequence */
 	struct client_inactive inact;   /* --inactive */
 	enum conn_end end;
 	struct client_script *scripts;
@@ -111,6 +113,8 @@ struct conn {
 
 /* client_conn.c */
 void conn_end(struct conn *c, enum conn_end why);
+/* client_pushupd.c: a PUSH_UPDATE message from the server. */
+void client_push_update(struct conn *c, const char *msg);
 /* A TLS error: what ends the connection (tls-exit or restart). */
 enum conn_end conn_tls_failed(struct conn *c);
 /* Open, run until it ends, send explicit-exit-notify if asked. */

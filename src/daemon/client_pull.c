@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "ctl/pushupd.h"
 #include "daemon/client_conn.h"
 #include "daemon/client_plugin.h"
 
@@ -44,6 +45,10 @@ void conn_message(void *ctx, const char *msg)
 	if (c->scripts->tv && !strncmp(msg, "PUSH_REPLY", 10)) {
 		if (c->n_held < CONN_HELD_MAX)
 			c->held[c->n_held++] = strdup(msg);
+		return;
+	}
+	if (!strncmp(msg, PUSHUPD_CMD, strlen(PUSHUPD_CMD))) {
+		client_push_update(c, msg);
 		return;
 	}
 	enum push_result pr = push_message(&c->push, c->o, msg);

@@ -126,36 +126,47 @@ static bool route_via(const struct route_ctx *rc, const struct opt_route *r,
 	return true;
 }
 
-static void netcfg_route4(const struct opt_route *r, const struct route_ctx *rc)
+/* @r's destination network; false (logged): skip the route. */
+static bool route4_dst(const struct opt_route *r, const struct route_ctx *rc,
+		       struct in_addr *net, int *prefix)
 {
-	struct in_addr net, mask = { .s_addr = 0xffffffffu };
-	const struct in_addr *gw;
-	struct routeget_result rg;
-	int prefix, ret, ifindex;
+	struct in_addr mask = { .s_addr = 0xffffffffu };
 
 	if (!strcmp(r->network, "remote_host") && rc->has_server)
-		net = rc->server;
-	else if (inet_pton(AF_INET, r->network, &net) != 1) {
+		*net = rc->server;
+	else if (inet_pton(AF_INET, r->network, net) != 1) {
 		log_warn("WARNING: route %s: only numeric addresses (and "
 			 "remote_host) are supported, skipped", r->network);
-		return;
+		return false;
 	}
 	if (r->netmask && inet_pton(AF_INET, r->netmask, &mask) != 1) {
 		log_warn("WARNING: route %s: bad netmask %s, skipped",
 			 r->network, r->netmask);
-		return;
+		return false;
 	}
-	prefix = netmask_to_prefix(mask);
-	if (prefix < 0) {
+	*prefix = netmask_to_prefix(mask);
+	if (*prefix < 0) {
 		log_warn("WARNING: route %s: bad netmask, skipped", r->network);
-		return;
+		return false;
 	}
+	net->s_addr &= mask.s_addr;
+	return true;
+}
+
+static void netcfg_route4(const struct opt_route *r, const struct route_ctx *rc)
+{
+	const struct in_addr *gw;
+	struct routeget_result rg;
+	struct in_addr net;
+	int prefix, ret, ifindex;
+
+	if (!route4_dst(r, rc, &net, &prefix))
+		return;
 	if (!route_via(rc, r, &ifindex, &gw, &rg)) {
 		log_warn("WARNING: route %s: cannot resolve gateway %s, skipped",
 			 r->network, r->gateway);
 		return;
 	}
-	net.s_addr &= mask.s_addr;
 	ret = nl_route_add4_in(rc->table, ifindex, net, (unsigned)prefix, gw);
 	if (ret && ret != -EEXIST)
 		log_warn("WARNING: cannot add route %s/%d: %s", r->network,
@@ -165,25 +176,36 @@ static void netcfg_route4(const struct opt_route *r, const struct route_ctx *rc)
 			 r->gateway ? " via " : "", r->gateway ? r->gateway : "");
 }
 
-static void netcfg_route6(const struct opt_route6 *r,
-			  const struct route_ctx *rc)
+/* @r's "addr/bits"; false (logged): skip the route. */
+static bool route6_dst(const struct opt_route6 *r, struct in6_addr *net,
+		       int *bits)
 {
 	char buf[INET6_ADDRSTRLEN + 4];
-	struct in6_addr net;
 	char *slash;
-	int bits = 128, ret;
 
+	*bits = 128;
 	snprintf(buf, sizeof(buf), "%s", r->network);
 	slash = strchr(buf, '/');
 	if (slash) {
 		*slash = 0;
-		bits = atoi(slash + 1);
+		*bits = atoi(slash + 1);
 	}
-	if (inet_pton(AF_INET6, buf, &net) != 1 || bits < 0 || bits > 128) {
+	if (inet_pton(AF_INET6, buf, net) != 1 || *bits < 0 || *bits > 128) {
 		log_warn("WARNING: route-ipv6 %s: bad network, skipped",
 			 r->network);
-		return;
+		return false;
 	}
+	return true;
+}
+
+static void netcfg_route6(const struct opt_route6 *r,
+			  const struct route_ctx *rc)
+{
+	struct in6_addr net;
+	int bits, ret;
+
+	if (!route6_dst(r, &net, &bits))
+		return;
 	ret = nl_route_add6_in(rc->table, rc->tun_ifindex, &net, (unsigned)bits,
 			       NULL);
 	if (ret && ret != -EEXIST)
@@ -294,6 +316,30 @@ int netcfg_routes(const struct options *o, int ifindex,
 	for (size_t i = 0; i < o->n_routes6; i++)
 		netcfg_route6(&o->routes6[i], &rc);
 	return 0;
+}
+
+void netcfg_routes_del(const struct options *o, int ifindex, bool v6)
+{
+	struct route_ctx rc = { .tun_ifindex = ifindex };
+	uint32_t table = (uint32_t)o->route_table;
+	struct in6_addr net6;
+	struct in_addr net;
+	int bits;
+
+	for (size_t i = 0; !v6 && i < o->n_routes; i++) {
+		const struct opt_route *r = &o->routes[i];
+		/* one through the tunnel, or wherever its gateway led */
+		bool tun = !r->gateway || !strcmp(r->gateway, "vpn_gateway");
+
+		if (route4_dst(r, &rc, &net, &bits) &&
+		    !nl_route_del4_in(table, tun ? ifindex : 0, net,
+				      (unsigned)bits))
+			log_info("net_route_v4_del: %s/%d", r->network, bits);
+	}
+	for (size_t i = 0; v6 && i < o->n_routes6; i++)
+		if (route6_dst(&o->routes6[i], &net6, &bits) &&
+		    !nl_route_del6_in(table, ifindex, &net6, (unsigned)bits))
+			log_info("net_route_v6_del: %s", o->routes6[i].network);
 }
 
 void netcfg_undo(struct netcfg_undo *undo)

@@ -45,6 +45,9 @@ unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transpo
  */
 int netcfg_routes(const struct options *o, int ifindex,
 		  const struct sockaddr_storage *server, struct netcfg_undo *undo);
+/* Take the routes of --route (@v6 false) or --route-ipv6 (true) off
+ * again (PUSH_UPDATE replaces them); what is not there is skipped. */
+void netcfg_routes_del(const struct options *o, int ifindex, bool v6);
 void netcfg_undo(struct netcfg_undo *undo);
 
 #endif

@@ -1,0 +1,126 @@
+/*
+ * PUSH_UPDATE on a dcovpn client (OpenVPN 2.7; ctl/pushupd.h): the server
+ * changes options of the running connection. dcovpn announces it (IV_PROTO
+ * bit 12, pull clients) and applies route and route-ipv6: the first of
+ * either in an update sequence takes the old ones of that family off the
+ * tun device and out of the options, "-route" / "-route-ipv6" only do
+ * that, and when the sequence is complete the routes are installed again.
+ * The other updatable options are logged as not applied. As 2.7: an
+ * option that may not be updated (or is malformed) restarts the
+ * connection unless marked optional ('?').
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "ctl/pushupd.h"
+#include "daemon/client_conn.h"
+#include "daemon/netcfg.h"
+
+#define UPD_ROUTE4 1u
+#define UPD_ROUTE6 2u
+
+/* Are the routes on the device (and ours to change)? */
+static bool upd_routes_live(const struct conn *c)
+{
+	return c->routes_added && !c->dev_null && !c->o->route_noexec;
+}
+
+/* The first route (or route-ipv6) of the sequence: the old ones go. */
+static void upd_reset(struct conn *c, bool v6)
+{
+	unsigned bit = v6 ? UPD_ROUTE6 : UPD_ROUTE4;
+
+	if (c->pushupd_reset & bit)
+		return;
+	c->pushupd_reset |= bit;
+	if (upd_routes_live(c))
+		netcfg_routes_del(c->o, dco_ifindex(c->dco), v6);
+	options_routes_clear(c->o, v6);
+}
+
+static int upd_route(struct conn *c, const struct pushupd_opt *o)
+{
+	char err[OPT_ERR_LEN] = "";
+	int ret;
+
+	upd_reset(c, pushupd_is(o, "route-ipv6"));
+	if (o->remove)
+		return 0;
+	ret = options_apply_push(c->o, o->text, strlen(o->text), err,
+				 sizeof(err));
+	if (ret)
+		log_warn("PUSH_UPDATE: %s", err);
+	return ret < 0 && !o->optional ? -EINVAL : 0;
+}
+
+/* One option of the update; -EINVAL: one we must not take. */
+static int upd_option(struct conn *c, const char *line, int *cont)
+{
+	struct pushupd_opt o;
+
+	if (pushupd_parse_opt(line, &o)) {
+		log_warn("Pushed option is malformed: '%s'.", line);
+		return -EINVAL;
+	}
+	if (!o.updatable && o.optional) {
+		log_info("Pushed dispensable option is not updatable: '%s'. "
+			 "Ignoring.", line);
+		return 0;
+	}
+	if (!o.updatable) {
+		log_warn("Pushed option is not updatable: '%s'.", line);
+		return -EINVAL;
+	}
+	if (pushupd_is(&o, "push-continuation")) {
+		*cont = o.remove ? 0 : atoi(o.text + o.name_len);
+		return 0;
+	}
+	if (pushupd_is(&o, "route") || pushupd_is(&o, "route-ipv6"))
+		return upd_route(c, &o);
+	log_warn("PUSH_UPDATE: '%s' is not applied by dcovpn (only route and "
+		 "route-ipv6 are)", o.text);
+	return 0;
+}
+
+/* The sequence is complete: routes as the options say now. */
+static void upd_finish(struct conn *c)
+{
+	if (!c->pushupd_reset)
+		return;
+	c->pushupd_reset = 0;
+	if (upd_routes_live(c))
+		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
+	log_info("PUSH_UPDATE: routes now %zu IPv4, %zu IPv6", c->o->n_routes,
+		 c->o->n_routes6);
+}
+
+void client_push_update(struct conn *c, const char *msg)
+{
+	const char *body = msg + strlen(PUSHUPD_CMD);
+	char *copy, *save = NULL;
+	int cont = 0, ret = 0;
+
+	log_info("PUSH: Received control message: '%.256s'", msg);
+	if (*body != ',' || !c->up) {
+		log_warn("PUSH_UPDATE ignored: %s", *body != ',' ?
+			 "malformed" : "the tunnel is not up yet");
+		return;
+	}
+	copy = strdup(body + 1);
+	if (!copy)
+		return;
+	for (char *t = strtok_r(copy, ",", &save); t && !ret;
+	     t = strtok_r(NULL, ",", &save))
+		ret = upd_option(c, t, &cont);
+	free(copy);
+	if (ret) {
+		log_err("Offending option received from server: restarting");
+		c->pushupd_reset = 0;
+		conn_end(c, END_RESTART);
+		return;
+	}
+	if (cont != 2)
+		upd_finish(c);
+}
