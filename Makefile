@@ -8,7 +8,7 @@
 # Knobs: SAN=address,undefined  CC=clang  BUILD=build-dir  V=1  TEST_JOBS=2
 BUILD   ?= build
 CC      ?= cc
-PKGS    := openssl libmnl libcap libseccomp
+PKGS    := openssl libmnl libcap libseccomp liburcu-qsbr
 CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE -MMD -MP
 # The host triple, for --version's first line (as OpenVPN prints it).
 HOST_TRIPLE := $(shell $(CC) -dumpmachine 2>/dev/null)

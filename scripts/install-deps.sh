@@ -10,6 +10,7 @@ PKGS=(
 	libcap-dev                        # user/group: keep CAP_NET_ADMIN only
 	libipsec-mb-dev                   # intel-ipsec-mb: fast AES-GCM backend
 	libseccomp-dev                    # seccomp allow-lists (base/sandbox.c)
+	liburcu-dev                       # RCU: the engine's lock-free peer tables
 	libsystemd-dev                    # sd_notify for Type=notify units
 	libcmocka-dev                     # unit tests
 	clang libclang-rt-dev             # fuzz targets (libFuzzer), sanitizers

@@ -272,6 +272,12 @@ struct dco_stats {
 	/* One peer only: clock_now_ms() (CLOCK_MONOTONIC, ms) when its last
 	 * authenticated packet (data or keepalive) arrived; 0 for the sum. */
 	uint64_t last_rx_ms;
+	/* The instance only (0 for a peer): mutexes the engine threads took
+	 * on the data path (a TCP peer's send queue, the shared tun read of
+	 * two workers, a peer's address change, the event queue), and how
+	 * many of those had to wait for another thread. The peer and route
+	 * look-ups take none (RCU). */
+	uint64_t lock_taken, lock_waited;
 };
 
 /* Counters of one peer, or of the whole instance with DCO_PEER_ID_NONE. */

@@ -162,8 +162,13 @@ static int sandbox_load(enum sandbox_who who, bool log_only)
 	if (!f)
 		return -ENOMEM;
 	err = sandbox_allow(f, sys_common, sizeof(sys_common) / sizeof(int));
-	if (!err && who == SANDBOX_ENGINE)
+	if (!err && who != SANDBOX_DAEMON)
 		err = sandbox_allow(f, sys_engine, sizeof(sys_engine) / sizeof(int));
+	/* asking whether a filter is on is harmless (SANDBOX_HELPER does) */
+	if (!err && who != SANDBOX_DAEMON &&
+	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+			     SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP)) < 0)
+		err = -EINVAL;
 	if (!err && who == SANDBOX_DAEMON)
 		err = sandbox_allow(f, sys_daemon, sizeof(sys_daemon) / sizeof(int));
 	if (!err)
@@ -184,7 +189,7 @@ int sandbox_apply(enum sandbox_who who)
 	if (!mode)
 		return 1;
 	/* a restart runs start-up again in a filtered thread: one is enough */
-	if (who == SANDBOX_DAEMON && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
+	if (who != SANDBOX_ENGINE && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2)
 		return 1;
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
 		return -errno;

@@ -33,6 +33,10 @@
 enum sandbox_who {
 	SANDBOX_ENGINE,
 	SANDBOX_DAEMON,
+	/* A library's helper thread (liburcu's call_rcu thread: it frees what
+	 * the engine unlinked): the engine's list, unless the thread is
+	 * filtered already (it inherited the daemon's). */
+	SANDBOX_HELPER,
 };
 
 /* Filter the calling thread (and the threads it creates from now on).

@@ -22,6 +22,7 @@ static const struct stat_field stat_fields[] = {
 	FIELD(drop_tx_error),   FIELD(keepalive_tx),
 	FIELD(keepalive_rx),    FIELD(control_rx),
 	FIELD(control_tx),
+	FIELD(lock_taken),     FIELD(lock_waited),
 };
 
 static void print_block(const struct dco_stats *st, const char *scope,

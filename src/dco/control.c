@@ -1,8 +1,9 @@
 /*
  * Control packets going down: they leave through the engine's own sockets so
  * that one socket carries both channels exactly as on the wire. Called from
- * the control thread, under the write lock: no batch runs meanwhile, so the
- * link worker's counters can be updated here.
+ * the control thread, under cfg_lock (peers are freed only under it), while
+ * the workers run: it counts into, and encrypts with, its own worker
+ * context (DCO_CTL).
  */
 #include <errno.h>
 #include <string.h>
@@ -28,20 +29,25 @@ static int control_check(const uint8_t *pkt, size_t len)
 
 static void control_count(struct dco *dco, struct peer *p, size_t len)
 {
-	struct worker *w = &dco->workers[WORKER_LINK];
+	struct worker *w = &dco->workers[DCO_CTL];
 
 	DCO_STAT_ADD(w, p, control_tx, 1);
 	DCO_STAT_ADD(w, p, link_tx_packets, 1);
 	DCO_STAT_ADD(w, p, link_tx_bytes, len);
 }
 
-static int control_to_peer(struct peer *p, const uint8_t *pkt, size_t len)
+static int control_to_peer(struct dco *dco, struct peer *p, const uint8_t *pkt,
+			   size_t len)
 {
 	int err;
 
-	if (p->transport == DCO_TRANSPORT_UDP)
-		return control_udp(p->fd, (const struct sockaddr *)&p->remote,
-				   p->remote_len, pkt, len);
+	if (p->transport == DCO_TRANSPORT_UDP) {
+		struct sockaddr_storage remote;
+		socklen_t remote_len = peer_remote_ctl(dco, p, &remote);
+
+		return control_udp(p->fd, (const struct sockaddr *)&remote,
+				   remote_len, pkt, len);
+	}
 	pthread_mutex_lock(&p->tx_lock);
 	err = tcp_stream_send_buf(&p->tcp, pkt, len);
 	pthread_mutex_unlock(&p->tx_lock);
@@ -56,12 +62,12 @@ int dco_send_control(struct dco *dco, uint32_t peer_id, const uint8_t *pkt,
 
 	if (err)
 		return err;
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	p = peer_find(dco, peer_id);
-	err = p ? control_to_peer(p, pkt, len) : -ENOENT;
+	err = p ? control_to_peer(dco, p, pkt, len) : -ENOENT;
 	if (!err)
 		control_count(dco, p, len);
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -74,11 +80,11 @@ int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
 		return err;
 	if (!to || !to_len)
 		return -EDESTADDRREQ;
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	err = control_udp(fd, to, to_len, pkt, len);
 	if (!err)
 		control_count(dco, NULL, len);
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -90,12 +96,10 @@ int dco_send_data_msg(struct dco *dco, uint32_t peer_id, const uint8_t *msg,
 
 	if (!msg || !len || len > DCO_CONTROL_MAX)
 		return -EINVAL;
-	pthread_rwlock_wrlock(&dco->lock);
-	/* With the lock held for writing no worker is inside a batch, so the
-	 * tun worker's spare buffer and stats slot are free. */
+	pthread_mutex_lock(&dco->cfg_lock);
 	p = peer_find(dco, peer_id);
 	if (p)
-		err = tx_send_msg(dco_tun_worker(dco), p, msg, len);
-	pthread_rwlock_unlock(&dco->lock);
+		err = tx_send_msg(&dco->workers[DCO_CTL], p, msg, len);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }

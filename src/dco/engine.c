@@ -6,9 +6,9 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/random.h>
 
 #include "base/clock.h"
-#include "base/mem.h"
 #include "dco/aead_imb.h"
 #include "dco/engine.h"
 #include "io/udp.h"
@@ -32,8 +32,6 @@ static unsigned dco_default_workers(void)
 
 static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 {
-	pthread_rwlockattr_t attr;
-
 	dco->tun.fd = -1;
 	dco->notify.efd = -1;
 	dco->mode = cfg->mode;
@@ -48,14 +46,12 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 						  PKTID_WINDOW_DEFAULT;
 	dco->replay_secs = cfg->replay_window_secs ? cfg->replay_window_secs :
 						     PKTID_EXPIRE_DEFAULT_S;
-	/* Writers first: workers take the read lock for every batch, and an
-	 * API call must not wait behind an endless stream of them. */
-	pthread_rwlockattr_init(&attr);
-	pthread_rwlockattr_setkind_np(&attr,
-				      PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	pthread_rwlock_init(&dco->lock, &attr);
-	pthread_rwlockattr_destroy(&attr);
+	pthread_mutex_init(&dco->cfg_lock, NULL);
+	pthread_mutex_init(&dco->addr_lock, NULL);
 	pthread_mutex_init(&dco->tun_read_lock, NULL);
+	/* a weak seed (no entropy yet) still hashes correctly */
+	if (getrandom(&dco->addr_seed, sizeof(dco->addr_seed), GRND_NONBLOCK) < 0)
+		dco->addr_seed = (uint32_t)clock_now_ms();
 }
 
 int dco_open(struct dco **out, const struct dco_config *cfg)
@@ -65,6 +61,7 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 
 	if (!dco)
 		return -ENOMEM;
+	rcu_engine_prepare();
 	dco_init_fields(dco, cfg);
 	err = dco_aead_backend_resolve(cfg->aead_backend, &dco->aead_backend);
 	if (err) {
@@ -113,11 +110,18 @@ err_close:
 	return err;
 }
 
+/* The workers are stopped: no reader is left. */
 static void dco_delete_all_peers(struct dco *dco)
 {
-	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++)
-		while (dco->buckets[b])
-			peer_delete(dco, dco->buckets[b], DCO_DEL_TEARDOWN);
+	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
+		struct cds_hlist_node *pos, *tmp;
+		struct peer *p;
+
+		cds_hlist_for_each_entry_safe(p, pos, tmp, &dco->by_id[b], id_node)
+			peer_delete(dco, p, DCO_DEL_TEARDOWN);
+	}
+	/* keys wiped and TCP streams closed before dco_close returns */
+	rcu_barrier();
 }
 
 void dco_close(struct dco *dco)
@@ -126,13 +130,14 @@ void dco_close(struct dco *dco)
 		return;
 	worker_stop_all(dco);
 	dco_delete_all_peers(dco);
-	for (unsigned i = 0; i < dco->n_udp; i++)
+	for (unsigned i = 0; i < atomic_load(&dco->n_udp); i++)
 		close(dco->udp_fds[i]);
 	if (dco->tun.fd >= 0 && !dco->tun_adopted)
 		tun_close(&dco->tun);
 	notify_free(&dco->notify);
 	route_free(&dco->routes);
-	pthread_rwlock_destroy(&dco->lock);
+	pthread_mutex_destroy(&dco->cfg_lock);
+	pthread_mutex_destroy(&dco->addr_lock);
 	pthread_mutex_destroy(&dco->tun_read_lock);
 	free(dco);
 }
@@ -156,7 +161,7 @@ int dco_start(struct dco *dco)
 {
 	int err;
 
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	err = atomic_load(&dco->started) ? -EALREADY :
 	      dco->tun.fd < 0 || dco->keep_link ? 0 :
 	      nl_link_set(dco->tun.ifindex, dco->mtu, true);
@@ -165,13 +170,13 @@ int dco_start(struct dco *dco)
 				   ep_tag(EP_TUN, 0));
 	if (!err)
 		atomic_store(&dco->started, true);
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
 static bool udp_attached(const struct dco *dco, int fd)
 {
-	for (unsigned i = 0; i < dco->n_udp; i++)
+	for (unsigned i = 0; i < atomic_load(&dco->n_udp); i++)
 		if (dco->udp_fds[i] == fd)
 			return true;
 	return false;
@@ -183,22 +188,25 @@ int dco_attach_udp(struct dco *dco, int fd)
 
 	if (fd < 0)
 		return -EBADF;
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	if (udp_attached(dco, fd))
 		err = -EEXIST;
-	else if (dco->n_udp == DCO_MAX_UDP_SOCKETS)
+	else if (atomic_load(&dco->n_udp) == DCO_MAX_UDP_SOCKETS)
 		err = -ENOSPC;
 	else
 		err = worker_watch(&dco->workers[WORKER_LINK], fd, EPOLLIN,
 				   ep_tag(EP_UDP, (uint32_t)fd));
 	if (!err) {
+		unsigned n = atomic_load(&dco->n_udp);
+
 		/* GSO/GRO where the kernel has them; plain batches otherwise */
-		dco->udp_gso[dco->n_udp] = !dco->no_offload;
+		dco->udp_gso[n] = !dco->no_offload;
 		if (!dco->no_offload)
 			udp_enable_gro(fd);
-		dco->udp_fds[dco->n_udp++] = fd;
+		dco->udp_fds[n] = fd;
+		atomic_store(&dco->n_udp, n + 1); /* the workers see it filled */
 	}
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -227,8 +235,13 @@ static struct peer *peer_from_config(const struct dco_peer_config *cfg,
 	p->id = cfg->peer_id;
 	p->transport = cfg->transport;
 	p->fd = cfg->fd;
-	p->remote = cfg->remote;
-	p->remote_len = cfg->remote_len;
+	if (cfg->transport == DCO_TRANSPORT_UDP) {
+		p->remote = peer_addr_new(p, &cfg->remote, cfg->remote_len);
+		if (!p->remote) {
+			free(p);
+			return NULL;
+		}
+	}
 	p->tx_v1 = cfg->tx_data_v1;
 	p->comp = cfg->comp;
 	p->has_vpn_ip4 = cfg->has_vpn_ip4;
@@ -271,7 +284,7 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 	struct peer *p;
 	int err;
 
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	err = peer_check_config(dco, cfg);
 	if (err)
 		goto out;
@@ -279,7 +292,7 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 	err = p ? peer_add(dco, p) : -ENOMEM;
 	if (err) {
 		if (p)
-			peer_free(p);
+			peer_free(p); /* never published */
 		goto out;
 	}
 	err = peer_add_host_routes(dco, p);
@@ -288,7 +301,7 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 	if (err)
 		peer_delete(dco, p, DCO_DEL_TEARDOWN);
 out:
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -299,14 +312,14 @@ static int dco_route_op(struct dco *dco, uint32_t peer_id, int family,
 
 	if (dco->mode != DCO_MODE_MP)
 		return -EOPNOTSUPP;
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	if (!peer_find(dco, peer_id))
 		err = -ENOENT;
 	else if (add)
 		err = route_add(&dco->routes, peer_id, family, addr, prefix_len);
 	else
 		err = route_del(&dco->routes, peer_id, family, addr, prefix_len);
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -327,7 +340,7 @@ int dco_del_peer(struct dco *dco, uint32_t peer_id)
 	struct peer *p;
 	int err = 0;
 
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	/* A peer a worker marked dead but nobody reaped yet goes too: its
 	 * PEER_DELETED event would otherwise come later and could be taken
 	 * for a new peer given the same id. */
@@ -336,9 +349,13 @@ int dco_del_peer(struct dco *dco, uint32_t peer_id)
 		peer_delete(dco, p, DCO_DEL_TEARDOWN);
 	else
 		err = -ENOENT;
-	/* Nothing about this id may surface after this call returns. */
+	/* Nothing about this id may surface after this call returns: wait
+	 * until no worker holds the peer any more (the workers never wait for
+	 * cfg_lock while they hold one), then drop what they queued. */
+	if (p)
+		synchronize_rcu();
 	notify_purge(&dco->notify, peer_id);
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -348,13 +365,13 @@ int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
 	struct peer *p;
 	int err = 0;
 
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	p = peer_find(dco, peer_id);
 	if (p) {
 		uint64_t now = clock_now_ms();
 
-		p->ka_interval_ms = (uint64_t)interval_s * 1000u;
-		p->ka_timeout_ms = (uint64_t)timeout_s * 1000u;
+		atomic_store(&p->ka_interval_ms, (uint64_t)interval_s * 1000u);
+		atomic_store(&p->ka_timeout_ms, (uint64_t)timeout_s * 1000u);
 		/* The timeout counts from now, not from the last packet. */
 		p->last_rx_ms = now;
 		for (unsigned i = 0; i < dco->n_workers; i++)
@@ -362,7 +379,7 @@ int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
 	} else {
 		err = -ENOENT;
 	}
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	for (unsigned i = 0; i < dco->n_workers; i++)
 		worker_wake(&dco->workers[i]);
 	return err;
@@ -378,34 +395,46 @@ static int key_config_check(const struct dco_key_config *key)
 	return key->cipher <= DCO_CIPHER_CHACHA20_POLY1305 ? 0 : -EINVAL;
 }
 
+/* The slot index a key slot name means now. */
+static unsigned slot_index(struct peer *p, enum dco_key_slot slot)
+{
+	unsigned primary = atomic_load(&p->primary);
+
+	return slot == DCO_KEY_PRIMARY ? primary : !primary;
+}
+
 int dco_new_key(struct dco *dco, uint32_t peer_id,
 		const struct dco_key_config *key)
 {
-	struct keyslot fresh;
+	struct peer_key *fresh;
 	struct peer *p;
 	int err = key_config_check(key);
 
 	if (err)
 		return err;
+	fresh = calloc(1, sizeof(*fresh));
+	if (!fresh)
+		return -ENOMEM;
 	/* Set up outside the lock: OpenSSL context creation is not free. */
-	err = keyslot_init(&fresh, key, dco->replay_window, dco->replay_secs,
-			   dco->aead_backend);
-	if (err)
+	err = keyslot_init(&fresh->ks, key, dco->replay_window,
+			   dco->replay_secs, dco->aead_backend);
+	if (err) {
+		free(fresh);
 		return err;
-	pthread_rwlock_wrlock(&dco->lock);
+	}
+	pthread_mutex_lock(&dco->cfg_lock);
 	p = peer_find(dco, peer_id);
 	if (p) {
-		struct keyslot *slot = &p->slots[key->slot == DCO_KEY_PRIMARY ?
-						 p->primary : !p->primary];
-
-		keyslot_clear(slot);
-		*slot = fresh;
+		peer_set_key(p, slot_index(p, key->slot), &fresh->ks);
+		fresh = NULL;
 	} else {
-		keyslot_clear(&fresh);
 		err = -ENOENT;
 	}
-	pthread_rwlock_unlock(&dco->lock);
-	mem_wipe(&fresh, sizeof(fresh));
+	pthread_mutex_unlock(&dco->cfg_lock);
+	if (fresh) {
+		keyslot_clear(&fresh->ks);
+		free(fresh);
+	}
 	return err;
 }
 
@@ -414,13 +443,13 @@ int dco_swap_keys(struct dco *dco, uint32_t peer_id)
 	struct peer *p;
 	int err = 0;
 
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	p = peer_find(dco, peer_id);
 	if (p)
-		p->primary = !p->primary;
+		atomic_fetch_xor(&p->primary, 1u);
 	else
 		err = -ENOENT;
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -429,14 +458,13 @@ int dco_del_key(struct dco *dco, uint32_t peer_id, enum dco_key_slot slot)
 	struct peer *p;
 	int err = 0;
 
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	p = peer_find(dco, peer_id);
 	if (p)
-		keyslot_clear(&p->slots[slot == DCO_KEY_PRIMARY ? p->primary :
-								 !p->primary]);
+		peer_set_key(p, slot_index(p, slot), NULL);
 	else
 		err = -ENOENT;
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 
@@ -456,16 +484,21 @@ int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	p = peer_id == DCO_PEER_ID_NONE ? NULL : peer_find(dco, peer_id);
 	if (peer_id != DCO_PEER_ID_NONE && !p)
 		err = -ENOENT;
-	for (unsigned i = 0; !err && i < DCO_WORKERS; i++)
+	for (unsigned i = 0; !err && i <= DCO_CTL; i++) {
 		stats_add(out, p ? &p->stats[i] : &dco->workers[i].stats);
+		if (!p) {
+			out->lock_taken += dco->workers[i].lock_taken;
+			out->lock_waited += dco->workers[i].lock_waited;
+		}
+	}
 	if (p)
 		out->last_rx_ms = atomic_load_explicit(&p->last_rx_ms,
 						       memory_order_relaxed);
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
 }
 

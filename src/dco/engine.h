@@ -6,22 +6,41 @@
  *   the link worker  reads the sockets (decrypt -> tun), expires silent
  *                    peers and flushes queued TCP bytes;
  *   the tun worker   reads the tun device (segment -> encrypt -> sockets)
- *                    and sends keepalive pings: it alone encrypts, so the
- *                    AEAD contexts are never shared between threads.
+ *                    and sends keepalive pings.
+ * A third, never started worker context (DCO_CTL) is the control plane's:
+ * its stats slot, spare buffer and encrypt context, for the API calls
+ * that count or send (control.c).
  * Ownership: instance -> peers -> key slots.
  *
- * Locking: dco->lock is a reader/writer lock. A worker holds it for reading
- * for one batch; API calls that change peers or keys hold it for writing, so
- * they never run inside a batch. Under the read lock the two workers share a
- * peer as follows: the receive replay window and last_rx belong to the link
- * worker; the send packet-id is atomic; each worker counts into its own
- * stats slot; the remote address and a TCP peer's send queue are guarded by
- * peer->tx_lock. A worker never frees a peer: it marks it dead (skipped by
- * every lookup) and the dead are reaped under the write lock between
- * batches.
+ * Concurrency (RCU, liburcu's QSBR flavour, rcu.h): the data path takes no
+ * lock. Workers are RCU readers: each batch is a read-side critical
+ * section, and a worker is quiescent (offline) while it sleeps in
+ * epoll_wait. The peer tables (by id, by transport address, the P2P peer),
+ * a peer's key slots and remote address, and the route table are
+ * published with rcu_assign_pointer and freed only after a grace period
+ * (call_rcu, or synchronize_rcu where the caller must know that nobody
+ * holds the object any more).
+ *   dco->cfg_lock   serialises the control plane (every API call that
+ *                   changes something) and the reaping of dead peers; an
+ *                   API call never waits for a batch, except dco_del_peer
+ *                   (one grace period, so nothing about the id surfaces
+ *                   after it returns).
+ *   dco->addr_lock  serialises writers of the address table: the control
+ *                   plane and a worker following a floating peer.
+ *   peer->tx_lock   a TCP peer's send queue (both workers append/flush).
+ *   tun_read_lock   with two workers, who reads the tun (tx_tun_try).
+ * Data-path mutexes are taken through worker_lock(), which counts them
+ * (dco_stats.lock_taken/lock_waited): zero in the steady state of UDP
+ * peers with one worker.
+ * Within a batch the two workers share a peer as follows: the receive
+ * replay window and last_rx belong to the link worker; the send packet-id
+ * is atomic; each worker counts into its own stats slot. A worker never
+ * frees a peer: it marks it dead (skipped by every lookup) and the dead are
+ * unlinked under cfg_lock between batches and freed after a grace period.
  *
  * Teardown order (dco_close): stop and join the workers, delete peers (wipes
- * keys, closes TCP sockets), close attached UDP sockets, tun, epoll, eventfds.
+ * keys, closes TCP sockets), wait for pending RCU callbacks, close attached
+ * UDP sockets, tun, eventfds.
  */
 #ifndef DCOVPN_DCO_ENGINE_H
 #define DCOVPN_DCO_ENGINE_H
@@ -32,6 +51,7 @@
 #include <stdint.h>
 
 #include "base/log.h"
+#include "dco/rcu.h"
 #include "base/pkt.h"
 #include "dco/keyslot.h"
 #include "dco/route.h"
@@ -41,17 +61,21 @@
 
 #define DCO_BATCH 64u
 #define DCO_MAX_UDP_SOCKETS 8u
-#define DCO_PEER_BUCKETS 256u
+#define DCO_PEER_BUCKETS 4096u
+#define DCO_ADDR_BUCKETS 4096u
 #define DCO_EVENT_QUEUE 1024u
 #define DCO_WORKERS 2u
-/* each worker encrypts with its own context of the key (keyslot.h) */
-_Static_assert(DCO_WORKERS <= KEYSLOT_THREADS, "a key context per worker");
+#define DCO_CTL DCO_WORKERS /* the control plane's worker context */
+/* each worker, and the control plane, encrypts with its own context of
+ * the key (keyslot.h) */
+_Static_assert(DCO_WORKERS + 1 <= KEYSLOT_THREADS, "a key context per worker");
 /* Segments one super-packet can become (64 KiB over the smallest MSS). */
 #define DCO_MAX_SEGS 128u
 
 enum worker_role {
 	WORKER_LINK = 0, /* sockets -> tun, keepalive, TCP flush */
 	WORKER_TUN = 1,  /* tun -> sockets */
+	WORKER_CTL = 2,  /* the control plane's calls (never a thread) */
 };
 
 struct dco;
@@ -69,6 +93,24 @@ struct worker {
 	_Atomic uint64_t next_deadline_ms; /* keepalive scan */
 	struct log_ratelimit rl_drop;
 	bool wrote_tun;                  /* link worker: since the last drain */
+	uint64_t lock_taken, lock_waited; /* worker_lock() */
+};
+
+/* A UDP peer's transport address, found by hash (dco->by_addr) and read by
+ * the workers without a lock: a float publishes a new one. */
+struct peer_addr {
+	struct cds_hlist_node node;
+	struct rcu_head rcu;
+	struct peer *peer;
+	socklen_t len;
+	struct sockaddr_storage addr;
+};
+
+/* A key slot as the peer holds it: replaced whole, freed after a grace
+ * period. */
+struct peer_key {
+	struct keyslot ks;
+	struct rcu_head rcu;
 };
 
 struct peer {
@@ -76,22 +118,23 @@ struct peer {
 	enum dco_transport transport;
 	int fd;                          /* UDP: shared socket; TCP: own stream */
 	struct tcp_stream tcp;           /* TCP only; tx side under tx_lock */
-	pthread_mutex_t tx_lock;         /* remote address, TCP send queue */
-	struct sockaddr_storage remote;
-	socklen_t remote_len;
+	pthread_mutex_t tx_lock;         /* TCP send queue */
+	struct peer_addr *remote;        /* RCU; UDP only, else NULL */
+	bool unlinked;                   /* out of the tables (addr_lock) */
 	bool tx_v1;
 	enum dco_comp comp;
 	bool has_vpn_ip4, has_vpn_ip6;
 	struct in_addr vpn_ip4;
 	struct in6_addr vpn_ip6;
-	struct keyslot slots[2];         /* indexed through primary */
-	unsigned primary;                /* 0 or 1: which slot encrypts */
-	uint64_t ka_interval_ms, ka_timeout_ms;
+	struct keyslot *slots[2];        /* RCU (struct peer_key); NULL: empty */
+	atomic_uint primary;             /* 0 or 1: which slot encrypts */
+	_Atomic uint64_t ka_interval_ms, ka_timeout_ms;
 	_Atomic uint64_t last_tx_ms, last_rx_ms;
 	atomic_bool dead;                /* marked by a worker, reaped later */
 	enum dco_del_reason dead_reason;
-	struct dco_stats stats[DCO_WORKERS];
-	struct peer *next;               /* hash chain by id */
+	struct dco_stats stats[DCO_WORKERS + 1]; /* per worker, DCO_CTL last */
+	struct cds_hlist_node id_node;   /* dco->by_id */
+	struct rcu_head rcu;
 };
 
 /* An event queue the control plane drains; its own lock, never held long. */
@@ -104,10 +147,11 @@ struct notify {
 };
 
 struct dco {
-	pthread_rwlock_t lock;
+	pthread_mutex_t cfg_lock;        /* the control plane's changes */
+	pthread_mutex_t addr_lock;       /* writers of by_addr, peer->remote */
 	atomic_bool stop;
 	atomic_bool reap;                /* some peer is marked dead */
-	struct worker workers[DCO_WORKERS];
+	struct worker workers[DCO_WORKERS + 1]; /* [DCO_CTL]: control plane */
 	unsigned n_workers;              /* 1: the link worker does both roles */
 	struct tun tun;
 	bool tun_adopted;                /* the caller's: not ours to close */
@@ -123,13 +167,17 @@ struct dco {
 	uint32_t replay_window, replay_secs;
 	enum dco_aead_backend aead_backend; /* resolved at dco_open */
 	int udp_fds[DCO_MAX_UDP_SOCKETS];
-	bool udp_gso[DCO_MAX_UDP_SOCKETS];
-	unsigned n_udp;
+	bool udp_gso[DCO_MAX_UDP_SOCKETS]; /* tun reader's (tun_read_lock) */
+	atomic_uint n_udp;               /* entries are filled before it grows */
 	bool client_to_client;
 	uint16_t mss;                    /* MSS clamp for IPv4 SYNs; 0: off */
-	struct peer *buckets[DCO_PEER_BUCKETS];
+	/* The peer tables (peertab.c): RCU lists, changed under cfg_lock. */
+	struct cds_hlist_head by_id[DCO_PEER_BUCKETS];
+	struct cds_hlist_head by_addr[DCO_ADDR_BUCKETS]; /* UDP peers */
+	uint32_t addr_seed;              /* random: keys the address hash */
+	struct peer *p2p;                /* RCU: P2P mode's one peer */
 	unsigned n_peers;
-	struct route_table routes;       /* MP: VPN address -> peer */
+	struct route_table routes;       /* MP: VPN address -> peer (RCU) */
 	struct notify notify;
 };
 
@@ -155,7 +203,18 @@ static inline uint64_t ep_tag(enum ep_kind kind, uint32_t val)
 			(peer)->stats[(w)->role].field += (n);                 \
 	} while (0)
 
-/* peer.c — the peer table. Lookups skip dead peers. Needs lock (any). */
+/* A mutex on the data path, counted (see the top of this file). */
+static inline void worker_lock(struct worker *w, pthread_mutex_t *m)
+{
+	if (pthread_mutex_trylock(m)) {
+		w->lock_waited++;
+		pthread_mutex_lock(m);
+	}
+	w->lock_taken++;
+}
+
+/* peertab.c — the peer tables. Lookups skip dead peers. In an RCU
+ * read-side section (a worker's batch) or under cfg_lock. */
 struct peer *peer_find(struct dco *dco, uint32_t id);
 /* The same, dead (not yet reaped) peers included. */
 struct peer *peer_find_any(struct dco *dco, uint32_t id);
@@ -166,21 +225,41 @@ struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len);
 bool peer_owns_source(struct dco *dco, const struct peer *p, const uint8_t *ip,
 		      size_t len);
 struct peer *peer_only(struct dco *dco);
-struct keyslot *peer_key_by_id(struct peer *p, uint8_t key_id);
-static inline struct keyslot *peer_primary(struct peer *p)
-{
-	return &p->slots[p->primary];
-}
 bool sockaddr_equal(const struct sockaddr_storage *a, socklen_t alen,
 		    const struct sockaddr_storage *b, socklen_t blen);
-/* Copy the peer's current remote address (it may float meanwhile). */
+/* cfg_lock held: into / out of every table (and the P2P pointer). */
+int peer_add(struct dco *dco, struct peer *p);
+void peer_unlink(struct dco *dco, struct peer *p);
+/* A worker (RCU read side): @p authenticated from @addr; follow it.
+ * Returns true if the address changed. */
+bool peer_float(struct worker *w, struct peer *p,
+		const struct sockaddr_storage *addr, socklen_t len);
+/* Copy the peer's current remote address (it may float meanwhile); 0 for
+ * a TCP peer. RCU read side; the control plane uses peer_remote_ctl. */
 socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out);
+struct peer_addr *peer_addr_new(struct peer *p, const struct sockaddr_storage *a,
+				socklen_t len);
+socklen_t peer_remote_ctl(struct dco *dco, struct peer *p,
+			  struct sockaddr_storage *out);
+
+/* peer.c — a peer's life: keys, death, deletion. */
+/* The slot with @key_id, or NULL. RCU read side or cfg_lock. */
+struct keyslot *peer_key_by_id(struct peer *p, uint8_t key_id);
+/* The slot that encrypts, or NULL when it is empty. */
+static inline struct keyslot *peer_primary(struct peer *p)
+{
+	return rcu_dereference(p->slots[atomic_load_explicit(
+		&p->primary, memory_order_relaxed)]);
+}
+/* cfg_lock held: put @fresh (a struct peer_key's slot, or NULL to empty
+ * it) into slot @idx; the old one is freed after a grace period. */
+void peer_set_key(struct peer *p, unsigned idx, struct keyslot *fresh);
 /* Workers: flag a peer for deletion; it is reaped between batches. */
 void peer_mark_dead(struct dco *dco, struct peer *p, enum dco_del_reason why);
-/* Write lock held: */
-int peer_add(struct dco *dco, struct peer *p);
+/* cfg_lock held: */
 void peer_delete(struct dco *dco, struct peer *p, enum dco_del_reason why);
 void peer_reap_dead(struct dco *dco);
+/* Immediately; only once no reader can hold @p. */
 void peer_free(struct peer *p);
 
 /* notify.c — the event queue. */
@@ -192,11 +271,11 @@ int notify_pop(struct notify *n, struct dco_event *ev);
 /* Drop every queued event about @peer_id (it was deleted). */
 void notify_purge(struct notify *n, uint32_t peer_id);
 
-/* rx.c — link to tun, on the link worker. Read lock held. */
+/* rx.c — link to tun, on the link worker. RCU read side. */
 void rx_udp(struct worker *w, int fd, uint64_t now_ms);
 void rx_tcp(struct worker *w, struct peer *p, uint64_t now_ms);
 
-/* tx.c — tun to link, on the tun worker. Read lock held. */
+/* tx.c — tun to link, on the tun worker. RCU read side. */
 void tx_tun(struct worker *w, uint64_t now_ms);
 /* The link worker, after writing to the tun: send at once what the kernel
  * answered (an echo reply, a TCP ACK) unless the tun worker is at it. */
@@ -215,7 +294,7 @@ void worker_stop_all(struct dco *dco);
 void worker_wake(struct worker *w);
 int worker_watch(struct worker *w, int fd, uint32_t events, uint64_t tag);
 
-/* keepalive.c — one deadline scan per worker. Read lock held. */
+/* keepalive.c — one deadline scan per worker. RCU read side. */
 void keepalive_scan(struct worker *w, uint64_t now_ms);
 
 #endif

@@ -30,29 +30,33 @@ static uint64_t keepalive_expiry(struct worker *w, struct peer *p,
 				 uint64_t now_ms)
 {
 	uint64_t last = atomic_load_explicit(&p->last_rx_ms, memory_order_relaxed);
+	uint64_t timeout = atomic_load_explicit(&p->ka_timeout_ms,
+						memory_order_relaxed);
 
-	if (!p->ka_timeout_ms)
+	if (!timeout)
 		return UINT64_MAX;
-	if (now_ms >= last + p->ka_timeout_ms) {
+	if (now_ms >= last + timeout) {
 		log_info("peer %u: no packet for %llu s, expired", p->id,
-			 (unsigned long long)(p->ka_timeout_ms / 1000));
+			 (unsigned long long)(timeout / 1000));
 		peer_mark_dead(w->dco, p, DCO_DEL_EXPIRED);
 		return UINT64_MAX;
 	}
-	return last + p->ka_timeout_ms;
+	return last + timeout;
 }
 
 static uint64_t keepalive_ping(struct worker *w, struct peer *p, uint64_t now_ms)
 {
 	uint64_t last = atomic_load_explicit(&p->last_tx_ms, memory_order_relaxed);
+	uint64_t interval = atomic_load_explicit(&p->ka_interval_ms,
+						 memory_order_relaxed);
 
-	if (!p->ka_interval_ms || !peer_primary(p)->in_use)
+	if (!interval || !peer_primary(p))
 		return UINT64_MAX;
-	if (now_ms >= last + p->ka_interval_ms) {
+	if (now_ms >= last + interval) {
 		keepalive_send_ping(w, p, now_ms);
 		last = now_ms;
 	}
-	return last + p->ka_interval_ms;
+	return last + interval;
 }
 
 /* Returns the peer's next deadline for this worker, UINT64_MAX for none. */
@@ -76,10 +80,13 @@ void keepalive_scan(struct worker *w, uint64_t now_ms)
 
 	if (now_ms < atomic_load(&w->next_deadline_ms))
 		return;
-	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++)
-		for (struct peer *p = dco->buckets[b]; p; p = p->next)
+	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
+		struct peer *p;
+
+		cds_hlist_for_each_entry_rcu_2(p, &dco->by_id[b], id_node)
 			if (!atomic_load(&p->dead))
 				next = min_deadline(next,
 						    keepalive_peer(w, p, now_ms));
+	}
 	atomic_store(&w->next_deadline_ms, next);
 }

@@ -15,8 +15,9 @@
 #include "dcovpn/dco.h"
 #include "proto/pktid.h"
 
-/* Engine threads that encrypt (engine.h: DCO_WORKERS, checked there). */
-#define KEYSLOT_THREADS 2u
+/* Threads that encrypt: the engine workers and the control plane
+ * (engine.h: DCO_WORKERS + 1, checked there). */
+#define KEYSLOT_THREADS 3u
 
 struct keyslot {
 	bool in_use;

@@ -60,6 +60,16 @@ void route_free(struct route_table *rt)
 	memset(rt, 0, sizeof(*rt));
 }
 
+static void node_free_rcu(struct rcu_head *head)
+{
+	free(caa_container_of(head, struct route_node, rcu));
+}
+
+static void nets_free_rcu(struct rcu_head *head)
+{
+	free(caa_container_of(head, struct route_nets, rcu));
+}
+
 static int host_add(struct route_table *rt, const struct route_entry *e)
 {
 	unsigned b = host_bucket(e->family, e->addr);
@@ -68,38 +78,68 @@ static int host_add(struct route_table *rt, const struct route_entry *e)
 	for (n = rt->hosts[b]; n; n = n->next)
 		if (entry_is(&n->e, e->family, e->addr, e->prefix_len))
 			return -EEXIST;
-	n = malloc(sizeof(*n));
+	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	n->e = *e;
 	n->next = rt->hosts[b];
-	rt->hosts[b] = n;
+	rcu_assign_pointer(rt->hosts[b], n);
 	return 0;
+}
+
+/* Unlink *pp (a reader on it still finds its successor); free it later. */
+static void host_unlink(struct route_node **pp)
+{
+	struct route_node *n = *pp;
+
+	rcu_assign_pointer(*pp, n->next);
+	call_rcu(&n->rcu, node_free_rcu);
+}
+
+/* A copy of @old with room for @extra more entries. */
+static struct route_nets *nets_copy(const struct route_nets *old, unsigned extra)
+{
+	unsigned n = old ? old->n : 0;
+	struct route_nets *nets = malloc(sizeof(*nets) +
+					 (n + extra) * sizeof(nets->e[0]));
+
+	if (!nets)
+		return NULL;
+	nets->n = n;
+	if (n)
+		memcpy(nets->e, old->e, n * sizeof(nets->e[0]));
+	return nets;
+}
+
+/* Readers switch to @nets at once; the old array goes after them. */
+static void nets_publish(struct route_table *rt, struct route_nets *nets)
+{
+	struct route_nets *old = rt->nets;
+
+	rcu_assign_pointer(rt->nets, nets);
+	if (old)
+		call_rcu(&old->rcu, nets_free_rcu);
 }
 
 static int net_add(struct route_table *rt, const struct route_entry *e)
 {
+	const struct route_nets *old = rt->nets;
+	struct route_nets *nets;
 	unsigned i;
 
-	for (i = 0; i < rt->n_nets; i++)
-		if (entry_is(&rt->nets[i], e->family, e->addr, e->prefix_len))
+	for (i = 0; old && i < old->n; i++)
+		if (entry_is(&old->e[i], e->family, e->addr, e->prefix_len))
 			return -EEXIST;
-	if (rt->n_nets == rt->cap_nets) {
-		unsigned cap = rt->cap_nets ? rt->cap_nets * 2 : 16;
-		struct route_entry *nets = realloc(rt->nets, cap * sizeof(*nets));
-
-		if (!nets)
-			return -ENOMEM;
-		rt->nets = nets;
-		rt->cap_nets = cap;
-	}
+	nets = nets_copy(old, 1);
+	if (!nets)
+		return -ENOMEM;
 	/* keep longest prefixes first: the first match is the best */
-	for (i = 0; i < rt->n_nets && rt->nets[i].prefix_len >= e->prefix_len; i++)
+	for (i = 0; i < nets->n && nets->e[i].prefix_len >= e->prefix_len; i++)
 		;
-	memmove(&rt->nets[i + 1], &rt->nets[i],
-		(rt->n_nets - i) * sizeof(*rt->nets));
-	rt->nets[i] = *e;
-	rt->n_nets++;
+	memmove(&nets->e[i + 1], &nets->e[i], (nets->n - i) * sizeof(nets->e[0]));
+	nets->e[i] = *e;
+	nets->n++;
+	nets_publish(rt, nets);
 	return 0;
 }
 
@@ -140,19 +180,51 @@ static int host_del(struct route_table *rt, const struct route_entry *e)
 
 		if (n->e.peer_id == e->peer_id &&
 		    entry_is(&n->e, e->family, e->addr, e->prefix_len)) {
-			*pp = n->next;
-			free(n);
+			host_unlink(pp);
 			return 0;
 		}
 	}
 	return -ENOENT;
 }
 
-static void net_remove_at(struct route_table *rt, unsigned i)
+/* Publish the network routes without those @drop selects; -ENOENT if it
+ * selects none. */
+static int nets_filter(struct route_table *rt,
+		       bool (*drop)(const struct route_entry *e, const void *arg),
+		       const void *arg)
 {
-	memmove(&rt->nets[i], &rt->nets[i + 1],
-		(rt->n_nets - i - 1) * sizeof(*rt->nets));
-	rt->n_nets--;
+	const struct route_nets *old = rt->nets;
+	struct route_nets *nets;
+	unsigned kept = 0;
+
+	if (!old)
+		return -ENOENT;
+	nets = nets_copy(NULL, old->n);
+	if (!nets)
+		return -ENOMEM;
+	for (unsigned i = 0; i < old->n; i++)
+		if (!drop(&old->e[i], arg))
+			nets->e[kept++] = old->e[i];
+	nets->n = kept;
+	if (kept == old->n) {
+		free(nets);
+		return -ENOENT;
+	}
+	nets_publish(rt, nets);
+	return 0;
+}
+
+static bool is_route(const struct route_entry *e, const void *arg)
+{
+	const struct route_entry *want = arg;
+
+	return e->peer_id == want->peer_id &&
+	       entry_is(e, want->family, want->addr, want->prefix_len);
+}
+
+static bool is_of_peer(const struct route_entry *e, const void *arg)
+{
+	return e->peer_id == *(const uint32_t *)arg;
 }
 
 int route_del(struct route_table *rt, uint32_t peer_id, int family,
@@ -165,14 +237,7 @@ int route_del(struct route_table *rt, uint32_t peer_id, int family,
 		return err;
 	if (prefix_len == addr_len(family) * 8)
 		return host_del(rt, &e);
-	for (unsigned i = 0; i < rt->n_nets; i++) {
-		if (rt->nets[i].peer_id == peer_id &&
-		    entry_is(&rt->nets[i], family, e.addr, prefix_len)) {
-			net_remove_at(rt, i);
-			return 0;
-		}
-	}
-	return -ENOENT;
+	return nets_filter(rt, is_route, &e);
 }
 
 void route_del_peer(struct route_table *rt, uint32_t peer_id)
@@ -181,19 +246,13 @@ void route_del_peer(struct route_table *rt, uint32_t peer_id)
 		struct route_node **pp = &rt->hosts[b];
 
 		while (*pp) {
-			struct route_node *n = *pp;
-
-			if (n->e.peer_id == peer_id) {
-				*pp = n->next;
-				free(n);
-			} else {
-				pp = &n->next;
-			}
+			if ((*pp)->e.peer_id == peer_id)
+				host_unlink(pp);
+			else
+				pp = &(*pp)->next;
 		}
 	}
-	for (unsigned i = rt->n_nets; i-- > 0;)
-		if (rt->nets[i].peer_id == peer_id)
-			net_remove_at(rt, i);
+	nets_filter(rt, is_of_peer, &peer_id);
 }
 
 static bool net_matches(const struct route_entry *e, const uint8_t *addr)
@@ -211,13 +270,17 @@ uint32_t route_lookup(const struct route_table *rt, int family,
 	unsigned len = addr_len(family);
 	const struct route_node *n;
 
+	const struct route_nets *nets;
+
 	if (!len)
 		return DCO_PEER_ID_NONE;
-	for (n = rt->hosts[host_bucket(family, addr)]; n; n = n->next)
+	for (n = rcu_dereference(rt->hosts[host_bucket(family, addr)]); n;
+	     n = rcu_dereference(n->next))
 		if (n->e.family == family && !memcmp(n->e.addr, addr, len))
 			return n->e.peer_id;
-	for (unsigned i = 0; i < rt->n_nets; i++)
-		if (rt->nets[i].family == family && net_matches(&rt->nets[i], addr))
-			return rt->nets[i].peer_id;
+	nets = rcu_dereference(rt->nets);
+	for (unsigned i = 0; nets && i < nets->n; i++)
+		if (nets->e[i].family == family && net_matches(&nets->e[i], addr))
+			return nets->e[i].peer_id;
 	return DCO_PEER_ID_NONE;
 }

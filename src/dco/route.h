@@ -2,13 +2,17 @@
  * The internal multiplexer's table (MP mode): which peer owns a VPN address.
  * Host routes (a peer's own /32 or /128) sit in a hash for O(1) lookups with
  * thousands of peers; network routes (iroutes) are few and kept longest
- * prefix first. Read by the workers under the read lock, changed under the
- * write lock.
+ * prefix first, in an array replaced whole on every change. Read by the
+ * workers without a lock (RCU: route_lookup in a read-side section);
+ * changed by one writer at a time (the engine's cfg_lock); what a change
+ * removes is freed after a grace period (call_rcu).
  */
 #ifndef DCOVPN_DCO_ROUTE_H
 #define DCOVPN_DCO_ROUTE_H
 
 #include <stdint.h>
+
+#include "dco/rcu.h"
 
 #define ROUTE_BUCKETS 4096u
 
@@ -21,16 +25,23 @@ struct route_entry {
 
 struct route_node {
 	struct route_entry e;
-	struct route_node *next;
+	struct route_node *next;    /* RCU */
+	struct rcu_head rcu;
+};
+
+struct route_nets {
+	struct rcu_head rcu;
+	unsigned n;
+	struct route_entry e[];     /* sorted by prefix_len, longest first */
 };
 
 struct route_table {
-	struct route_node *hosts[ROUTE_BUCKETS];
-	struct route_entry *nets;   /* sorted by prefix_len, longest first */
-	unsigned n_nets, cap_nets;
+	struct route_node *hosts[ROUTE_BUCKETS]; /* RCU chains */
+	struct route_nets *nets;    /* RCU; NULL: no network routes */
 };
 
 void route_init(struct route_table *rt);
+/* Immediately: no reader may be left. */
 void route_free(struct route_table *rt);
 /* 0, -EEXIST (that exact route exists), -EINVAL, -ENOMEM. */
 int route_add(struct route_table *rt, uint32_t peer_id, int family,

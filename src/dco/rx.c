@@ -77,9 +77,9 @@ static void rx_count_error(struct worker *w, struct peer *peer, int err)
 }
 
 /*
- * A UDP peer that authenticated from a new address has moved: follow it.
- * The link worker is the only writer of peer->remote, so it may compare
- * without the lock; it takes the lock only to change it.
+ * A UDP peer that authenticated from a new address has moved: follow it
+ * (peer_float compares without a lock and publishes a new address only
+ * when it changed).
  */
 static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 {
@@ -87,18 +87,12 @@ static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 	 * a control packet) and this runs for every data packet. */
 	struct dco_event ev;
 
-	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen ||
-	    sockaddr_equal(&peer->remote, peer->remote_len, &p->addr, p->addrlen))
-		return;
 	/* A server with several sockets (one per --local): a peer answers
 	 * from the socket it came to, whose family may not even reach the
 	 * new address; so it floats within that socket only. */
-	if (p->sock != peer->fd)
+	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen ||
+	    p->sock != peer->fd || !peer_float(w, peer, &p->addr, p->addrlen))
 		return;
-	pthread_mutex_lock(&peer->tx_lock);
-	memcpy(&peer->remote, &p->addr, p->addrlen);
-	peer->remote_len = p->addrlen;
-	pthread_mutex_unlock(&peer->tx_lock);
 	memset(&ev, 0, offsetof(struct dco_event, data));
 	ev.type = DCO_EV_PEER_FLOAT;
 	ev.peer_id = peer->id;

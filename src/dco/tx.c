@@ -38,7 +38,7 @@ int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt)
 	struct keyslot *ks = peer_primary(p);
 	int err;
 
-	if (!ks->in_use) {
+	if (!ks) {
 		DCO_STAT_ADD(w, p, drop_no_key, 1);
 		return -ENOKEY;
 	}
@@ -83,7 +83,7 @@ static int tx_tcp_many(struct worker *w, struct peer *p, struct pkt *segs,
 
 	for (unsigned i = 0; i < n; i++)
 		bytes += segs[i].len;
-	pthread_mutex_lock(&p->tx_lock);
+	worker_lock(w, &p->tx_lock);
 	was_pending = tcp_stream_pending(&p->tcp);
 	err = tcp_stream_send_many(&p->tcp, segs, n);
 	pending = tcp_stream_pending(&p->tcp);
@@ -108,7 +108,7 @@ void tx_tcp_flush(struct worker *w, struct peer *p)
 	bool pending;
 	int err;
 
-	pthread_mutex_lock(&p->tx_lock);
+	worker_lock(w, &p->tx_lock);
 	err = tcp_stream_flush(&p->tcp);
 	pending = tcp_stream_pending(&p->tcp);
 	pthread_mutex_unlock(&p->tx_lock);
@@ -150,7 +150,7 @@ int tx_send_msg(struct worker *w, struct peer *p, const uint8_t *msg,
 
 static bool *tx_gso_flag(struct dco *dco, int fd)
 {
-	for (unsigned i = 0; i < dco->n_udp; i++)
+	for (unsigned i = 0; i < atomic_load(&dco->n_udp); i++)
 		if (dco->udp_fds[i] == fd)
 			return &dco->udp_gso[i];
 	return NULL;
@@ -324,7 +324,12 @@ static void tx_tun_drain(struct worker *w, uint64_t now_ms)
 
 void tx_tun(struct worker *w, uint64_t now_ms)
 {
-	pthread_mutex_lock(&w->dco->tun_read_lock);
+	/* a lone worker has nobody to share the tun with */
+	if (w->dco->n_workers == 1) {
+		tx_tun_drain(w, now_ms);
+		return;
+	}
+	worker_lock(w, &w->dco->tun_read_lock);
 	tx_tun_drain(w, now_ms);
 	pthread_mutex_unlock(&w->dco->tun_read_lock);
 }
@@ -340,6 +345,7 @@ void tx_tun_try(struct worker *w, uint64_t now_ms)
 {
 	if (pthread_mutex_trylock(&w->dco->tun_read_lock))
 		return;
+	w->lock_taken++;
 	tx_tun_drain(w, now_ms);
 	pthread_mutex_unlock(&w->dco->tun_read_lock);
 }

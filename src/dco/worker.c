@@ -1,8 +1,9 @@
 /*
- * The worker threads. Each runs one epoll loop over its own fds and holds the
- * instance lock for reading for one batch at a time, so API calls (writers)
- * interleave between batches. Dead peers are reaped here, between batches,
- * under the write lock.
+ * The worker threads. Each runs one epoll loop over its own fds; a batch is
+ * an RCU read-side critical section and the sleep in epoll_wait a quiescent
+ * state (engine.h). Dead peers are unlinked here, between batches, under
+ * cfg_lock, which a worker only takes while it is offline: the control
+ * plane may hold cfg_lock while it waits for a grace period.
  */
 #include <errno.h>
 #include <string.h>
@@ -81,13 +82,14 @@ static void worker_handle(struct worker *w, const struct epoll_event *ev,
 	}
 }
 
+/* Offline (no peer held). */
 static void worker_reap(struct dco *dco)
 {
 	if (!atomic_load(&dco->reap))
 		return;
-	pthread_rwlock_wrlock(&dco->lock);
+	pthread_mutex_lock(&dco->cfg_lock);
 	peer_reap_dead(dco);
-	pthread_rwlock_unlock(&dco->lock);
+	pthread_mutex_unlock(&dco->cfg_lock);
 }
 
 static void *worker_main(void *arg)
@@ -100,6 +102,8 @@ static void *worker_main(void *arg)
 	/* from here on only the system calls packet work needs */
 	if (err < 0)
 		log_warn("engine: no seccomp filter: %s", strerror(-err));
+	rcu_register_thread();
+	rcu_thread_offline();
 	while (!atomic_load(&dco->stop)) {
 		int n = epoll_wait(w->epfd, evs, WORKER_EVENTS, worker_timeout(w));
 
@@ -107,7 +111,7 @@ static void *worker_main(void *arg)
 			log_err("engine: epoll_wait: %s", strerror(errno));
 			break;
 		}
-		pthread_rwlock_rdlock(&dco->lock);
+		rcu_thread_online();
 		for (int i = 0; i < n; i++)
 			worker_handle(w, &evs[i], clock_now_ms());
 		if (w->wrote_tun && dco->n_workers > 1) {
@@ -115,9 +119,10 @@ static void *worker_main(void *arg)
 			tx_tun_try(w, clock_now_ms());
 		}
 		keepalive_scan(w, clock_now_ms());
-		pthread_rwlock_unlock(&dco->lock);
+		rcu_thread_offline();
 		worker_reap(dco);
 	}
+	rcu_unregister_thread();
 	return NULL;
 }
 
@@ -142,6 +147,15 @@ static int worker_init(struct worker *w, struct dco *dco, enum worker_role role)
 	return err;
 }
 
+/* The control plane's context: buffers and a stats slot, no thread. */
+static int worker_init_ctl(struct worker *w, struct dco *dco)
+{
+	w->dco = dco;
+	w->role = WORKER_CTL;
+	w->epfd = w->wake_fd = -1;
+	return pkt_pool_init(&w->segs, DCO_MAX_SEGS);
+}
+
 static void worker_free(struct worker *w)
 {
 	if (w->wake_fd > 0)
@@ -154,6 +168,10 @@ static void worker_free(struct worker *w)
 
 int worker_start_all(struct dco *dco)
 {
+	int ctl_err = worker_init_ctl(&dco->workers[DCO_CTL], dco);
+
+	if (ctl_err)
+		return ctl_err;
 	for (unsigned i = 0; i < dco->n_workers; i++) {
 		struct worker *w = &dco->workers[i];
 		int err = worker_init(w, dco, (enum worker_role)i);
@@ -179,7 +197,7 @@ void worker_wake(struct worker *w)
 void worker_stop_all(struct dco *dco)
 {
 	atomic_store(&dco->stop, true);
-	for (unsigned i = 0; i < DCO_WORKERS; i++) {
+	for (unsigned i = 0; i <= DCO_CTL; i++) {
 		struct worker *w = &dco->workers[i];
 
 		if (w->running) {
