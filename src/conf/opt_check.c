@@ -207,11 +207,19 @@ static const char *check_locals(const struct options *o)
 	return NULL;
 }
 
+/* A multi-client server opens its tun at start, always (as OpenVPN). */
+static const char *check_up_delay(const struct options *o)
+{
+	if (o->up_delay && o->srv && o->srv->mode_server)
+		return "--up-delay cannot be used with --mode server";
+	return NULL;
+}
+
 static const check_fn checks[] = {
 	check_mode, check_dev, check_remote, check_ca, check_cert_key,
 	check_wrappers, check_auth_user_pass, check_timers,
 	check_tls_versions, check_compression, check_mgmt_peer, check_proxy,
-	check_port_share, check_locals,
+	check_port_share, check_locals, check_up_delay,
 };
 
 int options_check(const struct options *o, char *err, size_t err_len)

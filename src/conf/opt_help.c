@@ -184,6 +184,9 @@ static const struct opt_help help[] = {
 	{ "ignore-unknown-option", "opt ...", "Do not fail on these options." },
 	{ "management", "ip port|path unix [pw]", "Management interface." },
 	{ "management-hold", NULL, "Wait for 'hold release' at start." },
+	{ "up-delay", NULL, "Open the tun and run --up once the TLS "
+	  "connection is up (what a dcovpn client always does; OpenVPN's P2P "
+	  "opens it at start without this); not with --mode server." },
 	{ "management-forget-disconnect", NULL, "Forget passwords and the "
 	  "auth-token when the manager disconnects (asked again at the next "
 	  "connection)." },

@@ -243,9 +243,8 @@ static const struct opt_desc table[] = {
 	NOEFFECT("route-method", 1, OPT_W_PULLED, "Accepted; no effect: "
 		 "Windows only (how routes are added there); OpenVPN ignores "
 		 "it on Linux too."),
-	IGNORE("up-delay", 0, OPT_W_LOCAL, "--up-delay ignored: a dcovpn client "
-	       "always opens its tun device and runs --up once the connection "
-	       "is up; a server opens it at start"),
+	/* what a dcovpn client does anyway: tun and --up once TLS is up */
+	FLAG("up-delay", OPT_W_LOCAL, up_delay),
 	FLAG("up-restart", OPT_W_LOCAL, up_restart),
 	IGNORE("mtu-test", 0, OPT_W_LOCAL, "--mtu-test ignored"),
 	IGNORE("opt-verify", 0, OPT_W_LOCAL, "DEPRECATION: opt-verify is "

@@ -326,6 +326,9 @@ struct options {
 	bool log_append;
 	bool suppress_timestamps;	/* log lines without the date */
 	bool machine_readable;		/* machine-readable-output */
+	bool up_delay;			/* tun and --up after TLS (a client
+					 * always does so); refused on a
+					 * --mode server */
 	struct opt_strv echo;		/* "echo" texts not yet handed to
 					 * the management interface */
 	/* show-ciphers/-digests/-tls/-groups: print the list, exit */

@@ -235,6 +235,24 @@ start_pair() {
 		fail "$3: client did not connect"
 }
 
+# P2P TLS mode (no --mode server): p2p_server_conf [extra lines] writes
+# $T/server.conf for openvpn --tls-server; p2p_client_lines prints the
+# client's matching lines (both with --ifconfig and tls-crypt).
+p2p_server_conf() {
+	local d=$T/pki l
+	printf '%s\n' "dev tun" "proto udp4" "port 1194" tls-server "ca $d/ca.crt" \
+		"cert $d/server.crt" "key $d/server.key" "dh none" "tls-crypt $d/ta.key" \
+		"ifconfig $TUN4_S 198.19.64.2" disable-dco >"$T/server.conf"
+	for l in "$@"; do echo "$l" >>"$T/server.conf"; done
+}
+
+p2p_client_lines() {
+	local d=$T/pki
+	printf '%s\n' "dev tun" "proto udp" "remote $UL4_S 1194" tls-client "ca $d/ca.crt" \
+		"cert $d/client.crt" "key $d/client.key" "remote-cert-tls server" \
+		"tls-crypt $d/ta.key" "ifconfig 198.19.64.2 $TUN4_S"
+}
+
 start_server() {
 	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 	SRV_PID=$!

@@ -6,37 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
-d=$T/pki
-cat >"$T/server.conf" <<X
-dev tun
-proto udp4
-port 1194
-tls-server
-ca $d/ca.crt
-cert $d/server.crt
-key $d/server.key
-dh none
-tls-crypt $d/ta.key
-ifconfig $TUN4_S 198.19.64.2
-data-ciphers CHACHA20-POLY1305:AES-256-GCM
-keepalive 10 60
-verb 4
-disable-dco
-X
-cat >"$T/client.conf" <<X
-dev tun
-proto udp
-remote $UL4_S 1194
-tls-client
-ca $d/ca.crt
-cert $d/client.crt
-key $d/client.key
-remote-cert-tls server
-tls-crypt $d/ta.key
-ifconfig 198.19.64.2 $TUN4_S
-keepalive 10 60
-verb 4
-X
+p2p_server_conf "data-ciphers CHACHA20-POLY1305:AES-256-GCM" "keepalive 10 60" "verb 4"
+{ p2p_client_lines; printf '%s\n' "keepalive 10 60" "verb 4"; } >"$T/client.conf"
 ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 SRV_PID=$!
 wait_for 10 grep -q "UDPv4 link local" "$T/server.log" || fail "openvpn did not start"
