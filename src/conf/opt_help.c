@@ -89,8 +89,9 @@ static const struct opt_help help[] = {
 	{ "tls-verify", "cmd", "Run cmd for each certificate of the peer's "
 	  "chain (depth subject); non-zero refuses it. Runs without "
 	  "blocking the event loop." },
-	{ "tls-export-cert", "dir", "Server: each tls-verify run gets the "
-	  "certificate as a PEM file there (peer_cert)." },
+	{ "tls-export-cert", "dir", "Each tls-verify run (client and server) "
+	  "gets the certificate as a PEM file there (peer_cert), removed "
+	  "after the run." },
 	{ "reneg-sec", "n [max]", "Renegotiate data keys every n seconds." },
 	{ "reneg-bytes", "n", "Renegotiate after n bytes." },
 	{ "reneg-pkts", "n", "Renegotiate after n packets." },

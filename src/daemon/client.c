@@ -321,12 +321,6 @@ enum client_exit client_run(const struct options *o, const struct client_args *a
 	client_warn_unused(o);
 	/* opened before the privileges go, kept across restarts (keep.h) */
 	k.status_fd = client_status_open(o, a->keep);
-	/* a server's only (server_tlsverify.h): never ignored */
-	if (o->tls_export_cert) {
-		log_err("Options error: --tls-export-cert is supported on a "
-			"server only (yet)");
-		return CLIENT_EXIT_FATAL;
-	}
 	if (privdrop_prepare(&k.pd, o->user, o->group, err, sizeof(err)) ||
 	    privdrop_chroot(&k.pd, o->chroot_dir, err, sizeof(err))) {
 		log_err("Options error: %s", err);

@@ -9,6 +9,7 @@
 #include "daemon/plugin_event.h"
 #include "ctl/tls_username.h"
 #include "daemon/scriptcert.h"
+#include "daemon/scriptfile.h"
 
 void client_script_init(struct client_script *cs, struct loop *loop)
 {
@@ -201,6 +202,7 @@ struct client_tlsverify {
 	scriptrun_done done;
 	void *ctx;
 	struct scriptrun_job *job;
+	char *cert_file;                  /* tls-export-cert: peer_cert */
 };
 
 static X509 *chain_cert(const struct tls_session *tls, int depth)
@@ -231,6 +233,7 @@ static void tlsverify_end(struct client_script *cs, int result)
 	struct client_tlsverify *tv = cs->tv;
 
 	cs->tv = NULL;
+	scriptfile_drop(&tv->cert_file);
 	tv->done(tv->ctx, result);
 	free(tv);
 }
@@ -245,6 +248,7 @@ static void tlsverify_ran(void *ctx, int result)
 	char subject[SCRIPTCERT_SUBJECT_MAX] = "";
 
 	tv->job = NULL;
+	scriptfile_drop(&tv->cert_file);
 	if (x)
 		tls_cert_subject(x, subject, sizeof(subject));
 	if (result) {
@@ -255,6 +259,22 @@ static void tlsverify_ran(void *ctx, int result)
 	log_info("VERIFY SCRIPT OK: depth=%d, %s", tv->depth, subject);
 	tv->depth--;
 	tlsverify_step(cs);
+}
+
+/* tls-export-cert (OpenVPN's on a client too): the certificate being
+ * checked in a file of the directory, named by peer_cert. */
+static int export_cert(struct client_tlsverify *tv, struct scriptenv *env)
+{
+	const char *dir = tv->call.o->tls_export_cert;
+	X509 *x = chain_cert(tv->call.tls, tv->depth);
+
+	if (!dir)
+		return 0;
+	tv->cert_file = x ? scriptcert_export(dir, x) : NULL;
+	if (!tv->cert_file)
+		return -EIO;
+	scriptenv_set(env, "peer_cert", "%s", tv->cert_file);
+	return 0;
 }
 
 static void tlsverify_step(struct client_script *cs)
@@ -269,6 +289,8 @@ static void tlsverify_step(struct client_script *cs)
 	}
 	tv->call.cert_depth = tv->depth;
 	ret = prepare(cs, &tv->call, &p);
+	if (!ret)
+		ret = export_cert(tv, &p.env);
 	if (!ret)
 		ret = scriptrun_start(&cs->run, "tls-verify", tv->call.cmd, p.extra,
 				      scriptenv_vec(&p.env), tlsverify_ran, cs,
@@ -312,6 +334,7 @@ void client_script_cancel(struct client_script *cs)
 		return;
 	if (cs->tv->job)
 		scriptrun_detach(&cs->run, cs->tv->job);
+	scriptfile_drop(&cs->tv->cert_file);
 	free(cs->tv);
 	cs->tv = NULL;
 }

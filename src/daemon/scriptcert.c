@@ -3,13 +3,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include <openssl/bn.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "base/safename.h"
 #include "ctl/tls_username.h"
+#include "base/log.h"
 #include "daemon/scriptcert.h"
+#include "daemon/scriptfile.h"
 
 static void hex_colon(const unsigned char *p, size_t len, char *out)
 {
@@ -106,4 +111,22 @@ void scriptcert_capture(struct scriptenv *e, const struct tls_session *tls,
 	} else if (n) {
 		scriptenv_set(e, "common_name", "%s", cn);
 	}
+}
+
+char *scriptcert_export(const char *dir, X509 *x)
+{
+	int fd = -1;
+	char *path = scriptfile_make(dir, "pef", &fd);
+	FILE *f = path ? fdopen(fd, "w") : NULL;
+
+	if (f && PEM_write_X509(f, x) && !fclose(f))
+		return path;
+	if (f)
+		fclose(f);
+	else if (fd >= 0)
+		close(fd);
+	log_err("TLS Error: Failed to export certificate for "
+		"--tls-export-cert in %s", dir);
+	scriptfile_drop(&path);
+	return NULL;
 }

@@ -13,6 +13,8 @@
 #ifndef DCOVPN_DAEMON_SCRIPTCERT_H
 #define DCOVPN_DAEMON_SCRIPTCERT_H
 
+#include <openssl/types.h>
+
 #include "ctl/tls.h"
 #include "daemon/scriptenv.h"
 
@@ -22,5 +24,10 @@
  * peer's name as the session reads it. */
 void scriptcert_capture(struct scriptenv *e, const struct tls_session *tls,
 			const char *cn);
+
+/* tls-export-cert DIR: @x as PEM into a new file of @dir (OpenVPN's
+ * "pef" temporary file), for tls-verify's peer_cert. Its path
+ * (malloc'd; scriptfile_drop() it after the run), or NULL (logged). */
+char *scriptcert_export(const char *dir, X509 *x);
 
 #endif

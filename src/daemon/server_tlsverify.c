@@ -2,9 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "base/log.h"
@@ -27,21 +25,9 @@ static X509 *chain_cert(const struct srv_client *c, int depth)
 /* tls-export-cert: @x into a new file of the directory, named in @call. */
 static int export_cert(struct srv_client *c, X509 *x, struct scriptenv *call)
 {
-	int fd = -1;
-	FILE *f;
-
-	c->tv.cert_file = scriptfile_make(c->srv->o->tls_export_cert, "pef", &fd);
-	f = c->tv.cert_file ? fdopen(fd, "w") : NULL;
-	if (!f || !PEM_write_X509(f, x) || fclose(f)) {
-		if (f)
-			fclose(f);
-		else if (fd >= 0)
-			close(fd);
-		log_err("TLS Error: Failed to export certificate for "
-			"--tls-export-cert in %s", c->srv->o->tls_export_cert);
-		scriptfile_drop(&c->tv.cert_file);
+	c->tv.cert_file = scriptcert_export(c->srv->o->tls_export_cert, x);
+	if (!c->tv.cert_file)
 		return -EIO;
-	}
 	scriptenv_set(call, "peer_cert", "%s", c->tv.cert_file);
 	return 0;
 }
