@@ -472,6 +472,9 @@ int optable_apply(struct opt_ctx *c, char **argv, unsigned int argc)
 	ret = d->fn(c, d, argv, argc);
 	if (!ret)
 		c->o->seen[idx / 64] |= 1ull << (idx % 64);
+	/* what the configuration itself says (not a push, not a ccd file) */
+	if (!ret && !(c->source & (OPT_W_PUSH | OPT_W_CCD)))
+		ret = opt_record_line(c->o, argv, argc);
 	return ret;
 }
 

@@ -123,6 +123,9 @@ int h_ignore(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	int fn(struct opt_ctx *c, const struct opt_desc *d, char **argv,   \
 	       unsigned int argc)
 
+/* opt_record.c: append the applied line (record_lines only); 0 or
+ * -ENOMEM. */
+int opt_record_line(struct options *o, char **argv, unsigned int argc);
 /* options.c */
 OPT_HANDLER(h_config);
 /* opt_net.c */

@@ -129,6 +129,7 @@ void options_free(struct options *o)
 	free_lists(o);
 	opt_host_free(o);
 	options_locals_free(o);
+	opt_record_free(o);
 	opt_server_free(o->srv);
 	options_init(o);
 }

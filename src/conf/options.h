@@ -396,6 +396,11 @@ struct options {
 
 	/* bookkeeping */
 	uint64_t seen[OPT_SEEN_WORDS];	/* table entries given at least once */
+	/* the lines applied, "name\x1fparam..." (conf/opt_record.c), kept
+	 * only with record_lines: a server compares readings at SIGHUP */
+	bool record_lines;
+	char **lines;
+	size_t n_lines;
 	unsigned int warnings;	/* warnings logged while parsing */
 };
 
@@ -467,6 +472,8 @@ int options_remote(const struct options *o, size_t i,
  */
 int options_local(const struct options *o, size_t i, struct opt_endpoint *out);
 void options_locals_free(struct options *o);
+/* Drop the recorded lines (wiped: they may hold inline keys). */
+void opt_record_free(struct options *o);
 
 /* Was option @name given (any source)? An alias counts under its own name. */
 bool options_was_set(const struct options *o, const char *name);

@@ -32,6 +32,7 @@ static int main_parse(struct options *o, struct opt_text_cache *tc, int argc,
 
 	options_init(o);
 	o->text_cache = tc;
+	o->record_lines = true;	/* a server's SIGHUP compares them */
 	ret = options_parse_argv(o, argc, argv, err, sizeof(err));
 	if (!ret && show_requested(o))	/* as OpenVPN: before any check */
 		return show_print(o, stdout) ? -EINVAL : MAIN_SHOWN;
@@ -52,6 +53,21 @@ static int main_parse(struct options *o, struct opt_text_cache *tc, int argc,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* A server's SIGHUP: the command line and its files read again (from
+ * disk: no cache), checked as at start. */
+struct main_reparse {
+	int argc;
+	char **argv;
+};
+
+static int main_reparse(void *ctx, struct options *o)
+{
+	struct main_reparse *m = ctx;
+	int ret = main_parse(o, NULL, m->argc, m->argv);
+
+	return ret ? -EINVAL : 0;
 }
 
 /* --log / --log-append, --daemon, --writepid: once, before any thread. */
@@ -175,12 +191,16 @@ int main(int argc, char **argv)
 		first = false;
 		log_info("%s", usage_version_line());
 		if (o.srv && o.srv->mode_server) {
-			int r = server_run(&o, &keep);
+			struct main_reparse mr = { argc, argv };
+			int r = server_run(&o, &keep, &(struct server_reparse){
+				.parse = main_reparse, .ctx = &mr });
 
 			ex = r == SERVER_RESTART ? CLIENT_EXIT_RELOAD :
 			     r ? CLIENT_EXIT_FATAL : CLIENT_EXIT_OK;
 		}
 		else {
+			opt_record_free(&o);	/* only a server compares them */
+			o.record_lines = false;
 			a.tc = &tc;
 			a.keep = &keep;
 			ex = client_run(&o, &a);

@@ -738,6 +738,8 @@ static void server_signal(struct server *s, int sig)
 	} else if (sig == SIGUSR2) {
 		status_write_log(s);
 		server_log_stats(s);
+	} else if (sig == SIGHUP && server_reload(s)) {
+		/* applied in place, clients kept (server_reload.h) */
 	} else if (sig == SIGHUP || sig == SIGUSR1) {
 		/* As OpenVPN's server: clients are told (RESTART, with
 		 * explicit-exit-notify) and come back to the new instance,
@@ -822,6 +824,7 @@ static void server_close(struct server *s)
 	clientcfg_free(&s->cc);
 	authtoken_key_wipe(&s->token_key);
 	server_plugin_close(s);
+	server_reload_free(s);	/* the options read at reloads, last */
 }
 
 /* auth-gen-token's key: auth-gen-token-secret, or random for this run. */
@@ -884,7 +887,8 @@ static void server_warn_unused(const struct options *o)
 	}
 }
 
-int server_run(const struct options *o, struct keep *keep)
+int server_run(const struct options *o, struct keep *keep,
+	       const struct server_reparse *rp)
 {
 	char err[CLIENTCFG_ERR_LEN];
 	struct server *s = calloc(1, sizeof(*s));
@@ -931,6 +935,7 @@ int server_run(const struct options *o, struct keep *keep)
 	}
 	if (server_listen_plan(s))
 		goto out;
+	server_reload_init(s, rp);
 	if (mudp_init(&s->mudp, s->cc.has_wrap ? &s->cc.wrap : NULL, 0))
 		goto out;
 	if (s->cc.v2s)

@@ -37,13 +37,23 @@ struct server_client_info {
 	const char *cipher;
 };
 
-/* Run until SIGTERM/SIGINT (0), SIGHUP/SIGUSR1 (SERVER_RESTART: the caller
- * reads the configuration again and runs it anew, as OpenVPN restarts), or a
- * fatal error (1). */
+/* Run until SIGTERM/SIGINT (0), SIGUSR1 or a SIGHUP that cannot reload in
+ * place (SERVER_RESTART: the caller reads the configuration again and runs
+ * it anew, as OpenVPN restarts), or a fatal error (1). */
 #define SERVER_RESTART 2
 
+/* SIGHUP: read the configuration again into @o (options_init'd by the
+ * callee); 0, or <0 with the error printed (@o then freed by the caller). */
+struct server_reparse {
+	int (*parse)(void *ctx, struct options *o);
+	void *ctx;
+};
+
 struct keep;
-/* @keep: what the last run left open for this one (daemon/keep.h). */
-int server_run(const struct options *o, struct keep *keep);
+/* @keep: what the last run left open for this one (daemon/keep.h).
+ * @rp: how to read the configuration again for a live reload at SIGHUP
+ * (daemon/server_reload.h); NULL: SIGHUP restarts. */
+int server_run(const struct options *o, struct keep *keep,
+	       const struct server_reparse *rp);
 
 #endif

@@ -23,7 +23,9 @@
 #include "daemon/plugin_worker.h"
 #include "daemon/portshare.h"
 #include "daemon/server.h"
+#include "daemon/server_ccd.h"
 #include "daemon/server_listen.h"
+#include "daemon/server_reload.h"
 #include "daemon/server_script.h"
 #include "daemon/server_tlsverify.h"
 #include "dcovpn/dco.h"
@@ -120,6 +122,7 @@ struct srv_client {
 	struct srv_tlsverify tv;     /* tls-verify, before admission */
 	struct client_inactive inact; /* --inactive (server_idle.c) */
 	uint64_t session_deadline_ms; /* session-timeout; 0: none */
+	uint8_t ccd_digest[SERVER_CCD_DIGEST_LEN]; /* its ccd file at admission */
 };
 
 struct server {
@@ -130,6 +133,7 @@ struct server {
 	struct dco *dco;
 	struct dco_event *ev;
 	struct srv_listeners ls;          /* --local sockets (server_listen.c) */
+	struct srv_reload reload;         /* SIGHUP in place (server_reload.c) */
 	struct portshare ps;              /* port-share: other protocols */
 	struct mudp mudp;
 	struct mudp_result mres;

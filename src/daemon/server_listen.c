@@ -162,29 +162,75 @@ static int listen_open_tcp(struct server *s, struct srv_listener *l,
 	return tcp_pending_listen(&l->wait, fd);
 }
 
+static int listen_open_one(struct server *s, struct srv_listener *l)
+{
+	struct srv_listeners *ls = &s->ls;
+	int ret = l->tr == DCO_TRANSPORT_UDP ?
+		  listen_open_udp(s, l) :
+		  listen_open_tcp(s, l, ls->first,
+				  s->o->port_share_host ? ls->foreign : NULL);
+
+	if (ret)
+		log_err("%s %s: cannot open the socket: %s", l->proto, l->desc,
+			strerror(-ret));
+	return ret;
+}
+
 int server_listen_open(struct server *s, tcp_pending_first_cb first,
 		       tcp_pending_foreign_cb foreign)
 {
 	const struct options *o = s->o;
-	bool ps = o->port_share_host != NULL;
+	int ret;
 
-	if (ps && s->ls.any_tcp &&
+	s->ls.first = first;
+	s->ls.foreign = foreign;
+	if (o->port_share_host && s->ls.any_tcp &&
 	    portshare_init(&s->ps, s->loop, o->port_share_host,
 			   o->port_share_port, o->port_share_dir))
 		return -EHOSTUNREACH;
 	for (unsigned i = 0; i < s->ls.n; i++) {
-		struct srv_listener *l = &s->ls.l[i];
-		int ret = l->tr == DCO_TRANSPORT_UDP ?
-			  listen_open_udp(s, l) :
-			  listen_open_tcp(s, l, first, ps ? foreign : NULL);
-
-		if (ret) {
-			log_err("%s %s: cannot open the socket: %s", l->proto,
-				l->desc, strerror(-ret));
+		ret = listen_open_one(s, &s->ls.l[i]);
+		if (ret)
 			return ret;
-		}
 	}
 	return 0;
+}
+
+/* May @l open beside the others: not twice, and no header larger than
+ * the engine's MSS clamp was made for (a restart makes a new clamp)? */
+static bool listen_may_add(const struct srv_listeners *ls,
+			   const struct srv_listener *l)
+{
+	for (unsigned i = 0; i < ls->n; i++)
+		if (ls->l[i].tr == l->tr && !strcmp(ls->l[i].desc, l->desc)) {
+			log_err("--local: %s %s given twice", l->proto, l->desc);
+			return false;
+		}
+	if ((l->tr == DCO_TRANSPORT_TCP && !ls->any_tcp) ||
+	    (l->family == AF_INET6 && !ls->any_v6)) {
+		log_err("--local %s %s: a new kind of socket (TCP or IPv6) "
+			"needs a restart (SIGUSR1)", l->proto, l->desc);
+		return false;
+	}
+	return true;
+}
+
+unsigned server_listen_more(struct server *s)
+{
+	struct srv_listeners *ls = &s->ls;
+	struct opt_endpoint ep;
+	unsigned opened = 0;
+
+	/* listener i is local line i: one that fails stays, closed */
+	while (ls->n < OPT_MAX_LOCALS && options_local(s->o, ls->n, &ep) == 0) {
+		struct srv_listener *l = &ls->l[ls->n];
+
+		if (!listen_plan_one(s, l, &ep) && listen_may_add(ls, l) &&
+		    !listen_open_one(s, l))
+			opened++;
+		ls->n++;
+	}
+	return opened;
 }
 
 struct srv_listener *server_listen_by_fd(struct server *s, int fd)

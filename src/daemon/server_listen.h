@@ -47,6 +47,8 @@ struct srv_listeners {
 	struct srv_listener l[OPT_MAX_LOCALS];
 	unsigned n;
 	bool any_tcp, any_v6;
+	tcp_pending_first_cb first;     /* server_listen_open's, for more */
+	tcp_pending_foreign_cb foreign;
 };
 
 /* Read the local lines into s->ls (addresses resolved, nothing opened):
@@ -58,6 +60,10 @@ int server_listen_plan(struct server *s);
  * 0 or -errno (logged); what was opened is closed by server_listen_close. */
 int server_listen_open(struct server *s, tcp_pending_first_cb first,
 		       tcp_pending_foreign_cb foreign);
+
+/* A reload: open the local lines of s->o past the listeners there are
+ * (one that cannot open is logged and stays closed); how many opened. */
+unsigned server_listen_more(struct server *s);
 
 /* The listener of socket @fd (UDP: an engine event's fd), or NULL. */
 struct srv_listener *server_listen_by_fd(struct server *s, int fd);

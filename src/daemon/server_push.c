@@ -20,6 +20,7 @@
 #include "base/log.h"
 #include "ctl/keymethod2.h"
 #include "ctl/session_dyn.h"
+#include "daemon/server_ccd.h"
 #include "daemon/server_ekm.h"
 #include "daemon/server_int.h"
 #include "ev/loop.h"
@@ -190,26 +191,20 @@ static int ccd_read(struct srv_client *c, struct options *co)
 {
 	const struct opt_server *so = c->srv->so;
 	char path[4096], err[OPT_ERR_LEN];
-	struct stat st;
-	char file[SERVER_CN_MAX] = "";
 	/* OpenVPN's name for "no common name" */
 	const char *name = c->cn[0] ? c->cn : "UNDEF";
-	/* as OpenVPN's platform_gen_path: '/' is '_'; no "." or ".." */
-	bool named = safename_file(name, file, sizeof(file));
 
+	/* what a reload compares to (server_reload.c) */
+	server_ccd_digest(so, name, c->ccd_digest);
 	if (!so->ccd_dir)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s", so->ccd_dir, file);
-	if (!named || stat(path, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(path, sizeof(path), "%s/DEFAULT", so->ccd_dir);
-		if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-			if (so->ccd_exclusive) {
-				log_err("%s MULTI: client-config-dir file for '%s' "
-					"not found (--ccd-exclusive)", c->prefix, name);
-				return -ENOENT;
-			}
-			return 0;
+	if (!server_ccd_path(so, name, path, sizeof(path))) {
+		if (so->ccd_exclusive) {
+			log_err("%s MULTI: client-config-dir file for '%s' "
+				"not found (--ccd-exclusive)", c->prefix, name);
+			return -ENOENT;
 		}
+		return 0;
 	}
 	if (options_parse_ccd(co, path, err, sizeof(err))) {
 		log_err("%s MULTI: %s", c->prefix, err);

@@ -2,7 +2,8 @@
 # A server that dropped privileges (user nobody, group nogroup: the usual
 # installer configuration) with a status file, ifconfig-pool-persist and a
 # management unix socket, all in a root-owned directory nobody may not
-# write: SIGUSR1 and then SIGHUP restart it (openvpn 2.6.14 on this config
+# write: SIGUSR1 and then SIGHUP after a change that cannot apply in place
+# (a second verb line) restart it (openvpn 2.6.14 on this config
 # survives the SIGUSR1 but exits on the SIGHUP: "--status fails with ...:
 # Permission denied"), the openvpn 2.6 client comes back and carries traffic, the status and pool files are
 # still written (in place, through the descriptors opened as root) and the
@@ -62,6 +63,7 @@ touch "$T/mark"; sleep 1.1
 kill -USR1 "$SRV_PID"
 up 2 5002
 touch "$T/mark"; sleep 1.1
+echo "verb 4" >>"$T/server.conf"
 kill -HUP "$SRV_PID"
 up 3 5003
 kill -0 "$SRV_PID" || fail "server exited"

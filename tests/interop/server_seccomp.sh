@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # seccomp (base/sandbox.c): once up, every thread of the dcovpn server and
 # of a dcovpn client runs under a filter (the kernel's "Seccomp: 2"), the
-# server restarts on SIGHUP under it and both clients (openvpn 2.6 and
-# dcovpn) come back and ping. With script-security 2 the control thread
+# server reloads in place on SIGHUP and restarts on SIGUSR1 under it, and
+# both clients (openvpn 2.6 and dcovpn) come back and ping. With script-security 2 the control thread
 # stays unfiltered (scripts would inherit the filter), the engine threads
 # not. (The calls outside the lists end the process: test_sandbox.)
 . "$(dirname "$0")/server_lib.bash"
@@ -52,17 +52,23 @@ log "server threads: $(seccomp_of "$SPID"); client threads: $(seccomp_of "$CPID"
 all_filtered "$SPID" || fail "server threads not all filtered: $(seccomp_of "$SPID")"
 all_filtered "$CPID" || fail "client threads not all filtered: $(seccomp_of "$CPID")"
 
-# SIGHUP: start-up again, under the filter
+# SIGHUP: the configuration read again (files, ccd digests) and kept in
+# place, under the filter
 kill -HUP "$SRV_PID"
+wait_for 10 grep -q "configuration reloaded in place" "$T/server.log" ||
+	fail "no reload in place under the filter"
+kill -0 "$SRV_PID" || fail "server died at the reload"
+# SIGUSR1: start-up again, under the filter
+kill -USR1 "$SRV_PID"
 wait_for 15 bash -c "[ \$(grep -c 'Initialization Sequence Completed' '$T/server.log') -ge 2 ]" ||
-	fail "server did not come back after SIGHUP"
+	fail "server did not come back after SIGUSR1"
 kill -0 "$SRV_PID" || fail "server died"
 for i in 1 2; do
-	wait_for 30 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i: no ping after the server's SIGHUP"
+	wait_for 30 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i: no ping after the server's SIGUSR1"
 done
-all_filtered "$SPID" || fail "after SIGHUP: $(seccomp_of "$SPID")"
+all_filtered "$SPID" || fail "after SIGUSR1: $(seccomp_of "$SPID")"
 ! grep -q "seccomp: system call" "$T"/*.log || fail "a call was refused"
-log "after SIGHUP: $(seccomp_of "$SPID")"
+log "after SIGUSR1: $(seccomp_of "$SPID")"
 stop_pid "$SRV_PID"
 
 # With scripts allowed: the control thread is left alone, the engine not.

@@ -344,6 +344,29 @@ static void test_locals(void **state)
 		     "entries (8 max)");
 }
 
+/* record_lines: what a server's SIGHUP compares (conf/opt_record.c). */
+static void test_record_lines(void **state)
+{
+	struct options o;
+	char err[OPT_ERR_LEN] = "";
+
+	(void)state;
+	options_init(&o);
+	o.record_lines = true;
+	assert_int_equal(parse(&o, "dev tun\npush \"route 198.18.0.0 "
+			       "255.255.0.0\"\nlocal * 1195 udp4\n", err), 0);
+	assert_int_equal(o.n_lines, 3);
+	assert_string_equal(o.lines[0], "dev\x1ftun");
+	assert_string_equal(o.lines[1], "push\x1froute 198.18.0.0 255.255.0.0");
+	assert_string_equal(o.lines[2], "local\x1f*\x1f" "1195\x1fudp4");
+	options_free(&o);
+	assert_int_equal(o.n_lines, 0);
+	/* off by default */
+	expect_ok(&o, "dev tun\n");
+	assert_int_equal(o.n_lines, 0);
+	options_free(&o);
+}
+
 static void test_inline_options(void **state)
 {
 	static const char fp[] =
@@ -1092,6 +1115,7 @@ int main(void)
 		cmocka_unit_test(test_cert_usage_and_v2),
 		cmocka_unit_test(test_remote_defaults),
 		cmocka_unit_test(test_locals),
+		cmocka_unit_test(test_record_lines),
 		cmocka_unit_test(test_data_ciphers_default),
 		cmocka_unit_test(test_inline_options),
 		cmocka_unit_test(test_verify_hash),

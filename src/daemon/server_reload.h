@@ -1,0 +1,68 @@
+/*
+ * SIGHUP without dropping anyone. OpenVPN 2.6 restarts on SIGHUP: every
+ * client is disconnected and reconnects. dcovpn reads the configuration
+ * again and, when what changed can be applied in place, keeps the
+ * engine, the tun and every client's tunnel:
+ *
+ *  - push lines: new clients get the new ones; the connected clients are
+ *    told to reconnect ("RESTART", which 2.6 clients follow at once), as
+ *    their pushed settings are stale;
+ *  - client-config-dir (the line or any file in it): a client whose ccd
+ *    file now reads differently is told to reconnect; the others stay;
+ *  - the CRL file's content: read again when it changes, at each
+ *    handshake and renegotiation (ctl/tls_crl.c), without a reload;
+ *  - local lines added at the end: their sockets open (a first TCP or
+ *    IPv6 socket needs a restart: the engine's MSS clamp assumed none).
+ *
+ * connect-freq's window starts anew, as after a restart.
+ *
+ * Anything else that changed (any other line, a local line edited or
+ * removed, the content of a key or certificate file) restarts as 2.6
+ * does; the log says which. A configuration that no longer parses is
+ * refused and the running one stays. SIGUSR1 always restarts.
+ *
+ * The options read at a reload replace s->o; those they replace stay
+ * allocated until the server ends (state made from them may point into
+ * them). Control thread only.
+ */
+#ifndef DCOVPN_DAEMON_SERVER_RELOAD_H
+#define DCOVPN_DAEMON_SERVER_RELOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+struct server;
+struct server_reparse;
+struct options;
+
+#define SRV_RELOAD_FILES 9
+
+/* A file named by the configuration, as stat() saw it. */
+struct srv_file_id {
+	bool ok;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+struct srv_reload {
+	const struct server_reparse *rp;   /* NULL: SIGHUP restarts */
+	struct options **owned;            /* read at reloads: current, retired */
+	size_t n_owned;
+	struct srv_file_id files[SRV_RELOAD_FILES]; /* of the running config */
+	unsigned reloads;
+};
+
+/* At start, once s->o is final. */
+void server_reload_init(struct server *s, const struct server_reparse *rp);
+
+/* SIGHUP: true if handled in place (applied, or refused with the running
+ * configuration kept), false if the server must restart. */
+bool server_reload(struct server *s);
+
+/* At the end, after everything that may use s->o. */
+void server_reload_free(struct server *s);
+
+#endif
