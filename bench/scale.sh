@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/scale: dcovpn-load against a dcovpn server and against openvpn 2.6
 # (/usr/sbin/openvpn) on the same server config, in one run, for each
-# client count of SCALE_N; prints a table (and writes it with the raw
-# reports to $BUILD/scale/).
+# client count of SCALE_N; prints a table (and writes it, a chart
+# scale.png when gnuplot is installed, and the raw reports to
+# $BUILD/scale/).
 #
 #   make bench-scale                    SCALE_N="1000 10000", churn 1000
 #   SCALE_SHORT=1 bench/scale.sh        200 clients, 200 cycles (~20 s)
@@ -48,15 +49,17 @@ cp "$T/server.conf" "$T/c1.conf" "$OUT/"
 
 row() {
 	local name=$1 kind=$2 n=$3
-	printf '| %s | %s | %s/%s | %s | %s / %s | %s | %s | %s | %s |' \
+	printf '| %s | %s | %s/%s | %s | %s | %s / %s | %s | %s | %s | %s |' \
 		"$kind" "$n" "$(stat "$name" up)" "$n" "$(stat "$name" handshakes_per_s)" \
+		"$(stat "$name" server_cpu_ms_per_hs)" \
 		"$(stat "$name" connect_p50_ms)" "$(stat "$name" connect_p99_ms)" \
 		"$(stat "$name" failures)" "$(stat "$name" pinged)" \
 		"$(stat "$name" rss_per_client_kb)" "$(stat "$name" fds_per_client)"
 	if [ -n "$(stat "$name" churn_cycles)" ]; then
-		printf ' %s in %s s (%s/s) | %s -> %s -> %s kB, %s -> %s fds |\n' \
+		printf ' %s in %s s (%s/s), %s ms CPU each | %s -> %s -> %s kB, %s -> %s fds |\n' \
 			"$(stat "$name" churn_cycles)" "$(stat "$name" churn_s)" \
-			"$(stat "$name" churn_per_s)" "$(stat "$name" server_rss_kb)" \
+			"$(stat "$name" churn_per_s)" "$(stat "$name" server_cpu_ms_per_cycle)" \
+			"$(stat "$name" server_rss_kb)" \
 			"$(stat "$name" churn_mid_rss_kb)" "$(stat "$name" churn_rss_kb)" \
 			"$(stat "$name" server_fds)" "$(stat "$name" churn_fds)"
 	else
@@ -69,9 +72,11 @@ table=$OUT/results.md
 	echo "dcovpn-load, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -r), $(nproc) CPUs," \
 		"$($OPENVPN --version | head -1 | cut -d' ' -f1-2), UDP, tls-auth, P-256"
 	echo
-	echo "| server | clients | up | handshakes/s | connect p50 / p99 ms | failures | pinged | server kB per client | fds per client | churn cycles | churn: server RSS before -> half way -> after, fds |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+	echo "| server | clients | up | handshakes/s | server CPU ms per handshake | connect p50 / p99 ms | failures | pinged | server kB per client | fds per client | churn cycles | churn: server RSS before -> half way -> after, fds |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 } >"$table"
+dat=$OUT/results.dat
+echo "# clients dcovpn_hs openvpn_hs dcovpn_kb openvpn_kb dcovpn_cpu openvpn_cpu" >"$dat"
 first=1
 for n in $SCALE_N; do
 	churn=0
@@ -92,6 +97,13 @@ for n in $SCALE_N; do
 		stop_pid "$SRV_PID"
 		SRV_PID=
 	done
+	echo "$n $(stat "dcovpn-$n" handshakes_per_s) $(stat "openvpn-$n" handshakes_per_s)" \
+		"$(stat "dcovpn-$n" rss_per_client_kb) $(stat "openvpn-$n" rss_per_client_kb)" \
+		"$(stat "dcovpn-$n" server_cpu_ms_per_hs) $(stat "openvpn-$n" server_cpu_ms_per_hs)" >>"$dat"
 done
+if command -v gnuplot >/dev/null; then
+	gnuplot -e "dat='$dat'; png='$OUT/scale.png'; title='dcovpn-load: dcovpn and openvpn 2.6, $(nproc) CPUs, $(date -u '+%Y-%m-%d')'" \
+		"$ROOT/bench/scale.gp" || log "gnuplot failed: no chart"
+fi
 echo
 cat "$table"

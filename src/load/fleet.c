@@ -258,11 +258,14 @@ static void fleet_enter(struct fleet *f, enum fleet_phase ph, uint64_t now)
 	f->phase = ph;
 	f->phase_ms = now;
 	if (ph == PH_HOLD) {
+		proc_sample(f->a->server_pid, &f->s_up);
 		f->ramp_end_ms = now;
 		f->hold_st0 = f->st;
 		for (unsigned i = 0; i < f->a->clients; i++)
 			f->c[i].echo_ok = false;
 	}
+	if (ph == PH_SETTLE)
+		proc_sample(f->a->server_pid, &f->s_churned);
 	if (ph == PH_DONE)
 		fleet_goodbye(f, now);
 }

@@ -58,7 +58,8 @@ struct fleet {
 	uint64_t hold_ms, churn_ms;     /* how long they lasted */
 	unsigned pinged;                /* clients with an echo reply (hold) */
 	struct lat ramp_lat, churn_lat;
-	struct proc_sample s0, s_hold, s_mid, s_churn;
+	struct proc_sample s0, s_up, s_hold, s_mid, s_churn;
+	struct proc_sample s_churned;   /* when the last cycle was done */
 	char first_err[256];
 };
 

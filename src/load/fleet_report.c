@@ -14,6 +14,14 @@ static double per_client(long before, long after, unsigned n)
 	       (double)(after - before) / (double)n;
 }
 
+/* Server CPU time per event between two samples; -1 if unknown. */
+static double cpu_per(const struct proc_sample *a, const struct proc_sample *b,
+		      size_t n)
+{
+	return a->cpu_ms < 0 || b->cpu_ms < 0 || !n ? -1.0 :
+	       (double)(b->cpu_ms - a->cpu_ms) / (double)n;
+}
+
 static void report_ramp(struct fleet *f, FILE *out)
 {
 	uint64_t ms = (f->ramp_end_ms ? f->ramp_end_ms : f->phase_ms) - f->t0;
@@ -28,6 +36,10 @@ static void report_ramp(struct fleet *f, FILE *out)
 		"stat connect_p99_ms %u\nstat failures %llu\n", f->a->clients, n,
 		ms / 1000.0, per_s(n, ms), lat_pct(&f->ramp_lat, 50),
 		lat_pct(&f->ramp_lat, 99), (unsigned long long)f->st.failures);
+	if (f->a->server_pid && f->ramp_end_ms)
+		fprintf(out, "ramp: server CPU %.2f ms per handshake\n"
+			"stat server_cpu_ms_per_hs %.3f\n",
+			cpu_per(&f->s0, &f->s_up, n), cpu_per(&f->s0, &f->s_up, n));
 }
 
 static void report_hold(struct fleet *f, FILE *out)
@@ -84,6 +96,11 @@ static void report_churn(struct fleet *f, FILE *out)
 		n, ms / 1000.0, per_s(n, ms), lat_pct(&f->churn_lat, 50),
 		lat_pct(&f->churn_lat, 99), f->s_mid.rss_kb, f->s_churn.rss_kb,
 		f->s_churn.fds);
+	if (f->a->server_pid && n)
+		fprintf(out, "churn: server CPU %.2f ms per cycle\n"
+			"stat server_cpu_ms_per_cycle %.3f\n",
+			cpu_per(&f->s_hold, &f->s_churned, n),
+			cpu_per(&f->s_hold, &f->s_churned, n));
 }
 
 void fleet_report(struct fleet *f, FILE *out)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load/report.h"
 
@@ -78,8 +79,31 @@ static long count_fds(int pid)
 	return n;
 }
 
+/* utime and stime, fields 14 and 15 of /proc/PID/stat, counted after
+ * the command name's closing parenthesis (the name may hold anything). */
+static long read_cpu_ms(int pid)
+{
+	unsigned long long ut, st;
+	char path[64], line[1024], *p;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	if (!p || hz <= 0 ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &ut, &st) != 2)
+		return -1;
+	return (long)((ut + st) * 1000ull / (unsigned long long)hz);
+}
+
 void proc_sample(int pid, struct proc_sample *out)
 {
 	out->rss_kb = pid > 0 ? read_rss(pid) : -1;
 	out->fds = pid > 0 ? count_fds(pid) : -1;
+	out->cpu_ms = pid > 0 ? read_cpu_ms(pid) : -1;
 }

@@ -29,6 +29,7 @@ void lat_free(struct lat *l);
 struct proc_sample {
 	long rss_kb;   /* VmRSS; -1: unknown */
 	long fds;      /* entries of /proc/PID/fd; -1: unknown */
+	long cpu_ms;   /* user + system time, all threads; -1: unknown */
 };
 
 /* Read /proc/@pid (0: leaves -1 in both). */
