@@ -81,8 +81,8 @@ $(CLI): $(CLI_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# sd_notify (Type=notify units): the daemon only.
-$(BUILD)/src/daemon/sdnotify.o: CFLAGS += $(shell pkg-config --cflags libsystemd)
+# sd_notify (Type=notify units), sd-bus (systemd-resolved): the daemon only.
+$(BUILD)/src/daemon/sdnotify.o $(BUILD)/src/daemon/dns_resolved.o: CFLAGS += $(shell pkg-config --cflags libsystemd)
 $(BUILD)/dcovpn: $(DAEMON_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs libsystemd)

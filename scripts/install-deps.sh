@@ -39,6 +39,21 @@ nm_helper_unpack() {
 	rm -rf "$tmp"
 }
 
+# systemd-resolved for the --dns test, unpacked, not installed: installing
+# it would take over this machine's /etc/resolv.conf. Its binary runs on the
+# installed systemd's libsystemd-shared (same Debian 12 version).
+RESOLVED_DIR=/var/cache/dcovpn/systemd-resolved
+
+resolved_unpack() {
+	local tmp
+	[ -x "$RESOLVED_DIR/lib/systemd/systemd-resolved" ] && return 0
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download systemd-resolved) &&
+		$SUDO mkdir -p "$RESOLVED_DIR" &&
+		$SUDO dpkg-deb -x "$tmp"/systemd-resolved_*.deb "$RESOLVED_DIR"
+	rm -rf "$tmp"
+}
+
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 missing=()
@@ -56,3 +71,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 	$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 nm_helper_unpack || echo "install-deps: cannot unpack network-manager-openvpn" >&2
+resolved_unpack || echo "install-deps: cannot unpack systemd-resolved" >&2

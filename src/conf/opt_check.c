@@ -215,11 +215,22 @@ static const char *check_up_delay(const struct options *o)
 	return NULL;
 }
 
+/* As 2.6's dns_options_verify: a profile needs an address to be usable. */
+static const char *check_dns(const struct options *o)
+{
+	char why[128];
+
+	if (dns_verify(&o->dns, why, sizeof(why)))
+		return "--dns server without an address: every 'dns server N ...' "
+		       "needs a 'dns server N address ...' line";
+	return NULL;
+}
+
 static const check_fn checks[] = {
 	check_mode, check_dev, check_remote, check_ca, check_cert_key,
 	check_wrappers, check_auth_user_pass, check_timers,
 	check_tls_versions, check_compression, check_mgmt_peer, check_proxy,
-	check_port_share, check_locals, check_up_delay,
+	check_port_share, check_locals, check_up_delay, check_dns,
 };
 
 int options_check(const struct options *o, char *err, size_t err_len)

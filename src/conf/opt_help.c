@@ -144,7 +144,10 @@ static const struct opt_help help[] = {
 	{ "block-ipv6", NULL, "Drop IPv6 sent into the tunnel." },
 	{ "pull-filter", "accept|ignore|reject text", "Filter pushed options." },
 	{ "dhcp-option", "type [value]", "DNS and domain settings for scripts." },
-	{ "dns", "args ...", "DNS settings for scripts." },
+	{ "dns", "search-domains D ... | server N address|resolve-domains|dnssec|transport|sni ...",
+	  "DNS servers and domains, local or pushed: set on systemd-resolved over D-Bus as 2.7's dns-updown would (not when an --up script is configured, unless --dns-updown force); dns_* script variables." },
+	{ "dns-updown", "cmd|disable|force",
+	  "Who applies --dns: a command run with script_type dns-up/dns-down, disable (nobody), force (also with an --up script)." },
 	{ "push-continuation", "n", "Pushed: more PUSH_REPLY to come." },
 	/* process, logging, scripts */
 	{ "verb", "n", "Log level, 0 to 11." },

@@ -342,21 +342,46 @@ int h_dhcp_option(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 			      argc > 2 ? argv[2] : "");
 }
 
-/* dns ... (2.6): kept as one line per option for a later resolver module. */
+/* dns search-domains ... | dns server N ... (conf/dns.c); pushed server
+ * priorities are 0..127 and replace the local profile of the same number. */
 int h_dns(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	  unsigned int argc)
 {
-	char line[512];
-	size_t used = 0;
+	char why[256];
+	int r;
 
 	(void)d;
-	line[0] = '\0';
-	for (unsigned int i = 1; i < argc && used < sizeof(line); i++)
-		used += (size_t)snprintf(line + used, sizeof(line) - used,
-					 "%s%s", i > 1 ? " " : "", argv[i]);
-	if (used >= sizeof(line))
-		return opt_fail(c, "--dns: line too long");
-	return opt_strv_push(&c->o->dns, line);
+	why[0] = '\0';
+	r = dns_parse(&c->o->dns, argv, argc, c->source == OPT_W_PUSH, why,
+		      sizeof(why));
+	if (r == -EINVAL)
+		return opt_fail(c, "%s", why);
+	return r;
+}
+
+/* dns-updown CMD|disable|force (2.7): who applies the --dns settings. */
+int h_dns_updown(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	struct options *o = c->o;
+
+	(void)d;
+	(void)argc;
+	if (!strcmp(argv[1], "disable")) {
+		o->dns_updown_mode = OPT_DNS_UPDOWN_DISABLE;
+		free(o->dns_updown);
+		o->dns_updown = NULL;
+		return 0;
+	}
+	if (!strcmp(argv[1], "force")) {
+		if (o->dns_updown_mode != OPT_DNS_UPDOWN_USER)
+			o->dns_updown_mode = OPT_DNS_UPDOWN_FORCE;
+		return 0;
+	}
+	if (!argv[1][0])
+		return opt_fail(c, "--dns-updown: empty command");
+	o->dns_updown_mode = OPT_DNS_UPDOWN_USER;
+	return opt_strset(&o->dns_updown, argv[1]);
 }
 
 /* One line of a <connection> block, applied to the entry being built. */

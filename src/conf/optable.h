@@ -148,6 +148,7 @@ OPT_HANDLER(h_route_gateway);
 OPT_HANDLER(h_redirect);
 OPT_HANDLER(h_dhcp_option);
 OPT_HANDLER(h_dns);
+OPT_HANDLER(h_dns_updown);
 OPT_HANDLER(h_tun_mtu);
 OPT_HANDLER(h_mssfix);
 /* opt_tls.c */

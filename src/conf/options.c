@@ -83,7 +83,7 @@ static void free_lists(struct options *o)
 	for (size_t i = 0; i < o->n_plugins; i++)
 		opt_strv_free(&o->plugins[i]);
 	free(o->plugins);
-	opt_strv_free(&o->dns);
+	dns_free(&o->dns);
 	opt_strv_free(&o->echo);
 	opt_strv_free(&o->ignore_unknown);
 }
@@ -118,7 +118,7 @@ void options_free(struct options *o)
 			  &o->data_ciphers_fallback, &o->auth_token_user,
 			  &o->route_gateway, &o->status_file, &o->log_file,
 			  &o->writepid, &o->daemon_name, &o->syslog_name, &o->user, &o->group,
-			  &o->up, &o->down, &o->route_up, &o->bind_dev,
+			  &o->up, &o->down, &o->route_up, &o->dns_updown, &o->bind_dev,
 			  &o->route_pre_down, &o->chroot_dir,
 			  &o->mgmt_client_user, &o->mgmt_client_group,
 			  &o->config_file, &o->ipchange };

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "conf/dns.h"
 #include "dcovpn/dco.h"
 
 #define OPT_ERR_LEN 384u
@@ -315,7 +316,7 @@ struct options {
 	struct opt_filter *pull_filters;
 	size_t n_pull_filters;
 	struct opt_pairs dhcp_options;	/* DNS, DOMAIN, ... as given */
-	struct opt_strv dns;		/* "dns" lines, joined by spaces */
+	struct dns_opts dns;		/* --dns, local and pulled (conf/dns.h) */
 	int push_continuation;	/* last pushed value, 0: none */
 
 	/* process, logging, scripts */
@@ -361,6 +362,11 @@ struct options {
 	char *user, *group;
 	int script_security;	/* -1: unset (OpenVPN default 1) */
 	char *up, *down, *route_up;
+	/* dns-updown (2.7): NULL with mode DEFAULT: dcovpn's own resolver
+	 * hand-off (daemon/dns_apply.c); else the command to run */
+	char *dns_updown;
+	enum { OPT_DNS_UPDOWN_DEFAULT = 0, OPT_DNS_UPDOWN_DISABLE,
+	       OPT_DNS_UPDOWN_FORCE, OPT_DNS_UPDOWN_USER } dns_updown_mode;
 	char *tls_verify;	/* tls-verify CMD (server: see server_tlsverify) */
 	char *tls_export_cert;	/* tls-export-cert DIR: peer_cert for it */
 	char *config_file;	/* the first "config" given (scripts' $config) */

@@ -84,6 +84,7 @@ struct client_keep {
 	struct client_mgmt cm;
 	struct plugin_host plugins;
 	struct client_script scripts;
+	struct client_dns dns;
 };
 
 /*
@@ -149,6 +150,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->pd = &k->pd;
 	c->plugins = &k->plugins;
 	c->scripts = &k->scripts;
+	c->dns = &k->dns;
 	c->kept_tun = &k->tun;
 	c->status_fd = k->status_fd;
 	c->undo = &k->undo;
@@ -233,6 +235,7 @@ static enum client_exit client_run_keep(const struct options *o,
 		return CLIENT_EXIT_FATAL;
 	}
 	client_script_init(&k->scripts, &k->loop);
+	client_dns_init(&k->dns, &k->loop);
 	if (client_mgmt_open(&k->cm, o, &k->loop) ||
 	    (early_hold && mgmt_hold(k->cm.m, &k->loop, 0)) ||
 	    (ask_mgmt && clientcfg_init(&k->cc, o, client_mgmt_asker(&k->cm, o),
@@ -304,6 +307,7 @@ static enum client_exit client_run_keep(const struct options *o,
 	netcfg_undo(&k->undo);
 	if (k->tun.fd >= 0)
 		tun_close(&k->tun);
+	client_dns_free(&k->dns);
 	client_script_free(&k->scripts);
 	client_mgmt_close(&k->cm);
 	loop_free(&k->loop);

@@ -399,6 +399,12 @@ void conn_close(struct conn *c)
 	/* route-pre-down: before the routes go (with the device), first */
 	if (down && c->routes_added)
 		conn_script_wait(c, SCRIPT_ROUTE_PRE_DOWN, c->o->route_pre_down);
+	if (down) {
+		struct client_script_call dns = conn_call(c, SCRIPT_DNS_DOWN,
+							  c->o->dns_updown);
+
+		client_dns_down(c->dns, c->scripts, &dns);
+	}
 	/* --down-pre: the script still sees the tun device and its routes */
 	if (down && c->o->down_pre)
 		conn_script_wait(c, SCRIPT_DOWN, c->o->down);

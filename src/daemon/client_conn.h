@@ -24,6 +24,7 @@
 #include "conf/options.h"
 #include "ctl/push.h"
 #include "ctl/session.h"
+#include "daemon/client_dns.h"
 #include "daemon/client_limits.h"
 #include "daemon/client_mgmt.h"
 #include "daemon/client_script.h"
@@ -102,6 +103,7 @@ struct conn {
 	struct client_inactive inact;   /* --inactive */
 	enum conn_end end;
 	struct client_script *scripts;
+	struct client_dns *dns;
 	struct scriptrun_job *job;      /* up or route-up running */
 	bool routes_added;
 	bool up_failed;                 /* fatal: no down script */

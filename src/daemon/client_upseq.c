@@ -139,12 +139,22 @@ static void conn_up_done(void *ctx, int result)
 	conn_routes_due(c);
 }
 
+/* --dns: before --up, as OpenVPN 2.7 runs dns-updown (client_dns.h). */
+static void conn_dns_up(struct conn *c)
+{
+	struct client_script_call call = conn_call(c, SCRIPT_DNS_UP,
+						   c->o->dns_updown);
+
+	client_dns_up(c->dns, c->scripts, &call, dco_ifindex(c->dco));
+}
+
 /* up, then routes and route-up, each script waited for by the loop. */
 void conn_up_script(struct conn *c)
 {
 	struct client_script_call call = conn_call(c, SCRIPT_UP, c->o->up);
 	int ret;
 
+	conn_dns_up(c);
 	/* a kept tun ran its up script when it first came up; with
 	 * up-restart it runs again, told "restart" (NetworkManager's helper
 	 * then hands the new addresses over) */

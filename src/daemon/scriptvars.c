@@ -29,6 +29,8 @@ static const char *const type_names[SCRIPT_KINDS] = {
 	[SCRIPT_CLIENT_DISCONNECT] = "client-disconnect",
 	[SCRIPT_LEARN_ADDRESS] = "learn-address",
 	[SCRIPT_TLS_CRYPT_V2_VERIFY] = "tls-crypt-v2-verify",
+	[SCRIPT_DNS_UP] = "dns-up",
+	[SCRIPT_DNS_DOWN] = "dns-down",
 };
 
 const char *scriptvars_type(enum script_kind k)
@@ -226,6 +228,19 @@ static void row_routes(struct scriptenv *e, const struct script_info *si)
 	}
 }
 
+static void dns_put(void *ctx, const char *name, const char *value)
+{
+	scriptenv_set(ctx, name, "%s", value);
+}
+
+/* dns_search_domain_N, dns_server_N_*: OpenVPN sets them in every script's
+ * environment once the options (pulled ones included) are final. */
+static void row_dns(struct scriptenv *e, const struct script_info *si)
+{
+	if (si->o)
+		dns_env(&si->o->dns, dns_put, e);
+}
+
 static void row_redirect(struct scriptenv *e, const struct script_info *si)
 {
 	if (si->routes_added)
@@ -380,6 +395,7 @@ static const struct scriptvars_row rows[] = {
 	{ K_ALL, row_locals },		/* a server's sockets (2.7) */
 	{ K_ALL, row_tun },		/* once there is a tun */
 	{ K_ALL, row_routes },		/* once known; a server's: kept */
+	{ K_ALL, row_dns },
 	{ K_ALL & ~K(SCRIPT_UP), row_redirect },
 	{ K(SCRIPT_DOWN) | K(SCRIPT_ROUTE_PRE_DOWN), row_signal },
 	{ K_ALL, row_cert },

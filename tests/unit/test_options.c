@@ -129,7 +129,8 @@ static void test_full_table(void **state)
 	assert_int_equal(o.routes[1].metric, 7);
 	assert_string_equal(o.verify_x509_name, "CN=server, O=Example");
 	assert_string_equal(o.setenv.v[1].name, "OPENVPN_SAFE_NAME");
-	assert_string_equal(o.dns.v[0], "server 0 address 198.18.0.53");
+	assert_int_equal(o.dns.n_servers, 1);
+	assert_int_equal(o.dns.servers[0].addr[0].bytes[3], 53);
 	assert_true(o.log_append);
 	assert_true(options_was_set(&o, "tls-crypt-v2"));
 	assert_true(options_was_set(&o, "nice"));
