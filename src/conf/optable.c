@@ -248,8 +248,8 @@ static const struct opt_desc table[] = {
 	FLAG("up-delay", OPT_W_LOCAL, up_delay),
 	FLAG("up-restart", OPT_W_LOCAL, up_restart),
 	IGNORE("mtu-test", 0, OPT_W_LOCAL, "--mtu-test ignored"),
-	IGNORE("opt-verify", 0, OPT_W_LOCAL, "DEPRECATION: opt-verify is "
-	       "deprecated (ignored)"),
+	IGNORE("opt-verify", 0, OPT_W_LOCAL, "DEPRECATED OPTION: --opt-verify "
+	       "was removed in OpenVPN 2.7."),
 	IGNORE("engine", 1, OPT_W_LOCAL, "--engine ignored: OpenSSL 3 "
 	       "providers do this"),
 	IGNORE("providers", 15, OPT_W_LOCAL, "--providers ignored: OpenSSL's "

@@ -73,6 +73,11 @@ int server_plan(struct server *s)
 	int ret = 0;
 
 	s->topo = o->topology == OPT_TOPO_SUBNET ? OPT_TOPO_SUBNET : OPT_TOPO_NET30;
+	/* 2.6's default stays (its configs keep their meaning); 2.7's differs */
+	if (o->topology == OPT_TOPO_UNSET)
+		log_info("NOTE: --topology not given: net30, OpenVPN 2.6's "
+			 "default (OpenVPN 2.7 defaults to subnet in server "
+			 "mode; say 'topology subnet' or 'topology net30')");
 	if (o->topology == OPT_TOPO_P2P) {
 		log_err("Options error: --topology p2p is not supported in "
 			"server mode; use subnet or net30");
