@@ -98,6 +98,11 @@ struct dco_config {
 				      * it open); ifname is then ignored */
 	int tun_fd;
 	enum dco_aead_backend aead_backend; /* 0: AUTO */
+	bool static_key;             /* P2P, OpenVPN's --secret mode: no
+				      * control channel, every packet on the
+				      * link is data (no opcode) for the one
+				      * peer, in its PRIMARY slot, whose key
+				      * must be static_key too */
 	unsigned workers;            /* threads: 1 (one does both directions) or
 				      * 2 (tun->link and link->tun apart);
 				      * 0: 1 on machines with 1-2 CPUs, else 2 */
@@ -236,6 +241,8 @@ struct dco_key_config {
 	uint8_t key_id;             /* 0..7, as in the opcode byte */
 	enum dco_cipher cipher;
 	enum dco_auth auth;         /* CBC ciphers only */
+	bool static_key;            /* --secret format (CBC ciphers only):
+				     * no header, 8-byte packet-id + time */
 	struct dco_key_dir encrypt; /* what we send with */
 	struct dco_key_dir decrypt; /* what the peer sends with */
 };

@@ -9,6 +9,7 @@
 
 #include "conf/opt_server.h"
 #include "conf/options.h"
+#include "dcovpn/dco.h"
 
 typedef const char *(*check_fn)(const struct options *o);
 
@@ -17,13 +18,21 @@ static bool has_file(const struct opt_file *f)
 	return f->path || f->data;
 }
 
+/* OpenVPN's static key mode: --secret and no TLS role. */
+static bool static_mode(const struct options *o)
+{
+	return has_file(&o->secret) && !o->tls_client && !o->tls_server;
+}
+
 static const char *check_mode(const struct options *o)
 {
-	if (o->tls_client && o->tls_server)
-		return "specify only one of --tls-server, --tls-client";
-	if (!o->tls_client && !o->tls_server)
-		return "no TLS mode given: use --client, --tls-client or "
-		       "--tls-server (static-key mode is not supported)";
+	if ((o->tls_client && o->tls_server) ||
+	    (has_file(&o->secret) && (o->tls_client || o->tls_server)))
+		return "specify only one of --tls-server, --tls-client, or "
+		       "--secret";
+	if (!o->tls_client && !o->tls_server && !has_file(&o->secret))
+		return "no mode given: use --client, --tls-client, "
+		       "--tls-server or --secret";
 	if (o->pull && !o->tls_client)
 		return "--pull needs --tls-client (or use --client)";
 	return NULL;
@@ -49,8 +58,35 @@ static const char *check_remote(const struct options *o)
 	return NULL;
 }
 
+/* What dcovpn's static key mode carries: a CBC cipher over UDP. */
+static const char *check_static(const struct options *o)
+{
+	struct opt_endpoint ep;
+	enum dco_cipher c;
+
+	if (!static_mode(o))
+		return NULL;
+	if (!o->cipher)
+		return "static key mode (--secret) needs --cipher AES-128-CBC, "
+		       "AES-192-CBC or AES-256-CBC (OpenVPN's default BF-CBC is "
+		       "not available)";
+	if (dco_cipher_from_name(o->cipher, &c) || !dco_cipher_is_cbc(c))
+		return "static key mode (--secret) carries only AES-128-CBC, "
+		       "AES-192-CBC or AES-256-CBC as --cipher";
+	if (!o->n_remotes)
+		return "static key mode (--secret) needs --remote in dcovpn "
+		       "(it does not wait for the first peer)";
+	for (size_t i = 0; options_remote(o, i, &ep) == 0; i++)
+		if (ep.proto != OPT_PROTO_UDP)
+			return "static key mode (--secret) over TCP is not "
+			       "supported by dcovpn yet: use UDP";
+	return NULL;
+}
+
 static const char *check_ca(const struct options *o)
 {
+	if (static_mode(o))
+		return NULL;
 	/* verify-hash checks the CA's digest: a chain is still needed */
 	if (has_file(&o->ca) || o->capath || has_file(&o->pkcs12) ||
 	    (o->n_peer_fingerprints && !o->fpr_depth))
@@ -62,6 +98,8 @@ static const char *check_ca(const struct options *o)
 /* A pulling client may log in by password alone; a TLS peer needs both. */
 static const char *check_cert_key(const struct options *o)
 {
+	if (static_mode(o))
+		return NULL;
 	/* management-external-key/-cert stand for --key/--cert */
 	int sum = (has_file(&o->cert) || o->mgmt_external_cert) +
 		  (has_file(&o->key) || o->mgmt_external_key);
@@ -227,7 +265,7 @@ static const char *check_dns(const struct options *o)
 }
 
 static const check_fn checks[] = {
-	check_mode, check_dev, check_remote, check_ca, check_cert_key,
+	check_mode, check_static, check_dev, check_remote, check_ca, check_cert_key,
 	check_wrappers, check_auth_user_pass, check_timers,
 	check_tls_versions, check_compression, check_mgmt_peer, check_proxy,
 	check_port_share, check_locals, check_up_delay, check_dns,

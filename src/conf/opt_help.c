@@ -62,6 +62,7 @@ static const struct opt_help help[] = {
 	{ "extra-certs", "file", "Intermediate certificates to send." },
 	{ "crl-verify", "file [dir]", "Reject certificates this CRL revokes." },
 	{ "tls-auth", "file [dir]", "HMAC on control packets." },
+	{ "secret", "file [dir]", "Static key mode: P2P, no TLS, CBC + HMAC." },
 	{ "tls-crypt", "file", "Encrypt and authenticate control packets." },
 	{ "tls-crypt-v2", "file [force-cookie]", "Per-client tls-crypt keys." },
 	{ "key-direction", "0|1", "Direction of the --tls-auth key." },

@@ -107,8 +107,8 @@ static const struct opt_desc table[] = {
 	IGNORE("dh", 1, OPT_W_LOCAL | OPT_W_INLINE, "--dh ignored: key exchange is "
 	       "(EC)DHE from the TLS groups, as OpenVPN 2.6 with 'dh none'"),
 	FILEOPT("pkcs12", pkcs12),
-	REFUSE("secret", 2, "static-key mode (--secret) is not supported; "
-	       "use TLS mode (--client or --tls-client)"),
+	/* static key mode: FILE [DIRECTION], as tls-auth's arguments */
+	FNO("secret", 1, 2, OPT_W_LOCAL | OPT_W_INLINE, h_tls_auth, secret),
 	STR("capath", OPT_W_LOCAL, capath),
 	FNO("tls-auth", 1, 2, OPT_W_LOCAL | OPT_W_INLINE, h_tls_auth, tls_auth),
 	FILEOPT("tls-crypt", tls_crypt),
@@ -168,7 +168,7 @@ static const struct opt_desc table[] = {
 		 "a peer is known (TLS handshake done)."),
 	NOEFFECT("disable-occ", 0, OPT_W_LOCAL, "Accepted; no effect: "
 		 "OpenVPN 2.6 sends OCC requests and compares option strings "
-		 "only in static-key mode, which dcovpn does not have."),
+		 "only in static-key mode, where dcovpn sends none."),
 	FN("keepalive", 2, 2, OPT_W_LOCAL, h_keepalive),
 	FN("inactive", 1, 2, OPT_W_PULLED, h_inactive),
 	FN("explicit-exit-notify", 0, 1, OPT_W_PULLED, h_explicit_exit),

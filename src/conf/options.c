@@ -96,7 +96,7 @@ static void free_files(struct options *o)
 	struct opt_file *files[] = { &o->ca, &o->cert, &o->key,
 				     &o->extra_certs, &o->crl_verify, &o->pkcs12,
 				     &o->tls_auth, &o->tls_crypt,
-				     &o->tls_crypt_v2,
+				     &o->tls_crypt_v2, &o->secret,
 				     &o->auth_user_pass_file, &o->askpass_file };
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

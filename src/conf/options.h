@@ -237,6 +237,7 @@ struct options {
 	char *capath;		/* hashed directory of CAs and CRLs */
 	bool crl_verify_dir;			/* crl-verify DIR dir */
 	struct opt_file tls_auth, tls_crypt, tls_crypt_v2;
+	struct opt_file secret;	/* static key mode (P2P, no TLS) */
 	bool tls_crypt_v2_force_cookie;		/* server: tls-crypt-v2 FILE force-cookie */
 	enum opt_key_dir key_direction;	/* from key-direction or tls-auth's arg */
 	char *remote_cert_tls;	/* "server" or "client" */

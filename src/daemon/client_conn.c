@@ -301,6 +301,7 @@ static int conn_open(struct conn *c)
 		.replay_window_secs = c->o->replay_time > 0 ?
 				      (unsigned)c->o->replay_time : 0,
 		.aead_backend = c->o->aead_backend,
+		.static_key = c->cc->has_secret,
 	};
 	int ret;
 
@@ -347,7 +348,7 @@ static int conn_open(struct conn *c)
 	ret = c->tr == DCO_TRANSPORT_UDP ? conn_open_udp(c) : conn_open_tcp(c);
 	if (ret)
 		return ret;
-	return conn_session(c);
+	return c->cc->has_secret ? conn_static_up(c) : conn_session(c);
 }
 
 /* The connection ends for good (no restart keeps the tun). */

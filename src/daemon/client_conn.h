@@ -10,6 +10,7 @@
  *                   tls-verify, GET_CONFIG
  *   client_data.c   the data channel: cipher from the push or P2P NCP,
  *                   peer, keepalive, tun addresses
+ *   client_static.c static key mode (--secret): the key file's keys
  *   client_upseq.c  after the data channel: up script, routes, route-up,
  *                   Initialization Sequence Completed
  */
@@ -145,6 +146,11 @@ void conn_auth_token(struct conn *c);
 int conn_pull_up(struct conn *c);
 int conn_p2p_up(struct conn *c);
 void conn_after_up(struct conn *c, int ret);
+
+/* client_static.c: install the --secret key for @cipher */
+int client_static_key(struct conn *c, enum dco_cipher cipher);
+/* client_data.c: static key mode's data channel, instead of a session */
+int conn_static_up(struct conn *c);
 
 /* client_upseq.c */
 struct client_script_call conn_call(const struct conn *c,

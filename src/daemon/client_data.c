@@ -119,7 +119,8 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm,
 	conn_log_compression(c);
 	ret = conn_add_peer(c);
 	if (!ret)
-		ret = session_set_data(&c->sess, c->dco, c->peer_id, cipher, ekm,
+		ret = c->cc->has_secret ? client_static_key(c, cipher) :
+		      session_set_data(&c->sess, c->dco, c->peer_id, cipher, ekm,
 				       now);
 	if (!ret && dyn)
 		ret = session_dyn_start(&c->sess);
@@ -250,6 +251,17 @@ int conn_p2p_up(struct conn *c)
 	/* dyn-tls-crypt when both announced it (2.7 p2p_mode_ncp) */
 	proto &= km2_peer_info_proto(c->cc->peer_info);
 	return conn_data_up(c, cipher, ekm, proto & KM2_IV_PROTO_DYN_TLS_CRYPT);
+}
+
+/* Static key mode: --cipher (checked by options_check), no header. */
+int conn_static_up(struct conn *c)
+{
+	enum dco_cipher cipher;
+
+	if (dco_cipher_from_name(c->o->cipher, &cipher))
+		return -EINVAL;
+	c->o->peer_id = -1;
+	return conn_data_up(c, cipher, false, false);
 }
 
 /* A mismatch of configuration does not heal by reconnecting. */

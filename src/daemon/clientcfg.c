@@ -112,7 +112,7 @@ static int clientcfg_tls(struct clientcfg *c, const struct options *o,
 	return ret;
 }
 
-static enum statickey_dir keydir_of(enum opt_key_dir d)
+enum statickey_dir clientcfg_keydir(enum opt_key_dir d)
 {
 	switch (d) {
 	case OPT_KEYDIR_NORMAL:
@@ -192,7 +192,7 @@ static int clientcfg_wrap(struct clientcfg *c, const struct options *o,
 		ret = load_statickey(&o->tls_auth, &sk, err, errlen);
 		if (!ret)
 			ret = tlswrap_key_init(&c->wrap, TLSWRAP_AUTH, &sk,
-					       keydir_of(o->key_direction),
+					       clientcfg_keydir(o->key_direction),
 					       o->auth);
 	}
 	if (!ret)
@@ -458,6 +458,12 @@ int clientcfg_init(struct clientcfg *c, const struct options *o,
 	memset(c, 0, sizeof(*c));
 	c->asker = asker;
 	err[0] = 0;
+	/* static key mode: the key file is all there is (client_static.c) */
+	if (file_given(&o->secret) && !o->tls_client && !o->tls_server) {
+		ret = load_statickey(&o->secret, &c->secret, err, errlen);
+		c->has_secret = ret == 0;
+		return ret;
+	}
 	ret = clientcfg_tls(c, o, err, errlen);
 	if (!ret)
 		ret = clientcfg_wrap(c, o, err, errlen);
@@ -489,6 +495,7 @@ void clientcfg_free(struct clientcfg *c)
 	if (c->has_wrap)
 		tlswrap_key_free(&c->wrap);
 	statickey_wipe(&c->wrap_sk);
+	statickey_wipe(&c->secret);
 	if (c->v2) {
 		tlscryptv2_client_wipe(c->v2);
 		free(c->v2);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "conf/options.h"
+#include "conf/statickey.h"
 #include "ctl/tls.h"
 #include "proto/tlscryptv2.h"
 #include "proto/tlswrap.h"
@@ -57,7 +58,12 @@ struct clientcfg {
 					    * reconnects as OpenVPN does */
 	char peer_info[1024];
 	char occ[512];
+	bool has_secret;                   /* static key mode (--secret, no */
+	struct statickey secret;           /* TLS): the key file, secret */
 };
+
+/* --key-direction (or tls-auth's / secret's argument) as a key file's. */
+enum statickey_dir clientcfg_keydir(enum opt_key_dir d);
 
 /* 0, or -errno with a user-readable reason in @err. @asker: see above. */
 int clientcfg_init(struct clientcfg *c, const struct options *o,

@@ -36,6 +36,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->notify.efd = -1;
 	dco->mode = cfg->mode;
 	dco->client_to_client = cfg->client_to_client;
+	dco->static_key = cfg->static_key && cfg->mode == DCO_MODE_P2P;
 	dco->mss = cfg->mss <= 65535 ? (uint16_t)cfg->mss : 0;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;
@@ -389,6 +390,8 @@ static int key_config_check(const struct dco_key_config *key)
 {
 	if (key->key_id > 7 || (key->slot != DCO_KEY_PRIMARY &&
 				key->slot != DCO_KEY_SECONDARY))
+		return -EINVAL;
+	if (key->static_key && !dco_cipher_is_cbc(key->cipher))
 		return -EINVAL;
 	if (dco_cipher_is_cbc(key->cipher))
 		return dco_auth_len(key->auth) ? 0 : -EINVAL;

@@ -170,6 +170,7 @@ struct dco {
 	bool udp_gso[DCO_MAX_UDP_SOCKETS]; /* tun reader's (tun_read_lock) */
 	atomic_uint n_udp;               /* entries are filled before it grows */
 	bool client_to_client;
+	bool static_key;                 /* every link packet is data */
 	uint16_t mss;                    /* MSS clamp for IPv4 SYNs; 0: off */
 	/* The peer tables (peertab.c): RCU lists, changed under cfg_lock. */
 	struct cds_hlist_head by_id[DCO_PEER_BUCKETS];

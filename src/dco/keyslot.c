@@ -117,6 +117,8 @@ int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)
 	uint32_t id;
 	int err;
 
+	if (ks->in_use && ks->static_key)
+		return keyslot_cbc_decrypt(ks, p, 0, now_ms);
 	if (!ks->in_use || p->len < 1 || !opcode_is_data(hdr[0]) ||
 	    opcode_key_id(hdr[0]) != ks->key_id)
 		return -EINVAL;

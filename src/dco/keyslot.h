@@ -33,6 +33,10 @@ struct keyslot {
 	struct pktid_tx tx_id;
 	struct pktid_window replay;
 	bool near_wrap_reported;
+	/* --secret format (keyslot_cbc.c): no header, long packet-ids */
+	bool static_key;
+	uint32_t tx_time;            /* our packet-ids' time (seconds) */
+	uint32_t rx_time;            /* the peer's, of the window's ids */
 };
 
 /* Set up from @cfg (keys are copied; the caller wipes its copy), the AEAD

@@ -12,6 +12,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/rand.h>
 
@@ -30,6 +31,9 @@ int keyslot_cbc_init(struct keyslot *ks, const struct dco_key_config *cfg)
 {
 	int err;
 
+	ks->static_key = cfg->static_key;
+	/* long-form ids carry the sender's start time, as OpenVPN's */
+	ks->tx_time = (uint32_t)time(NULL);
 	for (unsigned t = 0; t < KEYSLOT_THREADS; t++) {
 		err = cbc_init(&ks->cbc_enc[t], cfg->cipher, cfg->auth,
 			       cfg->encrypt.key, cfg->encrypt.hmac_key, true);
@@ -47,11 +51,26 @@ void keyslot_cbc_clear(struct keyslot *ks)
 	cbc_free(&ks->cbc_dec);
 }
 
+static size_t hdr_len_of(const struct keyslot *ks, bool v1)
+{
+	if (ks->static_key)
+		return 0;
+	return v1 ? DATAPKT_V1_HDR_LEN : DATAPKT_V2_HDR_LEN;
+}
+
+static size_t pid_len_of(const struct keyslot *ks)
+{
+	return ks->static_key ? DATAPKT_CBC_LONG_PKTID_LEN : DATAPKT_PKTID_LEN;
+}
+
 static void put_header(struct keyslot *ks, struct pkt *p, uint32_t peer_id,
 		       bool v1)
 {
-	uint8_t *hdr = pkt_push(p, v1 ? DATAPKT_V1_HDR_LEN : DATAPKT_V2_HDR_LEN);
+	uint8_t *hdr;
 
+	if (ks->static_key)
+		return;
+	hdr = pkt_push(p, v1 ? DATAPKT_V1_HDR_LEN : DATAPKT_V2_HDR_LEN);
 	if (v1)
 		hdr[0] = opcode_byte(P_DATA_V1, ks->key_id);
 	else
@@ -62,18 +81,21 @@ int keyslot_cbc_seal(struct keyslot *ks, unsigned thread, struct pkt *p,
 		     uint32_t peer_id, bool v1, const uint8_t iv[CBC_IV_LEN])
 {
 	struct cbc *c = &ks->cbc_enc[thread];
-	size_t hdr_len = v1 ? DATAPKT_V1_HDR_LEN : DATAPKT_V2_HDR_LEN;
+	size_t pid_len = pid_len_of(ks);
 	size_t ct_len;
-	uint8_t *ivp, *mac;
+	uint8_t *ivp, *mac, *pid;
 	uint32_t id;
 
-	if (pkt_headroom(p) < hdr_len + c->mac_len + CBC_IV_LEN + DATAPKT_PKTID_LEN ||
+	if (pkt_headroom(p) < hdr_len_of(ks, v1) + c->mac_len + CBC_IV_LEN + pid_len ||
 	    pkt_tailroom(p) < DATAPKT_CBC_TAIL_MAX)
 		return -ENOSPC;
 	id = pktid_tx_next(&ks->tx_id);
 	if (id == 0)
 		return -ERANGE;
-	store_be32(pkt_push(p, DATAPKT_PKTID_LEN), id);
+	pid = pkt_push(p, pid_len);
+	store_be32(pid, id);
+	if (ks->static_key)
+		store_be32(pid + DATAPKT_PKTID_LEN, ks->tx_time);
 	if (cbc_encrypt(c, iv, p->data, p->len, &ct_len))
 		return -EIO;
 	p->len = (uint32_t)ct_len;
@@ -98,6 +120,27 @@ int keyslot_cbc_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
 	return keyslot_cbc_seal(ks, thread, p, peer_id, v1, iv);
 }
 
+/*
+ * The replay check of an authentic packet-id at @pid. Long form (static
+ * key) as OpenVPN's packet_id_test/add: ids count within one time value;
+ * a later time starts a new series (the peer restarted), an earlier one
+ * is refused.
+ */
+static bool replay_ok(struct keyslot *ks, const uint8_t *pid, uint64_t now_ms)
+{
+	if (ks->static_key) {
+		uint32_t t = load_be32(pid + DATAPKT_PKTID_LEN);
+
+		if (t < ks->rx_time)
+			return false;
+		if (t > ks->rx_time) {
+			pktid_window_reset(&ks->replay);
+			ks->rx_time = t;
+		}
+	}
+	return pktid_accept(&ks->replay, load_be32(pid), now_ms) == PKTID_OK;
+}
+
 int keyslot_cbc_decrypt(struct keyslot *ks, struct pkt *p, size_t hdr_len,
 			uint64_t now_ms)
 {
@@ -119,12 +162,12 @@ int keyslot_cbc_decrypt(struct keyslot *ks, struct pkt *p, size_t hdr_len,
 	if (err)
 		return err;
 	/* at least one payload byte after the packet-id */
-	if (pt_len <= DATAPKT_PKTID_LEN)
+	if (pt_len <= pid_len_of(ks))
 		return -EINVAL;
 	/* Only now, with the packet authentic, may it move the window. */
-	if (pktid_accept(&ks->replay, load_be32(pt), now_ms) != PKTID_OK)
+	if (!replay_ok(ks, pt, now_ms))
 		return -EALREADY;
-	pkt_pull(p, head + DATAPKT_PKTID_LEN);
-	p->len = (uint32_t)(pt_len - DATAPKT_PKTID_LEN);
+	pkt_pull(p, head + pid_len_of(ks));
+	p->len = (uint32_t)(pt_len - pid_len_of(ks));
 	return 0;
 }

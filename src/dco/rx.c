@@ -47,6 +47,8 @@ static void rx_control(struct worker *w, struct peer *peer, const struct pkt *p)
 /* Which peer sent this data packet? V2 carries the id; V1 only the address. */
 static struct peer *rx_peer_of(struct dco *dco, const struct pkt *p)
 {
+	if (dco->static_key)	/* no header at all */
+		return peer_only(dco);
 	if (opcode_of(p->data[0]) == P_DATA_V2) {
 		if (p->len < DATAPKT_V2_HDR_LEN)
 			return NULL;
@@ -158,7 +160,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 	}
 	peer->stats[w->role].link_rx_packets++;
 	peer->stats[w->role].link_rx_bytes += p->len;
-	ks = peer_key_by_id(peer, opcode_key_id(p->data[0]));
+	ks = w->dco->static_key ? peer_primary(peer) :
+				  peer_key_by_id(peer, opcode_key_id(p->data[0]));
 	if (!ks) {
 		DCO_STAT_ADD(w, peer, drop_no_key, 1);
 		return false;
@@ -208,7 +211,7 @@ static bool rx_one(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		DCO_STAT_ADD(w, tcp_peer, drop_malformed, 1);
 		return false;
 	}
-	if (!opcode_is_data(p->data[0])) {
+	if (!opcode_is_data(p->data[0]) && !w->dco->static_key) {
 		struct peer *peer = tcp_peer;
 
 		if (!peer && p->addrlen)
@@ -277,7 +280,8 @@ static void rx_train(struct rx_stage *st, const struct pkt *train,
 		const uint8_t *d = train->data + off;
 		size_t len = train->len - off < train->gso_size ?
 				     train->len - off : train->gso_size;
-		bool deferred = len > PKT_SRC_HEAD && opcode_is_data(d[0]);
+		bool deferred = len > PKT_SRC_HEAD &&
+				(opcode_is_data(d[0]) || st->w->dco->static_key);
 
 		pkt_reset(s);
 		memcpy(s->data, d, deferred ? PKT_SRC_HEAD : len);

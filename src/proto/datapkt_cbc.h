@@ -14,6 +14,10 @@
  *  AEAD): a forged key-id or peer-id only picks a key the HMAC then refuses.
  *  The packet-id is OpenVPN's short form (32 bit, no time) in TLS mode.
  *
+ *  Static key mode (--secret, crypto.c with CO_PACKET_ID_LONG_FORM): no
+ *  header at all (every datagram is data), and the packet-id inside the
+ *  encryption is the long form: id (4) || sender's time in seconds (4).
+ *
  *  Keys: the key block's cipher half of a direction gives the cipher key
  *  (first 16/24/32 bytes), its HMAC half the HMAC key (first HMAC-size bytes).
  *
@@ -25,6 +29,8 @@
 #include "proto/datapkt.h"
 
 #define DATAPKT_CBC_IV_LEN 16u
+/* Static key mode: packet-id (4) then the sender's time (4 bytes, s). */
+#define DATAPKT_CBC_LONG_PKTID_LEN 8u
 #define DATAPKT_CBC_BLOCK 16u
 #define DATAPKT_CBC_MAC_MAX 64u	/* SHA512 */
 /* In front of the plaintext at most: header, HMAC, IV, packet-id. */

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "proto/pktid.h"
 
@@ -29,6 +30,15 @@ int pktid_window_init(struct pktid_window *w, uint32_t size, uint32_t expire_s)
 	/* Saturate: a limit of 49 days or more is as good as none. */
 	w->expire_ms = expire_s > UINT32_MAX / 1000u ? UINT32_MAX : expire_s * 1000u;
 	return 0;
+}
+
+void pktid_window_reset(struct pktid_window *w)
+{
+	size_t words = ((size_t)w->size + BITS_PER_WORD - 1) / BITS_PER_WORD;
+
+	w->highest = 0;
+	memset(w->seen, 0, words * sizeof(*w->seen));
+	memset(w->when_ms, 0, (size_t)w->size * sizeof(*w->when_ms));
 }
 
 void pktid_window_free(struct pktid_window *w)

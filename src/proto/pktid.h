@@ -35,6 +35,8 @@ struct pktid_window {
 /* Allocates the window; 0 or -ENOMEM / -EINVAL (size 0 or > max). */
 int pktid_window_init(struct pktid_window *w, uint32_t size, uint32_t expire_s);
 void pktid_window_free(struct pktid_window *w);
+/* Forget every id seen (a new time base of long-form packet-ids). */
+void pktid_window_reset(struct pktid_window *w);
 
 enum pktid_verdict {
 	PKTID_OK = 0,

@@ -367,6 +367,37 @@ run_reneg() {
 	log "renegotiations: client $n_cli, server $n_srv; ping loss $loss%"
 }
 
+# hostile_from_server PORT [--any]: while the server pings the client,
+# capture 20 of its packets to $UL4_C:PORT and inject replays, tampered
+# copies and junk from the server's address (tests/netns/pkt.py; --any:
+# every datagram is data, static key mode). Sets replayed= tampered=
+# forged= short= random=; the tunnel must still carry pings afterwards.
+hostile_from_server() {
+	local port=$1
+	shift
+	in_s ping -c 200 -i 0.05 -W1 "$(client_tun4)" >/dev/null &
+	BG_PIDS+=($!)
+	in_s timeout 60 python3 "$ROOT/tests/netns/pkt.py" "$@" "$VETH_S" "$UL4_C" \
+		"$port" 20 >"$T/pkt.out" 2>"$T/pkt.log" ||
+		fail "pkt.py failed: $(cat "$T/pkt.log")"
+	log "injected: $(cat "$T/pkt.out")"
+	eval "$(cat "$T/pkt.out")"
+	in_c ping -c3 -i0.2 -W2 "$TUN4_S" >/dev/null || fail "ping after the hostile packets"
+}
+
+# client_drops_cover: stop dcovpn; the engine's counters it logs at exit
+# show at least $tampered authentication and $replayed replay drops.
+client_drops_cover() {
+	local line dec rep
+	stop_pid "$CLI_PID"
+	line=$(grep "engine: link rx" "$T/client.log" | tail -n1)
+	log "$line"
+	dec=$(sed -n 's/.* decrypt \([0-9]*\) .*/\1/p' <<<"$line")
+	rep=$(sed -n 's/.* replay \([0-9]*\) .*/\1/p' <<<"$line")
+	[ "${dec:-0}" -ge "$tampered" ] || fail "decrypt drops $dec < $tampered tampered packets"
+	[ "${rep:-0}" -ge "$replayed" ] || fail "replay drops $rep < $replayed replays"
+}
+
 SERVER_EXTRA=()
 CLIENT_EXTRA=()
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Hostile traffic for the garbage/replay test (run in the sender's namespace).
 
-  pkt.py IFACE DST_IP DST_PORT N
+  pkt.py [--any] IFACE DST_IP DST_PORT N
+
+--any: capture every datagram, not only P_DATA_V2 ones (static key mode
+has no opcode: every datagram is a data packet).
 
 Captures N outgoing P_DATA_V2 datagrams to DST_IP:DST_PORT on IFACE (the
 real tunnel traffic), then injects on the same interface, so they come from
@@ -69,7 +72,7 @@ def build(tmpl, payload):
     return eth + bytes(iph) + udph + payload
 
 
-def capture(sock, dst_ip, dst_port, n):
+def capture(sock, dst_ip, dst_port, n, any_kind=False):
     got = []
     deadline = time.monotonic() + 20
     while len(got) < n:
@@ -82,16 +85,20 @@ def capture(sock, dst_ip, dst_port, n):
         if addr[2] != PACKET_OUTGOING:
             continue
         p = parse(frame, dst_ip, dst_port)
-        if p and p[3] and p[3][0] >> 3 == P_DATA_V2:
+        if p and p[3] and (any_kind or p[3][0] >> 3 == P_DATA_V2):
             got.append(p)
     return got
 
 
 def main():
-    iface, dst_ip, dst_port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+    args = sys.argv[1:]
+    any_kind = bool(args) and args[0] == '--any'
+    if any_kind:
+        args = args[1:]
+    iface, dst_ip, dst_port, n = args[0], args[1], int(args[2]), int(args[3])
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((iface, 0))
-    got = capture(sock, dst_ip, dst_port, n)
+    got = capture(sock, dst_ip, dst_port, n, any_kind)
     count = {'replayed': 0, 'tampered': 0, 'forged': 0, 'short': 0, 'random': 0}
     for _ in range(2):
         for p in got:

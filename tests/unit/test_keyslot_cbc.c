@@ -61,6 +61,17 @@ static const uint8_t kat_aes192_sha512_v2[132] = {
 	0x04, 0xee, 0x93, 0x9f, 0xb1, 0x92, 0x0c, 0xc8, 0x84, 0x21, 0x2e, 0x1a,
 	0x80, 0x3e, 0x0b, 0xaf, 0xdf, 0xe2, 0xfb, 0xdc, 0x52, 0xcb, 0xb3, 0x1c,
 };
+/* static key mode: no header, packet-id 1 with time 0x5f000000 */
+static const uint8_t kat_static_aes256_sha1[84] = {
+	0xe0, 0x23, 0xfe, 0xfb, 0x8f, 0xf1, 0xc8, 0xc6, 0x0a, 0x79, 0xe9, 0x38,
+	0xd2, 0x4e, 0x22, 0xa5, 0x07, 0x95, 0x0d, 0xa5, 0xb0, 0xb1, 0xb2, 0xb3,
+	0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+	0xad, 0xee, 0x55, 0xcb, 0xd2, 0x3c, 0x26, 0xa7, 0x7e, 0x8a, 0x77, 0xfc,
+	0xc2, 0x4e, 0x35, 0xc7, 0x14, 0x60, 0x45, 0x04, 0x6f, 0xf6, 0x95, 0x1a,
+	0x64, 0xc4, 0x25, 0x17, 0x88, 0x3c, 0x23, 0xa1, 0x28, 0x74, 0xf2, 0xc3,
+	0x89, 0x69, 0x51, 0x41, 0xc1, 0x35, 0x18, 0x31, 0x7c, 0x38, 0xd5, 0x1c,
+};
+#define KAT_TIME 0x5f000000u
 
 static const enum dco_cipher cbc_ciphers[] = {
 	DCO_CIPHER_AES_128_CBC, DCO_CIPHER_AES_192_CBC, DCO_CIPHER_AES_256_CBC,
@@ -75,11 +86,12 @@ struct pair {
 	struct keyslot tx, rx;
 };
 
-static void pair_init(struct pair *pr, enum dco_cipher c, enum dco_auth a)
+static void pair_init_fmt(struct pair *pr, enum dco_cipher c, enum dco_auth a,
+			  bool static_key)
 {
 	struct dco_key_config cfg = { .slot = DCO_KEY_PRIMARY,
 				      .key_id = KAT_KEY_ID, .cipher = c,
-				      .auth = a };
+				      .auth = a, .static_key = static_key };
 
 	for (unsigned i = 0; i < DCO_KEY_MAX; i++)
 		cfg.encrypt.key[i] = (uint8_t)i;
@@ -91,6 +103,11 @@ static void pair_init(struct pair *pr, enum dco_cipher c, enum dco_auth a)
 	memset(&cfg.encrypt, 0x77, sizeof(cfg.encrypt));
 	assert_int_equal(keyslot_init(&pr->rx, &cfg, 64, 15, DCO_AEAD_AUTO), 0);
 	dco_key_config_wipe(&cfg);
+}
+
+static void pair_init(struct pair *pr, enum dco_cipher c, enum dco_auth a)
+{
+	pair_init_fmt(pr, c, a, false);
 }
 
 static void pair_clear(struct pair *pr)
@@ -306,6 +323,58 @@ static void test_no_room(void **state)
 	pair_clear(&pr);
 }
 
+/* Open @wire (@n bytes) with @ks: keyslot_decrypt's result. */
+static int open_copy(struct keyslot *ks, const uint8_t *wire, size_t n)
+{
+	struct buf t;
+
+	return keyslot_decrypt(ks, buf_fill(&t, wire, n), NOW);
+}
+
+/*
+ * Static key mode: no header, long packet-ids: the known answer both ways;
+ * replays refused; a later time (the peer restarted, ids from 1 again)
+ * accepted, an earlier one refused from then on.
+ */
+static void test_static_key(void **state)
+{
+	static const uint8_t iv[CBC_IV_LEN] = {
+		0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7,
+		0xb8, 0xb9, 0xba, 0xbb, 0xbc, 0xbd, 0xbe, 0xbf,
+	};
+	uint8_t old[200], fresh[200];
+	struct buf b;
+	struct pair pr;
+	struct pkt *p;
+	size_t n_old, n_fresh;
+
+	(void)state;
+	pair_init_fmt(&pr, DCO_CIPHER_AES_256_CBC, DCO_AUTH_SHA1, true);
+	pr.tx.tx_time = KAT_TIME;
+	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
+	assert_int_equal(keyslot_cbc_seal(&pr.tx, 0, p, KAT_PEER_ID, false, iv), 0);
+	assert_int_equal(p->len, sizeof(kat_static_aes256_sha1));
+	assert_memory_equal(p->data, kat_static_aes256_sha1, p->len);
+	n_old = p->len;
+	memcpy(old, p->data, n_old);
+	assert_int_equal(open_copy(&pr.rx, old, n_old), 0);
+	assert_int_equal(open_copy(&pr.rx, old, n_old), -EALREADY);
+	/* the sender restarts a second later: ids from 1 again */
+	pr.tx.tx_time = KAT_TIME + 1;
+	atomic_store(&pr.tx.tx_id.last, 0);
+	p = buf_fill(&b, kat_pt, KAT_PT_LEN);
+	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p, 0, false), 0);
+	n_fresh = p->len;
+	memcpy(fresh, p->data, n_fresh);
+	assert_int_equal(open_copy(&pr.rx, fresh, n_fresh), 0);
+	assert_int_equal(open_copy(&pr.rx, fresh, n_fresh), -EALREADY);
+	assert_int_equal(open_copy(&pr.rx, old, n_old), -EALREADY);
+	/* tampered: refused before the replay window is looked at */
+	fresh[30] ^= 4;
+	assert_int_equal(open_copy(&pr.rx, fresh, n_fresh), -EBADMSG);
+	pair_clear(&pr);
+}
+
 /* Names and sizes as OpenVPN spells them. */
 static void test_names(void **state)
 {
@@ -338,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_from_train),
 		cmocka_unit_test(test_no_room),
+		cmocka_unit_test(test_static_key),
 		cmocka_unit_test(test_names),
 	};
 

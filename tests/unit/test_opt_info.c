@@ -34,8 +34,10 @@ static void test_statuses(void **state)
 		assert_non_null(in.name);
 		assert_non_null(in.args);
 		assert_non_null(in.text);
-		if (!strcmp(in.name, "secret"))
+		if (!strcmp(in.name, "fragment"))
 			assert_int_equal(in.status, OPT_REFUSED);
+		if (!strcmp(in.name, "secret"))
+			assert_int_equal(in.status, OPT_SUPPORTED);
 		if (!strcmp(in.name, "dh"))
 			assert_int_equal(in.status, OPT_IGNORED);
 		if (!strcmp(in.name, "cd"))

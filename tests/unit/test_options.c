@@ -434,14 +434,15 @@ static void test_verify_hash(void **state)
 		     "--verify-hash and --peer-fingerprint are mutually exclusive");
 }
 
-/* Every tag OpenVPN knows as inline reaches its option's handler. */
+/* Every tag OpenVPN knows as inline reaches its option's handler (secret
+ * too, since static key mode is carried). */
 static void test_inline_tags(void **state)
 {
 	static const char *const accepted[] = { "ca", "cert", "key", "tls-auth",
 		"tls-crypt", "tls-crypt-v2", "dh", "extra-certs", "crl-verify",
-		"auth-user-pass", "http-proxy-user-pass", "pkcs12", NULL };
-	static const char *const refused[] = { "secret", NULL };
-	char text[128], err[OPT_ERR_LEN];
+		"auth-user-pass", "http-proxy-user-pass", "pkcs12", "secret",
+		NULL };
+	char text[128];
 	struct options o;
 
 	(void)state;
@@ -451,15 +452,9 @@ static void test_inline_tags(void **state)
 		expect_ok(&o, text);
 		options_free(&o);
 	}
-	for (int i = 0; refused[i]; i++) {
-		snprintf(text, sizeof(text), "<%s>\nX\n</%s>\n", refused[i],
-			 refused[i]);
-		options_init(&o);
-		assert_int_equal(parse(&o, text, err), -EINVAL);
-		assert_null(strstr(err, "inline"));
-		assert_non_null(strstr(err, refused[i]));
-		options_free(&o);
-	}
+	expect_ok(&o, "<secret>\nK\n</secret>\n");
+	assert_string_equal(o.secret.data, "K\n");
+	options_free(&o);
 }
 
 static void test_error_messages(void **state)
@@ -913,6 +908,7 @@ static void expect_consistency(const char *text, const char *msg)
 }
 
 #define CLIENT "client\ndev tun\nremote 198.18.0.1\nca ca.crt\n"
+#define STATIC "dev tun\nremote 198.18.0.1\nsecret k 1\n"
 
 static void test_check(void **state)
 {
@@ -931,11 +927,27 @@ static void test_check(void **state)
 			   "multiple --local statements only allowed in "
 			   "--server mode");
 	expect_consistency("tls-client\ndev tun\nca c\ncert c\nkey k\n", NULL);
-	expect_consistency("dev tun\nca c\ncert c\nkey k\n", "no TLS mode given: "
-		     "use --client, --tls-client or --tls-server (static-key "
-		     "mode is not supported)");
+	expect_consistency("dev tun\nca c\ncert c\nkey k\n", "no mode given: "
+		     "use --client, --tls-client, --tls-server or --secret");
 	expect_consistency(CLIENT "tls-server\nauth-user-pass\n", "specify only one "
-		     "of --tls-server, --tls-client");
+		     "of --tls-server, --tls-client, or --secret");
+	/* static key mode: no CA or certificate; a CBC cipher over UDP */
+	expect_consistency(STATIC "cipher AES-256-CBC\n", NULL);
+	expect_consistency(STATIC "cipher AES-256-CBC\ntls-client\n",
+			   "specify only one of --tls-server, --tls-client, or "
+			   "--secret");
+	expect_consistency(STATIC, "static key mode (--secret) needs --cipher "
+			   "AES-128-CBC, AES-192-CBC or AES-256-CBC (OpenVPN's "
+			   "default BF-CBC is not available)");
+	expect_consistency(STATIC "cipher AES-256-GCM\n", "static key mode "
+			   "(--secret) carries only AES-128-CBC, AES-192-CBC or "
+			   "AES-256-CBC as --cipher");
+	expect_consistency(STATIC "cipher AES-128-CBC\nproto tcp-client\n",
+			   "static key mode (--secret) over TCP is not supported "
+			   "by dcovpn yet: use UDP");
+	expect_consistency("dev tun\nsecret k 1\ncipher AES-128-CBC\n",
+			   "static key mode (--secret) needs --remote in dcovpn "
+			   "(it does not wait for the first peer)");
 	expect_consistency("client\nremote h\nca c\nauth-user-pass\n",
 		     "You must define TUN/TAP device (--dev)");
 	expect_consistency(CLIENT "dev tap0\nauth-user-pass\n", "--dev tap is not "

@@ -28,3 +28,13 @@ def c(name, b):
 c("AES-256-CBC SHA256 V2", pkt(key, hashes.SHA256()))
 c("AES-128-CBC SHA1 V1", pkt(key[:16], hashes.SHA1(), v1=True))
 c("AES-192-CBC SHA512 V2", pkt(key[:24], hashes.SHA512()))
+# Static key mode (--secret): no header, long-form packet-id (id, time).
+def static_pkt(k, md, pid_time):
+    p = padding.PKCS7(128).padder()
+    body = p.update(struct.pack(">II", pktid, pid_time) + pt) + p.finalize()
+    e = Cipher(algorithms.AES(k), modes.CBC(iv)).encryptor()
+    ct = e.update(body) + e.finalize()
+    h = hmac.HMAC(hkey[:md.digest_size], md)
+    h.update(iv + ct)
+    return h.finalize() + iv + ct
+c("static AES-256-CBC SHA1, time 0x5f000000", static_pkt(key, hashes.SHA1(), 0x5f000000))
