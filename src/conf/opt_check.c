@@ -200,12 +200,13 @@ static const char *check_proxy(const struct options *o)
 
 	if (o->http_proxy.host && o->socks_proxy.host)
 		return "--http-proxy can not be used together with --socks-proxy";
-	if (!o->http_proxy.host && !o->socks_proxy.host)
-		return NULL;
 	for (size_t i = 0; options_remote(o, i, &ep) == 0; i++) {
-		if (ep.proto == OPT_PROTO_TCP_CLIENT || ep.proto == OPT_PROTO_TCP)
+		bool own = o->remotes[i].http_proxy != NULL;
+
+		if (ep.proto == OPT_PROTO_TCP_CLIENT || ep.proto == OPT_PROTO_TCP ||
+		    (!own && !o->http_proxy.host && !o->socks_proxy.host))
 			continue;
-		return o->http_proxy.host ?
+		return own || o->http_proxy.host ?
 		       "--http-proxy MUST be used in TCP Client mode (i.e. "
 		       "--proto tcp-client)" :
 		       "--socks-proxy over UDP is not supported by dcovpn (no "

@@ -28,7 +28,7 @@ int h_mtu_disc(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return 0;
 }
 
-static void proxy_free(struct opt_proxy *p)
+void opt_proxy_free(struct opt_proxy *p)
 {
 	opt_strfree(&p->host, false);
 	opt_strfree(&p->port, false);
@@ -38,8 +38,8 @@ static void proxy_free(struct opt_proxy *p)
 
 void opt_host_free(struct options *o)
 {
-	proxy_free(&o->http_proxy);
-	proxy_free(&o->socks_proxy);
+	opt_proxy_free(&o->http_proxy);
+	opt_proxy_free(&o->socks_proxy);
 	opt_file_free(&o->http_proxy_user_pass);
 	opt_strfree(&o->http_proxy_version, false);
 	opt_strfree(&o->http_proxy_agent, false);
@@ -54,21 +54,20 @@ static int proxy_set(struct opt_ctx *c, struct opt_proxy *p, const char *host,
 {
 	if (optval_port(c, port, false))
 		return -EINVAL;
-	proxy_free(p);
+	opt_proxy_free(p);
 	if (opt_strset(&p->host, host) || opt_strset(&p->port, port))
 		return -ENOMEM;
 	return 0;
 }
 
-/* http-proxy SERVER PORT [AUTHFILE|auto|auto-nct] [none|basic] */
-int h_http_proxy(struct opt_ctx *c, const struct opt_desc *d, char **argv,
-		 unsigned int argc)
+/* http-proxy SERVER PORT [AUTHFILE|auto|auto-nct] [none|basic] into @p
+ * (the global one, or a <connection> block's) */
+int opt_http_proxy_parse(struct opt_ctx *c, struct opt_proxy *p, char **argv,
+			 unsigned int argc)
 {
 	static const char *const methods[] = { "none", "basic", NULL };
-	struct opt_proxy *p = &c->o->http_proxy;
 	int m;
 
-	(void)d;
 	if (argc < 3)
 		return opt_fail(c, "http-proxy port number not defined");
 	if (proxy_set(c, p, argv[1], argv[2]))
@@ -94,6 +93,13 @@ int h_http_proxy(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return m;
 	p->auth = m ? OPT_PROXY_AUTH_BASIC : OPT_PROXY_AUTH_NONE;
 	return 0;
+}
+
+int h_http_proxy(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		 unsigned int argc)
+{
+	(void)d;
+	return opt_http_proxy_parse(c, &c->o->http_proxy, argv, argc);
 }
 
 /* http-proxy-option VERSION v | AGENT text | CUSTOM-HEADER name [content] */

@@ -407,9 +407,15 @@ static int connection_line(struct opt_ctx *c, struct opt_remote *r,
 			return -EINVAL;
 		return opt_strset(&r->port, argv[1]);
 	}
+	if (!strcmp(n, "http-proxy") && argc >= 2 && argc <= 5) {
+		if (!r->http_proxy)
+			r->http_proxy = calloc(1, sizeof(*r->http_proxy));
+		return r->http_proxy ? opt_http_proxy_parse(c, r->http_proxy,
+							    argv, argc) : -ENOMEM;
+	}
 	return opt_fail(c, "'%s' is not supported in a <connection> block "
-			"(dcovpn takes one remote, proto, port and rport there)",
-			n);
+			"(dcovpn takes one remote, proto, port, rport and "
+			"http-proxy there)", n);
 }
 
 static int connection_parse(struct opt_ctx *c, const char *text,
@@ -439,7 +445,8 @@ static int connection_parse(struct opt_ctx *c, const char *text,
 
 /*
  * <connection> blocks become entries of the remote list, in order; only
- * the settings that fit an entry (remote, proto, port) are accepted.
+ * the settings that fit an entry (remote, proto, port, http-proxy) are
+ * accepted.
  */
 int h_connection(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		 unsigned int argc)
@@ -463,6 +470,9 @@ int h_connection(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	if (!slot) {
 		free(r.host);
 		free(r.port);
+		if (r.http_proxy)
+			opt_proxy_free(r.http_proxy);
+		free(r.http_proxy);
 		return ret ? ret : -ENOMEM;
 	}
 	*slot = r;

@@ -202,5 +202,8 @@ OPT_HANDLER(h_http_proxy_option);
 OPT_HANDLER(h_socks_proxy);
 OPT_HANDLER(h_port_share);
 void opt_host_free(struct options *o);
+void opt_proxy_free(struct opt_proxy *p);
+int opt_http_proxy_parse(struct opt_ctx *c, struct opt_proxy *p, char **argv,
+			 unsigned int argc);
 
 #endif

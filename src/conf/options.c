@@ -70,6 +70,9 @@ static void free_lists(struct options *o)
 	for (size_t i = 0; i < o->n_remotes; i++) {
 		free(o->remotes[i].host);
 		free(o->remotes[i].port);
+		if (o->remotes[i].http_proxy)
+			opt_proxy_free(o->remotes[i].http_proxy);
+		free(o->remotes[i].http_proxy);
 	}
 	free(o->remotes);
 	options_routes_clear(o, false);
@@ -149,6 +152,19 @@ int options_remote(const struct options *o, size_t i,
 	out->proto = tr->proto != OPT_PROTO_NONE ? tr->proto : OPT_PROTO_UDP;
 	out->family = tr->family;
 	return 0;
+}
+
+void options_use_remote_proxy(struct options *o, size_t i)
+{
+	struct opt_proxy *own = i < o->n_remotes ? o->remotes[i].http_proxy :
+				NULL;
+
+	if (!own || !own->host)
+		return;
+	opt_proxy_free(&o->http_proxy);
+	opt_proxy_free(&o->socks_proxy);
+	o->http_proxy = *own;			/* moved: @own is emptied */
+	memset(own, 0, sizeof(*own));
 }
 
 static int apply(struct opt_ctx *c, char **argv, unsigned int argc)

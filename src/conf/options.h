@@ -68,10 +68,13 @@ struct opt_local {
 };
 
 /* A remote line, or a <connection> block (remote, proto, port in it). */
+struct opt_proxy;
 struct opt_remote {
 	char *host;
 	char *port;		/* NULL: use the global port/rport */
 	struct opt_transport tr;	/* proto NONE: use the global proto */
+	struct opt_proxy *http_proxy;	/* its <connection> block's own
+					 * http-proxy (heap), or NULL */
 };
 
 /* A file name or inline content (<ca>...</ca>); inline wins if both. */
@@ -470,6 +473,10 @@ struct opt_endpoint {
  */
 int options_remote(const struct options *o, size_t i,
 		   struct opt_endpoint *out);
+/* A connection to remote entry @i uses its <connection> block's own
+ * http-proxy, if it has one, instead of the global proxies: moved into
+ * @o (a connection's own copy of the options). */
+void options_use_remote_proxy(struct options *o, size_t i);
 
 /*
  * Listening socket @i of a server with OpenVPN 2.7's defaults: a local

@@ -167,6 +167,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 			      o->proto.proto;
 		c->ep.family = o->proto.family;
 	}
+	options_use_remote_proxy(o, idx);	/* <connection>'s http-proxy */
 	conn_apply_pick(c, o, pick);
 	c->tr = c->ep.proto == OPT_PROTO_UDP ? DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
 	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;

@@ -8,6 +8,7 @@
 #   http auto      a 407 with Basic, then again with http-proxy-user-pass
 #   socks none     SOCKS5, no authentication
 #   socks login    SOCKS5 username/password (RFC 1929)
+#   http conn      http-proxy inside the only <connection> block
 #   http mgmt      auto, the credentials asked through
 #                  management-query-passwords ('HTTP Proxy'), as
 #                  NetworkManager's plugin runs it
@@ -34,12 +35,14 @@ proxy_up() { # KIND PORT [CRED]
 		fail "proxy did not start: $(cat "$T/proxy.out")"
 }
 
-# run_case NAME KIND PORT CRED OPTION...
+# run_case NAME KIND PORT CRED OPTION... (NO_REMOTE=1: without the global
+# remote line)
 run_case() {
 	local name=$1 kind=$2 port=$3 cred=$4 bin who
 	shift 4
 	proxy_up "$kind" "$port" "$cred"
 	client_conf tcp 4 crypt "$@"
+	[ -z "${NO_REMOTE:-}" ] || sed -i '0,/^remote /{/^remote /d}' "$T/client.conf"
 	for bin in "$OPENVPN" "$DCOVPN"; do
 		who=$(basename "$bin")
 		rm -f "$T/client.log"	# (see start_client)
@@ -66,6 +69,8 @@ run_case http-auto http 8080 alice:secret "http-proxy 127.0.0.1 8080 auto" \
 [ "$(wc -l <"$T/http-auto-dcovpn.jsonl")" = 2 ] || fail "http-auto: not two CONNECTs"
 run_case socks-none socks 1080 "" "socks-proxy 127.0.0.1 1080"
 run_case socks-login socks 1080 alice:secret "socks-proxy 127.0.0.1 1080 $T/proxy-auth"
+NO_REMOTE=1 run_case http-conn http 8080 alice:secret "<connection>" "remote $UL4_S 1194" \
+	"http-proxy 127.0.0.1 8080 $T/proxy-auth basic" "</connection>"
 
 # http auto, credentials through management-query-passwords (as
 # NetworkManager's plugin runs it): asked as 'HTTP Proxy' after the 407

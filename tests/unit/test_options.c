@@ -880,11 +880,43 @@ static void test_connection_blocks(void **state)
 	options_free(&o);
 	expect_error("verb 1\n<connection>\nremote a\nverb 4\n</connection>\n",
 		     "e.conf:4: 'verb' is not supported in a <connection> block "
-		     "(dcovpn takes one remote, proto, port and rport there)");
+		     "(dcovpn takes one remote, proto, port, rport and "
+		     "http-proxy there)");
 	expect_error("<connection>\nremote a 1 udp\nremote b\n</connection>\n",
 		     "e.conf:3: 'remote' is not supported in a <connection> "
-		     "block (dcovpn takes one remote, proto, port and rport "
-		     "there)");
+		     "block (dcovpn takes one remote, proto, port, rport and "
+		     "http-proxy there)");
+	/* http-proxy in a block (was refused): that entry's own proxy */
+	expect_ok(&o, "client\ndev tun\nca c\nproto tcp-client\n"
+		      "<connection>\nremote a\n</connection>\n"
+		      "<connection>\nremote b\nhttp-proxy p 8080 auto\n"
+		      "</connection>\n");
+	assert_null(o.remotes[0].http_proxy);
+	assert_string_equal(o.remotes[1].http_proxy->host, "p");
+	assert_true(o.remotes[1].http_proxy->auto_auth);
+	{
+		char err[OPT_ERR_LEN] = "";
+
+		options_check(&o, err, sizeof(err));
+		assert_null(strstr(err, "proxy"));	/* other reasons only */
+	}
+	options_use_remote_proxy(&o, 0);
+	assert_null(o.http_proxy.host);
+	options_use_remote_proxy(&o, 1);
+	assert_string_equal(o.http_proxy.host, "p");
+	options_free(&o);
+	expect_error("<connection>\nremote b\nhttp-proxy p\n</connection>\n",
+		     "e.conf:3: http-proxy port number not defined");
+	expect_ok(&o, "client\ndev tun\nca c\nauth-user-pass\n<connection>\nremote b\n"
+		      "http-proxy p 8080\n</connection>\n");
+	{
+		char err[OPT_ERR_LEN];
+
+		assert_int_equal(options_check(&o, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, "--http-proxy MUST be used in TCP "
+				    "Client mode (i.e. --proto tcp-client)");
+	}
+	options_free(&o);
 	expect_error("<connection>\nproto udp\n</connection>\n",
 		     "e.conf:1: <connection> block without a remote");
 	expect_error("<connection>\nremote a 1 sctp\n</connection>\n",
