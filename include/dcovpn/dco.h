@@ -245,6 +245,19 @@ struct dco_key_config {
 				     * no header, 8-byte packet-id + time */
 	struct dco_key_dir encrypt; /* what we send with */
 	struct dco_key_dir decrypt; /* what the peer sends with */
+	/*
+	 * OpenVPN 2.7's epoch data keys ("protocol-flags aead-epoch", an
+	 * AEAD cipher, P_DATA_V2 only): key[] of each direction holds its
+	 * 32-byte E_1 (the first 32 bytes of the key block's cipher half),
+	 * nonce_tail is unused. The engine derives the data keys of every
+	 * epoch, sends the 64-bit packet-id format and moves epochs on by
+	 * itself; DCO_EV_KEY_NEAR_WRAP comes when the epoch nears 65535.
+	 */
+	bool epoch;
+	uint64_t epoch_limit;       /* blocks + packets per epoch key before
+				     * moving on; 0: OpenVPN 2.7's limit
+				     * (2^36 - 1 for AES-GCM, none for
+				     * ChaCha20-Poly1305). Lower: tests. */
 };
 
 /* Install keys in a slot, replacing (and wiping) what it held. */

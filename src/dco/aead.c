@@ -135,15 +135,14 @@ static int load_iv(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
 
 /* Load the packet's IV (and a GCM open's tag) and feed the AAD: the part
  * seal and open share. */
-static int start(struct aead *a, uint32_t pktid, const uint8_t *aad,
-		 size_t aad_len, size_t len, const uint8_t *tag)
+static int start(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
+		 const uint8_t *aad, size_t aad_len, size_t len,
+		 const uint8_t *tag)
 {
-	uint8_t iv[AEAD_IV_LEN];
 	int outl;
 
 	if (!a->ctx || len > INT_MAX || aad_len > INT_MAX)
 		return -EINVAL;
-	aead_make_iv(a, pktid, iv);
 	if (load_iv(a, iv, tag))
 		return -EIO;
 	if (aad_len && EVP_CipherUpdate(a->ctx, NULL, &outl, aad, (int)aad_len) != 1)
@@ -166,14 +165,24 @@ static int read_tag(struct aead *a, uint8_t tag[AEAD_TAG_LEN])
 int aead_seal(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len,
 	      uint8_t *buf, size_t len, uint8_t tag[AEAD_TAG_LEN])
 {
+	uint8_t iv[AEAD_IV_LEN];
+
+	aead_make_iv(a, pktid, iv);
+	return aead_seal_iv(a, iv, aad, aad_len, buf, len, tag);
+}
+
+int aead_seal_iv(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
+		 const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len,
+		 uint8_t tag[AEAD_TAG_LEN])
+{
 	uint8_t none[AEAD_TAG_LEN];
 	int outl, err;
 
 	if (!a->encrypt)
 		return -EINVAL;
 	if (a->backend == DCO_AEAD_IPSEC_MB)
-		return aead_imb_seal(a, pktid, aad, aad_len, buf, len, tag);
-	err = start(a, pktid, aad, aad_len, len, NULL);
+		return aead_imb_seal(a, iv, aad, aad_len, buf, len, tag);
+	err = start(a, iv, aad, aad_len, len, NULL);
 	if (err)
 		return err;
 	if (len && EVP_EncryptUpdate(a->ctx, buf, &outl, buf, (int)len) != 1)
@@ -188,14 +197,24 @@ int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 	      const uint8_t *in, uint8_t *out, size_t len,
 	      const uint8_t tag[AEAD_TAG_LEN])
 {
+	uint8_t iv[AEAD_IV_LEN];
+
+	aead_make_iv(a, pktid, iv);
+	return aead_open_iv(a, iv, aad, aad_len, in, out, len, tag);
+}
+
+int aead_open_iv(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
+		 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+		 uint8_t *out, size_t len, const uint8_t tag[AEAD_TAG_LEN])
+{
 	uint8_t none[AEAD_TAG_LEN];
 	int outl, err;
 
 	if (a->encrypt)
 		return -EINVAL;
 	if (a->backend == DCO_AEAD_IPSEC_MB)
-		return aead_imb_open(a, pktid, aad, aad_len, in, out, len, tag);
-	err = start(a, pktid, aad, aad_len, len, tag);
+		return aead_imb_open(a, iv, aad, aad_len, in, out, len, tag);
+	err = start(a, iv, aad, aad_len, len, tag);
 	if (err)
 		return err;
 	if (len && EVP_DecryptUpdate(a->ctx, out, &outl, in, (int)len) != 1)

@@ -48,6 +48,15 @@ int aead_open(struct aead *a, uint32_t pktid, const uint8_t *aad, size_t aad_len
 	      const uint8_t *in, uint8_t *out, size_t len,
 	      const uint8_t tag[AEAD_TAG_LEN]);
 
+/* The same with the whole 12-byte IV given (OpenVPN 2.7's epoch format
+ * makes it differently: src/dco/epoch.c); the nonce tail is not used. */
+int aead_seal_iv(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
+		 const uint8_t *aad, size_t aad_len, uint8_t *buf, size_t len,
+		 uint8_t tag[AEAD_TAG_LEN]);
+int aead_open_iv(struct aead *a, const uint8_t iv[AEAD_IV_LEN],
+		 const uint8_t *aad, size_t aad_len, const uint8_t *in,
+		 uint8_t *out, size_t len, const uint8_t tag[AEAD_TAG_LEN]);
+
 /* The packet's IV: @pktid big-endian, then the nonce tail (backends). */
 void aead_make_iv(const struct aead *a, uint32_t pktid, uint8_t iv[AEAD_IV_LEN]);
 

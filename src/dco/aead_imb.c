@@ -122,17 +122,16 @@ void aead_imb_free(struct aead *a)
 }
 
 /* One whole-packet GCM call; @out may be @in. */
-static int gcm_run(struct aead *a, void (*fn)(void), uint32_t pktid,
+static int gcm_run(struct aead *a, void (*fn)(void), const uint8_t *iv,
 		   const uint8_t *aad, size_t aad_len, const uint8_t *in,
 		   uint8_t *out, size_t len, uint8_t tag[AEAD_TAG_LEN])
 {
 	aes_gcm_enc_dec_t gcm = (aes_gcm_enc_dec_t)fn;
 	struct gcm_context_data ctx;
-	uint8_t iv[AEAD_IV_LEN], none[1];
+	uint8_t none[1];
 
 	if (!a->imb_key || len > INT_MAX || aad_len > INT_MAX)
 		return -EINVAL;
-	aead_make_iv(a, pktid, iv);
 	/* the library refuses NULL buffers even when their length is 0 */
 	gcm(a->imb_key, &ctx, len ? out : none, len ? in : none, len, iv,
 	    aad_len ? aad : none, aad_len, tag, AEAD_TAG_LEN);
@@ -142,17 +141,16 @@ static int gcm_run(struct aead *a, void (*fn)(void), uint32_t pktid,
 }
 
 /* ChaCha20-Poly1305 in three calls of the library's direct API. */
-static int chacha_run(struct aead *a, bool seal, uint32_t pktid,
+static int chacha_run(struct aead *a, bool seal, const uint8_t *iv,
 		      const uint8_t *aad, size_t aad_len, const uint8_t *in,
 		      uint8_t *out, size_t len, uint8_t tag[AEAD_TAG_LEN])
 {
 	struct chacha20_poly1305_context_data ctx;
-	uint8_t iv[AEAD_IV_LEN], none[1];
+	uint8_t none[1];
 	IMB_MGR *m = lib.mgr;   /* set: this key was made with it */
 
 	if (!a->imb_key || len > INT_MAX || aad_len > INT_MAX)
 		return -EINVAL;
-	aead_make_iv(a, pktid, iv);
 	IMB_CHACHA20_POLY1305_INIT(m, a->imb_key, &ctx, iv,
 				   aad_len ? aad : none, aad_len);
 	if (len && seal)
@@ -164,23 +162,23 @@ static int chacha_run(struct aead *a, bool seal, uint32_t pktid,
 	return 0;
 }
 
-int aead_imb_seal(struct aead *a, uint32_t pktid, const uint8_t *aad,
+int aead_imb_seal(struct aead *a, const uint8_t iv[AEAD_IV_LEN], const uint8_t *aad,
 		  size_t aad_len, uint8_t *buf, size_t len,
 		  uint8_t tag[AEAD_TAG_LEN])
 {
 	if (a->cipher == DCO_CIPHER_CHACHA20_POLY1305)
-		return chacha_run(a, true, pktid, aad, aad_len, buf, buf, len, tag);
-	return gcm_run(a, a->imb_seal, pktid, aad, aad_len, buf, buf, len, tag);
+		return chacha_run(a, true, iv, aad, aad_len, buf, buf, len, tag);
+	return gcm_run(a, a->imb_seal, iv, aad, aad_len, buf, buf, len, tag);
 }
 
-int aead_imb_open(struct aead *a, uint32_t pktid, const uint8_t *aad,
+int aead_imb_open(struct aead *a, const uint8_t iv[AEAD_IV_LEN], const uint8_t *aad,
 		  size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
 		  const uint8_t tag[AEAD_TAG_LEN])
 {
 	uint8_t computed[AEAD_TAG_LEN];
 	int err = a->cipher == DCO_CIPHER_CHACHA20_POLY1305 ?
-		chacha_run(a, false, pktid, aad, aad_len, in, out, len, computed) :
-		gcm_run(a, a->imb_open, pktid, aad, aad_len, in, out, len,
+		chacha_run(a, false, iv, aad, aad_len, in, out, len, computed) :
+		gcm_run(a, a->imb_open, iv, aad, aad_len, in, out, len,
 			computed);
 
 	if (err)
@@ -213,20 +211,20 @@ void aead_imb_free(struct aead *a)
 	(void)a;
 }
 
-int aead_imb_seal(struct aead *a, uint32_t pktid, const uint8_t *aad,
+int aead_imb_seal(struct aead *a, const uint8_t iv[AEAD_IV_LEN], const uint8_t *aad,
 		  size_t aad_len, uint8_t *buf, size_t len,
 		  uint8_t tag[AEAD_TAG_LEN])
 {
-	(void)a, (void)pktid, (void)aad, (void)aad_len, (void)buf, (void)len;
+	(void)a, (void)iv, (void)aad, (void)aad_len, (void)buf, (void)len;
 	(void)tag;
 	return -ENOTSUP;
 }
 
-int aead_imb_open(struct aead *a, uint32_t pktid, const uint8_t *aad,
+int aead_imb_open(struct aead *a, const uint8_t iv[AEAD_IV_LEN], const uint8_t *aad,
 		  size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
 		  const uint8_t tag[AEAD_TAG_LEN])
 {
-	(void)a, (void)pktid, (void)aad, (void)aad_len, (void)in, (void)out;
+	(void)a, (void)iv, (void)aad, (void)aad_len, (void)in, (void)out;
 	(void)len, (void)tag;
 	return -ENOTSUP;
 }

@@ -18,10 +18,10 @@ const char *aead_imb_arch(void);
 int aead_imb_init(struct aead *a, const uint8_t *key);
 /* Wipe and free the expanded key; safe when there is none. */
 void aead_imb_free(struct aead *a);
-int aead_imb_seal(struct aead *a, uint32_t pktid, const uint8_t *aad,
+int aead_imb_seal(struct aead *a, const uint8_t iv[AEAD_IV_LEN], const uint8_t *aad,
 		  size_t aad_len, uint8_t *buf, size_t len,
 		  uint8_t tag[AEAD_TAG_LEN]);
-int aead_imb_open(struct aead *a, uint32_t pktid, const uint8_t *aad,
+int aead_imb_open(struct aead *a, const uint8_t iv[AEAD_IV_LEN], const uint8_t *aad,
 		  size_t aad_len, const uint8_t *in, uint8_t *out, size_t len,
 		  const uint8_t tag[AEAD_TAG_LEN]);
 

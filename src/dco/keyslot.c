@@ -25,6 +25,17 @@ int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 	*ks = (struct keyslot){ 0 };
 	if (cfg->key_id > P_KEY_ID_MASK)
 		return -EINVAL;
+	if (cfg->epoch) {
+		/* 2.7 has epoch keys for AEAD ciphers only */
+		if (dco_cipher_is_cbc(cfg->cipher))
+			return -EINVAL;
+		err = epoch_init(&ks->epoch, cfg->cipher, backend, cfg->epoch_limit,
+				 KEYSLOT_THREADS, cfg->encrypt.key,
+				 cfg->decrypt.key, replay_window, replay_secs);
+		if (err)
+			return err;
+		goto done;
+	}
 	if (dco_cipher_is_cbc(cfg->cipher)) {
 		err = keyslot_cbc_init(ks, cfg);
 		if (err)
@@ -46,6 +57,7 @@ int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 	err = pktid_window_init(&ks->replay, replay_window, replay_secs);
 	if (err)
 		goto err_clear;
+done:
 	ks->key_id = cfg->key_id;
 	ks->cipher = cfg->cipher;
 	ks->in_use = true;
@@ -63,6 +75,7 @@ void keyslot_clear(struct keyslot *ks)
 	aead_free(&ks->dec);
 	keyslot_cbc_clear(ks);
 	pktid_window_free(&ks->replay);
+	epoch_free(ks->epoch);
 	mem_wipe(ks, sizeof(*ks));
 }
 
@@ -86,6 +99,9 @@ int keyslot_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
 		return -EINVAL;
 	if (dco_cipher_is_cbc(ks->cipher))
 		return keyslot_cbc_encrypt(ks, thread, p, peer_id, v1);
+	if (ks->epoch)
+		return v1 ? -EINVAL :
+			    epoch_encrypt(ks->epoch, thread, p, ks->key_id, peer_id);
 	if (pkt_headroom(p) < hdr_len + DATAPKT_PKTID_LEN + tlen)
 		return -ENOSPC;
 	id = pktid_tx_next(&ks->tx_id);
@@ -122,6 +138,8 @@ int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)
 	if (!ks->in_use || p->len < 1 || !opcode_is_data(hdr[0]) ||
 	    opcode_key_id(hdr[0]) != ks->key_id)
 		return -EINVAL;
+	if (ks->epoch)
+		return epoch_decrypt(ks->epoch, p, now_ms);
 	hdr_len = datapkt_hdr_len(hdr[0]);
 	if (dco_cipher_is_cbc(ks->cipher))
 		return keyslot_cbc_decrypt(ks, p, hdr_len, now_ms);
@@ -156,6 +174,8 @@ int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms)
 
 bool keyslot_near_wrap(const struct keyslot *ks)
 {
+	if (ks->epoch)
+		return epoch_near_wrap(ks->epoch);
 	return atomic_load_explicit(&ks->tx_id.last, memory_order_relaxed) >=
 	       PKTID_WRAP_TRIGGER;
 }

@@ -12,6 +12,7 @@
 #include "base/pkt.h"
 #include "dco/aead.h"
 #include "dco/cbc.h"
+#include "dco/epoch.h"
 #include "dcovpn/dco.h"
 #include "proto/pktid.h"
 
@@ -37,6 +38,9 @@ struct keyslot {
 	bool static_key;
 	uint32_t tx_time;            /* our packet-ids' time (seconds) */
 	uint32_t rx_time;            /* the peer's, of the window's ids */
+	/* OpenVPN 2.7 epoch keys (dco/epoch.h): then enc, dec, tx_id and
+	 * replay are unused and this does it all. NULL: the 2.6 format. */
+	struct epoch *epoch;
 };
 
 /* Set up from @cfg (keys are copied; the caller wipes its copy), the AEAD
@@ -64,7 +68,8 @@ int keyslot_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
  * Open the complete data packet at p->data (header included) in place; on
  * success p->data/len is the plaintext. Returns 0, -EINVAL (too short or not a
  * data packet of this key), -EBADMSG (authentication failed), -EALREADY
- * (replayed, too old or expired). The replay window is updated only for
+ * (replayed, too old or expired), -ENOKEY (epoch keys: an epoch outside
+ * the window of keys held). The replay window is updated only for
  * packets that authenticated.
  */
 int keyslot_decrypt(struct keyslot *ks, struct pkt *p, uint64_t now_ms);

@@ -68,6 +68,9 @@ static void rx_count_error(struct worker *w, struct peer *peer, int err)
 	case -EALREADY:
 		DCO_STAT_ADD(w, peer, drop_replay, 1);
 		break;
+	case -ENOKEY:   /* an epoch (dco/epoch.h) we hold no key for */
+		DCO_STAT_ADD(w, peer, drop_no_key, 1);
+		break;
 	default:
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		break;

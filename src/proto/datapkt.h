@@ -17,6 +17,22 @@
  *  P_DATA_V1 is the same with a 1-byte header; its AAD is the packet-id only.
  *  Cipher "none" (tests, as the drivers): header || packet-id || plaintext.
  *
+ *  Epoch format (OpenVPN 2.7 "protocol-flags aead-epoch"; P_DATA_V2 only):
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  | opcode 9| kid |               peer-id (24 bit)                |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |        epoch (16 bit)         |                               |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+   counter in the epoch (48)   |
+ *  |                                                               |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    ciphertext ...                             |
+ *  |                    AEAD tag (16 bytes), at the end            |
+ *
+ *  AAD = the first 12 bytes; IV = (epoch || counter || 4 zero bytes) XOR
+ *  the 12-byte implicit IV of that epoch's data key (dco/epoch_kdf.h).
+ *
  * Only this header and keyslot.c compose or take apart these bytes.
  */
 #ifndef DCOVPN_PROTO_DATAPKT_H
@@ -34,6 +50,9 @@
 #define DATAPKT_V2_HDR_LEN 4u
 #define DATAPKT_PKTID_LEN 4u
 #define DATAPKT_TAG_LEN 16u
+#define DATAPKT_EPOCH_PKTID_LEN 8u
+#define DATAPKT_EPOCH_CTR_MAX 0xFFFFFFFFFFFFull	/* 48 bits */
+#define DATAPKT_EPOCH_AAD_LEN (DATAPKT_V2_HDR_LEN + DATAPKT_EPOCH_PKTID_LEN)
 /* Bytes the data channel adds in front of a plaintext packet at most. */
 #define DATAPKT_MAX_OVERHEAD (DATAPKT_V2_HDR_LEN + DATAPKT_PKTID_LEN + DATAPKT_TAG_LEN)
 
@@ -80,6 +99,22 @@ static inline void datapkt_put_v2_hdr(uint8_t *p, uint8_t key_id, uint32_t peer_
 {
 	p[0] = opcode_byte(P_DATA_V2, key_id);
 	store_be24(p + 1, peer_id);
+}
+
+/* The 64-bit packet-id of the epoch format: epoch on top. */
+static inline uint64_t datapkt_epoch_id(uint16_t epoch, uint64_t counter)
+{
+	return (uint64_t)epoch << 48 | (counter & DATAPKT_EPOCH_CTR_MAX);
+}
+
+static inline uint16_t datapkt_epoch_of(uint64_t id)
+{
+	return (uint16_t)(id >> 48);
+}
+
+static inline uint64_t datapkt_epoch_counter(uint64_t id)
+{
+	return id & DATAPKT_EPOCH_CTR_MAX;
 }
 
 #endif

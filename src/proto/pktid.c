@@ -48,16 +48,16 @@ void pktid_window_free(struct pktid_window *w)
 	*w = (struct pktid_window){ 0 };
 }
 
-static bool slot_seen(const struct pktid_window *w, uint32_t id)
+static bool slot_seen(const struct pktid_window *w, uint64_t id)
 {
-	uint32_t slot = id % w->size;
+	uint32_t slot = (uint32_t)(id % w->size);
 
 	return w->seen[slot / BITS_PER_WORD] >> (slot % BITS_PER_WORD) & 1u;
 }
 
-static void slot_set(struct pktid_window *w, uint32_t id, bool seen)
+static void slot_set(struct pktid_window *w, uint64_t id, bool seen)
 {
-	uint32_t slot = id % w->size;
+	uint32_t slot = (uint32_t)(id % w->size);
 	uint64_t bit = (uint64_t)1 << (slot % BITS_PER_WORD);
 
 	if (seen)
@@ -73,9 +73,9 @@ static void slot_set(struct pktid_window *w, uint32_t id, bool seen)
  * the ids between @id and the highest can decide, so the cost is the
  * reordering depth, and only for reordered packets.
  */
-static bool expired(const struct pktid_window *w, uint32_t id, uint64_t now_ms)
+static bool expired(const struct pktid_window *w, uint64_t id, uint64_t now_ms)
 {
-	uint32_t above;
+	uint64_t above;
 
 	if (w->expire_ms == 0)
 		return false;
@@ -87,7 +87,7 @@ static bool expired(const struct pktid_window *w, uint32_t id, uint64_t now_ms)
 	return false;
 }
 
-enum pktid_verdict pktid_check(const struct pktid_window *w, uint32_t id,
+enum pktid_verdict pktid_check(const struct pktid_window *w, uint64_t id,
 			       uint64_t now_ms)
 {
 	if (id == 0)
@@ -104,10 +104,10 @@ enum pktid_verdict pktid_check(const struct pktid_window *w, uint32_t id,
 }
 
 /* Move the highest id to @id, forgetting the slots the window leaves. */
-static void slide(struct pktid_window *w, uint32_t id)
+static void slide(struct pktid_window *w, uint64_t id)
 {
-	uint32_t gap = id - w->highest;
-	uint32_t i;
+	uint64_t gap = id - w->highest;
+	uint64_t i;
 
 	if (gap >= w->size) {
 		for (i = 0; i < (w->size + BITS_PER_WORD - 1) / BITS_PER_WORD; i++)
@@ -119,7 +119,7 @@ static void slide(struct pktid_window *w, uint32_t id)
 	w->highest = id;
 }
 
-enum pktid_verdict pktid_accept(struct pktid_window *w, uint32_t id,
+enum pktid_verdict pktid_accept(struct pktid_window *w, uint64_t id,
 				uint64_t now_ms)
 {
 	enum pktid_verdict v = pktid_check(w, id, now_ms);

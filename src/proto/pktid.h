@@ -25,7 +25,8 @@
 #define PKTID_WRAP_TRIGGER 0xFF000000u
 
 struct pktid_window {
-	uint32_t highest;        /* highest id accepted; 0: none yet */
+	uint64_t highest;        /* highest id accepted; 0: none yet (64 bit:
+				  * epoch keys count 48 bits per epoch) */
 	uint32_t size;           /* window size in ids */
 	uint32_t expire_ms;      /* 0: no time expiry */
 	uint64_t *seen;          /* bitmap, size bits, indexed by id % size */
@@ -35,7 +36,8 @@ struct pktid_window {
 /* Allocates the window; 0 or -ENOMEM / -EINVAL (size 0 or > max). */
 int pktid_window_init(struct pktid_window *w, uint32_t size, uint32_t expire_s);
 void pktid_window_free(struct pktid_window *w);
-/* Forget every id seen (a new time base of long-form packet-ids). */
+/* Forget every id seen (a new time base of long-form packet-ids, a new
+ * epoch key), memory kept. */
 void pktid_window_reset(struct pktid_window *w);
 
 enum pktid_verdict {
@@ -47,10 +49,10 @@ enum pktid_verdict {
 };
 
 /* Check without recording. */
-enum pktid_verdict pktid_check(const struct pktid_window *w, uint32_t id,
+enum pktid_verdict pktid_check(const struct pktid_window *w, uint64_t id,
 			       uint64_t now_ms);
 /* Check and, if OK, record @id as seen at @now_ms. */
-enum pktid_verdict pktid_accept(struct pktid_window *w, uint32_t id,
+enum pktid_verdict pktid_accept(struct pktid_window *w, uint64_t id,
 				uint64_t now_ms);
 const char *pktid_verdict_str(enum pktid_verdict v);
 
