@@ -55,6 +55,8 @@ LOAD      := $(BUILD)/dcovpn-load
 
 # The crypto stage of the benchmark's ceiling estimate (bench/run.sh).
 AEAD_SPEED := $(BUILD)/aead-speed
+# OpenVPN 2.6's data format against 2.7's epoch format, whole packet step.
+EPOCH_SPEED := $(BUILD)/epoch-speed
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -67,7 +69,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-all: $(CLI) $(DAEMON) $(LOAD) $(AEAD_SPEED)
+all: $(CLI) $(DAEMON) $(LOAD) $(AEAD_SPEED) $(EPOCH_SPEED)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -92,6 +94,10 @@ $(LOAD): $(LOAD_SRCS:%.c=$(BUILD)/%.o) $(LIB)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(AEAD_SPEED): $(BUILD)/bench/aead_speed.o $(LIB)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(EPOCH_SPEED): $(BUILD)/bench/epoch_speed.o $(LIB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

@@ -149,6 +149,19 @@ int kdf_slice(const struct kdf_key_block *kb, enum tls_role role,
 	return 0;
 }
 
+int kdf_slice_epoch(const struct kdf_key_block *kb, enum tls_role role,
+		    struct dco_key_config *out)
+{
+	unsigned tx = role == TLS_ROLE_SERVER ? 1 : 0;
+
+	if (out->cipher == DCO_CIPHER_NONE || DCO_KEY_MAX < 32)
+		return -EINVAL;
+	slice_dir(kb, tx, 32, &out->encrypt);
+	slice_dir(kb, 1 - tx, 32, &out->decrypt);
+	out->epoch = true;
+	return 0;
+}
+
 void kdf_key_block_wipe(struct kdf_key_block *kb)
 {
 	mem_wipe(kb, sizeof(*kb));

@@ -93,6 +93,14 @@ int kdf_slice(const struct kdf_key_block *kb, enum tls_role role,
 	      enum dco_cipher cipher, uint8_t key_id, enum dco_key_slot slot,
 	      struct dco_key_config *out);
 
+/*
+ * OpenVPN 2.7's epoch data keys instead (dco.h dco_key_config.epoch): each
+ * direction's E_1 is the first 32 bytes of its cipher half; @out must come
+ * from kdf_slice() for the same @role.
+ */
+int kdf_slice_epoch(const struct kdf_key_block *kb, enum tls_role role,
+		    struct dco_key_config *out);
+
 void kdf_key_block_wipe(struct kdf_key_block *kb);
 void kdf_key_source_wipe(struct kdf_key_source *src);
 

@@ -25,8 +25,8 @@
 /*
  * Bits dcovpn may announce. DYN_TLS_CRYPT: renegotiations under a key of
  * the session (ctl/session_dyn.h); PUSH_UPDATE: a pull client applies
- * pushed updates (ctl/pushupd.h). Not DATA_EPOCH: a 2.7 format not
- * implemented here.
+ * pushed updates (ctl/pushupd.h); DATA_EPOCH: the engine has 2.7's epoch
+ * data keys (dco/epoch.h).
  */
 #define KM2_IV_PROTO_ALLOWED (KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_REQUEST_PUSH | \
 			      KM2_IV_PROTO_TLS_KEY_EXPORT | \
@@ -35,7 +35,8 @@
 			      KM2_IV_PROTO_CC_EXIT_NOTIFY | \
 			      KM2_IV_PROTO_AUTH_FAIL_TEMP | \
 			      KM2_IV_PROTO_DYN_TLS_CRYPT | \
-			      KM2_IV_PROTO_PUSH_UPDATE)
+			      KM2_IV_PROTO_PUSH_UPDATE | \
+			      KM2_IV_PROTO_DATA_EPOCH)
 
 __attribute__((format(printf, 3, 4)))
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
@@ -437,6 +438,17 @@ int km2_peer_info_get(const char *peer_info, const char *name, char *buf,
 		return 0;
 	}
 	return -ENOENT;
+}
+
+bool km2_epoch_negotiated(unsigned peer_proto, enum dco_cipher cipher)
+{
+	bool aead = cipher == DCO_CIPHER_AES_128_GCM ||
+		    cipher == DCO_CIPHER_AES_192_GCM ||
+		    cipher == DCO_CIPHER_AES_256_GCM ||
+		    cipher == DCO_CIPHER_CHACHA20_POLY1305;
+
+	return aead && (peer_proto & KM2_IV_PROTO_DATA_EPOCH) &&
+	       (peer_proto & KM2_IV_PROTO_DATA_V2);
 }
 
 unsigned km2_peer_info_proto(const char *peer_info)

@@ -49,19 +49,20 @@
 #define KM2_IV_PROTO_CC_EXIT_NOTIFY	(1u << 7)
 #define KM2_IV_PROTO_AUTH_FAIL_TEMP	(1u << 8)
 #define KM2_IV_PROTO_DYN_TLS_CRYPT	(1u << 9)
-#define KM2_IV_PROTO_DATA_EPOCH		(1u << 10)	/* never: 2.7 only */
+#define KM2_IV_PROTO_DATA_EPOCH		(1u << 10)	/* 2.7: aead-epoch */
 #define KM2_IV_PROTO_PUSH_UPDATE	(1u << 12)	/* ctl/pushupd.h */
 
 /*
  * What dcovpn implements and so may announce (see km2_peer_info): P_DATA_V2,
- * TLS-EKM, control-channel EXIT with protocol-flags, dyn-tls-crypt (2.7);
- * REQUEST_PUSH is added for a pull client, NCP_P2P for a P2P peer by
- * km2_peer_info itself.
+ * TLS-EKM, control-channel EXIT with protocol-flags, dyn-tls-crypt and
+ * epoch data keys (2.7); REQUEST_PUSH is added for a pull client, NCP_P2P
+ * for a P2P peer by km2_peer_info itself.
  */
 #define KM2_IV_PROTO_DEFAULT (KM2_IV_PROTO_DATA_V2 | \
 			      KM2_IV_PROTO_TLS_KEY_EXPORT | \
 			      KM2_IV_PROTO_CC_EXIT_NOTIFY | \
-			      KM2_IV_PROTO_DYN_TLS_CRYPT)
+			      KM2_IV_PROTO_DYN_TLS_CRYPT | \
+			      KM2_IV_PROTO_DATA_EPOCH)
 
 #define KM2_IV_VER "2.6.14"	/* a version 2.6 servers know (see .c) */
 #define KM2_IV_PLAT "linux"
@@ -135,6 +136,14 @@ int km2_peer_info(const struct km2_peer_info_cfg *cfg, char *buf, size_t cap,
  */
 int km2_peer_info_get(const char *peer_info, const char *name, char *buf,
 		      size_t cap);
+
+/*
+ * Epoch data keys with a peer whose IV_PROTO is @peer_proto, data channel
+ * @cipher: as 2.7 decides (multi.c, ssl_ncp.c), the peer announces
+ * DATA_EPOCH and the cipher is an AEAD one; and P_DATA_V2, the only
+ * format epoch keys have (2.7 clients refuse aead-epoch without it).
+ */
+bool km2_epoch_negotiated(unsigned peer_proto, enum dco_cipher cipher);
 
 /* IV_PROTO of a peer-info as a number; 0 when absent or not a number. */
 unsigned km2_peer_info_proto(const char *peer_info);

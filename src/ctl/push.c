@@ -174,3 +174,16 @@ int push_cipher(const struct options *o, const char *pushed,
 	}
 	return 0;
 }
+
+int push_epoch(const struct options *o, enum dco_cipher cipher, char *err,
+	       size_t errlen)
+{
+	if (!(o->protocol_flags & OPT_PF_AEAD_EPOCH) || cipher == DCO_CIPHER_NONE)
+		return 0;
+	if (o->peer_id < 0) {
+		snprintf(err, errlen, "OPTIONS ERROR: Epoch key data format tag "
+			 "requires data v2 (peer-id) to be enabled.");
+		return -EPROTO;
+	}
+	return 1;
+}

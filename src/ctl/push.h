@@ -69,6 +69,14 @@ enum push_result push_message(struct push *p, struct options *o,
 int push_cipher(const struct options *o, const char *pushed,
 		enum dco_cipher *out, char *err, size_t errlen);
 
+/*
+ * Epoch data keys on the client: 1 when the server pushed "protocol-flags
+ * aead-epoch" (and @cipher is AEAD), 0 when not, -EPROTO with @err when it
+ * did without a peer-id (2.7 refuses that too: the format is P_DATA_V2's).
+ */
+int push_epoch(const struct options *o, enum dco_cipher cipher, char *err,
+	       size_t errlen);
+
 /* Is @name in data-ciphers (or the default list)? */
 bool push_cipher_allowed(const struct options *o, const char *name);
 

@@ -844,7 +844,8 @@ int session_send_message(struct session *s, const char *msg, uint64_t now_ms)
 }
 
 int session_set_data(struct session *s, struct dco *dco, uint32_t peer_id,
-		     enum dco_cipher cipher, bool ekm, uint64_t now_ms)
+		     enum dco_cipher cipher, bool ekm, bool epoch,
+		     uint64_t now_ms)
 {
 	int ret;
 
@@ -854,6 +855,7 @@ int session_set_data(struct session *s, struct dco *dco, uint32_t peer_id,
 	s->peer_id = peer_id;
 	s->cipher = cipher;
 	s->ekm = ekm;
+	s->epoch = epoch;
 	s->dco_keys = 0;
 	ret = session_keys_install(s, s->ks[0]);
 	if (!ret)

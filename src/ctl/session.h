@@ -155,6 +155,7 @@ struct session {
 	uint32_t peer_id;
 	enum dco_cipher cipher;
 	bool ekm;
+	bool epoch;                  /* OpenVPN 2.7 epoch data keys */
 	unsigned dco_keys;           /* keys installed in the engine (0..2) */
 	char *peer_info;             /* the peer's IV_* lines (key-id 0), or NULL */
 	char *peer_user, *peer_pass;  /* server: the client's auth-user-pass
@@ -214,11 +215,13 @@ int session_send_message(struct session *s, const char *msg, uint64_t now_ms);
 
 /*
  * The data channel is ready (PUSH_REPLY applied): derive the primary key
- * (TLS-EKM if @ekm, else the PRF) with @cipher and install it; later keys
- * use the same. 0 or -errno.
+ * (TLS-EKM if @ekm, else the PRF) with @cipher and install it, as epoch
+ * data keys if @epoch (negotiated "aead-epoch"); later keys use the same.
+ * 0 or -errno.
  */
 int session_set_data(struct session *s, struct dco *dco, uint32_t peer_id,
-		     enum dco_cipher cipher, bool ekm, uint64_t now_ms);
+		     enum dco_cipher cipher, bool ekm, bool epoch,
+		     uint64_t now_ms);
 
 /*
  * Without an engine (dcovpn-load plays many clients and seals its own

@@ -1,11 +1,22 @@
 /* Data channel keys of a client session: derive, install, swap, delete. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/log.h"
 #include "ctl/kdf.h"
 #include "ctl/session_keys.h"
 
+
+/* Test hook: DCOVPN_TEST_EPOCH_LIMIT=N moves epoch keys on after N
+ * blocks + packets instead of 2.7's 2^36 - 1, so a test sees rotations
+ * (OpenVPN has no option for this either). */
+static uint64_t test_epoch_limit(void)
+{
+	const char *v = getenv("DCOVPN_TEST_EPOCH_LIMIT");
+
+	return v ? strtoull(v, NULL, 10) : 0;
+}
 
 static int ks_derive(struct session *s, struct keystate *ks,
 		     struct kdf_key_block *kb)
@@ -46,6 +57,11 @@ int session_keys_install(struct session *s, struct keystate *ks)
 	}
 	ret = kdf_slice(&kb, s->cfg.server ? TLS_ROLE_SERVER : TLS_ROLE_CLIENT,
 			s->cipher, ks->key_id, slot, &kc);
+	if (!ret && s->epoch) {
+		ret = kdf_slice_epoch(&kb, s->cfg.server ? TLS_ROLE_SERVER :
+				      TLS_ROLE_CLIENT, &kc);
+		kc.epoch_limit = test_epoch_limit();
+	}
 	kdf_key_block_wipe(&kb);
 	if (!ret && dco_cipher_is_cbc(s->cipher) && ks_auth(s, &kc.auth)) {
 		dco_key_config_wipe(&kc);
@@ -66,12 +82,12 @@ int session_keys_install(struct session *s, struct keystate *ks)
 		s->dco_keys++;
 	ks->dco = slot == DCO_KEY_PRIMARY ? KS_DCO_PRIMARY : KS_DCO_SECONDARY;
 	ks->keys_generated = true;
-	log_info("Data Channel: cipher '%s'%s%s%s, key-id %u, key derivation %s",
+	log_info("Data Channel: cipher '%s'%s%s%s, key-id %u, key derivation %s%s",
 		 dco_cipher_name(s->cipher),
 		 dco_cipher_is_cbc(s->cipher) ? ", auth '" : "",
 		 dco_cipher_is_cbc(s->cipher) ? dco_auth_name(auth) : "",
 		 dco_cipher_is_cbc(s->cipher) ? "'" : "", ks->key_id,
-		 s->ekm ? "TLS-EKM" : "PRF");
+		 s->ekm ? "TLS-EKM" : "PRF", s->epoch ? ", epoch data keys" : "");
 	return 0;
 }
 

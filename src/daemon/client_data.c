@@ -109,9 +109,10 @@ static int conn_keepalive(struct conn *c)
 
 
 /* Data channel up with the negotiated @cipher and key derivation; @dyn:
- * renegotiations under dyn-tls-crypt. */
+ * renegotiations under dyn-tls-crypt; @epoch: OpenVPN 2.7's epoch data
+ * keys. */
 static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm,
-			bool dyn)
+			bool dyn, bool epoch)
 {
 	uint64_t now = clock_now_ms();
 	int ret;
@@ -121,7 +122,7 @@ static int conn_data_up(struct conn *c, enum dco_cipher cipher, bool ekm,
 	if (!ret)
 		ret = c->cc->has_secret ? client_static_key(c, cipher) :
 		      session_set_data(&c->sess, c->dco, c->peer_id, cipher, ekm,
-				       now);
+				       epoch, now);
 	if (!ret && dyn)
 		ret = session_dyn_start(&c->sess);
 	if (!ret)
@@ -162,10 +163,15 @@ int conn_pull_up(struct conn *c)
 		return ret;
 	}
 	c->cc_exit = c->o->protocol_flags & OPT_PF_CC_EXIT;
+	ret = push_epoch(c->o, cipher, err, sizeof(err));
+	if (ret < 0) {
+		log_err("%s", err);
+		return ret;
+	}
 	return conn_data_up(c, cipher,
 			    c->o->key_derivation_ekm ||
 			    (c->o->protocol_flags & OPT_PF_TLS_EKM),
-			    c->o->protocol_flags & OPT_PF_DYN_TLS_CRYPT);
+			    c->o->protocol_flags & OPT_PF_DYN_TLS_CRYPT, ret);
 }
 
 /* Is @name in the ':'-separated @list (case-insensitive)? */
@@ -218,7 +224,8 @@ int conn_p2p_up(struct conn *c)
 	char list[512] = "", ours[512], err[256] = "";
 	const char *pick = NULL;
 	enum dco_cipher cipher;
-	bool ekm = false;
+	bool ekm = false, epoch;
+	unsigned both;
 	int ret;
 
 	if ((proto & KM2_IV_PROTO_NCP_P2P) &&
@@ -245,12 +252,16 @@ int conn_p2p_up(struct conn *c)
 					      (unsigned)id[1] << 8 | id[2]);
 	}
 	c->cc_exit = proto & KM2_IV_PROTO_CC_EXIT_NOTIFY;
+	/* dyn-tls-crypt and epoch keys when both announced them (2.7
+	 * p2p_mode_ncp) */
+	both = proto & km2_peer_info_proto(c->cc->peer_info);
+	epoch = km2_epoch_negotiated(both, cipher);
+	/* 2.7's words (ssl_ncp.c) */
 	log_info("P2P mode NCP negotiation result: TLS_export=%d, DATA_v2=%d, "
-		 "peer-id %d, cipher=%s", ekm, c->o->peer_id >= 0,
-		 c->o->peer_id, dco_cipher_name(cipher));
-	/* dyn-tls-crypt when both announced it (2.7 p2p_mode_ncp) */
-	proto &= km2_peer_info_proto(c->cc->peer_info);
-	return conn_data_up(c, cipher, ekm, proto & KM2_IV_PROTO_DYN_TLS_CRYPT);
+		 "peer-id %d, epoch=%d, cipher=%s", ekm, c->o->peer_id >= 0,
+		 c->o->peer_id, epoch, dco_cipher_name(cipher));
+	return conn_data_up(c, cipher, ekm, both & KM2_IV_PROTO_DYN_TLS_CRYPT,
+			    epoch);
 }
 
 /* Static key mode: --cipher (checked by options_check), no header. */
@@ -261,7 +272,7 @@ int conn_static_up(struct conn *c)
 	if (dco_cipher_from_name(c->o->cipher, &cipher))
 		return -EINVAL;
 	c->o->peer_id = -1;
-	return conn_data_up(c, cipher, false, false);
+	return conn_data_up(c, cipher, false, false, false);
 }
 
 /* A mismatch of configuration does not heal by reconnecting. */

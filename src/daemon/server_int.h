@@ -108,6 +108,7 @@ struct srv_client {
 	struct in_addr vpn4;
 	struct in6_addr vpn6;
 	enum dco_cipher cipher;
+	bool epoch;                  /* OpenVPN 2.7 epoch data keys */
 	time_t since;
 	bool dead;                   /* reaped at the next server_reap */
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */

@@ -484,13 +484,15 @@ static void reply_build(struct reply *r, const struct srv_client *c,
 	if (s->o->tcp_nodelay)
 		add(r, ",socket-flags TCP_NODELAY");
 	/* dyn-tls-crypt: to a client announcing it (2.7), which then expects
-	 * renegotiations under the session's key (server_client_setup) */
+	 * renegotiations under the session's key (server_client_setup);
+	 * aead-epoch: epoch data keys (c->epoch, server_client_setup) */
 	if ((proto & (KM2_IV_PROTO_CC_EXIT_NOTIFY |
-		      KM2_IV_PROTO_DYN_TLS_CRYPT)) || ekm)
-		add(r, ",protocol-flags%s%s%s",
+		      KM2_IV_PROTO_DYN_TLS_CRYPT)) || ekm || c->epoch)
+		add(r, ",protocol-flags%s%s%s%s",
 		    (proto & KM2_IV_PROTO_CC_EXIT_NOTIFY) ? " cc-exit" : "",
 		    ekm ? " tls-ekm" : "",
-		    (proto & KM2_IV_PROTO_DYN_TLS_CRYPT) ? " dyn-tls-crypt" : "");
+		    (proto & KM2_IV_PROTO_DYN_TLS_CRYPT) ? " dyn-tls-crypt" : "",
+		    c->epoch ? " aead-epoch" : "");
 }
 
 /* ---- the data channel -------------------------------------------------------- */
@@ -640,6 +642,7 @@ int server_client_setup(struct srv_client *c, struct options *co)
 
 	if (!ret && co->srv && co->srv->disable)
 		ret = -EPERM;
+	c->epoch = km2_epoch_negotiated(proto, c->cipher);
 	if (!ret)
 		ret = server_ekm_required(c, ekm);
 	cs = co->srv;
@@ -649,7 +652,7 @@ int server_client_setup(struct srv_client *c, struct options *co)
 	}
 	if (!ret)
 		ret = session_set_data(&c->sess, c->srv->dco, c->peer_id, c->cipher,
-				       ekm, clock_now_ms());
+				       ekm, c->epoch, clock_now_ms());
 	if (!ret && (proto & KM2_IV_PROTO_DYN_TLS_CRYPT))
 		ret = session_dyn_start(&c->sess);
 	if (ret)

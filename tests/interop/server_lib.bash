@@ -239,10 +239,12 @@ start_server() {
 		fail "dcovpn server did not start"
 }
 
-# start_client I KIND(openvpn|dcovpn)
+# start_client I KIND(openvpn|openvpn26|dcovpn): openvpn26 is Debian's
+# 2.6 even where $OPENVPN is 2.7 (ovpn27.bash)
 start_client() {
 	local i=$1 kind=$2 bin=$DCOVPN
 	[ "$kind" = openvpn ] && bin=$OPENVPN
+	[ "$kind" = openvpn26 ] && bin=/usr/sbin/openvpn
 	ip netns exec "sv-$$-c$i" "$bin" --config "$T/c$i.conf" >"$T/c$i-$kind.log" 2>&1 &
 	CLI_PIDS[$i]=$!
 	CLI_LOG[$i]=$T/c$i-$kind.log

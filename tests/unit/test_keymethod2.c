@@ -294,14 +294,14 @@ static void test_peer_info_pull(void **state)
 	n = km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err));
 	/* 2.6.14's lines, in its order, less what dcovpn does not implement
 	 * (compression; AUTH_PENDING_KW, DNS_OPTION, AUTH_FAIL_TEMP bits),
-	 * plus DYN_TLS_CRYPT and 2.7's PUSH_UPDATE (pull only):
-	 * 2 + 4 + 8 + 128 + 512 + 4096 = 4750. */
+	 * plus DYN_TLS_CRYPT, 2.7's DATA_EPOCH and PUSH_UPDATE (pull only):
+	 * 2 + 4 + 8 + 128 + 512 + 1024 + 4096 = 5774. */
 	assert_string_equal(buf, "IV_VER=2.6.14\nIV_PLAT=linux\nIV_TCPNL=1\n"
 			    "IV_MTU=1600\nIV_NCP=2\n"
 			    "IV_CIPHERS=AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305\n"
-			    "IV_PROTO=4750\n");
+			    "IV_PROTO=5774\n");
 	assert_int_equal(n, (int)strlen(buf));
-	assert_int_equal(km2_peer_info_proto(buf), 4750);
+	assert_int_equal(km2_peer_info_proto(buf), 5774);
 
 	cfg.ciphers = "CHACHA20-POLY1305:AES-256-GCM";
 	cfg.mtu = 1500;
@@ -311,7 +311,7 @@ static void test_peer_info_pull(void **state)
 	assert_string_equal(buf, "IV_VER=2.6.14\nIV_PLAT=linux\nIV_TCPNL=1\n"
 			    "IV_MTU=1500\n"
 			    "IV_CIPHERS=CHACHA20-POLY1305:AES-256-GCM\n"
-			    "IV_PROTO=5006\nIV_GUI_VER=dcovpn-gui 1\n");
+			    "IV_PROTO=6030\nIV_GUI_VER=dcovpn-gui 1\n");
 	/* AES-128-GCM as a substring of another name does not count. */
 	cfg.ciphers = "XAES-128-GCM:AES-256-GCM";
 	km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err));
@@ -329,15 +329,15 @@ static void test_peer_info_p2p_and_refusals(void **state)
 	(void)state;
 	assert_true(km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err)) > 0);
 	/* P2P: detail level 1, NCP_P2P instead of REQUEST_PUSH:
-	 * 2+8+32+128+512. */
+	 * 2+8+32+128+512+1024. */
 	assert_string_equal(buf, "IV_CIPHERS=AES-256-GCM:AES-128-GCM:"
-			    "CHACHA20-POLY1305\nIV_PROTO=682\n");
+			    "CHACHA20-POLY1305\nIV_PROTO=1706\n");
 	cfg.proto = KM2_IV_PROTO_DEFAULT | (1u << 13);
 	assert_int_equal(km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "peer-info: IV_PROTO bits 0x2000 are not "
 			    "implemented by dcovpn");
-	cfg.proto = KM2_IV_PROTO_DATA_EPOCH;
+	cfg.proto = 1u << 11;   /* a bit after 2.7's */
 	assert_int_equal(km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err)),
 			 -EINVAL);
 	cfg.proto = 0;
@@ -347,6 +347,21 @@ static void test_peer_info_p2p_and_refusals(void **state)
 	cfg.ciphers = NULL;
 	assert_int_equal(km2_peer_info(&cfg, buf, 20, err, sizeof(err)), -ENOSPC);
 	assert_int_equal(km2_peer_info(&cfg, buf, 0, err, sizeof(err)), -ENOSPC);
+}
+
+/* Epoch keys as 2.7 decides: the peer's bit, an AEAD cipher, DATA_V2. */
+static void test_epoch_negotiated(void **state)
+{
+	unsigned v27 = 2 | 8 | 128 | KM2_IV_PROTO_DATA_EPOCH;
+
+	(void)state;
+	assert_true(km2_epoch_negotiated(v27, DCO_CIPHER_AES_256_GCM));
+	assert_true(km2_epoch_negotiated(v27, DCO_CIPHER_CHACHA20_POLY1305));
+	assert_false(km2_epoch_negotiated(v27, DCO_CIPHER_NONE));
+	/* 2.6.14's IV_PROTO (990) has no DATA_EPOCH */
+	assert_false(km2_epoch_negotiated(990, DCO_CIPHER_AES_256_GCM));
+	assert_false(km2_epoch_negotiated(v27 & ~KM2_IV_PROTO_DATA_V2,
+					  DCO_CIPHER_AES_256_GCM));
 }
 
 static void test_peer_info_lookup(void **state)
@@ -390,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_peer_info_pull),
 		cmocka_unit_test(test_peer_info_p2p_and_refusals),
 		cmocka_unit_test(test_peer_info_lookup),
+		cmocka_unit_test(test_epoch_negotiated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

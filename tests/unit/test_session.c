@@ -204,7 +204,7 @@ static void test_no_message_before_active(void **state)
 	assert_false(session_active(&f->s));
 	assert_int_equal(session_send_message(&f->s, "PUSH_REQUEST", 1100), -EAGAIN);
 	assert_int_equal(session_set_data(&f->s, NULL, 0, DCO_CIPHER_AES_256_GCM,
-					  true, 1100), -EAGAIN);
+					  true, false, 1100), -EAGAIN);
 }
 
 /* Hostile input: random bytes and mutated server resets never crash, never
