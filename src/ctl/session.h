@@ -226,11 +226,12 @@ int session_set_data(struct session *s, struct dco *dco, uint32_t peer_id,
 /*
  * Without an engine (dcovpn-load plays many clients and seals its own
  * data packets): derive the primary key state's data channel keys with
- * @cipher / @ekm, sliced for our role, into @out, as session_set_data()
- * would install them. The key sources are wiped; @out is the caller's to
- * wipe (dco_key_config_wipe). 0 or -errno (-EAGAIN: not active yet).
+ * @cipher / @ekm (epoch data keys if @epoch), sliced for our role, into
+ * @out, as session_set_data() would install them. The key sources are
+ * wiped; @out is the caller's to wipe (dco_key_config_wipe). 0 or -errno
+ * (-EAGAIN: not active yet).
  */
 int session_data_keys(struct session *s, enum dco_cipher cipher, bool ekm,
-		      struct dco_key_config *out);
+		      bool epoch, struct dco_key_config *out);
 
 #endif

@@ -92,7 +92,7 @@ int session_keys_install(struct session *s, struct keystate *ks)
 }
 
 int session_data_keys(struct session *s, enum dco_cipher cipher, bool ekm,
-		      struct dco_key_config *out)
+		      bool epoch, struct dco_key_config *out)
 {
 	struct keystate *ks = s->ks[0];
 	struct kdf_key_block kb;
@@ -107,6 +107,9 @@ int session_data_keys(struct session *s, enum dco_cipher cipher, bool ekm,
 		ret = kdf_slice(&kb, s->cfg.server ? TLS_ROLE_SERVER :
 				TLS_ROLE_CLIENT, cipher, ks->key_id,
 				DCO_KEY_PRIMARY, out);
+	if (!ret && epoch)
+		ret = kdf_slice_epoch(&kb, s->cfg.server ? TLS_ROLE_SERVER :
+				      TLS_ROLE_CLIENT, out);
 	kdf_key_block_wipe(&kb);
 	kdf_key_source_wipe(&ks->ours);
 	kdf_key_source_wipe(&ks->theirs);

@@ -100,7 +100,10 @@ static int lc_keys(struct lclient *c, const struct options *o)
 	ret = push_cipher(c->f->o, o->cipher, &cipher, err, sizeof(err));
 	if (ret)
 		return ret;
-	ret = session_data_keys(&c->sess, cipher, ekm, &kc);
+	/* epoch keys too, since we announce them (KM2_IV_PROTO_DEFAULT) */
+	ret = session_data_keys(&c->sess, cipher, ekm,
+				(o->protocol_flags & OPT_PF_AEAD_EPOCH) &&
+				o->peer_id >= 0, &kc);
 	/* pushed to us since we announce it (KM2_IV_PROTO_DEFAULT) */
 	if (!ret && (o->protocol_flags & OPT_PF_DYN_TLS_CRYPT))
 		ret = session_dyn_start(&c->sess);

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "dco/aead.h"
+#include "dco/epoch.h"
 #include "dcovpn/dco.h"
 
 #define LDATA_IP4_HDR 20u
@@ -31,6 +32,7 @@ struct ldata {
 	uint32_t tx_id;        /* last packet-id sent */
 	uint8_t vpn[4], gw[4]; /* our tunnel address, the echo target */
 	uint16_t echo_id, echo_seq;
+	struct epoch *ep;      /* 2.7 epoch data keys (dco/epoch.h), or NULL */
 };
 
 /* 0 or -errno (a cipher that is not an AEAD: -EPROTONOSUPPORT). */
