@@ -33,11 +33,7 @@ static uint64_t usage(size_t len)
 static void make_iv(const uint8_t impl[EPOCH_IV_LEN], uint64_t id,
 		    uint8_t iv[AEAD_IV_LEN])
 {
-	uint8_t pid[DATAPKT_EPOCH_PKTID_LEN];
-
-	store_be64(pid, id);
-	for (unsigned i = 0; i < DATAPKT_EPOCH_PKTID_LEN; i++)
-		iv[i] = impl[i] ^ pid[i];
+	store_be64(iv, load_be64(impl) ^ id);
 	memcpy(iv + DATAPKT_EPOCH_PKTID_LEN, impl + DATAPKT_EPOCH_PKTID_LEN,
 	       EPOCH_IV_LEN - DATAPKT_EPOCH_PKTID_LEN);
 }
@@ -83,7 +79,8 @@ static int tx_advance(struct epoch *ep, unsigned to)
 static int tx_next_id(struct epoch *ep, size_t len, uint64_t *id)
 {
 	for (unsigned tries = 0; tries < 8; tries++) {
-		uint64_t v = atomic_fetch_add(&ep->tx_last, 1) + 1;
+		uint64_t v = atomic_fetch_add_explicit(&ep->tx_last, 1,
+						       memory_order_relaxed) + 1;
 		uint16_t e = datapkt_epoch_of(v);
 		bool ctr_spent = datapkt_epoch_counter(v) >= CTR_SPENT;
 		bool over = false;
@@ -91,7 +88,8 @@ static int tx_next_id(struct epoch *ep, size_t len, uint64_t *id)
 		/* as 2.7: the key is spent once what it sealed reached the
 		 * limit, so every epoch seals at least one packet */
 		if (ep->limit && !ctr_spent)
-			over = atomic_fetch_add(&ep->tx_used, usage(len)) >=
+			over = atomic_fetch_add_explicit(&ep->tx_used, usage(len),
+							 memory_order_relaxed) >=
 			       ep->limit;
 		/* At the last epoch 2.7 keeps going to the counter's end. */
 		if (!ctr_spent && (!over || e == UINT16_MAX)) {
@@ -234,9 +232,11 @@ static struct epoch_rx_key *rx_promote(struct epoch *ep)
 static void rx_count(struct epoch *ep, struct epoch_rx_key *k, size_t len)
 {
 	k->used += usage(len);
-	if (k != &ep->cur || epoch_tx_epoch(ep) != k->epoch)
+	if (k != &ep->cur ||
+	    ((!ep->limit || k->used <= ep->limit) && k->fails <= FAILS_WARN))
 		return;
-	if ((ep->limit && k->used > ep->limit) || k->fails > FAILS_WARN)
+	/* only now read what the sending threads write */
+	if (epoch_tx_epoch(ep) == k->epoch)
 		tx_advance(ep, k->epoch + 1u);
 }
 
@@ -330,14 +330,17 @@ int epoch_init(struct epoch **out, enum dco_cipher cipher,
 	       uint32_t replay_window, uint32_t replay_secs)
 {
 	struct epoch *ep;
+	size_t size;
 	int err;
 
 	*out = NULL;
 	if (cipher == DCO_CIPHER_NONE || threads == 0)
 		return -EINVAL;
-	ep = calloc(1, sizeof(*ep) + threads * sizeof(ep->tx[0]));
+	size = (sizeof(*ep) + threads * sizeof(ep->tx[0]) + 63) & ~(size_t)63;
+	ep = aligned_alloc(64, size);
 	if (!ep)
 		return -ENOMEM;
+	memset(ep, 0, size);
 	ep->cipher = cipher;
 	ep->backend = backend;
 	ep->n_tx = threads;

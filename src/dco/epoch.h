@@ -63,8 +63,9 @@ struct epoch {
 	enum dco_cipher cipher;
 	enum dco_aead_backend backend;
 	uint64_t limit;                 /* usage limit per key; 0: none */
-	/* send */
-	_Atomic uint64_t tx_last;       /* last packet-id handed out */
+	/* send: written per packet, on a cache line of their own (the
+	 * receiving thread must not pay for it) */
+	_Alignas(64) _Atomic uint64_t tx_last; /* last packet-id handed out */
 	_Atomic uint64_t tx_used;       /* blocks + packets of the send epoch */
 	pthread_mutex_t tx_lock;        /* tx_key, tx_data, rotation */
 	struct epoch_kdf tx_kdf;
@@ -74,9 +75,10 @@ struct epoch {
 	struct epoch_kdf rx_kdf;
 	struct epoch_key rx_key;        /* E of the highest epoch derived */
 	struct epoch_data_key future[EPOCH_FUTURE]; /* by epoch % EPOCH_FUTURE */
-	struct epoch_rx_key cur, old, probe;
+	_Alignas(64) struct epoch_rx_key cur; /* counted per packet */
+	struct epoch_rx_key old, probe;
 	unsigned n_tx;
-	struct epoch_tx_ctx tx[];       /* one per encrypting thread */
+	_Alignas(64) struct epoch_tx_ctx tx[]; /* one per encrypting thread */
 };
 
 /*

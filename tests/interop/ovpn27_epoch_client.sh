@@ -11,7 +11,7 @@
 MB=${MB:-16}
 export DCOVPN_TEST_EPOCH_LIMIT=${EPOCH_LIMIT:-150000}
 run_basic udp 4 crypt
-grep -q "PUSH_REPLY.*protocol-flags cc-exit tls-ekm aead-epoch" "$T/server.log" ||
+grep -q "PUSH_REPLY.*protocol-flags .*aead-epoch" "$T/server.log" ||
 	fail "the 2.7 server did not push aead-epoch"
 grep -q "key derivation TLS-EKM, epoch data keys" "$T/client.log" ||
 	fail "dcovpn client did not install epoch data keys"
