@@ -20,3 +20,20 @@ fi
 echo "# peer: $(head -n1 /tmp/openvpn27-$$.err)"
 rm -f /tmp/openvpn27-$$.err
 export OPENVPN
+
+# ov27_epochs LOG WHO: the 2.7 peer's log (WHO: "server"/"client") shows
+# aead-epoch pushed, its epoch data keys set up, no data packet refused,
+# and at least 3 new epochs received from dcovpn (only the epoch format
+# carries one); sets EPOCHS to that count.
+ov27_epochs() {
+	local f=$1 who=$2
+	grep -q "PUSH_REPLY.*protocol-flags .*aead-epoch" "$f" ||
+		fail "no aead-epoch in the PUSH_REPLY (2.7 $who's log)"
+	grep -q "Outgoing Epoch Data key 1" "$f" ||
+		fail "the 2.7 $who did not set up epoch data keys"
+	! grep -qE "AEAD Decrypt error|unknown epoch" "$f" ||
+		fail "the 2.7 $who refused data packets"
+	EPOCHS=$(grep -cE "Received data packet with new epoch [0-9]+" "$f" || true)
+	[ "$EPOCHS" -ge 3 ] ||
+		fail "the 2.7 $who saw $EPOCHS new epochs from dcovpn, want >= 3"
+}
