@@ -178,7 +178,9 @@ int push_cipher(const struct options *o, const char *pushed,
 int push_epoch(const struct options *o, enum dco_cipher cipher, char *err,
 	       size_t errlen)
 {
-	if (!(o->protocol_flags & OPT_PF_AEAD_EPOCH) || cipher == DCO_CIPHER_NONE)
+	/* 2.7 servers push it only with an AEAD cipher */
+	if (!(o->protocol_flags & OPT_PF_AEAD_EPOCH) || cipher == DCO_CIPHER_NONE ||
+	    dco_cipher_is_cbc(cipher))
 		return 0;
 	if (o->peer_id < 0) {
 		snprintf(err, errlen, "OPTIONS ERROR: Epoch key data format tag "
