@@ -8,7 +8,9 @@
 #  - push-update-cid to the 2.6 client: refused with 2.7's words;
 #  - push-update-broad: the 2.7 and dcovpn clients are updated ("2
 #    client(s)"), and their routes are replaced, not added to; the 2.6
-#    client has none; then "-route" takes the dcovpn client's route away;
+#    client has none; 28 routes to the dcovpn client go in two parts
+#    (push-continuation) and are all installed; then "-route" takes them
+#    away;
 #  - an update carrying ifconfig is refused (dcovpn keeps client addresses).
 . "$(dirname "$0")/ovpn27.bash"
 . "$(dirname "$0")/server_lib.bash"
@@ -59,11 +61,20 @@ has_route 2 198.19.98.0/24 -4 && fail "the 2.6 client got a route"
 wait_for 10 has_route 3 198.19.98.0/24 -4 || fail "the dcovpn client has no route 198.19.98.0/24"
 # its own (not pushed) route is an IPv4 route too: replaced as 2.7 does
 has_route 3 198.19.97.0/24 -4 && fail "the dcovpn client kept its routes after the update"
+# 28 routes (950 bytes): sent in two parts, push-continuation 2 then 1
+opts=""
+for i in $(seq 100 127); do opts+="${opts:+, }route 198.19.$i.0 255.255.255.0"; done
+mgmt "send:push-update-cid $(cid_of cli3) \"$opts\"" "expect:^SUCCESS: 1 client\(s\) updated" \
+	>"$T/m5.log" 2>&1 || { cat "$T/m5.log"; fail "push-update-cid of 28 routes"; }
+n28() { test "$(in_c 3 ip -o -4 route show | grep -c '^198\.19\.1[0-2][0-9]\.0/24 .*tun')" -eq 28; }
+wait_for 10 n28 || fail "the dcovpn client did not get all 28 routes"
+n=$(grep -cE "SENT CONTROL \[cli3\]: 'PUSH_UPDATE, ?route 198\.19\.1[0-2][0-9]\.0" "$T/server.log")
+[ "$n" -eq 2 ] || fail "the 28 routes went in $n message(s), not 2"
 mgmt "send:push-update-cid $(cid_of cli3) \"-route, ?block-ipv6, ?frobnicate 1\"" \
 	"expect:^SUCCESS: 1 client\(s\) updated" >"$T/m4.log" 2>&1 ||
 	{ cat "$T/m4.log"; fail "push-update-cid to the dcovpn client"; }
-wait_for 10 bash -c "! ip netns exec sv-$$-c3 ip -o -4 route show 198.19.98.0/24 | grep -q tun" ||
-	fail "-route left the dcovpn client's route"
+n0() { ! in_c 3 ip -o -4 route show | grep -qE '^198\.19\.(9[0-9]|1[0-9][0-9])\.0/24 .*tun'; }
+wait_for 10 n0 || fail "-route left the dcovpn client's routes"
 wait_for 15 in_c 3 ping -c1 -W1 "$TUN4_S" || fail "c3 -> server ping after the updates"
 n=$(grep -c "Peer Connection Initiated" "${CLI_LOG[3]}")
 [ "$n" -eq 1 ] || fail "the dcovpn client connected $n times"
