@@ -13,7 +13,7 @@
 # duplicate-cn, a /16 pool, keepalive 10 120, verb 1, no status file.
 # The load: --rate SCALE_RATE (10000) connects/s, --inflight
 # SCALE_INFLIGHT (64) handshakes at once, all clients pinging the server's
-# tunnel address every SCALE_PING_MS (5000) ms during an SCALE_HOLD (8) s
+# tunnel address every SCALE_PING_MS (5000) ms during a SCALE_HOLD (12) s
 # hold, then SCALE_CHURN connect/disconnect cycles (on the first count
 # only). The generator, both servers and the kernel share this machine's
 # CPUs: compare the rows of one run.
@@ -28,7 +28,7 @@ SCALE_N=${SCALE_N:-1000 10000}
 SCALE_CHURN=${SCALE_CHURN:-1000}
 SCALE_RATE=${SCALE_RATE:-10000}
 SCALE_INFLIGHT=${SCALE_INFLIGHT:-64}
-SCALE_HOLD=${SCALE_HOLD:-8}
+SCALE_HOLD=${SCALE_HOLD:-12}
 SCALE_PING_MS=${SCALE_PING_MS:-5000}
 OUT=$BUILD/scale
 mkdir -p "$OUT"
@@ -89,7 +89,7 @@ for n in $SCALE_N; do
 		run_load "$name" --clients "$n" --rate "$SCALE_RATE" \
 			--inflight "$SCALE_INFLIGHT" --hold "$SCALE_HOLD" \
 			--churn "$churn" --ping-ms "$SCALE_PING_MS" \
-			--timeout $((n / 20 + churn / 5 + 60)) ||
+			--timeout $((n / 10 + churn / 5 + 120)) ||
 			log "$kind, $n clients: incomplete (see $OUT/$name.out)"
 		cp "$T/$name.out" "$T/$name.log" "$OUT/"
 		grep -v '^stat' "$T/$name.out"
