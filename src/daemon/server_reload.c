@@ -194,26 +194,63 @@ static int own(struct srv_reload *r, struct options *n)
 	return 0;
 }
 
-/* Tell the clients whose settings changed to come again; the count. */
-static unsigned reload_clients(struct server *s, const struct reload_diff *d)
+/* What the reload did to the clients. */
+struct reload_count {
+	unsigned updated, told;
+};
+
+static bool ccd_none(const uint8_t d[SERVER_CCD_DIGEST_LEN])
+{
+	for (size_t i = 0; i < SERVER_CCD_DIGEST_LEN; i++)
+		if (d[i])
+			return false;
+	return true;
+}
+
+/* Push lines changed: a PUSH_UPDATE with @update if @c can take it (its
+ * ccd file might push the same options: not then); true if sent. */
+static bool reload_update(struct server *s, struct srv_client *c,
+			  const char *update)
+{
+	unsigned long cid = c->client_id;
+	uint32_t peer_id;
+
+	if (!update || !ccd_none(c->ccd_digest))
+		return false;
+	if (!*update)
+		return true;	/* nothing of its options changed */
+	if (server_push_update(s, &cid, update, &peer_id) != 1)
+		return false;
+	log_info("%s: push options changed at the reload: sent as "
+		 "PUSH_UPDATE", c->prefix);
+	return true;
+}
+
+/* The clients whose settings changed: updated or told to come again. */
+static void reload_clients(struct server *s, const struct reload_diff *d,
+			   const char *update, struct reload_count *n)
 {
 	uint8_t now[SERVER_CCD_DIGEST_LEN];
-	unsigned told = 0;
 
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
+		bool ccd;
 
 		if (!c || c->dead || c->kill_at_ms || !c->pushed)
 			continue;
 		server_ccd_digest(s->so, c->cn[0] ? c->cn : "UNDEF", now);
-		if (!d->push && !memcmp(now, c->ccd_digest, sizeof(now)))
+		ccd = memcmp(now, c->ccd_digest, sizeof(now)) != 0;
+		if (!ccd && !d->push)
 			continue;
+		if (!ccd && reload_update(s, c, update)) {
+			n->updated++;
+			continue;
+		}
 		log_info("%s: %s changed at the reload: told to reconnect",
-			 c->prefix, d->push ? "push options" : "its ccd file");
+			 c->prefix, ccd ? "its ccd file" : "push options");
 		server_client_kill_later(c, "RESTART");
-		told++;
+		n->told++;
 	}
-	return told;
 }
 
 void server_reload_init(struct server *s, const struct server_reparse *rp)
@@ -242,10 +279,11 @@ static struct options *reload_read(struct server *s)
 bool server_reload(struct server *s)
 {
 	struct reload_diff d = { 0 };
+	struct reload_count cnt = { 0 };
 	struct options *n;
 	const char *why;
-	char buf[160];
-	unsigned told, opened;
+	char buf[160], *update;
+	unsigned opened;
 
 	if (!s->reload.rp)
 		return false;
@@ -260,17 +298,21 @@ bool server_reload(struct server *s)
 		free(n);
 		return false;
 	}
+	update = d.push ? server_reload_update(&s->so->push, &n->srv->push) :
+			  NULL;
 	s->o = n;
 	s->so = n->srv;
 	s->reload.reloads++;
 	opened = d.new_locals ? server_listen_more(s) : 0;
-	told = reload_clients(s, &d);
+	reload_clients(s, &d, update, &cnt);
+	free(update);
 	/* connect-freq counts anew, as after a restart: the clients told to
 	 * reconnect come back at once and must not lock each other out */
 	memset(&s->new_clients, 0, sizeof(s->new_clients));
 	log_info("SIGHUP: configuration reloaded in place (%u clients kept, "
-		 "%u told to reconnect, %u new sockets)", s->n_clients - told,
-		 told, opened);
+		 "%u updated by PUSH_UPDATE, %u told to reconnect, %u new "
+		 "sockets)", s->n_clients - cnt.told, cnt.updated, cnt.told,
+		 opened);
 	return true;
 }
 

@@ -4,9 +4,11 @@
  * again and, when what changed can be applied in place, keeps the
  * engine, the tun and every client's tunnel:
  *
- *  - push lines: new clients get the new ones; the connected clients are
- *    told to reconnect ("RESTART", which 2.6 clients follow at once), as
- *    their pushed settings are stale;
+ *  - push lines: new clients get the new ones; a connected client that
+ *    announced PUSH_UPDATE (2.7) and has no ccd file gets the changed
+ *    options as a PUSH_UPDATE, if they are all ones 2.7 can update
+ *    (routes, dhcp-option, dns, redirect-gateway...); every other client
+ *    is told to reconnect ("RESTART", which 2.6 clients follow at once);
  *  - client-config-dir (the line or any file in it): a client whose ccd
  *    file now reads differently is told to reconnect; the others stay;
  *  - the CRL file's content: read again when it changes, at each
@@ -64,5 +66,13 @@ bool server_reload(struct server *s);
 
 /* At the end, after everything that may use s->o. */
 void server_reload_free(struct server *s);
+
+/* server_reload_push.c: the PUSH_UPDATE options ("opt,opt,-name") that
+ * bring a client from push lines @old to @new: heap, "" when no option
+ * changed, NULL when one changed that a connected client cannot take (or
+ * no memory). */
+struct opt_strv;
+char *server_reload_update(const struct opt_strv *old,
+			   const struct opt_strv *new);
 
 #endif

@@ -55,7 +55,7 @@ sleep 2
 echo "local $UL4_S 1195 udp4" >>"$T/server.conf"
 echo 'push "route 198.18.92.0 255.255.255.0"' >>"$T/ccd/cli3"
 kill -HUP "$SRV_PID"
-wait_for 5 grep -q "configuration reloaded in place (3 clients kept, 1 told to reconnect, 1 new sockets)" \
+wait_for 5 grep -q "configuration reloaded in place (3 clients kept, 0 updated by PUSH_UPDATE, 1 told to reconnect, 1 new sockets)" \
 	"$T/server.log" || fail "server did not reload in place"
 grep -q "SIGHUP\[hard,\] received, process restarting" "$T/server.log" && fail "server restarted"
 for i in 1 2 4; do
