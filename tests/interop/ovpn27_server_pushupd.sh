@@ -11,7 +11,8 @@
 #    client has none; 28 routes to the dcovpn client go in two parts
 #    (push-continuation) and are all installed; then "-route" takes them
 #    away;
-#  - an update carrying ifconfig is refused (dcovpn keeps client addresses).
+#  - an update carrying ifconfig is refused (dcovpn keeps client addresses);
+#  - a non-updatable option (cipher) makes the dcovpn client reconnect.
 . "$(dirname "$0")/ovpn27.bash"
 . "$(dirname "$0")/server_lib.bash"
 MC=$LIB_DIR/mgmt_client.py
@@ -83,5 +84,13 @@ n=$(grep -c "Peer Connection Initiated" "${CLI_LOG[1]}")
 [ "$n" -eq 1 ] || fail "the 2.7 client connected $n times"
 grep -q "PUSH: Received control message: 'PUSH_UPDATE,route 198.19.98.0" "${CLI_LOG[1]}" ||
 	fail "the 2.7 client's log shows no PUSH_UPDATE"
+# a non-updatable option: the dcovpn client restarts, as 2.7 does
+mgmt "send:push-update-cid $(cid_of cli3) \"cipher AES-128-GCM\"" \
+	"expect:^SUCCESS: 1 client\(s\) updated" >"$T/m6.log" 2>&1 ||
+	{ cat "$T/m6.log"; fail "push-update-cid cipher"; }
+wait_for 10 grep -q "Pushed option is not updatable: 'cipher AES-128-GCM'" "${CLI_LOG[3]}" ||
+	fail "the dcovpn client took a non-updatable option"
+wait_for 30 bash -c "[ \$(grep -c 'Initialization Sequence Completed' '${CLI_LOG[3]}') -ge 2 ]" ||
+	fail "the dcovpn client did not reconnect after an offending update"
 log "2.7 and dcovpn clients updated without reconnect; 2.6 client refused"
 echo "PASS: $CASE"
