@@ -4,13 +4,15 @@
  * the documented errors or a plaintext that lies inside the packet.
  *
  * Input: byte 0 picks the mode. Below 0x80 it is raw: the rest is the packet,
- * opened by the slot of cipher byte0 (or every cipher if byte0 >= 5); the
- * key is 32 bytes of 0x5a, nonce tail 8 of 0xa5, key-id 0, so fuzz/corpus
+ * opened by the slot of cipher byte0 (or every cipher if byte0 >= 8; 5-7
+ * are the CBC + HMAC-SHA1 ones); the key (and the CBC ciphers' HMAC key)
+ * is 32 bytes of 0x5a, nonce tail 8 of 0xa5, key-id 0, so fuzz/corpus
  * seeds can be real packets (tests/vectors/fuzz_seeds.py). From
  * 0x80 on it is sealed: bits 0-2 cipher, bit 3 V1; bytes 1-2 a position and
  * byte 3 an XOR mask; the rest is a plaintext, sealed by the matching sending
  * slot, altered at the position, then opened: it must open exactly when it
- * was not altered (any cipher but "none").
+ * was not altered (any cipher but "none"; with CBC, whose header is not
+ * authenticated, an altered peer-id still opens).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,12 +20,14 @@
 #include <string.h>
 
 #include "dco/keyslot.h"
+#include "proto/datapkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const enum dco_cipher ciphers[] = {
 	DCO_CIPHER_NONE, DCO_CIPHER_AES_128_GCM, DCO_CIPHER_AES_192_GCM,
 	DCO_CIPHER_AES_256_GCM, DCO_CIPHER_CHACHA20_POLY1305,
+	DCO_CIPHER_AES_128_CBC, DCO_CIPHER_AES_192_CBC, DCO_CIPHER_AES_256_CBC,
 };
 #define N_CIPHERS (sizeof(ciphers) / sizeof(ciphers[0]))
 
@@ -33,6 +37,7 @@ static void slot_init(struct keyslot *ks, enum dco_cipher c)
 
 	memset(cfg.decrypt.key, 0x5a, sizeof(cfg.decrypt.key));
 	memset(cfg.decrypt.nonce_tail, 0xa5, sizeof(cfg.decrypt.nonce_tail));
+	memset(cfg.decrypt.hmac_key, 0x5a, sizeof(cfg.decrypt.hmac_key));
 	cfg.encrypt = cfg.decrypt;
 	if (keyslot_init(ks, &cfg, 64, 15, DCO_AEAD_AUTO) != 0)
 		abort();
@@ -57,9 +62,12 @@ static void open_one(enum dco_cipher c, const uint8_t *data, size_t size)
 	p.len = (uint32_t)size;
 	err = keyslot_decrypt(&ks, &p, 1000);
 	if (err == 0) {
-		/* The plaintext is the tail of the packet, never outside it. */
+		/* The plaintext is the tail of the packet (CBC: before the
+		 * padding), never outside it. */
 		if (p.len == 0 || p.data < mem + PKT_HEADROOM ||
-		    p.data + p.len != mem + PKT_HEADROOM + size)
+		    p.data + p.len > mem + PKT_HEADROOM + size ||
+		    (!dco_cipher_is_cbc(c) &&
+		     p.data + p.len != mem + PKT_HEADROOM + size))
 			abort();
 		/* The same packet again is a replay. */
 		pkt_reset(&p);
@@ -100,7 +108,9 @@ static void seal_alter_open(uint8_t mode, const uint8_t *data, size_t size)
 	err = keyslot_decrypt(&rx, &p, 1000);
 	if (mask == 0 && err != 0)
 		abort();
-	if (mask != 0 && c != DCO_CIPHER_NONE && err == 0)
+	if (mask != 0 && c != DCO_CIPHER_NONE && err == 0 &&
+	    !(dco_cipher_is_cbc(c) && pos > 0 && pos < DATAPKT_V2_HDR_LEN &&
+	      !(mode & 8)))
 		abort();
 	/* Unaltered, the plaintext is back where it was put ("none" accepts
 	 * altered packets, parsed however the altered header says). */

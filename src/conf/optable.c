@@ -166,6 +166,9 @@ static const struct opt_desc table[] = {
 	NOEFFECT("ping-timer-rem", 0, OPT_W_PULLED, "Accepted; dcovpn always "
 		 "acts so: its ping-restart/ping-exit timers start only once "
 		 "a peer is known (TLS handshake done)."),
+	NOEFFECT("allow-deprecated-insecure-static-crypto", 0, OPT_W_LOCAL,
+		 "Accepted (OpenVPN 2.7 wants it for --secret); no effect: "
+		 "dcovpn runs static key mode as OpenVPN 2.6 does."),
 	NOEFFECT("disable-occ", 0, OPT_W_LOCAL, "Accepted; no effect: "
 		 "OpenVPN 2.6 sends OCC requests and compares option strings "
 		 "only in static-key mode, where dcovpn sends none."),

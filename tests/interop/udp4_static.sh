@@ -22,6 +22,7 @@ ifconfig $TUN4_S $c4
 keepalive 2 20
 verb 4
 disable-dco
+${OVPN_EXTRA:-}
 X
 cat >"$T/client.conf" <<X
 dev tun
@@ -34,6 +35,7 @@ auth SHA256
 ifconfig $c4 $TUN4_S
 keepalive 2 20
 verb 4
+${OVPN_EXTRA:-}
 X
 start_openvpn_s() {
 	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >>"$T/server.log" 2>&1 &
