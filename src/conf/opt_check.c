@@ -192,8 +192,8 @@ static const char *check_mgmt_peer(const struct options *o)
 	return NULL;
 }
 
-/* As OpenVPN 2.6: a proxy carries a TCP client; dcovpn has no SOCKS UDP
- * relay (each datagram would need the engine to wrap it). */
+/* As OpenVPN 2.6: an HTTP proxy carries a TCP client only; a SOCKS one
+ * also UDP (UDP ASSOCIATE, daemon/socks_udp.h). */
 static const char *check_proxy(const struct options *o)
 {
 	struct opt_endpoint ep;
@@ -204,13 +204,10 @@ static const char *check_proxy(const struct options *o)
 		bool own = o->remotes[i].http_proxy != NULL;
 
 		if (ep.proto == OPT_PROTO_TCP_CLIENT || ep.proto == OPT_PROTO_TCP ||
-		    (!own && !o->http_proxy.host && !o->socks_proxy.host))
+		    (!own && !o->http_proxy.host))
 			continue;
-		return own || o->http_proxy.host ?
-		       "--http-proxy MUST be used in TCP Client mode (i.e. "
-		       "--proto tcp-client)" :
-		       "--socks-proxy over UDP is not supported by dcovpn (no "
-		       "UDP relay); use --proto tcp-client";
+		return "--http-proxy MUST be used in TCP Client mode (i.e. "
+		       "--proto tcp-client)";
 	}
 	return NULL;
 }

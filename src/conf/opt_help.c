@@ -221,8 +221,9 @@ static const struct opt_help help[] = {
 	  "proxy (may be inline)." },
 	{ "http-proxy-option", "VERSION v|AGENT s|CUSTOM-HEADER name [value]",
 	  "Shape the CONNECT request." },
-	{ "socks-proxy", "server [port] [authfile]", "Connect (TCP) through a "
-	  "SOCKS5 proxy." },
+	{ "socks-proxy", "server [port] [authfile]", "Connect through a SOCKS5 "
+	  "proxy: TCP with CONNECT, UDP with UDP ASSOCIATE (IPv4 servers, "
+	  "relayed by the event loop)." },
 	{ "port-share", "host port [dir]", "TCP server: relay other "
 	  "protocols on the port to host:port." },
 	{ "management-query-passwords", NULL, "Ask credentials over "

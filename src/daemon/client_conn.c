@@ -383,6 +383,7 @@ void conn_close(struct conn *c)
 		loop_del(c->loop, c->tcp_fd);
 		close(c->tcp_fd);
 	}
+	conn_socks_close(c);
 	if (c->job)
 		scriptrun_detach(&c->scripts->run, c->job);
 	client_script_cancel(c->scripts);

@@ -38,6 +38,8 @@
 #include "io/tcp.h"
 #include "io/tun.h"
 
+struct socks_udp;
+
 #define CLIENT_TCP_CONNECT_MS 10000u
 
 enum conn_end {
@@ -112,6 +114,7 @@ struct conn {
 	char signal_text[32];           /* else why, for down's $signal */
 	char *held[CONN_HELD_MAX];      /* PUSH_REPLYs while tls-verify runs */
 	unsigned n_held;
+	struct socks_udp *socks;        /* UDP through --socks-proxy, or NULL */
 };
 
 /* client_conn.c */
@@ -134,6 +137,11 @@ void conn_describe(struct conn *c);
 int conn_open_udp(struct conn *c);
 int conn_open_tcp(struct conn *c);
 void conn_engine_readable(void *ctx, uint32_t events);
+
+/* client_socks.c: UDP through --socks-proxy; c->remote (the proxy's
+ * address when called) becomes the relay's shim. 0 or -errno (logged). */
+int conn_socks_udp(struct conn *c);
+void conn_socks_close(struct conn *c);
 
 /* client_pull.c: the session's callbacks (ctl/session.h) */
 void conn_message(void *ctx, const char *msg);

@@ -117,6 +117,11 @@ int conn_open_udp(struct conn *c)
 	/* a P2P server waiting for any peer: --local may pick the family */
 	bool any = c->remote_open && c->o->proto.family == OPT_AF_ANY;
 
+	if (c->o->socks_proxy.host && !c->o->http_proxy.host) {
+		ret = conn_socks_udp(c);
+		if (ret)
+			return ret;
+	}
 	ret = localbind_get(c->o, any ? AF_UNSPEC : c->remote.ss_family,
 			    false, &local, &len);
 	if (ret < 0)

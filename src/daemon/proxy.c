@@ -153,3 +153,19 @@ int proxy_connect(const struct options *o, const struct proxy_target *t)
 	}
 	return ret;
 }
+
+int proxy_udp_associate(const struct options *o, const struct proxy_target *t,
+			struct sockaddr_in *relay)
+{
+	int fd = proxy_dial(t);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = proxy_socks_udp(o, t, fd, relay);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "conf/options.h"
@@ -32,6 +33,13 @@ const struct opt_proxy *proxy_of(const struct options *o);
 
 /* A connected, non-blocking stream to the server, or -errno (logged). */
 int proxy_connect(const struct options *o, const struct proxy_target *t);
+
+/* --socks-proxy with proto udp: the SOCKS5 association, whose TCP
+ * connection (returned, or -errno logged) must stay open while it is
+ * used; the relay's address in @relay (daemon/socks_udp.c carries the
+ * datagrams). */
+int proxy_udp_associate(const struct options *o, const struct proxy_target *t,
+			struct sockaddr_in *relay);
 
 /* ---- internal to proxy*.c ------------------------------------------------ */
 
@@ -55,5 +63,9 @@ int proxy_write(int fd, const void *buf, size_t len, uint64_t deadline_ms);
 int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
 	       enum opt_proxy_auth *auth);
 int proxy_socks(const struct options *o, const struct proxy_target *t, int fd);
+/* SOCKS5 UDP ASSOCIATE on @fd (connected to the proxy): the relay's
+ * address in @relay (IPv4 only, as OpenVPN). 0 or -errno (logged). */
+int proxy_socks_udp(const struct options *o, const struct proxy_target *t,
+		    int fd, struct sockaddr_in *relay);
 
 #endif

@@ -14,6 +14,7 @@
 #define SOCKS_NOAUTH 0
 #define SOCKS_USERPASS 2
 #define SOCKS_CONNECT 1
+#define SOCKS_UDP_ASSOCIATE 3
 #define SOCKS_ATYP_V4 1
 #define SOCKS_ATYP_NAME 3
 #define SOCKS_ATYP_V6 4
@@ -71,8 +72,9 @@ static int socks_method(const struct options *o, const struct proxy_target *t,
 	return login ? socks_login(o, t, fd, deadline) : 0;
 }
 
-/* The reply's bound address, whose length its type tells, is skipped. */
-static int socks_reply(int fd, uint64_t deadline)
+/* The reply's bound address, whose length its type tells, is read; an
+ * IPv4 one goes to @v4 (when not NULL: UDP ASSOCIATE's relay). */
+static int socks_reply(int fd, uint64_t deadline, struct sockaddr_in *v4)
 {
 	uint8_t h[4], rest[256 + 2];
 	size_t skip;
@@ -93,7 +95,16 @@ static int socks_reply(int fd, uint64_t deadline)
 	}
 	if (!ret && !skip)
 		ret = -EPROTO;
-	return ret ? ret : proxy_read(fd, rest, skip, deadline);
+	if (!ret)
+		ret = proxy_read(fd, rest, skip, deadline);
+	if (!ret && v4) {
+		if (h[3] != SOCKS_ATYP_V4)
+			return -EAFNOSUPPORT;
+		v4->sin_family = AF_INET;
+		memcpy(&v4->sin_addr, rest, 4);
+		memcpy(&v4->sin_port, rest + 4, 2);
+	}
+	return ret;
 }
 
 int proxy_socks(const struct options *o, const struct proxy_target *t, int fd)
@@ -119,8 +130,26 @@ int proxy_socks(const struct options *o, const struct proxy_target *t, int fd)
 	req[6 + hl] = (uint8_t)port;
 	ret = proxy_write(fd, req, 7 + hl, deadline);
 	if (!ret)
-		ret = socks_reply(fd, deadline);
+		ret = socks_reply(fd, deadline, NULL);
 	if (!ret)
 		log_info("SOCKS proxy: connected to %s:%s", t->host, t->port);
+	return ret;
+}
+
+int proxy_socks_udp(const struct options *o, const struct proxy_target *t,
+		    int fd, struct sockaddr_in *relay)
+{
+	/* as OpenVPN asks: from any address (IPv4 0.0.0.0:0) */
+	static const uint8_t req[10] = { SOCKS_VER, SOCKS_UDP_ASSOCIATE, 0,
+					 SOCKS_ATYP_V4 };
+	uint64_t deadline = clock_now_ms() + t->timeout_ms;
+	int ret = socks_method(o, t, fd, deadline);
+
+	if (!ret)
+		ret = proxy_write(fd, req, sizeof(req), deadline);
+	if (!ret)
+		ret = socks_reply(fd, deadline, relay);
+	if (ret)
+		log_err("SOCKS proxy: UDP ASSOCIATE failed: %s", strerror(-ret));
 	return ret;
 }

@@ -7,7 +7,10 @@ per connection to LOG) and relays the bytes afterwards.
 
 http: with USER:PASS, a CONNECT without the right Basic credentials gets a
 407 with "Proxy-Authenticate: Basic". socks: with USER:PASS only the
-username/password method (RFC 1929) is accepted. Exits after 120 s.
+username/password method (RFC 1929) is accepted; UDP ASSOCIATE (RFC 1928
+7) relays datagrams of IPv4 destinations (ATYP 1, FRAG 0) while the TCP
+connection lasts, and creates LOG.udp once a reply went back to the
+client. Exits after 120 s.
 """
 import base64
 import json
@@ -95,14 +98,48 @@ def socks_client(c, log, cred):
         if not ok:
             record(log, {"kind": "socks", "bytes": sent.hex()})
             return
-    req = recv_n(c, 5)
-    name = recv_n(c, req[4])
+    req = recv_n(c, 4)
+    if req[3] == 1:
+        dst = recv_n(c, 4)
+    else:
+        dst = recv_n(c, 1)
+        dst += recv_n(c, dst[0])
     port = struct.unpack("!H", recv_n(c, 2))[0]
-    sent += req + name + struct.pack("!H", port)
+    sent += req + dst + struct.pack("!H", port)
     record(log, {"kind": "socks", "bytes": sent.hex()})
-    up = socket.create_connection((name.decode(), port), timeout=5)
+    if req[1] == 3:
+        udp_associate(c, log)
+        return
+    up = socket.create_connection((dst[1:].decode(), port), timeout=5)
     c.sendall(b"\x05\x00\x00\x01" + socket.inet_aton("0.0.0.0") + b"\x00\x00")
     relay(c, up)
+
+
+def udp_associate(c, log):
+    """The relay: datagrams from 127.0.0.1 are the client's (header
+    stripped, sent on); others are replies (header of their source)."""
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("0.0.0.0", 0))
+    c.sendall(b"\x05\x00\x00\x01" + socket.inet_aton("127.0.0.1") +
+              struct.pack("!H", u.getsockname()[1]))
+    client = None
+    while True:
+        r, _, _ = select.select([c, u], [], [], 60)
+        if not r or (c in r and not c.recv(64)):
+            return
+        if u not in r:
+            continue
+        data, addr = u.recvfrom(65535)
+        if addr[0] == "127.0.0.1":
+            if len(data) > 10 and data[2] == 0 and data[3] == 1:
+                client = addr
+                dst = (socket.inet_ntoa(data[4:8]),
+                       struct.unpack("!H", data[8:10])[0])
+                u.sendto(data[10:], dst)
+        elif client:
+            u.sendto(b"\x00\x00\x00\x01" + socket.inet_aton(addr[0]) +
+                     struct.pack("!H", addr[1]) + data, client)
+            open(log + ".udp", "a").close()
 
 
 def serve(c, kind, log, cred):

@@ -12,7 +12,10 @@
 #   http mgmt      auto, the credentials asked through
 #                  management-query-passwords ('HTTP Proxy'), as
 #                  NetworkManager's plugin runs it
-# dcovpn's tunnel carries pings each time. UDP through socks is refused.
+#   socks udp      proto udp through SOCKS5 UDP ASSOCIATE (a UDP server):
+#                  the association request equal, and both tunnels'
+#                  datagrams went through the proxy's relay
+# dcovpn's tunnel carries pings each time.
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
 trap 'echo "FAIL: $CASE: line $LINENO: $BASH_COMMAND"' ERR
@@ -36,16 +39,16 @@ proxy_up() { # KIND PORT [CRED]
 }
 
 # run_case NAME KIND PORT CRED OPTION... (NO_REMOTE=1: without the global
-# remote line)
+# remote line; PROTO: the client's, tcp by default)
 run_case() {
 	local name=$1 kind=$2 port=$3 cred=$4 bin who
 	shift 4
 	proxy_up "$kind" "$port" "$cred"
-	client_conf tcp 4 crypt "$@"
+	client_conf "${PROTO:-tcp}" 4 crypt "$@"
 	[ -z "${NO_REMOTE:-}" ] || sed -i '0,/^remote /{/^remote /d}' "$T/client.conf"
 	for bin in "$OPENVPN" "$DCOVPN"; do
 		who=$(basename "$bin")
-		rm -f "$T/client.log"	# (see start_client)
+		rm -f "$T/client.log" "$T/proxy.jsonl.udp"	# (see start_client)
 		ip netns exec "$NS_C" "$bin" --config "$T/client.conf" >"$T/client.log" 2>&1 &
 		CLI_PID=$!
 		wait_for 30 grep -q "Initialization Sequence Completed" "$T/client.log" ||
@@ -56,6 +59,8 @@ run_case() {
 		CLI_PID=
 		[ -f "$T/proxy.jsonl" ] || fail "$name: the proxy recorded nothing for $who"
 		mv "$T/proxy.jsonl" "$T/$name-$who.jsonl"
+		[ "${PROTO:-tcp}" = tcp ] || [ -f "$T/proxy.jsonl.udp" ] ||
+			fail "$name: $who's datagrams did not go through the relay"
 	done
 	log "$name: $(tr '\n' ' ' <"$T/$name-dcovpn.jsonl")"
 	diff "$T/$name-openvpn.jsonl" "$T/$name-dcovpn.jsonl" ||
@@ -97,8 +102,9 @@ done
 diff "$T/http-mgmt-openvpn.jsonl" "$T/http-mgmt-dcovpn.jsonl" ||
 	fail "http-mgmt: dcovpn's proxy requests differ from openvpn's"
 
-# UDP through SOCKS: refused with a reason (no UDP relay)
-client_conf udp 4 crypt "socks-proxy 127.0.0.1 1080"
-in_c "$DCOVPN" --config "$T/client.conf" >"$T/udp.log" 2>&1 && fail "socks-proxy over UDP accepted"
-grep -q "socks-proxy over UDP is not supported" "$T/udp.log" || fail "no reason: $(cat "$T/udp.log")"
+# UDP through SOCKS (UDP ASSOCIATE), against a UDP server
+stop_pid "$SRV_PID"
+server_conf udp 4 crypt
+start_server
+PROTO=udp run_case socks-udp socks 1080 alice:secret "socks-proxy 127.0.0.1 1080 $T/proxy-auth"
 echo "PASS: $CASE"
