@@ -105,5 +105,35 @@ if command -v gnuplot >/dev/null; then
 	gnuplot -e "dat='$dat'; png='$OUT/scale.png'; title='dcovpn-load: dcovpn and openvpn 2.6, $(nproc) CPUs, $(date -u '+%Y-%m-%d')'" \
 		"$ROOT/bench/scale.gp" || log "gnuplot failed: no chart"
 fi
+# Data: SCALE_DATA_PPS (20000) echo requests per second of SCALE_DATA_SIZE
+# (1300) bytes in all, from 1 client and then spread over 8 (issue 13:
+# 8 data-moving peers must not carry less than one).
+SCALE_DATA=${SCALE_DATA:-1 8}
+SCALE_DATA_PPS=${SCALE_DATA_PPS:-20000}
+SCALE_DATA_SIZE=${SCALE_DATA_SIZE:-1300}
+dtable=$OUT/data.md
+{
+	echo
+	echo "Data: $SCALE_DATA_PPS echo requests/s of $SCALE_DATA_SIZE bytes offered in all, 5 s"
+	echo
+	echo "| server | data clients | echo requests sent/s | replies received/s | Mbit/s out / in (encrypted) |"
+	echo "|---|---:|---:|---:|---:|"
+} >"$dtable"
+for n in $SCALE_DATA; do
+	for kind in dcovpn openvpn; do
+		name=data-$kind-$n
+		start_server_kind "$kind"
+		run_load "$name" --clients "$n" --pps $((SCALE_DATA_PPS / n)) \
+			--size "$SCALE_DATA_SIZE" --hold 5 --timeout 60 ||
+			log "$kind, $n data clients: incomplete"
+		cp "$T/$name.out" "$OUT/"
+		printf '| %s | %s | %s | %s | %s / %s |\n' "$kind" "$n" \
+			"$(stat "$name" echo_tx_pps)" "$(stat "$name" echo_rx_pps)" \
+			"$(stat "$name" tx_mbps)" "$(stat "$name" rx_mbps)" >>"$dtable"
+		stop_pid "$SRV_PID"
+		SRV_PID=
+	done
+done
+cat "$dtable" >>"$table"
 echo
 cat "$table"

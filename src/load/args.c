@@ -17,6 +17,8 @@ static const char usage[] =
 "  --churn M          disconnect/reconnect cycles after the hold (default 0)\n"
 "  --ping-ms MS       each client pings the server's tunnel address every\n"
 "                     MS ms (default 1000; 0: keepalive only)\n"
+"  --pps P            instead: P echo requests per second per client, a\n"
+"                     data rate (aggregate throughput in the report)\n"
 "  --size B           ICMP payload bytes (default 56)\n"
 "  --keepalive S      keepalive interval (default: the pushed ping, or 10)\n"
 "  --source A.B.C.D/P bind client i to address i of this range\n"
@@ -69,7 +71,7 @@ static int parse_source(struct load_args *a, const char *s)
 }
 
 enum { O_CONFIG = 1, O_CLIENTS, O_RATE, O_INFLIGHT, O_HOLD, O_CHURN,
-       O_PING, O_SIZE, O_KEEPALIVE, O_SOURCE, O_PID, O_TIMEOUT, O_VERB,
+       O_PING, O_PPS, O_SIZE, O_KEEPALIVE, O_SOURCE, O_PID, O_TIMEOUT, O_VERB,
        O_HELP };
 
 static const struct option longopts[] = {
@@ -80,6 +82,7 @@ static const struct option longopts[] = {
 	{ "hold", required_argument, NULL, O_HOLD },
 	{ "churn", required_argument, NULL, O_CHURN },
 	{ "ping-ms", required_argument, NULL, O_PING },
+	{ "pps", required_argument, NULL, O_PPS },
 	{ "size", required_argument, NULL, O_SIZE },
 	{ "keepalive", required_argument, NULL, O_KEEPALIVE },
 	{ "source", required_argument, NULL, O_SOURCE },
@@ -104,6 +107,7 @@ static int set_one(struct load_args *a, int opt, const char *v)
 	case O_HOLD: ret = parse_uint("hold", v, 86400, &a->hold_s); break;
 	case O_CHURN: ret = parse_uint("churn", v, 10000000, &a->churn); break;
 	case O_PING: ret = parse_uint("ping-ms", v, 3600000, &a->ping_ms); break;
+	case O_PPS: ret = parse_uint("pps", v, 1000000, &a->pps); break;
 	case O_SIZE: ret = parse_uint("size", v, 1400, &a->size); break;
 	case O_KEEPALIVE: ret = parse_uint("keepalive", v, 3600, &a->keepalive_s); break;
 	case O_TIMEOUT: ret = parse_uint("timeout", v, 86400, &a->timeout_s); break;

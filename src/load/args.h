@@ -19,6 +19,7 @@ struct load_args {
 	unsigned hold_s;         /* seconds all N stay up */
 	unsigned churn;          /* disconnect/reconnect cycles after hold */
 	unsigned ping_ms;        /* ICMP echo per client every ms; 0: none */
+	unsigned pps;            /* ... or this many per second; 0: ping_ms */
 	unsigned size;           /* ICMP payload bytes */
 	unsigned keepalive_s;    /* 0: the pushed "ping", else 10 */
 	unsigned timeout_s;      /* bound on the whole run */
@@ -28,6 +29,12 @@ struct load_args {
 	int server_pid;          /* 0: no /proc figures */
 	int verb;                /* log level of the shared modules */
 };
+
+/* Do the clients send echo requests (a data rate or pings)? */
+static inline bool load_args_echo(const struct load_args *a)
+{
+	return a->ping_ms || a->pps;
+}
 
 /* 0; 1 after --help (printed); -EINVAL with a message on stderr. */
 int load_args_parse(struct load_args *a, int argc, char **argv);

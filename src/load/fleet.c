@@ -382,5 +382,5 @@ int fleet_run(struct fleet *f)
 			next_tick = clock_now_ms() + TICK_MS;
 		}
 	}
-	return f->complete && (!f->a->ping_ms || f->pinged == f->a->clients) ? 0 : 1;
+	return f->complete && (!load_args_echo(f->a) || f->pinged == f->a->clients) ? 0 : 1;
 }

@@ -55,9 +55,11 @@ static void report_hold(struct fleet *f, FILE *out)
 		per_s(b->data_tx_pkts - a->data_tx_pkts, ms),
 		per_s(b->data_rx_pkts - a->data_rx_pkts, ms));
 	fprintf(out, "stat hold_s %.3f\nstat pinged %u\nstat tx_mbps %.3f\n"
-		"stat rx_mbps %.3f\nstat echo_rx %llu\n", ms / 1000.0,
-		f->pinged, tx, rx,
-		(unsigned long long)(b->echo_rx - a->echo_rx));
+		"stat rx_mbps %.3f\nstat echo_rx %llu\nstat echo_tx_pps %.0f\n"
+		"stat echo_rx_pps %.0f\n", ms / 1000.0, f->pinged, tx, rx,
+		(unsigned long long)(b->echo_rx - a->echo_rx),
+		per_s(b->echo_tx - a->echo_tx, ms),
+		per_s(b->echo_rx - a->echo_rx, ms));
 }
 
 static void report_server(struct fleet *f, FILE *out)

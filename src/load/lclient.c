@@ -16,6 +16,7 @@
 
 #define LC_RX_BURST 64u         /* datagrams read per wake-up */
 #define LC_CLOSE_MS 2000u       /* EXIT unacknowledged: close anyway */
+#define LC_ECHO_BURST 256u      /* echo requests sent per tick at most */
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -78,14 +79,14 @@ static int lc_addresses(struct lclient *c, const struct options *o)
 	struct in_addr gw;
 
 	if (!o->ifconfig_set)
-		return c->f->a->ping_ms ? -EDESTADDRREQ : 0;
+		return load_args_echo(c->f->a) ? -EDESTADDRREQ : 0;
 	memcpy(c->data->vpn, &o->ifconfig_local, 4);
 	if (o->route_gateway && inet_pton(AF_INET, o->route_gateway, &gw) == 1)
 		memcpy(c->data->gw, &gw, 4);
 	else if (o->topology != OPT_TOPO_SUBNET)
 		memcpy(c->data->gw, &o->ifconfig_remote, 4);
 	else
-		return c->f->a->ping_ms ? -EDESTADDRREQ : 0;
+		return load_args_echo(c->f->a) ? -EDESTADDRREQ : 0;
 	return 0;
 }
 
@@ -134,6 +135,8 @@ static void lc_up(struct lclient *c, const struct options *o)
 			    o->ping > 0 ? (unsigned)o->ping : 10u);
 	c->next_ka_ms = now + c->ka_ms;
 	c->next_echo_ms = now;
+	c->echo_t0_ms = now;
+	c->echo_sent = 0;
 	c->st = LC_UP;
 	fleet_client_up(c->f, c, now);
 }
@@ -232,7 +235,7 @@ static void lc_schedule(struct lclient *c)
 		d = min_u64(d, push_next_deadline(&c->push));
 	if (c->st == LC_UP) {
 		d = min_u64(d, c->next_ka_ms);
-		if (c->f->a->ping_ms)
+		if (load_args_echo(c->f->a))
 			d = min_u64(d, c->next_echo_ms);
 	}
 	if (c->st == LC_CLOSING)
@@ -305,26 +308,53 @@ static void lc_push_tick(struct lclient *c, uint64_t now)
 		lc_fail(c, "no PUSH_REPLY within hand-window");
 }
 
-static void lc_data_tick(struct lclient *c, uint64_t now)
+/* Echo requests owed now: one per --ping-ms, or --pps on average (a
+ * burst per tick, at most LC_ECHO_BURST; a client that fell further
+ * behind forgets the rest rather than flooding). */
+static unsigned lc_echo_owed(struct lclient *c, uint64_t now)
+{
+	const struct load_args *a = c->f->a;
+	uint64_t owed;
+
+	if (!a->pps)
+		return now >= c->next_echo_ms;
+	owed = (now - c->echo_t0_ms) * a->pps / 1000u - c->echo_sent;
+	if (owed > LC_ECHO_BURST) {
+		c->echo_t0_ms = now;
+		c->echo_sent = 0;
+		owed = LC_ECHO_BURST;
+	}
+	c->echo_sent += owed;
+	return (unsigned)owed;
+}
+
+static void lc_echo(struct lclient *c, uint64_t now)
 {
 	const struct load_args *a = c->f->a;
 	uint8_t ip[LDATA_PKT_MAX];
-	size_t len;
+	unsigned n = lc_echo_owed(c, now);
 
+	for (unsigned i = 0; i < n; i++) {
+		size_t len = ldata_echo(c->data, ip, sizeof(ip) - DATAPKT_MAX_OVERHEAD,
+					a->size);
+
+		if (!len)
+			break;
+		lc_send_data(c, ip, len);
+		c->f->st.echo_tx++;
+	}
+	c->next_echo_ms = now + (a->pps ? 1u : a->ping_ms);
+}
+
+static void lc_data_tick(struct lclient *c, uint64_t now)
+{
 	if (now >= c->next_ka_ms) {
 		lc_send_data(c, datapkt_ping_magic, DATAPKT_PING_LEN);
 		c->f->st.keepalive_tx++;
 		c->next_ka_ms = now + c->ka_ms;
 	}
-	if (a->ping_ms && now >= c->next_echo_ms) {
-		len = ldata_echo(c->data, ip, sizeof(ip) - DATAPKT_MAX_OVERHEAD,
-				 a->size);
-		if (len) {
-			lc_send_data(c, ip, len);
-			c->f->st.echo_tx++;
-		}
-		c->next_echo_ms = now + a->ping_ms;
-	}
+	if (load_args_echo(c->f->a) && now >= c->next_echo_ms)
+		lc_echo(c, now);
 }
 
 static bool lc_exit_done(const struct lclient *c, uint64_t now)

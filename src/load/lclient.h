@@ -41,6 +41,7 @@ struct lclient {
 	struct ldata *data;    /* heap, once UP */
 	uint64_t start_ms, due_ms, retry_ms, close_ms;
 	uint64_t next_ka_ms, next_echo_ms;
+	uint64_t echo_t0_ms, echo_sent;  /* --pps: since when, how many */
 	unsigned ka_ms;
 };
 
