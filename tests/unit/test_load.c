@@ -180,6 +180,13 @@ static void test_args(void **state)
 	assert_int_equal(parse(&a, (const char *[]){ "x", "--config", "c",
 		"--clients", "7", "--source", "198.18.128.0/17" }, 7), 0);
 	assert_int_equal(a.clients, 7);
+	assert_false(load_args_echo(&a) && a.pps);      /* default: pings */
+	assert_int_equal(parse(&a, (const char *[]){ "x", "--config", "c",
+		"--ping-ms", "0", "--pps", "2500" }, 7), 0);
+	assert_true(load_args_echo(&a));
+	assert_int_equal(a.pps, 2500);
+	assert_int_equal(parse(&a, (const char *[]){ "x", "--config", "c",
+		"--clients", "7", "--source", "198.18.128.0/17" }, 7), 0);
 	assert_int_equal(a.src_first, 0xc6128001u);
 	assert_int_equal(a.src_count, 32766);
 	assert_int_equal(parse(&a, (const char *[]){ "x", "--config", "c",
