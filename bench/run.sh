@@ -19,7 +19,9 @@
 #                   automatic backend); dcocli_none is dcovpn-cli without a
 #                   cipher, the no-crypto stage of the ceiling estimate;
 #                   TCP transport too: openvpn_tcp dcocli_tcp; dcod_ovpn:
-#                   the daemon as client of Debian's OpenVPN)
+#                   the daemon as client of Debian's OpenVPN; dcod26: the
+#                   daemon in the 2.6 data format, dcod having negotiated
+#                   2.7's epoch data keys)
 #   BENCH_CIPHER    data cipher of the OpenVPN and daemon cases (default
 #                   AES-256-GCM; AES-256-CBC measures the legacy data channel)
 #   BENCH_AUTH      their --auth (HMAC of CBC ciphers; default: none given)
@@ -400,6 +402,12 @@ start_dcocli_ossl() {
 	BENCH_DCOCLI_ARGS="--aead-backend openssl ${BENCH_DCOCLI_ARGS:-}" start_dcocli udp
 }
 start_dcod_ovpn() { start_dcod ovpn; }
+# The daemon in OpenVPN 2.6's data format: the client does not announce
+# 2.7's epoch data keys (which the dcod case negotiates), all else alike.
+start_dcod26() {
+	DCOVPN_TEST_NO_EPOCH=1 start_dcod || return 1
+	NOTE="$NOTE, 2.6 data format (no epoch keys)"
+}
 
 # Client/server configs for the daemon, OpenVPN syntax: the server end
 # (mode server, one pool) pushes the client 198.19.<n>.2 and takes .1.
@@ -519,6 +527,7 @@ case_label() {
 	dcocli_tcp) echo "dcovpn-cli TCP" ;;
 	dcocli_none) echo "dcovpn-cli none" ;;
 	dcod_ovpn) echo "dcovpn->OpenVPN" ;;
+	dcod26) echo "dcovpn daemon 2.6 format" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -792,7 +801,7 @@ main() {
 	for c in $CASES; do
 		n=$(( n + 1 ))
 		if ! declare -F "start_$c" >/dev/null; then
-			log "unknown case '$c' (known: veth openvpn wggo wggo25 dcocli dcocli_ossl dcocli_none dcod openvpn_tcp dcocli_tcp dcod_ovpn)"
+			log "unknown case '$c' (known: veth openvpn wggo wggo25 dcocli dcocli_ossl dcocli_none dcod openvpn_tcp dcocli_tcp dcod_ovpn dcod26)"
 			continue
 		fi
 		setup_case "$c" "$n" && UP="$UP $c"

@@ -455,6 +455,11 @@ int clientcfg_init(struct clientcfg *c, const struct options *o,
 	 * explicit-exit-notify must fall back to OCC_EXIT. */
 	if (getenv("DCOVPN_TEST_NO_CC_EXIT"))
 		pi.proto = KM2_IV_PROTO_DATA_V2 | KM2_IV_PROTO_TLS_KEY_EXPORT;
+	/* Test hook: no epoch data keys announced, so a 2.7 or dcovpn
+	 * server keeps the 2.6 data format (the bench compares the two). */
+	if (getenv("DCOVPN_TEST_NO_EPOCH"))
+		pi.proto = (pi.proto ? pi.proto : KM2_IV_PROTO_DEFAULT) &
+			   ~KM2_IV_PROTO_DATA_EPOCH;
 	memset(c, 0, sizeof(*c));
 	c->asker = asker;
 	err[0] = 0;
