@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -14,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/rand.h>
 
 #include "base/mem.h"
 #include "dco/cbc.h"
@@ -74,6 +76,14 @@ int cbc_init(struct cbc *c, enum dco_cipher cipher, enum dco_auth auth,
 	err = mac_init(c, auth, hmac_key);
 	if (err)
 		goto err_free;
+	if (encrypt) {
+		c->ivs = malloc(CBC_IV_BATCH * CBC_IV_LEN);
+		if (!c->ivs) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+		c->ivs_used = CBC_IV_BATCH;	/* drawn at the first packet */
+	}
 	return 0;
 
 err_free:
@@ -85,7 +95,27 @@ void cbc_free(struct cbc *c)
 {
 	EVP_CIPHER_CTX_free(c->cipher);
 	EVP_MAC_CTX_free(c->mac);
+	/* IVs not used yet must stay unknown */
+	if (c->ivs)
+		mem_wipe(c->ivs, CBC_IV_BATCH * CBC_IV_LEN);
+	free(c->ivs);
 	mem_wipe(c, sizeof(*c));
+}
+
+int cbc_next_iv(struct cbc *c, uint8_t iv[CBC_IV_LEN])
+{
+	if (!c->ivs)
+		return -EINVAL;
+	if (c->ivs_used == CBC_IV_BATCH) {
+		if (RAND_bytes(c->ivs, CBC_IV_BATCH * CBC_IV_LEN) != 1)
+			return -EIO;
+		c->ivs_used = 0;
+	}
+	memcpy(iv, c->ivs + c->ivs_used * CBC_IV_LEN, CBC_IV_LEN);
+	/* each IV once: gone from the batch as it is taken */
+	mem_wipe(c->ivs + c->ivs_used * CBC_IV_LEN, CBC_IV_LEN);
+	c->ivs_used++;
+	return 0;
 }
 
 int cbc_encrypt(struct cbc *c, const uint8_t iv[CBC_IV_LEN], uint8_t *buf,

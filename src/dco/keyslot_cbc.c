@@ -14,8 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/rand.h>
-
 #include "base/bytes.h"
 #include "base/mem.h"
 #include "dco/keyslot.h"
@@ -114,8 +112,8 @@ int keyslot_cbc_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
 	uint8_t iv[CBC_IV_LEN];
 
 	/* CBC needs an unpredictable IV: fresh random bytes per packet, as
-	 * OpenVPN (prng_bytes) */
-	if (RAND_bytes(iv, sizeof(iv)) != 1)
+	 * OpenVPN's (prng_bytes), drawn in batches (cbc.h) */
+	if (thread >= KEYSLOT_THREADS || cbc_next_iv(&ks->cbc_enc[thread], iv))
 		return -EIO;
 	return keyslot_cbc_seal(ks, thread, p, peer_id, v1, iv);
 }

@@ -199,20 +199,26 @@ static size_t seal_wire(struct pair *pr, enum dco_cipher c, enum dco_auth a,
 	return p->len;
 }
 
-/* Random IVs: the same plaintext twice is two different packets. */
+/* Random IVs: the same plaintext is a different packet each time, across
+ * the batches the IVs are drawn in (cbc.h), and each opens. */
 static void test_iv_random(void **state)
 {
-	struct buf b1, b2;
+	enum { N = 3 * CBC_IV_BATCH + 5 };
+	static uint8_t ivs[N][CBC_IV_LEN];
+	struct buf b;
 	struct pair pr;
-	struct pkt *p1, *p2;
 
 	(void)state;
 	pair_init(&pr, DCO_CIPHER_AES_256_CBC, DCO_AUTH_SHA1);
-	p1 = buf_fill(&b1, kat_pt, KAT_PT_LEN);
-	p2 = buf_fill(&b2, kat_pt, KAT_PT_LEN);
-	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p1, 1, false), 0);
-	assert_int_equal(keyslot_encrypt(&pr.tx, 0, p2, 1, false), 0);
-	assert_memory_not_equal(p1->data + 4 + 20, p2->data + 4 + 20, CBC_IV_LEN);
+	for (unsigned i = 0; i < N; i++) {
+		struct pkt *p = buf_fill(&b, kat_pt, KAT_PT_LEN);
+
+		assert_int_equal(keyslot_encrypt(&pr.tx, 1, p, 1, false), 0);
+		memcpy(ivs[i], p->data + 4 + 20, CBC_IV_LEN);
+		for (unsigned j = 0; j < i; j++)
+			assert_memory_not_equal(ivs[i], ivs[j], CBC_IV_LEN);
+		assert_int_equal(keyslot_decrypt(&pr.rx, p, NOW), 0);
+	}
 	pair_clear(&pr);
 }
 
