@@ -1068,6 +1068,12 @@ int tls_session_export(struct tls_session *s, const char *label,
 	return 0;
 }
 
+bool tls_session_peer_revoked(struct tls_session *s)
+{
+	return tls_crl_revoked(&s->ctx->crl, s->ctx->ssl_ctx,
+			       SSL_get0_peer_certificate(s->ssl));
+}
+
 int tls_session_peer_cn(const struct tls_session *s, char *buf, size_t len)
 {
 	X509 *x = SSL_get0_peer_certificate(s->ssl);

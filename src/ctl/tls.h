@@ -186,6 +186,9 @@ int tls_session_export(struct tls_session *s, const char *label,
 		       uint8_t *out, size_t len);
 
 /* The peer leaf's common name ("" if none / no cert); -ENOSPC if truncated. */
+/* Is the peer's certificate revoked by the context's CRL now (crl-verify;
+ * ctl/tls_crl.h)? false without a CRL or a certificate. */
+bool tls_session_peer_revoked(struct tls_session *s);
 int tls_session_peer_cn(const struct tls_session *s, char *buf, size_t len);
 
 /* The peer's verified chain, leaf first up to the trust anchor (OpenSSL's

@@ -155,6 +155,36 @@ bool tls_crl_dir_revoked(const struct tls_crl *c, X509 *x, char *serial,
 	return revoked;
 }
 
+/* A CRL of @x's issuer in @st that lists @x? */
+static bool store_revoked(X509_STORE *st, X509 *x)
+{
+	STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(st);
+	const X509_NAME *issuer = X509_get_issuer_name(x);
+
+	for (int i = 0; objs && i < sk_X509_OBJECT_num(objs); i++) {
+		X509_CRL *crl = X509_OBJECT_get0_X509_CRL(
+			sk_X509_OBJECT_value(objs, i));
+		X509_REVOKED *r;
+
+		if (crl && !X509_NAME_cmp(X509_CRL_get_issuer(crl), issuer) &&
+		    X509_CRL_get0_by_cert(crl, &r, x) == 1)
+			return true;
+	}
+	return false;
+}
+
+bool tls_crl_revoked(struct tls_crl *c, SSL_CTX *sctx, X509 *x)
+{
+	char serial[64];
+
+	if (!c->on || !x)
+		return false;
+	if (c->dir)
+		return tls_crl_dir_revoked(c, x, serial, sizeof(serial));
+	tls_crl_refresh(c, sctx);
+	return store_revoked(SSL_CTX_get_cert_store(sctx), x);
+}
+
 void tls_crl_free(struct tls_crl *c)
 {
 	free(c->path);

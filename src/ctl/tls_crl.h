@@ -34,6 +34,10 @@ void tls_crl_refresh(struct tls_crl *c, SSL_CTX *sctx);
 /* Dir mode: is @x revoked? Its serial (decimal) goes to @serial. */
 bool tls_crl_dir_revoked(const struct tls_crl *c, X509 *x, char *serial,
 			 size_t len);
+/* Is @x revoked by the CRL in force (a changed file reloaded first; the
+ * store's CRLs of @x's issuer, or DIR)? For a peer already connected:
+ * the handshake checked it against the CRL of that time. */
+bool tls_crl_revoked(struct tls_crl *c, SSL_CTX *sctx, X509 *x);
 void tls_crl_free(struct tls_crl *c);
 
 #endif

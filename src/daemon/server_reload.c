@@ -196,8 +196,25 @@ static int own(struct srv_reload *r, struct options *n)
 
 /* What the reload did to the clients. */
 struct reload_count {
-	unsigned updated, told;
+	unsigned updated, told, revoked;
 };
+
+/* crl-verify: a connected client whose certificate the CRL now revokes
+ * goes, as at the restart OpenVPN makes of a SIGHUP (it is refused when
+ * it comes back); true if it was told to. */
+static bool reload_revoked(struct srv_client *c)
+{
+	struct keystate *ks = c->sess.ks[0];
+
+	if (!ks || !ks->tls || !tls_session_peer_revoked(ks->tls))
+		return false;
+	/* told to come back (RESTART), where the handshake refuses it;
+	 * ended a moment later if it does not go by itself */
+	log_info("%s certificate revoked by the CRL at the reload, "
+		 "client-instance exiting", c->prefix);
+	server_client_kill_later(c, "RESTART");
+	return true;
+}
 
 static bool ccd_none(const uint8_t d[SERVER_CCD_DIGEST_LEN])
 {
@@ -238,6 +255,10 @@ static void reload_clients(struct server *s, const struct reload_diff *d,
 
 		if (!c || c->dead || c->kill_at_ms || !c->pushed)
 			continue;
+		if (reload_revoked(c)) {
+			n->revoked++;
+			continue;
+		}
 		server_ccd_digest(s->so, c->cn[0] ? c->cn : "UNDEF", now);
 		ccd = memcmp(now, c->ccd_digest, sizeof(now)) != 0;
 		if (!ccd && !d->push)
@@ -311,8 +332,11 @@ bool server_reload(struct server *s)
 	memset(&s->new_clients, 0, sizeof(s->new_clients));
 	log_info("SIGHUP: configuration reloaded in place (%u clients kept, "
 		 "%u updated by PUSH_UPDATE, %u told to reconnect, %u new "
-		 "sockets)", s->n_clients - cnt.told, cnt.updated, cnt.told,
-		 opened);
+		 "sockets)", s->n_clients - cnt.told - cnt.revoked, cnt.updated,
+		 cnt.told, opened);
+	if (cnt.revoked)
+		log_info("SIGHUP: %u clients ended: their certificates are "
+			 "revoked", cnt.revoked);
 	return true;
 }
 

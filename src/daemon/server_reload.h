@@ -12,7 +12,9 @@
  *  - client-config-dir (the line or any file in it): a client whose ccd
  *    file now reads differently is told to reconnect; the others stay;
  *  - the CRL file's content: read again when it changes, at each
- *    handshake and renegotiation (ctl/tls_crl.c), without a reload;
+ *    handshake and renegotiation (ctl/tls_crl.c); at a reload, connected
+ *    clients whose certificates it now revokes are ended (2.6's restart
+ *    would refuse them when they came back);
  *  - local lines added at the end: their sockets open (a first TCP or
  *    IPv6 socket needs a restart: the engine's MSS clamp assumed none).
  *

@@ -11,20 +11,7 @@
 ns_setup 3
 pki_make
 d=$T/pki
-# A minimal openssl-ca database to issue CRLs from the test CA.
-: >"$d/index.txt"
-echo 01 >"$d/crlnumber"
-cat >"$d/ca.cnf" <<X
-[ca]
-default_ca = dflt
-[dflt]
-database = $d/index.txt
-crlnumber = $d/crlnumber
-default_md = sha256
-default_crl_days = 2
-X
-ossl_ca() { openssl ca -config "$d/ca.cnf" -keyfile "$d/ca.key" -cert "$d/ca.crt" "$@" 2>"$T/ossl.log" ||
-	{ cat "$T/ossl.log"; fail "openssl ca $*"; }; }
+crl_setup
 revoke() { ossl_ca -revoke "$d/$1.crt"; }
 gencrl() { ossl_ca -gencrl -out "$1"; }
 cp "$d/index.txt" "$d/index.empty"

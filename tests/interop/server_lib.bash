@@ -155,6 +155,29 @@ pki_make() {
 	"$DCOVPN" --genkey secret "$d/ta.key" || fail "dcovpn --genkey secret"
 }
 
+# crl_setup: a minimal openssl-ca database for the test CA ($T/pki), to
+# revoke certificates and issue CRLs with ossl_ca ARGS (openssl ca).
+crl_setup() {
+	local d=$T/pki
+	: >"$d/index.txt"
+	echo 01 >"$d/crlnumber"
+	cat >"$d/ca.cnf" <<-X
+	[ca]
+	default_ca = dflt
+	[dflt]
+	database = $d/index.txt
+	crlnumber = $d/crlnumber
+	default_md = sha256
+	default_crl_days = 2
+	X
+}
+
+ossl_ca() {
+	local d=$T/pki
+	openssl ca -config "$d/ca.cnf" -keyfile "$d/ca.key" -cert "$d/ca.crt" "$@" 2>"$T/ossl.log" ||
+		{ cat "$T/ossl.log"; fail "openssl ca $*"; }
+}
+
 # tls-crypt-v2 keys: the server's made by dcovpn --genkey, one per client
 # (v2cI) made from it by openvpn (odd I) and by dcovpn (even I).
 v2_keys() {
