@@ -257,6 +257,8 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 		}
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:
+		if (!c->sess_up)	/* static key: its ids never run out */
+			break;
 		log_info("TLS: packet-id of key-id %u near its end, renegotiating",
 			 ev->key_id);
 		session_renegotiate(&c->sess, clock_now_ms());

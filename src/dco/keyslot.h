@@ -36,7 +36,10 @@ struct keyslot {
 	bool near_wrap_reported;
 	/* --secret format (keyslot_cbc.c): no header, long packet-ids */
 	bool static_key;
-	uint32_t tx_time;            /* our packet-ids' time (seconds) */
+	/* our long packet-ids: time (s) << 32 | last id; an id past
+	 * UINT32_MAX carries into the time, as OpenVPN starts a new time
+	 * when the long form wraps: never a near-wrap event */
+	_Atomic uint64_t static_tx;
 	uint32_t rx_time;            /* the peer's, of the window's ids */
 	/* OpenVPN 2.7 epoch keys (dco/epoch.h): then enc, dec, tx_id and
 	 * replay are unused and this does it all. NULL: the 2.6 format. */

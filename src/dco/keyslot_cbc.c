@@ -31,7 +31,7 @@ int keyslot_cbc_init(struct keyslot *ks, const struct dco_key_config *cfg)
 
 	ks->static_key = cfg->static_key;
 	/* long-form ids carry the sender's start time, as OpenVPN's */
-	ks->tx_time = (uint32_t)time(NULL);
+	atomic_store(&ks->static_tx, (uint64_t)(uint32_t)time(NULL) << 32);
 	for (unsigned t = 0; t < KEYSLOT_THREADS; t++) {
 		err = cbc_init(&ks->cbc_enc[t], cfg->cipher, cfg->auth,
 			       cfg->encrypt.key, cfg->encrypt.hmac_key, true);
@@ -87,13 +87,23 @@ int keyslot_cbc_seal(struct keyslot *ks, unsigned thread, struct pkt *p,
 	if (pkt_headroom(p) < hdr_len_of(ks, v1) + c->mac_len + CBC_IV_LEN + pid_len ||
 	    pkt_tailroom(p) < DATAPKT_CBC_TAIL_MAX)
 		return -ENOSPC;
-	id = pktid_tx_next(&ks->tx_id);
-	if (id == 0)
-		return -ERANGE;
 	pid = pkt_push(p, pid_len);
-	store_be32(pid, id);
-	if (ks->static_key)
-		store_be32(pid + DATAPKT_PKTID_LEN, ks->tx_time);
+	if (ks->static_key) {
+		uint64_t v;
+
+		do	/* id 0 is never valid: skip it after a carry */
+			v = atomic_fetch_add(&ks->static_tx, 1) + 1;
+		while ((uint32_t)v == 0);
+		store_be32(pid, (uint32_t)v);
+		store_be32(pid + DATAPKT_PKTID_LEN, (uint32_t)(v >> 32));
+	} else {
+		id = pktid_tx_next(&ks->tx_id);
+		if (id == 0) {
+			pkt_pull(p, pid_len);
+			return -ERANGE;
+		}
+		store_be32(pid, id);
+	}
 	if (cbc_encrypt(c, iv, p->data, p->len, &ct_len))
 		return -EIO;
 	p->len = (uint32_t)ct_len;
