@@ -46,6 +46,11 @@ uint64_t push_next_deadline(const struct push *p)
 						     p->deadline_ms;
 }
 
+bool push_replied(const struct push *p)
+{
+	return p->done || p->parts > 0;
+}
+
 static bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

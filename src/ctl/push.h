@@ -2,8 +2,9 @@
  * Pull: PUSH_REQUEST timing and the server's control messages
  * (PROTOCOL.md 6.1-6.3, 6.8).
  *
- * Timing as a 2.6 client: the first PUSH_REQUEST goes out as soon as the
- * first key state is active, then every 5 s (PUSH_REQUEST_INTERVAL) until
+ * Timing as a 2.6 client: the first PUSH_REQUEST goes out at push_start
+ * (the caller's connect check, once the first key state is active and no
+ * reply came unasked), then every 5 s (PUSH_REQUEST_INTERVAL) until
  * a complete reply arrived; hand-window seconds after the first request
  * without a reply the connection restarts ("no-push-reply").
  *
@@ -57,6 +58,8 @@ bool push_request_due(struct push *p, uint64_t now_ms);
 int push_check_timeout(const struct push *p, uint64_t now_ms);
 uint64_t push_next_deadline(const struct push *p);
 
+/* Has a PUSH_REPLY (or a part of one) come? */
+bool push_replied(const struct push *p);
 /* Handle one control message; options are applied to @o. */
 enum push_result push_message(struct push *p, struct options *o,
 			      const char *msg);

@@ -100,8 +100,8 @@ struct session_ops {
 	 * refuses it: its keys never reach the engine. NULL: accept. */
 	int (*rekeyed)(void *ctx);
 	/* tls-crypt-v2 server: a client key was unwrapped; @meta is its
-	 * metadata (type byte first). <0 refuses the key (the session
-	 * fails). NULL: accept. */
+	 * metadata (type byte first). Non-zero refuses the key (the
+	 * session fails). NULL: accept. */
 	int (*v2_verify)(void *ctx, const uint8_t *meta, size_t len);
 };
 

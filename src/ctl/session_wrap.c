@@ -87,7 +87,7 @@ int session_v2_take_key(struct session *s, const uint8_t *pkt, size_t len)
 			ret = -EKEYREJECTED;
 		goto out;
 	}
-	if (s->ops.v2_verify && s->ops.v2_verify(s->ops_ctx, meta, meta_len) < 0) {
+	if (s->ops.v2_verify && s->ops.v2_verify(s->ops_ctx, meta, meta_len)) {
 		ret = -EACCES;
 		goto out;
 	}

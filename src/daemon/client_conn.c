@@ -171,6 +171,7 @@ static void conn_tick(struct conn *c, uint64_t now)
 		return;
 	}
 	conn_check_limits(c, now);
+	conn_pull_tick(c, now);
 	if (push_request_due(&c->push, now) &&
 	    session_send_message(&c->sess, PUSH_MSG, now) == 0)
 		log_info("SENT CONTROL [server]: 'PUSH_REQUEST' (status=1)");
@@ -199,6 +200,8 @@ static uint64_t conn_deadline(const struct conn *c)
 		d = c->session_deadline_ms;
 	if (c->routes_at_ms && c->routes_at_ms < d)
 		d = c->routes_at_ms;
+	if (c->connect_check_ms && c->connect_check_ms < d)
+		d = c->connect_check_ms;
 
 	if (c->peer_added && (c->o->reneg_bytes > 0 || c->o->reneg_pkts > 0)) {
 		uint64_t p = clock_now_ms() + CONN_COUNTER_POLL_MS;
@@ -432,6 +435,7 @@ enum conn_end conn_run(struct conn *c)
 {
 	if (conn_open(c))
 		return c->end != END_NONE ? c->end : END_NEXT;
+	conn_pull_arm(c, clock_now_ms());
 	c->poll_deadline_ms = client_poll_deadline(c->o, clock_now_ms());
 	c->session_deadline_ms = client_session_deadline(c->o, clock_now_ms());
 	client_inactive_start(&c->inact, c->o, clock_now_ms());

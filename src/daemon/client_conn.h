@@ -112,6 +112,8 @@ struct conn {
 	bool up_failed;                 /* fatal: no down script */
 	const char *signal;             /* the one that ended us ("sigterm") */
 	char signal_text[32];           /* else why, for down's $signal */
+	bool initiated;                 /* Peer Connection Initiated, verified */
+	uint64_t connect_check_ms;      /* next connect check; 0: none */
 	char *held[CONN_HELD_MAX];      /* PUSH_REPLYs while tls-verify runs */
 	unsigned n_held;
 	struct socks_udp *socks;        /* UDP through --socks-proxy, or NULL */
@@ -149,6 +151,10 @@ void conn_active(void *ctx);
 void conn_peer_found(void *ctx);
 void conn_release_held(struct conn *c, bool use);
 void conn_auth_token(struct conn *c);
+/* The connect check (OpenVPN's wait_for_connect): GET_CONFIG and the
+ * first PUSH_REQUEST, unless a PUSH_REPLY came first. */
+void conn_pull_arm(struct conn *c, uint64_t now);
+void conn_pull_tick(struct conn *c, uint64_t now);
 
 /* client_data.c */
 int conn_pull_up(struct conn *c);

@@ -159,7 +159,6 @@ static void conn_verified(void *ctx, int result)
 
 static void conn_get_config(struct conn *c)
 {
-	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
 	struct client_script_call call = conn_call(c, SCRIPT_IPCHANGE,
 						   c->o->ipchange);
 
@@ -170,7 +169,45 @@ static void conn_get_config(struct conn *c)
 		conn_after_up(c, conn_p2p_up(c));
 		return;
 	}
-	client_mgmt_state(c->cm, "GET_CONFIG", NULL);
-	push_start(&c->push, clock_now_ms(), hw);
+	/* the PUSH_REQUEST waits for the connect check (conn_pull_tick);
+	 * a PUSH_REPLY may come unasked before */
+	c->initiated = true;
 	conn_release_held(c, true);
+}
+
+/* ---- the connect check ----------------------------------------------------- */
+
+/*
+ * As OpenVPN's client (wait_for_connect, check_connection_established):
+ * once a second from the start of the connection it looks whether the
+ * session is up; the first time it is, it reports GET_CONFIG and sends
+ * its first PUSH_REQUEST. A server that took the IV_PROTO_REQUEST_PUSH
+ * bit for a request (2.6) has usually pushed before: then there is no
+ * GET_CONFIG state and no PUSH_REQUEST at all.
+ */
+#define CONN_CONNECT_CHECK_MS 1000u
+
+void conn_pull_arm(struct conn *c, uint64_t now)
+{
+	c->connect_check_ms = c->o->pull ? now + CONN_CONNECT_CHECK_MS : 0;
+}
+
+void conn_pull_tick(struct conn *c, uint64_t now)
+{
+	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
+
+	if (!c->connect_check_ms || now < c->connect_check_ms)
+		return;
+	if (push_replied(&c->push)) {
+		c->connect_check_ms = 0;
+		return;
+	}
+	if (!c->initiated) {
+		while (c->connect_check_ms <= now)
+			c->connect_check_ms += CONN_CONNECT_CHECK_MS;
+		return;
+	}
+	c->connect_check_ms = 0;
+	client_mgmt_state(c->cm, "GET_CONFIG", NULL);
+	push_start(&c->push, now, hw);
 }

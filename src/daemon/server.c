@@ -154,6 +154,7 @@ static void client_active(void *ctx)
 		c->ipchange_done = true;
 		server_plugin_ipchange(c);
 	}
+	server_push_if_requested(c);
 }
 
 static int client_v2_verify(void *ctx, const uint8_t *meta, size_t len)
@@ -426,15 +427,20 @@ static int server_tcp_foreign(void *ctx, int fd,
 
 /* ---- engine events ------------------------------------------------------- */
 
-/* A UDP client whose peer is not in the engine yet, by source address. */
+/*
+ * A UDP client by source address, for a control packet the engine could
+ * not give a peer-id: one whose peer is not in the engine yet, or one
+ * whose peer was added while this packet waited in the event queue (a
+ * client's PUSH_REQUEST crossing the PUSH_REPLY sent unasked; dropped,
+ * it held up the client's later messages until retransmitted).
+ */
 static struct srv_client *server_find_pending(struct server *s,
 					      const struct dco_event *ev)
 {
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
 
-		if (c && !c->dead && !c->peer_added &&
-		    c->tr == DCO_TRANSPORT_UDP &&
+		if (c && !c->dead && c->tr == DCO_TRANSPORT_UDP &&
 		    addr_eq(&c->addr, c->addr_len, &ev->addr, ev->addr_len))
 			return c;
 	}

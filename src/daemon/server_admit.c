@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/safename.h"
+#include "ctl/keymethod2.h"
 #include "daemon/server_int.h"
 
 static void admit_fail(struct srv_client *c)
@@ -136,7 +137,10 @@ int server_push(struct srv_client *c)
 	int ret;
 
 	if (c->admit == ADMIT_DONE) {
-		server_push_send(c);
+		/* a request crossing the reply (sent unasked, or a repeat
+		 * before it arrived) gets no second one */
+		if (clock_now_ms() >= c->push_again_ms)
+			server_push_send(c);
 		return 0;
 	}
 	if (c->admit == ADMIT_NONE) {
@@ -210,4 +214,16 @@ void server_admit_free(struct srv_client *c)
 	server_tlsverify_free(c);
 	server_script_client_free(c);
 	admit_free_co(c);
+}
+
+void server_push_if_requested(struct srv_client *c)
+{
+	unsigned proto;
+
+	if (c->admit != ADMIT_NONE || c->dead || c->kill_at_ms ||
+	    !c->sess.peer_info)
+		return;
+	proto = km2_peer_info_proto(c->sess.peer_info);
+	if (proto & KM2_IV_PROTO_REQUEST_PUSH)
+		server_push(c);
 }

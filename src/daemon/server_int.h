@@ -103,6 +103,7 @@ struct srv_client {
 	bool pushed;                 /* data channel up, PUSH_REPLY built */
 	char *push_reply;            /* n_push_msgs messages, each NUL-ended */
 	unsigned n_push_msgs;
+	uint64_t push_again_ms;      /* a PUSH_REQUEST before: not answered */
 	int pool_idx;                /* -1: none (ccd ifconfig-push or none) */
 	bool has4, has6;
 	struct in_addr vpn4;
@@ -234,7 +235,10 @@ int server_client_identify(struct srv_client *c, struct options *co);
 int server_client_setup(struct srv_client *c, struct options *co);
 /* auth-gen-token: a (renewed) token for the client; false: none. */
 bool server_client_token(const struct srv_client *c, char token[AUTHTOKEN_MAX]);
-/* Send the PUSH_REPLY built by server_client_setup. */
+/* Send the PUSH_REPLY built by server_client_setup. As OpenVPN
+ * (process_incoming_push_request), a PUSH_REQUEST within
+ * SERVER_PUSH_AGAIN_MS of it is not answered again. */
+#define SERVER_PUSH_AGAIN_MS 30000u
 void server_push_send(struct srv_client *c);
 /* Log a control message sent to @c as OpenVPN does ("SENT CONTROL"). */
 void server_log_sent(const struct srv_client *c, const char *msg);
@@ -251,6 +255,13 @@ int server_push_update(void *ctx, const unsigned long *cid, const char *opts,
  * ends the client. Also called again when a deferred plugin or manager
  * answer came. Returns 0 (a refusal is acted on here). */
 int server_push(struct srv_client *c);
+/*
+ * At "Peer Connection Initiated": a client whose IV_PROTO announces
+ * REQUEST_PUSH (2.5+) is admitted and answered at once, as OpenVPN takes
+ * that bit for its first PUSH_REQUEST; without it the client waits for
+ * its own push-request timer (about a second) before it asks.
+ */
+void server_push_if_requested(struct srv_client *c);
 /* A renegotiation brought credentials: check them again (AUTH_FAILED and
  * the end of the client if they fail), renew the auth-token. */
 void server_reauth(struct srv_client *c);

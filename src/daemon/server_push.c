@@ -705,6 +705,7 @@ void server_log_sent(const struct srv_client *c, const char *msg)
 
 void server_push_send(struct srv_client *c)
 {
+	c->push_again_ms = clock_now_ms() + SERVER_PUSH_AGAIN_MS;
 	for (unsigned i = 0, off = 0; i < c->n_push_msgs; i++) {
 		const char *msg = c->push_reply + off;
 

@@ -434,8 +434,11 @@ int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
 	}
 	scriptenv_free(&call);
 	scriptfile_drop(&path);
-	if (ret)
-		log_err("%s TLS Error: --tls-crypt-v2-verify refused the client "
-			"key", c->desc);
-	return ret;
+	if (!ret)
+		return 0;
+	log_err("%s TLS Error: --tls-crypt-v2-verify refused the client "
+		"key", c->desc);
+	/* an exit status is positive: any refusal must be <0 for the
+	 * session (session.h v2_verify) */
+	return -EACCES;
 }

@@ -279,6 +279,14 @@ wait_client() {
 		fail "client c$i did not complete initialization"
 }
 
+# start_pair: c1 an openvpn client, c2 a dcovpn client, both up.
+start_pair() {
+	start_client 1 openvpn
+	start_client 2 dcovpn
+	wait_client 1
+	wait_client 2
+}
+
 client_tun4() {
 	in_c "$1" ip -4 -o addr show | awk '$2 ~ /^tun/ { split($4, a, "/"); print a[1] }' | head -n1
 }

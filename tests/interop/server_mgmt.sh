@@ -36,8 +36,9 @@ wait_client 1
 in_c 2 python3 "$MC" "$T/c2.sock" "expect:^>HOLD:Waiting for hold release" \
 	"send:state on" "expect:SUCCESS: real-time state notification set to ON" \
 	"send:hold release" "expect:SUCCESS: hold release succeeded" \
-	"expect:^>STATE:[0-9]+,WAIT," "expect:^>STATE:[0-9]+,GET_CONFIG," \
+	"expect:^>STATE:[0-9]+,WAIT," "expect:^>STATE:[0-9]+,AUTH," \
 	"expect:^>STATE:[0-9]+,ASSIGN_IP,,198\.19\.66\.[0-9]+," \
+	"absent:^>STATE:[0-9]+,GET_CONFIG," \
 	"expect:^>STATE:[0-9]+,CONNECTED,SUCCESS,198\.19\.66\.[0-9]+,198\.18\.66\.1,1194,,,fd00:67::" \
 	"send:status" "expect:^OpenVPN STATISTICS" "expect:^END" \
 	"send:help" "expect:^verb" "expect:^END" "absent:^client-kill" \

@@ -14,10 +14,7 @@ server_conf udp auth "${pushes[@]}"
 client_conf 1 udp auth
 client_conf 2 udp auth
 start_server
-start_client 1 openvpn
-start_client 2 dcovpn
-wait_client 1
-wait_client 2
+start_pair
 n_parts=$(grep -c "SENT CONTROL \[cli1\]: 'PUSH_REPLY" "$T/server.log")
 [ "$n_parts" -ge 3 ] || fail "PUSH_REPLY sent in $n_parts part(s), want several"
 grep -q "push-continuation 2" "${CLI_LOG[1]}" || fail "openvpn saw no push-continuation 2"

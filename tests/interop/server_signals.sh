@@ -15,10 +15,7 @@ client_conf 1 udp auth
 client_conf 2 udp auth "explicit-exit-notify 1"
 client_conf 3 udp auth "connect-retry 1 1" "hand-window 5" "explicit-exit-notify 1"
 start_server
-start_client 1 openvpn
-start_client 2 dcovpn
-wait_client 1
-wait_client 2
+start_pair
 for i in 1 2; do wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i: no ping"; done
 
 echo 'push "route 198.18.79.0 255.255.255.0"' >>"$T/server.conf"

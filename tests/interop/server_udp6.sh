@@ -11,10 +11,7 @@ client_conf 1 udp6 crypt disable-dco "tun-mtu 1400"
 sed -i "s/^remote $UL4_S 1194/remote $UL6_S 1194/" "$T/c1.conf"
 client_conf 2 udp crypt "tun-mtu 1400"
 start_server
-start_client 1 openvpn
-start_client 2 dcovpn
-wait_client 1
-wait_client 2
+start_pair
 for i in 1 2; do wait_for 15 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "c$i ping"; done
 grep -q "cli1/fd00:66::11:" "$T/server.log" || fail "c1 did not come over IPv6"
 grep -q "cli2/::ffff:198.18.66.12:" "$T/server.log" || fail "c2 did not come over IPv4 (mapped)"

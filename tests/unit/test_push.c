@@ -74,6 +74,29 @@ static void test_single_reply(void **state)
 	options_free(&o);
 }
 
+/* A server may push before we ask (IV_PROTO_REQUEST_PUSH): the reply is
+ * taken without push_start, and then nothing is asked for. */
+static void test_unasked_reply(void **state)
+{
+	struct options o;
+	struct push p;
+
+	(void)state;
+	options_init(&o);
+	push_init(&p);
+	assert_false(push_replied(&p));
+	assert_int_equal(push_message(&p, &o, "PUSH_REPLY,route 10.1.0.0 "
+				      "255.255.0.0,push-continuation 2"),
+			 PUSH_PARTIAL);
+	assert_true(push_replied(&p));
+	assert_int_equal(push_message(&p, &o, reply), PUSH_DONE);
+	assert_true(push_replied(&p));
+	push_start(&p, 0, 60);
+	assert_false(push_request_due(&p, 0));
+	assert_int_equal(push_check_timeout(&p, 1000000), 0);
+	options_free(&o);
+}
+
 static void test_continuation(void **state)
 {
 	struct options o;
@@ -180,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timing),
 		cmocka_unit_test(test_single_reply),
+		cmocka_unit_test(test_unasked_reply),
 		cmocka_unit_test(test_continuation),
 		cmocka_unit_test(test_control_messages),
 		cmocka_unit_test(test_cipher),
