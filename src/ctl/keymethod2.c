@@ -345,8 +345,10 @@ static unsigned peer_info_proto(const struct km2_peer_info_cfg *cfg)
 
 	/* DATA_V2 must accompany every other bit (ssl.h). */
 	proto |= KM2_IV_PROTO_DATA_V2;
-	proto |= cfg->pull ? KM2_IV_PROTO_REQUEST_PUSH | KM2_IV_PROTO_PUSH_UPDATE :
-			     KM2_IV_PROTO_NCP_P2P;
+	/* a pull client also takes AUTH_PENDING's keywords
+	 * (daemon/client_info.c), as 2.6's */
+	proto |= cfg->pull ? KM2_IV_PROTO_REQUEST_PUSH | KM2_IV_PROTO_PUSH_UPDATE |
+			     KM2_IV_PROTO_AUTH_PENDING_KW : KM2_IV_PROTO_NCP_P2P;
 	return proto;
 }
 

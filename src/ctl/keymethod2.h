@@ -55,8 +55,9 @@
 /*
  * What dcovpn implements and so may announce (see km2_peer_info): P_DATA_V2,
  * TLS-EKM, control-channel EXIT with protocol-flags, dyn-tls-crypt and
- * epoch data keys (2.7); REQUEST_PUSH is added for a pull client, NCP_P2P
- * for a P2P peer by km2_peer_info itself.
+ * epoch data keys (2.7); REQUEST_PUSH, AUTH_PENDING_KW and PUSH_UPDATE
+ * are added for a pull client, NCP_P2P for a P2P peer by km2_peer_info
+ * itself.
  */
 #define KM2_IV_PROTO_DEFAULT (KM2_IV_PROTO_DATA_V2 | \
 			      KM2_IV_PROTO_TLS_KEY_EXPORT | \

@@ -20,7 +20,15 @@ void push_start(struct push *p, uint64_t now_ms, unsigned hand_window_s)
 		return;
 	p->started = true;
 	p->next_request_ms = now_ms;
-	p->deadline_ms = now_ms + (uint64_t)(hand_window_s ? hand_window_s : 60u) * 1000u;
+	/* an AUTH_PENDING deadline still ahead stands (push_extend) */
+	if (p->deadline_ms < now_ms)
+		p->deadline_ms = now_ms +
+			(uint64_t)(hand_window_s ? hand_window_s : 60u) * 1000u;
+}
+
+void push_extend(struct push *p, uint64_t deadline_ms)
+{
+	p->deadline_ms = deadline_ms;
 }
 
 bool push_request_due(struct push *p, uint64_t now_ms)
@@ -29,6 +37,12 @@ bool push_request_due(struct push *p, uint64_t now_ms)
 		return false;
 	p->next_request_ms = now_ms + PUSH_REQUEST_INTERVAL_MS;
 	return true;
+}
+
+bool push_alive(const struct push *p, uint64_t now_ms, uint64_t peer_last_ms,
+		uint64_t hand_window_ms)
+{
+	return p->deadline_ms > now_ms && now_ms - peer_last_ms < hand_window_ms;
 }
 
 int push_check_timeout(const struct push *p, uint64_t now_ms)

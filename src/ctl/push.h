@@ -52,8 +52,19 @@ struct push {
 void push_init(struct push *p);
 /* The session became active: start asking at @now_ms. */
 void push_start(struct push *p, uint64_t now_ms, unsigned hand_window_s);
+/* AUTH_PENDING: a complete reply is waited for until @deadline_ms (also
+ * when it comes before push_start, which then keeps it if ahead). */
+void push_extend(struct push *p, uint64_t deadline_ms);
 /* True if a PUSH_REQUEST is due now (and schedules the next one). */
 bool push_request_due(struct push *p, uint64_t now_ms);
+/*
+ * At each PUSH_REQUEST due, as OpenVPN's client (send_push_request): go on
+ * asking while the deadline (hand-window after push_start, or an
+ * AUTH_PENDING's) is ahead and the server sent something within
+ * @hand_window_ms (it ACKs each request); false: give up.
+ */
+bool push_alive(const struct push *p, uint64_t now_ms, uint64_t peer_last_ms,
+		uint64_t hand_window_ms);
 /* -ETIMEDOUT once the hand-window passed without a complete reply. */
 int push_check_timeout(const struct push *p, uint64_t now_ms);
 uint64_t push_next_deadline(const struct push *p);

@@ -646,6 +646,7 @@ int session_recv(struct session *s, const uint8_t *pkt, size_t len,
 	had_sid = s->have_peer_sid;
 	if (!ctlpkt_ack_matches(&p.rel.ack, s->own_sid) || !session_check_sid(s, &p))
 		goto drop;
+	s->peer_last_ms = now_ms;
 	/* A waiting server's handshake clock starts with the client. */
 	if (!had_sid && s->cfg.server)
 		ks_restart_clock(s, s->ks[0], now_ms);

@@ -166,6 +166,9 @@ struct session {
 	 * (wrapped size; every packet given to session_recv, every one
 	 * sent) */
 	uint64_t link_rx_bytes, link_tx_bytes;
+	/* when the last authentic control packet of this session came (an
+	 * ACK counts: OpenVPN's peer_last_packet) */
+	uint64_t peer_last_ms;
 };
 
 /* @cfg's pointers must outlive the session. 0 or -errno. */

@@ -172,14 +172,6 @@ static void conn_tick(struct conn *c, uint64_t now)
 	}
 	conn_check_limits(c, now);
 	conn_pull_tick(c, now);
-	if (push_request_due(&c->push, now) &&
-	    session_send_message(&c->sess, PUSH_MSG, now) == 0)
-		log_info("SENT CONTROL [server]: 'PUSH_REQUEST' (status=1)");
-	if (push_check_timeout(&c->push, now)) {
-		log_err("No reply from server to push requests in %us",
-			c->o->hand_window > 0 ? c->o->hand_window : 60);
-		conn_end(c, END_RESTART);
-	}
 }
 
 /* reneg-bytes / reneg-pkts are polled: often enough to land near the limit. */
@@ -278,6 +270,7 @@ static int conn_session(struct conn *c)
 	if (ret)
 		log_err("cannot start the control channel: %s", strerror(-ret));
 	c->sess_up = ret == 0;
+	c->cm->sess = c->sess_up ? &c->sess : NULL;
 	return ret;
 }
 
@@ -380,6 +373,7 @@ void conn_close(struct conn *c)
 	bool down = conn_goes_down(c);
 
 	c->cm->dco = NULL;
+	c->cm->sess = NULL;
 	if (c->sess_up)
 		session_free(&c->sess);
 	if (c->tcp_fd >= 0) {

@@ -7,7 +7,8 @@
  *                   close
  *   client_link.c   the transport (UDP, TCP, proxy) and the engine's events
  *   client_pull.c   control messages: PUSH_REPLY, AUTH_FAILED, RESTART...,
- *                   tls-verify, GET_CONFIG
+ *                   tls-verify, the connect check (GET_CONFIG)
+ *   client_info.c   INFO_PRE / INFO (>INFOMSG), AUTH_PENDING
  *   client_data.c   the data channel: cipher from the push or P2P NCP,
  *                   peer, keepalive, tun addresses
  *   client_static.c static key mode (--secret): the key file's keys
@@ -112,6 +113,7 @@ struct conn {
 	bool up_failed;                 /* fatal: no down script */
 	const char *signal;             /* the one that ended us ("sigterm") */
 	char signal_text[32];           /* else why, for down's $signal */
+	uint64_t established_ms;        /* the first key state became active */
 	bool initiated;                 /* Peer Connection Initiated, verified */
 	uint64_t connect_check_ms;      /* next connect check; 0: none */
 	char *held[CONN_HELD_MAX];      /* PUSH_REPLYs while tls-verify runs */
@@ -152,9 +154,13 @@ void conn_peer_found(void *ctx);
 void conn_release_held(struct conn *c, bool use);
 void conn_auth_token(struct conn *c);
 /* The connect check (OpenVPN's wait_for_connect): GET_CONFIG and the
- * first PUSH_REQUEST, unless a PUSH_REPLY came first. */
+ * first PUSH_REQUEST, unless a PUSH_REPLY came first; then the requests
+ * every 5 s until the reply, or giving up ("no-push-reply"). */
 void conn_pull_arm(struct conn *c, uint64_t now);
 void conn_pull_tick(struct conn *c, uint64_t now);
+
+/* client_info.c: INFO_PRE, INFO, AUTH_PENDING; false: not one of them. */
+bool conn_info_message(struct conn *c, const char *msg);
 
 /* client_data.c */
 int conn_pull_up(struct conn *c);

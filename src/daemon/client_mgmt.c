@@ -6,6 +6,9 @@
 #include <netinet/in.h>
 #include <time.h>
 
+#include "base/clock.h"
+#include "base/log.h"
+#include "base/mem.h"
 #include "daemon/client_mgmt.h"
 #include "daemon/client_status.h"
 
@@ -69,6 +72,30 @@ static int cm_remote_get(void *ctx, unsigned i, char *buf, size_t len)
 	return 0;
 }
 
+/* As OpenVPN's PUSH_BUNDLE_SIZE: the longest control message it sends. */
+#define CM_CC_MAX 1024u
+
+static int cm_cc_message(void *ctx, const char *cmd, const char *arg)
+{
+	struct client_mgmt *cm = ctx;
+	char msg[CM_CC_MAX];
+	int n, ret;
+
+	n = snprintf(msg, sizeof(msg), "%s,%s", cmd, arg);
+	/* as OpenVPN: with no control channel yet (before the first
+	 * connection), nothing is sent and the command "succeeds" */
+	ret = n < 0 || (size_t)n >= sizeof(msg) ? -EMSGSIZE :
+	      !cm->sess ? 0 :
+	      session_send_message(cm->sess, msg, clock_now_ms());
+	mem_wipe(msg, sizeof(msg));
+	if (ret == -EMSGSIZE || !cm->sess)
+		return ret;
+	/* the answer (an OTP, say) is a secret: never logged */
+	log_info("SENT CONTROL [server]: '%s,[redacted]' (status=%d)", cmd,
+		 ret == 0);
+	return ret;
+}
+
 /* The running connection's session keeps what it authenticated with;
  * the credentials and token go before the next one (client_run). */
 static void cm_forget(void *ctx)
@@ -80,6 +107,7 @@ static void cm_forget(void *ctx)
 
 static const struct mgmt_ops client_mgmt_ops = {
 	.forget = cm_forget,
+	.cc_message = cm_cc_message,
 	.remote_count = cm_remote_count,
 	.remote_get = cm_remote_get,
 	.status = cm_status,

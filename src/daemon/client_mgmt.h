@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "conf/options.h"
+#include "ctl/session.h"
 #include "ctl/tls_extkey.h"
 #include "daemon/clientcfg.h"
 #include "daemon/mgmt.h"
@@ -21,6 +22,7 @@ struct client_mgmt {
 	struct loop *loop;
 	const struct options *o;  /* the run's (remote entries) */
 	struct dco *dco;         /* the current connection's engine, or NULL */
+	struct session *sess;    /* its control channel, or NULL */
 	struct clientcfg_asker asker;
 	struct tls_ext_signer signer;   /* management-external-key */
 	bool forgotten;          /* forget-passwords: ask again (the running

@@ -40,6 +40,8 @@ void conn_message(void *ctx, const char *msg)
 {
 	struct conn *c = ctx;
 
+	if (conn_info_message(c, msg))
+		return;
 	/* a 2.6 server pushes unasked (once): kept until tls-verify has
 	 * accepted it */
 	if (c->scripts->tv && !strncmp(msg, "PUSH_REPLY", 10)) {
@@ -127,6 +129,7 @@ void conn_active(void *ctx)
 	struct client_script_call call = conn_call(c, SCRIPT_TLS_VERIFY, NULL);
 	int ret;
 
+	c->established_ms = clock_now_ms();
 	/* the plugins' look at the server's chain (OpenVPN: during the
 	 * handshake); a refusal is a TLS error */
 	if (client_plugin_tls(c->scripts, &call)) {
@@ -192,10 +195,8 @@ void conn_pull_arm(struct conn *c, uint64_t now)
 	c->connect_check_ms = c->o->pull ? now + CONN_CONNECT_CHECK_MS : 0;
 }
 
-void conn_pull_tick(struct conn *c, uint64_t now)
+static void conn_connect_check(struct conn *c, uint64_t now, unsigned hw)
 {
-	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
-
 	if (!c->connect_check_ms || now < c->connect_check_ms)
 		return;
 	if (push_replied(&c->push)) {
@@ -210,4 +211,22 @@ void conn_pull_tick(struct conn *c, uint64_t now)
 	c->connect_check_ms = 0;
 	client_mgmt_state(c->cm, "GET_CONFIG", NULL);
 	push_start(&c->push, now, hw);
+}
+
+void conn_pull_tick(struct conn *c, uint64_t now)
+{
+	unsigned hw = c->o->hand_window > 0 ? (unsigned)c->o->hand_window : 60u;
+
+	conn_connect_check(c, now, hw);
+	if (!push_request_due(&c->push, now))
+		return;
+	if (!push_alive(&c->push, now, c->sess.peer_last_ms, hw * 1000ull)) {
+		log_err("No reply from server to push requests in %llus",
+			(unsigned long long)(now - c->established_ms) / 1000u);
+		c->end_desc = "no-push-reply";
+		conn_end(c, END_RESTART);
+		return;
+	}
+	if (session_send_message(&c->sess, PUSH_MSG, now) == 0)
+		log_info("SENT CONTROL [server]: 'PUSH_REQUEST' (status=1)");
 }

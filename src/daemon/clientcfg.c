@@ -431,6 +431,17 @@ static int clientcfg_userpass(struct clientcfg *c, const struct options *o,
 	return ret;
 }
 
+/* The last "setenv @name VALUE", or NULL. */
+static const char *clientcfg_setenv(const struct options *o, const char *name)
+{
+	const char *v = NULL;
+
+	for (size_t i = 0; i < o->setenv.n; i++)
+		if (!strcmp(o->setenv.v[i].name, name))
+			v = o->setenv.v[i].value;
+	return v;
+}
+
 int clientcfg_init(struct clientcfg *c, const struct options *o,
 		   const struct clientcfg_asker *asker, char *err, size_t errlen)
 {
@@ -445,6 +456,13 @@ int clientcfg_init(struct clientcfg *c, const struct options *o,
 	if (o->push_peer_info) {
 		peerinfo_full(o, extra, sizeof(extra));
 		pi.extra = extra;
+	} else {
+		/* as OpenVPN's pull client (peer-info detail 2): these two
+		 * setenv values always go (push-peer-info passes them on with
+		 * the rest); IV_SSO tells the server which client-pending-auth
+		 * methods (webauth, crtext, openurl) we can show */
+		pi.gui_ver = clientcfg_setenv(o, "IV_GUI_VER");
+		pi.sso = clientcfg_setenv(o, "IV_SSO");
 	}
 
 	/* Test hook: announce no TLS-EKM, so the server makes us use the PRF

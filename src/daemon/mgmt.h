@@ -11,7 +11,8 @@
  * Commands (one table in mgmt_cmd.c, from which "help" is printed): help,
  * version [N], pid, status [1|2|3], state/log/echo [on|off|all|N],
  * bytecount N, hold [on|off|release], signal SIGHUP|SIGTERM|SIGUSR1|SIGUSR2,
- * verb [N], load-stats, username/password, quit/exit; on a server also kill
+ * verb [N], load-stats, username/password, quit/exit; on a client also
+ * cr-response (the answer to a CR_TEXT challenge); on a server also kill
  * CN | kill [proto:]IP:PORT, client-kill CID [MESSAGE], nclients and, for
  * management-client-auth, client-auth CID KID (lines up to END),
  * client-auth-nt, client-deny, client-pending-auth (mgmt_cauth.c), and
@@ -81,6 +82,9 @@ struct mgmt_ops {
 	/* Client: forget the passwords entered so far and any auth-token
 	 * (forget-passwords, management-forget-disconnect); NULL: none kept. */
 	void (*forget)(void *ctx);
+	/* Client: the control message "@cmd,@arg" to the server
+	 * (cr-response). 0, or <0 (the session is not up, too long). */
+	int (*cc_message)(void *ctx, const char *cmd, const char *arg);
 };
 
 /* NULL (no --management) or a listening interface. */

@@ -388,6 +388,20 @@ static void cmd_remote_get(struct mgmt *m, char **argv, int argc)
 	mgmt_printf(m, "END");
 }
 
+/* cr-response ANSWER: CR_RESPONSE,ANSWER to the server (a client's). */
+static void cmd_cr_response(struct mgmt *m, char **argv, int argc)
+{
+	(void)argc;
+	if (!m->ops->cc_message) {
+		/* OpenVPN's words on a server, its misspelling included */
+		mgmt_printf(m, "ERROR: The 'cr-repsonse' command is not "
+			    "supported by the current daemon mode");
+		return;
+	}
+	mgmt_printf(m, "%s", m->ops->cc_message(m->ctx, "CR_RESPONSE", argv[1]) ?
+		    "ERROR: command failed" : "SUCCESS: command succeeded");
+}
+
 static void cmd_help(struct mgmt *m, char **argv, int argc);
 
 enum { MC = 1, MS = 2, MCS = 3 };   /* available on client, server */
@@ -422,6 +436,8 @@ static const struct mgmt_cmd_def {
 	  "for a final client-auth/client-deny" },
 	{ "client-kill", 1, 2, MS, cmd_client_kill, "client-kill cid [msg]",
 	  "Kill client instance cid (server).", NULL },
+	{ "cr-response", 1, 1, MCS, cmd_cr_response, "cr-response response",
+	  "Send a challenge response answer via CR_RESPONSE to server", NULL },
 	{ "echo", 0, 2, MCS, cmd_echo, "echo [on|off] [N|all]",
 	  "Like log, but only show messages in echo buffer.", NULL },
 	{ "exit", 0, 0, MCS, cmd_quit, "exit|quit",

@@ -11,8 +11,15 @@ client's common_name from its >CLIENT:ENV lines:
   cli3  client-pending-auth CID KID "WEB_AUTH::https://sso.example/x" 30,
         then client-auth-nt one second later
   else  client-auth-nt
+With CAUTH_MODE=pending (the client's side of pending auth,
+client_authpending.sh) instead:
+  cli1  client-pending-auth "WEB_AUTH::https://sso.example/x" 30, then
+        client-auth-nt CAUTH_DELAY seconds later (default 1)
+  cli2  client-pending-auth "CR_TEXT:R,E:Enter your code" 30, then
+        client-auth-nt once its >CLIENT:CR_RESPONSE came
 Every line received is appended to TRANSCRIPT as "< line", every line sent
-as "> line". Runs until STOPFILE exists (60 s at most).
+as "> line". Runs until STOPFILE exists (CAUTH_SECONDS, default 60, at
+most).
 """
 import os
 import sys
@@ -25,7 +32,7 @@ from mgmt_client import LineReader, connect  # noqa: E402
 def main():
     out = open(sys.argv[2], "a", buffering=1)
     stop = sys.argv[3]
-    end = time.monotonic() + 60
+    end = time.monotonic() + float(os.environ.get("CAUTH_SECONDS", "60"))
     s = connect(sys.argv[1])
     s.settimeout(0.1)
 
@@ -37,6 +44,8 @@ def main():
     req = None          # (kind, cid, kid) of the request being read
     env = {}
     later = []          # (time, line) to send then
+    pending = os.environ.get("CAUTH_MODE") == "pending"
+    delay = float(os.environ.get("CAUTH_DELAY", "1"))
     while time.monotonic() < end and not os.path.exists(stop):
         now = time.monotonic()
         for t, line in [x for x in later if x[0] <= now]:
@@ -50,6 +59,9 @@ def main():
             if line.startswith(">INFO:"):
                 send("state on")
                 send("state all")
+            if line.startswith(">CLIENT:CR_RESPONSE,") and pending:
+                cid, kid = line[len(">CLIENT:CR_RESPONSE,"):].split(",")[:2]
+                send(f"client-auth-nt {cid} {kid}")
             if line.startswith((">CLIENT:CONNECT,", ">CLIENT:REAUTH,")):
                 kind, cid, kid = line[8:].split(",")
                 req, env = (kind, cid, kid), {}
@@ -61,7 +73,15 @@ def main():
                     continue
                 _, cid, kid = req
                 cn = env.get("common_name", "")
-                if cn == "cli1":
+                if pending and req[0] == "CONNECT" and cn == "cli1":
+                    send(f'client-pending-auth {cid} {kid} '
+                         f'"WEB_AUTH::https://sso.example/x" 30')
+                    later.append((time.monotonic() + delay,
+                                  f"client-auth-nt {cid} {kid}"))
+                elif pending and req[0] == "CONNECT" and cn == "cli2":
+                    send(f'client-pending-auth {cid} {kid} '
+                         f'"CR_TEXT:R,E:Enter your code" 30')
+                elif cn == "cli1":
                     send(f"client-auth {cid} {kid}")
                     send('push "setenv-safe FROM_MGMT yes"')
                     send("END")

@@ -293,15 +293,15 @@ static void test_peer_info_pull(void **state)
 	(void)state;
 	n = km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err));
 	/* 2.6.14's lines, in its order, less what dcovpn does not implement
-	 * (compression; AUTH_PENDING_KW, DNS_OPTION, AUTH_FAIL_TEMP bits),
-	 * plus DYN_TLS_CRYPT, 2.7's DATA_EPOCH and PUSH_UPDATE (pull only):
-	 * 2 + 4 + 8 + 128 + 512 + 1024 + 4096 = 5774. */
+	 * (compression; DNS_OPTION, AUTH_FAIL_TEMP bits), plus DYN_TLS_CRYPT,
+	 * 2.7's DATA_EPOCH and PUSH_UPDATE (pull only):
+	 * 2 + 4 + 8 + 16 + 128 + 512 + 1024 + 4096 = 5790. */
 	assert_string_equal(buf, "IV_VER=2.6.14\nIV_PLAT=linux\nIV_TCPNL=1\n"
 			    "IV_MTU=1600\nIV_NCP=2\n"
 			    "IV_CIPHERS=AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305\n"
-			    "IV_PROTO=5774\n");
+			    "IV_PROTO=5790\n");
 	assert_int_equal(n, (int)strlen(buf));
-	assert_int_equal(km2_peer_info_proto(buf), 5774);
+	assert_int_equal(km2_peer_info_proto(buf), 5790);
 
 	cfg.ciphers = "CHACHA20-POLY1305:AES-256-GCM";
 	cfg.mtu = 1500;
@@ -311,7 +311,7 @@ static void test_peer_info_pull(void **state)
 	assert_string_equal(buf, "IV_VER=2.6.14\nIV_PLAT=linux\nIV_TCPNL=1\n"
 			    "IV_MTU=1500\n"
 			    "IV_CIPHERS=CHACHA20-POLY1305:AES-256-GCM\n"
-			    "IV_PROTO=6030\nIV_GUI_VER=dcovpn-gui 1\n");
+			    "IV_PROTO=6046\nIV_GUI_VER=dcovpn-gui 1\n");
 	/* AES-128-GCM as a substring of another name does not count. */
 	cfg.ciphers = "XAES-128-GCM:AES-256-GCM";
 	km2_peer_info(&cfg, buf, sizeof(buf), err, sizeof(err));
