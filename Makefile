@@ -120,7 +120,7 @@ fuzz-bins: $(FUZZ_BINS)
 $(BUILD)/fuzz/fuzz_aead_diff: $(BUILD)/tests/unit/aead_diff.o
 $(BUILD)/fuzz/%: $(BUILD)/fuzz/%.o $(LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(LIB),$^) $(LIB) $(LDLIBS)
 
 deps:
 	@scripts/install-deps.sh
