@@ -73,9 +73,10 @@ static const char *check_static(const struct options *o)
 	if (dco_cipher_from_name(o->cipher, &c) || !dco_cipher_is_cbc(c))
 		return "static key mode (--secret) carries only AES-128-CBC, "
 		       "AES-192-CBC or AES-256-CBC as --cipher";
-	if (!o->n_remotes)
-		return "static key mode (--secret) needs --remote in dcovpn "
-		       "(it does not wait for the first peer)";
+	if (!o->n_remotes && o->proto.proto != OPT_PROTO_NONE &&
+	    o->proto.proto != OPT_PROTO_UDP)
+		return "static key mode (--secret) over TCP is not supported by "
+		       "dcovpn yet: use UDP";
 	for (size_t i = 0; options_remote(o, i, &ep) == 0; i++)
 		if (ep.proto != OPT_PROTO_UDP)
 			return "static key mode (--secret) over TCP is not "

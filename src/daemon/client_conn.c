@@ -310,8 +310,9 @@ static int conn_open(struct conn *c)
 		dc.adopt_tun = true;
 		dc.tun_fd = c->kept_tun->fd;
 	}
-	if (c->o->tls_server && !c->o->n_remotes) {
-		/* P2P server, no --remote: whoever comes first. */
+	if ((c->o->tls_server || c->cc->has_secret) && !c->o->n_remotes) {
+		/* P2P server, no --remote: whoever comes first (static key:
+		 * whose data authenticates first, client_static.c). */
 		c->remote_open = true;
 		c->remote.ss_family = c->o->proto.family == OPT_AF_INET6 ? AF_INET6 :
 				      c->o->proto.family == OPT_AF_INET ? AF_INET :

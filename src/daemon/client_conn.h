@@ -169,6 +169,9 @@ void conn_after_up(struct conn *c, int ret);
 
 /* client_static.c: install the --secret key for @cipher */
 int client_static_key(struct conn *c, enum dco_cipher cipher);
+/* No --remote: an unspecified address (port 0: nothing leaves) until the
+ * first packet that authenticates moves the peer there (a float). */
+void client_static_wait_peer(struct conn *c);
 /* client_data.c: static key mode's data channel, instead of a session */
 int conn_static_up(struct conn *c);
 

@@ -272,6 +272,7 @@ int conn_static_up(struct conn *c)
 	if (dco_cipher_from_name(c->o->cipher, &cipher))
 		return -EINVAL;
 	c->o->peer_id = -1;
+	client_static_wait_peer(c);
 	return conn_data_up(c, cipher, false, false, false);
 }
 

@@ -253,7 +253,12 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 			memcpy(&c->remote, &ev->addr, ev->addr_len);
 			c->remote_len = ev->addr_len;
 			conn_describe(c);
-			log_info("Peer float: now %s", c->remote_desc);
+			if (c->remote_open) {	/* static key, no --remote */
+				c->remote_open = false;
+				log_info("Peer Connection from %s", c->remote_desc);
+			} else {
+				log_info("Peer float: now %s", c->remote_desc);
+			}
 		}
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:

@@ -10,6 +10,19 @@
 #include "base/log.h"
 #include "daemon/client_conn.h"
 
+void client_static_wait_peer(struct conn *c)
+{
+	sa_family_t family = c->remote.ss_family == AF_INET ? AF_INET : AF_INET6;
+
+	if (!c->remote_open)
+		return;
+	memset(&c->remote, 0, sizeof(c->remote));
+	c->remote.ss_family = family;
+	c->remote_len = family == AF_INET ? sizeof(struct sockaddr_in) :
+					    sizeof(struct sockaddr_in6);
+	log_info("Static key mode: waiting for the peer's first authentic packet");
+}
+
 int client_static_key(struct conn *c, enum dco_cipher cipher)
 {
 	struct dco_key_config kc = { .slot = DCO_KEY_PRIMARY, .cipher = cipher,

@@ -977,9 +977,11 @@ static void test_check(void **state)
 	expect_consistency(STATIC "cipher AES-128-CBC\nproto tcp-client\n",
 			   "static key mode (--secret) over TCP is not supported "
 			   "by dcovpn yet: use UDP");
-	expect_consistency("dev tun\nsecret k 1\ncipher AES-128-CBC\n",
-			   "static key mode (--secret) needs --remote in dcovpn "
-			   "(it does not wait for the first peer)");
+	/* no --remote: the first peer whose packets authenticate */
+	expect_consistency("dev tun\nsecret k 1\ncipher AES-128-CBC\n", NULL);
+	expect_consistency("dev tun\nsecret k\ncipher AES-128-CBC\nproto "
+			   "tcp-server\n", "static key mode (--secret) over TCP is "
+			   "not supported by dcovpn yet: use UDP");
 	expect_consistency("client\nremote h\nca c\nauth-user-pass\n",
 		     "You must define TUN/TAP device (--dev)");
 	expect_consistency(CLIENT "dev tap0\nauth-user-pass\n", "--dev tap is not "
