@@ -487,6 +487,12 @@ static enum opt_filter_action filter(const struct options *o, const char *s,
 	return OPT_FILTER_ACCEPT;
 }
 
+enum opt_filter_action options_pull_filter(const struct options *o,
+					   const char *item)
+{
+	return filter(o, item, strlen(item));
+}
+
 /*
  * How much of a pushed item may appear in a message: the name only for
  * credentials (auth-token), and never more than 100 characters.

@@ -445,6 +445,11 @@ int options_parse_argv(struct options *o, int argc, char *const argv[],
 int options_apply_push(struct options *o, const char *msg, size_t len,
 		       char *err, size_t err_len);
 
+/* What pull-filter says of the pushed option @item (PUSH_UPDATE checks
+ * before it changes anything). */
+enum opt_filter_action options_pull_filter(const struct options *o,
+					   const char *item);
+
 /* Forget every --route (@v6 false) or --route-ipv6 (true): PUSH_UPDATE. */
 void options_routes_clear(struct options *o, bool v6);
 

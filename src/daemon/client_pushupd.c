@@ -6,8 +6,9 @@
  * tun device and out of the options, "-route" / "-route-ipv6" only do
  * that, and when the sequence is complete the routes are installed again.
  * The other updatable options are logged as not applied. As 2.7: an
- * option that may not be updated (or is malformed) restarts the
- * connection unless marked optional ('?').
+ * option that may not be updated (or is malformed, or rejected by
+ * pull-filter) restarts the connection unless marked optional ('?');
+ * pull-filter "ignore" and --route-nopull leave the routes as they are.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,6 +46,11 @@ static int upd_route(struct conn *c, const struct pushupd_opt *o)
 	char err[OPT_ERR_LEN] = "";
 	int ret;
 
+	if (c->o->route_nopull) {
+		log_info("PUSH_UPDATE: '%s' not accepted (--route-nopull)",
+			 o->text);
+		return 0;
+	}
 	upd_reset(c, pushupd_is(o, "route-ipv6"));
 	if (o->remove)
 		return 0;
@@ -72,6 +78,16 @@ static int upd_option(struct conn *c, const char *line, int *cont)
 	if (!o.updatable) {
 		log_warn("Pushed option is not updatable: '%s'.", line);
 		return -EINVAL;
+	}
+	switch (options_pull_filter(c->o, o.text)) {
+	case OPT_FILTER_IGNORE:
+		log_info("PUSH_UPDATE: '%s' removed by pull-filter", o.text);
+		return 0;
+	case OPT_FILTER_REJECT:
+		log_warn("PUSH_UPDATE: '%s' rejected by pull-filter", o.text);
+		return o.optional ? 0 : -EINVAL;
+	default:
+		break;
 	}
 	if (pushupd_is(&o, "push-continuation")) {
 		*cont = o.remove ? 0 : atoi(o.text + o.name_len);

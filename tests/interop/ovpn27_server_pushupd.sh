@@ -8,7 +8,8 @@
 #  - push-update-cid to the 2.6 client: refused with 2.7's words;
 #  - push-update-broad: the 2.7 and dcovpn clients are updated ("2
 #    client(s)"), and their routes are replaced, not added to; the 2.6
-#    client has none; 28 routes to the dcovpn client go in two parts
+#    client has none; an update its pull-filter ignores changes nothing
+#    on the dcovpn client; 28 routes to the dcovpn client go in two parts
 #    (push-continuation) and are all installed; then "-route" takes them
 #    away;
 #  - an update carrying ifconfig is refused (dcovpn keeps client addresses);
@@ -21,7 +22,8 @@ pki_make
 server_conf udp crypt "management 127.0.0.1 7505" "status-version 2"
 client_conf 1 udp crypt disable-dco
 client_conf 2 udp crypt
-client_conf 3 udp crypt "route 198.19.97.0 255.255.255.0"
+client_conf 3 udp crypt "route 198.19.97.0 255.255.255.0" \
+	"pull-filter ignore \"route 198.19.96.\""
 start_server
 start_client 1 openvpn
 OPENVPN=/usr/sbin/openvpn start_client 2 openvpn
@@ -62,6 +64,13 @@ has_route 2 198.19.98.0/24 -4 && fail "the 2.6 client got a route"
 wait_for 10 has_route 3 198.19.98.0/24 -4 || fail "the dcovpn client has no route 198.19.98.0/24"
 # its own (not pushed) route is an IPv4 route too: replaced as 2.7 does
 has_route 3 198.19.97.0/24 -4 && fail "the dcovpn client kept its routes after the update"
+# pull-filter ignore: that update changes nothing (no reset either)
+mgmt "send:push-update-cid $(cid_of cli3) \"route 198.19.96.0 255.255.255.0\"" \
+	"expect:^SUCCESS: 1 client\(s\) updated" >"$T/m7.log" 2>&1 ||
+	{ cat "$T/m7.log"; fail "push-update-cid of a filtered route"; }
+wait_for 10 grep -q "PUSH_UPDATE: 'route 198.19.96.0 255.255.255.0' removed by pull-filter" "${CLI_LOG[3]}" ||
+	fail "the dcovpn client did not filter the update"
+has_route 3 198.19.98.0/24 -4 || fail "a filtered update took the dcovpn client's route"
 # 28 routes (950 bytes): sent in two parts, push-continuation 2 then 1
 opts=""
 for i in $(seq 100 127); do opts+="${opts:+, }route 198.19.$i.0 255.255.255.0"; done
