@@ -216,7 +216,8 @@ static const struct opt_help help[] = {
 	{ "up-restart", NULL, "Run --up again on restarts (context "
 	  "\"restart\")." },
 	{ "http-proxy", "server port [authfile|auto|auto-nct] [none|basic]",
-	  "Connect (TCP) through an HTTP proxy with CONNECT." },
+	  "Connect (TCP) through an HTTP proxy with CONNECT; auto answers a "
+	  "407 with Basic or Digest." },
 	{ "http-proxy-user-pass", "file", "Username and password for the HTTP "
 	  "proxy (may be inline)." },
 	{ "http-proxy-option", "VERSION v|AGENT s|CUSTOM-HEADER name [value]",

@@ -84,8 +84,13 @@ int opt_http_proxy_parse(struct opt_ctx *c, struct opt_proxy *p, char **argv,
 		return -ENOMEM;
 	if (argc < 5)
 		return 0;
-	if (!strcmp(argv[4], "ntlm") || !strcmp(argv[4], "ntlm2") ||
-	    !strcmp(argv[4], "digest"))
+	/* OpenVPN 2.6 takes Digest only from a 407 in auto mode too (a
+	 * named "digest" is its "unknown HTTP authentication method") */
+	if (!strcmp(argv[4], "digest"))
+		return opt_fail(c, "--http-proxy: unknown HTTP authentication "
+				"method: 'digest' (as OpenVPN 2.6; 'auto' and "
+				"'auto-nct' answer a proxy's Digest challenge)");
+	if (!strcmp(argv[4], "ntlm") || !strcmp(argv[4], "ntlm2"))
 		return opt_fail(c, "--http-proxy: %s authentication is not "
 				"supported (none, basic, auto)", argv[4]);
 	m = optval_word(c, argv[4], methods);

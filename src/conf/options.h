@@ -113,6 +113,7 @@ struct opt_strv {
 enum opt_proxy_auth {
 	OPT_PROXY_AUTH_NONE = 0,
 	OPT_PROXY_AUTH_BASIC,	/* user:password in the clear (base64) */
+	OPT_PROXY_AUTH_DIGEST,	/* RFC 2617, only learnt from a 407 (auto) */
 };
 
 struct opt_proxy {

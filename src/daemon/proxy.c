@@ -136,7 +136,7 @@ static int proxy_dial(const struct proxy_target *t)
 
 int proxy_connect(const struct options *o, const struct proxy_target *t)
 {
-	enum opt_proxy_auth auth = o->http_proxy.auth;
+	struct proxy_http_auth auth = { .method = o->http_proxy.auth };
 	int fd, ret = -EINVAL;
 
 	for (int tries = 0; tries < 2; tries++) {
@@ -151,6 +151,7 @@ int proxy_connect(const struct options *o, const struct proxy_target *t)
 		if (ret != -EAGAIN)	/* "auto": once more, as the 407 asked */
 			break;
 	}
+	mem_wipe(&auth, sizeof(auth));
 	return ret;
 }
 

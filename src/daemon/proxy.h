@@ -59,9 +59,20 @@ void proxy_creds_wipe(struct proxy_creds *c);
 int proxy_read(int fd, void *buf, size_t len, uint64_t deadline_ms);
 int proxy_write(int fd, const void *buf, size_t len, uint64_t deadline_ms);
 
-/* -EAGAIN: connect again with *@auth (what a 407 asked for, "auto"). */
+/* What the HTTP proxy is answered with; "auto" learns it from a 407
+ * (Basic, or Digest with its challenge) for the next connection. */
+struct proxy_http_auth {
+	enum opt_proxy_auth method;
+	char challenge[512];            /* a Digest 407's parameters */
+};
+
+/* -EAGAIN: connect again with @a (what a 407 asked for, "auto"). */
 int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
-	       enum opt_proxy_auth *auth);
+	       struct proxy_http_auth *a);
+/* proxy_digest.c: the "Proxy-Authorization: Digest ..." line answering
+ * @challenge for CONNECT @uri, into @out. 0 or -errno (logged). */
+int proxy_digest_header(const char *challenge, const char *user,
+			const char *pass, const char *uri, char *out, size_t len);
 int proxy_socks(const struct options *o, const struct proxy_target *t, int fd);
 /* SOCKS5 UDP ASSOCIATE on @fd (connected to the proxy): the relay's
  * address in @relay (IPv4 only, as OpenVPN). 0 or -errno (logged). */

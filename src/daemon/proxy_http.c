@@ -105,9 +105,23 @@ static int read_line(int fd, char *line, size_t max, uint64_t deadline)
 	return 0;
 }
 
-/* The reply's headers up to the empty line; *basic if the proxy offers
- * Basic authentication. */
-static int read_headers(int fd, uint64_t deadline, bool *basic)
+/* The first Proxy-Authenticate header (as OpenVPN): Basic, or Digest
+ * and its parameters into @challenge. */
+static void offered_method(const char *value, enum opt_proxy_auth *offered,
+			   char *challenge, size_t len)
+{
+	value += strspn(value, " ");
+	if (!strncasecmp(value, "Basic ", 6)) {
+		*offered = OPT_PROXY_AUTH_BASIC;
+	} else if (!strncasecmp(value, "Digest ", 7)) {
+		*offered = OPT_PROXY_AUTH_DIGEST;
+		snprintf(challenge, len, "%s", value + 7);
+	}
+}
+
+/* The reply's headers up to the empty line; what the proxy offers. */
+static int read_headers(int fd, uint64_t deadline, enum opt_proxy_auth *offered,
+			char *challenge, size_t len)
 {
 	char line[HTTP_LINE_MAX];
 
@@ -118,46 +132,74 @@ static int read_headers(int fd, uint64_t deadline, bool *basic)
 			return ret;
 		if (!line[0])
 			return 0;
-		if (!strncasecmp(line, "Proxy-Authenticate:", 19) &&
-		    strcasestr(line + 19, "basic"))
-			*basic = true;
+		if (*offered == OPT_PROXY_AUTH_NONE &&
+		    !strncasecmp(line, "Proxy-Authenticate:", 19))
+			offered_method(line + 19, offered, challenge, len);
 	}
 	return -EPROTO;
 }
 
 /* A 407 in "auto" mode: what the proxy wants, for the next connection. */
-static int learn_method(const struct opt_proxy *p, bool basic,
-			enum opt_proxy_auth *auth)
+static int learn_method(const struct opt_proxy *p,
+			enum opt_proxy_auth offered, struct proxy_http_auth *a)
 {
-	if (!p->auto_auth || *auth != OPT_PROXY_AUTH_NONE || !basic) {
-		log_err("HTTP proxy: %s", !basic ? "do not recognize the "
-			"authentication method required by proxy" :
-			"no support for proxy authentication method");
+	if (!p->auto_auth || a->method != OPT_PROXY_AUTH_NONE ||
+	    offered == OPT_PROXY_AUTH_NONE) {
+		log_err("HTTP proxy: %s", offered == OPT_PROXY_AUTH_NONE ?
+			"do not recognize the authentication method required "
+			"by proxy" : "no support for proxy authentication "
+			"method");
 		return -EACCES;
 	}
-	if (p->no_cleartext) {
+	if (p->no_cleartext && offered == OPT_PROXY_AUTH_BASIC) {
 		log_err("HTTP proxy: support for basic auth and other cleartext "
 			"proxy auth methods is disabled");
 		return -EACCES;
 	}
-	*auth = OPT_PROXY_AUTH_BASIC;
+	a->method = offered;
 	return -EAGAIN;
 }
 
+static int req_digest(const struct options *o, const struct proxy_target *t,
+		      struct http_req *r, const char *challenge)
+{
+	struct proxy_creds c = { 0 };
+	char uri[320], line[HTTP_LINE_MAX + 512];
+	int ret;
+
+	ret = proxy_creds_get(&o->http_proxy, &o->http_proxy_user_pass, t,
+			      "HTTP Proxy", &c);
+	if (ret)
+		return ret;
+	snprintf(uri, sizeof(uri), "%s:%s", t->host, t->port);
+	ret = proxy_digest_header(challenge, c.user, c.pass, uri, line,
+				  sizeof(line));
+	proxy_creds_wipe(&c);
+	if (!ret) {
+		log_info("Attempting Digest Proxy-Authorization");
+		req_line(r, "%s", line);
+	}
+	mem_wipe(line, sizeof(line));
+	return ret;
+}
+
 static int send_connect(const struct options *o, const struct proxy_target *t,
-			int fd, enum opt_proxy_auth auth, uint64_t deadline)
+			int fd, const struct proxy_http_auth *a, uint64_t deadline)
 {
 	struct http_req r = { .len = 0 };
-	int ret;
+	int ret = 0;
 
 	req_line(&r, "CONNECT %s:%s HTTP/%s", t->host, t->port,
 		 o->http_proxy_version ? o->http_proxy_version : "1.0");
 	log_info("Send to HTTP proxy: 'CONNECT %s:%s'", t->host, t->port);
 	req_headers(o, t, &r);
-	if (auth == OPT_PROXY_AUTH_BASIC) {
+	if (a->method == OPT_PROXY_AUTH_BASIC)
 		ret = req_basic(o, t, &r);
-		if (ret)
-			return ret;
+	else if (a->method == OPT_PROXY_AUTH_DIGEST)
+		ret = req_digest(o, t, &r, a->challenge);
+	if (ret) {
+		mem_wipe(r.buf, sizeof(r.buf));
+		return ret;
 	}
 	req_line(&r, "%s", "");
 	ret = r.overflow ? -E2BIG : proxy_write(fd, r.buf, r.len, deadline);
@@ -166,14 +208,14 @@ static int send_connect(const struct options *o, const struct proxy_target *t,
 }
 
 int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
-	       enum opt_proxy_auth *auth)
+	       struct proxy_http_auth *a)
 {
 	uint64_t deadline = clock_now_ms() + t->timeout_ms;
+	enum opt_proxy_auth offered = OPT_PROXY_AUTH_NONE;
 	char line[HTTP_LINE_MAX];
-	bool basic = false;
 	int status = 0, ret;
 
-	ret = send_connect(o, t, fd, *auth, deadline);
+	ret = send_connect(o, t, fd, a, deadline);
 	if (!ret)
 		ret = read_line(fd, line, sizeof(line), deadline);
 	if (ret) {
@@ -183,12 +225,13 @@ int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
 	log_info("HTTP proxy returned: '%s'", line);
 	if (sscanf(line, "%*s %d", &status) != 1)
 		status = 0;
-	ret = read_headers(fd, deadline, &basic);
+	ret = read_headers(fd, deadline, &offered, a->challenge,
+			   sizeof(a->challenge));
 	if (ret)
 		return ret;
 	if (status == 407) {
 		log_info("Proxy requires authentication");
-		return learn_method(&o->http_proxy, basic, auth);
+		return learn_method(&o->http_proxy, offered, a);
 	}
 	if (status != 200) {
 		log_err("HTTP proxy returned bad status");

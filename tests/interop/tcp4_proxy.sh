@@ -9,6 +9,9 @@
 #   socks none     SOCKS5, no authentication
 #   socks login    SOCKS5 username/password (RFC 1929)
 #   http conn      http-proxy inside the only <connection> block
+#   http digest    auto, a 407 with Digest (RFC 2617), then again with
+#                  the answer (random cnonce and response compared as
+#                  "C"/"R"; the proxy checks the response)
 #   http mgmt      auto, the credentials asked through
 #                  management-query-passwords ('HTTP Proxy'), as
 #                  NetworkManager's plugin runs it
@@ -74,6 +77,12 @@ run_case http-auto http 8080 alice:secret "http-proxy 127.0.0.1 8080 auto" \
 [ "$(wc -l <"$T/http-auto-dcovpn.jsonl")" = 2 ] || fail "http-auto: not two CONNECTs"
 run_case socks-none socks 1080 "" "socks-proxy 127.0.0.1 1080"
 run_case socks-login socks 1080 alice:secret "socks-proxy 127.0.0.1 1080 $T/proxy-auth"
+run_case http-digest http-digest 8080 alice:secret "http-proxy 127.0.0.1 8080 auto" \
+	"http-proxy-user-pass $T/proxy-auth"
+for who in openvpn dcovpn; do
+	[ "$(grep -c '"valid": true' "$T/http-digest-$who.jsonl")" = 1 ] ||
+		fail "http-digest: $who's Digest answer was not accepted once"
+done
 NO_REMOTE=1 run_case http-conn http 8080 alice:secret "<connection>" "remote $UL4_S 1194" \
 	"http-proxy 127.0.0.1 8080 $T/proxy-auth basic" "</connection>"
 
