@@ -6,10 +6,12 @@
  * OpenVPN 2.7's tests have it, and every way a packet is refused.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -68,13 +70,20 @@ static void slot_init(struct keyslot *ks, enum dco_cipher c, uint8_t send,
 	dco_key_config_wipe(&cfg);
 }
 
-/* Seal @len bytes of @fill into @b; 0 or the error. */
-static int seal(struct keyslot *ks, struct buf *b, uint8_t fill, size_t len)
+/* Seal @len bytes of @fill into @b on encrypting thread @thread. */
+static int seal_on(struct keyslot *ks, unsigned thread, struct buf *b,
+		   uint8_t fill, size_t len)
 {
 	uint8_t pt[1500];
 
 	memset(pt, fill, len);
-	return keyslot_encrypt(ks, 0, buf_fill(b, pt, len), PEER_ID, false);
+	return keyslot_encrypt(ks, thread, buf_fill(b, pt, len), PEER_ID, false);
+}
+
+/* Seal @len bytes of @fill into @b; 0 or the error. */
+static int seal(struct keyslot *ks, struct buf *b, uint8_t fill, size_t len)
+{
+	return seal_on(ks, 0, b, fill, len);
 }
 
 /* Open a copy of @sealed (left as it was, for replays); 0 or the error. */
@@ -277,6 +286,76 @@ static void hostile(void **state)
 	keyslot_clear(&b);
 }
 
+/* Two threads seal with one slot while the epoch moves on every ~80
+ * packets: no packet-id (so no IV) is used twice, and every packet was
+ * sealed with its own epoch's key (a receiver opens them all in id
+ * order). */
+#define RACE_N 3000u
+
+struct race {
+	struct keyslot *ks;
+	unsigned thread;
+	struct buf *pk;
+};
+
+static void *race_sender(void *arg)
+{
+	struct race *r = arg;
+
+	for (unsigned i = 0; i < RACE_N; i++)
+		if (seal_on(r->ks, r->thread, &r->pk[i], (uint8_t)i, 64))
+			return (void *)1;
+	return NULL;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	uint64_t x = load_be64((*(struct buf *const *)a)->pkt.data + 4);
+	uint64_t y = load_be64((*(struct buf *const *)b)->pkt.data + 4);
+
+	return (x > y) - (x < y);
+}
+
+static void concurrent_rotation(void **state)
+{
+	struct buf *pk = calloc(2 * RACE_N, sizeof(*pk)), **order;
+	struct race races[2];
+	struct keyslot a, b;
+	pthread_t th[2];
+	void *ret;
+
+	(void)state;
+	order = calloc(2 * RACE_N, sizeof(*order));
+	assert_non_null(pk);
+	assert_non_null(order);
+	/* 64 bytes: 5 blocks + 1 per packet, limit 500: ~84 per epoch */
+	slot_init(&a, DCO_CIPHER_AES_256_GCM, 0x11, 0x22, 500);
+	slot_init(&b, DCO_CIPHER_AES_256_GCM, 0x22, 0x11, 0);
+	for (unsigned t = 0; t < 2; t++) {
+		races[t] = (struct race){ &a, t, pk + t * RACE_N };
+		assert_int_equal(pthread_create(&th[t], NULL, race_sender,
+						&races[t]), 0);
+	}
+	for (unsigned t = 0; t < 2; t++) {
+		assert_int_equal(pthread_join(th[t], &ret), 0);
+		assert_null(ret);
+	}
+	for (unsigned i = 0; i < 2 * RACE_N; i++)
+		order[i] = &pk[i];
+	qsort(order, 2 * RACE_N, sizeof(*order), cmp_id);
+	for (unsigned i = 0; i < 2 * RACE_N; i++) {
+		if (i)
+			assert_true(cmp_id(&order[i - 1], &order[i]) < 0);
+		assert_int_equal(open_copy(&b, &order[i]->pkt), 0);
+	}
+	assert_true(epoch_tx_epoch(a.epoch) > 50);
+	assert_int_equal(b.epoch->cur.epoch, epoch_tx_epoch(a.epoch));
+	keyslot_clear(&a);
+	keyslot_clear(&b);
+	free(order);
+	free(pk);
+}
+
 /* Near the end of the 16-bit epoch the control plane is told. */
 static void near_wrap(void **state)
 {
@@ -300,6 +379,7 @@ int main(void)
 		cmocka_unit_test(future_window),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(near_wrap),
+		cmocka_unit_test(concurrent_rotation),
 	};
 
 	for (unsigned i = 0; i < sizeof(e1); i++)
