@@ -9,12 +9,13 @@
 #include "daemon/server_int.h"
 
 static const char *const live_names[] = {
-	"push", "client-config-dir", "local",
+	"push", "client-config-dir", "local", "route", "route-ipv6",
 };
 
 /* What a reload found to apply. */
 struct reload_diff {
 	bool push;          /* the push lines differ */
+	bool routes;        /* the route or route-ipv6 lines differ */
 	unsigned new_locals;
 };
 
@@ -178,6 +179,8 @@ static const char *reload_diff(const struct server *s, const struct options *n,
 			return buf;
 		}
 	d->push = lines_differ(s->o, n, pick_named, "push") != NULL;
+	d->routes = lines_differ(s->o, n, pick_named, "route") ||
+		    lines_differ(s->o, n, pick_named, "route-ipv6");
 	return locals_diff(s, n, d);
 }
 
@@ -301,6 +304,7 @@ bool server_reload(struct server *s)
 {
 	struct reload_diff d = { 0 };
 	struct reload_count cnt = { 0 };
+	const struct options *old;
 	struct options *n;
 	const char *why;
 	char buf[160], *update;
@@ -321,9 +325,12 @@ bool server_reload(struct server *s)
 	}
 	update = d.push ? server_reload_update(&s->so->push, &n->srv->push) :
 			  NULL;
+	old = s->o;
 	s->o = n;
 	s->so = n->srv;
 	s->reload.reloads++;
+	if (d.routes)
+		server_reload_routes(s, old);
 	opened = d.new_locals ? server_listen_more(s) : 0;
 	reload_clients(s, &d, update, &cnt);
 	free(update);

@@ -15,6 +15,8 @@
  *    handshake and renegotiation (ctl/tls_crl.c); at a reload, connected
  *    clients whose certificates it now revokes are ended (2.6's restart
  *    would refuse them when they came back);
+ *  - route and route-ipv6 lines: the server's routes into the tun are
+ *    added and taken away to match (route-up is not run again);
  *  - local lines added at the end: their sockets open (a first TCP or
  *    IPv6 socket needs a restart: the engine's MSS clamp assumed none).
  *
@@ -68,6 +70,10 @@ bool server_reload(struct server *s);
 
 /* At the end, after everything that may use s->o. */
 void server_reload_free(struct server *s);
+
+/* server_reload_routes.c: s->o's route and route-ipv6 lines into the
+ * tun's routing table, those only @old had taken away. */
+void server_reload_routes(struct server *s, const struct options *old);
 
 /* server_reload_push.c: the PUSH_UPDATE options ("opt,opt,-name") that
  * bring a client from push lines @old to @new: heap, "" when no option

@@ -3,7 +3,8 @@
 # clients and a dcovpn client, each sending a counted stream of pings
 # (200, 50 ms apart) through the tunnel. Meanwhile the configuration gains
 # a second UDP socket (a local line) and cli3's client-config-dir file
-# gains a route; SIGHUP. The server reloads in place: the clients whose
+# gains a route, and the server's own route lines change; SIGHUP. The
+# server reloads in place (its routes follow): the clients whose
 # settings did not change lose not one ping, cli3 is told to reconnect and
 # comes back with its new route, a new client gets in on the new socket.
 # Then the same clients against openvpn 2.6 as the server on the same
@@ -16,7 +17,8 @@ ns_setup 5
 pki_make
 mkdir -p "$T/ccd"
 echo 'push "route 198.18.91.0 255.255.255.0"' >"$T/ccd/cli3"
-server_conf udp crypt "explicit-exit-notify 1" "client-config-dir $T/ccd"
+server_conf udp crypt "explicit-exit-notify 1" "client-config-dir $T/ccd" \
+	"route 198.18.97.0 255.255.255.0" "route 198.18.99.0 255.255.255.0"
 for i in 1 2 3 4; do client_conf "$i" udp crypt disable-dco; done
 client_conf 5 udp crypt disable-dco
 sed -i "s/^remote $UL4_S 1194/remote $UL4_S 1195/" "$T/c5.conf"
@@ -53,6 +55,9 @@ wait_for 10 sh -c "ip netns exec sv-$$-c3 ip -4 route show | grep -q '^198\.18\.
 for i in 1 2 3 4; do pings "$i"; done
 sleep 2
 echo "local $UL4_S 1195 udp4" >>"$T/server.conf"
+# the server's routes: one goes, one stays, two come
+sed -i '/^route 198.18.97.0 255.255.255.0$/d' "$T/server.conf"
+printf 'route 198.18.98.0 255.255.255.0\nroute-ipv6 fd00:98::/64\n' >>"$T/server.conf"
 echo 'push "route 198.18.92.0 255.255.255.0"' >>"$T/ccd/cli3"
 kill -HUP "$SRV_PID"
 wait_for 5 grep -q "configuration reloaded in place (3 clients kept, 0 updated by PUSH_UPDATE, 1 told to reconnect, 1 new sockets)" \
@@ -63,6 +68,11 @@ for i in 1 2 4; do
 	[ "$got" = "$NPING" ] || { cat "$T/ping$i.out"; fail "c$i lost pings at the reload: $got of $NPING back"; }
 done
 log "dcovpn SIGHUP: c1, c2 (openvpn 2.6), c4 (dcovpn): $NPING of $NPING pings each, none lost"
+srv_route() { in_s ip -o "$1" route show "$2" | grep -q "dev tun"; }
+srv_route -4 198.18.98.0/24 && srv_route -4 198.18.99.0/24 && srv_route -6 fd00:98::/64 ||
+	{ in_s ip route; in_s ip -6 route; fail "server routes not added/kept at the reload"; }
+! srv_route -4 198.18.97.0/24 || fail "the removed route is still there"
+log "server routes: 198.18.97.0/24 gone, 198.18.99.0/24 kept, 198.18.98.0/24 and fd00:98::/64 added"
 received 3 >/dev/null
 wait_for 30 sh -c "[ \$(grep -c 'Initialization Sequence Completed' '${CLI_LOG[3]}') -ge 2 ]" ||
 	fail "c3 did not reconnect after its ccd file changed"
