@@ -157,6 +157,9 @@ static const struct opt_help help[] = {
 	{ "log", "file", "Log to file (truncated)." },
 	{ "log-append", "file", "Log to file (appended)." },
 	{ "suppress-timestamps", NULL, "Log lines without the date." },
+	{ "ifconfig-nowarn", NULL, "No warning for a netmask-like peer "
+	  "address in --ifconfig (OpenVPN's --local/--remote clash warnings "
+	  "are not printed by dcovpn)." },
 	{ "machine-readable-output", NULL, "Start every log line with "
 	  "'seconds.usec flags', as OpenVPN." },
 	{ "echo", "[text ...]", "A line for the management echo buffer "

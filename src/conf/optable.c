@@ -235,10 +235,9 @@ static const struct opt_desc table[] = {
 	NOEFFECT("errors-to-stderr", 0, OPT_W_LOCAL, "Accepted; no effect: "
 		 "dcovpn writes every log line to stderr already (OpenVPN "
 		 "logs to stdout, and errors too without this option)."),
-	NOEFFECT("ifconfig-nowarn", 0, OPT_W_LOCAL, "Accepted; no effect: "
-		 "it silences OpenVPN's --ifconfig sanity warnings (a netmask "
-		 "where a peer address belongs, a clash with --local or "
-		 "--remote), which dcovpn does not print."),
+	/* silences the netmask-like peer warning (opt_ifwarn.c); OpenVPN's
+	 * --local/--remote clash warnings dcovpn does not print at all */
+	FLAG("ifconfig-nowarn", OPT_W_LOCAL, ifconfig_nowarn),
 	NOEFFECT("allow-recursive-routing", 0, OPT_W_LOCAL, "Accepted; not "
 		 "applied: dcovpn does not drop tun packets addressed to the "
 		 "VPN server itself (OpenVPN drops them unless this is "

@@ -386,6 +386,7 @@ struct options {
 	bool route_noexec;	/* routes left to the up script (NetworkManager) */
 	bool up_restart;	/* up again ("restart") on a kept tun */
 	bool ifconfig_noexec;	/* addresses, MTU and link state too */
+	bool ifconfig_nowarn;	/* no --ifconfig sanity warning */
 	int route_table;	/* route-table N; 0: the main table */
 	int mark;		/* SO_MARK of the transport sockets; 0: none */
 	char *bind_dev;		/* SO_BINDTODEVICE of the transport sockets */
@@ -483,6 +484,9 @@ int options_remote(const struct options *o, size_t i,
  * http-proxy, if it has one, instead of the global proxies: moved into
  * @o (a connection's own copy of the options). */
 void options_use_remote_proxy(struct options *o, size_t i);
+/* opt_ifwarn.c: OpenVPN's warning for a netmask-like peer address
+ * in --ifconfig on a point-to-point topology (unless --ifconfig-nowarn). */
+void options_ifconfig_warn(const struct options *o);
 
 /*
  * Listening socket @i of a server with OpenVPN 2.7's defaults: a local

@@ -202,6 +202,7 @@ static void client_warn_unused(const struct options *o)
 		if (options_was_set(o, names[i]))
 			log_warn("WARNING: --%s is accepted but has no effect in "
 				 "dcovpn yet", names[i]);
+	options_ifconfig_warn(o);
 }
 
 /* client_run with the plugins loaded into @k */
