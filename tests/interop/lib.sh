@@ -253,6 +253,28 @@ p2p_client_lines() {
 		"tls-crypt $d/ta.key" "ifconfig 198.19.64.2 $TUN4_S"
 }
 
+# static_conf FILE KEYDIR OWN_TUN PEER_TUN [lines...]: a static key peer
+# (--secret with this run's key file in direction KEYDIR), UDP/IPv4,
+# --ifconfig OWN_TUN PEER_TUN, keepalive 2 20, verb 4, then the lines.
+static_conf() {
+	local f=$1 dir=$2 own=$3 peer=$4 l
+	shift 4
+	printf '%s\n' "dev tun" "proto udp4" "secret $T/pki/ta.key $dir" \
+		"ifconfig $own $peer" "keepalive 2 20" "verb 4" >"$f"
+	for l in "$@"; do echo "$l" >>"$f"; done
+}
+
+# start_p2p_pair: openvpn --tls-server on $T/server.conf, then dcovpn on
+# $T/client.conf; both ends complete initialization.
+start_p2p_pair() {
+	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
+	SRV_PID=$!
+	wait_for 10 grep -q "UDPv4 link local" "$T/server.log" || fail "openvpn did not start"
+	start_client
+	wait_for 20 grep -q "Initialization Sequence Completed" "$T/server.log" ||
+		fail "the openvpn peer did not complete initialization"
+}
+
 start_server() {
 	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 	SRV_PID=$!

@@ -8,12 +8,7 @@ ns_setup
 pki_make
 p2p_server_conf "data-ciphers CHACHA20-POLY1305:AES-256-GCM" "keepalive 10 60" "verb 4"
 { p2p_client_lines; printf '%s\n' "keepalive 10 60" "verb 4"; } >"$T/client.conf"
-ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
-SRV_PID=$!
-wait_for 10 grep -q "UDPv4 link local" "$T/server.log" || fail "openvpn did not start"
-start_client
-wait_for 20 grep -q "Initialization Sequence Completed" "$T/server.log" ||
-	fail "the openvpn peer did not complete initialization"
+start_p2p_pair
 ping_both
 transfer "${MB:-20}" up
 transfer "${MB:-20}" down

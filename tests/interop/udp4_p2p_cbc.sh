@@ -9,12 +9,7 @@ pki_make
 p2p_server_conf "data-ciphers AES-256-CBC" "auth SHA512" "keepalive 10 60" "verb 4"
 { p2p_client_lines; printf '%s\n' "data-ciphers AES-256-GCM:AES-256-CBC" \
 	"auth SHA512" "keepalive 10 60" "verb 4"; } >"$T/client.conf"
-ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
-SRV_PID=$!
-wait_for 10 grep -q "UDPv4 link local" "$T/server.log" || fail "openvpn did not start"
-start_client
-wait_for 20 grep -q "Initialization Sequence Completed" "$T/server.log" ||
-	fail "the openvpn peer did not complete initialization"
+start_p2p_pair
 ping_both
 transfer "${MB:-10}" up
 transfer "${MB:-10}" down

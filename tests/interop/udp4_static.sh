@@ -8,35 +8,11 @@
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
-d=$T/pki
 c4=198.19.64.2
-cat >"$T/server.conf" <<X
-dev tun
-proto udp4
-port 1194
-remote $UL4_C 1194
-secret $d/ta.key 0
-cipher AES-256-CBC
-auth SHA256
-ifconfig $TUN4_S $c4
-keepalive 2 20
-verb 4
-disable-dco
-${OVPN_EXTRA:-}
-X
-cat >"$T/client.conf" <<X
-dev tun
-proto udp4
-port 1194
-remote $UL4_S 1194
-secret $d/ta.key 1
-cipher AES-256-CBC
-auth SHA256
-ifconfig $c4 $TUN4_S
-keepalive 2 20
-verb 4
-${OVPN_EXTRA:-}
-X
+static_conf "$T/server.conf" 0 "$TUN4_S" "$c4" "port 1194" "remote $UL4_C 1194" \
+	"cipher AES-256-CBC" "auth SHA256" disable-dco "${OVPN_EXTRA:-}"
+static_conf "$T/client.conf" 1 "$c4" "$TUN4_S" "port 1194" "remote $UL4_S 1194" \
+	"cipher AES-256-CBC" "auth SHA256" "${OVPN_EXTRA:-}"
 start_openvpn_s() {
 	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >>"$T/server.log" 2>&1 &
 	SRV_PID=$!

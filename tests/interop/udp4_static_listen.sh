@@ -8,30 +8,10 @@
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
-d=$T/pki
 c4=198.19.64.2
-cat >"$T/server.conf" <<X
-dev tun
-proto udp4
-port 1194
-secret $d/ta.key 0
-cipher AES-128-CBC
-ifconfig $TUN4_S $c4
-keepalive 2 20
-verb 4
-X
-cat >"$T/client.conf" <<X
-dev tun
-proto udp4
-nobind
-remote $UL4_S 1194
-secret $d/ta.key 1
-cipher AES-128-CBC
-ifconfig $c4 $TUN4_S
-keepalive 2 20
-verb 4
-disable-dco
-X
+static_conf "$T/server.conf" 0 "$TUN4_S" "$c4" "port 1194" "cipher AES-128-CBC"
+static_conf "$T/client.conf" 1 "$c4" "$TUN4_S" nobind "remote $UL4_S 1194" \
+	"cipher AES-128-CBC" disable-dco
 ip netns exec "$NS_S" "$DCOVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 SRV_PID=$!
 wait_for 15 grep -q "waiting for the peer's first authentic packet" "$T/server.log" ||
