@@ -115,10 +115,11 @@ err_close:
 static void dco_delete_all_peers(struct dco *dco)
 {
 	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
-		struct cds_hlist_node *pos, *tmp;
-		struct peer *p;
+		struct peer *p, *next;
 
-		cds_hlist_for_each_entry_safe(p, pos, tmp, &dco->by_id[b], id_node)
+		/* the _2 form: the stock _safe one computes an entry from the
+		 * NULL that ends the list (undefined; UBSan aborts on it) */
+		cds_hlist_for_each_entry_safe_2(p, next, &dco->by_id[b], id_node)
 			peer_delete(dco, p, DCO_DEL_TEARDOWN);
 	}
 	/* keys wiped and TCP streams closed before dco_close returns */

@@ -73,10 +73,11 @@ void peer_reap_dead(struct dco *dco)
 {
 	atomic_store(&dco->reap, false);
 	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
-		struct cds_hlist_node *pos, *tmp;
-		struct peer *p;
+		struct peer *p, *next;
 
-		cds_hlist_for_each_entry_safe(p, pos, tmp, &dco->by_id[b], id_node)
+		/* the _2 form: the stock _safe one computes an entry from the
+		 * NULL that ends the list (undefined; UBSan aborts on it) */
+		cds_hlist_for_each_entry_safe_2(p, next, &dco->by_id[b], id_node)
 			if (atomic_load(&p->dead))
 				peer_delete(dco, p, p->dead_reason);
 	}
