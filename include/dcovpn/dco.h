@@ -103,6 +103,10 @@ struct dco_config {
 				      * link is data (no opcode) for the one
 				      * peer, in its PRIMARY slot, whose key
 				      * must be static_key too */
+	bool tap;                    /* layer 2 (OpenVPN's dev tap): the device
+				      * is a tap and the data channel carries
+				      * whole Ethernet frames, untouched (no
+				      * MSS clamp); P2P mode only for now */
 	unsigned workers;            /* threads: 1 (one does both directions) or
 				      * 2 (tun->link and link->tun apart);
 				      * 0: 1 on machines with 1-2 CPUs, else 2 */

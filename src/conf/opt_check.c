@@ -42,9 +42,6 @@ static const char *check_dev(const struct options *o)
 {
 	if (!o->dev)
 		return "You must define TUN/TAP device (--dev)";
-	if (o->dev_type == OPT_DEV_TAP)
-		return "--dev tap is not supported: the offload engine carries "
-		       "IP packets only (as OpenVPN's DCO)";
 	if (o->dev_type == OPT_DEV_UNSET)
 		return "cannot tell the device type from --dev: add --dev-type "
 		       "tun";

@@ -19,8 +19,10 @@ static const struct opt_help help[] = {
 	{ "tls-server", NULL, "Take the TLS server role." },
 	{ "cd", "dir", "Change to dir now; later relative paths start there." },
 	/* device */
-	{ "dev", "tunX|tun", "The tun device (tun: the kernel picks a number)." },
-	{ "dev-type", "tun", "Device type when --dev does not say it." },
+	{ "dev", "tunX|tun|tapX|tap", "The tun or tap device (tun, tap: the "
+	  "kernel picks a number). A tap carries Ethernet frames whole; "
+	  "client and P2P modes only (a server with dev tap is refused)." },
+	{ "dev-type", "tun|tap", "Device type when --dev does not say it." },
 	{ "dev-node", "node", "The tun control node (default /dev/net/tun)." },
 	{ "txqueuelen", "n", "Transmit queue length of the tun device." },
 	{ "topology", "t", "subnet, net30 or p2p addressing of the tun." },
@@ -136,7 +138,8 @@ static const struct opt_help help[] = {
 	{ "ifconfig-ipv6", "addr/bits remote", "IPv6 address of the tun." },
 	{ "route", "net [mask] [gw] [metric]", "Add a route via the tunnel." },
 	{ "route-ipv6", "net/bits [gw] [metric]", "Add an IPv6 route." },
-	{ "route-gateway", "gw|dhcp", "Default gateway for --route." },
+	{ "route-gateway", "gw|dhcp", "Default gateway for --route; on a tap "
+	  "the next hop of every route through the tunnel." },
 	{ "route-metric", "n", "Default route metric." },
 	{ "redirect-gateway", "[flags]", "Send all traffic via the tunnel." },
 	{ "redirect-private", "[flags]", "Like --redirect-gateway, routes "

@@ -50,7 +50,7 @@ static const struct opt_desc table[] = {
 	REFUSE("link-mtu", 1, "--link-mtu is not supported; use --tun-mtu"),
 	NOEFFECT("tun-mtu-extra", 1, OPT_W_PULLED, "Accepted; no effect: "
 		 "OpenVPN only enlarges its read buffers by it (TAP slack); "
-		 "dcovpn's buffers take the largest packet already."),
+		 "dcovpn's buffers take the largest packet or frame already."),
 	FN("mtu-disc", 1, 1, OPT_W_LOCAL, h_mtu_disc),
 	/* transport */
 	FN("proto", 1, 1, OPT_W_LOCAL, h_proto),
@@ -212,7 +212,7 @@ static const struct opt_desc table[] = {
 	/* OpenVPN 2.6 accepts these on Linux; tuning or no-ops here */
 	NOEFFECT("bcast-buffers", 1, OPT_W_LOCAL, "Accepted; no effect: "
 		 "OpenVPN's server queues broadcast (tap) datagrams in these "
-		 "buffers; dcovpn has no tap and its engine forwards "
+		 "buffers; dcovpn's server has no tap yet and its engine forwards "
 		 "client-to-client packets without a queue."),
 	NOEFFECT("tcp-queue-limit", 1, OPT_W_LOCAL, "Accepted; not applied: "
 		 "dcovpn bounds each TCP peer's send queue at 1 MiB instead of "
@@ -333,8 +333,9 @@ static const struct opt_desc table[] = {
 #define SRV(n, mn, mx, w) FN(n, mn, mx, w, h_server_opt)
 	SRV("server", 2, 3, OPT_W_LOCAL),
 	SRV("server-ipv6", 1, 1, OPT_W_LOCAL),
-	REFUSE("server-bridge", 4, "--server-bridge is not supported: the "
-	       "offload engine carries IP packets only (no tap)"),
+	REFUSE("server-bridge", 4, "--server-bridge is not supported yet: "
+	       "dcovpn's server has no tap (dev tap works as a client and in "
+	       "P2P mode)"),
 	SRV("mode", 1, 1, OPT_W_LOCAL),
 	SRV("push", 1, 1, OPT_W_LOCAL | OPT_W_CCD),
 	SRV("push-reset", 0, 0, OPT_W_CCD),

@@ -101,7 +101,9 @@ static int client_keep_tun(struct client_keep *k, const struct options *o)
 	if (opts_dev_null(o) ||
 	    !(o->persist_tun || privdrop_wanted(&k->pd)))
 		return 0;
-	err = tun_open_offload(&k->tun, opts_ifname(o), true, &offload);
+	err = o->dev_type == OPT_DEV_TAP ?
+		      tun_open_tap(&k->tun, opts_ifname(o)) :
+		      tun_open_offload(&k->tun, opts_ifname(o), true, &offload);
 	if (err)
 		log_err("cannot open the tun device: %s", strerror(-err));
 	return err;

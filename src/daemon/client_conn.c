@@ -279,9 +279,11 @@ bool opts_dev_null(const struct options *o)
 	return (o->dev && !strcmp(o->dev, "null")) || o->dev_type == OPT_DEV_NULL;
 }
 
-/* The tun name asked for: --dev NAME, or the kernel's next tunN. */
+/* The device name asked for: --dev NAME, or the kernel's next tunN/tapN. */
 const char *opts_ifname(const struct options *o)
 {
+	if (o->dev && !strcmp(o->dev, "tap"))
+		return "tap%d";
 	return o->dev && strcmp(o->dev, "tun") && strcmp(o->dev, "null") ?
 		       o->dev : "tun%d";
 }
@@ -298,6 +300,7 @@ static int conn_open(struct conn *c)
 				      (unsigned)c->o->replay_time : 0,
 		.aead_backend = c->o->aead_backend,
 		.static_key = c->cc->has_secret,
+		.tap = c->o->dev_type == OPT_DEV_TAP,
 	};
 	int ret;
 

@@ -47,7 +47,9 @@ static void call_tun(const struct client_script_call *call,
 	t->has4 = o->ifconfig_set;
 	t->local4 = o->ifconfig_local;
 	t->remote4 = o->ifconfig_remote;
-	t->subnet = o->topology == OPT_TOPO_SUBNET;
+	/* a tap's ifconfig is always address and netmask */
+	t->tap = o->dev_type == OPT_DEV_TAP;
+	t->subnet = o->topology == OPT_TOPO_SUBNET || t->tap;
 	t->has6 = o->ifconfig6_set;
 	t->local6 = o->ifconfig6_local;
 	t->remote6 = o->ifconfig6_remote;

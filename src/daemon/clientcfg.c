@@ -546,9 +546,9 @@ void clientcfg_occ_text(char *buf, size_t len, const struct options *o,
 	bool tcp = proto != OPT_PROTO_UDP;
 
 	snprintf(buf, len,
-		 "V4,dev-type tun,link-mtu %d,tun-mtu %d,proto %s%s%s,"
+		 "V4,dev-type %s,link-mtu %d,tun-mtu %d,proto %s%s%s,"
 		 "auth %s,keysize 128%s,key-method 2,%s",
-		 mtu + 49, mtu, tcp ? "TCPv" : "UDPv", ipv6 ? "6" : "4",
+		 o->dev_type == OPT_DEV_TAP ? "tap" : "tun", mtu + 49, mtu, tcp ? "TCPv" : "UDPv", ipv6 ? "6" : "4",
 		 tcp ? (o->tls_server ? "_SERVER" : "_CLIENT") : "",
 		 o->auth ? o->auth : "SHA1",
 		 file_given(&o->tls_auth) ? ",tls-auth" : "",

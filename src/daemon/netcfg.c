@@ -12,14 +12,21 @@
 #include "net/netlink.h"
 #include "proto/datapkt_cbc.h"
 
-/* The prefix length of the pulled IPv4 address: a netmask with subnet
- * topology, a point-to-point /32 otherwise. */
+/* Address and netmask on the device: subnet topology, and always on a tap
+ * (a LAN has no point-to-point far end). */
+static bool netcfg_masked(const struct options *o)
+{
+	return o->topology == OPT_TOPO_SUBNET || o->dev_type == OPT_DEV_TAP;
+}
+
+/* The prefix length of the pulled IPv4 address: a netmask when masked,
+ * a point-to-point /32 otherwise. */
 static int netcfg_prefix4(const struct options *o)
 {
 	char b[INET_ADDRSTRLEN];
 	int prefix = 32;
 
-	if (o->topology == OPT_TOPO_SUBNET) {
+	if (netcfg_masked(o)) {
 		prefix = netmask_to_prefix(o->ifconfig_remote);
 		if (prefix < 0) {
 			inet_ntop(AF_INET, &o->ifconfig_remote, b, sizeof(b));
@@ -90,6 +97,8 @@ struct route_ctx {
 	struct in_addr server;           /* remote_host */
 	bool has_net_gw;
 	struct routeget_result net_gw;   /* net_gateway */
+	bool has_vpn_gw;                 /* tap: routes go via route-gateway */
+	struct in_addr vpn_gw;
 };
 
 /* The interface and next hop for @r's gateway; false: skip the route. */
@@ -101,8 +110,12 @@ static bool route_via(const struct route_ctx *rc, const struct opt_route *r,
 
 	*ifindex = rc->tun_ifindex;
 	*gw = NULL;
-	if (!r->gateway || !strcmp(r->gateway, "vpn_gateway"))
+	if (!r->gateway || !strcmp(r->gateway, "vpn_gateway")) {
+		/* on a LAN a route needs a next hop that answers ARP */
+		if (rc->has_vpn_gw)
+			*gw = &rc->vpn_gw;
 		return true;
+	}
 	if (!strcmp(r->gateway, "net_gateway")) {
 		if (!rc->has_net_gw)
 			return false;
@@ -300,7 +313,9 @@ int netcfg_routes(const struct options *o, int ifindex,
 		rc.has_net_gw = routeget4(rc.server, &rc.net_gw) == 0 &&
 				rc.net_gw.ifindex != ifindex;
 	}
-	if (o->ifconfig_set && o->topology != OPT_TOPO_SUBNET) {
+	rc.has_vpn_gw = o->dev_type == OPT_DEV_TAP && o->route_gateway &&
+			inet_pton(AF_INET, o->route_gateway, &rc.vpn_gw) == 1;
+	if (o->ifconfig_set && !netcfg_masked(o)) {
 		/* net30 / p2p: the far end of the point-to-point link. */
 		struct opt_route peer = { .network = NULL };
 		char a[INET_ADDRSTRLEN];

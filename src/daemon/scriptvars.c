@@ -172,7 +172,7 @@ static void row_tun(struct scriptenv *e, const struct script_info *si)
 	if (!t || !t->dev)
 		return;
 	scriptenv_set(e, "dev", "%s", t->dev);
-	scriptenv_set(e, "dev_type", "tun");
+	scriptenv_set(e, "dev_type", t->tap ? "tap" : "tun");
 	scriptenv_set(e, "tun_mtu", "%u", t->mtu);
 	scriptenv_set(e, "script_context", t->restart ? "restart" : "init");
 	if (t->has4) {

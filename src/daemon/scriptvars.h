@@ -71,6 +71,7 @@ struct script_tun {
 	bool has4;
 	struct in_addr local4, remote4;  /* remote4: netmask when subnet */
 	bool subnet;
+	bool tap;                        /* dev_type tap */
 	bool has6;
 	struct in6_addr local6, remote6;
 	int bits6;

@@ -869,7 +869,8 @@ static int server_refuse(const struct options *o)
 	const char *why = NULL;
 
 	if (o->dev_type == OPT_DEV_TAP)
-		why = "--dev tap is not supported";
+		why = "--dev tap is not supported in server mode yet (a "
+		      "client or P2P peer can use it)";
 	if (o->ipchange)	/* OpenVPN's own words */
 		why = "--ipchange cannot be used with --mode server (use "
 		      "--client-connect instead)";

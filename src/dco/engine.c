@@ -37,7 +37,10 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->mode = cfg->mode;
 	dco->client_to_client = cfg->client_to_client;
 	dco->static_key = cfg->static_key && cfg->mode == DCO_MODE_P2P;
-	dco->mss = cfg->mss <= 65535 ? (uint16_t)cfg->mss : 0;
+	dco->tap = cfg->tap;
+	/* frames, not IP: nothing to clamp in place (OpenVPN's tap mssfix
+	 * looks past the Ethernet header; not done here) */
+	dco->mss = cfg->mss <= 65535 && !cfg->tap ? (uint16_t)cfg->mss : 0;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;
 	dco->keep_link = cfg->keep_link;
@@ -72,6 +75,7 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		goto err_close;
 	}
 	if (dco->mtu < 576 || dco->mtu > 65535 ||
+	    (dco->tap && dco->mode != DCO_MODE_P2P) ||
 	    dco->replay_window > PKTID_WINDOW_MAX ||
 	    dco->n_workers > DCO_WORKERS) {
 		err = -EINVAL;
@@ -81,6 +85,8 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 	if (!err && !cfg->no_tun && cfg->adopt_tun) {
 		err = tun_adopt(&dco->tun, cfg->tun_fd, &dco->offload);
 		dco->tun_adopted = !err;
+	} else if (!err && !cfg->no_tun && cfg->tap) {
+		err = tun_open_tap(&dco->tun, cfg->ifname ? cfg->ifname : "tap%d");
 	} else if (!err && !cfg->no_tun) {
 		err = tun_open_offload(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d",
 				       !cfg->no_offload, &dco->offload);

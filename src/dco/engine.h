@@ -161,6 +161,7 @@ struct dco {
 	bool no_offload;                 /* asked for plain packets only */
 	bool keep_link;                  /* link state and MTU: not ours */
 	bool offload;                    /* tun hands us super-packets */
+	bool tap;                        /* Ethernet frames, not IP (l2.h) */
 	unsigned mtu;
 	enum dco_mode mode;
 	atomic_bool started;

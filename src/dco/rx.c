@@ -11,6 +11,7 @@
 
 #include "dco/compstub.h"
 #include "dco/engine.h"
+#include "dco/l2.h"
 #include "dco/mss.h"
 #include "io/tcp.h"
 #include "io/udp.h"
@@ -187,9 +188,9 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		DCO_STAT_ADD(w, peer, keepalive_rx, 1);
 		return false;
 	}
-	/* Only IP reaches the tun; OCC and anything else stop here, as the
-	 * drivers do (PROTOCOL.md 5.7). */
-	if (p->len < 20 || (p->data[0] >> 4 != 4 && p->data[0] >> 4 != 6)) {
+	/* Only IP reaches a tun (whole frames a tap); OCC and anything else
+	 * stop here, as the drivers do (PROTOCOL.md 5.7). */
+	if (!l2_payload_ok(w->dco->tap, p->data, p->len)) {
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
 		return false;
 	}

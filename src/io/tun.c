@@ -23,6 +23,12 @@ int tun_open(struct tun *t, const char *name)
 	return tun_open_flags(t, name, 0);
 }
 
+/* A tap has no offloads here: frames are read and written one by one. */
+int tun_open_tap(struct tun *t, const char *name)
+{
+	return tun_open_flags(t, name, IFF_TAP);
+}
+
 /* Checksum and TCP segmentation always; UDP segmentation if known. */
 static int tun_set_offload(struct tun *t)
 {
@@ -62,8 +68,9 @@ static int tun_open_flags(struct tun *t, const char *name, short flags)
 	t->fd = -1;
 	memset(&ifr, 0, sizeof(ifr));
 	/* IFF_NO_PI: packets start with the IP header (after the virtio-net
-	 * header when IFF_VNET_HDR is asked for). */
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | flags;
+	 * header when IFF_VNET_HDR is asked for), or the Ethernet header of a
+	 * tap (IFF_TAP in @flags). */
+	ifr.ifr_flags = (flags & IFF_TAP ? 0 : IFF_TUN) | IFF_NO_PI | flags;
 	if (name && *name) {
 		if (strlen(name) >= IFNAMSIZ)
 			return -ENAMETOOLONG;

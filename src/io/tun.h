@@ -20,6 +20,8 @@ struct tun {
 
 /* Create (or attach to) tun device @name ("dco%d" patterns allowed). */
 int tun_open(struct tun *t, const char *name);
+/* The same for a layer-2 tap device: Ethernet frames, no offloads. */
+int tun_open_tap(struct tun *t, const char *name);
 /*
  * Same, and if @want_offload ask for virtio-net headers with checksum, TSO
  * and (where the kernel has it) USO offloads: reads then return super-packets
