@@ -107,6 +107,9 @@ struct dco_config {
 				      * is a tap and the data channel carries
 				      * whole Ethernet frames, untouched (no
 				      * MSS clamp); P2P mode only for now */
+	bool allow_recursive_routing; /* OpenVPN's option: tun packets to a
+				      * peer's own outer address are sent
+				      * (false: dropped, as OpenVPN) */
 	unsigned workers;            /* threads: 1 (one does both directions) or
 				      * 2 (tun->link and link->tun apart);
 				      * 0: 1 on machines with 1-2 CPUs, else 2 */

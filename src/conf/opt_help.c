@@ -160,6 +160,8 @@ static const struct opt_help help[] = {
 	{ "log", "file", "Log to file (truncated)." },
 	{ "log-append", "file", "Log to file (appended)." },
 	{ "suppress-timestamps", NULL, "Log lines without the date." },
+	{ "allow-recursive-routing", NULL, "Send tun packets addressed to "
+	  "the peer's own outer address (dropped by default, as OpenVPN)." },
 	{ "ifconfig-nowarn", NULL, "No warning for a netmask-like peer "
 	  "address in --ifconfig (OpenVPN's --local/--remote clash warnings "
 	  "are not printed by dcovpn)." },

@@ -238,10 +238,7 @@ static const struct opt_desc table[] = {
 	/* silences the netmask-like peer warning (opt_ifwarn.c); OpenVPN's
 	 * --local/--remote clash warnings dcovpn does not print at all */
 	FLAG("ifconfig-nowarn", OPT_W_LOCAL, ifconfig_nowarn),
-	NOEFFECT("allow-recursive-routing", 0, OPT_W_LOCAL, "Accepted; not "
-		 "applied: dcovpn does not drop tun packets addressed to the "
-		 "VPN server itself (OpenVPN drops them unless this is "
-		 "given)."),
+	FLAG("allow-recursive-routing", OPT_W_LOCAL, allow_recursive_routing),
 	FLAG("remote-random-hostname", OPT_W_LOCAL, remote_random_hostname),
 	NOEFFECT("route-method", 1, OPT_W_PULLED, "Accepted; no effect: "
 		 "Windows only (how routes are added there); OpenVPN ignores "

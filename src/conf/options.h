@@ -387,6 +387,8 @@ struct options {
 	bool up_restart;	/* up again ("restart") on a kept tun */
 	bool ifconfig_noexec;	/* addresses, MTU and link state too */
 	bool ifconfig_nowarn;	/* no --ifconfig sanity warning */
+	bool allow_recursive_routing;	/* tun packets to the peer's outer
+					 * address are sent, not dropped */
 	int route_table;	/* route-table N; 0: the main table */
 	int mark;		/* SO_MARK of the transport sockets; 0: none */
 	char *bind_dev;		/* SO_BINDTODEVICE of the transport sockets */

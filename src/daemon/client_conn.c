@@ -308,6 +308,7 @@ static int conn_open(struct conn *c)
 	c->dev_null = opts_dev_null(c->o);
 	dc.no_tun = c->dev_null;
 	dc.keep_link = c->o->ifconfig_noexec;
+	dc.allow_recursive_routing = c->o->allow_recursive_routing;
 	dc.ifname = opts_ifname(c->o);
 	if (c->kept_tun && c->kept_tun->fd >= 0) {
 		dc.adopt_tun = true;

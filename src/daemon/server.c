@@ -701,6 +701,7 @@ static int server_open_engine(struct server *s)
 		.client_to_client = s->so->client_to_client,
 		.keep_link = o->ifconfig_noexec,
 		.aead_backend = o->aead_backend,
+		.allow_recursive_routing = o->allow_recursive_routing,
 	};
 	int ret;
 

@@ -41,6 +41,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	/* frames, not IP: nothing to clamp in place (OpenVPN's tap mssfix
 	 * looks past the Ethernet header; not done here) */
 	dco->mss = cfg->mss <= 65535 && !cfg->tap ? (uint16_t)cfg->mss : 0;
+	dco->allow_recursive = cfg->allow_recursive_routing;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;
 	dco->keep_link = cfg->keep_link;

@@ -173,6 +173,8 @@ struct dco {
 	bool client_to_client;
 	bool static_key;                 /* every link packet is data */
 	uint16_t mss;                    /* MSS clamp for IPv4 SYNs; 0: off */
+	bool allow_recursive;            /* tun packets to a peer's outer
+					  * address go (recursive.c) */
 	/* The peer tables (peertab.c): RCU lists, changed under cfg_lock. */
 	struct cds_hlist_head by_id[DCO_PEER_BUCKETS];
 	struct cds_hlist_head by_addr[DCO_ADDR_BUCKETS]; /* UDP peers */
@@ -239,6 +241,10 @@ bool peer_float(struct worker *w, struct peer *p,
 /* Copy the peer's current remote address (it may float meanwhile); 0 for
  * a TCP peer. RCU read side; the control plane uses peer_remote_ctl. */
 socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out);
+/* recursive.c: true if @ip (a tun packet to the peer at @remote) must be
+ * dropped: it is addressed to that outer address. */
+bool tx_recursive(struct worker *w, const uint8_t *ip, size_t len,
+		  const struct sockaddr_storage *remote, socklen_t remote_len);
 struct peer_addr *peer_addr_new(struct peer *p, const struct sockaddr_storage *a,
 				socklen_t len);
 socklen_t peer_remote_ctl(struct dco *dco, struct peer *p,

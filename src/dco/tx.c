@@ -227,6 +227,11 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 		DCO_STAT_ADD(w, p, drop_no_route, n);
 		return;
 	}
+	remote_len = peer_remote(p, &remote);
+	if (tx_recursive(w, segs[0].data, segs[0].len, &remote, remote_len)) {
+		DCO_STAT_ADD(w, p, drop_no_route, n);
+		return;
+	}
 	atomic_store_explicit(&p->last_tx_ms, now_ms, memory_order_relaxed);
 	if (w->dco->mss)
 		mss_clamp(segs[0].data, segs[0].len, w->dco->mss);
@@ -235,7 +240,6 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 		tx_tcp_many(w, p, segs, n);
 		return;
 	}
-	remote_len = peer_remote(p, &remote);
 	for (unsigned i = 0; i < n; i++) {
 		struct pkt *s = &segs[i];
 

@@ -742,10 +742,11 @@ static void test_echo_and_acting_flags(void **state)
 	(void)state;
 	expect_ok(&o, "echo msg from the config\nmachine-readable-output\n"
 		      "management-forget-disconnect\nroute-method exe\n"
-		      "hash-size 256 256\nifconfig-nowarn\n");
+		      "hash-size 256 256\nifconfig-nowarn\n"
+		      "allow-recursive-routing\n");
 	assert_int_equal(o.echo.n, 0);
 	assert_true(o.machine_readable && o.mgmt_forget_disconnect);
-	assert_true(o.ifconfig_nowarn);
+	assert_true(o.ifconfig_nowarn && o.allow_recursive_routing);
 	assert_int_equal(o.warnings, 0);
 	assert_int_equal(push(&o, "echo msg hi there,echo,echo forget-passwords",
 			      err), 0);
