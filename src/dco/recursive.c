@@ -26,7 +26,8 @@ static bool goes_to(const uint8_t *ip, size_t len,
 bool tx_recursive(struct worker *w, const uint8_t *ip, size_t len,
 		  const struct sockaddr_storage *remote, socklen_t remote_len)
 {
-	/* a tap frame starts with its Ethernet header: IP only (tun) */
+	/* tun only: a tap frame's IP packet is not looked into (OpenVPN
+	 * does, past the Ethernet header) */
 	if (w->dco->allow_recursive || w->dco->tap || !remote_len ||
 	    !goes_to(ip, len, remote))
 		return false;
