@@ -163,9 +163,10 @@ static const struct opt_desc table[] = {
 	INT("ping", OPT_W_PULLED, ping, 0, INT_MAX),
 	INT("ping-restart", OPT_W_PULLED, ping_restart, 0, INT_MAX),
 	INT("ping-exit", OPT_W_PULLED, ping_exit, 0, INT_MAX),
-	NOEFFECT("ping-timer-rem", 0, OPT_W_PULLED, "Accepted; dcovpn always "
-		 "acts so: its ping-restart/ping-exit timers start only once "
-		 "a peer is known (TLS handshake done)."),
+	NOEFFECT("ping-timer-rem", 0, OPT_W_PULLED, "Accepted; in TLS modes "
+		 "dcovpn always acts so (ping-restart/ping-exit start once the "
+		 "handshake is done); not applied in static-key mode without "
+		 "--remote, where they run from the start."),
 	NOEFFECT("allow-deprecated-insecure-static-crypto", 0, OPT_W_LOCAL,
 		 "Accepted (OpenVPN 2.7 wants it for --secret); no effect: "
 		 "dcovpn runs static key mode as OpenVPN 2.6 does."),
