@@ -55,7 +55,11 @@ static const char *check_remote(const struct options *o)
 	return NULL;
 }
 
-/* What dcovpn's static key mode carries: a CBC cipher over UDP. */
+#define STATIC_TCP_SERVER "static key mode (--secret) takes no TCP connections in " \
+	"dcovpn yet: use UDP, or --proto tcp-client with --remote"
+
+/* What dcovpn's static key mode carries: a CBC cipher over UDP or as a
+ * TCP client. */
 static const char *check_static(const struct options *o)
 {
 	struct opt_endpoint ep;
@@ -72,12 +76,10 @@ static const char *check_static(const struct options *o)
 		       "AES-192-CBC or AES-256-CBC as --cipher";
 	if (!o->n_remotes && o->proto.proto != OPT_PROTO_NONE &&
 	    o->proto.proto != OPT_PROTO_UDP)
-		return "static key mode (--secret) over TCP is not supported by "
-		       "dcovpn yet: use UDP";
+		return STATIC_TCP_SERVER;
 	for (size_t i = 0; options_remote(o, i, &ep) == 0; i++)
-		if (ep.proto != OPT_PROTO_UDP)
-			return "static key mode (--secret) over TCP is not "
-			       "supported by dcovpn yet: use UDP";
+		if (ep.proto != OPT_PROTO_UDP && ep.proto != OPT_PROTO_TCP_CLIENT)
+			return STATIC_TCP_SERVER;
 	return NULL;
 }
 

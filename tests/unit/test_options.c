@@ -976,14 +976,17 @@ static void test_check(void **state)
 	expect_consistency(STATIC "cipher AES-256-GCM\n", "static key mode "
 			   "(--secret) carries only AES-128-CBC, AES-192-CBC or "
 			   "AES-256-CBC as --cipher");
-	expect_consistency(STATIC "cipher AES-128-CBC\nproto tcp-client\n",
-			   "static key mode (--secret) over TCP is not supported "
-			   "by dcovpn yet: use UDP");
+	expect_consistency(STATIC "cipher AES-128-CBC\nproto tcp-client\n", NULL);
+	expect_consistency(STATIC "cipher AES-128-CBC\nproto tcp-server\n",
+			   "static key mode (--secret) takes no TCP connections "
+			   "in dcovpn yet: use UDP, or --proto tcp-client with "
+			   "--remote");
 	/* no --remote: the first peer whose packets authenticate */
 	expect_consistency("dev tun\nsecret k 1\ncipher AES-128-CBC\n", NULL);
 	expect_consistency("dev tun\nsecret k\ncipher AES-128-CBC\nproto "
-			   "tcp-server\n", "static key mode (--secret) over TCP is "
-			   "not supported by dcovpn yet: use UDP");
+			   "tcp-server\n", "static key mode (--secret) takes no TCP "
+			   "connections in dcovpn yet: use UDP, or --proto "
+			   "tcp-client with --remote");
 	expect_consistency("client\nremote h\nca c\nauth-user-pass\n",
 		     "You must define TUN/TAP device (--dev)");
 	/* a tap client (layer 2) is accepted; a tap server is refused later */
