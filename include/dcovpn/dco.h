@@ -106,7 +106,8 @@ struct dco_config {
 	bool tap;                    /* layer 2 (OpenVPN's dev tap): the device
 				      * is a tap and the data channel carries
 				      * whole Ethernet frames, untouched (no
-				      * MSS clamp); P2P mode only for now */
+				      * MSS clamp); in MP mode the engine
+				      * switches them by learned MAC */
 	bool allow_recursive_routing; /* OpenVPN's option: tun packets to a
 				      * peer's own outer address are sent
 				      * (false: dropped, as OpenVPN) */

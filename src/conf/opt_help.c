@@ -20,8 +20,9 @@ static const struct opt_help help[] = {
 	{ "cd", "dir", "Change to dir now; later relative paths start there." },
 	/* device */
 	{ "dev", "tunX|tun|tapX|tap", "The tun or tap device (tun, tap: the "
-	  "kernel picks a number). A tap carries Ethernet frames whole; "
-	  "client and P2P modes only (a server with dev tap is refused)." },
+	  "kernel picks a number). A tap carries Ethernet frames whole; a "
+	  "server switches them by the MACs it learns from each client "
+	  "(at most 256 per client, forgotten after 300 s unseen)." },
 	{ "dev-type", "tun|tap", "Device type when --dev does not say it." },
 	{ "dev-node", "node", "The tun control node (default /dev/net/tun)." },
 	{ "txqueuelen", "n", "Transmit queue length of the tun device." },

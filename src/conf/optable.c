@@ -213,8 +213,8 @@ static const struct opt_desc table[] = {
 	/* OpenVPN 2.6 accepts these on Linux; tuning or no-ops here */
 	NOEFFECT("bcast-buffers", 1, OPT_W_LOCAL, "Accepted; no effect: "
 		 "OpenVPN's server queues broadcast (tap) datagrams in these "
-		 "buffers; dcovpn's server has no tap yet and its engine forwards "
-		 "client-to-client packets without a queue."),
+		 "buffers; dcovpn's engine sends each broadcast frame and each "
+		 "client-to-client packet at once, without a queue."),
 	NOEFFECT("tcp-queue-limit", 1, OPT_W_LOCAL, "Accepted; not applied: "
 		 "dcovpn bounds each TCP peer's send queue at 1 MiB instead of "
 		 "in packets, and drops packets beyond it as OpenVPN drops "
@@ -332,8 +332,7 @@ static const struct opt_desc table[] = {
 	SRV("server", 2, 3, OPT_W_LOCAL),
 	SRV("server-ipv6", 1, 1, OPT_W_LOCAL),
 	REFUSE("server-bridge", 4, "--server-bridge is not supported yet: "
-	       "dcovpn's server has no tap (dev tap works as a client and in "
-	       "P2P mode)"),
+	       "use dev tap with --server NET MASK (tap mode) instead"),
 	SRV("mode", 1, 1, OPT_W_LOCAL),
 	SRV("push", 1, 1, OPT_W_LOCAL | OPT_W_CCD),
 	SRV("push-reset", 0, 0, OPT_W_CCD),

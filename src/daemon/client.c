@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "daemon/client.h"
 #include "daemon/client_conn.h"
+#include "daemon/netcfg.h"
 #include "daemon/client_status.h"
 #include "daemon/sdnotify.h"
 

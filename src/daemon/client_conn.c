@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "daemon/client_conn.h"
+#include "daemon/netcfg.h"
 #include "daemon/client_status.h"
 #include "daemon/engine_log.h"
 #include "proto/datapkt.h"
@@ -277,15 +278,6 @@ static int conn_session(struct conn *c)
 bool opts_dev_null(const struct options *o)
 {
 	return (o->dev && !strcmp(o->dev, "null")) || o->dev_type == OPT_DEV_NULL;
-}
-
-/* The device name asked for: --dev NAME, or the kernel's next tunN/tapN. */
-const char *opts_ifname(const struct options *o)
-{
-	if (o->dev && !strcmp(o->dev, "tap"))
-		return "tap%d";
-	return o->dev && strcmp(o->dev, "tun") && strcmp(o->dev, "null") ?
-		       o->dev : "tun%d";
 }
 
 static int conn_open(struct conn *c)

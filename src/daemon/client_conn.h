@@ -132,7 +132,6 @@ enum conn_end conn_run(struct conn *c);
 void conn_close(struct conn *c);
 bool conn_goes_down(const struct conn *c);
 bool opts_dev_null(const struct options *o);
-const char *opts_ifname(const struct options *o);
 
 /* client_link.c */
 int conn_send(void *ctx, const uint8_t *pkt, size_t len);

@@ -44,7 +44,7 @@ void keep_free(struct keep *k)
 	tun_clear(k);
 }
 
-struct tun *keep_tun(struct keep *k, const char *name, int *err)
+struct tun *keep_tun(struct keep *k, const char *name, bool tap, int *err)
 {
 	bool offload;
 
@@ -52,8 +52,11 @@ struct tun *keep_tun(struct keep *k, const char *name, int *err)
 		return &k->tun;
 	tun_clear(k);
 	k->tun_key = strdup(name);
-	*err = k->tun_key ? tun_open_offload(&k->tun, name, true, &offload) :
-	       -ENOMEM;
+	if (!k->tun_key)
+		*err = -ENOMEM;
+	else
+		*err = tap ? tun_open_tap(&k->tun, name) :
+			     tun_open_offload(&k->tun, name, true, &offload);
 	if (*err) {
 		tun_clear(k);
 		return NULL;

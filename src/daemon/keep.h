@@ -46,11 +46,11 @@ int keep_file(struct keep *k, enum keep_slot slot, const char *path);
 
 /*
  * persist-tun (and --user/--group, as the client does): the tun device for
- * @name ("tun%d"), opened now or kept from the last instance, to be
+ * @name ("tun%d"), a tap if @tap, opened now or kept from the last instance, to be
  * adopted by the engine (dco_config.adopt_tun); @k keeps it. NULL with
  * *@err set if it cannot be opened.
  */
-struct tun *keep_tun(struct keep *k, const char *name, int *err);
+struct tun *keep_tun(struct keep *k, const char *name, bool tap, int *err);
 
 /* Take the descriptor kept for @key (the caller owns it now), or -1; one
  * kept for another key is closed. */

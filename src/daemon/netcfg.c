@@ -405,3 +405,12 @@ unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transpo
 			   data_overhead(o) + INNER_HEADERS;
 	return max - overhead < MSS_FLOOR ? MSS_FLOOR : (unsigned)(max - overhead);
 }
+
+/* The device name asked for: --dev NAME, or the kernel's next tunN/tapN. */
+const char *opts_ifname(const struct options *o)
+{
+	if (o->dev && !strcmp(o->dev, "tap"))
+		return "tap%d";
+	return o->dev && strcmp(o->dev, "tun") && strcmp(o->dev, "null") ?
+		       o->dev : "tun%d";
+}

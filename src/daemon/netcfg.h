@@ -50,4 +50,8 @@ int netcfg_routes(const struct options *o, int ifindex,
 void netcfg_routes_del(const struct options *o, int ifindex, bool v6);
 void netcfg_undo(struct netcfg_undo *undo);
 
+/* The device name asked for: --dev NAME, or the kernel's next tunN/tapN
+ * ("tun", "tap" and "null" are patterns, not names). */
+const char *opts_ifname(const struct options *o);
+
 #endif

@@ -680,7 +680,7 @@ static int server_kept_tun(struct server *s, struct dco_config *dc)
 
 	if (!s->o->persist_tun && !s->o->user && !s->o->group)
 		return 0;
-	t = keep_tun(s->keep, dc->ifname, &err);
+	t = keep_tun(s->keep, dc->ifname, dc->tap, &err);
 	if (!t)
 		return err;
 	dc->adopt_tun = true;
@@ -693,7 +693,7 @@ static int server_open_engine(struct server *s)
 {
 	const struct options *o = s->o;
 	struct dco_config dc = {
-		.ifname = o->dev && strcmp(o->dev, "tun") ? o->dev : "tun%d",
+		.ifname = opts_ifname(o),
 		.mtu = o->tun_mtu > 0 ? (unsigned)o->tun_mtu : 1500u,
 		.mode = DCO_MODE_MP,
 		.replay_window = o->replay_window > 0 ? (unsigned)o->replay_window : 0,
@@ -702,6 +702,7 @@ static int server_open_engine(struct server *s)
 		.keep_link = o->ifconfig_noexec,
 		.aead_backend = o->aead_backend,
 		.allow_recursive_routing = o->allow_recursive_routing,
+		.tap = o->dev_type == OPT_DEV_TAP,
 	};
 	int ret;
 
@@ -869,9 +870,6 @@ static int server_refuse(const struct options *o)
 {
 	const char *why = NULL;
 
-	if (o->dev_type == OPT_DEV_TAP)
-		why = "--dev tap is not supported in server mode yet (a "
-		      "client or P2P peer can use it)";
 	if (o->ipchange)	/* OpenVPN's own words */
 		why = "--ipchange cannot be used with --mode server (use "
 		      "--client-connect instead)";

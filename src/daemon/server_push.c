@@ -72,9 +72,11 @@ int server_plan(struct server *s)
 	const struct opt_server *so = s->so;
 	int ret = 0;
 
-	s->topo = o->topology == OPT_TOPO_SUBNET ? OPT_TOPO_SUBNET : OPT_TOPO_NET30;
+	/* a tap is a LAN: address and netmask, as subnet (helper.c) */
+	s->topo = o->topology == OPT_TOPO_SUBNET || o->dev_type == OPT_DEV_TAP ?
+			  OPT_TOPO_SUBNET : OPT_TOPO_NET30;
 	/* 2.6's default stays (its configs keep their meaning); 2.7's differs */
-	if (o->topology == OPT_TOPO_UNSET)
+	if (o->topology == OPT_TOPO_UNSET && o->dev_type != OPT_DEV_TAP)
 		log_info("NOTE: --topology not given: net30, OpenVPN 2.6's "
 			 "default (OpenVPN 2.7 defaults to subnet in server "
 			 "mode; say 'topology subnet' or 'topology net30')");
@@ -368,7 +370,9 @@ static void reply_implied(struct reply *r, const struct server *s)
 
 	if (s->so->server_set && s->topo == OPT_TOPO_SUBNET) {
 		inet_ntop(AF_INET, &s->local4, a, sizeof(a));
-		add(r, ",topology subnet,route-gateway %s", a);
+		/* a tap client needs no topology (OpenVPN pushes none) */
+		add(r, "%s,route-gateway %s", o->dev_type == OPT_DEV_TAP ? "" :
+		    ",topology subnet", a);
 	} else if (s->so->server_set) {
 		inet_ntop(AF_INET, &s->so->net, a, sizeof(a));
 		inet_ntop(AF_INET, &s->so->mask, m, sizeof(m));

@@ -49,6 +49,7 @@ static void server_tun(const struct server *s, struct script_tun *t)
 	t->has4 = s->local4.s_addr != 0;
 	t->local4 = s->local4;
 	t->subnet = s->topo == OPT_TOPO_SUBNET;
+	t->tap = s->o->dev_type == OPT_DEV_TAP;
 	t->remote4 = t->subnet ? s->mask4 : s->remote4;
 	t->has6 = s->has6;
 	t->local6 = s->local6;

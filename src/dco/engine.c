@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "dco/aead_imb.h"
 #include "dco/engine.h"
+#include "dco/l2.h"
 #include "io/udp.h"
 #include "net/netlink.h"
 
@@ -76,11 +77,17 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		goto err_close;
 	}
 	if (dco->mtu < 576 || dco->mtu > 65535 ||
-	    (dco->tap && dco->mode != DCO_MODE_P2P) ||
 	    dco->replay_window > PKTID_WINDOW_MAX ||
 	    dco->n_workers > DCO_WORKERS) {
 		err = -EINVAL;
 		goto err_close;
+	}
+	if (dco->tap && dco->mode == DCO_MODE_MP) {
+		dco->l2 = l2_table_new();
+		if (!dco->l2) {
+			err = -ENOMEM;
+			goto err_close;
+		}
 	}
 	err = notify_init(&dco->notify);
 	if (!err && !cfg->no_tun && cfg->adopt_tun) {
@@ -145,6 +152,7 @@ void dco_close(struct dco *dco)
 		tun_close(&dco->tun);
 	notify_free(&dco->notify);
 	route_free(&dco->routes);
+	l2_table_free(dco->l2);
 	pthread_mutex_destroy(&dco->cfg_lock);
 	pthread_mutex_destroy(&dco->addr_lock);
 	pthread_mutex_destroy(&dco->tun_read_lock);

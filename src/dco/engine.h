@@ -130,6 +130,7 @@ struct peer {
 	atomic_uint primary;             /* 0 or 1: which slot encrypts */
 	_Atomic uint64_t ka_interval_ms, ka_timeout_ms;
 	_Atomic uint64_t last_tx_ms, last_rx_ms;
+	atomic_uint l2_macs;             /* MACs it owns in dco->l2 */
 	atomic_bool dead;                /* marked by a worker, reaped later */
 	enum dco_del_reason dead_reason;
 	struct dco_stats stats[DCO_WORKERS + 1]; /* per worker, DCO_CTL last */
@@ -182,6 +183,7 @@ struct dco {
 	struct peer *p2p;                /* RCU: P2P mode's one peer */
 	unsigned n_peers;
 	struct route_table routes;       /* MP: VPN address -> peer (RCU) */
+	struct l2_table *l2;             /* MP tap: MAC -> peer (l2.h) */
 	struct notify notify;
 };
 

@@ -6,6 +6,7 @@
 #include <sys/epoll.h>
 
 #include "dco/engine.h"
+#include "dco/l2.h"
 
 struct keyslot *peer_key_by_id(struct peer *p, uint8_t key_id)
 {
@@ -98,6 +99,7 @@ static void peer_detach(struct dco *dco, struct peer *p)
 void peer_delete(struct dco *dco, struct peer *p, enum dco_del_reason why)
 {
 	peer_detach(dco, p);
+	l2_forget_peer(dco->l2, p->id);
 	if (why != DCO_DEL_TEARDOWN) {
 		struct dco_event ev = {
 			.type = DCO_EV_PEER_DELETED,

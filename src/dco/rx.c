@@ -196,7 +196,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 	}
 	if (w->dco->mss)
 		mss_clamp(p->data, p->len, w->dco->mss);
-	if (w->dco->mode == DCO_MODE_MP && rx_mp_route(w, peer, p))
+	if (w->dco->mode == DCO_MODE_MP &&
+	    (w->dco->l2 ? l2_rx_mp(w, peer, p, now_ms) : rx_mp_route(w, peer, p)))
 		return false;
 	DCO_STAT_ADD(w, peer, tun_tx_packets, 1);
 	DCO_STAT_ADD(w, peer, tun_tx_bytes, p->len);

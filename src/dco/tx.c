@@ -10,6 +10,7 @@
 
 #include "dco/compstub.h"
 #include "dco/engine.h"
+#include "dco/l2.h"
 #include "dco/mss.h"
 #include "io/tcp.h"
 #include "io/udp.h"
@@ -215,9 +216,18 @@ static unsigned tx_encrypt_all(struct worker *w, struct peer *p,
 static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 			unsigned *out, uint64_t now_ms)
 {
-	struct peer *p = peer_route(w->dco, segs[0].data, segs[0].len);
+	struct peer *p;
 	struct sockaddr_storage remote;
 	socklen_t remote_len;
+
+	if (w->dco->l2) {
+		/* an MP tap: frames one by one (no offloads), switched */
+		DCO_STAT_ADD(w, (struct peer *)NULL, tun_rx_packets, n);
+		for (unsigned i = 0; i < n; i++)
+			l2_tx_mp(w, &segs[i], now_ms);
+		return;
+	}
+	p = peer_route(w->dco, segs[0].data, segs[0].len);
 
 	for (unsigned i = 0; i < n; i++) {
 		DCO_STAT_ADD(w, p, tun_rx_packets, 1);
