@@ -26,9 +26,10 @@
  * that floated to a new address, a TCP peer whose connection ended.
  *
  * Threading: every function here may be called from one control thread while
- * the engine's worker threads run (one reads the sockets, one the tun
- * device). Calls are serialised with the workers by a reader/writer lock that
- * workers take for one packet batch at a time; no call blocks on the network.
+ * the engine's worker threads run (each with its own tun queue and UDP
+ * sockets). The workers read the peer, key and route tables without locks
+ * (RCU); calls never wait for a packet batch except dco_del_peer (one
+ * batch at most); no call blocks on the network.
  * dco_close() must not race with other calls on the instance.
  *
  * Errors: functions return 0 or a negative errno; nothing here exits.
@@ -111,9 +112,11 @@ struct dco_config {
 	bool allow_recursive_routing; /* OpenVPN's option: tun packets to a
 				      * peer's own outer address are sent
 				      * (false: dropped, as OpenVPN) */
-	unsigned workers;            /* threads: 1 (one does both directions) or
-				      * 2 (tun->link and link->tun apart);
-				      * 0: 1 on machines with 1-2 CPUs, else 2 */
+	unsigned workers;            /* engine threads, 1..16, each with its
+				      * own tun queue and UDP socket per
+				      * attached address; 0: the environment's
+				      * DCOVPN_ENGINE_THREADS, else the online
+				      * CPUs (at most 16) */
 };
 
 int dco_open(struct dco **out, const struct dco_config *cfg);
@@ -301,11 +304,15 @@ struct dco_stats {
 	 * authenticated packet (data or keepalive) arrived; 0 for the sum. */
 	uint64_t last_rx_ms;
 	/* The instance only (0 for a peer): mutexes the engine threads took
-	 * on the data path (a TCP peer's send queue, the shared tun read of
-	 * two workers, a peer's address change, the event queue), and how
+	 * on the data path (a TCP peer's send queue, a peer's address
+	 * change), and how
 	 * many of those had to wait for another thread. The peer and route
 	 * look-ups take none (RCU). */
 	uint64_t lock_taken, lock_waited;
+	/* Data packets that reached an engine thread while another one was
+	 * decrypting for the same peer: dropped (packets are steered so
+	 * that a peer has one thread; see src/dco/engine.h). */
+	uint64_t drop_busy;
 };
 
 /* Counters of one peer, or of the whole instance with DCO_PEER_ID_NONE. */

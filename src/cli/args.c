@@ -154,8 +154,8 @@ static enum cli_args_result opt_workers(struct cli_opts *o, char **a,
 					unsigned n, char *err, size_t len)
 {
 	(void)n;
-	if (parse_unsigned(a[0], 1, 2, &o->workers) < 0)
-		return fail(err, len, "bad --workers '%s': need 1 or 2", a[0]);
+	if (parse_unsigned(a[0], 1, 16, &o->workers) < 0)
+		return fail(err, len, "bad --workers '%s': need 1..16", a[0]);
 	return CLI_ARGS_RUN;
 }
 
@@ -237,8 +237,8 @@ static const struct cli_option cli_options[] = {
 	{ "--verb", 1, 1, "N", "log level 0..11 (default 3; 4 logs control packets)",
 	  opt_verb },
 	{ "--workers", 1, 1, "N",
-	  "engine threads: 1 (one for both directions) or 2\n"
-	  "                        (default: 1 on 1-2 CPUs, else 2)",
+	  "engine threads 1..16, each with its own tun queue\n"
+	  "                        and UDP socket (default: the online CPUs)",
 	  opt_workers },
 	{ "--aead-backend", 1, 1, "B",
 	  "AEAD arithmetic: auto (ipsec-mb if the CPU has AES-NI\n"

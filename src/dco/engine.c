@@ -17,18 +17,29 @@
 
 #define DCO_DEFAULT_MTU 1428u
 
-/*
- * Why one thread on small machines: measured on 2 CPUs (bench/, tunnel ends
- * and iperf3 on one host), the second thread's wake-ups cost more than its
- * pipelining gains: one thread carried a single TCP stream ~10% further
- * per CPU second and halved the idle ping's extra latency (0.45-0.52 ms
- * against 0.58-0.67 ms). With more CPUs to spare, the two stages overlap.
- */
+/* DCOVPN_ENGINE_THREADS if set (the daemon has no option of its own: OpenVPN
+ * has none to mirror), else a thread per online CPU. */
 static unsigned dco_default_workers(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	const char *env = getenv("DCOVPN_ENGINE_THREADS");
+	long n = env && *env ? strtol(env, NULL, 10) :
+			       sysconf(_SC_NPROCESSORS_ONLN);
 
-	return n > 0 && n <= 2 ? 1u : DCO_WORKERS;
+	return n < 1 ? 1u : n > (long)DCO_MAX_WORKERS ? DCO_MAX_WORKERS :
+							(unsigned)n;
+}
+
+/* What each thread did, for the log: the spread over threads shows. */
+static void dco_log_threads(const struct dco *dco)
+{
+	for (unsigned i = 0; i < dco->n_workers; i++) {
+		const struct worker *w = &dco->workers[i];
+
+		log_info("engine thread %u: %llu packets in, %llu out, busy %llu",
+			 i, (unsigned long long)w->stats.link_rx_packets,
+			 (unsigned long long)w->stats.link_tx_packets,
+			 (unsigned long long)w->stats.drop_busy);
+	}
 }
 
 static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
@@ -54,7 +65,15 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 						     PKTID_EXPIRE_DEFAULT_S;
 	pthread_mutex_init(&dco->cfg_lock, NULL);
 	pthread_mutex_init(&dco->addr_lock, NULL);
-	pthread_mutex_init(&dco->tun_read_lock, NULL);
+	for (unsigned i = 0; i <= DCO_CTL; i++) {
+		struct worker *w = &dco->workers[i];
+
+		w->dco = dco;
+		w->idx = i;
+		w->tun.fd = -1;
+		for (unsigned g = 0; g < DCO_MAX_UDP_SOCKETS; g++)
+			w->udp_fd[g] = -1;
+	}
 	/* a weak seed (no entropy yet) still hashes correctly */
 	if (getrandom(&dco->addr_seed, sizeof(dco->addr_seed), GRND_NONBLOCK) < 0)
 		dco->addr_seed = (uint32_t)clock_now_ms();
@@ -78,7 +97,7 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 	}
 	if (dco->mtu < 576 || dco->mtu > 65535 ||
 	    dco->replay_window > PKTID_WINDOW_MAX ||
-	    dco->n_workers > DCO_WORKERS) {
+	    dco->n_workers > DCO_MAX_WORKERS) {
 		err = -EINVAL;
 		goto err_close;
 	}
@@ -145,6 +164,9 @@ void dco_close(struct dco *dco)
 	if (!dco)
 		return;
 	worker_stop_all(dco);
+	if (dco->n_workers > 1 && atomic_load(&dco->started))
+		dco_log_threads(dco);
+	mq_close(dco);
 	dco_delete_all_peers(dco);
 	for (unsigned i = 0; i < atomic_load(&dco->n_udp); i++)
 		close(dco->udp_fds[i]);
@@ -155,7 +177,6 @@ void dco_close(struct dco *dco)
 	l2_table_free(dco->l2);
 	pthread_mutex_destroy(&dco->cfg_lock);
 	pthread_mutex_destroy(&dco->addr_lock);
-	pthread_mutex_destroy(&dco->tun_read_lock);
 	free(dco);
 }
 
@@ -182,9 +203,10 @@ int dco_start(struct dco *dco)
 	err = atomic_load(&dco->started) ? -EALREADY :
 	      dco->tun.fd < 0 || dco->keep_link ? 0 :
 	      nl_link_set(dco->tun.ifindex, dco->mtu, true);
-	if (!err && dco->tun.fd >= 0)
-		err = worker_watch(dco_tun_worker(dco), dco->tun.fd, EPOLLIN,
-				   ep_tag(EP_TUN, 0));
+	for (unsigned i = 0; !err && i < dco->n_workers; i++)
+		if (dco->workers[i].tun.fd >= 0)
+			err = worker_watch(&dco->workers[i], dco->workers[i].tun.fd,
+					   EPOLLIN, ep_tag(EP_TUN, 0));
 	if (!err)
 		atomic_store(&dco->started, true);
 	pthread_mutex_unlock(&dco->cfg_lock);
@@ -210,18 +232,15 @@ int dco_attach_udp(struct dco *dco, int fd)
 		err = -EEXIST;
 	else if (atomic_load(&dco->n_udp) == DCO_MAX_UDP_SOCKETS)
 		err = -ENOSPC;
-	else
-		err = worker_watch(&dco->workers[WORKER_LINK], fd, EPOLLIN,
-				   ep_tag(EP_UDP, (uint32_t)fd));
 	if (!err) {
 		unsigned n = atomic_load(&dco->n_udp);
 
-		/* GSO/GRO where the kernel has them; plain batches otherwise */
-		dco->udp_gso[n] = !dco->no_offload;
-		if (!dco->no_offload)
-			udp_enable_gro(fd);
 		dco->udp_fds[n] = fd;
 		atomic_store(&dco->n_udp, n + 1); /* the workers see it filled */
+		/* a socket per worker; GSO/GRO where the kernel has them */
+		err = mq_udp_group(dco, n);
+		if (err)
+			atomic_store(&dco->n_udp, n);
 	}
 	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
@@ -278,7 +297,7 @@ static int peer_attach_tcp(struct dco *dco, struct peer *p)
 
 	if (err)
 		return err;
-	return worker_watch(&dco->workers[WORKER_LINK], p->fd, EPOLLIN,
+	return worker_watch(peer_home(dco, p), p->fd, EPOLLIN,
 			    ep_tag(EP_TCP, p->id));
 }
 
@@ -435,8 +454,10 @@ int dco_new_key(struct dco *dco, uint32_t peer_id,
 	if (!fresh)
 		return -ENOMEM;
 	/* Set up outside the lock: OpenSSL context creation is not free. */
-	err = keyslot_init(&fresh->ks, key, dco->replay_window,
-			   dco->replay_secs, dco->aead_backend);
+	/* an encrypt context per worker and one for the control plane */
+	err = keyslot_init_n(&fresh->ks, key, dco->replay_window,
+			     dco->replay_secs, dco->aead_backend,
+			     dco->n_workers + 1);
 	if (err) {
 		free(fresh);
 		return err;
@@ -508,6 +529,8 @@ int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
 	if (peer_id != DCO_PEER_ID_NONE && !p)
 		err = -ENOENT;
 	for (unsigned i = 0; !err && i <= DCO_CTL; i++) {
+		if (i == dco->n_workers)
+			i = DCO_CTL;
 		stats_add(out, p ? &p->stats[i] : &dco->workers[i].stats);
 		if (!p) {
 			out->lock_taken += dco->workers[i].lock_taken;

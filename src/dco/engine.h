@@ -2,14 +2,23 @@
  * Engine internals shared by the files of src/dco/. The public API and its
  * documentation are in include/dcovpn/dco.h.
  *
- * Threads: two workers run to completion on their own packets.
- *   the link worker  reads the sockets (decrypt -> tun), expires silent
- *                    peers and flushes queued TCP bytes;
- *   the tun worker   reads the tun device (segment -> encrypt -> sockets)
- *                    and sends keepalive pings.
- * A third, never started worker context (DCO_CTL) is the control plane's:
- * its stats slot, spare buffer and encrypt context, for the API calls
- * that count or send (control.c).
+ * Threads: N workers (1..DCO_MAX_WORKERS), alike, each running to
+ * completion on its own descriptors (mq.c): its own queue of the
+ * multi-queue tun (tun -> segment -> encrypt -> sockets) and its own UDP
+ * socket of each attached address, a SO_REUSEPORT sibling (sockets ->
+ * decrypt -> tun). Steering: a reuseport BPF program sends a P_DATA_V2
+ * packet to the socket of worker peer-id % N, the peer's home
+ * (peer_home); other packets go by the kernel's address hash. The home
+ * also owns the peer's TCP stream and its keepalive. The tun spreads
+ * flows over the queues and keeps a flow on the queue that last wrote it,
+ * so a peer's replies mostly leave from its home too; any worker may
+ * encrypt for any peer (its own context, keyslot.h; atomic packet-id).
+ * Decryption is one worker at a time per peer (peer->rx_claim, a
+ * test-and-set that never waits: a packet meeting another worker's claim
+ * is dropped, counted drop_busy; with steering it does not happen).
+ * A further, never started worker context (DCO_CTL) is the control
+ * plane's: its stats slot, spare buffer and encrypt context, for the API
+ * calls that count or send (control.c).
  * Ownership: instance -> peers -> key slots.
  *
  * Concurrency (RCU, liburcu's QSBR flavour, rcu.h): the data path takes no
@@ -27,14 +36,14 @@
  *                   after it returns).
  *   dco->addr_lock  serialises writers of the address table: the control
  *                   plane and a worker following a floating peer.
- *   peer->tx_lock   a TCP peer's send queue (both workers append/flush).
- *   tun_read_lock   with two workers, who reads the tun (tx_tun_try).
+ *   peer->tx_lock   a TCP peer's send queue (any worker appends, the
+ *                   home flushes).
  * Data-path mutexes are taken through worker_lock(), which counts them
  * (dco_stats.lock_taken/lock_waited): zero in the steady state of UDP
- * peers with one worker.
- * Within a batch the two workers share a peer as follows: the receive
- * replay window and last_rx belong to the link worker; the send packet-id
- * is atomic; each worker counts into its own stats slot. A worker never
+ * peers, whatever the number of workers.
+ * Workers share a peer as follows: the receive replay window is the
+ * rx_claim holder's; the send packet-id and last_rx/last_tx are atomic;
+ * each worker counts into its own stats slot. A worker never
  * frees a peer: it marks it dead (skipped by every lookup) and the dead are
  * unlinked under cfg_lock between batches and freed after a grace period.
  *
@@ -64,25 +73,20 @@
 #define DCO_PEER_BUCKETS 4096u
 #define DCO_ADDR_BUCKETS 4096u
 #define DCO_EVENT_QUEUE 1024u
-#define DCO_WORKERS 2u
-#define DCO_CTL DCO_WORKERS /* the control plane's worker context */
+#define DCO_MAX_WORKERS 16u
+#define DCO_CTL DCO_MAX_WORKERS /* the control plane's worker context */
 /* each worker, and the control plane, encrypts with its own context of
  * the key (keyslot.h) */
-_Static_assert(DCO_WORKERS + 1 <= KEYSLOT_THREADS, "a key context per worker");
+_Static_assert(DCO_MAX_WORKERS + 1 <= KEYSLOT_THREADS,
+	       "a key context per worker");
 /* Segments one super-packet can become (64 KiB over the smallest MSS). */
 #define DCO_MAX_SEGS 128u
-
-enum worker_role {
-	WORKER_LINK = 0, /* sockets -> tun, keepalive, TCP flush */
-	WORKER_TUN = 1,  /* tun -> sockets */
-	WORKER_CTL = 2,  /* the control plane's calls (never a thread) */
-};
 
 struct dco;
 
 struct worker {
 	struct dco *dco;
-	enum worker_role role;
+	unsigned idx;                    /* in dco->workers; DCO_CTL */
 	pthread_t thread;
 	bool running;
 	int epfd;
@@ -92,7 +96,10 @@ struct worker {
 	struct dco_stats stats;          /* this worker's counts */
 	_Atomic uint64_t next_deadline_ms; /* keepalive scan */
 	struct log_ratelimit rl_drop;
-	bool wrote_tun;                  /* link worker: since the last drain */
+	struct tun tun;                  /* its tun queue; fd -1: none */
+	int udp_fd[DCO_MAX_UDP_SOCKETS]; /* its socket of each group; -1: none */
+	bool udp_gso[DCO_MAX_UDP_SOCKETS];
+	bool wrote_tun;                  /* since the last drain of its queue */
 	uint64_t lock_taken, lock_waited; /* worker_lock() */
 };
 
@@ -132,8 +139,9 @@ struct peer {
 	_Atomic uint64_t last_tx_ms, last_rx_ms;
 	atomic_uint l2_macs;             /* MACs it owns in dco->l2 */
 	atomic_bool dead;                /* marked by a worker, reaped later */
+	atomic_flag rx_claim;            /* a worker is decrypting for it */
 	enum dco_del_reason dead_reason;
-	struct dco_stats stats[DCO_WORKERS + 1]; /* per worker, DCO_CTL last */
+	struct dco_stats stats[DCO_MAX_WORKERS + 1]; /* per worker; DCO_CTL */
 	struct cds_hlist_node id_node;   /* dco->by_id */
 	struct rcu_head rcu;
 };
@@ -152,13 +160,10 @@ struct dco {
 	pthread_mutex_t addr_lock;       /* writers of by_addr, peer->remote */
 	atomic_bool stop;
 	atomic_bool reap;                /* some peer is marked dead */
-	struct worker workers[DCO_WORKERS + 1]; /* [DCO_CTL]: control plane */
-	unsigned n_workers;              /* 1: the link worker does both roles */
+	struct worker workers[DCO_MAX_WORKERS + 1]; /* [DCO_CTL]: control plane */
+	unsigned n_workers;
 	struct tun tun;
 	bool tun_adopted;                /* the caller's: not ours to close */
-	/* Held by whoever reads the tun and sends what it read, so the packets
-	 * of a flow leave in the order the tun gave them (see tx_tun_try). */
-	pthread_mutex_t tun_read_lock;
 	bool no_offload;                 /* asked for plain packets only */
 	bool keep_link;                  /* link state and MTU: not ours */
 	bool offload;                    /* tun hands us super-packets */
@@ -168,8 +173,7 @@ struct dco {
 	atomic_bool started;
 	uint32_t replay_window, replay_secs;
 	enum dco_aead_backend aead_backend; /* resolved at dco_open */
-	int udp_fds[DCO_MAX_UDP_SOCKETS];
-	bool udp_gso[DCO_MAX_UDP_SOCKETS]; /* tun reader's (tun_read_lock) */
+	int udp_fds[DCO_MAX_UDP_SOCKETS]; /* as attached: a group's name */
 	atomic_uint n_udp;               /* entries are filled before it grows */
 	bool client_to_client;
 	bool static_key;                 /* every link packet is data */
@@ -188,12 +192,22 @@ struct dco {
 };
 
 /* epoll tags: what a ready fd is. TCP peers are tagged by id, never by
- * pointer, so an event for a peer deleted meanwhile finds nothing. */
+ * pointer, so an event for a peer deleted meanwhile finds nothing; UDP
+ * sockets by group (index in dco->udp_fds). */
 enum ep_kind { EP_WAKE = 1, EP_TUN, EP_UDP, EP_TCP };
-/* The worker that reads the tun (the link worker when it is alone). */
-static inline struct worker *dco_tun_worker(struct dco *dco)
+
+/* Which of a key's encrypt contexts is @w's (keyslot_init_n: one per
+ * worker, the control plane's last). */
+static inline unsigned worker_key_ctx(const struct worker *w)
 {
-	return &dco->workers[dco->n_workers > 1 ? WORKER_TUN : WORKER_LINK];
+	return w->idx == DCO_CTL ? w->dco->n_workers : w->idx;
+}
+
+/* The worker a peer's packets are steered to (see the top of this file). */
+static inline struct worker *peer_home(struct dco *dco, const struct peer *p)
+{
+	return &dco->workers[dco->mode == DCO_MODE_P2P ? 0 :
+			     p->id % dco->n_workers];
 }
 
 static inline uint64_t ep_tag(enum ep_kind kind, uint32_t val)
@@ -206,7 +220,7 @@ static inline uint64_t ep_tag(enum ep_kind kind, uint32_t val)
 	do {                                                                   \
 		(w)->stats.field += (n);                                       \
 		if (peer)                                                      \
-			(peer)->stats[(w)->role].field += (n);                 \
+			(peer)->stats[(w)->idx].field += (n);                  \
 	} while (0)
 
 /* A mutex on the data path, counted (see the top of this file). */
@@ -281,15 +295,12 @@ int notify_pop(struct notify *n, struct dco_event *ev);
 /* Drop every queued event about @peer_id (it was deleted). */
 void notify_purge(struct notify *n, uint32_t peer_id);
 
-/* rx.c — link to tun, on the link worker. RCU read side. */
-void rx_udp(struct worker *w, int fd, uint64_t now_ms);
+/* rx.c — link to tun. RCU read side. */
+void rx_udp(struct worker *w, unsigned group, uint64_t now_ms);
 void rx_tcp(struct worker *w, struct peer *p, uint64_t now_ms);
 
-/* tx.c — tun to link, on the tun worker. RCU read side. */
+/* tx.c — tun to link. RCU read side. */
 void tx_tun(struct worker *w, uint64_t now_ms);
-/* The link worker, after writing to the tun: send at once what the kernel
- * answered (an echo reply, a TCP ACK) unless the tun worker is at it. */
-void tx_tun_try(struct worker *w, uint64_t now_ms);
 int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt);
 int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt);
 /* Encrypt and send a small in-band payload (keepalive ping, OCC) from the
@@ -297,6 +308,12 @@ int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt);
 int tx_send_msg(struct worker *w, struct peer *p, const uint8_t *msg,
 		size_t len);
 void tx_tcp_flush(struct worker *w, struct peer *p);
+
+/* mq.c — each worker's own tun queue and sockets. Control thread. */
+int mq_tun_queues(struct dco *dco);
+/* Group @g (dco->udp_fds[g], attached just now): a socket per worker. */
+int mq_udp_group(struct dco *dco, unsigned g);
+void mq_close(struct dco *dco);
 
 /* worker.c */
 int worker_start_all(struct dco *dco);

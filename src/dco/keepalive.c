@@ -2,10 +2,8 @@
  * Keepalive as the drivers do it (SET_PEER): a ping when nothing was sent for
  * the interval, and the peer expires when nothing authenticated arrived for
  * the timeout. One deadline scan per worker instead of timers per peer:
- * each worker sleeps until its earliest deadline, then visits every peer.
- * The two directions are split so that nothing is shared: the tun worker
- * (the only one that encrypts) sends the pings, the link worker (the only
- * one that receives) expires peers.
+ * each worker sleeps until its earliest deadline, then visits every peer,
+ * acting only for those it is the home of (engine.h: peer_home).
  */
 #include <string.h>
 
@@ -59,16 +57,16 @@ static uint64_t keepalive_ping(struct worker *w, struct peer *p, uint64_t now_ms
 	return last + interval;
 }
 
-/* Returns the peer's next deadline for this worker, UINT64_MAX for none. */
+/* Returns the peer's next deadline for this worker, UINT64_MAX for none:
+ * a peer's home worker pings and expires it. */
 static uint64_t keepalive_peer(struct worker *w, struct peer *p, uint64_t now_ms)
 {
 	uint64_t next;
 
-	if (w->role == WORKER_TUN)
-		return keepalive_ping(w, p, now_ms);
+	if (peer_home(w->dco, p) != w)
+		return UINT64_MAX;
 	next = keepalive_expiry(w, p, now_ms);
-	/* a lone worker sends the pings too (unless it just expired it) */
-	if (w->dco->n_workers == 1 && !atomic_load(&p->dead))
+	if (!atomic_load(&p->dead))
 		next = min_deadline(next, keepalive_ping(w, p, now_ms));
 	return next;
 }

@@ -19,18 +19,28 @@ int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 		 uint32_t replay_window, uint32_t replay_secs,
 		 enum dco_aead_backend backend)
 {
+	return keyslot_init_n(ks, cfg, replay_window, replay_secs, backend,
+			      KEYSLOT_THREADS);
+}
+
+int keyslot_init_n(struct keyslot *ks, const struct dco_key_config *cfg,
+		   uint32_t replay_window, uint32_t replay_secs,
+		   enum dco_aead_backend backend, unsigned threads)
+{
 	size_t key_len = dco_cipher_key_len(cfg->cipher);
 	int err;
 
 	*ks = (struct keyslot){ 0 };
-	if (cfg->key_id > P_KEY_ID_MASK)
+	if (cfg->key_id > P_KEY_ID_MASK || threads < 1 ||
+	    threads > KEYSLOT_THREADS)
 		return -EINVAL;
+	ks->n_threads = threads;
 	if (cfg->epoch) {
 		/* 2.7 has epoch keys for AEAD ciphers only */
 		if (dco_cipher_is_cbc(cfg->cipher))
 			return -EINVAL;
 		err = epoch_init(&ks->epoch, cfg->cipher, backend, cfg->epoch_limit,
-				 KEYSLOT_THREADS, cfg->encrypt.key,
+				 threads, cfg->encrypt.key,
 				 cfg->decrypt.key, replay_window, replay_secs);
 		if (err)
 			return err;
@@ -42,7 +52,7 @@ int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 			goto err_clear;
 	}
 	for (unsigned t = 0; cfg->cipher != DCO_CIPHER_NONE &&
-			     !dco_cipher_is_cbc(cfg->cipher) && t < KEYSLOT_THREADS; t++) {
+			     !dco_cipher_is_cbc(cfg->cipher) && t < ks->n_threads; t++) {
 		err = aead_init(&ks->enc[t], backend, cfg->cipher, cfg->encrypt.key,
 				key_len, cfg->encrypt.nonce_tail, true);
 		if (err)
@@ -95,7 +105,7 @@ int keyslot_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
 	int err;
 
 	if (!ks->in_use || len == 0 || peer_id > DCO_PEER_ID_NONE ||
-	    thread >= KEYSLOT_THREADS)
+	    thread >= ks->n_threads)
 		return -EINVAL;
 	if (dco_cipher_is_cbc(ks->cipher))
 		return keyslot_cbc_encrypt(ks, thread, p, peer_id, v1);

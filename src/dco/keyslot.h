@@ -17,8 +17,8 @@
 #include "proto/pktid.h"
 
 /* Threads that encrypt: the engine workers and the control plane
- * (engine.h: DCO_WORKERS + 1, checked there). */
-#define KEYSLOT_THREADS 3u
+ * (engine.h: DCO_MAX_WORKERS + 1, checked there). */
+#define KEYSLOT_THREADS 17u
 
 struct keyslot {
 	bool in_use;
@@ -31,6 +31,7 @@ struct keyslot {
 	struct aead enc[KEYSLOT_THREADS], dec;
 	/* The same for the legacy CBC + HMAC ciphers (keyslot_cbc.c). */
 	struct cbc cbc_enc[KEYSLOT_THREADS], cbc_dec;
+	unsigned n_threads;     /* encrypt contexts set up: @thread < this */
 	struct pktid_tx tx_id;
 	struct pktid_window replay;
 	bool near_wrap_reported;
@@ -51,6 +52,11 @@ struct keyslot {
 int keyslot_init(struct keyslot *ks, const struct dco_key_config *cfg,
 		 uint32_t replay_window, uint32_t replay_secs,
 		 enum dco_aead_backend backend);
+/* The same with encrypt contexts for threads 0..@threads-1 only (1..
+ * KEYSLOT_THREADS): the engine sets up as many as it has threads. */
+int keyslot_init_n(struct keyslot *ks, const struct dco_key_config *cfg,
+		   uint32_t replay_window, uint32_t replay_secs,
+		   enum dco_aead_backend backend, unsigned threads);
 /* Free contexts and wipe everything; the slot is then unused. */
 void keyslot_clear(struct keyslot *ks);
 
@@ -60,7 +66,7 @@ void keyslot_clear(struct keyslot *ks);
  * ciphertext. Returns 0, -ERANGE when the packet-id space is spent (the key
  * must be replaced), -ENOSPC if the headroom is short, -EIO on crypto error,
  * -EINVAL for an unused slot, an empty packet, a peer-id over 24 bits or
- * @thread >= KEYSLOT_THREADS. Threads with different @thread may encrypt
+ * @thread >= the slot's n_threads. Threads with different @thread may encrypt
  * with one slot at once (never while it is initialised or cleared); one
  * @thread is one thread at a time.
  */

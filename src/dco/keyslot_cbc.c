@@ -32,7 +32,7 @@ int keyslot_cbc_init(struct keyslot *ks, const struct dco_key_config *cfg)
 	ks->static_key = cfg->static_key;
 	/* long-form ids carry the sender's start time, as OpenVPN's */
 	atomic_store(&ks->static_tx, (uint64_t)(uint32_t)time(NULL) << 32);
-	for (unsigned t = 0; t < KEYSLOT_THREADS; t++) {
+	for (unsigned t = 0; t < ks->n_threads; t++) {
 		err = cbc_init(&ks->cbc_enc[t], cfg->cipher, cfg->auth,
 			       cfg->encrypt.key, cfg->encrypt.hmac_key, true);
 		if (err)

@@ -29,9 +29,9 @@ struct l2_table {
 	pthread_mutex_t lock;
 	struct l2_entry e[L2_SETS][L2_WAYS];
 	uint32_t seed;
-	/* Flood copies: one buffer per worker role, as frames are encrypted
+	/* Flood copies: one buffer per worker (and the control plane), as frames are encrypted
 	 * in place and a broadcast leaves once per peer. */
-	struct pkt_pool scratch[DCO_WORKERS + 1];
+	struct pkt_pool scratch[DCO_MAX_WORKERS + 1];
 };
 
 bool l2_payload_ok(bool tap, const uint8_t *d, size_t len)
@@ -51,7 +51,7 @@ struct l2_table *l2_table_new(void)
 		return NULL;
 	pthread_mutex_init(&t->lock, NULL);
 	t->seed = (uint32_t)(uintptr_t)t * 2654435761u;
-	for (unsigned i = 0; i <= DCO_WORKERS; i++)
+	for (unsigned i = 0; i <= DCO_MAX_WORKERS; i++)
 		if (pkt_pool_init(&t->scratch[i], 1)) {
 			l2_table_free(t);
 			return NULL;
@@ -63,7 +63,7 @@ void l2_table_free(struct l2_table *t)
 {
 	if (!t)
 		return;
-	for (unsigned i = 0; i <= DCO_WORKERS; i++)
+	for (unsigned i = 0; i <= DCO_MAX_WORKERS; i++)
 		pkt_pool_free(&t->scratch[i]);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
@@ -181,7 +181,7 @@ static void l2_flood(struct worker *w, const struct pkt *p,
 		     const struct peer *except)
 {
 	struct dco *dco = w->dco;
-	struct pkt *c = dco->l2->scratch[w->role].pkts;
+	struct pkt *c = dco->l2->scratch[w->idx].pkts;
 
 	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
 		struct peer *q;

@@ -88,8 +88,8 @@ void peer_reap_dead(struct dco *dco)
 static void peer_detach(struct dco *dco, struct peer *p)
 {
 	if (p->transport == DCO_TRANSPORT_TCP)
-		epoll_ctl(dco->workers[WORKER_LINK].epfd, EPOLL_CTL_DEL,
-			  p->tcp.fd, NULL);
+		epoll_ctl(peer_home(dco, p)->epfd, EPOLL_CTL_DEL, p->tcp.fd,
+			  NULL);
 	peer_unlink(dco, p);
 	route_del_peer(&dco->routes, p->id);
 }

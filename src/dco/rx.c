@@ -24,8 +24,8 @@ static void rx_control(struct worker *w, struct peer *peer, const struct pkt *p)
 	struct dco_event ev;
 
 	if (peer) {
-		peer->stats[w->role].link_rx_packets++;
-		peer->stats[w->role].link_rx_bytes += p->len;
+		peer->stats[w->idx].link_rx_packets++;
+		peer->stats[w->idx].link_rx_bytes += p->len;
 	}
 	if (p->len > DCO_CONTROL_MAX) {
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
@@ -140,6 +140,29 @@ static bool rx_mp_route(struct worker *w, struct peer *peer, struct pkt *p)
 }
 
 /*
+ * One worker at a time decrypts for a peer: its decrypt context and replay
+ * window are not shared. Steering (mq.c) keeps a peer on its home worker,
+ * so the claim is never contended there; a packet that meets another
+ * worker's claim anyway is dropped rather than waited for.
+ */
+static bool rx_claim(struct worker *w, struct peer *peer)
+{
+	if (w->dco->n_workers == 1)
+		return true;
+	if (!atomic_flag_test_and_set_explicit(&peer->rx_claim,
+					       memory_order_acquire))
+		return true;
+	DCO_STAT_ADD(w, peer, drop_busy, 1);
+	return false;
+}
+
+static void rx_unclaim(struct worker *w, struct peer *peer)
+{
+	if (w->dco->n_workers > 1)
+		atomic_flag_clear_explicit(&peer->rx_claim, memory_order_release);
+}
+
+/*
  * Decrypt one data packet in place. Returns true if it now holds an IP packet
  * for the tun; pings and rejected packets are fully handled here.
  */
@@ -162,8 +185,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 			DCO_STAT_ADD(w, (struct peer *)NULL, drop_no_peer, 1);
 		return false;
 	}
-	peer->stats[w->role].link_rx_packets++;
-	peer->stats[w->role].link_rx_bytes += p->len;
+	peer->stats[w->idx].link_rx_packets++;
+	peer->stats[w->idx].link_rx_bytes += p->len;
 	ks = w->dco->static_key ? peer_primary(peer) :
 				  peer_key_by_id(peer, opcode_key_id(p->data[0]));
 	if (!ks) {
@@ -171,14 +194,18 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		return false;
 	}
 	wire_len = p->len;
+	if (!rx_claim(w, peer))
+		return false;
 	err = keyslot_decrypt(ks, p, now_ms);
+	if (!err)
+		rx_float(w, peer, p);
+	rx_unclaim(w, peer);
 	if (err) {
 		rx_count_error(w, peer, err);
 		return false;
 	}
 	DCO_STAT_ADD(w, peer, link_rx_auth_bytes, wire_len);
 	atomic_store_explicit(&peer->last_rx_ms, now_ms, memory_order_relaxed);
-	rx_float(w, peer, p);
 	if (compstub_unwrap(peer->comp, p)) {
 		/* really compressed (dcovpn never decompresses) or garbled */
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
@@ -247,7 +274,8 @@ static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
 		return;
 	if (dco->offload)
 		n = vnet_coalesce(pkts, n, dco->tun.uso);
-	tun_write_batch(&dco->tun, pkts, n);
+	/* its own queue: the kernel then keeps these flows' replies there */
+	tun_write_batch(w->tun.fd >= 0 ? &w->tun : &dco->tun, pkts, n);
 	w->wrote_tun = true;
 }
 
@@ -310,8 +338,20 @@ static void rx_single(struct rx_stage *st, struct pkt *p, uint64_t now_ms)
 		st->n++;
 }
 
-void rx_udp(struct worker *w, int fd, uint64_t now_ms)
+/* The group's name (the attached fd) for whichever socket it came in on:
+ * peers and the control plane know a socket by that. */
+static void rx_name_sock(struct worker *w, unsigned group, struct pkt *pkts,
+			 int n)
 {
+	int name = w->dco->udp_fds[group];
+
+	for (int i = 0; i < n; i++)
+		pkts[i].sock = name;
+}
+
+void rx_udp(struct worker *w, unsigned group, uint64_t now_ms)
+{
+	int fd = group < DCO_MAX_UDP_SOCKETS ? w->udp_fd[group] : -1;
 	struct pkt *pkts = w->pool.pkts;
 	unsigned rounds = 0;
 	int n;
@@ -322,9 +362,10 @@ void rx_udp(struct worker *w, int fd, uint64_t now_ms)
 
 		for (unsigned i = 0; i < DCO_BATCH; i++)
 			pkt_reset(&pkts[i]);
-		n = udp_recv_batch(fd, pkts, DCO_BATCH);
+		n = fd < 0 ? -EBADF : udp_recv_batch(fd, pkts, DCO_BATCH);
 		if (n <= 0)
 			return;
+		rx_name_sock(w, group, pkts, n);
 		for (int i = 0; i < n; i++) {
 			if (pkts[i].gso_size && pkts[i].len > pkts[i].gso_size)
 				rx_train(&st, &pkts[i], now_ms);

@@ -45,7 +45,7 @@ int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt)
 	}
 	err = compstub_wrap(p->comp, pkt);
 	if (!err)
-		err = keyslot_encrypt(ks, (unsigned)(w - w->dco->workers), pkt,
+		err = keyslot_encrypt(ks, worker_key_ctx(w), pkt,
 				      p->id, p->tx_v1);
 	if (err == -ERANGE || keyslot_near_wrap(ks))
 		tx_report_near_wrap(w, p, ks);
@@ -66,8 +66,7 @@ static void tx_tcp_want_write(struct worker *w, struct peer *p, bool want)
 		.data.u64 = ep_tag(EP_TCP, p->id),
 	};
 
-	epoll_ctl(w->dco->workers[WORKER_LINK].epfd, EPOLL_CTL_MOD, p->tcp.fd,
-		  &ev);
+	epoll_ctl(peer_home(w->dco, p)->epfd, EPOLL_CTL_MOD, p->tcp.fd, &ev);
 }
 
 /*
@@ -149,12 +148,13 @@ int tx_send_msg(struct worker *w, struct peer *p, const uint8_t *msg,
 	return err ? err : tx_send_one(w, p, pkt);
 }
 
-static bool *tx_gso_flag(struct dco *dco, int fd)
+/* Which group @fd names (rx_name_sock); -1 if none. */
+static int tx_group(struct dco *dco, int fd)
 {
 	for (unsigned i = 0; i < atomic_load(&dco->n_udp); i++)
 		if (dco->udp_fds[i] == fd)
-			return &dco->udp_gso[i];
-	return NULL;
+			return (int)i;
+	return -1;
 }
 
 /* Send the UDP packets pkts[0..n) grouped by socket, in order. */
@@ -164,13 +164,17 @@ static void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
 
 	while (start < n) {
 		unsigned end = start + 1, failed = 0;
-		bool *gso = tx_gso_flag(w->dco, pkts[start].sock);
+		int g = tx_group(w->dco, pkts[start].sock);
+		/* out of this worker's own socket of the group where it has one */
+		int fd = g >= 0 && w->udp_fd[g] >= 0 ? w->udp_fd[g] :
+						       pkts[start].sock;
 		int sent;
 
 		while (end < n && pkts[end].sock == pkts[start].sock)
 			end++;
-		sent = udp_send_batch_gso(pkts[start].sock, pkts + start,
-					  end - start, &failed, gso);
+		sent = udp_send_batch_gso(fd, pkts + start, end - start, &failed,
+					  g >= 0 && w->udp_fd[g] >= 0 ?
+						  &w->udp_gso[g] : NULL);
 		if (sent < 0)
 			sent = 0;
 		/* Attribution per peer follows the batch order; a datagram
@@ -310,7 +314,7 @@ static void tx_tun_drain(struct worker *w, uint64_t now_ms)
 
 		for (unsigned i = 0; i < batch; i++)
 			pkt_reset(&pkts[i]);
-		n = tun_read_batch(&w->dco->tun, pkts, batch);
+		n = tun_read_batch(&w->tun, pkts, batch);
 		if (n <= 0)
 			return;
 		tx_stage_reset(w, 0, DCO_MAX_SEGS);
@@ -338,28 +342,7 @@ static void tx_tun_drain(struct worker *w, uint64_t now_ms)
 
 void tx_tun(struct worker *w, uint64_t now_ms)
 {
-	/* a lone worker has nobody to share the tun with */
-	if (w->dco->n_workers == 1) {
+	/* each worker reads its own queue: nothing to share */
+	if (w->tun.fd >= 0)
 		tx_tun_drain(w, now_ms);
-		return;
-	}
-	worker_lock(w, &w->dco->tun_read_lock);
-	tx_tun_drain(w, now_ms);
-	pthread_mutex_unlock(&w->dco->tun_read_lock);
-}
-
-/*
- * Why the link worker reads the tun too: a packet it writes there is often
- * answered by the kernel inside that very write (an echo reply, an ACK).
- * Left to the tun worker, the answer waits for that thread to wake up; sent
- * from here it leaves at once, as in a single-threaded loop. The tun worker
- * is still woken, finds the tun empty and sleeps again.
- */
-void tx_tun_try(struct worker *w, uint64_t now_ms)
-{
-	if (pthread_mutex_trylock(&w->dco->tun_read_lock))
-		return;
-	w->lock_taken++;
-	tx_tun_drain(w, now_ms);
-	pthread_mutex_unlock(&w->dco->tun_read_lock);
 }

@@ -74,7 +74,7 @@ static void worker_handle(struct worker *w, const struct epoll_event *ev,
 			tx_tun(w, now_ms);
 		break;
 	case EP_UDP:
-		rx_udp(w, (int)val, now_ms);
+		rx_udp(w, val, now_ms);
 		break;
 	case EP_TCP:
 		worker_tcp_ready(w, val, ev->events, now_ms);
@@ -114,9 +114,12 @@ static void *worker_main(void *arg)
 		rcu_thread_online();
 		for (int i = 0; i < n; i++)
 			worker_handle(w, &evs[i], clock_now_ms());
-		if (w->wrote_tun && dco->n_workers > 1) {
+		/* A packet written to the tun is often answered inside that
+		 * very write (an echo reply, an ACK), on this worker's queue:
+		 * send it now rather than after another epoll round. */
+		if (w->wrote_tun && dco->n_workers > 1 && w->tun.fd >= 0) {
 			w->wrote_tun = false;
-			tx_tun_try(w, clock_now_ms());
+			tx_tun(w, clock_now_ms());
 		}
 		keepalive_scan(w, clock_now_ms());
 		rcu_thread_offline();
@@ -126,12 +129,10 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-static int worker_init(struct worker *w, struct dco *dco, enum worker_role role)
+static int worker_init(struct worker *w)
 {
 	int err;
 
-	w->dco = dco;
-	w->role = role;
 	w->next_deadline_ms = UINT64_MAX;
 	w->epfd = epoll_create1(EPOLL_CLOEXEC);
 	w->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -140,8 +141,8 @@ static int worker_init(struct worker *w, struct dco *dco, enum worker_role role)
 	err = worker_watch(w, w->wake_fd, EPOLLIN, ep_tag(EP_WAKE, 0));
 	if (!err)
 		err = pkt_pool_init(&w->pool, DCO_BATCH);
-	/* Segments get full-size buffers too: the link worker coalesces
-	 * into them, and the tun worker trades buffers with its read pool. */
+	/* Segments get full-size buffers too: received packets coalesce
+	 * into them, and tun reads trade buffers with the read pool. */
 	if (!err)
 		err = pkt_pool_init(&w->segs, DCO_MAX_SEGS);
 	return err;
@@ -151,7 +152,6 @@ static int worker_init(struct worker *w, struct dco *dco, enum worker_role role)
 static int worker_init_ctl(struct worker *w, struct dco *dco)
 {
 	w->dco = dco;
-	w->role = WORKER_CTL;
 	w->epfd = w->wake_fd = -1;
 	return pkt_pool_init(&w->segs, DCO_MAX_SEGS);
 }
@@ -173,8 +173,17 @@ int worker_start_all(struct dco *dco)
 	if (ctl_err)
 		return ctl_err;
 	for (unsigned i = 0; i < dco->n_workers; i++) {
+		int err = worker_init(&dco->workers[i]);
+
+		if (err)
+			return err;
+	}
+	ctl_err = mq_tun_queues(dco);
+	if (ctl_err)
+		return ctl_err;
+	for (unsigned i = 0; i < dco->n_workers; i++) {
 		struct worker *w = &dco->workers[i];
-		int err = worker_init(w, dco, (enum worker_role)i);
+		int err = 0;
 
 		if (!err)
 			err = -pthread_create(&w->thread, NULL, worker_main, w);

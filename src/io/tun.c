@@ -59,6 +59,32 @@ int tun_open_offload(struct tun *t, const char *name, bool want_offload,
 	return tun_open(t, name);
 }
 
+/*
+ * TUNSETIFF on a fresh descriptor. A device made here is multi-queue
+ * (engine threads then attach queues of their own, tun_queue_open); one
+ * that exists already is attached as single-queue, so that a device in use
+ * by another process stays busy (-EBUSY) rather than shared; a persistent
+ * single-queue device (openvpn --mktun) refuses the flag anyway.
+ */
+static int tun_set_iff(int fd, struct ifreq *ifr)
+{
+	struct ifreq mq = *ifr;
+
+	/* (an existing multi-queue device refuses a single queue: taken as
+	 * busy, it may well be another dcovpn's) */
+	if (ifr->ifr_name[0] && if_nametoindex(ifr->ifr_name))
+		return ioctl(fd, TUNSETIFF, ifr) == 0 ? 0 :
+		       errno == EINVAL ? -EBUSY : -errno;
+	mq.ifr_flags |= IFF_MULTI_QUEUE;
+	if (ioctl(fd, TUNSETIFF, &mq) == 0) {
+		*ifr = mq;
+		return 0;
+	}
+	if (errno != EINVAL)
+		return -errno;
+	return ioctl(fd, TUNSETIFF, ifr) < 0 ? -errno : 0;
+}
+
 static int tun_open_flags(struct tun *t, const char *name, short flags)
 {
 	struct ifreq ifr;
@@ -79,21 +105,46 @@ static int tun_open_flags(struct tun *t, const char *name, short flags)
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+	err = tun_set_iff(fd, &ifr);
+	if (err)
 		goto err_close;
 	/* The kernel filled in the name when @name was a pattern. */
 	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
 	t->name[IFNAMSIZ - 1] = '\0';
 	t->ifindex = (int)if_nametoindex(t->name);
-	if (t->ifindex == 0)
+	if (t->ifindex == 0) {
+		err = -errno;
 		goto err_close;
+	}
 	t->fd = fd;
 	return 0;
 
 err_close:
-	err = -errno;
 	close(fd);
 	return err;
+}
+
+int tun_queue_open(const struct tun *t, bool vnet_hdr, struct tun *q)
+{
+	struct ifreq ifr;
+	int fd;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE |
+			(vnet_hdr ? IFF_VNET_HDR : 0);
+	memcpy(ifr.ifr_name, t->name, IFNAMSIZ);
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	*q = *t;
+	q->fd = fd;
+	return 0;
 }
 
 void tun_close(struct tun *t)

@@ -34,6 +34,14 @@ int tun_open_offload(struct tun *t, const char *name, bool want_offload,
 void tun_close(struct tun *t);
 
 /*
+ * Attach one more queue of multi-queue device @t (opened here or adopted):
+ * the kernel spreads the device's packets over its queues by flow, and
+ * keeps a flow on the queue that last wrote it. @vnet_hdr as @t's. -EINVAL
+ * for a single-queue device.
+ */
+int tun_queue_open(const struct tun *t, bool vnet_hdr, struct tun *q);
+
+/*
  * Take over a tun device opened earlier (by tun_open_offload, perhaps by a
  * process that was root then): name and ifindex are read back, and the
  * offloads asked for again if the device has virtio-net headers.

@@ -77,7 +77,8 @@ chmod +x "$T/learn.sh"
 server_conf udp crypt "tun-mtu 1400" "script-security 2" "learn-address $T/learn.sh"
 start_server
 SPID=$(real_pid "$SRV_PID")
-grep -q "seccomp: control thread not filtered (scripts" "$T/server.log" ||
+# (logged just after "Initialization Sequence Completed": wait for it)
+wait_for 5 grep -q "seccomp: control thread not filtered (scripts" "$T/server.log" ||
 	fail "no word on the unfiltered control thread"
 s=$(seccomp_of "$SPID")
 [[ $s == *"main:0"* && $s == *"t:2"* ]] || fail "script-security 2: $s"

@@ -1,10 +1,9 @@
 #!/bin/bash
-# Both engine thread layouts, whichever one this machine defaults to:
-# --workers 1 (one thread does both directions) and --workers 2 (tun->link
-# and link->tun apart). Each: keepalives both ways on an idle tunnel, 10 MB
-# each way intact, and expiry once the peer is gone.
+# Engine thread counts 1, 2 and 4 (more threads than this machine's CPUs),
+# each thread with its own tun queue. Each: keepalives both ways on an idle
+# tunnel, 10 MB each way intact, and expiry once the peer is gone.
 . "$(dirname "$0")/lib.sh"
-for wk in 1 2; do
+for wk in 1 2 4; do
 	ns_setup
 	cli_pair udp i4 --workers $wk --keepalive 1 3
 	sleep 4 # idle on purpose: only keepalives keep the peers alive
