@@ -374,14 +374,18 @@ void netcfg_undo(struct netcfg_undo *undo)
  * The data channel's bytes per packet. The clamp is set before the cipher
  * is negotiated, so when a CBC cipher may be chosen, its worst case counts:
  * header, HMAC, IV, packet-id and a whole block of padding
- * (proto/datapkt_cbc.h).
+ * (proto/datapkt_cbc.h; static key mode has no header but an 8-byte
+ * packet-id: the same sum).
  */
 static int data_overhead(const struct options *o)
 {
 	enum dco_auth auth = DCO_AUTH_SHA1;
+	/* --cipher too: static key mode's (and a legacy line's, which
+	 * only makes the clamp a little lower) */
 	bool cbc = (o->data_ciphers && strcasestr(o->data_ciphers, "-CBC")) ||
 		   (o->data_ciphers_fallback &&
-		    strcasestr(o->data_ciphers_fallback, "-CBC"));
+		    strcasestr(o->data_ciphers_fallback, "-CBC")) ||
+		   (o->cipher && strcasestr(o->cipher, "-CBC"));
 
 	if (!cbc)
 		return DATA_OVERHEAD;

@@ -253,6 +253,13 @@ p2p_client_lines() {
 		"tls-crypt $d/ta.key" "ifconfig 198.19.64.2 $TUN4_S"
 }
 
+# frag_creates NETNS: IP fragments the namespace's stack has made so far
+# (an outer datagram bigger than the link MTU: the MSS clamp was too high).
+frag_creates() {
+	ip netns exec "$1" awk '/^Ip:/ { if (!n) { for (i = 1; i <= NF; i++)
+		if ($i == "FragCreates") c = i; n = 1 } else print $c }' /proc/net/snmp
+}
+
 # static_conf FILE KEYDIR OWN_TUN PEER_TUN [lines...]: a static key peer
 # (--secret with this run's key file in direction KEYDIR), UDP/IPv4,
 # --ifconfig OWN_TUN PEER_TUN, keepalive 2 20, verb 4, then the lines.

@@ -2,15 +2,18 @@
 # Static key mode (--secret, no TLS): openvpn 2.6 and dcovpn point to point
 # over UDP with one key file (directions 0 and 1), cipher AES-256-CBC and
 # auth SHA256, --ifconfig on both. Pings both ways, transfers both ways
-# (SHA-256 checked); then openvpn restarts (new packet-id time base, ids
+# (SHA-256 checked, no datagram of dcovpn's fragmented: its MSS clamp
+# counts the CBC overhead); then openvpn restarts (new packet-id time base, ids
 # from 1 again) and the tunnel carries pings again; finally replayed and
 # tampered copies of openvpn's packets are dropped and counted by dcovpn.
 . "$(dirname "$0")/lib.sh"
 ns_setup
 pki_make
 c4=198.19.64.2
+# openvpn without its own MSS clamp: dcovpn's alone must keep TCP segments
+# small enough for the link
 static_conf "$T/server.conf" 0 "$TUN4_S" "$c4" "port 1194" "remote $UL4_C 1194" \
-	"cipher AES-256-CBC" "auth SHA256" disable-dco "${OVPN_EXTRA:-}"
+	"cipher AES-256-CBC" "auth SHA256" disable-dco "mssfix 0" "${OVPN_EXTRA:-}"
 static_conf "$T/client.conf" 1 "$c4" "$TUN4_S" "port 1194" "remote $UL4_S 1194" \
 	"cipher AES-256-CBC" "auth SHA256" "${OVPN_EXTRA:-}"
 start_openvpn_s() {
@@ -28,8 +31,12 @@ grep -q "Static key mode: cipher 'AES-256-CBC', auth 'SHA256', key direction 1" 
 	"$T/client.log" || fail "dcovpn did not log its static key setup"
 wait_for 15 in_c ping -c1 -W1 "$TUN4_S" || fail "dcovpn side -> openvpn side ping"
 in_s ping -c3 -i0.2 -W2 "$c4" >/dev/null || fail "openvpn side -> dcovpn side ping"
+# dcovpn's MSS clamp counts the CBC overhead: its datagrams fit the link
+f0=$(frag_creates "$NS_C")
 transfer "${MB:-10}" up
 transfer "${MB:-10}" down
+[ "$(frag_creates "$NS_C")" -eq "$f0" ] ||
+	fail "dcovpn's side fragmented $(($(frag_creates "$NS_C") - f0)) datagrams"
 
 # openvpn restarts: its packet-ids start again at 1 under a later time
 sleep 1.1
