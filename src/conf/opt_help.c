@@ -255,6 +255,10 @@ static const struct opt_help help[] = {
 	/* server side */
 	{ "server", "net mask [nopool]", "Server with an address pool." },
 	{ "server-ipv6", "net/bits", "IPv6 pool of the server." },
+	{ "server-bridge", "[gw mask start end | nogw]", "Server on a dev tap "
+	  "the admin bridges to a LAN: clients get start..end with mask and "
+	  "gw as route-gateway; without arguments no pool and route-gateway "
+	  "dhcp pushed (not with nogw). The tap itself gets no address." },
 	{ "mode", "p2p|server", "Peer to peer or server." },
 	{ "push", "\"option\"", "Send an option to clients." },
 	{ "push-reset", NULL, "ccd: do not inherit --push." },

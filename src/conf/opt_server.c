@@ -88,6 +88,52 @@ static int h_server_net(struct opt_ctx *c, struct opt_server *s, char **argv,
 	return 0;
 }
 
+/* In the bridge's subnet: as OpenVPN's verify_common_subnet. */
+static bool same_net(struct in_addr a, struct in_addr b, struct in_addr m)
+{
+	return (a.s_addr & m.s_addr) == (b.s_addr & m.s_addr);
+}
+
+/*
+ * server-bridge GW MASK START END: a server whose tap the admin bridges to
+ * a LAN; clients get addresses START..END with MASK and GW pushed as
+ * route-gateway. server-bridge [nogw]: no pool (the LAN's DHCP), and
+ * "route-gateway dhcp" pushed unless nogw. (OpenVPN's helper.c)
+ */
+static int h_server_bridge(struct opt_ctx *c, struct opt_server *s,
+			   char **argv, unsigned int argc)
+{
+	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "nogw"))) {
+		s->bridge_dhcp = true;
+		s->bridge_nogw = argc == 2;
+	} else if (argc == 5) {
+		if (ip4(c, argv[1], &s->bridge_gw) ||
+		    netmask(c, argv[2], &s->pool_mask) ||
+		    ip4(c, argv[3], &s->pool_start) || ip4(c, argv[4], &s->pool_end))
+			return -EINVAL;
+		if (!same_net(s->bridge_gw, s->pool_start, s->pool_mask) ||
+		    !same_net(s->pool_start, s->pool_end, s->pool_mask))
+			return opt_fail(c, "--server-bridge: gateway and pool "
+					"are not in one subnet of netmask %s",
+					argv[2]);
+		if (ntohl(s->pool_start.s_addr) > ntohl(s->pool_end.s_addr))
+			return opt_fail(c, "--server-bridge: pool start is "
+					"above its end");
+		if (s->pool_set)
+			return opt_fail(c, "--server-bridge already defines an "
+					"ifconfig-pool, so you can't also "
+					"specify --ifconfig-pool explicitly");
+		s->bridge = true;
+		s->pool_set = true;
+	} else {
+		return opt_fail(c, "--server-bridge: give GATEWAY NETMASK "
+				"POOL-START POOL-END, nogw, or nothing");
+	}
+	s->mode_server = true;
+	c->o->tls_server = true;
+	return 0;
+}
+
 static int h_server6(struct opt_ctx *c, struct opt_server *s, char **argv)
 {
 	if (optval_ip6_bits(c, argv[1], &s->net6, &s->bits6))
@@ -119,6 +165,10 @@ static int h_pool(struct opt_ctx *c, struct opt_server *s, char **argv,
 		return -EINVAL;
 	if (argc > 3 && netmask(c, argv[3], &s->pool_mask))
 		return -EINVAL;
+	if (s->bridge)
+		return opt_fail(c, "--server-bridge already defines an "
+				"ifconfig-pool, so you can't also specify "
+				"--ifconfig-pool explicitly");
 	if (ntohl(s->pool_start.s_addr) > ntohl(s->pool_end.s_addr))
 		return opt_fail(c, "--ifconfig-pool: start is above end");
 	s->pool_set = true;
@@ -312,6 +362,8 @@ int h_server_opt(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		return -ENOMEM;
 	if (!strcmp(n, "server"))
 		return h_server_net(c, s, argv, argc);
+	if (!strcmp(n, "server-bridge"))
+		return h_server_bridge(c, s, argv, argc);
 	if (!strcmp(n, "server-ipv6"))
 		return h_server6(c, s, argv);
 	if (!strcmp(n, "mode"))

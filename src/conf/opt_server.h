@@ -32,6 +32,10 @@ struct opt_server {
 	bool pool6_set;           /* ifconfig-ipv6-pool ADDR/BITS */
 	struct in6_addr pool6;
 	int pool6_bits;
+	bool bridge;              /* server-bridge GW MASK START END */
+	bool bridge_dhcp;         /* server-bridge [nogw]: no pool */
+	bool bridge_nogw;         /* ... nogw: no route-gateway push */
+	struct in_addr bridge_gw;
 	bool pool_set;            /* ifconfig-pool START END [MASK] */
 	struct in_addr pool_start, pool_end, pool_mask;
 	char *pool_persist;       /* ifconfig-pool-persist FILE [SECONDS] */

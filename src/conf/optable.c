@@ -331,8 +331,7 @@ static const struct opt_desc table[] = {
 #define SRV(n, mn, mx, w) FN(n, mn, mx, w, h_server_opt)
 	SRV("server", 2, 3, OPT_W_LOCAL),
 	SRV("server-ipv6", 1, 1, OPT_W_LOCAL),
-	REFUSE("server-bridge", 4, "--server-bridge is not supported yet: "
-	       "use dev tap with --server NET MASK (tap mode) instead"),
+	SRV("server-bridge", 0, 4, OPT_W_LOCAL),
 	SRV("mode", 1, 1, OPT_W_LOCAL),
 	SRV("push", 1, 1, OPT_W_LOCAL | OPT_W_CCD),
 	SRV("push-reset", 0, 0, OPT_W_CCD),

@@ -85,7 +85,15 @@ int server_plan(struct server *s)
 			"server mode; use subnet or net30");
 		return -EINVAL;
 	}
-	if (so->server_set) {
+	if (so->bridge || so->bridge_dhcp) {
+		if (o->dev_type != OPT_DEV_TAP) {
+			log_err("Options error: --server-bridge directive only "
+				"makes sense with --dev tap");
+			return -EINVAL;
+		}
+		/* the tap joins the admin's bridge: no address of ours */
+		s->mask4 = so->pool_mask;
+	} else if (so->server_set) {
 		ret = plan_from_server(s);
 	} else if (o->ifconfig_set) {
 		s->local4 = o->ifconfig_local;
@@ -147,7 +155,9 @@ int server_net_up(struct server *s)
 	unsigned mtu = dco_mtu(s->dco);
 
 	ret = nl_link_set(idx, mtu, false);
-	if (s->topo == OPT_TOPO_SUBNET) {
+	if (!s->local4.s_addr) {
+		/* server-bridge: the bridge holds the LAN's address */
+	} else if (s->topo == OPT_TOPO_SUBNET) {
 		if (!ret)
 			ret = nl_addr_add4(idx, s->local4, (unsigned)mask_bits(s->mask4));
 	} else if (!ret) {
@@ -164,8 +174,9 @@ void server_net_down(struct server *s)
 {
 	int idx = dco_ifindex(s->dco);
 
-	nl_addr_del4(idx, s->local4, s->topo == OPT_TOPO_SUBNET ?
-		     (unsigned)mask_bits(s->mask4) : 32u);
+	if (s->local4.s_addr)
+		nl_addr_del4(idx, s->local4, s->topo == OPT_TOPO_SUBNET ?
+			     (unsigned)mask_bits(s->mask4) : 32u);
 	if (s->has6)
 		nl_addr_del6(idx, &s->local6, (unsigned)s->bits6);
 }
@@ -368,7 +379,12 @@ static void reply_implied(struct reply *r, const struct server *s)
 	const struct options *o = s->o;
 	char a[INET_ADDRSTRLEN], m[INET_ADDRSTRLEN];
 
-	if (s->so->server_set && s->topo == OPT_TOPO_SUBNET) {
+	if (s->so->bridge) {
+		inet_ntop(AF_INET, &s->so->bridge_gw, a, sizeof(a));
+		add(r, ",route-gateway %s", a);
+	} else if (s->so->bridge_dhcp && !s->so->bridge_nogw) {
+		add(r, ",route-gateway dhcp");
+	} else if (s->so->server_set && s->topo == OPT_TOPO_SUBNET) {
 		inet_ntop(AF_INET, &s->local4, a, sizeof(a));
 		/* a tap client needs no topology (OpenVPN pushes none) */
 		add(r, "%s,route-gateway %s", o->dev_type == OPT_DEV_TAP ? "" :

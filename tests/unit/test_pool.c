@@ -164,7 +164,28 @@ static void test_server_options(void **state)
 	options_free(&o);
 	assert_int_not_equal(parse(&o, "iroute 10.1.0.0 255.255.0.0\n"), 0);
 	options_free(&o);
+	/* server-bridge: its pool, or none; hostile forms refused */
+	assert_int_equal(parse(&o, "server-bridge 10.8.0.4 255.255.255.0 "
+			       "10.8.0.128 10.8.0.254\n"), 0);
+	assert_true(o.srv->bridge && o.srv->pool_set && o.srv->mode_server);
+	options_free(&o);
+	assert_int_equal(parse(&o, "server-bridge\n"), 0);
+	assert_true(o.srv->bridge_dhcp && !o.srv->bridge_nogw && !o.srv->pool_set);
+	options_free(&o);
+	assert_int_equal(parse(&o, "server-bridge nogw\n"), 0);
+	assert_true(o.srv->bridge_nogw);
+	options_free(&o);
 	assert_int_not_equal(parse(&o, "server-bridge 10.8.0.4 255.255.255.0 "
+				   "10.9.0.128 10.9.0.254\n"), 0);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "server-bridge 10.8.0.4 255.255.255.0 "
+				   "10.8.0.128\n"), 0);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "server-bridge 10.8.0.4 255.255.255.0 "
+				   "10.8.0.200 10.8.0.128\n"), 0);
+	options_free(&o);
+	assert_int_not_equal(parse(&o, "ifconfig-pool 10.8.0.2 10.8.0.9\n"
+				   "server-bridge 10.8.0.4 255.255.255.0 "
 				   "10.8.0.128 10.8.0.254\n"), 0);
 	options_free(&o);
 	assert_int_not_equal(parse(&o, "status-version 4\n"), 0);
