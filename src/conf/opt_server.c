@@ -20,6 +20,7 @@ struct opt_server *opt_server_get(struct options *o)
 		o->srv = calloc(1, sizeof(*o->srv));
 		if (o->srv) {
 			o->srv->max_clients = 1024;
+			o->srv->max_routes = 256;
 			o->srv->pool_persist_secs = 600;
 			o->srv->status_version = 1;
 		}
@@ -325,6 +326,14 @@ static int h_server_str(struct opt_ctx *c, struct opt_server *s,
 		return optval_int(c, v, 1, INT_MAX, &s->tls_crypt_v2_max_age);
 	if (!strcmp(n, "max-clients"))
 		return optval_int(c, v, 1, 0xFFFFFE, &s->max_clients);
+	if (!strcmp(n, "max-routes-per-client")) {
+		/* OpenVPN reads any number and raises it to 1 */
+		if (optval_int(c, v, INT_MIN, INT_MAX, &s->max_routes))
+			return -EINVAL;
+		if (s->max_routes < 1)
+			s->max_routes = 1;
+		return 0;
+	}
 	if (!strcmp(n, "status-version"))
 		return optval_int(c, v, 1, 3, &s->status_version);
 	return -ENOENT;

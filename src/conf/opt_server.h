@@ -47,6 +47,7 @@ struct opt_server {
 	bool ccd_exclusive;
 	bool client_to_client, duplicate_cn;
 	int max_clients;          /* 1024 default */
+	int max_routes;           /* max-routes-per-client, 256 default */
 	int connect_freq_n, connect_freq_s;  /* new clients per seconds; 0: any */
 	int connect_init_n, connect_init_s;  /* cookie replies per seconds */
 	enum opt_verify_client verify_client_cert;

@@ -222,9 +222,6 @@ static const struct opt_desc table[] = {
 	NOEFFECT("hash-size", 2, OPT_W_LOCAL, "Accepted; no effect: it sizes "
 		 "OpenVPN's client hash tables (speed only); dcovpn sizes its "
 		 "own tables."),
-	NOEFFECT("max-routes-per-client", 1, OPT_W_LOCAL, "Accepted; not "
-		 "applied yet: OpenVPN learns at most N addresses (ifconfig "
-		 "and iroutes) per client; dcovpn installs them all."),
 	NOEFFECT("stale-routes-check", 2, OPT_W_LOCAL, "Accepted; not "
 		 "applied: OpenVPN forgets learned routes unused for N s "
 		 "(learn-address delete); dcovpn's routes live in its offload "
@@ -349,6 +346,7 @@ static const struct opt_desc table[] = {
 	SRV("client-to-client", 0, 0, OPT_W_LOCAL),
 	SRV("duplicate-cn", 0, 0, OPT_W_LOCAL),
 	SRV("max-clients", 1, 1, OPT_W_LOCAL),
+	SRV("max-routes-per-client", 1, 1, OPT_W_LOCAL),
 	SRV("connect-freq", 2, 2, OPT_W_LOCAL),
 	SRV("connect-freq-initial", 2, 2, OPT_W_LOCAL),
 	SRV("verify-client-cert", 1, 1, OPT_W_LOCAL),

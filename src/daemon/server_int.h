@@ -303,6 +303,10 @@ void server_plugin_auth_reset(struct srv_client *c);
  * deadline; lowers *@next while some are pending. */
 void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next);
 
+/* server_quota.c: installs @cs's iroutes for @c in the engine, those
+ * --max-routes-per-client lets it hold, in OpenVPN's order. */
+void server_quota_iroutes(struct srv_client *c, const struct opt_server *cs);
+
 /* server_idle.c: --inactive per client, as OpenVPN's client instances:
  * true when @c was ended for carrying too little; else *@next is moved to
  * its deadline if that is sooner. */

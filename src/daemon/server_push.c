@@ -553,12 +553,7 @@ static int client_peer(struct srv_client *c, const struct opt_server *cs,
 	c->peer_added = true;
 	c->pre_rx_bytes = c->sess.link_rx_bytes;
 	c->pre_tx_bytes = c->sess.link_tx_bytes;
-	for (size_t i = 0; cs && i < cs->n_iroutes; i++) {
-		ret = dco_add_route(s->dco, c->peer_id, cs->iroutes[i].family,
-				    &cs->iroutes[i].addr, cs->iroutes[i].bits);
-		if (ret)
-			log_warn("%s iroute: %s", c->prefix, strerror(-ret));
-	}
+	server_quota_iroutes(c, cs);
 	/* The server side of keepalive: twice the pushed timeout. */
 	if (o->keepalive_timeout > 0)
 		timeout = o->keepalive_timeout * 2;

@@ -174,7 +174,15 @@ static void test_cert_usage_and_v2(void **state)
 	assert_int_equal(o.srv->connect_freq_s, 60);
 	assert_int_equal(o.srv->connect_init_n, 100);
 	assert_int_equal(o.srv->connect_init_s, 10);
+	assert_int_equal(o.srv->max_routes, 256);	/* OpenVPN's default */
 	options_free(&o);
+	/* as OpenVPN: any number below 1 is 1 */
+	expect_ok(&o, "mode server\nmax-routes-per-client 0\n");
+	assert_int_equal(o.srv->max_routes, 1);
+	options_free(&o);
+	expect_error("max-routes-per-client many\n", "e.conf:1: "
+		     "--max-routes-per-client: bad number 'many' (expected "
+		     "-2147483648..2147483647)");
 	expect_ok(&o, "static-challenge \"Enter OTP\" 1 concat\n");
 	assert_string_equal(o.static_challenge, "Enter OTP");
 	assert_true(o.static_challenge_echo);
