@@ -94,7 +94,7 @@ static void l2_drop(struct dco *dco, struct l2_entry *e)
 }
 
 /* Who owns @mac: a peer id, or DCO_PEER_ID_NONE (unknown or aged). */
-static uint32_t l2_lookup(struct l2_table *t, const uint8_t *mac,
+uint32_t l2_lookup(struct l2_table *t, const uint8_t *mac,
 			  uint64_t now_ms)
 {
 	struct l2_entry *set = l2_set(t, mac);
@@ -124,7 +124,7 @@ static struct l2_entry *l2_victim(struct l2_entry *set, uint64_t now_ms)
 }
 
 /* @mac was seen from @p: (re)learn it; false if @p owns too many. */
-static bool l2_learn(struct dco *dco, struct peer *p, const uint8_t *mac,
+bool l2_learn(struct dco *dco, struct peer *p, const uint8_t *mac,
 		     uint64_t now_ms)
 {
 	struct l2_table *t = dco->l2;

@@ -41,6 +41,14 @@ void l2_table_free(struct l2_table *t);
 /* Forget every MAC of peer @id (the peer is going away). */
 void l2_forget_peer(struct l2_table *t, uint32_t id);
 
+/* Who owns @mac at @now_ms: a peer id, or DCO_PEER_ID_NONE (unknown or
+ * aged out). */
+uint32_t l2_lookup(struct l2_table *t, const uint8_t *mac, uint64_t now_ms);
+/* @mac was seen from @p: (re)learn it, taking it from another peer if need
+ * be; false if @p already owns L2_MAX_PER_PEER MACs. */
+bool l2_learn(struct dco *dco, struct peer *p, const uint8_t *mac,
+	      uint64_t now_ms);
+
 /* MP: a frame read from the tap, sent to its owner or to every peer. */
 void l2_tx_mp(struct worker *w, struct pkt *p, uint64_t now_ms);
 /*
