@@ -98,6 +98,12 @@ struct dco_config {
 				      * opened (and keeps: dco_close leaves
 				      * it open); ifname is then ignored */
 	int tun_fd;
+	bool fake_tun;               /* with adopt_tun: tun_fd is a packet
+				      * socket (AF_UNIX SOCK_SEQPACKET) in the
+				      * place of a tun device: plain IP
+				      * packets, no offloads, no link to set
+				      * up; for in-process tests without root
+				      * (tests/unit/test_engine_pair.c) */
 	enum dco_aead_backend aead_backend; /* 0: AUTO */
 	bool static_key;             /* P2P, OpenVPN's --secret mode: no
 				      * control channel, every packet on the

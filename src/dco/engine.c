@@ -79,6 +79,16 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 		dco->addr_seed = (uint32_t)clock_now_ms();
 }
 
+/* A packet socket where the tun would be (dco_config.fake_tun). */
+static void dco_fake_tun(struct dco *dco, int fd)
+{
+	dco->tun.fd = fd;
+	dco->tun_adopted = true;
+	dco->keep_link = true;
+	dco->offload = false;
+	snprintf(dco->tun.name, sizeof(dco->tun.name), "fake");
+}
+
 int dco_open(struct dco **out, const struct dco_config *cfg)
 {
 	struct dco *dco = calloc(1, sizeof(*dco));
@@ -109,7 +119,9 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		}
 	}
 	err = notify_init(&dco->notify);
-	if (!err && !cfg->no_tun && cfg->adopt_tun) {
+	if (!err && !cfg->no_tun && cfg->adopt_tun && cfg->fake_tun) {
+		dco_fake_tun(dco, cfg->tun_fd);
+	} else if (!err && !cfg->no_tun && cfg->adopt_tun) {
 		err = tun_adopt(&dco->tun, cfg->tun_fd, &dco->offload);
 		dco->tun_adopted = !err;
 	} else if (!err && !cfg->no_tun && cfg->tap) {
@@ -118,7 +130,7 @@ int dco_open(struct dco **out, const struct dco_config *cfg)
 		err = tun_open_offload(&dco->tun, cfg->ifname ? cfg->ifname : "dco%d",
 				       !cfg->no_offload, &dco->offload);
 	}
-	if (!err && !cfg->no_tun && !cfg->keep_link)
+	if (!err && !cfg->no_tun && !dco->keep_link)
 		err = nl_link_set(dco->tun.ifindex, dco->mtu, false);
 	if (cfg->no_tun)
 		snprintf(dco->tun.name, sizeof(dco->tun.name), "null");

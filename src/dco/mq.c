@@ -29,7 +29,8 @@ int mq_tun_queues(struct dco *dco)
 	w0->tun = dco->tun;
 	for (unsigned i = 1; i < dco->n_workers; i++) {
 		struct worker *w = &dco->workers[i];
-		int err = dco->tun.fd < 0 ? -EBADF :
+		/* (a fake tun, dco_config.fake_tun, has no device: ifindex 0) */
+		int err = dco->tun.fd < 0 || !dco->tun.ifindex ? -EBADF :
 			  tun_queue_open(&dco->tun, dco->offload, &w->tun);
 
 		if (err) {
@@ -38,7 +39,7 @@ int mq_tun_queues(struct dco *dco)
 		}
 		opened++;
 	}
-	if (dco->tun.fd >= 0 && opened < dco->n_workers)
+	if (dco->tun.fd >= 0 && dco->tun.ifindex && opened < dco->n_workers)
 		log_info("%s: %u of %u engine threads have a tun queue (the "
 			 "device is single-queue or attaching failed)",
 			 dco->tun.name, opened, dco->n_workers);
