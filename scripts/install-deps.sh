@@ -44,13 +44,18 @@ nm_helper_unpack() {
 # installed systemd's libsystemd-shared (same Debian 12 version).
 RESOLVED_DIR=/var/cache/dcovpn/systemd-resolved
 
+# Debian's openvpn-systemd-resolved (its update-systemd-resolved script) the
+# same way: installed, it would pull in libnss-resolve, which edits
+# /etc/nsswitch.conf.
 resolved_unpack() {
 	local tmp
-	[ -x "$RESOLVED_DIR/lib/systemd/systemd-resolved" ] && return 0
+	[ -x "$RESOLVED_DIR/lib/systemd/systemd-resolved" ] &&
+		[ -x "$RESOLVED_DIR/etc/openvpn/update-systemd-resolved" ] && return 0
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download systemd-resolved) &&
+	(cd "$tmp" && apt-get download systemd-resolved openvpn-systemd-resolved) &&
 		$SUDO mkdir -p "$RESOLVED_DIR" &&
-		$SUDO dpkg-deb -x "$tmp"/systemd-resolved_*.deb "$RESOLVED_DIR"
+		$SUDO dpkg-deb -x "$tmp"/systemd-resolved_*.deb "$RESOLVED_DIR" &&
+		$SUDO dpkg-deb -x "$tmp"/openvpn-systemd-resolved_*.deb "$RESOLVED_DIR"
 	rm -rf "$tmp"
 }
 
