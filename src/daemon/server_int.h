@@ -215,12 +215,13 @@ int server_mgmt_decide(void *ctx, unsigned long cid, unsigned kid, bool ok,
 int server_mgmt_pending(void *ctx, unsigned long cid, unsigned kid,
 			const char *extra, unsigned timeout);
 
-/* server_push.c */
+/* server_plan.c */
 int server_plan(struct server *s);
 int server_net_up(struct server *s);
 /* The addresses server_net_up gave a tun that outlives this instance. */
 void server_net_down(struct server *s);
 void server_routes_up(struct server *s);
+/* server_push.c */
 void server_client_disconnect(struct srv_client *c);
 
 /* server_pool.c: ifconfig-pool-persist, read at start and written every
