@@ -174,10 +174,40 @@ struct server {
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
 };
 
+/* server_clients.c: the client table, a client's session and life. */
 struct srv_client *server_client(struct server *s, uint32_t peer_id);
 void server_client_kill(struct srv_client *c, const char *why);
 /* Send @msg (NULL: none), end the client a moment later. */
 void server_client_kill_later(struct srv_client *c, const char *msg);
+/* A UDP client comes with @ev (its packet) and, past the cookie check,
+ * @cookie; a TCP client with @tcp_fd. @ln: the socket it came to. NULL
+ * when refused (max-clients, connect-freq) or on failure. */
+struct srv_client *server_client_new(struct server *s,
+				     const struct srv_listener *ln,
+				     const struct sockaddr_storage *a,
+				     socklen_t alen, int tcp_fd,
+				     const struct mudp_result *cookie,
+				     const struct dco_event *ev);
+void server_client_free(struct server *s, struct srv_client *c);
+/* The client's (new) link address and its description. */
+void server_client_set_addr(struct srv_client *c,
+			    const struct sockaddr_storage *a, socklen_t len);
+/* May one more happen now: at most @n per @secs (n 0: no limit)? */
+bool server_rate_allow(struct rate_window *w, int n, int secs, uint64_t now);
+/* End the clients whose kill time passed; free the dead ones. */
+void server_reap(struct server *s, uint64_t now);
+
+/* server_events.c: the transports' and the engine's events. */
+/* A TCP connection's first frame (io/tcp_pending.c); port-share's
+ * foreign one. */
+int server_tcp_first(void *ctx, int fd,
+		     const struct sockaddr_storage *a, socklen_t alen,
+		     uint8_t *frame, size_t len);
+int server_tcp_foreign(void *ctx, int fd,
+		       const struct sockaddr_storage *a, socklen_t alen,
+		       const uint8_t *head, size_t len);
+/* Loop callback of the engine's event fd. */
+void server_engine_readable(void *ctx, uint32_t events);
 
 /* status.c: a client's link bytes each way, as OpenVPN counts them
  * (control packets included). */
