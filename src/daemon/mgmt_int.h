@@ -1,7 +1,7 @@
 /*
- * Internal to the management interface (daemon/mgmt.c: socket, lines,
- * history; daemon/mgmt_cmd.c: the commands): its state and shared
- * helpers.
+ * Internal to the management interface (daemon/mgmt.c: output, lines,
+ * history; daemon/mgmt_open.c: listening, open and close;
+ * daemon/mgmt_cmd.c: the commands): its state and shared helpers.
  */
 #ifndef DCOVPN_DAEMON_MGMT_INT_H
 #define DCOVPN_DAEMON_MGMT_INT_H
@@ -161,6 +161,11 @@ void mgmt_query_announce(struct mgmt *m);
 /* A connected manager's socket (accepted, or connected out): 0 or -errno
  * (@fd closed). */
 int mgmt_attach(struct mgmt *m, int fd);
+/* Loop callback of the listening socket: accept one manager. */
+void mgmt_accept(void *ctx, uint32_t events);
+/* log_set_tee sink: keeps each log line in the history (@ctx: the
+ * struct mgmt_log) for `log` and real-time output. */
+void mgmt_log_tee(void *ctx, int level, const char *line);
 
 /* mgmt_ask.c: the pending >REMOTE / >PROXY to a new client; the commands
  * that answer. */
