@@ -175,6 +175,9 @@ struct dco_peer_config {
 	bool has_vpn_ip4, has_vpn_ip6;  /* MP mode: the peer's tunnel addresses */
 	struct in_addr vpn_ip4;
 	struct in6_addr vpn_ip6;
+	/* TCP: drop a data packet while more than this many wait whole in
+	 * the peer's send queue (--tcp-queue-limit); 0: a byte bound only */
+	unsigned tcp_queue_limit;
 };
 
 int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg);
@@ -319,6 +322,8 @@ struct dco_stats {
 	 * decrypting for the same peer: dropped (packets are steered so
 	 * that a peer has one thread; see src/dco/engine.h). */
 	uint64_t drop_busy;
+	/* TCP: dropped as more packets than --tcp-queue-limit waited */
+	uint64_t drop_tx_queue;
 };
 
 /* Counters of one peer, or of the whole instance with DCO_PEER_ID_NONE. */

@@ -23,7 +23,7 @@ static const struct stat_field stat_fields[] = {
 	FIELD(keepalive_rx),    FIELD(control_rx),
 	FIELD(control_tx),
 	FIELD(lock_taken),     FIELD(lock_waited),
-	FIELD(drop_busy),
+	FIELD(drop_busy), FIELD(drop_tx_queue),
 };
 
 static void print_block(const struct dco_stats *st, const char *scope,

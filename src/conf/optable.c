@@ -215,10 +215,8 @@ static const struct opt_desc table[] = {
 		 "OpenVPN's server queues broadcast (tap) datagrams in these "
 		 "buffers; dcovpn's engine sends each broadcast frame and each "
 		 "client-to-client packet at once, without a queue."),
-	NOEFFECT("tcp-queue-limit", 1, OPT_W_LOCAL, "Accepted; not applied: "
-		 "dcovpn bounds each TCP peer's send queue at 1 MiB instead of "
-		 "in packets, and drops packets beyond it as OpenVPN drops "
-		 "beyond this limit."),
+	/* a server's data packets waiting per TCP client (engine, tcp_queue.h) */
+	INT("tcp-queue-limit", OPT_W_LOCAL, tcp_queue_limit, 1, INT_MAX),
 	NOEFFECT("hash-size", 2, OPT_W_LOCAL, "Accepted; no effect: it sizes "
 		 "OpenVPN's client hash tables (speed only); dcovpn sizes its "
 		 "own tables."),

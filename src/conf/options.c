@@ -41,6 +41,7 @@ void options_init(struct options *o)
 	o->mgmt_log_cache = -1;
 	o->script_security = -1;
 	o->mtu_disc = -1;
+	o->tcp_queue_limit = 64;	/* OpenVPN's default */
 }
 
 void options_routes_clear(struct options *o, bool v6)

@@ -390,6 +390,7 @@ struct options {
 	bool allow_recursive_routing;	/* tun packets to the peer's outer
 					 * address are sent, not dropped */
 	int route_table;	/* route-table N; 0: the main table */
+	int tcp_queue_limit;	/* server, per TCP client; 64 default */
 	int mark;		/* SO_MARK of the transport sockets; 0: none */
 	char *bind_dev;		/* SO_BINDTODEVICE of the transport sockets */
 	int mtu_disc;		/* IP_PMTUDISC_DONT/WANT/DO; -1: the kernel's */

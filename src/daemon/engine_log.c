@@ -12,7 +12,7 @@ void engine_log_stats(struct dco *dco, const char *extra)
 		return;
 	log_info("engine: link rx %llu pkts, tx %llu pkts; drops: malformed %llu "
 		 "no_peer %llu no_key %llu decrypt %llu replay %llu no_route "
-		 "%llu bad_source %llu tx_error %llu%s%s",
+		 "%llu bad_source %llu tx_error %llu tx_queue %llu%s%s",
 		 (unsigned long long)st.link_rx_packets,
 		 (unsigned long long)st.link_tx_packets,
 		 (unsigned long long)st.drop_malformed,
@@ -22,6 +22,7 @@ void engine_log_stats(struct dco *dco, const char *extra)
 		 (unsigned long long)st.drop_replay,
 		 (unsigned long long)st.drop_no_route,
 		 (unsigned long long)st.drop_bad_source,
-		 (unsigned long long)st.drop_tx_error, extra ? "; " : "",
+		 (unsigned long long)st.drop_tx_error,
+		 (unsigned long long)st.drop_tx_queue, extra ? "; " : "",
 		 extra ? extra : "");
 }

@@ -360,6 +360,7 @@ static int client_peer(struct srv_client *c, const struct opt_server *cs,
 		.has_vpn_ip6 = c->has6,
 		.vpn_ip4 = c->vpn4,
 		.vpn_ip6 = c->vpn6,
+		.tcp_queue_limit = (unsigned)o->tcp_queue_limit,
 	};
 	int ping = o->ping > 0 ? o->ping : 0;
 	int timeout = o->ping_restart > 0 ? o->ping_restart : 0;

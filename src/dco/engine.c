@@ -303,10 +303,13 @@ static struct peer *peer_from_config(const struct dco_peer_config *cfg,
 	return p;
 }
 
-static int peer_attach_tcp(struct dco *dco, struct peer *p)
+static int peer_attach_tcp(struct dco *dco, struct peer *p,
+			   unsigned queue_limit)
 {
 	int err = tcp_stream_init(&p->tcp, p->fd);
 
+	if (!err)
+		err = tcp_queue_set_limit(&p->tcp.q, queue_limit);
 	if (err)
 		return err;
 	return worker_watch(peer_home(dco, p), p->fd, EPOLLIN,
@@ -345,7 +348,7 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 	}
 	err = peer_add_host_routes(dco, p);
 	if (!err && p->transport == DCO_TRANSPORT_TCP)
-		err = peer_attach_tcp(dco, p);
+		err = peer_attach_tcp(dco, p, cfg->tcp_queue_limit);
 	if (err)
 		peer_delete(dco, p, DCO_DEL_TEARDOWN);
 out:

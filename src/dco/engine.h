@@ -96,6 +96,7 @@ struct worker {
 	struct dco_stats stats;          /* this worker's counts */
 	_Atomic uint64_t next_deadline_ms; /* keepalive scan */
 	struct log_ratelimit rl_drop;
+	struct log_ratelimit rl_txq;     /* --tcp-queue-limit drops, apart */
 	struct tun tun;                  /* its tun queue; fd -1: none */
 	int udp_fd[DCO_MAX_UDP_SOCKETS]; /* its socket of each group; -1: none */
 	bool udp_gso[DCO_MAX_UDP_SOCKETS];

@@ -92,6 +92,13 @@ static int tx_tcp_many(struct worker *w, struct peer *p, struct pkt *segs,
 		DCO_STAT_ADD(w, p, drop_tx_error, n);
 		return err;
 	}
+	if (err == -ENOSPC) {
+		DCO_STAT_ADD(w, p, drop_tx_queue, n);
+		log_limited(&w->rl_txq, 5000, LOG_DEBUG, "peer %u: MULTI: packet "
+			    "dropped due to output saturation (--tcp-queue-limit "
+			    "%u)", p->id, p->tcp.q.limit);
+		return err;
+	}
 	if (err) {
 		peer_mark_dead(w->dco, p, DCO_DEL_TRANSPORT);
 		return err;

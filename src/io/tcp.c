@@ -267,6 +267,7 @@ void tcp_stream_free(struct tcp_stream *s)
 		close(s->fd);
 	free(s->rx);
 	free(s->tx);
+	tcp_queue_free(&s->q);
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 }
@@ -376,9 +377,26 @@ static int tcp_tx_queue(struct tcp_stream *s, const struct iovec *iov,
 	return 0;
 }
 
-/* Send one framed packet: directly if nothing waits, else behind the queue. */
+/* Count the frames of a write of which @r bytes went out at once: each
+ * iov is a frame (@iov_frames) or all are one. */
+static void tcp_count_frames(struct tcp_stream *s, const struct iovec *iov,
+			     int iovcnt, bool iov_frames, size_t total, size_t r)
+{
+	if (!iov_frames) {
+		tcp_queue_frame(&s->q, total, r);
+		return;
+	}
+	for (int i = 0; i < iovcnt; i++) {
+		size_t sent = r < iov[i].iov_len ? r : iov[i].iov_len;
+
+		tcp_queue_frame(&s->q, iov[i].iov_len, sent);
+		r -= sent;
+	}
+}
+
+/* Send framed packets: directly if nothing waits, else behind the queue. */
 static int tcp_stream_write(struct tcp_stream *s, const struct iovec *iov,
-			    int iovcnt, size_t total)
+			    int iovcnt, bool iov_frames, size_t total)
 {
 	struct msghdr msg = { .msg_iov = (struct iovec *)iov, .msg_iovlen = iovcnt };
 	ssize_t r = 0;
@@ -390,7 +408,10 @@ static int tcp_stream_write(struct tcp_stream *s, const struct iovec *iov,
 		return -ENOBUFS;
 	if (s->tx_len) {
 		err = tcp_tx_queue(s, iov, iovcnt, 0, total);
-		return err ? err : tcp_stream_flush(s);
+		if (err)
+			return err;
+		tcp_count_frames(s, iov, iovcnt, iov_frames, total, 0);
+		return tcp_stream_flush(s);
 	}
 	do
 		r = sendmsg(s->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -400,9 +421,13 @@ static int tcp_stream_write(struct tcp_stream *s, const struct iovec *iov,
 			return -errno;
 		r = 0;
 	}
-	if ((size_t)r == total)
-		return 0;
-	return tcp_tx_queue(s, iov, iovcnt, (size_t)r, total);
+	if ((size_t)r < total) {
+		err = tcp_tx_queue(s, iov, iovcnt, (size_t)r, total);
+		if (err)
+			return err;
+	}
+	tcp_count_frames(s, iov, iovcnt, iov_frames, total, (size_t)r);
+	return 0;
 }
 
 int tcp_stream_send(struct tcp_stream *s, struct pkt *p)
@@ -420,7 +445,7 @@ int tcp_stream_send(struct tcp_stream *s, struct pkt *p)
 	store_be16(hdr, (uint16_t)(p->len - TCP_LEN_SIZE));
 	iov.iov_base = p->data;
 	iov.iov_len = p->len;
-	return tcp_stream_write(s, &iov, 1, p->len);
+	return tcp_stream_write(s, &iov, 1, false, p->len);
 }
 
 int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n)
@@ -441,6 +466,8 @@ int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n)
 	/* all or nothing: the packets are left untouched when refused */
 	if (s->tx_len + total > TCP_TX_MAX)
 		return -ENOBUFS;
+	if (tcp_queue_full(&s->q))
+		return -ENOSPC;
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *hdr = pkt_push(&pkts[i], TCP_LEN_SIZE);
 
@@ -448,7 +475,7 @@ int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n)
 		iov[i].iov_base = pkts[i].data;
 		iov[i].iov_len = pkts[i].len;
 	}
-	return tcp_stream_write(s, iov, (int)n, total);
+	return tcp_stream_write(s, iov, (int)n, true, total);
 }
 
 int tcp_stream_send_buf(struct tcp_stream *s, const uint8_t *buf, size_t len)
@@ -463,7 +490,7 @@ int tcp_stream_send_buf(struct tcp_stream *s, const uint8_t *buf, size_t len)
 	iov[0].iov_len = sizeof(hdr);
 	iov[1].iov_base = (void *)buf;
 	iov[1].iov_len = len;
-	return tcp_stream_write(s, iov, 2, sizeof(hdr) + len);
+	return tcp_stream_write(s, iov, 2, false, sizeof(hdr) + len);
 }
 
 int tcp_stream_flush(struct tcp_stream *s)
@@ -481,6 +508,7 @@ int tcp_stream_flush(struct tcp_stream *s)
 		}
 		s->tx_off += (size_t)r;
 		s->tx_len -= (size_t)r;
+		tcp_queue_wrote(&s->q, (uint64_t)r);
 	}
 	s->tx_off = 0;
 	return 0;

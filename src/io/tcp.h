@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "base/pkt.h"
+#include "io/tcp_queue.h"
 
 #define TCP_FRAME_MAX 65535u
 
@@ -20,6 +21,7 @@ struct tcp_stream {
 	size_t rx_len, rx_cap;
 	uint8_t *tx;            /* bytes the socket did not take yet */
 	size_t tx_off, tx_len, tx_cap;
+	struct tcp_queue q;     /* --tcp-queue-limit (tcp_queue_set_limit) */
 };
 
 /* Blocking helpers for setting up a connection (bounded by @timeout_ms);
@@ -64,7 +66,8 @@ int tcp_stream_read(struct tcp_stream *s,
 int tcp_stream_send(struct tcp_stream *s, struct pkt *p);
 /*
  * Frame and send @n packets in one system call (a segmented super-packet):
- * all are queued or none (-ENOBUFS, packets untouched). At most
+ * all are queued or none (-ENOBUFS, packets untouched; -ENOSPC when more
+ * packets than the stream's tcp_queue limit wait). At most
  * TCP_SEND_MANY_MAX packets.
  */
 #define TCP_SEND_MANY_MAX 128u

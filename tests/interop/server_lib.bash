@@ -262,6 +262,17 @@ start_server() {
 		fail "dcovpn server did not start"
 }
 
+# start_openvpn_server: Debian's openvpn 2.6 as the server on the same
+# $T/server.conf (log $T/server-openvpn.log), cli1's tun left behind gone
+start_openvpn_server() {
+	ip netns exec "sv-$$-c1" ip link del tun0 2>/dev/null || true
+	ip netns exec "$NS_S" /usr/sbin/openvpn --config "$T/server.conf" \
+		>"$T/server-openvpn.log" 2>&1 &
+	SRV_PID=$!
+	wait_for 10 grep -q "Initialization Sequence Completed" "$T/server-openvpn.log" ||
+		fail "openvpn server did not start"
+}
+
 # start_client I KIND(openvpn|openvpn26|dcovpn): openvpn26 is Debian's
 # 2.6 even where $OPENVPN is 2.7 (ovpn27.bash)
 start_client() {

@@ -43,11 +43,7 @@ check dcovpn "$T/server.log"
 # openvpn 2.6 as the server on the same configuration
 stop_pid "${CLI_PIDS[1]}"
 stop_pid "$SRV_PID"
-ip netns exec "sv-$$-c1" ip link del tun0 2>/dev/null || true
-ip netns exec "$NS_S" /usr/sbin/openvpn --config "$T/server.conf" >"$T/server-openvpn.log" 2>&1 &
-SRV_PID=$!
-wait_for 10 grep -q "Initialization Sequence Completed" "$T/server-openvpn.log" ||
-	fail "openvpn server did not start"
+start_openvpn_server
 rm -f "${CLI_LOG[1]}"
 start_client 1 openvpn
 check openvpn "$T/server-openvpn.log"

@@ -442,6 +442,60 @@ static void test_tx_order(void **state)
 	free(c);
 }
 
+/* --tcp-queue-limit 4: once the socket is full, data packets are taken
+ * while at most 4 wait whole (the one being written does not count), then
+ * refused untouched with -ENOSPC and counted apart from the byte bound;
+ * control frames still go in; all drain intact. */
+static void test_tx_queue_limit(void **state)
+{
+	struct collector *c = collector_new();
+	struct tcp_stream a, b;
+	struct pkt_pool pool;
+	uint8_t buf[1000];
+	unsigned sent = 0, data = 0, waiting;
+	int err = 0;
+
+	(void)state;
+	stream_stream(&a, &b);
+	assert_int_equal(tcp_queue_set_limit(&a.q, 4), 0);
+	while (!tcp_stream_pending(&a)) {
+		assert_true(sent < MAX_FRAMES - 1);
+		memset(buf, 7, sizeof(buf));
+		assert_int_equal(tcp_stream_send_buf(&a, buf, sizeof(buf)), 0);
+		sent++;
+	}
+	waiting = a.q.n;	/* 1 if that frame was queued whole, else 0 */
+	assert_true(waiting <= 1);
+	assert_int_equal(pkt_pool_init(&pool, 8), 0);
+	for (unsigned i = 0; i < 8; i++) {
+		pool.pkts[i].len = sizeof(buf);
+		memset(pool.pkts[i].data, 7, sizeof(buf));
+		err = tcp_stream_send_many(&a, &pool.pkts[i], 1);
+		if (err)
+			break;
+		data++;
+	}
+	assert_int_equal(err, -ENOSPC);
+	assert_int_equal(data, 5 - waiting);
+	assert_int_equal(a.q.n, 5);
+	assert_int_equal(pkt_headroom(&pool.pkts[data]), PKT_HEADROOM);
+	/* control frames are not refused by the packet limit */
+	assert_int_equal(tcp_stream_send_buf(&a, buf, sizeof(buf)), 0);
+	sent += data + 1;
+	pump(&a, &b, c, sent);
+	assert_int_equal(c->count, sent);
+	for (unsigned i = 0; i < sent; i++)
+		assert_int_equal(c->sum[i], sum_bytes(buf, sizeof(buf)));
+	assert_int_equal(a.q.n, 0);
+	pkt_reset(&pool.pkts[7]);
+	pool.pkts[7].len = 10;
+	assert_int_equal(tcp_stream_send_many(&a, &pool.pkts[7], 1), 0);
+	pkt_pool_free(&pool);
+	tcp_stream_free(&a);
+	tcp_stream_free(&b);
+	free(c);
+}
+
 static void test_send_broken(void **state)
 {
 	struct tcp_stream s;
@@ -701,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_max_frame),
 		cmocka_unit_test(test_tx_queue_full),
 		cmocka_unit_test(test_tx_order),
+		cmocka_unit_test(test_tx_queue_limit),
 		cmocka_unit_test(test_send_broken),
 		cmocka_unit_test(test_connect_accept_v4),
 		cmocka_unit_test(test_connect_accept_v6),
