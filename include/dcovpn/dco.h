@@ -112,8 +112,8 @@ struct dco_config {
 				      * must be static_key too */
 	bool tap;                    /* layer 2 (OpenVPN's dev tap): the device
 				      * is a tap and the data channel carries
-				      * whole Ethernet frames, untouched (no
-				      * MSS clamp); in MP mode the engine
+				      * whole Ethernet frames, untouched but
+				      * for the MSS clamp; in MP mode the engine
 				      * switches them by learned MAC */
 	bool allow_recursive_routing; /* OpenVPN's option: tun packets to a
 				      * peer's own outer address are sent

@@ -407,6 +407,10 @@ unsigned netcfg_mss(const struct options *o, bool v6_transport, bool tcp_transpo
 	else			/* outer IP + UDP (or TCP + length) + data */
 		overhead = (v6_transport ? 40 : 20) + (tcp_transport ? 22 : 8) +
 			   data_overhead(o) + INNER_HEADERS;
+	/* a tap's frames carry their Ethernet header too (OpenVPN's
+	 * frame_calculate_payload_overhead) */
+	if (!o->mssfix_fixed && o->dev_type == OPT_DEV_TAP)
+		overhead += 14;
 	return max - overhead < MSS_FLOOR ? MSS_FLOOR : (unsigned)(max - overhead);
 }
 

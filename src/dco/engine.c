@@ -50,9 +50,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->client_to_client = cfg->client_to_client;
 	dco->static_key = cfg->static_key && cfg->mode == DCO_MODE_P2P;
 	dco->tap = cfg->tap;
-	/* frames, not IP: nothing to clamp in place (OpenVPN's tap mssfix
-	 * looks past the Ethernet header; not done here) */
-	dco->mss = cfg->mss <= 65535 && !cfg->tap ? (uint16_t)cfg->mss : 0;
+	dco->mss = cfg->mss <= 65535 ? (uint16_t)cfg->mss : 0;
 	dco->allow_recursive = cfg->allow_recursive_routing;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;

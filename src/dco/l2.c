@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bytes.h"
 #include "dco/engine.h"
+#include "dco/mss.h"
 
 #define L2_SETS 1024u
 #define L2_WAYS 4u
@@ -41,6 +43,21 @@ bool l2_payload_ok(bool tap, const uint8_t *d, size_t len)
 	if (tap)
 		return len >= L2_ETH_HLEN;
 	return len >= 20 && (d[0] >> 4 == 4 || d[0] >> 4 == 6);
+}
+
+void l2_mss_clamp(bool tap, uint8_t *d, size_t len, uint16_t mss)
+{
+	uint16_t type;
+
+	if (!tap) {
+		mss_clamp(d, len, mss);
+		return;
+	}
+	if (len <= L2_ETH_HLEN)
+		return;
+	type = load_be16(d + 2 * L2_MAC_LEN);
+	if (type == 0x0800u || type == 0x86ddu)
+		mss_clamp(d + L2_ETH_HLEN, len - L2_ETH_HLEN, mss);
 }
 
 struct l2_table *l2_table_new(void)
@@ -216,6 +233,8 @@ void l2_tx_mp(struct worker *w, struct pkt *p, uint64_t now_ms)
 		return;
 	}
 	atomic_store_explicit(&dst->last_tx_ms, now_ms, memory_order_relaxed);
+	if (w->dco->mss)
+		l2_mss_clamp(true, p->data, p->len, w->dco->mss);
 	l2_send(w, dst, p);
 }
 

@@ -35,6 +35,12 @@ struct l2_table;
  */
 bool l2_payload_ok(bool tap, const uint8_t *d, size_t len);
 
+/*
+ * OpenVPN's mssfix on whatever the device carries: an IP packet on a tun,
+ * the IPv4/IPv6 packet inside an untagged Ethernet frame on a tap.
+ */
+void l2_mss_clamp(bool tap, uint8_t *d, size_t len, uint16_t mss);
+
 /* The MP switch's table (dco->l2); NULL on allocation failure. */
 struct l2_table *l2_table_new(void);
 void l2_table_free(struct l2_table *t);

@@ -12,7 +12,6 @@
 #include "dco/compstub.h"
 #include "dco/engine.h"
 #include "dco/l2.h"
-#include "dco/mss.h"
 #include "io/tcp.h"
 #include "io/udp.h"
 #include "io/vnet.h"
@@ -222,7 +221,7 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 		return false;
 	}
 	if (w->dco->mss)
-		mss_clamp(p->data, p->len, w->dco->mss);
+		l2_mss_clamp(w->dco->tap, p->data, p->len, w->dco->mss);
 	if (w->dco->mode == DCO_MODE_MP &&
 	    (w->dco->l2 ? l2_rx_mp(w, peer, p, now_ms) : rx_mp_route(w, peer, p)))
 		return false;

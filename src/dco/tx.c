@@ -11,7 +11,6 @@
 #include "dco/compstub.h"
 #include "dco/engine.h"
 #include "dco/l2.h"
-#include "dco/mss.h"
 #include "io/tcp.h"
 #include "io/udp.h"
 #include "io/vnet.h"
@@ -255,7 +254,8 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 	}
 	atomic_store_explicit(&p->last_tx_ms, now_ms, memory_order_relaxed);
 	if (w->dco->mss)
-		mss_clamp(segs[0].data, segs[0].len, w->dco->mss);
+		l2_mss_clamp(w->dco->tap, segs[0].data, segs[0].len,
+			     w->dco->mss);
 	n = tx_encrypt_all(w, p, segs, n);
 	if (p->transport == DCO_TRANSPORT_TCP) {
 		tx_tcp_many(w, p, segs, n);
