@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,25 +12,12 @@
 
 #include <openssl/evp.h>
 
+#include "base/errbuf.h"
 #include "base/mem.h"
 #include "conf/keyfile.h"
 
 /* The shipped files are 350 bytes; anything this large is not a key. */
 #define KEYFILE_MAX_BYTES 65536u
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-}
 
 static bool is_space(char c)
 {
@@ -55,11 +41,11 @@ static void bad_char(char c, size_t pad, size_t line, size_t col, char *err,
 	else if (is_b64(c) && pad)
 		why = "data after '=' padding";
 	if (c > ' ' && c < 0x7f)
-		set_err(err, err_len, "not base64 at line %zu, column %zu: %s '%c'",
-			line, col, why, c);
+		errbuf_set(err, err_len, "not base64 at line %zu, column %zu: %s '%c'",
+			   line, col, why, c);
 	else
-		set_err(err, err_len, "not base64 at line %zu, column %zu: %s 0x%02x",
-			line, col, why, (unsigned char)c);
+		errbuf_set(err, err_len, "not base64 at line %zu, column %zu: %s 0x%02x",
+			   line, col, why, (unsigned char)c);
 }
 
 /*
@@ -101,17 +87,17 @@ static int decode(const char *b64, size_t n, size_t pad, uint8_t *out,
 	int got;
 
 	if (n > INT_MAX) {
-		set_err(err, err_len, "too large for a key");
+		errbuf_set(err, err_len, "too large for a key");
 		return -EINVAL;
 	}
 	if (n % 4) {
-		set_err(err, err_len, "base64 is cut short (%zu characters, "
-			"not a multiple of 4)", n);
+		errbuf_set(err, err_len, "base64 is cut short (%zu characters, "
+			   "not a multiple of 4)", n);
 		return -EINVAL;
 	}
 	got = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n);
 	if (got < 0) {
-		set_err(err, err_len, "not base64");
+		errbuf_set(err, err_len, "not base64");
 		return -EINVAL;
 	}
 	/* EVP_DecodeBlock counts the padding as zero bytes; they are not data. */
@@ -132,7 +118,7 @@ int keyfile_parse_data64(const char *text, size_t len, struct data64_key *out,
 	b64 = malloc(len + 1);
 	raw = malloc(len / 4 * 3 + 3);
 	if (!b64 || !raw) {
-		set_err(err, err_len, "out of memory");
+		errbuf_set(err, err_len, "out of memory");
 		goto out_free;
 	}
 	n = strip(text, len, b64, &pad, err, err_len);
@@ -141,15 +127,15 @@ int keyfile_parse_data64(const char *text, size_t len, struct data64_key *out,
 		goto out_free;
 	ret = -EINVAL;
 	if (n == 0) {
-		set_err(err, err_len, "empty: no base64 key data");
+		errbuf_set(err, err_len, "empty: no base64 key data");
 		goto out_free;
 	}
 	ret = decode(b64, (size_t)n, pad, raw, &raw_len, err, err_len);
 	if (ret)
 		goto out_free;
 	if (raw_len < KEYFILE_MIN_BYTES) {
-		set_err(err, err_len, "decodes to %zu bytes, need at least %u",
-			raw_len, KEYFILE_MIN_BYTES);
+		errbuf_set(err, err_len, "decodes to %zu bytes, need at least %u",
+			   raw_len, KEYFILE_MIN_BYTES);
 		ret = -EINVAL;
 		goto out_free;
 	}
@@ -195,31 +181,31 @@ int keyfile_load_data64(const char *path, struct data64_key *out, char *err,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
-		set_err(err, err_len, "%s: cannot open: %s", path, strerror(-ret));
+		errbuf_set(err, err_len, "%s: cannot open: %s", path, strerror(-ret));
 		return ret;
 	}
 	/* One byte more than allowed, to tell "too large" from "just fits". */
 	buf = malloc(KEYFILE_MAX_BYTES + 1);
 	if (!buf) {
 		ret = -ENOMEM;
-		set_err(err, err_len, "%s: out of memory", path);
+		errbuf_set(err, err_len, "%s: out of memory", path);
 		goto out_close;
 	}
 	n = read_all(fd, buf, KEYFILE_MAX_BYTES + 1);
 	if (n < 0) {
 		ret = (int)n;
-		set_err(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
+		errbuf_set(err, err_len, "%s: cannot read: %s", path, strerror(-ret));
 	} else if (n == 0) {
 		ret = -EINVAL;
-		set_err(err, err_len, "%s: empty file", path);
+		errbuf_set(err, err_len, "%s: empty file", path);
 	} else if (n > (ssize_t)KEYFILE_MAX_BYTES) {
 		ret = -EINVAL;
-		set_err(err, err_len, "%s: too large for a key file (over %u bytes)",
-			path, KEYFILE_MAX_BYTES);
+		errbuf_set(err, err_len, "%s: too large for a key file (over %u bytes)",
+			   path, KEYFILE_MAX_BYTES);
 	} else {
 		ret = keyfile_parse_data64(buf, (size_t)n, out, reason, sizeof(reason));
 		if (ret)
-			set_err(err, err_len, "%s: %s", path, reason);
+			errbuf_set(err, err_len, "%s: %s", path, reason);
 	}
 	mem_wipe(buf, KEYFILE_MAX_BYTES + 1);
 	free(buf);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/bytes.h"
+#include "base/errbuf.h"
 #include "base/mem.h"
 
 #define KM2_HEAD_LEN 5u		/* u32 zero + method byte */
@@ -37,18 +38,6 @@
 			      KM2_IV_PROTO_DYN_TLS_CRYPT | \
 			      KM2_IV_PROTO_PUSH_UPDATE | \
 			      KM2_IV_PROTO_DATA_EPOCH)
-
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* ------------------------------------------------------------- compose */
 
@@ -82,8 +71,8 @@ static int check_len(const char *s, size_t max, const char *what, char *err,
 		     size_t errlen)
 {
 	if (s && strlen(s) + 1 > max) {
-		set_err(err, errlen, "key method 2: %s longer than %zu bytes",
-			what, max - 1);
+		errbuf_set(err, errlen, "key method 2: %s longer than %zu bytes",
+			   what, max - 1);
 		return -EINVAL;
 	}
 	return 0;
@@ -116,8 +105,8 @@ int km2_compose(const struct km2_msg *m, enum tls_role sender, uint8_t *buf,
 		return ret;
 	need = km2_size(m, sender);
 	if (need > cap) {
-		set_err(err, errlen, "key method 2: %zu bytes do not fit in %zu",
-			need, cap);
+		errbuf_set(err, errlen, "key method 2: %zu bytes do not fit in %zu",
+			   need, cap);
 		return -ENOSPC;
 	}
 	store_be32(p, 0);
@@ -150,8 +139,8 @@ struct cursor {
 static int take(struct cursor *c, void *dst, size_t n, const char *what)
 {
 	if (c->left < n) {
-		set_err(c->err, c->errlen, "key method 2: truncated in %s "
-			"(%zu of %zu bytes)", what, c->left, n);
+		errbuf_set(c->err, c->errlen, "key method 2: truncated in %s "
+			   "(%zu of %zu bytes)", what, c->left, n);
 		return -EBADMSG;
 	}
 	if (dst)
@@ -188,13 +177,13 @@ static int take_str(struct cursor *c, char **out, size_t max, bool optional,
 		return 1;
 	}
 	if (n && (c->p[n - 1] != '\0' || memchr(c->p, '\0', n - 1))) {
-		set_err(c->err, c->errlen, "key method 2: %s is not one "
-			"NUL-terminated string", what);
+		errbuf_set(c->err, c->errlen, "key method 2: %s is not one "
+			   "NUL-terminated string", what);
 		return -EBADMSG;
 	}
 	*out = n ? malloc(n) : strdup("");
 	if (!*out) {
-		set_err(c->err, c->errlen, "key method 2: out of memory");
+		errbuf_set(c->err, c->errlen, "key method 2: out of memory");
 		return -ENOMEM;
 	}
 	if (n)
@@ -215,8 +204,8 @@ static int parse_head(struct km2_msg *m, struct cursor *c, enum tls_role sender)
 		return ret;
 	m->method_flags = head[4];
 	if ((head[4] & KM2_METHOD_MASK) != KM2_METHOD) {
-		set_err(c->err, c->errlen, "key method 2: unknown key method/flags "
-			"%u", head[4]);
+		errbuf_set(c->err, c->errlen, "key method 2: unknown key method/flags "
+			   "%u", head[4]);
 		return -EBADMSG;
 	}
 	if (sender == TLS_ROLE_CLIENT) {
@@ -237,8 +226,8 @@ static int parse_strings(struct km2_msg *m, struct cursor *c)
 
 	ret = take_str(c, &m->options, KM2_OPTIONS_MAX, false, "options string");
 	if (ret == 1) {
-		set_err(c->err, c->errlen, "key method 2: options string longer "
-			"than %u bytes", KM2_OPTIONS_MAX - 1);
+		errbuf_set(c->err, c->errlen, "key method 2: options string longer "
+			   "than %u bytes", KM2_OPTIONS_MAX - 1);
 		return -EBADMSG;
 	}
 	if (ret)
@@ -357,12 +346,12 @@ static int check_peer_info_cfg(const struct km2_peer_info_cfg *cfg,
 			       size_t errlen)
 {
 	if (proto & ~KM2_IV_PROTO_ALLOWED) {
-		set_err(err, errlen, "peer-info: IV_PROTO bits 0x%x are not "
-			"implemented by dcovpn", proto & ~KM2_IV_PROTO_ALLOWED);
+		errbuf_set(err, errlen, "peer-info: IV_PROTO bits 0x%x are not "
+			   "implemented by dcovpn", proto & ~KM2_IV_PROTO_ALLOWED);
 		return -EINVAL;
 	}
 	if (bad_value(ciphers) || bad_value(cfg->gui_ver) || bad_value(cfg->sso)) {
-		set_err(err, errlen, "peer-info: a value contains a line break");
+		errbuf_set(err, errlen, "peer-info: a value contains a line break");
 		return -EINVAL;
 	}
 	return 0;
@@ -411,7 +400,7 @@ int km2_peer_info(const struct km2_peer_info_cfg *cfg, char *buf, size_t cap,
 	if (cfg->extra)
 		sb_add(&b, "%s", cfg->extra);
 	if (b.overflow || b.len + 1 > KM2_STR_MAX) {
-		set_err(err, errlen, "peer-info: does not fit in %zu bytes", cap);
+		errbuf_set(err, errlen, "peer-info: does not fit in %zu bytes", cap);
 		return -ENOSPC;
 	}
 	return (int)b.len;

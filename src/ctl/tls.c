@@ -89,13 +89,13 @@ static int ctx_copy_policy(struct tls_ctx *ctx, const struct tls_config *cfg,
 	if (ctx->no_ca && !(ctx->n_fprs && !ctx->fpr_depth) &&
 	    !(cfg->role == TLS_ROLE_SERVER &&
 	      cfg->verify_client == TLS_VERIFY_CLIENT_NONE)) {
-		set_err(err, errlen, "ca or peer-fingerprint is required to verify "
-			"the peer");
+		errbuf_set(err, errlen, "ca or peer-fingerprint is required to verify "
+			   "the peer");
 		return -EINVAL;
 	}
 	return 0;
 nomem:
-	set_err(err, errlen, "out of memory");
+	errbuf_set(err, errlen, "out of memory");
 	return -ENOMEM;
 }
 
@@ -139,7 +139,7 @@ int tls_ctx_new(struct tls_ctx **out, const struct tls_config *cfg,
 	*out = NULL;
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx) {
-		set_err(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	ret = ctx_copy_policy(ctx, cfg, err, errlen);
@@ -148,7 +148,7 @@ int tls_ctx_new(struct tls_ctx **out, const struct tls_config *cfg,
 	ctx->ssl_ctx = SSL_CTX_new(cfg->role == TLS_ROLE_SERVER ?
 				   TLS_server_method() : TLS_client_method());
 	if (!ctx->ssl_ctx) {
-		set_err(err, errlen, "cannot create an OpenSSL context");
+		errbuf_set(err, errlen, "cannot create an OpenSSL context");
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -214,7 +214,7 @@ int tls_session_new(struct tls_session **out, struct tls_ctx *ctx,
 	return 0;
 nomem:
 	ERR_clear_error();
-	set_err(err, errlen, "cannot create a TLS session: out of memory");
+	errbuf_set(err, errlen, "cannot create a TLS session: out of memory");
 	return -ENOMEM;
 }
 

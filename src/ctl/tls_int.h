@@ -12,7 +12,6 @@
 #ifndef DCOVPN_CTL_TLS_INT_H
 #define DCOVPN_CTL_TLS_INT_H
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "base/errbuf.h"
 #include "ctl/tls.h"
 #include "ctl/tls_crl.h"
 
@@ -51,18 +51,6 @@ struct tls_session {
 	char verify_err[TLS_ERR_LEN];	/* set by the verify callback */
 	char err[2 * TLS_ERR_LEN];	/* what + verify_err + reason */
 };
-
-__attribute__((format(printf, 3, 4)))
-static inline void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The reason of the most recent OpenSSL error ("" if none); clears the queue. */
 static inline void ssl_reason(char *buf, size_t len)

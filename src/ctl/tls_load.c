@@ -46,10 +46,10 @@ static BIO *file_bio(const struct opt_file *f, const char *what, char *err,
 		bio = BIO_new_file(f->path, "r");
 	if (!bio) {
 		if (f->data)
-			set_err(err, errlen, "%s: out of memory", what);
+			errbuf_set(err, errlen, "%s: out of memory", what);
 		else
-			set_err(err, errlen, "%s: cannot open %s: %s", what,
-				f->path, strerror(errno ? errno : ENOENT));
+			errbuf_set(err, errlen, "%s: cannot open %s: %s", what,
+				   f->path, strerror(errno ? errno : ENOENT));
 	}
 	ERR_clear_error();
 	return bio;
@@ -117,15 +117,15 @@ int tls_load_ca(SSL_CTX *sctx, const struct opt_file *f, bool server,
 	BIO_free(bio);
 	if (!infos) {
 		ERR_clear_error();
-		set_err(err, errlen, "ca: cannot parse certificate in %s", where);
+		errbuf_set(err, errlen, "ca: cannot parse certificate in %s", where);
 		return -EINVAL;
 	}
 	ret = store_add_infos(SSL_CTX_get_cert_store(sctx), infos, sctx, server, &n);
 	sk_X509_INFO_pop_free(infos, X509_INFO_free);
 	ERR_clear_error();
 	if (ret || !n) {
-		set_err(err, errlen, "ca: %s certificate in %s", ret ? "cannot use" :
-			"cannot parse", where);
+		errbuf_set(err, errlen, "ca: %s certificate in %s", ret ? "cannot use" :
+			   "cannot parse", where);
 		return -EINVAL;
 	}
 	return 0;
@@ -142,8 +142,8 @@ static int add_chain(SSL_CTX *sctx, BIO *bio, const char *what,
 	while ((x = PEM_read_bio_X509(bio, NULL, tls_no_passphrase, NULL)) != NULL) {
 		if (!SSL_CTX_add0_chain_cert(sctx, x)) {
 			X509_free(x);
-			set_err(err, errlen, "%s: cannot use certificate in %s",
-				what, where);
+			errbuf_set(err, errlen, "%s: cannot use certificate in %s",
+				   what, where);
 			return -EINVAL;
 		}
 	}
@@ -166,15 +166,15 @@ static int load_cert(SSL_CTX *sctx, const struct opt_file *f, char *err,
 	file_where(f, "cert", where, sizeof(where));
 	x = PEM_read_bio_X509(bio, NULL, tls_no_passphrase, NULL);
 	if (!x) {
-		set_err(err, errlen, "cert: cannot parse certificate in %s", where);
+		errbuf_set(err, errlen, "cert: cannot parse certificate in %s", where);
 		goto out;
 	}
 	if (!SSL_CTX_use_certificate(sctx, x)) {
 		char reason[128];
 
 		ssl_reason(reason, sizeof(reason));
-		set_err(err, errlen, "cert: cannot use certificate in %s: %s",
-			where, reason);
+		errbuf_set(err, errlen, "cert: cannot use certificate in %s: %s",
+			   where, reason);
 		goto out;
 	}
 	ret = add_chain(sctx, bio, "cert", where, err, errlen);
@@ -220,20 +220,20 @@ static int load_key(SSL_CTX *sctx, const struct opt_file *f,
 		       PEM_read_bio_PrivateKey(bio, NULL, tls_no_passphrase, NULL);
 	BIO_free(bio);
 	if (!pkey) {
-		set_err(err, errlen, "key: cannot parse private key in %s (%s)",
-			where, passphrase ? "wrong --askpass passphrase?" :
-			"if it is encrypted, give its passphrase with --askpass");
+		errbuf_set(err, errlen, "key: cannot parse private key in %s (%s)",
+			   where, passphrase ? "wrong --askpass passphrase?" :
+			   "if it is encrypted, give its passphrase with --askpass");
 		goto out;
 	}
 	/* Checked first: SSL_CTX_use_PrivateKey refuses a mismatch too, but
 	 * with a less helpful reason. */
 	if (have_cert && !X509_check_private_key(SSL_CTX_get0_certificate(sctx),
 						 pkey)) {
-		set_err(err, errlen, "key does not match cert");
+		errbuf_set(err, errlen, "key does not match cert");
 		goto out;
 	}
 	if (!SSL_CTX_use_PrivateKey(sctx, pkey)) {
-		set_err(err, errlen, "key: cannot use private key in %s", where);
+		errbuf_set(err, errlen, "key: cannot use private key in %s", where);
 		goto out;
 	}
 	ret = 0;
@@ -256,8 +256,8 @@ static int load_pem_credentials(SSL_CTX *sctx, const struct tls_config *cfg,
 						  errlen);
 	}
 	if (have_cert != tls_file_given(cfg->key)) {
-		set_err(err, errlen, have_cert ? "cert given without key" :
-			"key given without cert");
+		errbuf_set(err, errlen, have_cert ? "cert given without key" :
+			   "key given without cert");
 		return -EINVAL;
 	}
 	if (!have_cert)

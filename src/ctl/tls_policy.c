@@ -25,7 +25,7 @@ int tls_parse_remote_cert(const char *s, enum tls_remote_cert *out,
 	else if (!strcmp(s, "client"))
 		*out = TLS_REMOTE_CERT_CLIENT;
 	else {
-		set_err(err, errlen, "--remote-cert-tls must be 'client' or 'server'");
+		errbuf_set(err, errlen, "--remote-cert-tls must be 'client' or 'server'");
 		return -EINVAL;
 	}
 	return 0;
@@ -41,8 +41,8 @@ int tls_parse_x509_type(const char *s, enum tls_x509_type *out,
 	else if (!strcmp(s, "name-prefix"))
 		*out = TLS_X509_NAME_PREFIX;
 	else {
-		set_err(err, errlen, "unknown verify-x509-name type '%s' "
-			"(subject, name or name-prefix)", s);
+		errbuf_set(err, errlen, "unknown verify-x509-name type '%s' "
+			   "(subject, name or name-prefix)", s);
 		return -EINVAL;
 	}
 	return 0;
@@ -78,22 +78,22 @@ int tls_set_versions(SSL_CTX *sctx, const struct tls_config *cfg,
 
 	if (cfg->version_min && *cfg->version_min &&
 	    parse_version(cfg->version_min, cfg->version_min_or_highest, &vmin)) {
-		set_err(err, errlen, "unknown tls-version-min '%s'", cfg->version_min);
+		errbuf_set(err, errlen, "unknown tls-version-min '%s'", cfg->version_min);
 		return -EINVAL;
 	}
 	if (cfg->version_max && *cfg->version_max &&
 	    parse_version(cfg->version_max, false, &vmax)) {
-		set_err(err, errlen, "unknown tls-version-max '%s'", cfg->version_max);
+		errbuf_set(err, errlen, "unknown tls-version-max '%s'", cfg->version_max);
 		return -EINVAL;
 	}
 	if (vmax && vmax < vmin) {
-		set_err(err, errlen, "tls-version-min %s is above tls-version-max %s",
-			cfg->version_min, cfg->version_max);
+		errbuf_set(err, errlen, "tls-version-min %s is above tls-version-max %s",
+			   cfg->version_min, cfg->version_max);
 		return -EINVAL;
 	}
 	if (!SSL_CTX_set_min_proto_version(sctx, vmin) ||
 	    (vmax && !SSL_CTX_set_max_proto_version(sctx, vmax))) {
-		set_err(err, errlen, "failed to set the TLS version range");
+		errbuf_set(err, errlen, "failed to set the TLS version range");
 		return -EINVAL;
 	}
 	return 0;
@@ -171,11 +171,11 @@ static int set_cipher_list(SSL_CTX *sctx, const char *list, char *err,
 	if (!list || !*list)
 		list = TLS_DEFAULT_CIPHERS;
 	if (translate_ciphers(list, buf, sizeof(buf))) {
-		set_err(err, errlen, "tls-cipher: list too long");
+		errbuf_set(err, errlen, "tls-cipher: list too long");
 		return -EINVAL;
 	}
 	if (!SSL_CTX_set_cipher_list(sctx, buf)) {
-		set_err(err, errlen, "tls-cipher: no usable cipher in '%s'", list);
+		errbuf_set(err, errlen, "tls-cipher: no usable cipher in '%s'", list);
 		return -EINVAL;
 	}
 	return 0;
@@ -190,7 +190,7 @@ static int set_ciphersuites(SSL_CTX *sctx, const char *list, char *err,
 	if (!list || !*list)
 		return 0;
 	if (strlen(list) >= sizeof(buf)) {
-		set_err(err, errlen, "tls-ciphersuites: list too long");
+		errbuf_set(err, errlen, "tls-ciphersuites: list too long");
 		return -EINVAL;
 	}
 	for (size_t i = 0; ; i++) {
@@ -199,8 +199,8 @@ static int set_ciphersuites(SSL_CTX *sctx, const char *list, char *err,
 			break;
 	}
 	if (!SSL_CTX_set_ciphersuites(sctx, buf)) {
-		set_err(err, errlen, "tls-ciphersuites: no usable suite in '%s'",
-			list);
+		errbuf_set(err, errlen, "tls-ciphersuites: no usable suite in '%s'",
+			   list);
 		return -EINVAL;
 	}
 	return 0;
@@ -219,7 +219,7 @@ static int set_ciphers(SSL_CTX *sctx, const struct tls_config *cfg,
 	}
 	if (cfg->groups && *cfg->groups &&
 	    !SSL_CTX_set1_groups_list(sctx, cfg->groups)) {
-		set_err(err, errlen, "tls-groups: cannot use '%s'", cfg->groups);
+		errbuf_set(err, errlen, "tls-groups: cannot use '%s'", cfg->groups);
 		return -EINVAL;
 	}
 	ERR_clear_error();

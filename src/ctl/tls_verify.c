@@ -52,9 +52,9 @@ static bool fpr_ok(struct tls_session *s, X509 *x, int depth)
 	if (!s->ctx->n_fprs || (unsigned)depth != s->ctx->fpr_depth ||
 	    fpr_known(s->ctx, x, hex, sizeof(hex)))
 		return true;
-	set_err(s->verify_err, sizeof(s->verify_err), "TLS Error: "
-		"--tls-verify/--peer-fingerprint certificate hash verification "
-		"failed. (got certificate fingerprint: %s)", hex);
+	errbuf_set(s->verify_err, sizeof(s->verify_err), "TLS Error: "
+		   "--tls-verify/--peer-fingerprint certificate hash verification "
+		   "failed. (got certificate fingerprint: %s)", hex);
 	return false;
 }
 
@@ -94,15 +94,15 @@ static bool verify_name(struct tls_session *s, X509 *x, const char *subject,
 				    s->ctx->n_user_fields, name, len);
 
 	if (ret == -E2BIG)
-		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
-			"could not append %s from X509 certificate -- note that "
-			"the username length is limited to %u characters", name,
-			SAFENAME_MAX - 1);
+		errbuf_set(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
+			   "could not append %s from X509 certificate -- note that "
+			   "the username length is limited to %u characters", name,
+			   SAFENAME_MAX - 1);
 	else if (ret)
-		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
-			"could not extract %s from X509 subject string ('%s') -- "
-			"note that the field length is limited to %u characters",
-			name, subject, SAFENAME_FIELD_MAX);
+		errbuf_set(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
+			   "could not extract %s from X509 subject string ('%s') -- "
+			   "note that the field length is limited to %u characters",
+			   name, subject, SAFENAME_FIELD_MAX);
 	return ret == 0;
 }
 
@@ -113,30 +113,30 @@ static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 	char cn[SAFENAME_MAX], why[160];
 
 	if (ctx->remote_cert != TLS_REMOTE_CERT_ANY && !usage_ok(ctx, x)) {
-		set_err(s->verify_err, sizeof(s->verify_err), "VERIFY KU/EKU ERROR:"
-			" %s lacks key usage or extended key usage %s", subject,
-			ctx->remote_cert == TLS_REMOTE_CERT_SERVER ?
-			"TLS Web Server Authentication" :
-			"TLS Web Client Authentication");
+		errbuf_set(s->verify_err, sizeof(s->verify_err), "VERIFY KU/EKU ERROR:"
+			   " %s lacks key usage or extended key usage %s", subject,
+			   ctx->remote_cert == TLS_REMOTE_CERT_SERVER ?
+			   "TLS Web Server Authentication" :
+			   "TLS Web Client Authentication");
 		return false;
 	}
 	if (ctx->ku && !tls_usage_ku_ok(x, ctx->ku_values, ctx->n_ku, why,
 					sizeof(why))) {
-		set_err(s->verify_err, sizeof(s->verify_err),
-			"VERIFY KU ERROR: %s: %s", subject, why);
+		errbuf_set(s->verify_err, sizeof(s->verify_err),
+			   "VERIFY KU ERROR: %s: %s", subject, why);
 		return false;
 	}
 	if (ctx->eku && !tls_usage_eku_ok(x, ctx->eku, why, sizeof(why))) {
-		set_err(s->verify_err, sizeof(s->verify_err),
-			"VERIFY EKU ERROR: %s: %s", subject, why);
+		errbuf_set(s->verify_err, sizeof(s->verify_err),
+			   "VERIFY EKU ERROR: %s: %s", subject, why);
 		return false;
 	}
 	if (!verify_name(s, x, subject, cn, sizeof(cn)))
 		return false;
 	if (ctx->x509_name && !x509_name_ok(ctx, subject, cn)) {
-		set_err(s->verify_err, sizeof(s->verify_err),
-			"VERIFY X509NAME ERROR: %s, must be %s", subject,
-			ctx->x509_name);
+		errbuf_set(s->verify_err, sizeof(s->verify_err),
+			   "VERIFY X509NAME ERROR: %s, must be %s", subject,
+			   ctx->x509_name);
 		return false;
 	}
 	return true;
@@ -159,16 +159,16 @@ int tls_verify_cb(int preverify_ok, X509_STORE_CTX *xs)
 		/* OpenVPN logs and ignores a missing CRL. */
 		if (e == X509_V_ERR_UNABLE_TO_GET_CRL)
 			return 1;
-		set_err(s->verify_err, sizeof(s->verify_err),
-			"VERIFY ERROR: depth=%d, error=%s: %s", depth,
-			X509_verify_cert_error_string(e), subject);
+		errbuf_set(s->verify_err, sizeof(s->verify_err),
+			   "VERIFY ERROR: depth=%d, error=%s: %s", depth,
+			   X509_verify_cert_error_string(e), subject);
 		return 0;
 	}
 	if (depth == 0 && s->ctx->crl.dir &&
 	    tls_crl_dir_revoked(&s->ctx->crl, x, serial, sizeof(serial))) {
-		set_err(s->verify_err, sizeof(s->verify_err),
-			"VERIFY CRL: certificate serial number %s is revoked: %s",
-			serial, subject);
+		errbuf_set(s->verify_err, sizeof(s->verify_err),
+			   "VERIFY CRL: certificate serial number %s is revoked: %s",
+			   serial, subject);
 		return 0;
 	}
 	if (!fpr_ok(s, x, depth) || (depth == 0 && !verify_leaf(s, x, subject)))
