@@ -206,6 +206,9 @@ int tls_session_new(struct tls_session **out, struct tls_ctx *ctx,
 	BIO_set_mem_eof_return(s->in, -1);
 	SSL_set_bio(s->ssl, s->in, s->out);
 	SSL_set_app_data(s->ssl, s);
+	/* its 16 kB+ record buffers only while a record is in them: a
+	 * server holds a session per client, idle after the handshake */
+	SSL_set_mode(s->ssl, SSL_MODE_RELEASE_BUFFERS);
 	if (ctx->role == TLS_ROLE_SERVER)
 		SSL_set_accept_state(s->ssl);
 	else

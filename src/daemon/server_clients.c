@@ -282,6 +282,7 @@ void server_client_free(struct server *s, struct srv_client *c)
 		loop_del(s->loop, c->tcp_fd);
 		close(c->tcp_fd);
 	}
+	free(c->rx);
 	if (c->sess_up)
 		session_free(&c->sess);
 	server_plugin_client_free(c);

@@ -46,10 +46,10 @@ static bool addr_eq(const struct sockaddr_storage *a, socklen_t alen,
 static void client_tcp_readable(void *ctx, uint32_t events)
 {
 	struct srv_client *c = ctx;
-	struct tcp_rx *rx = &c->rx;
+	struct tcp_rx *rx = c->rx;
 
 	(void)events;
-	while (c->tcp_fd >= 0 && !c->dead && !c->peer_added) {
+	while (rx && c->tcp_fd >= 0 && !c->dead && !c->peer_added) {
 		size_t need = rx->have < 2 ? 2 : 2u + load_be16(rx->buf);
 		ssize_t n;
 
@@ -73,6 +73,11 @@ static void client_tcp_readable(void *ctx, uint32_t events)
 						   "exiting");
 			rx->have = 0;
 		}
+	}
+	/* the engine took the stream (at a frame boundary: nothing in it) */
+	if (c->peer_added) {
+		free(c->rx);
+		c->rx = NULL;
 	}
 }
 
@@ -101,7 +106,8 @@ int server_tcp_first(void *ctx, int fd,
 	if (!c)
 		return -1;
 	log_info("TCP connection established with %s", c->desc);
-	if (loop_add(s->loop, fd, EPOLLIN, client_tcp_readable, c)) {
+	c->rx = calloc(1, sizeof(*c->rx));
+	if (!c->rx || loop_add(s->loop, fd, EPOLLIN, client_tcp_readable, c)) {
 		c->tcp_fd = -1;
 		server_client_kill(c, "cannot watch the connection");
 		return -1;

@@ -95,7 +95,9 @@ struct srv_client {
 	bool sess_up;
 	bool muted;                  /* drop sends (see session_init_accepted) */
 	int tcp_fd;                  /* ours until the engine takes it */
-	struct tcp_rx rx;
+	/* a TCP client's frame being read, while tcp_fd is ours: 64 kB,
+	 * so allocated only then (not in every UDP client) */
+	struct tcp_rx *rx;
 	bool peer_added;
 	/* control bytes before the engine counted for the peer (the TLS
 	 * handshake), kept when the peer is added */
