@@ -79,6 +79,7 @@ static void check_reliable_layer(const uint8_t *data, size_t size)
 		reliable_pop(&r);
 	if (reliable_ack_pending(&r) > RELIABLE_ACK_MAX)
 		abort();
+	reliable_clear(&r);
 }
 
 /* The same bytes read as a script of operations on one reliable instance. */
@@ -153,6 +154,7 @@ static void check_reliable_script(const uint8_t *data, size_t size)
 		    reliable_next_deadline(&r) != RELIABLE_NO_DEADLINE)
 			abort();
 	}
+	reliable_clear(&r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

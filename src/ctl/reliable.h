@@ -26,6 +26,8 @@
  * What the caller (the session / control channel processor) does:
  *  - reliable_init() per key state; cfg.hold for a TCP server that must not
  *    transmit before the client's reset (reliable_schedule_now() releases).
+ *    reliable_clear() at its end: messages in the windows are heap copies
+ *    (-ENOMEM from reliable_queue, RELIABLE_RX_FULL when none can be made).
  *  - To send: while reliable_send_room() > 0, reliable_queue() a payload (reset,
  *    TLS ciphertext chunk) with its opcode. Then, on each processing pass,
  *    loop reliable_next_send(now): for each packet, reliable_ack_fill() up to
@@ -90,7 +92,7 @@ struct reliable_send_slot {
 	uint32_t later_acks;          /* ACKs seen for higher ids since last send */
 	uint32_t sends;               /* transmissions so far */
 	uint16_t len;
-	uint8_t data[RELIABLE_PAYLOAD_MAX];
+	uint8_t *data;                /* malloc'd while active (len bytes) */
 };
 
 struct reliable_recv_slot {
@@ -98,7 +100,7 @@ struct reliable_recv_slot {
 	enum opcode opcode;
 	uint32_t msg_id;
 	uint16_t len;
-	uint8_t data[RELIABLE_PAYLOAD_MAX];
+	uint8_t *data;                /* malloc'd while active (len bytes) */
 };
 
 struct reliable_ack_list {

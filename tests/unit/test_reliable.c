@@ -779,6 +779,13 @@ static struct sim *sim_new(uint64_t seed, unsigned loss, unsigned dup,
 	return s;
 }
 
+static void sim_free(struct sim *s)
+{
+	reliable_clear(&s->end[0].rel);
+	reliable_clear(&s->end[1].rel);
+	free(s);
+}
+
 /* Lossy, reordering, duplicating, both directions busy. */
 static void run_seeded(uint64_t seed, unsigned loss, unsigned dup)
 {
@@ -796,7 +803,7 @@ static void run_seeded(uint64_t seed, unsigned loss, unsigned dup)
 		assert_true(s->end[i].ack_only > 0);
 		assert_true(s->end[i].piggybacked > 0);
 	}
-	free(s);
+	sim_free(s);
 }
 
 static void test_lossy_link_20(void **state)
@@ -823,7 +830,7 @@ static void test_clean_link_no_resend(void **state)
 	assert_int_equal(s->end[0].rel.stats.retransmits, 0);
 	assert_int_equal(s->end[1].rel.stats.retransmits, 0);
 	assert_int_equal(s->end[0].rel.stats.duplicates, 0);
-	free(s);
+	sim_free(s);
 }
 
 /* One talker: the listener only ever answers with P_ACK_V1. */
@@ -839,7 +846,7 @@ static void test_lossy_one_way(void **state)
 	assert_int_equal(s->end[1].piggybacked, 0);
 	assert_true(s->end[1].ack_only > 0);
 	assert_true(s->end[0].rel.stats.retransmits > 0);
-	free(s);
+	sim_free(s);
 }
 
 /* One side only talks: the other answers with P_ACK_V1 alone. */
