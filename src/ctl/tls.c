@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 
 #include "base/mem.h"
+#include "ctl/tls_bio.h"
 #include "ctl/tls_crl.h"
 #include "ctl/tls_int.h"
 #include "ctl/tls_sources.h"
@@ -193,8 +194,8 @@ int tls_session_new(struct tls_session **out, struct tls_ctx *ctx,
 		goto nomem;
 	s->ctx = ctx;
 	s->ssl = SSL_new(ctx->ssl_ctx);
-	s->in = BIO_new(BIO_s_mem());
-	s->out = BIO_new(BIO_s_mem());
+	s->in = tls_bio_new_in();
+	s->out = tls_bio_new_out();
 	if (!s->ssl || !s->in || !s->out) {
 		BIO_free(s->in);
 		BIO_free(s->out);
@@ -202,8 +203,6 @@ int tls_session_new(struct tls_session **out, struct tls_ctx *ctx,
 		free(s);
 		goto nomem;
 	}
-	/* An empty input BIO means "wait for more", not end of stream. */
-	BIO_set_mem_eof_return(s->in, -1);
 	SSL_set_bio(s->ssl, s->in, s->out);
 	SSL_set_app_data(s->ssl, s);
 	/* its 16 kB+ record buffers only while a record is in them: a
@@ -264,6 +263,9 @@ ssize_t tls_session_get_ciphertext(struct tls_session *s, uint8_t *buf,
 		ERR_clear_error();
 		return -EIO;
 	}
+	if (s->state == TLS_HS_DONE && !s->bios_trimmed &&
+	    !BIO_ctrl_pending(s->out))
+		s->bios_trimmed = tls_bio_trim(s->ssl, &s->in, &s->out);
 	return n;
 }
 

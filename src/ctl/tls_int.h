@@ -48,6 +48,7 @@ struct tls_session {
 	BIO *in;			/* peer's ciphertext, read by OpenSSL */
 	BIO *out;			/* OpenSSL's ciphertext for the peer */
 	enum tls_hs_state state;
+	bool bios_trimmed;		/* after the handshake's flights */
 	char verify_err[TLS_ERR_LEN];	/* set by the verify callback */
 	char err[2 * TLS_ERR_LEN];	/* what + verify_err + reason */
 };
