@@ -402,7 +402,7 @@ int dco_del_peer(struct dco *dco, uint32_t peer_id)
 	 * until no worker holds the peer any more (the workers never wait for
 	 * cfg_lock while they hold one), then drop what they queued. */
 	if (p)
-		synchronize_rcu();
+		rcu_wait_readers();
 	notify_purge(&dco->notify, peer_id);
 	pthread_mutex_unlock(&dco->cfg_lock);
 	return err;
@@ -528,7 +528,7 @@ static void stats_add(struct dco_stats *sum, const struct dco_stats *part)
 	const uint64_t *s = (const uint64_t *)part;
 
 	for (size_t i = 0; i < sizeof(*sum) / sizeof(uint64_t); i++)
-		d[i] += s[i];
+		d[i] += stat_read(&s[i]);
 }
 
 int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
@@ -546,8 +546,9 @@ int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
 			i = DCO_CTL;
 		stats_add(out, p ? &p->stats[i] : &dco->workers[i].stats);
 		if (!p) {
-			out->lock_taken += dco->workers[i].lock_taken;
-			out->lock_waited += dco->workers[i].lock_waited;
+			out->lock_taken += stat_read(&dco->workers[i].lock_taken);
+			out->lock_waited +=
+				stat_read(&dco->workers[i].lock_waited);
 		}
 	}
 	if (p)

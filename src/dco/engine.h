@@ -216,22 +216,38 @@ static inline uint64_t ep_tag(enum ep_kind kind, uint32_t val)
 	return (uint64_t)kind << 32 | val;
 }
 
+/* A counter has one writer (the thread owning the slot) and is read by
+ * dco_get_stats from any thread: relaxed atomic load and store, no
+ * read-modify-write, so that counting costs what a plain += costs (a mov on
+ * x86) and the reader sees whole values. The public struct dco_stats keeps
+ * plain uint64_t fields, hence the builtins rather than _Atomic. */
+static inline void stat_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, __atomic_load_n(c, __ATOMIC_RELAXED) + n,
+			 __ATOMIC_RELAXED);
+}
+
+static inline uint64_t stat_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
 /* Count on the worker's instance-wide and, if known, per-peer slot. */
 #define DCO_STAT_ADD(w, peer, field, n)                                        \
 	do {                                                                   \
-		(w)->stats.field += (n);                                       \
+		stat_add(&(w)->stats.field, (n));                              \
 		if (peer)                                                      \
-			(peer)->stats[(w)->idx].field += (n);                  \
+			stat_add(&(peer)->stats[(w)->idx].field, (n));         \
 	} while (0)
 
 /* A mutex on the data path, counted (see the top of this file). */
 static inline void worker_lock(struct worker *w, pthread_mutex_t *m)
 {
 	if (pthread_mutex_trylock(m)) {
-		w->lock_waited++;
+		stat_add(&w->lock_waited, 1);
 		pthread_mutex_lock(m);
 	}
-	w->lock_taken++;
+	stat_add(&w->lock_taken, 1);
 }
 
 /* peertab.c — the peer tables. Lookups skip dead peers. In an RCU

@@ -29,6 +29,7 @@ static void peer_key_free(struct keyslot *ks)
 
 static void peer_key_free_rcu(struct rcu_head *head)
 {
+	rcu_reclaim_begin(head);
 	peer_key_free(&caa_container_of(head, struct peer_key, rcu)->ks);
 }
 
@@ -39,7 +40,7 @@ void peer_set_key(struct peer *p, unsigned idx, struct keyslot *fresh)
 	struct keyslot *old = rcu_xchg_pointer(&p->slots[idx], fresh);
 
 	if (old)
-		call_rcu(&caa_container_of(old, struct peer_key, ks)->rcu,
+		rcu_retire(&caa_container_of(old, struct peer_key, ks)->rcu,
 			 peer_key_free_rcu);
 }
 
@@ -58,6 +59,7 @@ void peer_free(struct peer *p)
 
 static void peer_free_rcu(struct rcu_head *head)
 {
+	rcu_reclaim_begin(head);
 	peer_free(caa_container_of(head, struct peer, rcu));
 }
 
@@ -110,5 +112,5 @@ void peer_delete(struct dco *dco, struct peer *p, enum dco_del_reason why)
 
 		notify_push(&dco->notify, &ev);
 	}
-	call_rcu(&p->rcu, peer_free_rcu);
+	rcu_retire(&p->rcu, peer_free_rcu);
 }

@@ -122,6 +122,7 @@ struct peer_addr *peer_addr_new(struct peer *p, const struct sockaddr_storage *a
 
 static void peer_addr_free_rcu(struct rcu_head *head)
 {
+	rcu_reclaim_begin(head);
 	free(caa_container_of(head, struct peer_addr, rcu));
 }
 
@@ -184,7 +185,7 @@ bool peer_float(struct worker *w, struct peer *p,
 	rcu_assign_pointer(p->remote, e);
 	cds_hlist_del_rcu(&old->node);
 	pthread_mutex_unlock(&dco->addr_lock);
-	call_rcu(&old->rcu, peer_addr_free_rcu);
+	rcu_retire(&old->rcu, peer_addr_free_rcu);
 	return true;
 }
 

@@ -62,11 +62,13 @@ void route_free(struct route_table *rt)
 
 static void node_free_rcu(struct rcu_head *head)
 {
+	rcu_reclaim_begin(head);
 	free(caa_container_of(head, struct route_node, rcu));
 }
 
 static void nets_free_rcu(struct rcu_head *head)
 {
+	rcu_reclaim_begin(head);
 	free(caa_container_of(head, struct route_nets, rcu));
 }
 
@@ -93,7 +95,7 @@ static void host_unlink(struct route_node **pp)
 	struct route_node *n = *pp;
 
 	rcu_assign_pointer(*pp, n->next);
-	call_rcu(&n->rcu, node_free_rcu);
+	rcu_retire(&n->rcu, node_free_rcu);
 }
 
 /* A copy of @old with room for @extra more entries. */
@@ -118,7 +120,7 @@ static void nets_publish(struct route_table *rt, struct route_nets *nets)
 
 	rcu_assign_pointer(rt->nets, nets);
 	if (old)
-		call_rcu(&old->rcu, nets_free_rcu);
+		rcu_retire(&old->rcu, nets_free_rcu);
 }
 
 static int net_add(struct route_table *rt, const struct route_entry *e)

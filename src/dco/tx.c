@@ -193,7 +193,7 @@ static void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
 		}
 		/* What the socket would not take (full buffer) is lost, as on
 		 * any congested link; inner TCP recovers. */
-		w->stats.drop_tx_error += (end - start) - (unsigned)sent;
+		stat_add(&w->stats.drop_tx_error, (end - start) - (unsigned)sent);
 		start = end;
 	}
 }

@@ -122,7 +122,7 @@ static void *worker_main(void *arg)
 			tx_tun(w, clock_now_ms());
 		}
 		keepalive_scan(w, clock_now_ms());
-		rcu_thread_offline();
+		rcu_worker_offline();
 		worker_reap(dco);
 	}
 	rcu_unregister_thread();
