@@ -5,7 +5,8 @@
 #                   demos: static-key tunnel, then TLS server + client
 #   make fuzz       build libFuzzer targets (clang)
 #   make bench      run the side-by-side benchmark
-# Knobs: SAN=address,undefined  CC=clang  BUILD=build-dir  V=1  TEST_JOBS=2
+# Knobs: SAN=address,undefined (or SAN=thread: see .ci/run)  CC=clang
+#        BUILD=build-dir  V=1  TEST_JOBS=2
 BUILD   ?= build
 CC      ?= cc
 PKGS    := openssl libmnl libcap libseccomp liburcu-qsbr
