@@ -117,7 +117,8 @@ struct srv_client {
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
 	struct plugin_client plugin; /* per-client plugin contexts */
 	bool ipchange_done;          /* IPCHANGE called */
-	struct plugin_cc *pcc;       /* a deferred CLIENT_CONNECT, or NULL */
+	struct plugin_cc *pcc;       /* a CLIENT_CONNECT under way, or NULL */
+	uint32_t pcc_serial;         /* tags its plugin-thread calls */
 	struct auth_deferred auth;   /* a plugin's deferred answer */
 	struct srv_mauth mauth;      /* management-client-auth */
 	enum srv_admit admit;        /* server_admit.c */

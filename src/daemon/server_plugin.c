@@ -4,10 +4,10 @@
  * auth (auth_control_file, auth_pending_file, auth_failed_reason_file),
  * CLIENT_CONNECT(_V2), CLIENT_DISCONNECT, LEARN_ADDRESS.
  *
- * Nothing here waits for a plugin on the event loop but CLIENT_CONNECT
- * (its answer decides the PUSH_REPLY) and UP/DOWN: every call runs on the
- * plugin thread (plugin_worker.h); an auth call's result comes back
- * through it, a deferred answer through the files, read by
+ * Nothing here waits for a plugin on the event loop but UP/DOWN (start-up,
+ * shut-down) and TLS_VERIFY/TLS_FINAL: every call runs on the plugin thread
+ * (plugin_worker.h); an auth or CLIENT_CONNECT call's result comes back
+ * through it (server_plugin_cc.c), a deferred answer through the files, read by
  * server_plugin_tick (every SP_POLL_MS while some are pending) until it
  * comes or hand-window runs out.
  */

@@ -7,6 +7,11 @@
  * file decides ('1' in, '0' out) and CLIENT_CONNECT_DEFER is called at
  * each poll; v2 by returning DEFERRED, then CLIENT_CONNECT_DEFER_V2 is
  * called at each poll until it answers. Bounded by hand-window.
+ *
+ * Every call runs on the plugin thread and its answer comes back to the
+ * loop (cc_answer): a plugin stuck on its back end for another client
+ * (auth-ldap waiting for an LDAP server) holds up this client only, never
+ * the event loop.
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,6 +35,8 @@ enum cc_stage { CC_V1, CC_V2, CC_DONE };
 struct plugin_cc {
 	enum cc_stage stage;
 	bool deferred;               /* polled by the tick */
+	bool calling;                /* a call is on the plugin thread */
+	bool polled;                 /* that call is a DEFER poll */
 	char *ccf, *ccr;             /* config file, deferred-result file */
 	struct options *co;
 	server_plugin_cc_done done;
@@ -93,24 +100,14 @@ static int cc_config_text(struct srv_client *c, char *config)
 	return ret;
 }
 
-/* v1: CLIENT_CONNECT (first) or CLIENT_CONNECT_DEFER (polls). 1 deferred,
- * 0 in (options read), <0 out. */
-static int cc_v1(struct srv_client *c, int type)
+/* v1's verdict on the plugins' answer @r: 1 deferred, 0 in (options
+ * read), <0 out. */
+static int cc_v1_verdict(struct srv_client *c, enum plugin_result r)
 {
 	struct plugin_cc *cc = c->pcc;
-	char ccf[PATH_MAX + 32], ccr[PATH_MAX + 32];
-	enum plugin_result r;
-	int file;
-
-	snprintf(ccf, sizeof(ccf), "client_connect_config_file=%s", cc->ccf);
-	snprintf(ccr, sizeof(ccr), "client_connect_deferred_file=%s", cc->ccr);
-	r = !wants(c, type) ? PLUGIN_OK :
-	    server_plugin_call(c, &(struct server_plugin_call){
-		.type = type, .script_type = "client-connect",
-		.args = (const char *const[]){ cc->ccf, NULL },
-		.extra = (const char *const[]){ ccf, ccr, NULL }, .wait = true });
 	/* the file overrides, as in OpenVPN */
-	file = scriptfile_first(cc->ccr);
+	int file = scriptfile_first(cc->ccr);
+
 	if (r == PLUGIN_ERROR || file == '0')
 		return -EPERM;
 	if (file == '2' || (r == PLUGIN_DEFERRED && file != '1'))
@@ -118,14 +115,10 @@ static int cc_v1(struct srv_client *c, int type)
 	return cc_config_file(c, cc->ccf);
 }
 
-/* v2: CLIENT_CONNECT_V2 (first) or _DEFER_V2 (polls). As cc_v1's. */
-static int cc_v2(struct srv_client *c, int type)
+/* v2's verdict: as v1's. */
+static int cc_v2_verdict(struct srv_client *c, enum plugin_result r,
+			 char *config)
 {
-	char *config = NULL;
-	enum plugin_result r = server_plugin_call(c, &(struct server_plugin_call){
-		.type = type, .script_type = "client-connect", .wait = true,
-		.config = &config });
-
 	if (r == PLUGIN_OK)
 		return cc_config_text(c, config);
 	free(config);
@@ -139,30 +132,109 @@ static int cc_v2(struct srv_client *c, int type)
 	return -EPERM;
 }
 
-/* Run the stages from cc->stage on: 1 deferred, 0 in, <0 out. @polled:
- * the DEFER events (this is a poll of a deferred stage). */
-static int cc_run(struct srv_client *c, bool polled)
+static int cc_event(const struct plugin_cc *cc)
+{
+	if (cc->stage == CC_V1)
+		return cc->polled ? OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER :
+				    OPENVPN_PLUGIN_CLIENT_CONNECT;
+	return cc->polled ? OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER_V2 :
+			    OPENVPN_PLUGIN_CLIENT_CONNECT_V2;
+}
+
+static void cc_answer(void *ctx, uint64_t tag, enum plugin_result r,
+		      char *config);
+
+/* Hand the current stage's event to the plugin thread. 0 or <0. */
+static int cc_submit(struct srv_client *c)
 {
 	struct plugin_cc *cc = c->pcc;
-	int ret = 0;
+	char ccf[PATH_MAX + 32], ccr[PATH_MAX + 32];
+	const char *const v1_args[] = { cc->ccf, NULL };
+	const char *const v1_extra[] = { ccf, ccr, NULL };
+	bool v1 = cc->stage == CC_V1;
+	char **env;
+	uint64_t tag;
+	int ret;
 
+	if (v1) {
+		snprintf(ccf, sizeof(ccf), "client_connect_config_file=%s",
+			 cc->ccf);
+		snprintf(ccr, sizeof(ccr), "client_connect_deferred_file=%s",
+			 cc->ccr);
+	}
+	env = server_script_env(c, "client-connect", v1 ? v1_extra : NULL);
+	if (!env)
+		return -ENOMEM;
+	/* server-wide serials (shared with auth calls): an answer for a
+	 * client gone meanwhile never matches one that took its peer-id */
+	c->pcc_serial = ++c->srv->auth_serial;
+	tag = (uint64_t)c->peer_id << 32 | c->pcc_serial;
+	ret = plugin_worker_submit(&c->srv->pw, &(struct plugin_call){
+		.type = cc_event(cc), .args = v1 ? v1_args : NULL,
+		.envp = (const char *const *)env, .pc = &c->plugin,
+		.depth = -1 }, cc_answer, c->srv, tag);
+	server_script_env_free(env);
+	cc->calling = !ret;
+	return ret;
+}
+
+/* A stage's verdict @ret: on to the next stage (its call submitted), or
+ * deferred (polled by the tick), or decided (done() called). */
+static void cc_advance(struct srv_client *c, int ret)
+{
+	struct plugin_cc *cc = c->pcc;
+	server_plugin_cc_done done = cc->done;
+	uint64_t now = clock_now_ms();
+
+	if (ret == 0 && cc->stage == CC_V1) {
+		/* v1 answered: v2 starts afresh (its first call, not a poll) */
+		cc->stage = wants(c, OPENVPN_PLUGIN_CLIENT_CONNECT_V2) ? CC_V2 :
+			    CC_DONE;
+		cc->polled = false;
+		if (cc->stage == CC_V2) {
+			ret = cc_submit(c);
+			if (!ret)
+				return;
+		}
+	}
+	if (ret > 0 && !cc->deferred) {
+		log_info("%s MULTI: client-connect plugin deferred", c->prefix);
+		cc->deferred = true;
+		cc->deadline_ms = now + (uint64_t)(c->srv->o->hand_window > 0 ?
+			c->srv->o->hand_window : 60) * 1000u;
+	}
+	if (ret > 0 && now < cc->deadline_ms) {
+		cc->next_ms = now + CC_POLL_MS;
+		return;
+	}
+	if (ret > 0)
+		log_err("%s deferred client-connect plugin timed out "
+			"(hand-window)", c->prefix);
+	else if (ret < 0)
+		log_err("%s MULTI: client-connect plugin call failed, client "
+			"refused", c->prefix);
+	server_plugin_cc_free(c);
+	done(c, ret ? (ret > 0 ? -ETIMEDOUT : ret) : 0);
+}
+
+/* The plugins answered (on the loop's thread). */
+static void cc_answer(void *ctx, uint64_t tag, enum plugin_result r,
+		      char *config)
+{
+	struct srv_client *c = server_client(ctx, (uint32_t)(tag >> 32));
+	struct plugin_cc *cc = c ? c->pcc : NULL;
+
+	if (!cc || c->dead || !cc->calling || c->pcc_serial != (uint32_t)tag) {
+		free(config);
+		return;
+	}
+	cc->calling = false;
 	if (cc->stage == CC_V1) {
-		ret = cc_v1(c, polled ? OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER :
-				     OPENVPN_PLUGIN_CLIENT_CONNECT);
-		if (ret)
-			return ret;
-		cc->stage = CC_V2;
-		polled = false;
+		free(config);
+		cc_advance(c, cc_v1_verdict(c, r));
+	} else {
+		cc_advance(c, cc_v2_verdict(c, r, config));
 	}
-	if (cc->stage == CC_V2 && (wants(c, OPENVPN_PLUGIN_CLIENT_CONNECT_V2) ||
-				   polled)) {
-		ret = cc_v2(c, polled ? OPENVPN_PLUGIN_CLIENT_CONNECT_DEFER_V2 :
-				     OPENVPN_PLUGIN_CLIENT_CONNECT_V2);
-		if (ret)
-			return ret;
-	}
-	cc->stage = CC_DONE;
-	return 0;
 }
 
 int server_plugin_connect(struct srv_client *c, struct options *co,
@@ -189,38 +261,28 @@ int server_plugin_connect(struct srv_client *c, struct options *co,
 			return -EIO;
 		}
 	}
-	ret = cc_run(c, false);
-	if (ret > 0) {
-		log_info("%s MULTI: client-connect plugin deferred", c->prefix);
-		cc->deferred = true;
-		cc->deadline_ms = clock_now_ms() +
-			(uint64_t)(c->srv->o->hand_window > 0 ?
-				   c->srv->o->hand_window : 60) * 1000u;
-		return -EINPROGRESS;
-	}
-	server_plugin_cc_free(c);
-	if (ret)
+	ret = cc_submit(c);
+	if (ret) {
+		server_plugin_cc_free(c);
 		log_err("%s MULTI: client-connect plugin call failed, client "
 			"refused", c->prefix);
-	return ret;
+		return ret;
+	}
+	/* the answer comes from the plugin thread: cc_answer */
+	return -EINPROGRESS;
 }
 
-/* One poll of @c's deferred client-connect. */
+/* One poll of @c's deferred client-connect: the DEFER event again. */
 static void cc_poll(struct srv_client *c, uint64_t now)
 {
 	struct plugin_cc *cc = c->pcc;
-	server_plugin_cc_done done = cc->done;
-	int ret = cc_run(c, true);
+	int ret;
 
-	if (ret > 0 && now < cc->deadline_ms) {
-		cc->next_ms = now + CC_POLL_MS;
-		return;
-	}
-	if (ret > 0)
-		log_err("%s deferred client-connect plugin timed out "
-			"(hand-window)", c->prefix);
-	server_plugin_cc_free(c);
-	done(c, ret ? (ret > 0 ? -ETIMEDOUT : ret) : 0);
+	cc->polled = true;
+	cc->next_ms = now + CC_POLL_MS;
+	ret = cc_submit(c);
+	if (ret)
+		cc_advance(c, ret);
 }
 
 void server_plugin_cc_tick(struct server *s, uint64_t now, uint64_t *next)
@@ -228,7 +290,8 @@ void server_plugin_cc_tick(struct server *s, uint64_t now, uint64_t *next)
 	for (uint32_t i = 0; i < s->max_clients; i++) {
 		struct srv_client *c = s->clients[i];
 
-		if (!c || c->dead || !c->pcc || !c->pcc->deferred)
+		if (!c || c->dead || !c->pcc || !c->pcc->deferred ||
+		    c->pcc->calling)
 			continue;
 		if (now >= c->pcc->next_ms)
 			cc_poll(c, now);
