@@ -143,8 +143,7 @@ enum push_result push_message(struct push *p, struct options *o,
 	return PUSH_IGNORED;
 }
 
-/* Is @name in the ':'-separated @list (case-insensitive)? */
-static bool cipher_in_list(const char *list, const char *name)
+bool push_cipher_in_list(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -161,7 +160,7 @@ static bool cipher_in_list(const char *list, const char *name)
 
 bool push_cipher_allowed(const struct options *o, const char *name)
 {
-	return name && cipher_in_list(o->data_ciphers ? o->data_ciphers :
+	return name && push_cipher_in_list(o->data_ciphers ? o->data_ciphers :
 				      PUSH_DEFAULT_CIPHERS, name);
 }
 
@@ -179,7 +178,7 @@ int push_cipher(const struct options *o, const char *pushed,
 			 "--data-ciphers", "none pushed");
 		return -EINVAL;
 	}
-	if (pushed && !cipher_in_list(list, pushed) &&
+	if (pushed && !push_cipher_in_list(list, pushed) &&
 	    !(o->data_ciphers_fallback &&
 	      !strcasecmp(o->data_ciphers_fallback, pushed))) {
 		snprintf(err, errlen, "OPTIONS ERROR: pushed cipher not allowed "

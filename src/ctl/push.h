@@ -91,6 +91,8 @@ int push_cipher(const struct options *o, const char *pushed,
 int push_epoch(const struct options *o, enum dco_cipher cipher, char *err,
 	       size_t errlen);
 
+/* Is @name in the ':'-separated cipher @list (case-insensitive)? */
+bool push_cipher_in_list(const char *list, const char *name);
 /* Is @name in data-ciphers (or the default list)? */
 bool push_cipher_allowed(const struct options *o, const char *name);
 

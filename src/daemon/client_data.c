@@ -174,22 +174,6 @@ int conn_pull_up(struct conn *c)
 			    c->o->protocol_flags & OPT_PF_DYN_TLS_CRYPT, ret);
 }
 
-/* Is @name in the ':'-separated @list (case-insensitive)? */
-static bool in_list(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncasecmp(p, name, n))
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	return false;
-}
-
 /* The TLS server's list order wins (2.6 get_p2p_ncp_cipher). @peer is
  * the peer's IV_CIPHERS; the result points into @peer or @buf. */
 static const char *conn_p2p_cipher(const struct conn *c, char *peer,
@@ -206,7 +190,7 @@ static const char *conn_p2p_cipher(const struct conn *c, char *peer,
 		 "AES-256-GCM:AES-128-GCM:CHACHA20-POLY1305");
 	for (char *save, *t = strtok_r(buf, ":", &save); t;
 	     t = strtok_r(NULL, ":", &save))
-		if (in_list(peer, t))
+		if (push_cipher_in_list(peer, t))
 			return t;
 	return NULL;
 }

@@ -18,6 +18,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "ctl/keymethod2.h"
+#include "ctl/push.h"
 #include "ctl/session_dyn.h"
 #include "daemon/server_ccd.h"
 #include "daemon/server_ekm.h"
@@ -65,21 +66,6 @@ static int ccd_read(struct srv_client *c, struct options *co)
 
 /* ---- NCP ------------------------------------------------------------------ */
 
-static bool in_list(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ':');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncasecmp(p, name, n))
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	return false;
-}
-
 /* The first of our data-ciphers the client lists (2.6 ncp_get_best_cipher),
  * else the fallback for a client without NCP. */
 static int server_ncp(const struct srv_client *c, enum dco_cipher *out)
@@ -98,7 +84,7 @@ static int server_ncp(const struct srv_client *c, enum dco_cipher *out)
 		snprintf(theirs, sizeof(theirs), "AES-256-GCM:AES-128-GCM");
 	for (char *t = strtok_r(ours, ":", &save); t && theirs[0];
 	     t = strtok_r(NULL, ":", &save)) {
-		if (in_list(theirs, t) && !dco_cipher_from_name(t, out) &&
+		if (push_cipher_in_list(theirs, t) && !dco_cipher_from_name(t, out) &&
 		    *out != DCO_CIPHER_NONE)
 			return 0;
 	}
