@@ -1,5 +1,6 @@
 /* The plugin thread: a queue of calls, results back through an eventfd. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/x509.h>
 
 #include "base/log.h"
 #include "daemon/plugin_worker.h"
@@ -17,7 +19,10 @@ struct plugin_job {
 	struct plugin_job *next;
 	enum job_kind kind;
 	struct plugin_call call;     /* pointers into the copies below */
-	struct plugin_client pc;
+	struct plugin_client *pc;    /* CTOR/DTOR: the client's contexts */
+	struct plugin_client own;    /* a client's contexts live in its DTOR
+				      * job, made with the client: freeing
+				      * the client never needs memory */
 	char **args, **envp;         /* owned copies */
 	char *config;
 	enum plugin_result result;
@@ -64,6 +69,7 @@ static void job_free(struct plugin_job *j)
 	strv_free(j->args);
 	strv_free(j->envp);
 	free(j->config);
+	X509_free(j->call.cert);
 	free(j);
 }
 
@@ -79,6 +85,9 @@ static struct plugin_job *job_new(enum job_kind kind,
 		return j;
 	j->call = *call;
 	j->call.config = &j->config;
+	/* the certificate stays while the job waits, whatever its session */
+	if (j->call.cert)
+		X509_up_ref(j->call.cert);
 	j->args = call->args ? strv_copy(call->args) : NULL;
 	j->envp = call->envp ? strv_copy(call->envp) : NULL;
 	if ((call->args && !j->args) || (call->envp && !j->envp)) {
@@ -87,10 +96,8 @@ static struct plugin_job *job_new(enum job_kind kind,
 	}
 	j->call.args = (const char *const *)j->args;
 	j->call.envp = (const char *const *)j->envp;
-	if (call->pc) {
-		j->pc = *call->pc;
-		j->call.pc = &j->pc;
-	}
+	/* call->pc is not copied: only this thread reads it, after the
+	 * client's CTOR job and before its DTOR job (queue order) */
 	return j;
 }
 
@@ -103,10 +110,10 @@ static void job_run(struct plugin_worker *w, struct plugin_job *j)
 		j->result = plugin_host_call(w->h, &j->call);
 		break;
 	case JOB_CTOR:
-		plugin_client_init(w->h, &j->pc);
+		plugin_client_init(w->h, j->pc);
 		break;
 	case JOB_DTOR:
-		plugin_client_free(w->h, &j->pc);
+		plugin_client_free(w->h, j->pc);
 		break;
 	}
 }
@@ -295,40 +302,45 @@ enum plugin_result plugin_worker_call(struct plugin_worker *w,
 	return r;
 }
 
-int plugin_worker_client_init(struct plugin_worker *w, struct plugin_client *pc)
+static void queue_job(struct plugin_worker *w, struct plugin_job *j)
 {
-	struct plugin_job *j;
-
-	if (!w->running) {
-		plugin_client_init(w->h, pc);
-		return 0;
-	}
-	j = job_new(JOB_CTOR, NULL);
-	if (!j)
-		return -ENOMEM;
-	run_sync(w, j);
-	*pc = j->pc;
-	job_free(j);
-	return 0;
-}
-
-int plugin_worker_client_free(struct plugin_worker *w,
-			      const struct plugin_client *pc)
-{
-	struct plugin_job *j;
-
-	if (!w->running) {
-		struct plugin_client copy = *pc;
-
-		plugin_client_free(w->h, &copy);
-		return 0;
-	}
-	j = job_new(JOB_DTOR, NULL);
-	if (!j)
-		return -ENOMEM;
-	j->pc = *pc;
 	pthread_mutex_lock(&w->lock);
 	enqueue(w, j);
 	pthread_mutex_unlock(&w->lock);
-	return 0;
+}
+
+struct plugin_client *plugin_worker_client_new(struct plugin_worker *w)
+{
+	struct plugin_job *dtor = job_new(JOB_DTOR, NULL), *ctor;
+
+	if (!dtor)
+		return NULL;
+	dtor->pc = &dtor->own;
+	if (!w->running) {
+		plugin_client_init(w->h, dtor->pc);
+		return dtor->pc;
+	}
+	ctor = job_new(JOB_CTOR, NULL);
+	if (!ctor) {
+		job_free(dtor);
+		return NULL;
+	}
+	ctor->pc = dtor->pc;
+	queue_job(w, ctor);
+	return dtor->pc;
+}
+
+void plugin_worker_client_free(struct plugin_worker *w, struct plugin_client *pc)
+{
+	struct plugin_job *dtor;
+
+	if (!pc)
+		return;
+	dtor = (struct plugin_job *)((char *)pc - offsetof(struct plugin_job, own));
+	if (w->running) {
+		queue_job(w, dtor);
+		return;
+	}
+	plugin_client_free(w->h, pc);
+	job_free(dtor);
 }

@@ -8,8 +8,8 @@
  *
  * One thread, in submission order: plugins are not thread-safe and
  * expect OpenVPN's order of events; nothing else calls them while the
- * worker runs. Synchronous calls (start-up and shut-down: UP, DOWN) wait
- * for their turn.
+ * worker runs. Synchronous calls (start-up and shut-down: UP, DOWN; a
+ * certificate's TLS_VERIFY, TLS_FINAL) wait for their turn.
  *
  * Teardown: plugin_worker_stop before plugin_host_close; it runs what is
  * queued (a pending client's DISCONNECT, destructors) and drops the
@@ -61,11 +61,16 @@ void plugin_worker_stop(struct plugin_worker *w);
  */
 int plugin_worker_submit(struct plugin_worker *w, const struct plugin_call *call,
 			 plugin_done_fn done, void *ctx, uint64_t tag);
-/* The client's contexts (client_constructor_v1), made in turn. */
-int plugin_worker_client_init(struct plugin_worker *w, struct plugin_client *pc);
-/* Queue the client's destructors (after its calls already queued). */
-int plugin_worker_client_free(struct plugin_worker *w,
-			      const struct plugin_client *pc);
+/*
+ * A client's contexts: made by the thread in turn (client_constructor_v1)
+ * without waiting, so a new client never waits behind another client's
+ * slow call. Only the thread reads them, in queue order (after the
+ * constructor, before the destructor); NULL when out of memory.
+ */
+struct plugin_client *plugin_worker_client_new(struct plugin_worker *w);
+/* Queue the client's destructors (after its calls already queued); @pc
+ * is gone afterwards. Needs no memory. NULL: nothing. */
+void plugin_worker_client_free(struct plugin_worker *w, struct plugin_client *pc);
 /* A call the caller waits for (in turn with the queued ones). */
 enum plugin_result plugin_worker_call(struct plugin_worker *w,
 				      const struct plugin_call *call);

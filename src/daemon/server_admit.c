@@ -68,10 +68,9 @@ static void admit_plugin_connected(struct srv_client *c, int ret)
 		admit_connected(c, ret > 0 ? 0 : ret);
 }
 
-static void admit_authenticated(struct srv_client *c, int ret)
+/* TLS_FINAL answered (or not needed): who the client is, then connect. */
+static void admit_final(struct srv_client *c, int ret)
 {
-	if (!ret)
-		ret = server_plugin_tls_final(c);
 	if (!ret)
 		ret = server_client_identify(c, c->co);
 	/* a plugin may defer client-connect: its answer comes from the tick */
@@ -82,6 +81,16 @@ static void admit_authenticated(struct srv_client *c, int ret)
 		return;
 	}
 	admit_plugin_connected(c, ret);
+}
+
+static void admit_authenticated(struct srv_client *c, int ret)
+{
+	if (!ret) {
+		ret = server_plugin_tls_final(c, admit_final);
+		if (ret == -EINPROGRESS)
+			return;
+	}
+	admit_final(c, ret);
 }
 
 /* As OpenVPN's verify_user_pass, before any check: control bytes (CR, LF)
@@ -132,6 +141,15 @@ static void admit_verified(struct srv_client *c, int ret)
 	server_client_kill_later(c, "RESTART");
 }
 
+/* The plugins saw each certificate: the tls-verify script's turn. */
+static void admit_plugin_verified(struct srv_client *c, int ret)
+{
+	if (!ret)
+		ret = server_tlsverify(c, admit_verified);
+	if (ret)
+		admit_verified(c, ret > 0 ? 0 : ret);
+}
+
 int server_push(struct srv_client *c)
 {
 	int ret;
@@ -153,11 +171,9 @@ int server_push(struct srv_client *c)
 		c->admit = ADMIT_VERIFY;
 		/* as OpenVPN: the plugins see each certificate, then the
 		 * script */
-		ret = server_plugin_tls_verify(c);
-		if (!ret)
-			ret = server_tlsverify(c, admit_verified);
-		if (ret)
-			admit_verified(c, ret > 0 ? 0 : ret);
+		ret = server_plugin_tls_verify(c, admit_plugin_verified);
+		if (ret != -EINPROGRESS)
+			admit_plugin_verified(c, ret);
 		return 0;
 	}
 	if (c->admit == ADMIT_DEFERRED)
@@ -171,12 +187,10 @@ int server_push(struct srv_client *c)
  * with auth-gen-token the client then gets its token renewed by a lone
  * "PUSH_REPLY,auth-token ..." (send_push_reply_auth_token).
  */
-static void reauth_done(struct srv_client *c, int ret)
+static void reauth_final(struct srv_client *c, int ret)
 {
 	char token[AUTHTOKEN_MAX], msg[AUTHTOKEN_MAX + 32];
 
-	if (!ret)
-		ret = server_plugin_tls_final(c);
 	if (ret < 0) {
 		admit_fail(c);
 		return;
@@ -190,6 +204,16 @@ static void reauth_done(struct srv_client *c, int ret)
 		log_info("%s auth-token renewed", c->prefix);
 	OPENSSL_cleanse(token, sizeof(token));
 	OPENSSL_cleanse(msg, sizeof(msg));
+}
+
+static void reauth_done(struct srv_client *c, int ret)
+{
+	if (!ret) {
+		ret = server_plugin_tls_final(c, reauth_final);
+		if (ret == -EINPROGRESS)
+			return;
+	}
+	reauth_final(c, ret);
 }
 
 void server_reauth(struct srv_client *c)

@@ -261,7 +261,12 @@ struct srv_client *server_client_new(struct server *s,
 		return NULL;
 	}
 	c->sess_up = true;
-	server_plugin_client_new(c);
+	if (server_plugin_client_new(c)) {
+		log_warn("%s: out of memory for plugin contexts", c->desc);
+		session_free(&c->sess);
+		free(c);
+		return NULL;
+	}
 	s->clients[slot] = c;
 	s->n_clients++;
 	log_info("%s Peer Connection started (peer-id %u)", c->desc, c->peer_id);

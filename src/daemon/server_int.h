@@ -54,6 +54,7 @@ struct auth_deferred {
 	enum auth_state state;       /* CALLING: the plugin thread has it */
 	uint32_t serial;             /* of the last call: older results dropped */
 	bool final_done;             /* TLS_FINAL called for these credentials */
+	enum auth_state after_final; /* the plugins' answer while TLS_FINAL runs */
 	char *acf, *apf, *afr;       /* control, pending, failed-reason files */
 	uint64_t deadline_ms;        /* hand-window: refused then */
 };
@@ -77,6 +78,15 @@ struct srv_mauth {
 	bool answer;                 /* approved: push at the next tick */
 	char *config;                /* client-auth's block, until applied */
 	uint64_t deadline_ms;        /* refused then, still undecided */
+};
+
+/* A TLS_VERIFY or TLS_FINAL call out (server_plugin_tls.c). */
+struct srv_client;
+typedef void (*server_plugin_tls_fn)(struct srv_client *c, int ret);
+struct srv_plugin_tls {
+	server_plugin_tls_fn done;   /* NULL: nothing out */
+	uint32_t serial;             /* of the call out: older results dropped */
+	int depth;                   /* TLS_VERIFY: the certificate asked about */
 };
 
 struct srv_client {
@@ -115,11 +125,12 @@ struct srv_client {
 	time_t since;
 	bool dead;                   /* reaped at the next server_reap */
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
-	struct plugin_client plugin; /* per-client plugin contexts */
+	struct plugin_client *plugin; /* per-client plugin contexts (plugin thread) */
 	bool ipchange_done;          /* IPCHANGE called */
 	struct plugin_cc *pcc;       /* a CLIENT_CONNECT under way, or NULL */
 	uint32_t pcc_serial;         /* tags its plugin-thread calls */
 	struct auth_deferred auth;   /* a plugin's deferred answer */
+	struct srv_plugin_tls ptls;  /* TLS_VERIFY/TLS_FINAL out */
 	struct srv_mauth mauth;      /* management-client-auth */
 	enum srv_admit admit;        /* server_admit.c */
 	struct options *co;          /* ccd + client-connect, while admitted */
@@ -325,7 +336,8 @@ int server_plugin_post_uid(struct server *s);
 void server_plugin_close(struct server *s);
 /* Stop the plugin thread once its queue ran (the clients are gone). */
 void server_plugin_drain(struct server *s);
-void server_plugin_client_new(struct srv_client *c);
+/* The client's plugin contexts (none without plugins). 0 or -ENOMEM. */
+int server_plugin_client_new(struct srv_client *c);
 void server_plugin_client_free(struct srv_client *c);
 /* AUTH_USER_PASS_VERIFY: 0 accepted, -EACCES refused, -EINPROGRESS the
  * answer is deferred (asked again at the next PUSH_REQUEST; the tick
@@ -369,13 +381,16 @@ int server_plugin_connect(struct srv_client *c, struct options *co,
 /* Deferred client-connects: poll them (lowers *@next while some wait). */
 void server_plugin_cc_tick(struct server *s, uint64_t now, uint64_t *next);
 void server_plugin_cc_free(struct srv_client *c);
-/* TLS_VERIFY for each certificate of the client's chain, the CA's first
- * (argv: depth, subject; the X509 as current_cert): 0, or -EPERM if a
- * plugin refuses one (waited for). */
-int server_plugin_tls_verify(struct srv_client *c);
-/* TLS_FINAL, once the key state is authenticated (credentials and all):
- * 0, or -EACCES if a plugin refuses (waited for). */
-int server_plugin_tls_final(struct srv_client *c);
+/*
+ * TLS_VERIFY for each certificate of the client's chain, the CA's first
+ * (argv: depth, subject; the X509 as current_cert), and TLS_FINAL once the
+ * key state is authenticated (credentials and all), on the plugin thread
+ * (server_plugin_tls.c): 0 nothing to call (or TLS_FINAL done already),
+ * -EINPROGRESS @done(c, 0 | -EPERM | -EACCES) comes later, on the loop,
+ * unless the client is gone; other -errno: could not be called.
+ */
+int server_plugin_tls_verify(struct srv_client *c, server_plugin_tls_fn done);
+int server_plugin_tls_final(struct srv_client *c, server_plugin_tls_fn done);
 /* The client's address is known (TLS done): IPCHANGE, not waited for. */
 void server_plugin_ipchange(struct srv_client *c);
 void server_plugin_disconnect(struct srv_client *c);

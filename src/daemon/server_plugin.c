@@ -5,9 +5,10 @@
  * CLIENT_CONNECT(_V2), CLIENT_DISCONNECT, LEARN_ADDRESS.
  *
  * Nothing here waits for a plugin on the event loop but UP/DOWN (start-up,
- * shut-down) and TLS_VERIFY/TLS_FINAL: every call runs on the plugin thread
- * (plugin_worker.h); an auth or CLIENT_CONNECT call's result comes back
- * through it (server_plugin_cc.c), a deferred answer through the files, read by
+ * shut-down): every call runs on the plugin thread (plugin_worker.h); an
+ * auth, CLIENT_CONNECT (server_plugin_cc.c), TLS_VERIFY or TLS_FINAL
+ * (server_plugin_tls.c) call's result comes back through it, a deferred
+ * answer through the files, read by
  * server_plugin_tick (every SP_POLL_MS while some are pending) until it
  * comes or hand-window runs out.
  */
@@ -62,9 +63,12 @@ void server_plugin_close(struct server *s)
 	plugin_host_close(&s->plugins);
 }
 
-void server_plugin_client_new(struct srv_client *c)
+int server_plugin_client_new(struct srv_client *c)
 {
-	plugin_worker_client_init(&c->srv->pw, &c->plugin);
+	if (!c->srv->plugins.n)
+		return 0;	/* no plugin: no contexts, no calls */
+	c->plugin = plugin_worker_client_new(&c->srv->pw);
+	return c->plugin ? 0 : -ENOMEM;
 }
 
 /* ---- deferred auth files ------------------------------------------------------ */
@@ -138,7 +142,8 @@ void server_plugin_client_free(struct srv_client *c)
 {
 	files_remove(&c->auth);
 	server_plugin_cc_free(c);
-	plugin_worker_client_free(&c->srv->pw, &c->plugin);
+	plugin_worker_client_free(&c->srv->pw, c->plugin);
+	c->plugin = NULL;
 }
 
 /* ---- auth ------------------------------------------------------------------------ */
@@ -184,24 +189,48 @@ static enum auth_state auth_answer(struct srv_client *c, enum plugin_result r)
 static int auth_result(struct srv_client *c, enum auth_state st);
 static void auth_decided(struct srv_client *c);
 
+/* The plugins' answer stands: decided, or pending (the tick polls). */
+static void auth_settle(struct srv_client *c, enum auth_state st)
+{
+	auth_result(c, st);
+	if (c->auth.state != AUTH_PENDING)
+		auth_decided(c);
+}
+
+/* TLS_FINAL answered; the plugins' answer was kept meanwhile (the state
+ * stayed AUTH_CALLING, so nothing acted on it early). */
+static void auth_final_done(struct srv_client *c, int ret)
+{
+	if (c->kill_at_ms || c->auth.state != AUTH_CALLING)
+		return;
+	auth_settle(c, ret ? AUTH_FAILED : c->auth.after_final);
+}
+
 /* The plugin thread's answer for the client in @tag (peer-id, serial);
  * a client gone or asked again since drops it. */
 static void auth_done(void *ctx, uint64_t tag, enum plugin_result r,
 		      char *config)
 {
 	struct srv_client *c = server_client(ctx, (uint32_t)(tag >> 32));
+	enum auth_state st;
+	int ret;
 
 	free(config);
 	if (!c || c->dead || c->kill_at_ms || c->auth.state != AUTH_CALLING ||
 	    c->auth.serial != (uint32_t)tag)
 		return;
-	auth_result(c, auth_answer(c, r));
+	st = auth_answer(c, r);
 	/* as OpenVPN: TLS_FINAL once the plugins did not refuse (a deferred
 	 * answer included) */
-	if (c->auth.state != AUTH_FAILED && server_plugin_tls_final(c))
-		auth_result(c, AUTH_FAILED);
-	if (c->auth.state != AUTH_PENDING)
-		auth_decided(c);
+	if (st != AUTH_FAILED) {
+		c->auth.after_final = st;
+		ret = server_plugin_tls_final(c, auth_final_done);
+		if (ret == -EINPROGRESS)
+			return;
+		if (ret)
+			st = AUTH_FAILED;
+	}
+	auth_settle(c, st);
 }
 
 /* Hand the credentials to the plugin thread: AUTH_CALLING (or
@@ -238,7 +267,7 @@ static enum auth_state auth_call(struct srv_client *c)
 	/* the thread runs whenever a plugin is loaded: the answer comes later */
 	ret = plugin_worker_submit(&c->srv->pw, &(struct plugin_call){
 		.type = OPENVPN_PLUGIN_AUTH_USER_PASS_VERIFY,
-		.envp = (const char *const *)env, .pc = &c->plugin, .depth = -1 },
+		.envp = (const char *const *)env, .pc = c->plugin, .depth = -1 },
 		auth_done, c->srv, tag);
 	server_script_env_free(env);
 	return ret ? AUTH_FAILED : AUTH_CALLING;
@@ -362,7 +391,7 @@ enum plugin_result server_plugin_call(struct srv_client *c,
 	char **env = server_script_env(c, pc->script_type, pc->extra);
 	struct plugin_call call = {
 		.type = pc->type, .args = pc->args,
-		.envp = (const char *const *)env, .pc = &c->plugin, .depth = -1,
+		.envp = (const char *const *)env, .pc = c->plugin, .depth = -1,
 		.config = pc->config };
 	enum plugin_result r = PLUGIN_OK;
 
@@ -374,67 +403,6 @@ enum plugin_result server_plugin_call(struct srv_client *c,
 		r = PLUGIN_ERROR;
 	server_script_env_free(env);
 	return r;
-}
-
-int server_plugin_tls_verify(struct srv_client *c)
-{
-	const struct keystate *ks = c->sess.ks[0];
-	STACK_OF(X509) *chain = ks && ks->tls ? tls_session_peer_chain(ks->tls) :
-				NULL;
-	char depth[16], subject[SCRIPTCERT_SUBJECT_MAX];
-	char **env, **ca_env;
-	size_t n = 0;
-	int ret = 0;
-
-	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_TLS_VERIFY))
-		return 0;
-	env = server_script_env(c, "tls-verify", NULL);
-	for (char **e = env; e && *e; e++)
-		n++;
-	ca_env = env ? calloc(n + 1, sizeof(*ca_env)) : NULL;
-	if (!ca_env) {
-		server_script_env_free(env);
-		return -ENOMEM;
-	}
-	/* above the client's own certificate OpenVPN has no common_name yet */
-	n = 0;
-	for (char **e = env; *e; e++)
-		if (strncmp(*e, "common_name=", 12))
-			ca_env[n++] = *e;
-	for (int d = chain ? sk_X509_num(chain) - 1 : -1; d >= 0 && !ret; d--) {
-		X509 *x = sk_X509_value(chain, d);
-
-		snprintf(depth, sizeof(depth), "%d", d);
-		tls_cert_subject(x, subject, sizeof(subject));
-		/* waited for: the certificate is the session's */
-		if (plugin_worker_call(&c->srv->pw, &(struct plugin_call){
-			.type = OPENVPN_PLUGIN_TLS_VERIFY,
-			.args = (const char *const[]){ depth, subject, NULL },
-			.envp = (const char *const *)(d ? ca_env : env),
-			.pc = &c->plugin, .cert = x, .depth = d }) != PLUGIN_OK) {
-			log_err("%s VERIFY PLUGIN ERROR: depth=%d, %s", c->prefix,
-				d, subject);
-			ret = -EPERM;
-		}
-	}
-	free(ca_env);
-	server_script_env_free(env);
-	return ret;
-}
-
-int server_plugin_tls_final(struct srv_client *c)
-{
-	if (c->auth.final_done)
-		return 0;
-	c->auth.final_done = true;
-	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_TLS_FINAL) ||
-	    server_plugin_call(c, &(struct server_plugin_call){
-		.type = OPENVPN_PLUGIN_TLS_FINAL,
-		.script_type = "user-pass-verify", .wait = true }) == PLUGIN_OK)
-		return 0;
-	log_err("%s TLS Error: TLS_FINAL plugin call failed, client refused",
-		c->prefix);
-	return -EACCES;
 }
 
 void server_plugin_ipchange(struct srv_client *c)

@@ -171,7 +171,7 @@ static int cc_submit(struct srv_client *c)
 	tag = (uint64_t)c->peer_id << 32 | c->pcc_serial;
 	ret = plugin_worker_submit(&c->srv->pw, &(struct plugin_call){
 		.type = cc_event(cc), .args = v1 ? v1_args : NULL,
-		.envp = (const char *const *)env, .pc = &c->plugin,
+		.envp = (const char *const *)env, .pc = c->plugin,
 		.depth = -1 }, cc_answer, c->srv, tag);
 	server_script_env_free(env);
 	cc->calling = !ret;

@@ -4,7 +4,8 @@
  * per call to the file named by its first argument, so the test can
  * compare what each host calls, with which arguments and variables.
  *
- * AUTH_USER_PASS_VERIFY answers by username: "deny" fails, "later" and
+ * AUTH_USER_PASS_VERIFY answers by username: "deny" fails, "slow" succeeds
+ * after 8 s (a synchronous answer that takes long), "later" and
  * "later-ok" are deferred (a child writes auth_failed_reason_file and
  * auth_control_file a moment later), "pending" too, after asking the
  * client through auth_pending_file to open a URL; anything else succeeds.
@@ -151,6 +152,10 @@ static int auth(const char *const *envp)
 		return OPENVPN_PLUGIN_FUNC_ERROR;
 	if (!strcmp(user, "later") || !strcmp(user, "later-ok"))
 		return defer(envp, !strcmp(user, "later-ok"));
+	/* a synchronous back end that takes seconds to answer (auth-ldap
+	 * waiting for an LDAP server that does not answer) */
+	if (!strcmp(user, "slow"))
+		sleep(8);
 	return OPENVPN_PLUGIN_FUNC_SUCCESS;
 }
 

@@ -400,3 +400,20 @@ env_recorded() {
 	    sys.exit(1)
 	X
 }
+
+# mgmt_ms: milliseconds for the server's management interface on
+# 127.0.0.1:7505 to answer "status" (connection included), at most 15 s.
+mgmt_ms() {
+	in_s timeout 20 python3 -c '
+import socket, time
+t = time.time()
+s = socket.create_connection(("127.0.0.1", 7505), timeout=15)
+s.sendall(b"status\n")
+buf = b""
+while b"\nEND" not in buf:
+    d = s.recv(4096)
+    if not d:
+        break
+    buf += d
+print(int((time.time() - t) * 1000))'
+}

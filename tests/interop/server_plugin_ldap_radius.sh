@@ -55,23 +55,6 @@ printf 'carol\nsecret\n' >"$T/up.txt"
 client_conf 1 udp auth "auth-user-pass $T/up.txt" "auth-retry none"
 client_conf 2 udp auth
 
-# mgmt_ms: milliseconds for the server's management interface to answer
-# "status" (connection included), at most 15 s.
-mgmt_ms() {
-	in_s timeout 20 python3 -c '
-import socket, time
-t = time.time()
-s = socket.create_connection(("127.0.0.1", 7505), timeout=15)
-s.sendall(b"status\n")
-buf = b""
-while b"\nEND" not in buf:
-    d = s.recv(4096)
-    if not d:
-        break
-    buf += d
-print(int((time.time() - t) * 1000))'
-}
-
 # mgmt_watch KIND NAME: the slowest management answer while c1 waits for
 # its answer (at most 40 probes), into $T/mgmt-KIND-NAME.
 mgmt_watch() {
