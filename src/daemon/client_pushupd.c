@@ -1,11 +1,14 @@
 /*
  * PUSH_UPDATE on a dcovpn client (OpenVPN 2.7; ctl/pushupd.h): the server
  * changes options of the running connection. dcovpn announces it (IV_PROTO
- * bit 12, pull clients) and applies route and route-ipv6: the first of
- * either in an update sequence takes the old ones of that family off the
- * tun device and out of the options, "-route" / "-route-ipv6" only do
- * that, and when the sequence is complete the routes are installed again.
- * The other updatable options are logged as not applied. As 2.7: an
+ * bit 12, pull clients) and applies route, route-ipv6 and dns: the first
+ * of one kind in an update sequence takes the old ones off the tun device
+ * (dns: reverted, dns-down run) and out of the options (dns: local ones
+ * too, as 2.7 clears them all), "-route" / "-route-ipv6" / "-dns" only do
+ * that, and when the sequence is complete they are applied again (dns:
+ * dns-updown or systemd-resolved, as at start; 2.7 reopens the device for
+ * the same effect). The other updatable options are logged as not
+ * applied. As 2.7: an
  * option that may not be updated (or is malformed, or rejected by
  * pull-filter) restarts the connection unless marked optional ('?');
  * pull-filter "ignore" and --route-nopull leave the routes as they are.
@@ -21,6 +24,7 @@
 
 #define UPD_ROUTE4 1u
 #define UPD_ROUTE6 2u
+#define UPD_DNS 4u
 
 /* Are the routes on the device (and ours to change)? */
 static bool upd_routes_live(const struct conn *c)
@@ -52,6 +56,34 @@ static int upd_route(struct conn *c, const struct pushupd_opt *o)
 		return 0;
 	}
 	upd_reset(c, pushupd_is(o, "route-ipv6"));
+	if (o->remove)
+		return 0;
+	ret = options_apply_push(c->o, o->text, strlen(o->text), err,
+				 sizeof(err));
+	if (ret)
+		log_warn("PUSH_UPDATE: %s", err);
+	return ret < 0 && !o->optional ? -EINVAL : 0;
+}
+
+/* The first dns of the sequence: what the old ones set is undone. */
+static void upd_dns_reset(struct conn *c)
+{
+	struct client_script_call call;
+
+	if (c->pushupd_reset & UPD_DNS)
+		return;
+	c->pushupd_reset |= UPD_DNS;
+	call = conn_call(c, SCRIPT_DNS_DOWN, c->o->dns_updown);
+	client_dns_down(c->dns, c->scripts, &call);
+	dns_free(&c->o->dns);
+}
+
+static int upd_dns(struct conn *c, const struct pushupd_opt *o)
+{
+	char err[OPT_ERR_LEN] = "";
+	int ret;
+
+	upd_dns_reset(c);
 	if (o->remove)
 		return 0;
 	ret = options_apply_push(c->o, o->text, strlen(o->text), err,
@@ -95,16 +127,27 @@ static int upd_option(struct conn *c, const char *line, int *cont)
 	}
 	if (pushupd_is(&o, "route") || pushupd_is(&o, "route-ipv6"))
 		return upd_route(c, &o);
-	log_warn("PUSH_UPDATE: '%s' is not applied by dcovpn (only route and "
-		 "route-ipv6 are)", o.text);
+	if (pushupd_is(&o, "dns"))
+		return upd_dns(c, &o);
+	log_warn("PUSH_UPDATE: '%s' is not applied by dcovpn (only route, "
+		 "route-ipv6 and dns are)", o.text);
 	return 0;
 }
 
-/* The sequence is complete: routes as the options say now. */
+/* The sequence is complete: routes and dns as the options say now. */
 static void upd_finish(struct conn *c)
 {
-	if (!c->pushupd_reset)
+	if (c->pushupd_reset & UPD_DNS) {
+		struct client_script_call call = conn_call(c, SCRIPT_DNS_UP,
+							   c->o->dns_updown);
+
+		client_dns_up(c->dns, c->scripts, &call, dco_ifindex(c->dco));
+		log_info("PUSH_UPDATE: %zu DNS server(s) now", c->o->dns.n_servers);
+	}
+	if (!(c->pushupd_reset & (UPD_ROUTE4 | UPD_ROUTE6))) {
+		c->pushupd_reset = 0;
 		return;
+	}
 	c->pushupd_reset = 0;
 	if (upd_routes_live(c))
 		netcfg_routes(c->o, dco_ifindex(c->dco), &c->remote, c->undo);
