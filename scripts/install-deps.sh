@@ -19,6 +19,7 @@ PKGS=(
 	openvpn                           # interop reference, its plugins
 	openvpn-auth-ldap openvpn-auth-radius   # plugins the interop tests load
 	python3                           # test helpers (transfer, packet injection)
+	python3-cryptography              # management-external-key signer (interop)
 	procps                            # kill, ps in scripts
 	dbus-daemon python3-dbus libnm0   # NetworkManager plugin test (below)
 	systemd man-db groff-base         # check the units and man page

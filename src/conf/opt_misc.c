@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl/tls_extkey.h"
 #include "conf/lexer.h"
 #include "conf/optable.h"
 
@@ -140,26 +141,34 @@ int h_management(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return ret;
 }
 
-/* management-external-key [nopadding] [pkcs1] [pss] [digest]: the flags
- * say what the manager can sign; dcovpn asks for ECDSA over the digest,
- * PKCS#1 or unpadded RSA, which every manager does (OpenVPN's default). */
+/* management-external-key [nopadding] [pkcs1] [pss] [digest]: what the
+ * manager can sign (TLS_EXTKEY_*); none given means pkcs1, as OpenVPN. */
 int h_mgmt_external_key(struct opt_ctx *c, const struct opt_desc *d,
 			char **argv, unsigned int argc)
 {
-	static const char *const flags[] = { "nopadding", "pkcs1", "pss",
-					     "digest" };
+	static const struct { const char *name; unsigned bit; } flags[] = {
+		{ "nopadding", TLS_EXTKEY_NOPADDING },
+		{ "pkcs1", TLS_EXTKEY_PKCS1 },
+		{ "pss", TLS_EXTKEY_PSS },
+		{ "digest", TLS_EXTKEY_DIGEST },
+	};
+	unsigned set = 0;
 
 	(void)d;
 	for (unsigned i = 1; i < argc; i++) {
-		bool known = false;
+		unsigned bit = 0;
 
 		for (size_t j = 0; j < sizeof(flags) / sizeof(flags[0]); j++)
-			known = known || !strcmp(argv[i], flags[j]);
-		if (!known)
+			bit |= strcmp(argv[i], flags[j].name) ? 0 : flags[j].bit;
+		if (!bit)
 			return opt_fail(c, "--management-external-key: unknown "
 					"flag '%s'", argv[i]);
+		set |= bit;
 	}
+	if (!(set & (TLS_EXTKEY_NOPADDING | TLS_EXTKEY_PKCS1 | TLS_EXTKEY_PSS)))
+		set |= TLS_EXTKEY_PKCS1;
 	c->o->mgmt_external_key = true;
+	c->o->mgmt_extkey_flags = set;
 	return 0;
 }
 

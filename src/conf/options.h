@@ -356,6 +356,7 @@ struct options {
 	bool mgmt_query_remote;	/* management-query-remote: >REMOTE */
 	bool mgmt_query_proxy;	/* management-query-proxy: >PROXY */
 	bool mgmt_external_key;	/* management-external-key [flags]: >PK_SIGN */
+	unsigned mgmt_extkey_flags;	/* its flags: TLS_EXTKEY_* */
 	char *mgmt_external_cert;	/* management-external-cert HINT */
 	int mgmt_log_cache;	/* management-log-cache N; -1: unset */
 	char *tmp_dir;		/* tmp-dir: where scripts' files go */

@@ -148,6 +148,7 @@ const struct clientcfg_asker *client_mgmt_asker(struct client_mgmt *cm,
 	cm->asker.ctx = cm;
 	cm->signer.sign = cm_sign;
 	cm->signer.ctx = cm;
+	cm->signer.flags = o->mgmt_extkey_flags;
 	cm->asker.signer = o->mgmt_external_key ? &cm->signer : NULL;
 	cm->asker.cert = o->mgmt_external_cert ? cm_cert : NULL;
 	return &cm->asker;

@@ -47,6 +47,15 @@ static void mgmt_send_raw(struct mgmt *m, const char *s, size_t n)
 	mgmt_watch(m);
 }
 
+/* A line of any length (>PK_SIGN carries a whole TLS 1.2 handshake
+ * transcript with the digest flag); mgmt_printf's are cut at
+ * MGMT_LINE_MAX. */
+void mgmt_send_line(struct mgmt *m, const char *s)
+{
+	mgmt_send_raw(m, s, strlen(s));
+	mgmt_send_raw(m, "\r\n", 2);
+}
+
 void mgmt_printf(struct mgmt *m, const char *fmt, ...)
 {
 	char line[MGMT_LINE_MAX + 8];

@@ -144,6 +144,8 @@ struct mgmt {
 /* mgmt.c */
 void mgmt_printf(struct mgmt *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* One line of any length, CRLF added (mgmt_printf cuts at MGMT_LINE_MAX). */
+void mgmt_send_line(struct mgmt *m, const char *s);
 /* A multi-line block (a status report): each line with CRLF. */
 void mgmt_send_block(struct mgmt *m, const char *text, size_t len);
 void mgmt_drop_client(struct mgmt *m);

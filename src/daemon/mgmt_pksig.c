@@ -53,7 +53,7 @@ void mgmt_pksig_done(struct mgmt *m)
 void mgmt_pksig_announce(struct mgmt *m)
 {
 	if (m->pk.state == MGMT_PK_SOLICIT && m->authed)
-		mgmt_printf(m, "%s", m->pk.line);
+		mgmt_send_line(m, m->pk.line);
 }
 
 /* The base64 lines (newlines skipped) into @sig. */

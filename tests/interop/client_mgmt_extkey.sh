@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # management-external-key: the client has its certificate but not its key;
-# a manager holding the key (mgmt_extkey.py, with openssl pkeyutl) signs
+# a manager holding the key (mgmt_extkey.py, python3-cryptography) signs
 # each >PK_SIGN. An openvpn 2.6 client and a dcovpn client on the same
 # config connect to one dcovpn server (TLS 1.3, EC P-256 key: ECDSA over
 # the digest); what the manager receives must be the same lines apart from
@@ -22,7 +22,7 @@ ext_side() {
 	rm -f "$T/x.sock"
 	start_client 1 "$kind"
 	in_c 1 timeout 60 python3 "$LIB_DIR/mgmt_extkey.py" "$T/x.sock" \
-		"${KEY:-$T/pki/cli1.key}" "$T/$kind.mgmt" ${CERT:+"$CERT"} &
+		"${KEY:-$T/pki/cli1.key}" "$T/$kind.mgmt" "${FLAGS:-}" ${CERT:+"$CERT"} &
 	mpid=$!
 	wait "$mpid" || { cat "$T/$kind.mgmt"; fail "$kind: the manager did not see CONNECTED"; }
 	wait_client 1
@@ -62,7 +62,7 @@ openssl x509 -req -in "$T/pki/rsa1.csr" -CA "$T/pki/ca.crt" -CAkey "$T/pki/ca.ke
 	-extensions cli 2>/dev/null
 sed -i -e "s|^cert .*|cert $T/pki/rsa1.crt|" \
 	-e 's/^management-external-key$/management-external-key nopadding/' "$T/c1.conf"
-KEY=$T/pki/rsa1.key
+KEY=$T/pki/rsa1.key FLAGS=nopadding
 ext_side dcovpn
 mv "$T/dcovpn.mgmt" "$T/dcovpn-rsa.mgmt"
 [ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.mgmt "$KEEP_LOGS"/

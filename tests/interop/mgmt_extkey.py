@@ -1,40 +1,89 @@
 #!/usr/bin/env python3
-"""A management-external-key manager: signs with a key file it holds.
+"""A management-external-key manager that signs with python3-cryptography.
 
-  mgmt_extkey.py SOCKET KEYFILE TRANSCRIPT [CERTFILE]
+  mgmt_extkey.py SOCKET KEYFILE TRANSCRIPT FLAGS [CERTFILE]
 
-Connects to the client's unix management socket, announces version 3,
-releases the hold, and answers every >PK_SIGN:DATA,ALG with pk-sig: the
-signature of DATA made by "openssl pkeyutl" (ECDSA: DATA is the digest;
-RSA_PKCS1_PADDING: DATA is the DigestInfo) or, for RSA_NO_PADDING (a
-padded block), "openssl rsautl -raw". With CERTFILE, >NEED-CERTIFICATE is answered with its PEM lines (the
-certificate command). Stops at >STATE:...,CONNECTED
-(60 s at most). Lines received are written to TRANSCRIPT as "< line",
-those sent as "> line".
+FLAGS is the option's flag list as the client was given it (comma
+separated, "" for none: pkcs1 then, as OpenVPN). Connects to the client's
+unix management socket, announces version 3, releases the hold and answers
+each >PK_SIGN:DATA,ALG[,hashalg=H][,saltlen=S][,data=message] as OpenVPN
+2.6's management-notes describe it:
+  ECDSA                   DER signature of the digest (or of the message)
+  RSA_PKCS1_PADDING       PKCS#1 v1.5 over the DigestInfo given (or over
+                          the message with hashalg)
+  RSA_PKCS1_PSS_PADDING   PSS with hashalg and saltlen
+  RSA_NO_PADDING          the raw RSA operation on the block given
+With CERTFILE, >NEED-CERTIFICATE is answered with its PEM lines (the
+certificate command). An algorithm the flags did not announce is refused: the line
+"! refused ALG" goes to TRANSCRIPT and the exit status is 2. Exit 0 at
+>STATE:...,CONNECTED (60 s at most). Lines received are written as "< ",
+those sent as "> ".
 """
 import base64
 import os
-import subprocess
 import sys
 import time
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mgmt_client import LineReader, connect  # noqa: E402
 
+HASHES = {"SHA1": hashes.SHA1, "SHA224": hashes.SHA224, "SHA256": hashes.SHA256,
+          "SHA384": hashes.SHA384, "SHA512": hashes.SHA512}
+BY_LEN = {20: hashes.SHA1, 28: hashes.SHA224, 32: hashes.SHA256,
+          48: hashes.SHA384, 64: hashes.SHA512}
+NEEDS = {"RSA_PKCS1_PADDING": "pkcs1", "RSA_PKCS1_PSS_PADDING": "pss",
+         "RSA_NO_PADDING": "nopadding"}
 
-def sign(keyfile, data, alg):
-    cmd = ["openssl", "pkeyutl", "-sign", "-inkey", keyfile]
-    if alg.startswith("RSA_PKCS1_PADDING"):
-        cmd += ["-pkeyopt", "rsa_padding_mode:pkcs1"]
-    elif alg.startswith("RSA_NO_PADDING"):
-        # a whole block: pkeyutl takes digests only
-        cmd = ["openssl", "rsautl", "-sign", "-raw", "-inkey", keyfile]
-    return subprocess.run(cmd, input=data, capture_output=True, check=True).stdout
+
+def raw_rsa(key, block):
+    n = key.public_key().public_numbers().n
+    d = key.private_numbers().d
+    size = (n.bit_length() + 7) // 8
+    return pow(int.from_bytes(block, "big"), d, n).to_bytes(size, "big")
+
+
+def pkcs1_block(key, digestinfo):
+    size = (key.public_key().public_numbers().n.bit_length() + 7) // 8
+    return b"\x00\x01" + b"\xff" * (size - 3 - len(digestinfo)) + b"\x00" + digestinfo
+
+
+def allowed(kind, opts, flags):
+    pads = flags & {"pkcs1", "pss", "nopadding"} or {"pkcs1"}
+    if opts.get("data") == "message" and "digest" not in flags:
+        return False
+    return kind == "ECDSA" or NEEDS.get(kind) in pads
+
+
+def sign(key, data, alg, flags):
+    kind, *rest = alg.split(",")
+    opts = dict(o.split("=", 1) for o in rest)
+    if not allowed(kind, opts, flags):
+        return None
+    msg = opts.get("data") == "message"
+    h = HASHES[opts["hashalg"]]() if "hashalg" in opts else None
+    if kind == "ECDSA":
+        return key.sign(data, ec.ECDSA(h if msg else utils.Prehashed(BY_LEN[len(data)]())))
+    if kind == "RSA_PKCS1_PSS_PADDING":
+        how = h if msg else utils.Prehashed(h)
+        salt = {"digest": padding.PSS.DIGEST_LENGTH, "max": padding.PSS.MAX_LENGTH,
+                "auto": padding.PSS.MAX_LENGTH}[opts.get("saltlen", "digest")]
+        return key.sign(data, padding.PSS(padding.MGF1(h), salt), how)
+    if kind == "RSA_PKCS1_PADDING" and msg:
+        return key.sign(data, padding.PKCS1v15(), h)
+    if kind == "RSA_PKCS1_PADDING":
+        return raw_rsa(key, pkcs1_block(key, data))
+    return raw_rsa(key, data)
 
 
 def main():
-    path, keyfile, tpath = sys.argv[1:4]
-    certfile = sys.argv[4] if len(sys.argv) > 4 else None
+    path, keyfile, tpath, flagarg = sys.argv[1:5]
+    certfile = sys.argv[5] if len(sys.argv) > 5 else None
+    flags = {f for f in flagarg.split(",") if f}
+    key = serialization.load_pem_private_key(open(keyfile, "rb").read(), None)
+    assert isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey))
     out = open(tpath, "w", buffering=1)
     end = time.monotonic() + 60
     s = connect(path)
@@ -61,9 +110,13 @@ def main():
                     if pem.strip():
                         send(pem)
                 send("END")
-            elif line.startswith((">PK_SIGN:", ">RSA_SIGN:")):
+            elif line.startswith(">PK_SIGN:"):
                 b64, _, alg = line.split(":", 1)[1].partition(",")
-                sig = base64.b64encode(sign(keyfile, base64.b64decode(b64), alg)).decode()
+                sig = sign(key, base64.b64decode(b64), alg, flags)
+                if sig is None:
+                    out.write("! refused " + alg + "\n")
+                    return 2
+                sig = base64.b64encode(sig).decode()
                 send("pk-sig")
                 for i in range(0, len(sig), 64):
                     send(sig[i:i + 64])
