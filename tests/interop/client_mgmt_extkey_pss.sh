@@ -58,8 +58,7 @@ run() {
 	CASE_NAME=$1
 	[ "$2" = rsa ] && key=$T/pki/rsa1.key crt=$T/pki/rsa1.crt
 	client_conf 1 udp crypt "management $T/x.sock unix" "management-hold" \
-		"management-external-key ${4//,/ }" "tls-version-max $3" \
-		"explicit-exit-notify 1"
+		"management-external-key ${4//,/ }" "tls-version-max $3"
 	sed -i -e '/^key /d' -e "s|^cert .*|cert $crt|" "$T/c1.conf"
 	ext_side openvpn "$key" "$4"
 	ext_side dcovpn "$key" "$4"
