@@ -319,11 +319,17 @@ struct dco_stats {
 	 * look-ups take none (RCU). */
 	uint64_t lock_taken, lock_waited;
 	/* Data packets that reached an engine thread while another one was
-	 * decrypting for the same peer: dropped (packets are steered so
-	 * that a peer has one thread; see src/dco/engine.h). */
+	 * decrypting for the same peer: dropped (a peer has one thread; see
+	 * src/dco/engine.h). */
 	uint64_t drop_busy;
 	/* TCP: dropped as more packets than --tcp-queue-limit waited */
 	uint64_t drop_tx_queue;
+	/* UDP data packets that reached an engine thread other than their
+	 * peer's (P_DATA_V1 carries no peer-id to steer by) and were handed
+	 * to the peer's thread (src/dco/handoff.h) */
+	uint64_t handed_off;
+	/* ... and those dropped as that thread's hand-off queue was full */
+	uint64_t drop_handoff;
 };
 
 /* Counters of one peer, or of the whole instance with DCO_PEER_ID_NONE. */

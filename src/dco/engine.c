@@ -35,10 +35,14 @@ static void dco_log_threads(const struct dco *dco)
 	for (unsigned i = 0; i < dco->n_workers; i++) {
 		const struct worker *w = &dco->workers[i];
 
-		log_info("engine thread %u: %llu packets in, %llu out, busy %llu",
+		log_info("engine thread %u: %llu packets in, %llu out, busy %llu, "
+			 "handed off %llu (%llu dropped), replayed %llu",
 			 i, (unsigned long long)w->stats.link_rx_packets,
 			 (unsigned long long)w->stats.link_tx_packets,
-			 (unsigned long long)w->stats.drop_busy);
+			 (unsigned long long)w->stats.drop_busy,
+			 (unsigned long long)w->stats.handed_off,
+			 (unsigned long long)w->stats.drop_handoff,
+			 (unsigned long long)w->stats.drop_replay);
 	}
 }
 

@@ -13,9 +13,13 @@
  * flows over the queues and keeps a flow on the queue that last wrote it,
  * so a peer's replies mostly leave from its home too; any worker may
  * encrypt for any peer (its own context, keyslot.h; atomic packet-id).
- * Decryption is one worker at a time per peer (peer->rx_claim, a
- * test-and-set that never waits: a packet meeting another worker's claim
- * is dropped, counted drop_busy; with steering it does not happen).
+ * Decryption is the home's: a UDP data packet another worker read (a
+ * P_DATA_V1 packet, steered by address hash; any packet when steering
+ * could not be attached) is copied into the home's hand-off queue
+ * (handoff.h). peer->rx_claim, a test-and-set that never waits, guards
+ * what is still decrypted elsewhere (a packet larger than a hand-off
+ * slot): a packet meeting another worker's claim is dropped, counted
+ * drop_busy.
  * A further, never started worker context (DCO_CTL) is the control
  * plane's: its stats slot, spare buffer and encrypt context, for the API
  * calls that count or send (control.c).
@@ -62,6 +66,7 @@
 #include "base/log.h"
 #include "dco/rcu.h"
 #include "base/pkt.h"
+#include "dco/handoff.h"
 #include "dco/keyslot.h"
 #include "dco/route.h"
 #include "dcovpn/dco.h"
@@ -101,6 +106,9 @@ struct worker {
 	int udp_fd[DCO_MAX_UDP_SOCKETS]; /* its socket of each group; -1: none */
 	bool udp_gso[DCO_MAX_UDP_SOCKETS];
 	bool wrote_tun;                  /* since the last drain of its queue */
+	struct handoff ho;               /* packets of peers it is home of,
+					  * from other workers (n_workers > 1) */
+	uint32_t ho_woken;               /* this batch: workers handed to */
 	uint64_t lock_taken, lock_waited; /* worker_lock() */
 };
 
@@ -204,7 +212,9 @@ static inline unsigned worker_key_ctx(const struct worker *w)
 	return w->idx == DCO_CTL ? w->dco->n_workers : w->idx;
 }
 
-/* The worker a peer's packets are steered to (see the top of this file). */
+/* The worker a peer's packets are steered to (see the top of this file);
+ * the only one that decrypts for it: a UDP data packet read elsewhere is
+ * handed to it (handoff.h). */
 static inline struct worker *peer_home(struct dco *dco, const struct peer *p)
 {
 	return &dco->workers[dco->mode == DCO_MODE_P2P ? 0 :
@@ -315,6 +325,8 @@ void notify_purge(struct notify *n, uint32_t peer_id);
 /* rx.c — link to tun. RCU read side. */
 void rx_udp(struct worker *w, unsigned group, uint64_t now_ms);
 void rx_tcp(struct worker *w, struct peer *p, uint64_t now_ms);
+/* Decrypt what other workers handed to @w (its home peers' packets). */
+void rx_handoff_drain(struct worker *w, uint64_t now_ms);
 
 /* tx.c — tun to link. RCU read side. */
 void tx_tun(struct worker *w, uint64_t now_ms);

@@ -162,6 +162,50 @@ static void rx_unclaim(struct worker *w, struct peer *peer)
 }
 
 /*
+ * A UDP data packet read by a worker that is not its peer's home goes to
+ * the home's queue (handoff.h): one thread decrypts for a peer. Returns
+ * true if @p was taken (queued, or dropped as the queue was full); a
+ * packet too large for a slot stays and is decrypted here, under the
+ * claim.
+ */
+static bool rx_handoff(struct worker *w, struct peer *peer,
+		       const struct pkt *p)
+{
+	struct worker *home;
+	int err;
+
+	if (w->dco->n_workers == 1)
+		return false;
+	home = peer_home(w->dco, peer);
+	if (home == w || !home->ho.slots)
+		return false;
+	err = handoff_push(&home->ho, p);
+	if (err == -EMSGSIZE)
+		return false;
+	if (err) {
+		DCO_STAT_ADD(w, peer, drop_handoff, 1);
+		return true;
+	}
+	DCO_STAT_ADD(w, peer, handed_off, 1);
+	w->ho_woken |= 1u << home->idx;
+	return true;
+}
+
+/* After a batch: wake the workers it handed packets to, unless a wake-up
+ * is on its way already. */
+static void rx_handoff_wake(struct worker *w)
+{
+	while (w->ho_woken) {
+		unsigned i = (unsigned)__builtin_ctz(w->ho_woken);
+		struct worker *home = &w->dco->workers[i];
+
+		w->ho_woken &= w->ho_woken - 1;
+		if (handoff_needs_wake(&home->ho))
+			worker_wake(home);
+	}
+}
+
+/*
  * Decrypt one data packet in place. Returns true if it now holds an IP packet
  * for the tun; pings and rejected packets are fully handled here.
  */
@@ -184,6 +228,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 			DCO_STAT_ADD(w, (struct peer *)NULL, drop_no_peer, 1);
 		return false;
 	}
+	if (!tcp_peer && rx_handoff(w, peer, p))
+		return false;
 	stat_add(&peer->stats[w->idx].link_rx_packets, 1);
 	stat_add(&peer->stats[w->idx].link_rx_bytes, p->len);
 	ks = w->dco->static_key ? peer_primary(peer) :
@@ -372,9 +418,48 @@ void rx_udp(struct worker *w, unsigned group, uint64_t now_ms)
 				rx_single(&st, &pkts[i], now_ms);
 		}
 		rx_to_tun(w, w->segs.pkts, st.n);
+		rx_handoff_wake(w);
 		if ((unsigned)n < DCO_BATCH)
 			return;
 	}
+}
+
+/* One handed-off packet into a stage slot, decrypted from the queue slot
+ * (pkt.h: src) like a datagram of a GRO train. */
+static void rx_handoff_one(struct rx_stage *st, const struct handoff_slot *hs,
+			   uint64_t now_ms)
+{
+	struct pkt *s = rx_stage_slot(st);
+	bool deferred = hs->len > PKT_SRC_HEAD;
+
+	pkt_reset(s);
+	memcpy(s->data, hs->data, deferred ? PKT_SRC_HEAD : hs->len);
+	s->src = deferred ? hs->data : NULL;
+	s->len = hs->len;
+	s->sock = hs->sock;
+	s->addrlen = hs->addrlen;
+	memcpy(&s->addr, &hs->addr, hs->addrlen);
+	if (rx_data(st->w, s, NULL, now_ms))
+		st->n++;
+}
+
+void rx_handoff_drain(struct worker *w, uint64_t now_ms)
+{
+	struct rx_stage st = { w, 0 };
+	struct handoff_slot *hs;
+	unsigned budget = HANDOFF_SLOTS;
+
+	handoff_disarm(&w->ho);
+	while (budget-- && (hs = handoff_peek(&w->ho))) {
+		rx_handoff_one(&st, hs, now_ms);
+		/* the plaintext is in the stage slot now */
+		handoff_release(&w->ho);
+	}
+	rx_to_tun(w, w->segs.pkts, st.n);
+	rx_handoff_wake(w);
+	/* more than one round's worth: come back after the other fds */
+	if (handoff_peek(&w->ho) && handoff_needs_wake(&w->ho))
+		worker_wake(w);
 }
 
 struct tcp_rx_ctx {

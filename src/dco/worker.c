@@ -68,6 +68,8 @@ static void worker_handle(struct worker *w, const struct epoll_event *ev,
 	switch (kind) {
 	case EP_WAKE:
 		worker_drain_wake(w);
+		if (w->ho.slots)
+			rx_handoff_drain(w, now_ms);
 		break;
 	case EP_TUN:
 		if (atomic_load(&w->dco->started))
@@ -141,6 +143,8 @@ static int worker_init(struct worker *w)
 	err = worker_watch(w, w->wake_fd, EPOLLIN, ep_tag(EP_WAKE, 0));
 	if (!err)
 		err = pkt_pool_init(&w->pool, DCO_BATCH);
+	if (!err && w->dco->n_workers > 1)
+		err = handoff_init(&w->ho);
 	/* Segments get full-size buffers too: received packets coalesce
 	 * into them, and tun reads trade buffers with the read pool. */
 	if (!err)
@@ -164,6 +168,7 @@ static void worker_free(struct worker *w)
 		close(w->epfd);
 	pkt_pool_free(&w->pool);
 	pkt_pool_free(&w->segs);
+	handoff_free(&w->ho);
 }
 
 int worker_start_all(struct dco *dco)

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Hostile traffic for the garbage/replay test (run in the sender's namespace).
 
-  pkt.py [--any] IFACE DST_IP DST_PORT N
+  pkt.py [--any|--v1] IFACE DST_IP DST_PORT N
 
 --any: capture every datagram, not only P_DATA_V2 ones (static key mode
-has no opcode: every datagram is a data packet).
+has no opcode: every datagram is a data packet). --v1: capture P_DATA_V1
+ones (a peer that sends no peer-id).
 
 Captures N outgoing P_DATA_V2 datagrams to DST_IP:DST_PORT on IFACE (the
 real tunnel traffic), then injects on the same interface, so they come from
@@ -30,6 +31,7 @@ import time
 
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
+P_DATA_V1 = 6
 P_DATA_V2 = 9
 
 
@@ -72,7 +74,7 @@ def build(tmpl, payload):
     return eth + bytes(iph) + udph + payload
 
 
-def capture(sock, dst_ip, dst_port, n, any_kind=False):
+def capture(sock, dst_ip, dst_port, n, any_kind=False, opcode=P_DATA_V2):
     got = []
     deadline = time.monotonic() + 20
     while len(got) < n:
@@ -85,7 +87,7 @@ def capture(sock, dst_ip, dst_port, n, any_kind=False):
         if addr[2] != PACKET_OUTGOING:
             continue
         p = parse(frame, dst_ip, dst_port)
-        if p and p[3] and (any_kind or p[3][0] >> 3 == P_DATA_V2):
+        if p and p[3] and (any_kind or p[3][0] >> 3 == opcode):
             got.append(p)
     return got
 
@@ -93,12 +95,13 @@ def capture(sock, dst_ip, dst_port, n, any_kind=False):
 def main():
     args = sys.argv[1:]
     any_kind = bool(args) and args[0] == '--any'
-    if any_kind:
+    opcode = P_DATA_V1 if args and args[0] == '--v1' else P_DATA_V2
+    if any_kind or opcode == P_DATA_V1:
         args = args[1:]
     iface, dst_ip, dst_port, n = args[0], args[1], int(args[2]), int(args[3])
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((iface, 0))
-    got = capture(sock, dst_ip, dst_port, n, any_kind)
+    got = capture(sock, dst_ip, dst_port, n, any_kind, opcode)
     count = {'replayed': 0, 'tampered': 0, 'forged': 0, 'short': 0, 'random': 0}
     for _ in range(2):
         for p in got:
