@@ -11,6 +11,7 @@
 # engine tells, per thread, how many packets it handled (all threads took
 # a share) and that no packet met another thread's claim on a peer.
 . "$(dirname "$0")/server_lib.bash"
+. "$(dirname "$0")/iperf_lib.bash"
 N=8
 SECS=${SECS:-4}
 SRV_THREADS=${SRV_THREADS:-4}
@@ -27,36 +28,10 @@ for i in $(seq 1 "$N"); do wait_client "$i"; done
 grep -q "tun0: mtu 1400, $SRV_THREADS engine thread" "$T/server.log" ||
 	fail "server did not start $SRV_THREADS engine threads"
 
-# iperf3 servers in the server namespace, one port per client
-for i in $(seq 1 "$N"); do
-	in_s iperf3 -s -B "$TUN4_S" -p $((5200 + i)) >/dev/null 2>&1 &
-	BG_PIDS+=($!)
-done
-for i in $(seq 1 "$N"); do
-	wait_for 10 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "client $i: no ping through"
-done
-# run_all DIR I...: clients I each run a SECS-second TCP stream at once
-# (DIR down: the server sends); prints the sum of what the receivers got.
-run_all() {
-	local dir=$1 pids=() i rc=0 rev=
-	shift
-	[ "$dir" = down ] && rev=-R
-	for i in "$@"; do
-		timeout $((SECS + 20)) ip netns exec "sv-$$-c$i" iperf3 -c "$TUN4_S" \
-			-p $((5200 + i)) -t "$SECS" $rev -f m >"$T/ip$dir$i.out" 2>&1 &
-		pids+=($!)
-	done
-	for i in "${pids[@]}"; do wait "$i" || rc=1; done
-	[ "$rc" -eq 0 ] || { cat "$T"/ip"$dir"*.out; fail "an iperf3 $dir run failed"; }
-	for i in "$@"; do
-		awk '/receiver/ { for (f = 1; f < NF; f++) if ($(f + 1) == "Mbits/sec") print $f }' \
-			"$T/ip$dir$i.out"
-	done | awk '{ s += $1 } END { printf "%.0f", s }'
-}
-
+iperf_servers "$N"
 for dir in up down; do
-	one=$(run_all "$dir" 1)
-	all=$(run_all "$dir" $(seq 1 "$N"))
+	one=$(iperf_run "$dir" 1)
+	all=$(iperf_run "$dir" $(seq 1 "$N"))
 	log "$dir: 1 client $one Mbit/s, $N clients together $all Mbit/s"
 	[ "$all" -ge $((one * 3 / 4)) ] ||
 		fail "$dir: $N clients together $all Mbit/s, under 75% of one client's $one"

@@ -8,7 +8,10 @@
  * peer steered to thread 7 % N by the reuseport program, which then
  * writes to the tun that thread 0 reads); a key installed while packets
  * flow; the data path takes no mutex (stats lock_taken) and no packet
- * meets another thread's claim (drop_busy).
+ * meets another thread's claim (drop_busy). And MP peers sending
+ * P_DATA_V1 (no peer-id to steer by: the kernel's address hash picks the
+ * thread), whose packets the thread that reads them hands to the peer's
+ * home (src/dco/handoff.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -28,6 +31,8 @@
 
 struct side {
 	struct dco *dco;
+	uint32_t peer_id;
+	bool v1;         /* sends P_DATA_V1 */
 	uint8_t vpn;     /* MP: its tunnel address is 198.19.0.vpn */
 	int udp;         /* the engine's socket */
 	int tun;         /* the test's end of the fake tun */
@@ -75,8 +80,9 @@ static void side_open(struct side *s, unsigned workers, enum dco_mode mode,
 static void side_peer(struct side *self, const struct side *other, bool a,
 		      uint8_t key_id, enum dco_key_slot slot)
 {
-	struct dco_peer_config pc = { .peer_id = 7, .transport = DCO_TRANSPORT_UDP,
-				      .fd = self->udp };
+	struct dco_peer_config pc = { .peer_id = self->peer_id,
+				      .transport = DCO_TRANSPORT_UDP,
+				      .fd = self->udp, .tx_data_v1 = self->v1 };
 	struct dco_key_config kc = { .slot = slot, .key_id = key_id,
 				     .cipher = DCO_CIPHER_AES_256_GCM };
 
@@ -91,7 +97,7 @@ static void side_peer(struct side *self, const struct side *other, bool a,
 		pc.vpn_ip4.s_addr = htonl(0xc6130000u | other->vpn);
 		assert_int_equal(dco_new_peer(self->dco, &pc), 0);
 	}
-	assert_int_equal(dco_new_key(self->dco, 7, &kc), 0);
+	assert_int_equal(dco_new_key(self->dco, self->peer_id, &kc), 0);
 }
 
 /* An IPv4/UDP packet of @len bytes from 198.19.0.@src to 198.19.0.@dst,
@@ -134,11 +140,14 @@ static void side_close(struct side *s)
 	close(s->tun);
 }
 
-static void run_pair(unsigned workers, enum dco_mode mode)
+/* Returns how many packets were handed between threads. */
+static uint64_t run_pair(unsigned workers, enum dco_mode mode, bool v1,
+			 uint32_t peer_id)
 {
-	struct side a, b;
+	struct side a = { .peer_id = peer_id, .v1 = v1 };
+	struct side b = { .peer_id = peer_id, .v1 = v1 };
 	struct dco_stats st;
-	uint64_t locks;
+	uint64_t locks, handed;
 
 	side_open(&a, workers, mode, 1);
 	side_open(&b, workers, mode, 2);
@@ -155,37 +164,55 @@ static void run_pair(unsigned workers, enum dco_mode mode)
 		if (n == 100) {
 			side_peer(&a, &b, true, 1, DCO_KEY_SECONDARY);
 			side_peer(&b, &a, false, 1, DCO_KEY_SECONDARY);
-			assert_int_equal(dco_swap_keys(a.dco, 7), 0);
-			assert_int_equal(dco_swap_keys(b.dco, 7), 0);
+			assert_int_equal(dco_swap_keys(a.dco, peer_id), 0);
+			assert_int_equal(dco_swap_keys(b.dco, peer_id), 0);
 		}
 	}
-	assert_int_equal(dco_get_stats(a.dco, 7, &st), 0);
+	assert_int_equal(dco_get_stats(a.dco, peer_id, &st), 0);
 	assert_int_equal(st.tun_tx_packets, 200);
-	assert_int_equal(st.drop_decrypt + st.drop_replay + st.drop_busy, 0);
+	assert_int_equal(st.drop_decrypt + st.drop_replay + st.drop_busy +
+				 st.drop_handoff, 0);
 	assert_int_equal(dco_get_stats(a.dco, DCO_PEER_ID_NONE, &st), 0);
 	assert_int_equal(st.lock_taken, locks);
 	assert_int_equal(st.drop_no_route + st.drop_bad_source, 0);
+	handed = st.handed_off;
+	assert_int_equal(dco_get_stats(b.dco, DCO_PEER_ID_NONE, &st), 0);
 	side_close(&a);
 	side_close(&b);
+	return handed + st.handed_off;
 }
 
 struct pair_case {
 	unsigned workers;
 	enum dco_mode mode;
+	bool v1;
 };
 
 static void test_pair(void **state)
 {
 	const struct pair_case *c = *state;
+	uint64_t handed = 0;
 
-	run_pair(c->workers, c->mode);
+	if (!c->v1) {
+		/* steered by peer-id: nothing to hand off */
+		assert_int_equal(run_pair(c->workers, c->mode, false, 7), 0);
+		return;
+	}
+	/* Each run binds new ports, so the hash picks afresh; a peer's home
+	 * is its id % N. Over 8 runs, the chance that the hash put every
+	 * peer on its home (nothing to hand off) is 16^-8 (two sides, four
+	 * threads). */
+	for (uint32_t id = 0; id < 8; id++)
+		handed += run_pair(c->workers, c->mode, true, id);
+	assert_true(handed > 0);
 }
 
 int main(void)
 {
 	static struct pair_case cases[] = {
-		{ 1, DCO_MODE_P2P }, { 2, DCO_MODE_P2P }, { 4, DCO_MODE_P2P },
-		{ 2, DCO_MODE_MP },  { 4, DCO_MODE_MP },
+		{ 1, DCO_MODE_P2P, false }, { 2, DCO_MODE_P2P, false },
+		{ 4, DCO_MODE_P2P, false }, { 2, DCO_MODE_MP, false },
+		{ 4, DCO_MODE_MP, false },  { 4, DCO_MODE_MP, true },
 	};
 	const struct CMUnitTest tests[] = {
 		{ "p2p_1_thread", test_pair, NULL, NULL, &cases[0] },
@@ -193,6 +220,7 @@ int main(void)
 		{ "p2p_4_threads", test_pair, NULL, NULL, &cases[2] },
 		{ "mp_2_threads", test_pair, NULL, NULL, &cases[3] },
 		{ "mp_4_threads", test_pair, NULL, NULL, &cases[4] },
+		{ "mp_4_threads_v1", test_pair, NULL, NULL, &cases[5] },
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
