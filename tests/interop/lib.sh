@@ -402,13 +402,19 @@ run_reneg() {
 # every datagram is data, static key mode). Sets replayed= tampered=
 # forged= short= random=; the tunnel must still carry pings afterwards.
 hostile_from_server() {
-	local port=$1
+	local port=$1 pkt_pid
 	shift
+	# the pings start once the capture is open (python starts slowly on
+	# a loaded machine)
+	in_s timeout 60 python3 "$ROOT/tests/netns/pkt.py" "$@" --ready "$T/pkt.ready" \
+		"$VETH_S" "$UL4_C" "$port" 20 >"$T/pkt.out" 2>"$T/pkt.log" &
+	pkt_pid=$!
+	BG_PIDS+=($pkt_pid)
+	wait_for 30 test -e "$T/pkt.ready" ||
+		fail "pkt.py did not open its capture: $(cat "$T/pkt.log")"
 	in_s ping -c 200 -i 0.05 -W1 "$(client_tun4)" >/dev/null &
 	BG_PIDS+=($!)
-	in_s timeout 60 python3 "$ROOT/tests/netns/pkt.py" "$@" "$VETH_S" "$UL4_C" \
-		"$port" 20 >"$T/pkt.out" 2>"$T/pkt.log" ||
-		fail "pkt.py failed: $(cat "$T/pkt.log")"
+	wait "$pkt_pid" || fail "pkt.py failed: $(cat "$T/pkt.log")"
 	log "injected: $(cat "$T/pkt.out")"
 	eval "$(cat "$T/pkt.out")"
 	in_c ping -c3 -i0.2 -W2 "$TUN4_S" >/dev/null || fail "ping after the hostile packets"

@@ -39,10 +39,15 @@ for i in $(seq 1 "$N"); do
 done
 
 # replays: client 1's own V1 packets, sent again from its address and port
+# (the pings start once the capture is open)
+in_c 1 timeout 40 python3 "$ROOT/tests/netns/pkt.py" --v1 --ready "$T/pkt.ready" \
+	"sv$$c1" "$UL4_S" 1194 "$NREPLAY" >"$T/pkt.out" 2>"$T/pkt.log" &
+pkt_pid=$!
+BG_PIDS+=($pkt_pid)
+wait_for 30 test -e "$T/pkt.ready" || fail "pkt.py did not open its capture: $(cat "$T/pkt.log")"
 in_c 1 timeout 20 ping -q -c 100 -i 0.05 "$TUN4_S" >/dev/null 2>&1 &
 BG_PIDS+=($!)
-in_c 1 timeout 40 python3 "$ROOT/tests/netns/pkt.py" --v1 "sv$$c1" "$UL4_S" 1194 \
-	"$NREPLAY" >"$T/pkt.out" 2>"$T/pkt.log" || fail "pkt.py failed: $(cat "$T/pkt.log")"
+wait "$pkt_pid" || fail "pkt.py failed: $(cat "$T/pkt.log")"
 eval "$(cat "$T/pkt.out")"
 log "injected from client 1: replayed=$replayed tampered=$tampered forged=$forged"
 

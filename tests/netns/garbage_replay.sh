@@ -12,10 +12,16 @@ mal0=$(stat_get b total drop_malformed)
 tun0=$(stat_get b peer0 tun_tx_packets)
 
 # Capture real packets a -> b while a pings, then inject from a's address.
+# The pings start once the capture is open (a loaded machine can take
+# seconds to start python: pings sent before are not seen).
+in_ns a timeout 60 $PY "$LIB_DIR/pkt.py" --ready "$T/pkt.ready" "$VETH_A" \
+	"${UL4[b]}" "$PORT" 20 >"$T/pkt.out" 2>"$T/pkt.log" &
+pkt_pid=$!
+BG_PIDS+=($pkt_pid)
+wait_for 30 test -e "$T/pkt.ready" || fail "pkt.py did not open its capture: $(cat "$T/pkt.log")"
 in_ns a ping -c 30 -i 0.1 -W1 "${TUN4[b]}" >/dev/null &
 BG_PIDS+=($!)
-in_ns a timeout 60 $PY "$LIB_DIR/pkt.py" "$VETH_A" "${UL4[b]}" "$PORT" 20 \
-	>"$T/pkt.out" 2>"$T/pkt.log" || fail "pkt.py failed: $(cat "$T/pkt.log")"
+wait "$pkt_pid" || fail "pkt.py failed: $(cat "$T/pkt.log")"
 log "injected: $(cat "$T/pkt.out")"
 eval "$(cat "$T/pkt.out")" # replayed= tampered= forged= short= random=
 ping_both 3

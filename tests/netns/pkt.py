@@ -1,11 +1,18 @@
 #!/usr/bin/env python3
 """Hostile traffic for the garbage/replay test (run in the sender's namespace).
 
-  pkt.py [--any|--v1] IFACE DST_IP DST_PORT N
+  pkt.py [--any|--v1] [--ready FILE] IFACE DST_IP DST_PORT N
 
 --any: capture every datagram, not only P_DATA_V2 ones (static key mode
 has no opcode: every datagram is a data packet). --v1: capture P_DATA_V1
 ones (a peer that sends no peer-id).
+--ready FILE: create FILE once the capture socket is open, so the caller
+can start the traffic to capture only then.
+
+A sender with UDP GSO (dcovpn under load: two pings read in one batch) hands
+the kernel one frame holding several datagrams; the capture asks for the
+virtio-net header (PACKET_VNET_HDR) and splits such frames at gso_size, so
+every captured packet is one datagram as the receiver sees it.
 
 Captures N outgoing P_DATA_V2 datagrams to DST_IP:DST_PORT on IFACE (the
 real tunnel traffic), then injects on the same interface, so they come from
@@ -19,6 +26,7 @@ the real peer's address and port:
     (malformed), and 1-3 byte stubs,
   - random datagrams, some from the peer's address, some from another port.
 Prints shell assignments: replayed=.. tampered=.. forged=.. short=.. random=..
+gso_frames=.. (captured GSO frames that were split)
 Bounded: gives up after 20 s without N captured packets.
 """
 import os
@@ -33,6 +41,10 @@ ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 P_DATA_V1 = 6
 P_DATA_V2 = 9
+SOL_PACKET = 263
+PACKET_VNET_HDR = 15
+VNET_HDR = struct.Struct('=BBHHHH')  # flags gso_type hdr_len gso_size csum
+VIRTIO_NET_HDR_GSO_NONE = 0
 
 
 def ip_checksum(hdr):
@@ -44,21 +56,27 @@ def ip_checksum(hdr):
     return (~s) & 0xffff
 
 
-def parse(frame, dst_ip, dst_port):
-    """(eth, ip header, udp header, payload) of an IPv4 UDP frame, or None."""
+def parse(frame, dst_ip, dst_port, gso_size=0):
+    """[(eth, ip header, udp header, payload)] of an IPv4 UDP frame, one per
+    datagram (a GSO frame, @gso_size > 0, holds several), or []."""
     if len(frame) < 14 + 20 + 8 or frame[12:14] != b'\x08\x00':
-        return None
+        return []
     ip = frame[14:]
     ihl = (ip[0] & 0x0f) * 4
     total = struct.unpack('!H', ip[2:4])[0]
-    if ip[9] != socket.IPPROTO_UDP or total != len(ip) or ihl < 20:
-        return None
+    if ip[9] != socket.IPPROTO_UDP or ihl < 20:
+        return []
+    if not gso_size and total != len(ip):
+        return []
     if socket.inet_ntoa(ip[16:20]) != dst_ip:
-        return None
+        return []
     udp = ip[ihl:ihl + 8]
     if struct.unpack('!H', udp[2:4])[0] != dst_port:
-        return None
-    return frame[:14], ip[:ihl], udp, ip[ihl + 8:]
+        return []
+    payload = ip[ihl + 8:]
+    step = gso_size or len(payload) or 1
+    return [(frame[:14], ip[:ihl], udp, payload[i:i + step])
+            for i in range(0, len(payload), step)]
 
 
 def build(tmpl, payload):
@@ -75,7 +93,9 @@ def build(tmpl, payload):
 
 
 def capture(sock, dst_ip, dst_port, n, any_kind=False, opcode=P_DATA_V2):
+    """@n outgoing datagrams; @sock delivers a virtio-net header first."""
     got = []
+    capture.gso_frames = 0
     deadline = time.monotonic() + 20
     while len(got) < n:
         left = deadline - time.monotonic()
@@ -83,13 +103,17 @@ def capture(sock, dst_ip, dst_port, n, any_kind=False, opcode=P_DATA_V2):
             sys.exit('captured only %d of %d data packets' % (len(got), n))
         if not select.select([sock], [], [], left)[0]:
             continue
-        frame, addr = sock.recvfrom(65535)
-        if addr[2] != PACKET_OUTGOING:
+        data, addr = sock.recvfrom(65535 + VNET_HDR.size)
+        if addr[2] != PACKET_OUTGOING or len(data) < VNET_HDR.size:
             continue
-        p = parse(frame, dst_ip, dst_port)
-        if p and p[3] and (any_kind or p[3][0] >> 3 == opcode):
-            got.append(p)
-    return got
+        _, gso_type, _, gso_size, _, _ = VNET_HDR.unpack_from(data)
+        if gso_type == VIRTIO_NET_HDR_GSO_NONE:
+            gso_size = 0
+        capture.gso_frames += gso_size > 0
+        for p in parse(data[VNET_HDR.size:], dst_ip, dst_port, gso_size):
+            if p[3] and (any_kind or p[3][0] >> 3 == opcode):
+                got.append(p)
+    return got[:n]
 
 
 def main():
@@ -98,10 +122,19 @@ def main():
     opcode = P_DATA_V1 if args and args[0] == '--v1' else P_DATA_V2
     if any_kind or opcode == P_DATA_V1:
         args = args[1:]
+    ready = None
+    if args and args[0] == '--ready':
+        ready, args = args[1], args[2:]
     iface, dst_ip, dst_port, n = args[0], args[1], int(args[2]), int(args[3])
+    cap = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    cap.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
+    cap.bind((iface, 0))
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     sock.bind((iface, 0))
-    got = capture(sock, dst_ip, dst_port, n, any_kind, opcode)
+    if ready:
+        open(ready, 'w').close()
+    got = capture(cap, dst_ip, dst_port, n, any_kind, opcode)
+    cap.close()
     count = {'replayed': 0, 'tampered': 0, 'forged': 0, 'short': 0, 'random': 0}
     for _ in range(2):
         for p in got:
@@ -134,6 +167,7 @@ def main():
         else:
             udp.sendto(junk, (dst_ip, dst_port))
         count['random'] += 1
+    count['gso_frames'] = capture.gso_frames  # split into datagrams
     print(' '.join('%s=%d' % kv for kv in count.items()))
 
 
