@@ -219,6 +219,9 @@ void worker_stop_all(struct dco *dco)
 			pthread_join(w->thread, NULL);
 			w->running = false;
 		}
-		worker_free(w);
 	}
+	/* only once every thread is gone: a running one may still hand a
+	 * packet to another's queue */
+	for (unsigned i = 0; i <= DCO_CTL; i++)
+		worker_free(&dco->workers[i]);
 }
