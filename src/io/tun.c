@@ -112,6 +112,7 @@ static int tun_open_flags(struct tun *t, const char *name, short flags)
 	memcpy(t->name, ifr.ifr_name, IFNAMSIZ);
 	t->name[IFNAMSIZ - 1] = '\0';
 	t->ifindex = (int)if_nametoindex(t->name);
+	t->tap = flags & IFF_TAP;
 	if (t->ifindex == 0) {
 		err = -errno;
 		goto err_close;
@@ -130,8 +131,9 @@ int tun_queue_open(const struct tun *t, bool vnet_hdr, struct tun *q)
 	int fd;
 
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_MULTI_QUEUE |
-			(vnet_hdr ? IFF_VNET_HDR : 0);
+	/* the device's own type: the kernel refuses a tun queue on a tap */
+	ifr.ifr_flags = (t->tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI |
+			IFF_MULTI_QUEUE | (vnet_hdr ? IFF_VNET_HDR : 0);
 	memcpy(ifr.ifr_name, t->name, IFNAMSIZ);
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
@@ -234,6 +236,7 @@ int tun_adopt(struct tun *t, int fd, bool *offload)
 	if (t->ifindex == 0)
 		return -errno;
 	t->fd = fd;
+	t->tap = ifr.ifr_flags & IFF_TAP;
 	if (ifr.ifr_flags & IFF_VNET_HDR)
 		*offload = tun_set_offload(t) == 0;
 	return 0;

@@ -16,6 +16,7 @@ struct tun {
 	int ifindex;
 	char name[IFNAMSIZ];
 	bool uso;          /* offloads include USO: writes may carry UDP GSO */
+	bool tap;          /* a tap (Ethernet frames): its queues are taps too */
 };
 
 /* Create (or attach to) tun device @name ("dco%d" patterns allowed). */

@@ -4,6 +4,8 @@
 # learns each client's MAC: ARP resolves between two clients through the
 # server (each holds the other's tap MAC), pings client to server and
 # client to client, a transfer each way between the server and a client.
+# The server runs 4 engine threads, each with its own queue of the
+# multi-queue tap (more threads than this machine's CPUs).
 . "$(dirname "$0")/server_lib.bash"
 MB=${MB:-10}
 # the tunnel address of client I, on its tap
@@ -19,8 +21,12 @@ server_conf udp crypt "client-to-client"
 sed -i 's/^dev tun$/dev tap/; /^topology /d; /^server-ipv6 /d' "$T/server.conf"
 for i in 1 2; do client_conf "$i" udp crypt "dev tap"; done
 client_conf 3 udp crypt "dev tap"
-start_server
+DCOVPN_ENGINE_THREADS=4 start_server
 grep -q "TUN/TAP device tap[0-9]* opened" "$T/server.log" || fail "the server opened no tap"
+grep -q "tap[0-9]*: mtu [0-9]*, 4 engine threads" "$T/server.log" ||
+	fail "the server did not start 4 engine threads"
+! grep "engine threads have a tun queue" "$T/server.log" ||
+	fail "not every engine thread has a queue of the tap"
 start_client 1 openvpn
 start_client 2 openvpn
 start_client 3 dcovpn
