@@ -60,7 +60,7 @@ static int proxy_set(struct opt_ctx *c, struct opt_proxy *p, const char *host,
 	return 0;
 }
 
-/* http-proxy SERVER PORT [AUTHFILE|auto|auto-nct] [none|basic] into @p
+/* http-proxy SERVER PORT [AUTHFILE|auto|auto-nct] [none|basic|ntlm2] into @p
  * (the global one, or a <connection> block's) */
 int opt_http_proxy_parse(struct opt_ctx *c, struct opt_proxy *p, char **argv,
 			 unsigned int argc)
@@ -90,9 +90,16 @@ int opt_http_proxy_parse(struct opt_ctx *c, struct opt_proxy *p, char **argv,
 		return opt_fail(c, "--http-proxy: unknown HTTP authentication "
 				"method: 'digest' (as OpenVPN 2.6; 'auto' and "
 				"'auto-nct' answer a proxy's Digest challenge)");
-	if (!strcmp(argv[4], "ntlm") || !strcmp(argv[4], "ntlm2"))
-		return opt_fail(c, "--http-proxy: %s authentication is not "
-				"supported (none, basic, auto)", argv[4]);
+	/* NTLM v1 (DES over MD4) is not offered: as OpenVPN 2.7, "ntlm"
+	 * means NTLMv2 */
+	if (!strcmp(argv[4], "ntlm"))
+		opt_warn(c, "NTLM v1 authentication is not supported (deprecated "
+			 "in OpenVPN 2.6, removed in 2.7). Will try to use NTLM "
+			 "v2 authentication.");
+	if (!strcmp(argv[4], "ntlm") || !strcmp(argv[4], "ntlm2")) {
+		p->auth = OPT_PROXY_AUTH_NTLM2;
+		return 0;
+	}
 	m = optval_word(c, argv[4], methods);
 	if (m < 0)
 		return m;

@@ -114,6 +114,7 @@ enum opt_proxy_auth {
 	OPT_PROXY_AUTH_NONE = 0,
 	OPT_PROXY_AUTH_BASIC,	/* user:password in the clear (base64) */
 	OPT_PROXY_AUTH_DIGEST,	/* RFC 2617, only learnt from a 407 (auto) */
+	OPT_PROXY_AUTH_NTLM2,	/* NTLMv2 (http-proxy ... ntlm2) */
 };
 
 struct opt_proxy {

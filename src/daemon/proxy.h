@@ -1,6 +1,6 @@
 /*
  * The client's TCP connection through a proxy, as OpenVPN 2.6 makes it:
- * --http-proxy (HTTP CONNECT, Basic authentication, "auto" learning the
+ * --http-proxy (HTTP CONNECT, Basic or NTLMv2 authentication, "auto" learning the
  * method from a 407 reply and connecting again) and --socks-proxy (SOCKS5
  * CONNECT, no authentication or username/password). The server's name is
  * sent as given: the proxy resolves it. Set-up is blocking, bounded by
@@ -63,7 +63,8 @@ int proxy_write(int fd, const void *buf, size_t len, uint64_t deadline_ms);
  * (Basic, or Digest with its challenge) for the next connection. */
 struct proxy_http_auth {
 	enum opt_proxy_auth method;
-	char challenge[512];            /* a Digest 407's parameters */
+	char challenge[512];            /* a Digest 407's parameters, or
+					 * an NTLM 407's type 2 message */
 };
 
 /* -EAGAIN: connect again with @a (what a 407 asked for, "auto"). */
@@ -73,6 +74,12 @@ int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
  * @challenge for CONNECT @uri, into @out. 0 or -errno (logged). */
 int proxy_digest_header(const char *challenge, const char *user,
 			const char *pass, const char *uri, char *out, size_t len);
+/* proxy_ntlm.c (ntlm2): the type 1 message (base64), and the type 3
+ * answering the proxy's base64 type 2 @type2_b64 for "[DOMAIN\\]user"
+ * @user, base64 into @out. 0 or -errno (logged). */
+const char *proxy_ntlm_type1(void);
+int proxy_ntlm_type3(const char *type2_b64, const char *user,
+		     const char *pass, char *out, size_t outlen);
 int proxy_socks(const struct options *o, const struct proxy_target *t, int fd);
 /* SOCKS5 UDP ASSOCIATE on @fd (connected to the proxy): the relay's
  * address in @relay (IPv4 only, as OpenVPN). 0 or -errno (logged). */

@@ -63,25 +63,46 @@ static void req_headers(const struct options *o, const struct proxy_target *t,
 		req_line(r, "User-Agent: %s", o->http_proxy_agent);
 }
 
-static int req_basic(const struct options *o, const struct proxy_target *t,
-		     struct http_req *r)
+/* The Proxy-Authorization line that @make builds from the credentials
+ * (and @arg); @what is logged. The credentials and line are wiped. */
+typedef int (*auth_line_fn)(const struct proxy_creds *c, const void *arg,
+			    char *out, size_t len);
+
+static int req_auth(const struct options *o, const struct proxy_target *t,
+		    struct http_req *r, auth_line_fn make, const void *arg,
+		    const char *what)
 {
 	struct proxy_creds c = { 0 };
-	unsigned char plain[520], b64[700];
-	int n, ret;
+	char line[HTTP_LINE_MAX + 1024];
+	int ret;
 
 	ret = proxy_creds_get(&o->http_proxy, &o->http_proxy_user_pass, t,
 			      "HTTP Proxy", &c);
-	if (ret)
-		return ret;
-	n = snprintf((char *)plain, sizeof(plain), "%s:%s", c.user, c.pass);
+	if (!ret)
+		ret = make(&c, arg, line, sizeof(line));
 	proxy_creds_wipe(&c);
-	EVP_EncodeBlock(b64, plain, n);
+	if (!ret) {
+		log_info("Attempting %s", what);
+		req_line(r, "%s", line);
+	}
+	mem_wipe(line, sizeof(line));
+	return ret;
+}
+
+static int basic_line(const struct proxy_creds *c, const void *arg, char *out,
+		      size_t len)
+{
+	unsigned char plain[520];
+	int n = snprintf((char *)plain, sizeof(plain), "%s:%s", c->user, c->pass);
+	int pre = snprintf(out, len, "Proxy-Authorization: Basic ");
+
+	(void)arg;
+	if (4 * (((size_t)n + 2) / 3) + 1 > len - (size_t)pre)
+		n = -1;
+	else
+		EVP_EncodeBlock((unsigned char *)out + pre, plain, n);
 	mem_wipe(plain, sizeof(plain));
-	log_info("Attempting Basic Proxy-Authorization");
-	req_line(r, "Proxy-Authorization: Basic %s", (char *)b64);
-	mem_wipe(b64, sizeof(b64));
-	return 0;
+	return n < 0 ? -E2BIG : 0;
 }
 
 /* One CRLF-terminated line (CR and LF dropped), byte by byte: nothing of
@@ -106,12 +127,16 @@ static int read_line(int fd, char *line, size_t max, uint64_t deadline)
 }
 
 /* The first Proxy-Authenticate header (as OpenVPN): Basic, or Digest
- * and its parameters into @challenge. */
+ * and its parameters into @challenge; in NTLM mode the NTLM one (its
+ * type 2 message into @challenge). */
 static void offered_method(const char *value, enum opt_proxy_auth *offered,
 			   char *challenge, size_t len)
 {
 	value += strspn(value, " ");
-	if (!strncasecmp(value, "Basic ", 6)) {
+	if (*offered == OPT_PROXY_AUTH_NTLM2) {
+		if (!strncasecmp(value, "NTLM ", 5))
+			snprintf(challenge, len, "%s", value + 5 + strspn(value + 5, " "));
+	} else if (!strncasecmp(value, "Basic ", 6)) {
 		*offered = OPT_PROXY_AUTH_BASIC;
 	} else if (!strncasecmp(value, "Digest ", 7)) {
 		*offered = OPT_PROXY_AUTH_DIGEST;
@@ -119,12 +144,15 @@ static void offered_method(const char *value, enum opt_proxy_auth *offered,
 	}
 }
 
-/* The reply's headers up to the empty line; what the proxy offers. */
+/* The reply's headers up to the empty line; what the proxy offers
+ * (@offered: NTLM2 to look for the NTLM challenge) and the length of the
+ * body that follows. */
 static int read_headers(int fd, uint64_t deadline, enum opt_proxy_auth *offered,
-			char *challenge, size_t len)
+			char *challenge, size_t len, size_t *body)
 {
 	char line[HTTP_LINE_MAX];
 
+	*body = 0;
 	for (int i = 0; i < HTTP_HEADERS_MAX; i++) {
 		int ret = read_line(fd, line, sizeof(line), deadline);
 
@@ -132,11 +160,29 @@ static int read_headers(int fd, uint64_t deadline, enum opt_proxy_auth *offered,
 			return ret;
 		if (!line[0])
 			return 0;
-		if (*offered == OPT_PROXY_AUTH_NONE &&
+		if (!strncasecmp(line, "Content-Length:", 15))
+			*body = strtoul(line + 15, NULL, 10);
+		if ((*offered == OPT_PROXY_AUTH_NONE ||
+		     *offered == OPT_PROXY_AUTH_NTLM2) &&
 		    !strncasecmp(line, "Proxy-Authenticate:", 19))
 			offered_method(line + 19, offered, challenge, len);
 	}
 	return -EPROTO;
+}
+
+/* A 407's body, read and dropped (NTLM goes on on the same connection). */
+static int skip_body(int fd, size_t len, uint64_t deadline)
+{
+	char buf[256];
+	int ret = len > 65536 ? -EPROTO : 0;
+
+	while (!ret && len) {
+		size_t n = len < sizeof(buf) ? len : sizeof(buf);
+
+		ret = proxy_read(fd, buf, n, deadline);
+		len -= n;
+	}
+	return ret;
 }
 
 /* A 407 in "auto" mode: what the proxy wants, for the next connection. */
@@ -160,43 +206,59 @@ static int learn_method(const struct opt_proxy *p,
 	return -EAGAIN;
 }
 
-static int req_digest(const struct options *o, const struct proxy_target *t,
-		      struct http_req *r, const char *challenge)
-{
-	struct proxy_creds c = { 0 };
-	char uri[320], line[HTTP_LINE_MAX + 512];
-	int ret;
+struct digest_arg {
+	const char *challenge, *uri;
+};
 
-	ret = proxy_creds_get(&o->http_proxy, &o->http_proxy_user_pass, t,
-			      "HTTP Proxy", &c);
-	if (ret)
-		return ret;
-	snprintf(uri, sizeof(uri), "%s:%s", t->host, t->port);
-	ret = proxy_digest_header(challenge, c.user, c.pass, uri, line,
-				  sizeof(line));
-	proxy_creds_wipe(&c);
-	if (!ret) {
-		log_info("Attempting Digest Proxy-Authorization");
-		req_line(r, "%s", line);
-	}
-	mem_wipe(line, sizeof(line));
-	return ret;
+static int digest_line(const struct proxy_creds *c, const void *arg,
+		       char *out, size_t len)
+{
+	const struct digest_arg *d = arg;
+
+	return proxy_digest_header(d->challenge, c->user, c->pass, d->uri, out,
+				   len);
+}
+
+static int ntlm3_line(const struct proxy_creds *c, const void *arg,
+		      char *out, size_t len)
+{
+	int pre = snprintf(out, len, "Proxy-Authorization: NTLM ");
+
+	return proxy_ntlm_type3(arg, c->user, c->pass, out + pre,
+				len - (size_t)pre);
 }
 
 static int send_connect(const struct options *o, const struct proxy_target *t,
 			int fd, const struct proxy_http_auth *a, uint64_t deadline)
 {
 	struct http_req r = { .len = 0 };
+	bool ntlm = a->method == OPT_PROXY_AUTH_NTLM2;
+	char uri[320];
+	struct digest_arg dig = { a->challenge, uri };
 	int ret = 0;
 
+	snprintf(uri, sizeof(uri), "%s:%s", t->host, t->port);
 	req_line(&r, "CONNECT %s:%s HTTP/%s", t->host, t->port,
 		 o->http_proxy_version ? o->http_proxy_version : "1.0");
 	log_info("Send to HTTP proxy: 'CONNECT %s:%s'", t->host, t->port);
+	if (ntlm && a->challenge[0])    /* NTLM phase 3, as 2.6 */
+		req_line(&r, "Proxy-Connection: Keep-Alive");
 	req_headers(o, t, &r);
 	if (a->method == OPT_PROXY_AUTH_BASIC)
-		ret = req_basic(o, t, &r);
+		ret = req_auth(o, t, &r, basic_line, NULL,
+			       "Basic Proxy-Authorization");
 	else if (a->method == OPT_PROXY_AUTH_DIGEST)
-		ret = req_digest(o, t, &r, a->challenge);
+		ret = req_auth(o, t, &r, digest_line, &dig,
+			       "Digest Proxy-Authorization");
+	else if (ntlm && a->challenge[0])
+		ret = req_auth(o, t, &r, ntlm3_line, a->challenge,
+			       "NTLM Proxy-Authorization phase 3");
+	if (ntlm && !a->challenge[0]) {
+		/* phase 1, as 2.6: after the other headers */
+		req_line(&r, "Proxy-Connection: Keep-Alive");
+		log_info("Attempting NTLM Proxy-Authorization phase 1");
+		req_line(&r, "Proxy-Authorization: NTLM %s", proxy_ntlm_type1());
+	}
 	if (ret) {
 		mem_wipe(r.buf, sizeof(r.buf));
 		return ret;
@@ -207,13 +269,15 @@ static int send_connect(const struct options *o, const struct proxy_target *t,
 	return ret;
 }
 
-int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
-	       struct proxy_http_auth *a)
+/* One CONNECT and its reply's status and headers (what a 407 offers in
+ * @offered, an NTLM challenge in @a). */
+static int exchange(const struct options *o, const struct proxy_target *t,
+		    int fd, struct proxy_http_auth *a, uint64_t deadline,
+		    int *status, enum opt_proxy_auth *offered)
 {
-	uint64_t deadline = clock_now_ms() + t->timeout_ms;
-	enum opt_proxy_auth offered = OPT_PROXY_AUTH_NONE;
 	char line[HTTP_LINE_MAX];
-	int status = 0, ret;
+	size_t body = 0;
+	int ret;
 
 	ret = send_connect(o, t, fd, a, deadline);
 	if (!ret)
@@ -223,14 +287,41 @@ int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
 		return ret;
 	}
 	log_info("HTTP proxy returned: '%s'", line);
-	if (sscanf(line, "%*s %d", &status) != 1)
-		status = 0;
-	ret = read_headers(fd, deadline, &offered, a->challenge,
-			   sizeof(a->challenge));
+	if (sscanf(line, "%*s %d", status) != 1)
+		*status = 0;
+	if (a->method == OPT_PROXY_AUTH_NTLM2)
+		a->challenge[0] = '\0';
+	ret = read_headers(fd, deadline, offered, a->challenge,
+			   sizeof(a->challenge), &body);
+	if (!ret && *status == 407)
+		ret = skip_body(fd, body, deadline);
+	return ret;
+}
+
+int proxy_http(const struct options *o, const struct proxy_target *t, int fd,
+	       struct proxy_http_auth *a)
+{
+	uint64_t deadline = clock_now_ms() + t->timeout_ms;
+	bool ntlm = a->method == OPT_PROXY_AUTH_NTLM2;
+	enum opt_proxy_auth offered = a->method;
+	int status = 0, ret;
+
+	if (!ntlm)
+		offered = OPT_PROXY_AUTH_NONE;
+	a->challenge[0] = ntlm ? '\0' : a->challenge[0];
+	ret = exchange(o, t, fd, a, deadline, &status, &offered);
+	if (!ret && ntlm && status == 407 && a->challenge[0]) {
+		log_info("Received NTLM Proxy-Authorization phase 2 response");
+		ret = exchange(o, t, fd, a, deadline, &status, &offered);
+	}
 	if (ret)
 		return ret;
 	if (status == 407) {
 		log_info("Proxy requires authentication");
+		if (ntlm) {
+			log_err("HTTP proxy: NTLM authentication failed");
+			return -EACCES;
+		}
 		return learn_method(&o->http_proxy, offered, a);
 	}
 	if (status != 200) {

@@ -21,7 +21,7 @@ ext_side() {
 	local kind=$1 mpid
 	rm -f "$T/x.sock"
 	start_client 1 "$kind"
-	in_c 1 timeout 60 python3 "$LIB_DIR/mgmt_extkey.py" "$T/x.sock" \
+	in_c 1 timeout 60 /usr/bin/python3 "$LIB_DIR/mgmt_extkey.py" "$T/x.sock" \
 		"${KEY:-$T/pki/cli1.key}" "$T/$kind.mgmt" "${FLAGS:-}" ${CERT:+"$CERT"} &
 	mpid=$!
 	wait "$mpid" || { cat "$T/$kind.mgmt"; fail "$kind: the manager did not see CONNECTED"; }

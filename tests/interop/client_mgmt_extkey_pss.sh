@@ -9,7 +9,7 @@
 # digest flag: both must connect and the manager must see the same lines
 # (apart from times, data and signatures), >PK_SIGN's algorithm included.
 . "$(dirname "$0")/server_lib.bash"
-python3 -c 'import cryptography' 2>/dev/null || fail "python3-cryptography not installed"
+/usr/bin/python3 -c 'import cryptography' 2>/dev/null || fail "python3-cryptography not installed"
 ns_setup 1
 pki_make
 openssl req -newkey rsa:2048 -nodes -keyout "$T/pki/rsa1.key" -out "$T/pki/rsa1.csr" \
@@ -35,7 +35,7 @@ ext_side() {
 	local kind=$1 key=$2 flags=$3 mpid rc=0
 	rm -f "$T/x.sock"
 	OPENSSL_CONF=${SSLCONF:-${OPENSSL_CONF:-/etc/ssl/openssl.cnf}} start_client 1 "$kind"
-	in_c 1 timeout 60 python3 "$LIB_DIR/mgmt_extkey.py" "$T/x.sock" \
+	in_c 1 timeout 60 /usr/bin/python3 "$LIB_DIR/mgmt_extkey.py" "$T/x.sock" \
 		"$key" "$T/$kind.mgmt" "$flags" &
 	mpid=$!
 	wait "$mpid" || rc=$?

@@ -3,13 +3,17 @@
 process: records what each client sent to set up its tunnel (one JSON line
 per connection to LOG) and relays the bytes afterwards.
 
-    proxy.py http|http-digest|socks PORT LOG [USER:PASS]
+    proxy.py http|http-digest|http-ntlm|socks PORT LOG [USER:PASS]
 
 http: with USER:PASS, a CONNECT without the right Basic credentials gets a
 407 with "Proxy-Authenticate: Basic". http-digest: the same with Digest
 (RFC 2617, qop auth, MD5, an opaque value); its record has the random
 cnonce and the response replaced by "C" and "R", and "valid" says whether
-the response was right. socks: with USER:PASS only the
+the response was right. http-ntlm: NTLM (USER may be DOMAIN\\user): a type 1
+gets a 407 with a type 2 (fixed challenge, target information) on the
+same connection, the type 3 must carry a valid NTLMv2 response for PASS
+(checked here, "valid"); its record shows the type 3's fields, not its
+random bytes. socks: with USER:PASS only the
 username/password method (RFC 1929) is accepted; UDP ASSOCIATE (RFC 1928
 7) relays datagrams of IPv4 destinations (ATYP 1, FRAG 0) while the TCP
 connection lasts, and creates LOG.udp once a reply went back to the
@@ -17,11 +21,13 @@ client. Exits after 120 s.
 """
 import base64
 import hashlib
+import hmac
 import json
 import re
 import select
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -39,6 +45,14 @@ def relay(a, b):
             if not data:
                 return
             (b if s is a else a).sendall(data)
+
+
+def tunnel(c, lines):
+    """200 to the CONNECT in lines, then relay to its target."""
+    host, port = lines[0].split()[1].rsplit(":", 1)
+    up = socket.create_connection((host, int(port)), timeout=5)
+    c.sendall(b"HTTP/1.0 200 Connection established\r\n\r\n")
+    relay(c, up)
 
 
 def read_head(c):
@@ -91,10 +105,7 @@ def http_digest_client(c, log, cred):
         c.sendall(b"HTTP/1.0 407 Proxy Authentication Required\r\n"
                   b"Proxy-Authenticate: " + DIGEST_CHALLENGE.encode() + b"\r\n\r\n")
         return
-    host, port = lines[0].split()[1].rsplit(":", 1)
-    up = socket.create_connection((host, int(port)), timeout=5)
-    c.sendall(b"HTTP/1.0 200 Connection established\r\n\r\n")
-    relay(c, up)
+    tunnel(c, lines)
 
 
 def http_client(c, log, cred):
@@ -107,10 +118,82 @@ def http_client(c, log, cred):
         c.sendall(b"HTTP/1.0 407 Proxy Authentication Required\r\n"
                   b"Proxy-Authenticate: Basic realm=\"test\"\r\n\r\n")
         return
-    host, port = lines[0].split()[1].rsplit(":", 1)
-    up = socket.create_connection((host, int(port)), timeout=5)
-    c.sendall(b"HTTP/1.0 200 Connection established\r\n\r\n")
-    relay(c, up)
+    tunnel(c, lines)
+
+
+NTLM_CHALLENGE = bytes.fromhex("0123456789abcdef")
+NTLM_TINFO = (struct.pack("<HH", 2, 6) + "DOM".encode("utf-16-le") +
+              struct.pack("<HH", 0, 0))
+
+
+def ntlm_type2():
+    """Flags: unicode, NTLM, target information; the target information
+    right after the 48-byte header."""
+    return (b"NTLMSSP\0" + struct.pack("<I", 2) + struct.pack("<HHI", 0, 0, 48) +
+            struct.pack("<I", 0x00800201) + NTLM_CHALLENGE + bytes(8) +
+            struct.pack("<HHI", len(NTLM_TINFO), len(NTLM_TINFO), 48) + NTLM_TINFO)
+
+
+def nt_hash(password):
+    """MD4 of the UTF-16LE password (OpenSSL's legacy provider)."""
+    return subprocess.run(["openssl", "dgst", "-md4", "-provider", "legacy",
+                           "-provider", "default", "-binary"],
+                          input=password.encode("utf-16-le"), capture_output=True,
+                          check=True).stdout
+
+
+def ntlm_type3(msg, cred):
+    """The type 3's fields as a string, and whether its NTLMv2 response is
+    right for cred (user with optional DOMAIN\\ prefix, password)."""
+    def field(at):
+        ln, _, off = struct.unpack_from("<HHI", msg, at)
+        return msg[off:off + ln], off
+    nt, _ = field(0x14)
+    lm, lm_off = field(0x0c)
+    dom, _ = field(0x1c)
+    user, _ = field(0x24)
+    host, _ = field(0x2c)
+    flags = struct.unpack_from("<I", msg, 0x3c)[0]
+    userdom, pw = cred.split(":", 1)
+    want_dom, _, want_user = userdom.rpartition("\\")
+    key2 = hmac.new(nt_hash(pw), (want_user.upper() + want_dom).encode("utf-16-le"),
+                    "md5").digest()
+    blob = nt[16:]
+    ok = (msg[:12] == b"NTLMSSP\0\3\0\0\0" and len(nt) > 16 and
+          hmac.new(key2, NTLM_CHALLENGE + blob, "md5").digest() == nt[:16] and
+          blob[:8] == b"\1\1" + bytes(6) and blob[0x1c:0x1c + len(NTLM_TINFO)] == NTLM_TINFO
+          and user.decode("latin-1") == want_user and dom.decode("latin-1") == want_dom)
+    desc = ("NTLM type3 user=%s domain=%s flags=%08x nt=%d lm=%d@%d host=%d" %
+            (user.decode("latin-1"), dom.decode("latin-1"), flags, len(nt), len(lm),
+             lm_off, len(host)))
+    return desc, ok
+
+
+def http_ntlm_client(c, log, cred):
+    """Type 1 -> 407 with type 2, type 3 -> 200 if right, on one connection."""
+    while True:
+        lines = read_head(c)
+        if not lines:
+            return
+        auth = [i for i, l in enumerate(lines)
+                if l.lower().startswith("proxy-authorization: ntlm ")]
+        msg = base64.b64decode(lines[auth[0]].split(None, 2)[2]) if auth else b""
+        ok = False
+        if msg[8:9] == b"\3":
+            lines[auth[0]], ok = ntlm_type3(msg, cred)
+        record(log, {"kind": "http-ntlm", "lines": lines, "valid": ok})
+        if msg[8:9] == b"\1":
+            body = b"NTLM needed\n"
+            c.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+                      b"Proxy-Authenticate: NTLM " + base64.b64encode(ntlm_type2()) +
+                      b"\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            continue
+        if not ok:
+            c.sendall(b"HTTP/1.0 407 Proxy Authentication Required\r\n"
+                      b"Proxy-Authenticate: NTLM\r\n\r\n")
+            return
+        tunnel(c, lines)
+        return
 
 
 def recv_n(c, n):
@@ -191,8 +274,8 @@ def udp_associate(c, log):
 def serve(c, kind, log, cred):
     try:
         {"http": http_client, "http-digest": http_digest_client,
-         "socks": socks_client}[kind](c, log, cred)
-    except (OSError, EOFError, ValueError, IndexError):
+         "http-ntlm": http_ntlm_client, "socks": socks_client}[kind](c, log, cred)
+    except (OSError, EOFError, ValueError, IndexError, struct.error):
         pass
     finally:
         c.close()

@@ -12,6 +12,10 @@
 #   http digest    auto, a 407 with Digest (RFC 2617), then again with
 #                  the answer (random cnonce and response compared as
 #                  "C"/"R"; the proxy checks the response)
+#   http ntlm2     NTLMv2 (DOMAIN\user): type 1, a 407 with the type 2,
+#                  type 3 on the same connection; the proxy checks the
+#                  NTLMv2 response (openvpn gets "providers legacy
+#                  default" for MD4; dcovpn ignores that line)
 #   http mgmt      auto, the credentials asked through
 #                  management-query-passwords ('HTTP Proxy'), as
 #                  NetworkManager's plugin runs it
@@ -82,6 +86,14 @@ run_case http-digest http-digest 8080 alice:secret "http-proxy 127.0.0.1 8080 au
 for who in openvpn dcovpn; do
 	[ "$(grep -c '"valid": true' "$T/http-digest-$who.jsonl")" = 1 ] ||
 		fail "http-digest: $who's Digest answer was not accepted once"
+done
+printf 'DOM\\alice\nsecret\n' >"$T/proxy-auth-ntlm"
+chmod 600 "$T/proxy-auth-ntlm"
+run_case http-ntlm2 http-ntlm 8080 'DOM\alice:secret' \
+	"http-proxy 127.0.0.1 8080 $T/proxy-auth-ntlm ntlm2" "providers legacy default"
+for who in openvpn dcovpn; do
+	[ "$(grep -c '"valid": true' "$T/http-ntlm2-$who.jsonl")" = 1 ] ||
+		fail "http-ntlm2: $who's NTLMv2 response was not accepted"
 done
 NO_REMOTE=1 run_case http-conn http 8080 alice:secret "<connection>" "remote $UL4_S 1194" \
 	"http-proxy 127.0.0.1 8080 $T/proxy-auth basic" "</connection>"

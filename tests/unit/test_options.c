@@ -1147,8 +1147,12 @@ static void test_host_options(void **state)
 	options_free(&o);
 	expect_error("http-proxy p\n", "e.conf:1: http-proxy port number not "
 		     "defined");
-	expect_error("http-proxy p 8080 f ntlm\n", "e.conf:1: --http-proxy: "
-		     "ntlm authentication is not supported (none, basic, auto)");
+	expect_ok(&o, "http-proxy p 8080 f ntlm2\n");
+	assert_int_equal(o.http_proxy.auth, OPT_PROXY_AUTH_NTLM2);
+	options_free(&o);
+	expect_ok(&o, "http-proxy p 8080 f ntlm\n");      /* v2, as 2.7 */
+	assert_int_equal(o.http_proxy.auth, OPT_PROXY_AUTH_NTLM2);
+	options_free(&o);
 	expect_error("http-proxy-option FOO 1\n", "e.conf:1: Bad "
 		     "http-proxy-option or missing or extra parameter: 'FOO'");
 	expect_error("mtu-disc sometimes\n", "e.conf:1: --mtu-disc: bad value "
