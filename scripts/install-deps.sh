@@ -22,6 +22,8 @@ PKGS=(
 	python3-cryptography              # management-external-key signer (interop)
 	procps                            # kill, ps in scripts
 	dbus-daemon python3-dbus libnm0   # NetworkManager plugin test (below)
+	python3-gi                        # its helpers use GLib's main loop (python3-dbus only
+	                                  # recommends it: not installed here)
 	systemd man-db groff-base         # check the units and man page
 	debhelper dpkg-dev lintian        # make deb
 )
