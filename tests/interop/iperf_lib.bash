@@ -3,7 +3,8 @@
 # and a run of several clients at once.
 
 # iperf_servers N: iperf3 servers for clients 1..N, on the server's
-# tunnel address; waits for every client to ping through.
+# tunnel address; waits for every client to ping through and every
+# server to listen.
 iperf_servers() {
 	local i
 	for i in $(seq 1 "$1"); do
@@ -12,6 +13,9 @@ iperf_servers() {
 	done
 	for i in $(seq 1 "$1"); do
 		wait_for 10 in_c "$i" ping -c1 -W1 "$TUN4_S" || fail "client $i: no ping through"
+		# iperf3's client does not retry a refused connection
+		wait_for 10 sh -c "ip netns exec '$NS_S' ss -Hltn 'sport = :$((5200 + i))' | grep -q ." ||
+			fail "iperf3 server $i not listening"
 	done
 }
 

@@ -8,7 +8,7 @@ MB=${MB:-5}
 run_basic udp 4 auth
 in_s timeout 30 iperf3 -s -1 -B "$TUN4_S" -p 5201 >"$T/iperf-s.log" 2>&1 &
 BG_PIDS+=($!)
-sleep 0.5
+iperf_listening 5201
 in_c timeout 25 iperf3 -c "$TUN4_S" -p 5201 -t 6 -b 40M >"$T/iperf-c.log" 2>&1 ||
 	{ cat "$T/iperf-c.log"; fail "iperf3 failed"; }
 n=$(grep -c "soft reset after" "$T/client.log" || true)
