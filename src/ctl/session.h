@@ -80,8 +80,11 @@ struct keystate {
 	uint64_t send_after_ms;      /* OpenVPN's auth_deferred_expire */
 	uint64_t must_die_ms;        /* lame duck end; 0: not a lame duck */
 	uint64_t nudge_ms;           /* re-ACK once after ACTIVE; 0: done */
+	/* TLS plaintext not parsed yet: SESSION_PLAIN_MAX bytes while
+	 * some is held, else NULL (most of a session's life: 8 kB per
+	 * client saved, see ks_plain_release) */
+	uint8_t *plain;
 	size_t plain_len;
-	uint8_t plain[SESSION_PLAIN_MAX];
 };
 
 /* What the session does with the outside world. */

@@ -87,7 +87,7 @@ static int ks_read_km2(struct session *s, struct keystate *ks)
 			ks->plain, ks->plain_len, &used, err, sizeof(err));
 	if (ret) {
 		/* Maybe not all of it yet; a full buffer is a broken peer. */
-		if (ks->plain_len < sizeof(ks->plain))
+		if (ks->plain_len < SESSION_PLAIN_MAX)
 			return 0;
 		session_fail(s, "TLS Error: %s", err);
 		return -EPROTO;
@@ -130,7 +130,7 @@ static void ks_dispatch_messages(struct session *s, struct keystate *ks)
 			s->ops.message(s->ops_ctx, msg);
 		ks_consume_plain(ks, n);
 	}
-	if (ks->plain_len == sizeof(ks->plain)) {
+	if (ks->plain_len == SESSION_PLAIN_MAX) {
 		log_warn("control channel message too long, dropped");
 		ks_consume_plain(ks, ks->plain_len);
 	}
@@ -138,8 +138,13 @@ static void ks_dispatch_messages(struct session *s, struct keystate *ks)
 
 static int ks_read_plain(struct session *s, struct keystate *ks)
 {
+	if (!ks->plain) {
+		ks->plain = malloc(SESSION_PLAIN_MAX);
+		if (!ks->plain)
+			return -ENOMEM;
+	}
 	for (;;) {
-		size_t room = sizeof(ks->plain) - ks->plain_len;
+		size_t room = SESSION_PLAIN_MAX - ks->plain_len;
 		ssize_t n;
 
 		if (!room)
@@ -294,6 +299,7 @@ int session_process(struct session *s, struct keystate *ks,
 	}
 	if (!ret)
 		ret = ks_flush(s, ks, now_ms);
+	ks_plain_release(ks);
 	if (ret && !s->failed)
 		session_fail(s, "TLS Error: key-id %u: control channel failure (%s)",
 			     ks->key_id, strerror(ret < 0 ? -ret : ret));

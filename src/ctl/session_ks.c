@@ -34,8 +34,21 @@ void ks_free(struct keystate *ks)
 		free(ks->rel);
 	}
 	tls_session_free(ks->tls);
+	if (ks->plain)
+		mem_wipe(ks->plain, ks->plain_len);
+	free(ks->plain);
 	mem_wipe(ks, sizeof(*ks));
 	free(ks);
+}
+
+/* The plaintext buffer goes when it holds nothing (consumed bytes are
+ * wiped as they go): an idle client keeps no 8 kB of it. */
+void ks_plain_release(struct keystate *ks)
+{
+	if (ks->plain_len)
+		return;
+	free(ks->plain);
+	ks->plain = NULL;
 }
 
 unsigned session_hand_window_ms(const struct session *s)

@@ -28,6 +28,8 @@ int ks_new(struct session *s, uint8_t key_id, uint64_t now_ms,
 	   struct keystate **out);
 /* Free @ks (may be NULL), wiping it. */
 void ks_free(struct keystate *ks);
+/* Frees @ks's plaintext buffer if it holds nothing. */
+void ks_plain_release(struct keystate *ks);
 /* Restart @ks's handshake and send-delay clocks at @now_ms. */
 void ks_restart_clock(struct session *s, struct keystate *ks,
 		      uint64_t now_ms);

@@ -225,6 +225,8 @@ void tls_session_free(struct tls_session *s)
 	if (!s)
 		return;
 	SSL_free(s->ssl);	/* frees both BIOs, wipes its secrets */
+	free(s->verify_err);
+	free(s->err);
 	mem_wipe(s, sizeof(*s));
 	free(s);
 }
@@ -275,12 +277,16 @@ static void session_fail(struct tls_session *s, const char *what)
 	char reason[160];
 
 	ssl_reason(reason, sizeof(reason));
-	if (s->verify_err[0])
-		snprintf(s->err, sizeof(s->err), "%s: %s (%s)", what,
+	s->state = TLS_HS_FAILED;
+	if (!s->err)
+		s->err = malloc(2 * TLS_ERR_LEN);
+	if (!s->err)
+		return;
+	if (s->verify_err && s->verify_err[0])
+		snprintf(s->err, 2 * TLS_ERR_LEN, "%s: %s (%s)", what,
 			 s->verify_err, reason);
 	else
-		snprintf(s->err, sizeof(s->err), "%s: %s", what, reason);
-	s->state = TLS_HS_FAILED;
+		snprintf(s->err, 2 * TLS_ERR_LEN, "%s: %s", what, reason);
 }
 
 enum tls_hs_state tls_session_handshake(struct tls_session *s)
@@ -307,7 +313,7 @@ enum tls_hs_state tls_session_handshake(struct tls_session *s)
 
 const char *tls_session_error(const struct tls_session *s)
 {
-	return s->err;
+	return s->err ? s->err : "";
 }
 
 int tls_session_write(struct tls_session *s, const uint8_t *buf, size_t len)

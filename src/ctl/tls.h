@@ -169,7 +169,8 @@ enum tls_hs_state {
 enum tls_hs_state tls_session_handshake(struct tls_session *s);
 /* One line: OpenSSL's reason, plus the certificate verification error if any,
  * e.g. "VERIFY ERROR: depth=0, error=unable to get local issuer certificate:
- * CN=server" or "VERIFY EKU ERROR: ...". "" while nothing failed. */
+ * CN=server" or "VERIFY EKU ERROR: ...". "" while nothing failed; read it
+ * after the failure (its buffer is allocated then). */
 const char *tls_session_error(const struct tls_session *s);
 
 /*

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -49,9 +50,20 @@ struct tls_session {
 	BIO *out;			/* OpenSSL's ciphertext for the peer */
 	enum tls_hs_state state;
 	bool bios_trimmed;		/* after the handshake's flights */
-	char verify_err[TLS_ERR_LEN];	/* set by the verify callback */
-	char err[2 * TLS_ERR_LEN];	/* what + verify_err + reason */
+	/* Heap, allocated only when something failed (most sessions never
+	 * do: 768 bytes less per server client); NULL: none. */
+	char *verify_err;		/* TLS_ERR_LEN: by the verify callback */
+	char *err;			/* 2 * TLS_ERR_LEN: what + verify_err + reason */
 };
+
+/* @s's verify error buffer (TLS_ERR_LEN bytes), allocated on first use;
+ * NULL when out of memory (errbuf_set then writes nothing). */
+static inline char *tls_verify_errbuf(struct tls_session *s)
+{
+	if (!s->verify_err)
+		s->verify_err = calloc(1, TLS_ERR_LEN);
+	return s->verify_err;
+}
 
 /* The reason of the most recent OpenSSL error ("" if none); clears the queue. */
 static inline void ssl_reason(char *buf, size_t len)

@@ -52,7 +52,7 @@ static bool fpr_ok(struct tls_session *s, X509 *x, int depth)
 	if (!s->ctx->n_fprs || (unsigned)depth != s->ctx->fpr_depth ||
 	    fpr_known(s->ctx, x, hex, sizeof(hex)))
 		return true;
-	errbuf_set(s->verify_err, sizeof(s->verify_err), "TLS Error: "
+	errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN, "TLS Error: "
 		   "--tls-verify/--peer-fingerprint certificate hash verification "
 		   "failed. (got certificate fingerprint: %s)", hex);
 	return false;
@@ -94,12 +94,12 @@ static bool verify_name(struct tls_session *s, X509 *x, const char *subject,
 				    s->ctx->n_user_fields, name, len);
 
 	if (ret == -E2BIG)
-		errbuf_set(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN, "VERIFY ERROR: "
 			   "could not append %s from X509 certificate -- note that "
 			   "the username length is limited to %u characters", name,
 			   SAFENAME_MAX - 1);
 	else if (ret)
-		errbuf_set(s->verify_err, sizeof(s->verify_err), "VERIFY ERROR: "
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN, "VERIFY ERROR: "
 			   "could not extract %s from X509 subject string ('%s') -- "
 			   "note that the field length is limited to %u characters",
 			   name, subject, SAFENAME_FIELD_MAX);
@@ -113,7 +113,7 @@ static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 	char cn[SAFENAME_MAX], why[160];
 
 	if (ctx->remote_cert != TLS_REMOTE_CERT_ANY && !usage_ok(ctx, x)) {
-		errbuf_set(s->verify_err, sizeof(s->verify_err), "VERIFY KU/EKU ERROR:"
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN, "VERIFY KU/EKU ERROR:"
 			   " %s lacks key usage or extended key usage %s", subject,
 			   ctx->remote_cert == TLS_REMOTE_CERT_SERVER ?
 			   "TLS Web Server Authentication" :
@@ -122,19 +122,19 @@ static bool verify_leaf(struct tls_session *s, X509 *x, const char *subject)
 	}
 	if (ctx->ku && !tls_usage_ku_ok(x, ctx->ku_values, ctx->n_ku, why,
 					sizeof(why))) {
-		errbuf_set(s->verify_err, sizeof(s->verify_err),
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN,
 			   "VERIFY KU ERROR: %s: %s", subject, why);
 		return false;
 	}
 	if (ctx->eku && !tls_usage_eku_ok(x, ctx->eku, why, sizeof(why))) {
-		errbuf_set(s->verify_err, sizeof(s->verify_err),
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN,
 			   "VERIFY EKU ERROR: %s: %s", subject, why);
 		return false;
 	}
 	if (!verify_name(s, x, subject, cn, sizeof(cn)))
 		return false;
 	if (ctx->x509_name && !x509_name_ok(ctx, subject, cn)) {
-		errbuf_set(s->verify_err, sizeof(s->verify_err),
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN,
 			   "VERIFY X509NAME ERROR: %s, must be %s", subject,
 			   ctx->x509_name);
 		return false;
@@ -159,14 +159,14 @@ int tls_verify_cb(int preverify_ok, X509_STORE_CTX *xs)
 		/* OpenVPN logs and ignores a missing CRL. */
 		if (e == X509_V_ERR_UNABLE_TO_GET_CRL)
 			return 1;
-		errbuf_set(s->verify_err, sizeof(s->verify_err),
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN,
 			   "VERIFY ERROR: depth=%d, error=%s: %s", depth,
 			   X509_verify_cert_error_string(e), subject);
 		return 0;
 	}
 	if (depth == 0 && s->ctx->crl.dir &&
 	    tls_crl_dir_revoked(&s->ctx->crl, x, serial, sizeof(serial))) {
-		errbuf_set(s->verify_err, sizeof(s->verify_err),
+		errbuf_set(tls_verify_errbuf(s), TLS_ERR_LEN,
 			   "VERIFY CRL: certificate serial number %s is revoked: %s",
 			   serial, subject);
 		return 0;

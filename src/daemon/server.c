@@ -76,6 +76,7 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 		next = tcp_next;
 	server_mgmt_auth_tick(s, now, &next);
 	server_reap(s, now);
+	mem_trim_tick(&s->trim, now, &next);
 	sd = server_script_tick(s, now);
 	if (sd < next)
 		next = sd;

@@ -294,6 +294,7 @@ void server_client_free(struct server *s, struct srv_client *c)
 	s->clients[c->peer_id] = NULL;
 	s->n_clients--;
 	free(c);
+	mem_trim_note(&s->trim);
 }
 
 void server_reap(struct server *s, uint64_t now)

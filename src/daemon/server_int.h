@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/memtrim.h"
 #include "conf/opt_server.h"
 #include "ctl/authtoken.h"
 #include "ctl/mudp.h"
@@ -152,6 +153,7 @@ struct server {
 	struct srv_reload reload;         /* SIGHUP in place (server_reload.c) */
 	struct portshare ps;              /* port-share: other protocols */
 	struct mudp mudp;
+	struct mem_trim trim;             /* after clients leave (memtrim.h) */
 	struct mudp_result mres;
 	uint64_t cookie_replies;
 	uint64_t auth_drops;         /* strangers' packets failing the wrap */

@@ -275,10 +275,12 @@ static int peer_check_config(const struct dco *dco,
 	return cfg->transport == DCO_TRANSPORT_TCP && cfg->fd >= 0 ? 0 : -EINVAL;
 }
 
-static struct peer *peer_from_config(const struct dco_peer_config *cfg,
+static struct peer *peer_from_config(const struct dco *dco,
+				     const struct dco_peer_config *cfg,
 				     uint64_t now_ms)
 {
-	struct peer *p = calloc(1, sizeof(*p));
+	struct peer *p = calloc(1, sizeof(*p) + (dco->n_workers + 1) *
+				   sizeof(p->stats[0]));
 
 	if (!p)
 		return NULL;
@@ -341,7 +343,7 @@ int dco_new_peer(struct dco *dco, const struct dco_peer_config *cfg)
 	err = peer_check_config(dco, cfg);
 	if (err)
 		goto out;
-	p = peer_from_config(cfg, clock_now_ms());
+	p = peer_from_config(dco, cfg, clock_now_ms());
 	err = p ? peer_add(dco, p) : -ENOMEM;
 	if (err) {
 		if (p)
@@ -548,7 +550,8 @@ int dco_get_stats(struct dco *dco, uint32_t peer_id, struct dco_stats *out)
 	for (unsigned i = 0; !err && i <= DCO_CTL; i++) {
 		if (i == dco->n_workers)
 			i = DCO_CTL;
-		stats_add(out, p ? &p->stats[i] : &dco->workers[i].stats);
+		stats_add(out, p ? &p->stats[worker_key_ctx(&dco->workers[i])] :
+			       &dco->workers[i].stats);
 		if (!p) {
 			out->lock_taken += stat_read(&dco->workers[i].lock_taken);
 			out->lock_waited +=

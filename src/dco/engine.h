@@ -150,9 +150,11 @@ struct peer {
 	atomic_bool dead;                /* marked by a worker, reaped later */
 	atomic_flag rx_claim;            /* a worker is decrypting for it */
 	enum dco_del_reason dead_reason;
-	struct dco_stats stats[DCO_MAX_WORKERS + 1]; /* per worker; DCO_CTL */
 	struct cds_hlist_node id_node;   /* dco->by_id */
 	struct rcu_head rcu;
+	/* per worker, then the control plane's (index worker_key_ctx):
+	 * n_workers + 1 of them, not DCO_MAX_WORKERS + 1 (3.5 kB a peer) */
+	struct dco_stats stats[];
 };
 
 /* An event queue the control plane drains; its own lock, never held long. */
@@ -247,7 +249,7 @@ static inline uint64_t stat_read(const uint64_t *c)
 	do {                                                                   \
 		stat_add(&(w)->stats.field, (n));                              \
 		if (peer)                                                      \
-			stat_add(&(peer)->stats[(w)->idx].field, (n));         \
+			stat_add(&(peer)->stats[worker_key_ctx(w)].field, (n)); \
 	} while (0)
 
 /* A mutex on the data path, counted (see the top of this file). */

@@ -319,8 +319,11 @@ static int tx_init(struct epoch *ep, const uint8_t send[EPOCH_KEY_LEN])
 	err = epoch_kdf_data_key(&ep->tx_kdf, &ep->tx_key, ep->cipher,
 				 &ep->tx_data);
 	atomic_store(&ep->tx_last, datapkt_epoch_id(1, 0));
-	for (unsigned t = 0; !err && t < ep->n_tx; t++)
-		err = tx_ctx_for(ep, &ep->tx[t], 1);
+	/* Each thread's context is keyed when that thread first seals
+	 * (epoch_encrypt -> tx_ctx_for): a peer's packets mostly go out
+	 * from one thread, and an unused context costs ~1 kB of key
+	 * schedule per peer. rx_init keys the receive side with the same
+	 * cipher and backend, so a key that cannot be set up fails here. */
 	return err;
 }
 

@@ -5,6 +5,7 @@
  * the plaintext; decryption pulls them off again. The payload never moves.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/bytes.h"
@@ -51,8 +52,14 @@ int keyslot_init_n(struct keyslot *ks, const struct dco_key_config *cfg,
 		if (err)
 			goto err_clear;
 	}
-	for (unsigned t = 0; cfg->cipher != DCO_CIPHER_NONE &&
-			     !dco_cipher_is_cbc(cfg->cipher) && t < ks->n_threads; t++) {
+	if (cfg->cipher != DCO_CIPHER_NONE && !dco_cipher_is_cbc(cfg->cipher)) {
+		ks->enc = calloc(ks->n_threads, sizeof(*ks->enc));
+		if (!ks->enc) {
+			err = -ENOMEM;
+			goto err_clear;
+		}
+	}
+	for (unsigned t = 0; ks->enc && t < ks->n_threads; t++) {
 		err = aead_init(&ks->enc[t], backend, cfg->cipher, cfg->encrypt.key,
 				key_len, cfg->encrypt.nonce_tail, true);
 		if (err)
@@ -80,8 +87,9 @@ err_clear:
 
 void keyslot_clear(struct keyslot *ks)
 {
-	for (unsigned t = 0; t < KEYSLOT_THREADS; t++)
+	for (unsigned t = 0; ks->enc && t < ks->n_threads; t++)
 		aead_free(&ks->enc[t]);
+	free(ks->enc);
 	aead_free(&ks->dec);
 	keyslot_cbc_clear(ks);
 	pktid_window_free(&ks->replay);

@@ -28,9 +28,11 @@ struct keyslot {
 	 * an OpenSSL context cannot seal two packets at once, and a lock per
 	 * packet is what this replaces. One decrypt context: only the link
 	 * worker decrypts. */
-	struct aead enc[KEYSLOT_THREADS], dec;
-	/* The same for the legacy CBC + HMAC ciphers (keyslot_cbc.c). */
-	struct cbc cbc_enc[KEYSLOT_THREADS], cbc_dec;
+	struct aead *enc, dec;       /* enc: n_threads (heap), AEAD only */
+	/* The same for the legacy CBC + HMAC ciphers (keyslot_cbc.c);
+	 * cbc_enc: n_threads (heap), CBC only. Sized to the threads, not
+	 * KEYSLOT_THREADS: 1.6 kB less per server client. */
+	struct cbc *cbc_enc, cbc_dec;
 	unsigned n_threads;     /* encrypt contexts set up: @thread < this */
 	struct pktid_tx tx_id;
 	struct pktid_window replay;

@@ -11,6 +11,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +33,9 @@ int keyslot_cbc_init(struct keyslot *ks, const struct dco_key_config *cfg)
 	ks->static_key = cfg->static_key;
 	/* long-form ids carry the sender's start time, as OpenVPN's */
 	atomic_store(&ks->static_tx, (uint64_t)(uint32_t)time(NULL) << 32);
+	ks->cbc_enc = calloc(ks->n_threads, sizeof(*ks->cbc_enc));
+	if (!ks->cbc_enc)
+		return -ENOMEM;
 	for (unsigned t = 0; t < ks->n_threads; t++) {
 		err = cbc_init(&ks->cbc_enc[t], cfg->cipher, cfg->auth,
 			       cfg->encrypt.key, cfg->encrypt.hmac_key, true);
@@ -44,8 +48,10 @@ int keyslot_cbc_init(struct keyslot *ks, const struct dco_key_config *cfg)
 
 void keyslot_cbc_clear(struct keyslot *ks)
 {
-	for (unsigned t = 0; t < KEYSLOT_THREADS; t++)
+	for (unsigned t = 0; ks->cbc_enc && t < ks->n_threads; t++)
 		cbc_free(&ks->cbc_enc[t]);
+	free(ks->cbc_enc);
+	ks->cbc_enc = NULL;
 	cbc_free(&ks->cbc_dec);
 }
 
@@ -78,11 +84,15 @@ static void put_header(struct keyslot *ks, struct pkt *p, uint32_t peer_id,
 int keyslot_cbc_seal(struct keyslot *ks, unsigned thread, struct pkt *p,
 		     uint32_t peer_id, bool v1, const uint8_t iv[CBC_IV_LEN])
 {
-	struct cbc *c = &ks->cbc_enc[thread];
+	struct cbc *c;
 	size_t pid_len = pid_len_of(ks);
 	size_t ct_len;
 	uint8_t *ivp, *mac, *pid;
 	uint32_t id;
+
+	if (!ks->cbc_enc || thread >= ks->n_threads)
+		return -EINVAL;
+	c = &ks->cbc_enc[thread];
 
 	if (pkt_headroom(p) < hdr_len_of(ks, v1) + c->mac_len + CBC_IV_LEN + pid_len ||
 	    pkt_tailroom(p) < DATAPKT_CBC_TAIL_MAX)
@@ -123,7 +133,8 @@ int keyslot_cbc_encrypt(struct keyslot *ks, unsigned thread, struct pkt *p,
 
 	/* CBC needs an unpredictable IV: fresh random bytes per packet, as
 	 * OpenVPN's (prng_bytes), drawn in batches (cbc.h) */
-	if (thread >= KEYSLOT_THREADS || cbc_next_iv(&ks->cbc_enc[thread], iv))
+	if (!ks->cbc_enc || thread >= ks->n_threads ||
+	    cbc_next_iv(&ks->cbc_enc[thread], iv))
 		return -EIO;
 	return keyslot_cbc_seal(ks, thread, p, peer_id, v1, iv);
 }

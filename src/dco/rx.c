@@ -23,8 +23,8 @@ static void rx_control(struct worker *w, struct peer *peer, const struct pkt *p)
 	struct dco_event ev;
 
 	if (peer) {
-		stat_add(&peer->stats[w->idx].link_rx_packets, 1);
-		stat_add(&peer->stats[w->idx].link_rx_bytes, p->len);
+		stat_add(&peer->stats[worker_key_ctx(w)].link_rx_packets, 1);
+		stat_add(&peer->stats[worker_key_ctx(w)].link_rx_bytes, p->len);
 	}
 	if (p->len > DCO_CONTROL_MAX) {
 		DCO_STAT_ADD(w, peer, drop_malformed, 1);
@@ -230,8 +230,8 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 	}
 	if (!tcp_peer && rx_handoff(w, peer, p))
 		return false;
-	stat_add(&peer->stats[w->idx].link_rx_packets, 1);
-	stat_add(&peer->stats[w->idx].link_rx_bytes, p->len);
+	stat_add(&peer->stats[worker_key_ctx(w)].link_rx_packets, 1);
+	stat_add(&peer->stats[worker_key_ctx(w)].link_rx_bytes, p->len);
 	ks = w->dco->static_key ? peer_primary(peer) :
 				  peer_key_by_id(peer, opcode_key_id(p->data[0]));
 	if (!ks) {

@@ -15,6 +15,9 @@ static const char usage[] =
 "  --inflight K       handshakes running at once at most (default 256)\n"
 "  --hold S           seconds all clients stay up (default 5)\n"
 "  --churn M          disconnect/reconnect cycles after the hold (default 0)\n"
+"  --settle S         after the churn, hold all clients S more seconds before\n"
+"                     the server's RSS and fds are read (default 0: as soon\n"
+"                     as its fds are back, at most 5 s)\n"
 "  --ping-ms MS       each client pings the server's tunnel address every\n"
 "                     MS ms (default 1000; 0: keepalive only)\n"
 "  --pps P            instead: P echo requests per second per client, a\n"
@@ -70,7 +73,7 @@ static int parse_source(struct load_args *a, const char *s)
 	return 0;
 }
 
-enum { O_CONFIG = 1, O_CLIENTS, O_RATE, O_INFLIGHT, O_HOLD, O_CHURN,
+enum { O_CONFIG = 1, O_CLIENTS, O_RATE, O_INFLIGHT, O_HOLD, O_CHURN, O_SETTLE,
        O_PING, O_PPS, O_SIZE, O_KEEPALIVE, O_SOURCE, O_PID, O_TIMEOUT, O_VERB,
        O_HELP };
 
@@ -81,6 +84,7 @@ static const struct option longopts[] = {
 	{ "inflight", required_argument, NULL, O_INFLIGHT },
 	{ "hold", required_argument, NULL, O_HOLD },
 	{ "churn", required_argument, NULL, O_CHURN },
+	{ "settle", required_argument, NULL, O_SETTLE },
 	{ "ping-ms", required_argument, NULL, O_PING },
 	{ "pps", required_argument, NULL, O_PPS },
 	{ "size", required_argument, NULL, O_SIZE },
@@ -106,6 +110,7 @@ static int set_one(struct load_args *a, int opt, const char *v)
 	case O_INFLIGHT: ret = parse_uint("inflight", v, 1000000, &a->inflight); break;
 	case O_HOLD: ret = parse_uint("hold", v, 86400, &a->hold_s); break;
 	case O_CHURN: ret = parse_uint("churn", v, 10000000, &a->churn); break;
+	case O_SETTLE: ret = parse_uint("settle", v, 3600, &a->settle_s); break;
 	case O_PING: ret = parse_uint("ping-ms", v, 3600000, &a->ping_ms); break;
 	case O_PPS: ret = parse_uint("pps", v, 1000000, &a->pps); break;
 	case O_SIZE: ret = parse_uint("size", v, 1400, &a->size); break;

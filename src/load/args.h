@@ -18,6 +18,9 @@ struct load_args {
 	unsigned inflight;       /* handshakes running at once, at most */
 	unsigned hold_s;         /* seconds all N stay up */
 	unsigned churn;          /* disconnect/reconnect cycles after hold */
+	unsigned settle_s;       /* after the churn: held this long, then
+				  * the server is sampled (0: when its fds
+				  * are back) */
 	unsigned ping_ms;        /* ICMP echo per client every ms; 0: none */
 	unsigned pps;            /* ... or this many per second; 0: ping_ms */
 	unsigned size;           /* ICMP payload bytes */

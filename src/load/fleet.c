@@ -292,7 +292,12 @@ static void fleet_settle(struct fleet *f, uint64_t now)
 		return;
 	f->next_sample_ms = now + SAMPLE_EVERY_MS;
 	proc_sample(f->a->server_pid, &f->s_churn);
-	if (f->s_churn.fds <= f->s_hold.fds || now >= f->phase_ms + SETTLE_MS) {
+	/* --settle: the server's deferred work (its allocator giving pages
+	 * back, timers) gets that long, whatever the fds say */
+	if (now < f->phase_ms + f->a->settle_s * 1000ull)
+		return;
+	if (f->s_churn.fds <= f->s_hold.fds ||
+	    now >= f->phase_ms + f->a->settle_s * 1000ull + SETTLE_MS) {
 		f->complete = true;
 		fleet_enter(f, PH_DONE, now);
 	}

@@ -38,3 +38,20 @@ run_load() {
 stat() {
 	awk -v k="$2" '$1 == "stat" && $2 == k { print $3 }' "$T/$1.out"
 }
+
+# load_setup N: namespaces, PKI, LOAD_NET and the configs for N load
+# clients: a UDP tls-auth server (duplicate-cn, a /22 pool) in $T/server.conf,
+# client 1's in $T/c1.conf. openvpn keeps an instance 5 s after its
+# client's EXIT (push.c receive_exit_message): room in max-clients and the
+# pool for those.
+load_setup() {
+	local n=$1
+	ns_setup 1
+	pki_make
+	load_net
+	server_conf udp auth "tun-mtu 1400" duplicate-cn \
+		"max-clients $((4 * n + 100))" "explicit-exit-notify 1"
+	sed -i 's/^server 198.19.66.0 255.255.255.0$/server 198.19.64.0 255.255.252.0/' \
+		"$T/server.conf"
+	client_conf 1 udp auth
+}

@@ -269,10 +269,11 @@ static void send_text(struct tls_session *from, struct tls_session *to,
 static void expect_fail(struct pair *pr, struct tls_session *s,
 			const char *needle)
 {
-	const char *e = tls_session_error(s);
+	const char *e;
 
 	pump(pr);
 	assert_int_equal(tls_session_handshake(s), TLS_HS_FAILED);
+	e = tls_session_error(s);
 	if (!strstr(e, needle))
 		fail_msg("error '%s' lacks '%s'", e, needle);
 }
