@@ -24,12 +24,14 @@
 /* Import parameters that make one of our keys (pointers, process-local) */
 #define XKP_PARAM_PUB "dcovpn-pub"
 #define XKP_PARAM_SIGNER "dcovpn-signer"
+#define XKP_PARAM_PROV "dcovpn-prov"
 
 typedef void (*xkp_fn)(void);
 
 struct xkp_key {
 	EVP_PKEY *pub;
 	struct xkeyprov_signer signer;  /* .sign NULL: public only */
+	OSSL_PROVIDER *prov;            /* our load, released with the key */
 };
 
 struct xkp_sig {
@@ -49,8 +51,13 @@ static void km_free(void *kd)
 {
 	struct xkp_key *k = kd;
 
-	if (k)
+	if (k) {
 		EVP_PKEY_free(k->pub);
+		/* the EVP_KEYMGMT still holds the provider: not torn down
+		 * under our feet */
+		if (k->prov)
+			OSSL_PROVIDER_unload(k->prov);
+	}
 	free(k);
 }
 
@@ -84,20 +91,24 @@ static int km_import_as(struct xkp_key *k, const char *type,
 {
 	const OSSL_PARAM *pp = OSSL_PARAM_locate_const(params, XKP_PARAM_PUB);
 	const OSSL_PARAM *ps = OSSL_PARAM_locate_const(params, XKP_PARAM_SIGNER);
-	const void *pub = NULL, *signer = NULL;
+	const OSSL_PARAM *pv = OSSL_PARAM_locate_const(params, XKP_PARAM_PROV);
+	const void *pub = NULL, *signer = NULL, *prov = NULL;
 	EVP_PKEY_CTX *c;
 	size_t len;
 	int ok;
 
 	if (!k || k->pub)
 		return 0;
-	if (pp && ps) {
+	if (pp && ps && pv) {
 		if (!OSSL_PARAM_get_octet_ptr(pp, &pub, &len) ||
-		    !OSSL_PARAM_get_octet_ptr(ps, &signer, &len) || !pub ||
-		    !signer || !EVP_PKEY_up_ref((EVP_PKEY *)pub))
+		    !OSSL_PARAM_get_octet_ptr(ps, &signer, &len) ||
+		    !OSSL_PARAM_get_octet_ptr(pv, &prov, &len) || !pub ||
+		    !signer || !prov || !EVP_PKEY_up_ref((EVP_PKEY *)pub))
 			return 0;
 		k->pub = (EVP_PKEY *)pub;
 		k->signer = *(const struct xkeyprov_signer *)signer;
+		k->prov = *(OSSL_PROVIDER **)prov;      /* taken over */
+		*(OSSL_PROVIDER **)prov = NULL;
 		return 1;
 	}
 	c = EVP_PKEY_CTX_new_from_name(NULL, type, "provider!=" XKP_NAME);
@@ -381,40 +392,51 @@ static int prov_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
 	return 1;
 }
 
-/* Once per process (OpenSSL's provider registry is process-wide); the
- * provider stays loaded until OpenSSL's own cleanup at exit. */
-static int xkeyprov_load(void)
+/* Loaded (a reference, which each key made holds and releases: the
+ * provider is active while keys of it exist). The default properties
+ * are set to prefer every other provider for everything else. */
+static OSSL_PROVIDER *xkeyprov_load(void)
 {
-	if (OSSL_PROVIDER_available(NULL, XKP_NAME))
-		return 0;
+	OSSL_PROVIDER *p;
+
+	ERR_set_mark();
 	/* retain_fallbacks: the default provider still loads implicitly */
-	if (!OSSL_PROVIDER_add_builtin(NULL, XKP_NAME, prov_init) ||
-	    !OSSL_PROVIDER_try_load(NULL, XKP_NAME, 1) ||
-	    !EVP_set_default_properties(NULL, "?provider!=" XKP_NAME))
-		return -ENOMEM;
-	return 0;
+	p = OSSL_PROVIDER_try_load(NULL, XKP_NAME, 1);
+	if (!p && OSSL_PROVIDER_add_builtin(NULL, XKP_NAME, prov_init))
+		p = OSSL_PROVIDER_try_load(NULL, XKP_NAME, 1);
+	ERR_pop_to_mark();
+	if (p && !EVP_set_default_properties(NULL, "?provider!=" XKP_NAME)) {
+		OSSL_PROVIDER_unload(p);
+		p = NULL;
+	}
+	return p;
 }
 
 EVP_PKEY *xkeyprov_key(EVP_PKEY *pub, const struct xkeyprov_signer *s)
 {
-	void *sp = (void *)s;   /* copied by km_import_as */
 	const char *type = EVP_PKEY_is_a(pub, "RSA") ? "RSA" :
 			   EVP_PKEY_is_a(pub, "EC") ? "EC" : NULL;
+	OSSL_PROVIDER *prov = type ? xkeyprov_load() : NULL;
+	void *sp = (void *)s;   /* copied by km_import_as */
+	void *pv = &prov;       /* taken over (set to NULL) by km_import_as */
 	OSSL_PARAM p[] = {
 		OSSL_PARAM_construct_octet_ptr(XKP_PARAM_PUB, (void **)&pub,
 					       sizeof(pub)),
-		OSSL_PARAM_construct_octet_ptr(XKP_PARAM_SIGNER, (void **)&sp,
+		OSSL_PARAM_construct_octet_ptr(XKP_PARAM_SIGNER, &sp,
 					       sizeof(*s)),
+		OSSL_PARAM_construct_octet_ptr(XKP_PARAM_PROV, &pv,
+					       sizeof(prov)),
 		OSSL_PARAM_construct_end()
 	};
-	EVP_PKEY_CTX *c = NULL;
+	EVP_PKEY_CTX *c = prov ? EVP_PKEY_CTX_new_from_name(NULL, type,
+							    XKP_PROPS) : NULL;
 	EVP_PKEY *pk = NULL;
 
-	if (type && !xkeyprov_load())
-		c = EVP_PKEY_CTX_new_from_name(NULL, type, XKP_PROPS);
 	if (!c || EVP_PKEY_fromdata_init(c) != 1 ||
 	    EVP_PKEY_fromdata(c, &pk, EVP_PKEY_KEYPAIR, p) != 1)
 		pk = NULL;
+	if (prov)       /* no key took it over */
+		OSSL_PROVIDER_unload(prov);
 	EVP_PKEY_CTX_free(c);
 	return pk;
 }
