@@ -48,7 +48,7 @@ static char *env_join(const char *name, const char *value)
 /* Room for one more entry and the NULL after it. */
 static int env_grow(struct scriptenv *e)
 {
-	size_t cap = e->cap ? e->cap * 2 : 64;
+	size_t cap = e->cap ? e->cap * 2 : 16;
 	char **v;
 
 	if (e->n + 2 <= e->cap)

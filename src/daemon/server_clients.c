@@ -38,8 +38,30 @@ void server_client_set_addr(struct srv_client *c,
 	c->addr_len = len;
 	addrtext(&c->addr, c->real, sizeof(c->real), c->desc,
 		      sizeof(c->desc));
-	snprintf(c->prefix, sizeof(c->prefix), "%s/%s",
-		 c->cn[0] ? c->cn : "", c->real);
+	server_client_name(c, NULL);
+}
+
+int server_client_name(struct srv_client *c, const char *cn)
+{
+	char *ncn = strdup(cn ? cn : c->cn ? c->cn : "");
+	char *np = NULL;
+
+	if (!ncn || asprintf(&np, "%s/%s", ncn, c->real) < 0) {
+		free(ncn);
+		return -ENOMEM;
+	}
+	free(c->cn);
+	free(c->prefix);
+	c->cn = ncn;
+	c->prefix = np;
+	return 0;
+}
+
+static void client_free_names(struct srv_client *c)
+{
+	free(c->cn);
+	free(c->prefix);
+	c->cn = c->prefix = NULL;
 }
 
 static int client_send(void *ctx, const uint8_t *pkt, size_t len)
@@ -106,9 +128,12 @@ static void client_active(void *ctx)
 	struct srv_client *c = ctx;
 	struct keystate *ks = c->sess.ks[0];
 
-	if (ks && ks->tls)
-		tls_session_peer_cn(ks->tls, c->cn, sizeof(c->cn));
-	snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
+	if (ks && ks->tls) {
+		char cn[SERVER_CN_MAX];
+
+		tls_session_peer_cn(ks->tls, cn, sizeof(cn));
+		server_client_name(c, cn);
+	}
 	server_script_cert(c);
 	/* as OpenVPN at "Peer Connection Initiated": once per client */
 	if (!c->ipchange_done) {
@@ -255,8 +280,9 @@ struct srv_client *server_client_new(struct server *s,
 	client_inactive_start(&c->inact, s->o, clock_now_ms());
 	c->session_deadline_ms = client_session_deadline(s->o, clock_now_ms());
 	server_client_set_addr(c, a, alen);
-	if (client_session(s, c, cookie, ev)) {
+	if (!c->cn || client_session(s, c, cookie, ev)) {
 		log_warn("%s: cannot start a session", c->desc);
+		client_free_names(c);
 		free(c);
 		return NULL;
 	}
@@ -264,6 +290,7 @@ struct srv_client *server_client_new(struct server *s,
 	if (server_plugin_client_new(c)) {
 		log_warn("%s: out of memory for plugin contexts", c->desc);
 		session_free(&c->sess);
+		client_free_names(c);
 		free(c);
 		return NULL;
 	}
@@ -293,6 +320,7 @@ void server_client_free(struct server *s, struct srv_client *c)
 	server_plugin_client_free(c);
 	s->clients[c->peer_id] = NULL;
 	s->n_clients--;
+	client_free_names(c);
 	free(c);
 	mem_trim_note(&s->trim);
 }

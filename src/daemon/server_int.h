@@ -100,8 +100,10 @@ struct srv_client {
 	socklen_t addr_len;
 	char real[INET6_ADDRSTRLEN + 8];   /* "198.18.0.2:5000" */
 	char desc[INET6_ADDRSTRLEN + 20];  /* "[AF_INET]198.18.0.2:5000" */
-	char cn[SERVER_CN_MAX];
-	char prefix[SERVER_CN_MAX + INET6_ADDRSTRLEN + 10]; /* "cn/ip:port" */
+	/* heap strings sized to fit (server_client_name; never NULL once
+	 * the client exists): fixed arrays cost 568 bytes per client */
+	char *cn;                          /* "" until known */
+	char *prefix;                      /* "cn/ip:port" */
 	struct session sess;
 	bool sess_up;
 	bool muted;                  /* drop sends (see session_init_accepted) */
@@ -206,6 +208,9 @@ struct srv_client *server_client_new(struct server *s,
 				     const struct dco_event *ev);
 void server_client_free(struct server *s, struct srv_client *c);
 /* The client's (new) link address and its description. */
+/* @c's common name becomes @cn (NULL: unchanged) and its log prefix
+ * "cn/real" is rebuilt; 0 or -ENOMEM (then both are as they were). */
+int server_client_name(struct srv_client *c, const char *cn);
 void server_client_set_addr(struct srv_client *c,
 			    const struct sockaddr_storage *a, socklen_t len);
 /* May one more happen now: at most @n per @secs (n 0: no limit)? */

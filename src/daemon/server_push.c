@@ -433,8 +433,8 @@ int server_client_identify(struct srv_client *c, struct options *co)
 				c->prefix, SAFENAME_FIELD_MAX);
 			return -EPERM;
 		}
-		snprintf(c->cn, sizeof(c->cn), "%s", c->sess.peer_user);
-		snprintf(c->prefix, sizeof(c->prefix), "%s/%s", c->cn, c->real);
+		if (server_client_name(c, c->sess.peer_user))
+			return -ENOMEM;
 	}
 	ret = ccd_read(c, co);
 	if (ret < 0)
