@@ -196,6 +196,26 @@ int dco_add_route(struct dco *dco, uint32_t peer_id, int family,
 int dco_del_route(struct dco *dco, uint32_t peer_id, int family,
 		  const void *addr, unsigned prefix_len);
 
+/* A route as dco_expire_routes reports it: @addr has the host bits clear. */
+struct dco_route {
+	uint32_t peer_id;
+	int family;                  /* AF_INET, AF_INET6 */
+	unsigned prefix_len;
+	uint8_t addr[16];
+};
+
+/*
+ * OpenVPN's stale-routes-check: remove the MP routes (a peer's own
+ * addresses and its iroutes alike) no packet used for @idle_ms: none was
+ * routed to it from the tun, none came from the peer with a source in it.
+ * The workers note each route's use as they route (relaxed, at most once
+ * a second per route); this sweep runs on the caller's thread. At most
+ * @max are removed, into @out; returns how many (call again while it
+ * returns @max), or -errno (-EOPNOTSUPP in P2P mode).
+ */
+int dco_expire_routes(struct dco *dco, uint64_t idle_ms, struct dco_route *out,
+		      unsigned max);
+
 /* Keepalive as the drivers' SET_PEER: send a ping when nothing was sent for
  * @interval_s; raise DCO_EV_PEER_EXPIRED when nothing authenticated was
  * received for @timeout_s. 0 disables either. */

@@ -163,9 +163,21 @@ static const struct opt_help help[] = {
 	{ "suppress-timestamps", NULL, "Log lines without the date." },
 	{ "allow-recursive-routing", NULL, "Send tun packets addressed to "
 	  "the peer's own outer address (dropped by default, as OpenVPN)." },
-	{ "ifconfig-nowarn", NULL, "No warning for a netmask-like peer "
-	  "address in --ifconfig (OpenVPN's --local/--remote clash warnings "
-	  "are not printed by dcovpn)." },
+	{ "ifconfig-nowarn", NULL, "No --ifconfig sanity warnings: a "
+	  "netmask-like peer address, or --local/--remote inside the "
+	  "--ifconfig addresses' /24 (tap: subnet), as OpenVPN 2.6." },
+	{ "persist-remote-ip", NULL, "SIGUSR1 and ping-restart restarts "
+	  "reconnect to the address --remote resolved to (or the peer "
+	  "floated to), without resolving it again." },
+	{ "persist-local-ip", NULL, "SIGUSR1 and ping-restart restarts bind "
+	  "to the address --local resolved to, without resolving it again." },
+	{ "ping-timer-rem", NULL, "Run the --ping-restart/--ping-exit timer "
+	  "only while the peer's address is known (a P2P end without "
+	  "--remote waits for its peer indefinitely)." },
+	{ "stale-routes-check", "n [t]", "Server: every t seconds (default "
+	  "n), remove the routes (client addresses, iroutes) no packet used "
+	  "for n seconds, with learn-address delete, as OpenVPN 2.6 (which "
+	  "ages a busy iroute too; dcovpn keeps it while used)." },
 	{ "machine-readable-output", NULL, "Start every log line with "
 	  "'seconds.usec flags', as OpenVPN." },
 	{ "echo", "[text ...]", "A line for the management echo buffer "

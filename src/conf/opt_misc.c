@@ -41,6 +41,26 @@ int h_keepalive(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return 0;
 }
 
+/* stale-routes-check AGE [INTERVAL]: INTERVAL defaults to AGE (2.6). */
+int h_stale_routes(struct opt_ctx *c, const struct opt_desc *d, char **argv,
+		   unsigned int argc)
+{
+	int age, every;
+
+	(void)d;
+	if (optval_int(c, argv[1], INT_MIN, INT_MAX, &age) ||
+	    (argc > 2 && optval_int(c, argv[2], INT_MIN, INT_MAX, &every)))
+		return -EINVAL;
+	if (argc <= 2)
+		every = age;
+	if (age < 1 || every < 1)
+		return opt_fail(c, "--stale-routes-check aging time and/or check "
+				"interval must be >= 1");
+	c->o->stale_routes_age = age;
+	c->o->stale_routes_interval = every;
+	return 0;
+}
+
 int h_inactive(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	       unsigned int argc)
 {

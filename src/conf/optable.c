@@ -75,10 +75,7 @@ static const struct opt_desc table[] = {
 	FN("aead-backend", 1, 1, OPT_W_LOCAL, h_aead_backend),
 	FLAG("persist-key", OPT_W_PULLED, persist_key),
 	FLAG("persist-tun", OPT_W_PULLED, persist_tun),
-	NOEFFECT("persist-remote-ip", 0, OPT_W_PULLED, "Accepted; not "
-		 "applied: dcovpn resolves --remote again for each connection "
-		 "attempt, where OpenVPN keeps the last address across "
-		 "SIGUSR1/ping-restart restarts."),
+	FLAG("persist-remote-ip", OPT_W_PULLED, persist_remote_ip),
 	FN("http-proxy", 1, 4, OPT_W_LOCAL, h_http_proxy),
 	FILEOPT("http-proxy-user-pass", http_proxy_user_pass),
 	FN("http-proxy-option", 1, 3, OPT_W_LOCAL, h_http_proxy_option),
@@ -163,10 +160,7 @@ static const struct opt_desc table[] = {
 	INT("ping", OPT_W_PULLED, ping, 0, INT_MAX),
 	INT("ping-restart", OPT_W_PULLED, ping_restart, 0, INT_MAX),
 	INT("ping-exit", OPT_W_PULLED, ping_exit, 0, INT_MAX),
-	NOEFFECT("ping-timer-rem", 0, OPT_W_PULLED, "Accepted; in TLS modes "
-		 "dcovpn always acts so (ping-restart/ping-exit start once the "
-		 "handshake is done); not applied in static-key mode without "
-		 "--remote, where they run from the start."),
+	FLAG("ping-timer-rem", OPT_W_PULLED, ping_timer_rem),
 	NOEFFECT("allow-deprecated-insecure-static-crypto", 0, OPT_W_LOCAL,
 		 "Accepted (OpenVPN 2.7 wants it for --secret); no effect: "
 		 "dcovpn runs static key mode as OpenVPN 2.6 does."),
@@ -220,19 +214,14 @@ static const struct opt_desc table[] = {
 	NOEFFECT("hash-size", 2, OPT_W_LOCAL, "Accepted; no effect: it sizes "
 		 "OpenVPN's client hash tables (speed only); dcovpn sizes its "
 		 "own tables."),
-	NOEFFECT("stale-routes-check", 2, OPT_W_LOCAL, "Accepted; not "
-		 "applied: OpenVPN forgets learned routes unused for N s "
-		 "(learn-address delete); dcovpn's routes live in its offload "
-		 "engine, which keeps no per-route use time, until the client "
-		 "goes."),
+	FN("stale-routes-check", 1, 2, OPT_W_LOCAL, h_stale_routes),
 	NOEFFECT("comp-noadapt", 0, OPT_W_PULLED, "Accepted; no effect: it "
 		 "stops OpenVPN's adaptive LZO compression; dcovpn never "
 		 "compresses."),
 	NOEFFECT("errors-to-stderr", 0, OPT_W_LOCAL, "Accepted; no effect: "
 		 "dcovpn writes every log line to stderr already (OpenVPN "
 		 "logs to stdout, and errors too without this option)."),
-	/* silences the netmask-like peer warning (opt_ifwarn.c); OpenVPN's
-	 * --local/--remote clash warnings dcovpn does not print at all */
+	/* silences the --ifconfig sanity and clash warnings (opt_ifwarn.c) */
 	FLAG("ifconfig-nowarn", OPT_W_LOCAL, ifconfig_nowarn),
 	FLAG("allow-recursive-routing", OPT_W_LOCAL, allow_recursive_routing),
 	FLAG("remote-random-hostname", OPT_W_LOCAL, remote_random_hostname),
@@ -253,9 +242,7 @@ static const struct opt_desc table[] = {
 	       "OpenSSL's default security level applies"),
 	IGNORE("allow-pull-fqdn", 0, OPT_W_LOCAL, "WARNING: --allow-pull-fqdn "
 	       "ignored: pushed routes must use addresses"),
-	NOEFFECT("persist-local-ip", 0, OPT_W_LOCAL, "Accepted; not applied: "
-		 "dcovpn resolves --local again at each restart, where OpenVPN "
-		 "keeps the first address."),
+	FLAG("persist-local-ip", OPT_W_LOCAL, persist_local_ip),
 	IGNORE("multihome", 0, OPT_W_LOCAL, "WARNING: --multihome is not "
 	       "supported: replies leave by the route's address"),
 	IGNORE("single-session", 0, OPT_W_LOCAL, "WARNING: --single-session "

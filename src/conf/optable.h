@@ -197,6 +197,7 @@ OPT_HANDLER(h_push_continuation);
 OPT_HANDLER(h_server_opt);
 /* opt_host.c */
 OPT_HANDLER(h_mtu_disc);
+OPT_HANDLER(h_stale_routes);
 OPT_HANDLER(h_http_proxy);
 OPT_HANDLER(h_http_proxy_option);
 OPT_HANDLER(h_socks_proxy);

@@ -388,7 +388,12 @@ struct options {
 	bool route_noexec;	/* routes left to the up script (NetworkManager) */
 	bool up_restart;	/* up again ("restart") on a kept tun */
 	bool ifconfig_noexec;	/* addresses, MTU and link state too */
-	bool ifconfig_nowarn;	/* no --ifconfig sanity warning */
+	bool ifconfig_nowarn;	/* no --ifconfig sanity or clash warning */
+	bool persist_remote_ip;	/* SIGUSR1 restarts keep the remote's address */
+	bool persist_local_ip;	/* ... and --local's */
+	bool ping_timer_rem;	/* ping-restart/-exit only with a peer known */
+	/* stale-routes-check AGE [INTERVAL]: 0 unset (server_stale.c) */
+	int stale_routes_age, stale_routes_interval;
 	bool allow_recursive_routing;	/* tun packets to the peer's outer
 					 * address are sent, not dropped */
 	int route_table;	/* route-table N; 0: the main table */
@@ -492,6 +497,12 @@ void options_use_remote_proxy(struct options *o, size_t i);
 /* opt_ifwarn.c: OpenVPN's warning for a netmask-like peer address
  * in --ifconfig on a point-to-point topology (unless --ifconfig-nowarn). */
 void options_ifconfig_warn(const struct options *o);
+/* ... and its --local/--remote clash warnings, for the transport
+ * addresses as resolved (either may be NULL; IPv4 ones are checked). */
+struct sockaddr;
+void options_ifconfig_clash_warn(const struct options *o,
+				 const struct sockaddr *local,
+				 const struct sockaddr *remote);
 
 /*
  * Listening socket @i of a server with OpenVPN 2.7's defaults: a local

@@ -9,6 +9,7 @@
 #include "base/log.h"
 #include "daemon/client.h"
 #include "daemon/client_conn.h"
+#include "daemon/client_persist.h"
 #include "daemon/netcfg.h"
 #include "daemon/client_status.h"
 #include "daemon/sdnotify.h"
@@ -86,6 +87,7 @@ struct client_keep {
 	struct plugin_host plugins;
 	struct client_script scripts;
 	struct client_dns dns;
+	struct client_persist persist;  /* persist-remote-ip, -local-ip */
 };
 
 /*
@@ -163,6 +165,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->tcp_fd = -1;
 	c->udp_fd = -1;
 	c->reneg_key_id = -1;
+	c->persist = &k->persist;
 	push_init(&c->push);
 	if (options_remote(o, idx, &c->ep)) {
 		/* No remote: a P2P server listening for its peer. */
@@ -175,6 +178,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	c->tr = c->ep.proto == OPT_PROTO_UDP ? DCO_TRANSPORT_UDP : DCO_TRANSPORT_TCP;
 	c->config_cipher = o->cipher ? strdup(o->cipher) : NULL;
 	end = conn_run(c);
+	client_persist_end(&k->persist, c, end);
 	*was_up = c->up;
 	/* as OpenVPN: >UPDOWN:DOWN before the EXITING/RECONNECTING state */
 	if (conn_goes_down(c))

@@ -119,6 +119,9 @@ struct conn {
 	char *held[CONN_HELD_MAX];      /* PUSH_REPLYs while tls-verify runs */
 	unsigned n_held;
 	struct socks_udp *socks;        /* UDP through --socks-proxy, or NULL */
+	struct client_persist *persist; /* the run's (client_persist.h) */
+	struct sockaddr_storage local;  /* --local as bound; len 0: none */
+	socklen_t local_len;
 };
 
 /* client_conn.c */
@@ -133,9 +136,17 @@ void conn_close(struct conn *c);
 bool conn_goes_down(const struct conn *c);
 bool opts_dev_null(const struct options *o);
 
+/* client_data.c: the engine's ping and ping-restart for the peer (none
+ * yet while a ping-timer-rem end waits for its peer). */
+int conn_keepalive(struct conn *c);
+
 /* client_link.c */
 int conn_send(void *ctx, const uint8_t *pkt, size_t len);
 int conn_resolve(struct conn *c);
+/* OpenVPN's --ifconfig clash warnings for the addresses as resolved: a
+ * configured --ifconfig when the socket opens, a pulled one (@pulled)
+ * when the push came. */
+void conn_clash_warn(const struct conn *c, bool pulled);
 void conn_describe(struct conn *c);
 int conn_open_udp(struct conn *c);
 int conn_open_tcp(struct conn *c);

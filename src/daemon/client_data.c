@@ -93,7 +93,7 @@ static const char *conn_pushed_cipher(const struct conn *c)
 	return now;
 }
 
-static int conn_keepalive(struct conn *c)
+int conn_keepalive(struct conn *c)
 {
 	const struct options *o = c->o;
 	int ping = o->ping > 0 ? o->ping : 0;
@@ -104,6 +104,10 @@ static int conn_keepalive(struct conn *c)
 		ping = o->keepalive_ping;
 	if (o->keepalive_timeout > 0 && !restart)
 		restart = o->keepalive_timeout;
+	/* ping-timer-rem: no timer before the peer's address is known
+	 * (client_link.c starts it when the peer shows up) */
+	if (o->ping_timer_rem && c->remote_open)
+		restart = 0;
 	return dco_set_peer(c->dco, c->peer_id, (unsigned)ping, (unsigned)restart);
 }
 
@@ -163,6 +167,7 @@ int conn_pull_up(struct conn *c)
 		return ret;
 	}
 	c->cc_exit = c->o->protocol_flags & OPT_PF_CC_EXIT;
+	conn_clash_warn(c, true);
 	ret = push_epoch(c->o, cipher, err, sizeof(err));
 	if (ret < 0) {
 		log_err("%s", err);

@@ -13,8 +13,8 @@
 #include "base/log.h"
 #include "daemon/addrtext.h"
 #include "daemon/client_conn.h"
+#include "daemon/client_persist.h"
 #include "daemon/linkopt.h"
-#include "daemon/localbind.h"
 #include "daemon/proxy.h"
 #include "daemon/randhost.h"
 #include "io/udp.h"
@@ -73,6 +73,16 @@ static void conn_tcp_readable(void *ctx, uint32_t events)
 	}
 }
 
+void conn_clash_warn(const struct conn *c, bool pulled)
+{
+	if (c->o->pull != pulled)
+		return;
+	options_ifconfig_clash_warn(c->o, c->local_len ?
+				    (const struct sockaddr *)&c->local : NULL,
+				    c->remote_open || !c->remote_len ? NULL :
+				    (const struct sockaddr *)&c->remote);
+}
+
 int conn_resolve(struct conn *c)
 {
 	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *res;
@@ -84,6 +94,8 @@ int conn_resolve(struct conn *c)
 	char rnd[320];
 	int err;
 
+	if (client_persist_remote(c->persist, c))
+		return 0;
 	if (!px)	/* --remote-random-hostname */
 		host = randhost_apply(c->o, host, rnd, sizeof(rnd));
 
@@ -122,10 +134,11 @@ int conn_open_udp(struct conn *c)
 		if (ret)
 			return ret;
 	}
-	ret = localbind_get(c->o, any ? AF_UNSPEC : c->remote.ss_family,
-			    false, &local, &len);
+	ret = client_persist_local(c, any ? AF_UNSPEC : c->remote.ss_family,
+				   false, &local, &len);
 	if (ret < 0)
 		return ret;
+	conn_clash_warn(c, false);
 	if (c->remote_open)	/* the peer comes in the family we listen on */
 		c->remote.ss_family = local.ss_family;
 	so = linkopt(c->o);
@@ -165,9 +178,10 @@ int conn_open_tcp(struct conn *c)
 	int fd, ret;
 
 	log_info("Attempting to establish TCP connection with %s", c->remote_desc);
-	ret = localbind_get(c->o, c->remote.ss_family, true, &local, &len);
+	ret = client_persist_local(c, c->remote.ss_family, true, &local, &len);
 	if (ret < 0)
 		return ret;
+	conn_clash_warn(c, false);
 	so = linkopt(c->o);
 	if (proxy_of(c->o))
 		fd = conn_proxy_connect(c, &so);
@@ -256,6 +270,8 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 			if (c->remote_open) {	/* static key, no --remote */
 				c->remote_open = false;
 				log_info("Peer Connection from %s", c->remote_desc);
+				if (c->o->ping_timer_rem)
+					conn_keepalive(c);
 			} else {
 				log_info("Peer float: now %s", c->remote_desc);
 			}

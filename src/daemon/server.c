@@ -75,6 +75,7 @@ static uint64_t server_tick(struct server *s, uint64_t now)
 	if (tcp_next < next)
 		next = tcp_next;
 	server_mgmt_auth_tick(s, now, &next);
+	server_stale_tick(s, now, &next);
 	server_reap(s, now);
 	mem_trim_tick(&s->trim, now, &next);
 	sd = server_script_tick(s, now);

@@ -121,6 +121,7 @@ struct srv_client {
 	uint64_t push_again_ms;      /* a PUSH_REQUEST before: not answered */
 	int pool_idx;                /* -1: none (ccd ifconfig-push or none) */
 	bool has4, has6;
+	bool stale4, stale6;         /* its route went stale (server_stale.c) */
 	struct in_addr vpn4;
 	struct in6_addr vpn6;
 	enum dco_cipher cipher;
@@ -178,6 +179,7 @@ struct server {
 	/* status file */
 	int status_fd;               /* -1: none; owned by s->keep */
 	uint64_t status_next_ms;
+	uint64_t stale_next_ms;      /* stale-routes-check; 0: not started */
 	struct log_ratelimit status_log;
 	struct keep *keep;           /* what outlives a restart (main's) */
 	bool tun_kept;               /* the tun is keep's (persist-tun) */
@@ -365,6 +367,9 @@ void server_quota_iroutes(struct srv_client *c, const struct opt_server *cs);
  * its deadline if that is sooner. */
 bool server_idle_check(struct server *s, struct srv_client *c, uint64_t now,
 		       uint64_t *next);
+/* server_stale.c: stale-routes-check, run from the tick; *@next is moved
+ * to its next sweep. */
+void server_stale_tick(struct server *s, uint64_t now, uint64_t *next);
 /* One call for @c with its @script_type environment (plus @extra
  * "name=value" strings) on the plugin thread; @wait for the answer (and
  * @config) or not (the answer is then PLUGIN_OK). */
@@ -402,5 +407,8 @@ int server_plugin_tls_final(struct srv_client *c, server_plugin_tls_fn done);
 void server_plugin_ipchange(struct srv_client *c);
 void server_plugin_disconnect(struct srv_client *c);
 void server_plugin_learn(struct srv_client *c, const char *op);
+/* learn-address @op for one address text of @c's (an iroute: "net/bits") */
+void server_plugin_learn_addr(struct srv_client *c, const char *op,
+			      const char *addr);
 
 #endif

@@ -434,23 +434,30 @@ void server_plugin_disconnect(struct srv_client *c)
 			.script_type = "client-disconnect" });
 }
 
+void server_plugin_learn_addr(struct srv_client *c, const char *op,
+			      const char *addr)
+{
+	bool del = !strcmp(op, "delete");
+
+	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_LEARN_ADDRESS))
+		return;
+	server_plugin_call(c, &(struct server_plugin_call){
+		.type = OPENVPN_PLUGIN_LEARN_ADDRESS,
+		.script_type = "learn-address",
+		.args = (const char *const[]){ op, addr, del ? NULL : c->cn,
+					       NULL } });
+}
+
 void server_plugin_learn(struct srv_client *c, const char *op)
 {
 	char a[INET6_ADDRSTRLEN];
 	bool del = !strcmp(op, "delete");
 
-	if (!plugin_host_wants(&c->srv->plugins, OPENVPN_PLUGIN_LEARN_ADDRESS))
-		return;
-	if (c->has4)
-		server_plugin_call(c, &(struct server_plugin_call){
-			.type = OPENVPN_PLUGIN_LEARN_ADDRESS,
-			.script_type = "learn-address",
-			.args = (const char *const[]){ op, inet_ntop(AF_INET,
-				&c->vpn4, a, sizeof(a)), del ? NULL : c->cn, NULL } });
-	if (c->has6)
-		server_plugin_call(c, &(struct server_plugin_call){
-			.type = OPENVPN_PLUGIN_LEARN_ADDRESS,
-			.script_type = "learn-address",
-			.args = (const char *const[]){ op, inet_ntop(AF_INET6,
-				&c->vpn6, a, sizeof(a)), del ? NULL : c->cn, NULL } });
+	/* a stale route's delete was said when it went */
+	if (c->has4 && !(del && c->stale4))
+		server_plugin_learn_addr(c, op, inet_ntop(AF_INET, &c->vpn4, a,
+							  sizeof(a)));
+	if (c->has6 && !(del && c->stale6))
+		server_plugin_learn_addr(c, op, inet_ntop(AF_INET6, &c->vpn6, a,
+							  sizeof(a)));
 }

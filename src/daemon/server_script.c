@@ -381,17 +381,25 @@ static void learn_delete(struct srv_client *c, const char *cmd, const char *addr
 	scriptenv_free(&e);
 }
 
+void server_script_learn_delete(struct srv_client *c, const char *addr)
+{
+	if (c->srv->so->learn_address)
+		learn_delete(c, c->srv->so->learn_address, addr);
+}
+
 void server_script_learn(struct srv_client *c, const char *op)
 {
 	const char *cmd = c->srv->so->learn_address;
+	bool del = !strcmp(op, "delete");
 	char a[2][INET6_ADDRSTRLEN];
 	unsigned n = 0;
 
 	if (!cmd)
 		return;
-	if (c->has4)
+	/* a stale route's delete was said when it went */
+	if (c->has4 && !(del && c->stale4))
 		inet_ntop(AF_INET, &c->vpn4, a[n++], sizeof(a[0]));
-	if (c->has6)
+	if (c->has6 && !(del && c->stale6))
 		inet_ntop(AF_INET6, &c->vpn6, a[n++], sizeof(a[0]));
 	for (unsigned i = 0; i < n; i++) {
 		if (!strcmp(op, "delete"))

@@ -94,11 +94,12 @@ static void print_v1(struct server *s, FILE *f, time_t now)
 			continue;
 		client_stats(s, c, now, &rx, &tx, &last);
 		fmt_time(last, ref, sizeof(ref));
-		if (c->has6) {
+		/* a stale route (stale-routes-check) is gone from the table */
+		if (c->has6 && !c->stale6) {
 			inet_ntop(AF_INET6, &c->vpn6, a, sizeof(a));
 			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, ref);
 		}
-		if (c->has4) {
+		if (c->has4 && !c->stale4) {
 			inet_ntop(AF_INET, &c->vpn4, a, sizeof(a));
 			fprintf(f, "%s,%s,%s,%s\n", a, c->cn, c->real, ref);
 		}
@@ -150,12 +151,12 @@ static void print_v23(struct server *s, FILE *f, time_t now, char sep)
 			continue;
 		client_stats(s, c, now, &rx, &tx, &last);
 		fmt_time(last, ref, sizeof(ref));
-		if (c->has6) {
+		if (c->has6 && !c->stale6) {
 			inet_ntop(AF_INET6, &c->vpn6, a6, sizeof(a6));
 			fprintf(f, "ROUTING_TABLE%c%s%c%s%c%s%c%s%c%lld\n", d, a6,
 				d, c->cn, d, c->real, d, ref, d, (long long)last);
 		}
-		if (c->has4) {
+		if (c->has4 && !c->stale4) {
 			inet_ntop(AF_INET, &c->vpn4, a4, sizeof(a4));
 			fprintf(f, "ROUTING_TABLE%c%s%c%s%c%s%c%s%c%lld\n", d, a4,
 				d, c->cn, d, c->real, d, ref, d, (long long)last);

@@ -269,10 +269,12 @@ struct peer *peer_find(struct dco *dco, uint32_t id);
 struct peer *peer_find_any(struct dco *dco, uint32_t id);
 struct peer *peer_find_by_addr(struct dco *dco, const struct sockaddr_storage *a,
 			       socklen_t len);
-struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len);
+/* (Both mark the route they find used at @now_ms, route.h.) */
+struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len,
+			uint64_t now_ms);
 /* MP: does @ip's source address belong to @p? (P2P: always) */
 bool peer_owns_source(struct dco *dco, const struct peer *p, const uint8_t *ip,
-		      size_t len);
+		      size_t len, uint64_t now_ms);
 struct peer *peer_only(struct dco *dco);
 bool sockaddr_equal(const struct sockaddr_storage *a, socklen_t alen,
 		    const struct sockaddr_storage *b, socklen_t blen);

@@ -212,14 +212,17 @@ socklen_t peer_remote_ctl(struct dco *dco, struct peer *p,
 	return len;
 }
 
-/* The address at @off of an IPv4 (src 12, dst 16) or IPv6 (8, 24) packet. */
+/* The address at @off of an IPv4 (src 12, dst 16) or IPv6 (8, 24) packet;
+ * the route found is marked used at @now_ms. */
 static uint32_t route_of(struct dco *dco, const uint8_t *ip, size_t len,
-			 bool dst)
+			 bool dst, uint64_t now_ms)
 {
 	if (len >= 20 && ip[0] >> 4 == 4)
-		return route_lookup(&dco->routes, AF_INET, ip + (dst ? 16 : 12));
+		return route_lookup(&dco->routes, AF_INET, ip + (dst ? 16 : 12),
+				    now_ms);
 	if (len >= 40 && ip[0] >> 4 == 6)
-		return route_lookup(&dco->routes, AF_INET6, ip + (dst ? 24 : 8));
+		return route_lookup(&dco->routes, AF_INET6, ip + (dst ? 24 : 8),
+				    now_ms);
 	return DCO_PEER_ID_NONE;
 }
 
@@ -227,18 +230,20 @@ static uint32_t route_of(struct dco *dco, const uint8_t *ip, size_t len,
  * Where does a packet read from the tun go? P2P: the peer. MP: the peer
  * owning the longest route to the destination (its address or an iroute).
  */
-struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len)
+struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len,
+			uint64_t now_ms)
 {
 	uint32_t id;
 
 	if (dco->mode == DCO_MODE_P2P)
 		return peer_only(dco);
-	id = route_of(dco, ip, len, true);
+	id = route_of(dco, ip, len, true, now_ms);
 	return id == DCO_PEER_ID_NONE ? NULL : peer_find(dco, id);
 }
 
 bool peer_owns_source(struct dco *dco, const struct peer *p, const uint8_t *ip,
-		      size_t len)
+		      size_t len, uint64_t now_ms)
 {
-	return dco->mode == DCO_MODE_P2P || route_of(dco, ip, len, false) == p->id;
+	return dco->mode == DCO_MODE_P2P ||
+	       route_of(dco, ip, len, false, now_ms) == p->id;
 }

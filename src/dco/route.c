@@ -7,7 +7,12 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "base/clock.h"
 #include "dcovpn/dco.h"
+
+/* How stale a route's use mark may get before a worker renews it: one
+ * store a second per route, not one per packet on a shared line. */
+#define ROUTE_TOUCH_MS 1000u
 
 static unsigned addr_len(int family)
 {
@@ -39,6 +44,19 @@ static bool entry_is(const struct route_entry *e, int family,
 {
 	return e->family == family && e->prefix_len == prefix_len &&
 	       !memcmp(e->addr, addr, addr_len(family));
+}
+
+/* A copy of @src (its use mark read atomically: workers store it). */
+static void entry_copy(struct route_entry *dst, const struct route_entry *src)
+{
+	dst->peer_id = src->peer_id;
+	dst->family = src->family;
+	dst->prefix_len = src->prefix_len;
+	memcpy(dst->addr, src->addr, sizeof(dst->addr));
+	atomic_store_explicit(&dst->used_ms,
+			      atomic_load_explicit(&src->used_ms,
+						   memory_order_relaxed),
+			      memory_order_relaxed);
 }
 
 void route_init(struct route_table *rt)
@@ -83,7 +101,7 @@ static int host_add(struct route_table *rt, const struct route_entry *e)
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
-	n->e = *e;
+	entry_copy(&n->e, e);
 	n->next = rt->hosts[b];
 	rcu_assign_pointer(rt->hosts[b], n);
 	return 0;
@@ -108,8 +126,8 @@ static struct route_nets *nets_copy(const struct route_nets *old, unsigned extra
 	if (!nets)
 		return NULL;
 	nets->n = n;
-	if (n)
-		memcpy(nets->e, old->e, n * sizeof(nets->e[0]));
+	for (unsigned i = 0; i < n; i++)
+		entry_copy(&nets->e[i], &old->e[i]);
 	return nets;
 }
 
@@ -138,8 +156,9 @@ static int net_add(struct route_table *rt, const struct route_entry *e)
 	/* keep longest prefixes first: the first match is the best */
 	for (i = 0; i < nets->n && nets->e[i].prefix_len >= e->prefix_len; i++)
 		;
+	/* not yet published: no worker stores into it */
 	memmove(&nets->e[i + 1], &nets->e[i], (nets->n - i) * sizeof(nets->e[0]));
-	nets->e[i] = *e;
+	entry_copy(&nets->e[i], e);
 	nets->n++;
 	nets_publish(rt, nets);
 	return 0;
@@ -157,6 +176,7 @@ static int route_entry_make(struct route_entry *e, uint32_t peer_id, int family,
 	e->family = (uint8_t)family;
 	e->prefix_len = (uint8_t)prefix_len;
 	mask_addr(e->addr, addr, len, prefix_len);
+	atomic_store_explicit(&e->used_ms, clock_now_ms(), memory_order_relaxed);
 	return 0;
 }
 
@@ -206,7 +226,7 @@ static int nets_filter(struct route_table *rt,
 		return -ENOMEM;
 	for (unsigned i = 0; i < old->n; i++)
 		if (!drop(&old->e[i], arg))
-			nets->e[kept++] = old->e[i];
+			entry_copy(&nets->e[kept++], &old->e[i]);
 	nets->n = kept;
 	if (kept == old->n) {
 		free(nets);
@@ -266,23 +286,69 @@ static bool net_matches(const struct route_entry *e, const uint8_t *addr)
 	return !memcmp(masked, e->addr, len);
 }
 
-uint32_t route_lookup(const struct route_table *rt, int family,
-		      const uint8_t *addr)
+static uint32_t entry_use(struct route_entry *e, uint64_t now_ms)
+{
+	uint64_t used = atomic_load_explicit(&e->used_ms, memory_order_relaxed);
+
+	if (now_ms && now_ms >= used + ROUTE_TOUCH_MS)
+		atomic_store_explicit(&e->used_ms, now_ms, memory_order_relaxed);
+	return e->peer_id;
+}
+
+uint32_t route_lookup(struct route_table *rt, int family, const uint8_t *addr,
+		      uint64_t now_ms)
 {
 	unsigned len = addr_len(family);
-	const struct route_node *n;
-
-	const struct route_nets *nets;
+	struct route_node *n;
+	struct route_nets *nets;
 
 	if (!len)
 		return DCO_PEER_ID_NONE;
 	for (n = rcu_dereference(rt->hosts[host_bucket(family, addr)]); n;
 	     n = rcu_dereference(n->next))
 		if (n->e.family == family && !memcmp(n->e.addr, addr, len))
-			return n->e.peer_id;
+			return entry_use(&n->e, now_ms);
 	nets = rcu_dereference(rt->nets);
 	for (unsigned i = 0; nets && i < nets->n; i++)
 		if (nets->e[i].family == family && net_matches(&nets->e[i], addr))
-			return nets->e[i].peer_id;
+			return entry_use(&nets->e[i], now_ms);
 	return DCO_PEER_ID_NONE;
+}
+
+/* route_expire's state across the host chains and the network routes. */
+struct expiry {
+	uint64_t before_ms;
+	struct route_entry *out;
+	unsigned max, n;
+};
+
+static bool expired(const struct route_entry *e, const void *arg)
+{
+	struct expiry *x = (struct expiry *)arg;
+
+	if (x->n >= x->max ||
+	    atomic_load_explicit(&e->used_ms, memory_order_relaxed) >= x->before_ms)
+		return false;
+	entry_copy(&x->out[x->n++], e);
+	return true;
+}
+
+int route_expire(struct route_table *rt, uint64_t before_ms,
+		 struct route_entry *out, unsigned max)
+{
+	struct expiry x = { before_ms, out, max, 0 };
+
+	for (unsigned b = 0; b < ROUTE_BUCKETS && x.n < max; b++) {
+		struct route_node **pp = &rt->hosts[b];
+
+		while (*pp) {
+			if (expired(&(*pp)->e, &x))
+				host_unlink(pp);
+			else
+				pp = &(*pp)->next;
+		}
+	}
+	if (x.n < max && nets_filter(rt, expired, &x) == -ENOMEM)
+		return -ENOMEM;
+	return (int)x.n;
 }

@@ -10,6 +10,7 @@
 #ifndef DCOVPN_DCO_ROUTE_H
 #define DCOVPN_DCO_ROUTE_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "dco/rcu.h"
@@ -21,6 +22,10 @@ struct route_entry {
 	uint8_t family;      /* AF_INET or AF_INET6 */
 	uint8_t prefix_len;
 	uint8_t addr[16];    /* network address, host bits cleared */
+	/* stale-routes-check: when a packet last went by this route (tun
+	 * to peer, or from the peer as its source); set when added. Stored
+	 * relaxed by the workers, at most once a second (route_lookup). */
+	_Atomic uint64_t used_ms;
 };
 
 struct route_node {
@@ -50,8 +55,17 @@ int route_add(struct route_table *rt, uint32_t peer_id, int family,
 int route_del(struct route_table *rt, uint32_t peer_id, int family,
 	      const void *addr, unsigned prefix_len);
 void route_del_peer(struct route_table *rt, uint32_t peer_id);
-/* The peer owning @addr (longest match), or DCO_PEER_ID_NONE. */
-uint32_t route_lookup(const struct route_table *rt, int family,
-		      const uint8_t *addr);
+/* The peer owning @addr (longest match), or DCO_PEER_ID_NONE; the route
+ * found is marked used at @now_ms (0: not marked). */
+uint32_t route_lookup(struct route_table *rt, int family, const uint8_t *addr,
+		      uint64_t now_ms);
+/*
+ * stale-routes-check: remove the routes not used since @before_ms, each
+ * copied to @out (at most @max are removed; call again while it returns
+ * @max). Returns how many were removed, or -ENOMEM. Writer side, as
+ * route_add.
+ */
+int route_expire(struct route_table *rt, uint64_t before_ms,
+		 struct route_entry *out, unsigned max);
 
 #endif

@@ -114,11 +114,12 @@ static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
  * for another peer goes straight to it. Returns true if the packet was
  * fully handled here (dropped or forwarded).
  */
-static bool rx_mp_route(struct worker *w, struct peer *peer, struct pkt *p)
+static bool rx_mp_route(struct worker *w, struct peer *peer, struct pkt *p,
+			uint64_t now_ms)
 {
 	struct peer *dst;
 
-	if (!peer_owns_source(w->dco, peer, p->data, p->len)) {
+	if (!peer_owns_source(w->dco, peer, p->data, p->len, now_ms)) {
 		DCO_STAT_ADD(w, peer, drop_bad_source, 1);
 		/* verb 4, as OpenVPN's "bad source address" (D_MULTI_DROPPED):
 		 * clients' IPv6 link-local and multicast chatter lands here
@@ -130,7 +131,7 @@ static bool rx_mp_route(struct worker *w, struct peer *peer, struct pkt *p)
 	}
 	if (!w->dco->client_to_client)
 		return false;
-	dst = peer_route(w->dco, p->data, p->len);
+	dst = peer_route(w->dco, p->data, p->len, now_ms);
 	if (!dst || dst == peer)
 		return false;
 	if (tx_encrypt(w, dst, p) == 0)
@@ -269,7 +270,7 @@ static bool rx_data(struct worker *w, struct pkt *p, struct peer *tcp_peer,
 	if (w->dco->mss)
 		l2_mss_clamp(w->dco->tap, p->data, p->len, w->dco->mss);
 	if (w->dco->mode == DCO_MODE_MP &&
-	    (w->dco->l2 ? l2_rx_mp(w, peer, p, now_ms) : rx_mp_route(w, peer, p)))
+	    (w->dco->l2 ? l2_rx_mp(w, peer, p, now_ms) : rx_mp_route(w, peer, p, now_ms)))
 		return false;
 	DCO_STAT_ADD(w, peer, tun_tx_packets, 1);
 	DCO_STAT_ADD(w, peer, tun_tx_bytes, p->len);

@@ -237,7 +237,7 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 			l2_tx_mp(w, &segs[i], now_ms);
 		return;
 	}
-	p = peer_route(w->dco, segs[0].data, segs[0].len);
+	p = peer_route(w->dco, segs[0].data, segs[0].len, now_ms);
 
 	for (unsigned i = 0; i < n; i++) {
 		DCO_STAT_ADD(w, p, tun_rx_packets, 1);

@@ -92,6 +92,7 @@ teardown() {
 	if [ "$NS_MADE" = 1 ]; then
 		ip netns del "$NS_S" 2>/dev/null
 		ip netns del "$NS_C" 2>/dev/null
+		rm -rf "/etc/netns/$NS_S" "/etc/netns/$NS_C"
 	fi
 	rm -rf "$T"
 	exit "$rc"
@@ -116,6 +117,16 @@ ns_setup() {
 	in_c ip link set "$VETH_C" up
 	wait_for 10 in_c ping -c1 -W1 "$UL4_S" || fail "veth IPv4 does not work"
 	wait_for 10 in_c ping -6 -c1 -W1 "$UL6_S" || fail "veth IPv6 does not work"
+}
+
+# ns_hosts NETNS LINE...: the namespace's own /etc/hosts (ip netns exec
+# mounts /etc/netns/NETNS/hosts over it). Written in place, so a process
+# already running sees the new names; removed with the namespaces.
+ns_hosts() {
+	local ns=$1
+	shift
+	mkdir -p "/etc/netns/$ns"
+	printf '%s\n' "$@" >"/etc/netns/$ns/hosts"
 }
 
 # A CA, a server certificate (serverAuth) and a client one (clientAuth).

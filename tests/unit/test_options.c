@@ -738,6 +738,32 @@ static int push(struct options *o, const char *msg, char *err)
 	return options_apply_push(o, msg, strlen(msg), err, OPT_ERR_LEN);
 }
 
+/* Once accepted without effect, acting now (issue 11): stale-routes-check
+ * (INTERVAL defaults to AGE; OpenVPN's message for values under 1), the
+ * persist-*-ip flags and ping-timer-rem. */
+static void test_routes_and_persist_flags(void **state)
+{
+	struct options o;
+
+	(void)state;
+	expect_ok(&o, "stale-routes-check 30\npersist-remote-ip\n"
+		      "persist-local-ip\nping-timer-rem\n");
+	assert_int_equal(o.stale_routes_age, 30);
+	assert_int_equal(o.stale_routes_interval, 30);
+	assert_true(o.persist_remote_ip && o.persist_local_ip &&
+		    o.ping_timer_rem);
+	options_free(&o);
+	expect_ok(&o, "stale-routes-check 30 5\n");
+	assert_int_equal(o.stale_routes_age, 30);
+	assert_int_equal(o.stale_routes_interval, 5);
+	options_free(&o);
+	expect_error("stale-routes-check 0\n", "e.conf:1: --stale-routes-check "
+		     "aging time and/or check interval must be >= 1");
+	expect_error("stale-routes-check 10 -1\n", "e.conf:1: "
+		     "--stale-routes-check aging time and/or check interval "
+		     "must be >= 1");
+}
+
 /* Once ignored, acting now: echo (pushed lines kept for the manager,
  * config lines not), machine-readable-output, management-forget-disconnect;
  * the options that act in OpenVPN only elsewhere stay silent. */
@@ -1186,6 +1212,7 @@ int main(void)
 		cmocka_unit_test(test_error_messages),
 		cmocka_unit_test(test_refused_and_misplaced),
 		cmocka_unit_test(test_echo_and_acting_flags),
+		cmocka_unit_test(test_routes_and_persist_flags),
 		cmocka_unit_test(test_plugin_lines),
 		cmocka_unit_test(test_ignore_unknown_and_setenv_opt),
 		cmocka_unit_test(test_command_line),

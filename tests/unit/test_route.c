@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "base/clock.h"
 #include "dco/route.h"
 #include "dcovpn/dco.h"
 
@@ -34,7 +35,16 @@ static uint32_t look4(const char *s)
 	struct in_addr a;
 
 	inet_pton(AF_INET, s, &a);
-	return route_lookup(rt, AF_INET, (const uint8_t *)&a);
+	return route_lookup(rt, AF_INET, (const uint8_t *)&a, 0);
+}
+
+/* A lookup that marks the route it finds used at @now_ms. */
+static uint32_t use4(const char *s, uint64_t now_ms)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, s, &a);
+	return route_lookup(rt, AF_INET, (const uint8_t *)&a, now_ms);
 }
 
 static uint32_t look6(const char *s)
@@ -42,7 +52,7 @@ static uint32_t look6(const char *s)
 	struct in6_addr a;
 
 	inet_pton(AF_INET6, s, &a);
-	return route_lookup(rt, AF_INET6, a.s6_addr);
+	return route_lookup(rt, AF_INET6, a.s6_addr, 0);
 }
 
 static int add4(uint32_t peer, const char *s, unsigned plen)
@@ -127,8 +137,42 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(route_add(rt, 1, AF_INET, &a, 33), -EINVAL);
 	assert_int_equal(route_add(rt, 1, AF_UNIX, &a, 8), -EINVAL);
 	assert_int_equal(route_add(rt, 1, AF_INET, NULL, 8), -EINVAL);
-	assert_int_equal(route_lookup(rt, AF_UNIX, (const uint8_t *)&a),
+	assert_int_equal(route_lookup(rt, AF_UNIX, (const uint8_t *)&a, 0),
 			 DCO_PEER_ID_NONE);
+}
+
+/* stale-routes-check: routes not used since a time go, used ones stay
+ * (a host route and an iroute alike); at most @max per call. */
+static void test_expire(void **state)
+{
+	struct route_entry out[4];
+	uint64_t t = clock_now_ms();
+
+	(void)state;
+	assert_int_equal(add4(1, "198.19.0.2", 32), 0);
+	assert_int_equal(add4(2, "10.1.0.0", 16), 0);
+	assert_int_equal(add4(3, "198.19.0.3", 32), 0);
+	assert_int_equal(add4(3, "10.3.0.0", 16), 0);
+	assert_int_equal(use4("198.19.0.2", t + 5000), 1);
+	assert_int_equal(use4("10.1.2.3", t + 5000), 2);
+	/* a second use within the touch interval changes nothing */
+	assert_int_equal(use4("10.1.2.3", t + 5500), 2);
+	assert_int_equal(route_expire(rt, t + 3000, out, 4), 2);
+	assert_int_equal(out[0].peer_id, 3);
+	assert_int_equal(out[0].prefix_len, 32);
+	assert_int_equal(out[1].peer_id, 3);
+	assert_int_equal(out[1].prefix_len, 16);
+	assert_int_equal(look4("198.19.0.3"), DCO_PEER_ID_NONE);
+	assert_int_equal(look4("10.3.0.1"), DCO_PEER_ID_NONE);
+	assert_int_equal(look4("198.19.0.2"), 1);
+	assert_int_equal(look4("10.1.0.9"), 2);
+	assert_int_equal(route_expire(rt, t + 3000, out, 4), 0);
+	/* later everything is stale, one at a time */
+	assert_int_equal(route_expire(rt, t + 5001, out, 1), 1);
+	assert_int_equal(route_expire(rt, t + 5001, out, 1), 1);
+	assert_int_equal(route_expire(rt, t + 5001, out, 1), 0);
+	assert_int_equal(look4("198.19.0.2"), DCO_PEER_ID_NONE);
+	assert_int_equal(look4("10.1.0.9"), DCO_PEER_ID_NONE);
 }
 
 int main(void)
@@ -139,6 +183,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6_and_peer_removal, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
