@@ -285,6 +285,7 @@ static_conf() {
 # start_p2p_pair: openvpn --tls-server on $T/server.conf, then dcovpn on
 # $T/client.conf; both ends complete initialization.
 start_p2p_pair() {
+	rm -f "$T/server.log"  # the background shell truncates it only later
 	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 	SRV_PID=$!
 	wait_for 10 grep -q "UDPv4 link local" "$T/server.log" || fail "openvpn did not start"
@@ -294,6 +295,7 @@ start_p2p_pair() {
 }
 
 start_server() {
+	rm -f "$T/server.log"  # the background shell truncates it only later
 	ip netns exec "$NS_S" "$OPENVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 	SRV_PID=$!
 	wait_for 10 grep -q "Initialization Sequence Completed" "$T/server.log" ||

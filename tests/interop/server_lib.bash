@@ -256,6 +256,7 @@ client_conf() {
 }
 
 start_server() {
+	rm -f "$T/server.log"  # the background shell truncates it only later
 	ip netns exec "$NS_S" "$DCOVPN" --config "$T/server.conf" >"$T/server.log" 2>&1 &
 	SRV_PID=$!
 	wait_for 10 grep -q "Initialization Sequence Completed" "$T/server.log" ||
@@ -266,6 +267,7 @@ start_server() {
 # $T/server.conf (log $T/server-openvpn.log), cli1's tun left behind gone
 start_openvpn_server() {
 	ip netns exec "sv-$$-c1" ip link del tun0 2>/dev/null || true
+	rm -f "$T/server-openvpn.log"  # the background shell truncates it only later
 	ip netns exec "$NS_S" /usr/sbin/openvpn --config "$T/server.conf" \
 		>"$T/server-openvpn.log" 2>&1 &
 	SRV_PID=$!
@@ -279,6 +281,7 @@ start_client() {
 	local i=$1 kind=$2 bin=$DCOVPN
 	[ "$kind" = openvpn ] && bin=$OPENVPN
 	[ "$kind" = openvpn26 ] && bin=/usr/sbin/openvpn
+	rm -f "$T/c$i-$kind.log"  # the background shell truncates it only later
 	ip netns exec "sv-$$-c$i" "$bin" --config "$T/c$i.conf" >"$T/c$i-$kind.log" 2>&1 &
 	CLI_PIDS[$i]=$!
 	CLI_LOG[$i]=$T/c$i-$kind.log
