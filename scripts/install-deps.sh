@@ -20,6 +20,7 @@ PKGS=(
 	openvpn-auth-ldap openvpn-auth-radius   # plugins the interop tests load
 	python3                           # test helpers (transfer, packet injection)
 	python3-cryptography              # management-external-key signer (interop)
+	golang-go golang-github-apparentlymart-go-openvpn-mgmt-dev  # a Go manager (*_mgmt_go tests)
 	procps                            # kill, ps in scripts
 	dbus-daemon python3-dbus libnm0   # NetworkManager plugin test (below)
 	python3-gi                        # its helpers use GLib's main loop (python3-dbus only

@@ -172,8 +172,10 @@ static void server_log_stats(struct server *s);
 static void server_signal(struct server *s, int sig)
 {
 	if (sig == SIGTERM || sig == SIGINT) {
-		log_info("SIGTERM[hard,] received, process exiting");
+		log_info("%s[hard,] received, process exiting",
+			 sig == SIGINT ? "SIGINT" : "SIGTERM");
 		s->stop = true;
+		s->stop_sig = sig;
 	} else if (sig == SIGUSR2) {
 		status_write_log(s);
 		server_log_stats(s);
@@ -187,6 +189,7 @@ static void server_signal(struct server *s, int sig)
 			 sig == SIGHUP ? "HUP" : "USR1");
 		s->stop = true;
 		s->restart = true;
+		s->stop_sig = sig;
 	}
 }
 
@@ -253,6 +256,7 @@ static void server_close(struct server *s)
 	}
 	server_script_down(s, sig, false);
 	/* after the engine's threads, which may log (the log tee) */
+	server_mgmt_ending(s);
 	server_mgmt_close(s);
 	status_close(s);
 	server_pool_save(s);
@@ -385,6 +389,7 @@ int server_run(const struct options *o, struct keep *keep,
 	held = server_mgmt_open(s);
 	if (held) {
 		s->restart = held == SIGHUP;
+		s->stop_sig = held > 0 ? held : 0;
 		ret = held < 0 ? 1 : s->restart ? SERVER_RESTART : 0;
 		goto out;
 	}

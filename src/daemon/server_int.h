@@ -192,6 +192,7 @@ struct server {
 	uint32_t auth_serial;
 	bool stop;
 	bool restart;                /* SIGHUP/SIGUSR1: run again, config re-read */
+	int stop_sig;                /* the signal that ended it, or 0 */
 };
 
 /* server_clients.c: the client table, a client's session and life. */
@@ -243,6 +244,9 @@ void server_client_bytes(const struct srv_client *c, uint64_t *rx,
 int server_mgmt_open(struct server *s);
 /* Initialization done: state CONNECTED. */
 void server_mgmt_connected(struct server *s);
+/* The instance is down (after s->stop_sig): state EXITING or, for a
+ * restart, RECONNECTING, named for the signal, as OpenVPN. */
+void server_mgmt_ending(struct server *s);
 /* Close it; for a restart its listening socket goes to s->keep. */
 void server_mgmt_close(struct server *s);
 

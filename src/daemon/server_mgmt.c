@@ -1,4 +1,5 @@
 /* --management on the server: what its commands do here (daemon/mgmt.h). */
+#include <signal.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -138,6 +139,26 @@ void server_mgmt_connected(struct server *s)
 	mgmt_state(s->mgmt, "ASSIGN_IP", NULL, l4, NULL, 0, s->has6 ? l6 : NULL);
 	mgmt_state(s->mgmt, "CONNECTED", "SUCCESS", l4, NULL, 0,
 		   s->has6 ? l6 : NULL);
+}
+
+void server_mgmt_ending(struct server *s)
+{
+	const char *desc;
+
+	if (!s->mgmt || !s->stop_sig)
+		return;
+	switch (s->stop_sig) {
+	case SIGINT: desc = "SIGINT"; break;
+	case SIGTERM: desc = "SIGTERM"; break;
+	case SIGHUP: desc = "SIGHUP"; break;
+	case SIGUSR1: desc = "SIGUSR1"; break;
+	default: return;
+	}
+	/* management-client: what the interface said (management-exit) */
+	if (mgmt_exit_reason(s->mgmt))
+		desc = mgmt_exit_reason(s->mgmt);
+	mgmt_state(s->mgmt, s->restart ? "RECONNECTING" : "EXITING", desc,
+		   NULL, NULL, 0, NULL);
 }
 
 void server_mgmt_close(struct server *s)
