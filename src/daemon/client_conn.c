@@ -331,8 +331,7 @@ static int conn_open(struct conn *c)
 		log_err("cannot open the tun device: %s", strerror(-ret));
 		return ret;
 	}
-	ret = loop_add(c->loop, dco_event_fd(c->dco), EPOLLIN,
-		       conn_engine_readable, c);
+	ret = engine_events_open(&c->events, c->loop, c->dco, conn_engine_event, c);
 	if (ret)
 		return ret;
 	c->cm->dco = c->dco;
@@ -407,7 +406,7 @@ void conn_close(struct conn *c)
 	if (c->dco) {
 		if (c->up && kept && !last && !c->o->ifconfig_noexec)
 			netcfg_addresses_del(c->o, dco_ifindex(c->dco));
-		loop_del(c->loop, dco_event_fd(c->dco));
+		engine_events_close(&c->events, c->loop);
 		engine_log_stats(c->dco, NULL);
 		dco_close(c->dco);
 	}

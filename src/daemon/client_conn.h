@@ -31,6 +31,7 @@
 #include "daemon/client_mgmt.h"
 #include "daemon/client_script.h"
 #include "daemon/clientcfg.h"
+#include "daemon/engine_events.h"
 #include "daemon/netcfg.h"
 #include "daemon/plugin.h"
 #include "daemon/privdrop.h"
@@ -67,6 +68,7 @@ struct conn {
 	struct clientcfg *cc;
 	struct loop *loop;
 	struct dco *dco;
+	struct engine_events events; /* the engine's queue, to conn_engine_event */
 	struct session sess;
 	bool sess_up;
 	struct push push;
@@ -150,7 +152,7 @@ void conn_clash_warn(const struct conn *c, bool pulled);
 void conn_describe(struct conn *c);
 int conn_open_udp(struct conn *c);
 int conn_open_tcp(struct conn *c);
-void conn_engine_readable(void *ctx, uint32_t events);
+bool conn_engine_event(void *ctx, const struct dco_event *ev);
 
 /* client_socks.c: UDP through --socks-proxy; c->remote (the proxy's
  * address when called) becomes the relay's shim. 0 or -errno (logged). */

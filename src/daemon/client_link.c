@@ -233,8 +233,12 @@ static bool conn_from_remote(const struct conn *c, const struct dco_event *ev)
 	       !memcmp(&ev->addr, &c->remote, c->remote_len);
 }
 
-static void conn_engine_event(struct conn *c, const struct dco_event *ev)
+bool conn_engine_event(void *ctx, const struct dco_event *ev)
 {
+	struct conn *c = ctx;
+
+	if (c->end != END_NONE)	/* ending: the engine goes with the rest */
+		return false;
 	switch (ev->type) {
 	case DCO_EV_CONTROL:
 		if (!conn_from_remote(c, ev))
@@ -278,26 +282,11 @@ static void conn_engine_event(struct conn *c, const struct dco_event *ev)
 		}
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:
-		if (!c->sess_up)	/* static key: its ids never run out */
-			break;
-		log_info("TLS: packet-id of key-id %u near its end, renegotiating",
-			 ev->key_id);
-		session_renegotiate(&c->sess, clock_now_ms());
+		if (c->sess_up)	/* static key: its ids never run out */
+			engine_events_near_wrap(&c->sess, "", ev);
 		break;
 	default:
 		break;
 	}
-}
-
-void conn_engine_readable(void *ctx, uint32_t events)
-{
-	struct conn *c = ctx;
-	struct dco_event *ev = malloc(sizeof(*ev));
-
-	(void)events;
-	if (!ev)
-		return;
-	while (c->end == END_NONE && dco_read_event(c->dco, ev) == 0)
-		conn_engine_event(c, ev);
-	free(ev);
+	return c->end == END_NONE;
 }

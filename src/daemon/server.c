@@ -148,8 +148,8 @@ static int server_open_engine(struct server *s)
 		log_err("cannot open the tun device: %s", strerror(-ret));
 		return ret;
 	}
-	ret = loop_add(s->loop, dco_event_fd(s->dco), EPOLLIN,
-		       server_engine_readable, s);
+	ret = engine_events_open(&s->events, s->loop, s->dco,
+				 server_engine_event, s);
 	if (!ret && !o->ifconfig_noexec)
 		ret = server_net_up(s);
 	if (!ret)
@@ -251,7 +251,7 @@ static void server_close(struct server *s)
 		/* the kept device starts the next instance bare */
 		if (s->tun_kept && s->restart && !s->o->ifconfig_noexec)
 			server_net_down(s);
-		loop_del(s->loop, dco_event_fd(s->dco));
+		engine_events_close(&s->events, s->loop);
 		dco_close(s->dco);
 	}
 	server_script_down(s, sig, false);
@@ -263,7 +263,6 @@ static void server_close(struct server *s)
 	pool_free(&s->pool);
 	mudp_free(&s->mudp);
 	free(s->clients);
-	free(s->ev);
 	clientcfg_free(&s->cc);
 	authtoken_key_wipe(&s->token_key);
 	server_plugin_close(s);
@@ -363,8 +362,7 @@ int server_run(const struct options *o, struct keep *keep,
 	s->keep = keep;
 	s->max_clients = (uint32_t)s->so->max_clients;
 	s->clients = calloc(s->max_clients, sizeof(*s->clients));
-	s->ev = malloc(sizeof(*s->ev));
-	if (!s->clients || !s->ev || server_plan(s))
+	if (!s->clients || server_plan(s))
 		goto out_free;
 	if (clientcfg_init(&s->cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);
@@ -420,7 +418,6 @@ out:
 	return ret;
 out_free:
 	free(s->clients);
-	free(s->ev);
 	loop_free(&loop);
 	free(s);
 	return 1;

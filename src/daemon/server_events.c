@@ -10,34 +10,13 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "base/sockaddr.h"
 #include "conf/opt_server.h"
 #include "ctl/mudp.h"
 #include "daemon/addrtext.h"
 #include "daemon/server_int.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
-
-/* ---- addresses ------------------------------------------------------------ */
-
-static bool addr_eq(const struct sockaddr_storage *a, socklen_t alen,
-		    const struct sockaddr_storage *b, socklen_t blen)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port &&
-		       x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, 16);
-	}
-	return alen == blen && !memcmp(a, b, alen);
-}
 
 /* ---- TCP ------------------------------------------------------------------ */
 
@@ -143,7 +122,7 @@ static struct srv_client *server_find_pending(struct server *s,
 		struct srv_client *c = s->clients[i];
 
 		if (c && !c->dead && c->tr == DCO_TRANSPORT_UDP &&
-		    addr_eq(&c->addr, c->addr_len, &ev->addr, ev->addr_len))
+		    sockaddr_equal(&c->addr, c->addr_len, &ev->addr, ev->addr_len))
 			return c;
 	}
 	return NULL;
@@ -254,8 +233,9 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 	return true;
 }
 
-static void server_event(struct server *s, const struct dco_event *ev)
+bool server_engine_event(void *ctx, const struct dco_event *ev)
 {
+	struct server *s = ctx;
 	struct srv_client *c = ev->peer_id == DCO_PEER_ID_NONE ? NULL :
 			       server_client(s, ev->peer_id);
 
@@ -292,18 +272,10 @@ static void server_event(struct server *s, const struct dco_event *ev)
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:
 		if (c)
-			session_renegotiate(&c->sess, clock_now_ms());
+			engine_events_near_wrap(&c->sess, c->prefix, ev);
 		break;
 	default:
 		break;
 	}
-}
-
-void server_engine_readable(void *ctx, uint32_t events)
-{
-	struct server *s = ctx;
-
-	(void)events;
-	while (dco_read_event(s->dco, s->ev) == 0)
-		server_event(s, s->ev);
+	return true;
 }

@@ -19,6 +19,7 @@
 #include "ctl/session.h"
 #include "daemon/client_limits.h"
 #include "daemon/clientcfg.h"
+#include "daemon/engine_events.h"
 #include "daemon/keep.h"
 #include "daemon/plugin.h"
 #include "daemon/plugin_worker.h"
@@ -151,7 +152,7 @@ struct server {
 	struct clientcfg cc;
 	struct loop *loop;
 	struct dco *dco;
-	struct dco_event *ev;
+	struct engine_events events; /* the engine's queue, to server_engine_event */
 	struct srv_listeners ls;          /* --local sockets (server_listen.c) */
 	struct srv_reload reload;         /* SIGHUP in place (server_reload.c) */
 	struct portshare ps;              /* port-share: other protocols */
@@ -230,8 +231,8 @@ int server_tcp_first(void *ctx, int fd,
 int server_tcp_foreign(void *ctx, int fd,
 		       const struct sockaddr_storage *a, socklen_t alen,
 		       const uint8_t *head, size_t len);
-/* Loop callback of the engine's event fd. */
-void server_engine_readable(void *ctx, uint32_t events);
+/* One event of the engine's (engine_events.h): always true, go on. */
+bool server_engine_event(void *ctx, const struct dco_event *ev);
 
 /* status.c: a client's link bytes each way, as OpenVPN counts them
  * (control packets included). */

@@ -276,8 +276,6 @@ struct peer *peer_route(struct dco *dco, const uint8_t *ip, size_t len,
 bool peer_owns_source(struct dco *dco, const struct peer *p, const uint8_t *ip,
 		      size_t len, uint64_t now_ms);
 struct peer *peer_only(struct dco *dco);
-bool sockaddr_equal(const struct sockaddr_storage *a, socklen_t alen,
-		    const struct sockaddr_storage *b, socklen_t blen);
 /* cfg_lock held: into / out of every table (and the P2P pointer). */
 int peer_add(struct dco *dco, struct peer *p);
 void peer_unlink(struct dco *dco, struct peer *p);

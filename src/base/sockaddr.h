@@ -1,0 +1,17 @@
+/*
+ * Transport addresses compared as a peer is known by them: family, port
+ * and address (IPv6: not the flow label or scope, which a NAT or the
+ * kernel may fill differently from packet to packet); another family
+ * byte for byte.
+ */
+#ifndef DCOVPN_BASE_SOCKADDR_H
+#define DCOVPN_BASE_SOCKADDR_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+/* Are @a (@alen bytes) and @b (@blen bytes) the same peer address? */
+bool sockaddr_equal(const struct sockaddr_storage *a, socklen_t alen,
+		    const struct sockaddr_storage *b, socklen_t blen);
+
+#endif
