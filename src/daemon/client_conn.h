@@ -38,6 +38,7 @@
 #include "dcovpn/dco.h"
 #include "ev/loop.h"
 #include "io/tcp.h"
+#include "io/tcp_rx.h"
 #include "io/tun.h"
 
 struct socks_udp;
@@ -52,13 +53,6 @@ enum conn_end {
 	END_EXIT,           /* stop */
 	END_FATAL,          /* stop with an error */
 	END_RELOAD,         /* SIGHUP */
-};
-
-/* A TCP stream read one frame at a time, so the engine can take over the
- * socket at a frame boundary. */
-struct tcp_rx {
-	size_t have;
-	uint8_t buf[2 + TCP_FRAME_MAX];
 };
 
 #define CONN_HELD_MAX 16u

@@ -47,28 +47,20 @@ static void conn_tcp_readable(void *ctx, uint32_t events)
 
 	(void)events;
 	while (c->tcp_fd >= 0 && c->end == END_NONE) {
-		size_t need = rx->have < 2 ? 2 : 2u + load_be16(rx->buf);
-		ssize_t n;
+		int r = tcp_rx_read(rx, c->tcp_fd);
 
-		if (rx->have >= 2 && need == 2) {
+		if (r == -EPROTO) {
 			log_err("TCP: bad packet length 0, restarting");
 			conn_end(c, END_RESTART);
-			return;
-		}
-		n = recv(c->tcp_fd, rx->buf + rx->have, need - rx->have, 0);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-			log_err("Connection reset, restarting [%d]", n < 0 ? errno : 0);
+		} else if (r < 0) {
+			log_err("Connection reset, restarting [%d]",
+				r == -EPIPE ? 0 : -r);
 			conn_end(c, END_RESTART);
+		} else if (r == 0) {
 			return;
-		}
-		if (n < 0)
-			return;
-		rx->have += (size_t)n;
-		if (rx->have >= 2 && rx->have == 2u + load_be16(rx->buf)) {
-			if (session_recv(&c->sess, rx->buf + 2, rx->have - 2,
-					 clock_now_ms()))
-				conn_end(c, END_RESTART);
-			rx->have = 0;
+		} else if (session_recv(&c->sess, tcp_rx_packet(rx),
+					tcp_rx_len(rx), clock_now_ms())) {
+			conn_end(c, END_RESTART);
 		}
 	}
 }

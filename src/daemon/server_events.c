@@ -29,29 +29,22 @@ static void client_tcp_readable(void *ctx, uint32_t events)
 
 	(void)events;
 	while (rx && c->tcp_fd >= 0 && !c->dead && !c->peer_added) {
-		size_t need = rx->have < 2 ? 2 : 2u + load_be16(rx->buf);
-		ssize_t n;
+		int r = tcp_rx_read(rx, c->tcp_fd);
 
-		if (rx->have >= 2 && need == 2) {
+		if (r == -EPROTO) {
 			server_client_kill(c, "TCP: bad packet length 0");
 			return;
 		}
-		n = recv(c->tcp_fd, rx->buf + rx->have, need - rx->have, 0);
-		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		if (r < 0) {
 			server_client_kill(c, "Connection reset, client-instance "
 					   "exiting");
 			return;
 		}
-		if (n < 0)
+		if (r == 0)
 			return;
-		rx->have += (size_t)n;
-		if (rx->have >= 2 && rx->have == 2u + load_be16(rx->buf)) {
-			if (session_recv(&c->sess, rx->buf + 2, rx->have - 2,
-					 clock_now_ms()))
-				server_client_kill(c, "TLS error, client-instance "
-						   "exiting");
-			rx->have = 0;
-		}
+		if (session_recv(&c->sess, tcp_rx_packet(rx), tcp_rx_len(rx),
+				 clock_now_ms()))
+			server_client_kill(c, "TLS error, client-instance exiting");
 	}
 	/* the engine took the stream (at a frame boundary: nothing in it) */
 	if (c->peer_added) {

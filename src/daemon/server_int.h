@@ -33,6 +33,7 @@
 #include "dcovpn/dco.h"
 #include "io/tcp.h"
 #include "io/tcp_pending.h"
+#include "io/tcp_rx.h"
 
 struct server;
 struct plugin_cc;
@@ -41,12 +42,6 @@ struct plugin_cc;
 struct rate_window {
 	uint64_t start_ms;
 	unsigned count;
-};
-
-/* A TCP stream read one frame at a time (see client_tcp_readable). */
-struct tcp_rx {
-	size_t have;
-	uint8_t buf[2 + TCP_FRAME_MAX];
 };
 
 /* A plugin's deferred auth (auth_control_file): where it stands. */
