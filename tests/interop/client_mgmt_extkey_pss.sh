@@ -47,9 +47,14 @@ ext_side() {
 	stop_pid "${CLI_PIDS[1]}"
 }
 
+# GET_CONFIG is left out: both clients report it only if their once-a-second
+# connect check (OpenVPN's wait_for_connect) comes before the 2.6 server's
+# unasked PUSH_REPLY, a race the signing manager's speed decides (openvpn's
+# had it and dcovpn's not in one loaded run); server_mgmt and
+# client_authpending check it where the timing is known.
 norm() {
 	sed -E -e 's/^< (>STATE:)?[0-9]{9,},/< \1T,/' -e 's/^< >PK_SIGN:[^,]*,/< >PK_SIGN:DATA,/' \
-		-e '/^> pk-sig$/,/^> END$/{/^> [A-Za-z0-9+\/=]+$/d}' "$1"
+		-e '/^> pk-sig$/,/^> END$/{/^> [A-Za-z0-9+\/=]+$/d}' -e '/^< >STATE:T,GET_CONFIG,/d' "$1"
 }
 
 # run NAME KEY(rsa|ec) TLSMAX FLAGS(comma separated) EXPECT(alg regex)
