@@ -163,6 +163,29 @@ static int tx_group(struct dco *dco, int fd)
 	return -1;
 }
 
+/*
+ * Count pkts[0..n) as sent, per peer. Consecutive datagrams nearly always
+ * belong to one peer (the segments of one super-packet): one look-up and
+ * one count per run of them, not per datagram.
+ */
+static void tx_count_sent(struct worker *w, const struct pkt *pkts, unsigned n)
+{
+	unsigned i = 0;
+
+	while (i < n) {
+		uint32_t id = pkts[i].peer_id;
+		uint64_t bytes = 0;
+		unsigned run = 0;
+		struct peer *p;
+
+		for (; i < n && pkts[i].peer_id == id; i++, run++)
+			bytes += pkts[i].len;
+		p = peer_find(w->dco, id);
+		DCO_STAT_ADD(w, p, link_tx_packets, run);
+		DCO_STAT_ADD(w, p, link_tx_bytes, bytes);
+	}
+}
+
 /* Send the UDP packets pkts[0..n) grouped by socket, in order. */
 static void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
 {
@@ -185,12 +208,7 @@ static void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
 			sent = 0;
 		/* Attribution per peer follows the batch order; a datagram
 		 * refused mid-batch shifts it, the totals stay right. */
-		for (int i = 0; i < sent; i++) {
-			struct peer *p = peer_find(w->dco, pkts[start + i].peer_id);
-
-			DCO_STAT_ADD(w, p, link_tx_packets, 1);
-			DCO_STAT_ADD(w, p, link_tx_bytes, pkts[start + i].len);
-		}
+		tx_count_sent(w, pkts + start, (unsigned)sent);
 		/* What the socket would not take (full buffer) is lost, as on
 		 * any congested link; inner TCP recovers. */
 		stat_add(&w->stats.drop_tx_error, (end - start) - (unsigned)sent);
