@@ -311,37 +311,164 @@ static void swap_pkt(struct pkt *a, struct pkt *b)
 	*b = t;
 }
 
-/* Write decrypted packets pkts[0..n) to the tun, coalescing if offloaded. */
-static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
+/* Write pkts[0..n) (ready: virtio-net headers pushed if offloaded). */
+static void rx_tun_write(struct worker *w, struct pkt *pkts, unsigned n)
 {
 	struct dco *dco = w->dco;
 
 	if (!n || !atomic_load(&dco->started) || dco->tun.fd < 0)
 		return;
-	if (dco->offload)
-		n = vnet_coalesce(pkts, n, dco->tun.uso);
 	/* its own queue: the kernel then keeps these flows' replies there */
 	tun_write_batch(w->tun.fd >= 0 ? &w->tun : &dco->tun, pkts, n);
 	w->wrote_tun = true;
+}
+
+/* Write decrypted packets pkts[0..n) to the tun, coalescing if offloaded. */
+static void rx_to_tun(struct worker *w, struct pkt *pkts, unsigned n)
+{
+	if (n && w->dco->offload)
+		n = vnet_coalesce(pkts, n, w->dco->tun.uso);
+	rx_tun_write(w, pkts, n);
 }
 
 /*
  * Decrypted packets wait in the worker's segment buffers (w->segs) until the
  * batch is done, so that the segments of one flow coalesce into one tun
  * write even when they came in several GRO trains or single datagrams.
+ * With offloads they are coalesced as they come (vnet_gro): the segments
+ * of a GRO train can then be decrypted straight onto the end of the
+ * super-packet their flow is building (rx_direct).
  */
 struct rx_stage {
 	struct worker *w;
-	unsigned n;
+	bool offload;
+	unsigned n;              /* without offloads: packets staged */
+	struct vnet_gro gro;     /* with: heads in w->segs.pkts[0..gro.n) */
+	/* learned from the last data packet decrypted: where its plaintext
+	 * began in its buffer and how much shorter than the datagram it was
+	 * (header, packet-id, tag); 0: not yet */
+	size_t pull, overhead;
 };
 
+static void rx_stage_init(struct rx_stage *st, struct worker *w)
+{
+	st->w = w;
+	st->offload = w->dco->offload;
+	st->n = 0;
+	st->pull = st->overhead = 0;
+	vnet_gro_init(&st->gro, w->segs.pkts, w->dco->tun.uso);
+}
+
+static void rx_stage_flush(struct rx_stage *st)
+{
+	unsigned n = st->offload ? vnet_gro_finish(&st->gro) : st->n;
+
+	rx_tun_write(st->w, st->w->segs.pkts, n);
+	st->n = 0;
+}
+
+/* The next free staging buffer (making room if all are used). */
 static struct pkt *rx_stage_slot(struct rx_stage *st)
 {
-	if (st->n == DCO_MAX_SEGS) {
-		rx_to_tun(st->w, st->w->segs.pkts, st->n);
-		st->n = 0;
+	if (st->offload ? vnet_gro_full(&st->gro) : st->n == DCO_MAX_SEGS)
+		rx_stage_flush(st);
+	return &st->w->segs.pkts[st->offload ? st->gro.n : st->n];
+}
+
+/* The slot now holds a packet for the tun: keep it (or merge it). */
+static void rx_stage_keep(struct rx_stage *st)
+{
+	if (st->offload)
+		vnet_gro_add(&st->gro);
+	else
+		st->n++;
+}
+
+static void rx_learn(struct rx_stage *st, const struct pkt *p,
+		     const uint8_t *start, size_t wire_len)
+{
+	st->pull = (size_t)(p->data - start);
+	st->overhead = wire_len - p->len;
+}
+
+/* The metadata of a datagram of @train, in @s. */
+static void rx_train_meta(struct pkt *s, const struct pkt *train)
+{
+	s->sock = train->sock;
+	s->addrlen = train->addrlen;
+	memcpy(&s->addr, &train->addr, train->addrlen);
+}
+
+/* Bytes in front of a head's tail that rx_direct may overwrite for a moment:
+ * the longest data-packet header and IP + TCP headers, with room to spare. */
+#define RX_DIRECT_SPAN 256u
+
+/*
+ * Where, for rx_direct, a datagram of @len bytes would be decrypted to: in
+ * front of @head's tail by what precedes the payload (data-packet header,
+ * @hl of IP and transport headers), or NULL if that does not fit.
+ */
+static uint8_t *rx_direct_dest(const struct rx_stage *st,
+			       const struct pkt *head, size_t hl, size_t len)
+{
+	size_t span = st->pull + hl;
+	uint8_t *tail = head->data + head->len;
+
+	if (span > RX_DIRECT_SPAN || head->len < span + hl ||
+	    (size_t)(head->base + head->cap - tail) + span < len)
+		return NULL;
+	return tail - span;
+}
+
+/*
+ * Decrypt the data packet @d (@len bytes of @train) straight onto the
+ * tail of the super-packet that its flow is building, when it looks like
+ * the next segment of that flow: the payload is then not copied again.
+ * The head's bytes overwritten for the moment by the packet's headers are
+ * put back. A packet that was not what it seemed is copied to a buffer of
+ * its own and staged as usual. Returns false if not tried.
+ */
+static bool rx_direct(struct rx_stage *st, const struct pkt *train,
+		      const uint8_t *d, size_t len, uint64_t now_ms)
+{
+	struct dco *dco = st->w->dco;
+	uint8_t save[RX_DIRECT_SPAN];
+	struct pkt *head, q, *s;
+	uint8_t *dest, *tail;
+	size_t hl;
+
+	/* forwarding (client-to-client, a tap's switch) would encrypt in
+	 * place, pushing into the head's bytes */
+	if (!st->offload || !st->overhead || len <= st->overhead ||
+	    vnet_gro_full(&st->gro) ||
+	    (dco->mode == DCO_MODE_MP && (dco->client_to_client || dco->l2)))
+		return false;
+	head = vnet_gro_hint(&st->gro, len - st->overhead, &hl);
+	dest = head ? rx_direct_dest(st, head, hl, len) : NULL;
+	if (!dest)
+		return false;
+	tail = head->data + head->len;
+	memcpy(save, dest, (size_t)(tail - dest));
+	q = (struct pkt){ .data = dest, .len = (uint32_t)len, .base = head->base,
+			  .cap = head->cap, .src = d };
+	rx_train_meta(&q, train);
+	memcpy(q.data, d, PKT_SRC_HEAD);
+	if (rx_one(st->w, &q, NULL, now_ms)) {
+		rx_learn(st, &q, dest, len);
+		if (q.data + hl != tail || !vnet_gro_merge(&st->gro, &q)) {
+			s = &st->w->segs.pkts[st->gro.n];
+			pkt_reset(s);
+			memcpy(s->data, q.data, q.len);
+			s->len = q.len;
+			s->peer_id = q.peer_id;
+			rx_train_meta(s, train);
+			memcpy(dest, save, (size_t)(tail - dest));
+			vnet_gro_add(&st->gro);
+			return true;
+		}
 	}
-	return &st->w->segs.pkts[st->n];
+	memcpy(dest, save, (size_t)(tail - dest));
+	return true;
 }
 
 /*
@@ -355,22 +482,26 @@ static void rx_train(struct rx_stage *st, const struct pkt *train,
 		     uint64_t now_ms)
 {
 	for (size_t off = 0; off < train->len; off += train->gso_size) {
-		struct pkt *s = rx_stage_slot(st);
 		const uint8_t *d = train->data + off;
 		size_t len = train->len - off < train->gso_size ?
 				     train->len - off : train->gso_size;
 		bool deferred = len > PKT_SRC_HEAD &&
 				(opcode_is_data(d[0]) || st->w->dco->static_key);
+		struct pkt *s;
 
+		if (deferred && rx_direct(st, train, d, len, now_ms))
+			continue;
+		s = rx_stage_slot(st);
 		pkt_reset(s);
 		memcpy(s->data, d, deferred ? PKT_SRC_HEAD : len);
 		s->src = deferred ? d : NULL;
 		s->len = (uint32_t)len;
-		s->sock = train->sock;
-		s->addrlen = train->addrlen;
-		memcpy(&s->addr, &train->addr, train->addrlen);
-		if (rx_one(st->w, s, NULL, now_ms))
-			st->n++;
+		rx_train_meta(s, train);
+		if (!rx_one(st->w, s, NULL, now_ms))
+			continue;
+		if (deferred)
+			rx_learn(st, s, s->base + PKT_HEADROOM, len);
+		rx_stage_keep(st);
 	}
 }
 
@@ -381,7 +512,7 @@ static void rx_single(struct rx_stage *st, struct pkt *p, uint64_t now_ms)
 
 	swap_pkt(s, p);
 	if (rx_one(st->w, s, NULL, now_ms))
-		st->n++;
+		rx_stage_keep(st);
 }
 
 /* The group's name (the attached fd) for whichever socket it came in on:
@@ -404,8 +535,9 @@ void rx_udp(struct worker *w, unsigned group, uint64_t now_ms)
 
 	/* A few batches per wake-up, then let the other sockets run. */
 	while (rounds++ < 8) {
-		struct rx_stage st = { w, 0 };
+		struct rx_stage st;
 
+		rx_stage_init(&st, w);
 		for (unsigned i = 0; i < DCO_BATCH; i++)
 			pkt_reset(&pkts[i]);
 		n = fd < 0 ? -EBADF : udp_recv_batch(fd, pkts, DCO_BATCH);
@@ -418,7 +550,7 @@ void rx_udp(struct worker *w, unsigned group, uint64_t now_ms)
 			else
 				rx_single(&st, &pkts[i], now_ms);
 		}
-		rx_to_tun(w, w->segs.pkts, st.n);
+		rx_stage_flush(&st);
 		rx_handoff_wake(w);
 		if ((unsigned)n < DCO_BATCH)
 			return;
@@ -441,22 +573,23 @@ static void rx_handoff_one(struct rx_stage *st, const struct handoff_slot *hs,
 	s->addrlen = hs->addrlen;
 	memcpy(&s->addr, &hs->addr, hs->addrlen);
 	if (rx_data(st->w, s, NULL, now_ms))
-		st->n++;
+		rx_stage_keep(st);
 }
 
 void rx_handoff_drain(struct worker *w, uint64_t now_ms)
 {
-	struct rx_stage st = { w, 0 };
+	struct rx_stage st;
 	struct handoff_slot *hs;
 	unsigned budget = HANDOFF_SLOTS;
 
+	rx_stage_init(&st, w);
 	handoff_disarm(&w->ho);
 	while (budget-- && (hs = handoff_peek(&w->ho))) {
 		rx_handoff_one(&st, hs, now_ms);
 		/* the plaintext is in the stage slot now */
 		handoff_release(&w->ho);
 	}
-	rx_to_tun(w, w->segs.pkts, st.n);
+	rx_stage_flush(&st);
 	rx_handoff_wake(w);
 	/* more than one round's worth: come back after the other fds */
 	if (handoff_peek(&w->ho) && handoff_needs_wake(&w->ho))

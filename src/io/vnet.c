@@ -39,14 +39,6 @@ void vnet_hdr_put(uint8_t *p, const struct vnet_hdr *h)
 	memcpy(p + 8, &h->csum_offset, 2);
 }
 
-/* Where the headers of an IP packet end. */
-struct l4_info {
-	unsigned version;  /* 4 or 6 */
-	uint8_t proto;     /* TCP or UDP */
-	size_t l4_off;     /* transport header */
-	size_t hdrs_len;   /* IP + transport headers */
-};
-
 static int parse_ip(const uint8_t *ip, size_t len, struct l4_info *li)
 {
 	if (len < 20)
@@ -241,16 +233,6 @@ struct gro_seg {
 	uint8_t flags;
 };
 
-/* An open super-packet being built at output position @idx. */
-struct gro_flow {
-	unsigned idx;
-	struct l4_info li;
-	uint16_t gso_size;
-	unsigned nseg;
-	uint32_t next_seq;
-	bool closed;
-};
-
 /* The UDP part of gro_eligible: the length field must agree. */
 static bool gro_eligible_udp(const struct pkt *p, struct gro_seg *s)
 {
@@ -334,7 +316,12 @@ static bool gro_can_append(const struct gro_flow *f, const struct pkt *head,
 static void gro_append(struct gro_flow *f, struct pkt *head,
 		       const struct pkt *q, const struct gro_seg *s)
 {
-	memcpy(head->data + head->len, q->data + s->li.hdrs_len, s->payload);
+	uint8_t *tail = head->data + head->len;
+	const uint8_t *payload = q->data + s->li.hdrs_len;
+
+	/* decrypted straight to the tail (vnet_gro_hint): already there */
+	if (payload != tail)
+		memmove(tail, payload, s->payload);
 	head->len += (uint32_t)s->payload;
 	f->nseg++;
 	f->next_seq += (uint32_t)s->payload;
@@ -416,55 +403,124 @@ static void gro_close_flow_of(struct gro_flow *flows, unsigned nflows,
 		f->closed = true;
 }
 
-static unsigned coalesce_chunk(struct pkt *pkts, unsigned n, bool udp)
+void vnet_gro_init(struct vnet_gro *g, struct pkt *pkts, bool udp)
 {
-	struct gro_flow flows[VNET_COALESCE_MAX];
-	int flow_of[VNET_COALESCE_MAX];
-	unsigned out = 0, nflows = 0;
+	g->pkts = pkts;
+	g->n = 0;
+	g->nflows = 0;
+	g->last = -1;
+	g->udp = udp;
+}
 
-	for (unsigned i = 0; i < n; i++) {
-		struct gro_seg s;
-		struct gro_flow *f = NULL;
-		bool ok = gro_eligible(&pkts[i], &s, udp);
+/* The flow @q (eligible, described by @s) would be merged into, or NULL. */
+static struct gro_flow *gro_target(struct vnet_gro *g, const struct pkt *q,
+				   const struct gro_seg *s)
+{
+	struct gro_flow *f = gro_find(g->flows, g->nflows, g->pkts, q, s);
 
-		if (ok)
-			f = gro_find(flows, nflows, pkts, &pkts[i], &s);
-		else
-			gro_close_flow_of(flows, nflows, pkts, &pkts[i]);
-		if (f && gro_can_append(f, &pkts[f->idx], &pkts[i], &s)) {
-			gro_append(f, &pkts[f->idx], &pkts[i], &s);
-			continue;
-		}
-		if (f)
-			f->closed = true; /* a later segment must not jump it */
-		swap_pkts(&pkts[out], &pkts[i]);
-		flow_of[out] = -1;
-		if (ok) {
-			flows[nflows] = (struct gro_flow){
-				.idx = out, .li = s.li,
-				.gso_size = (uint16_t)s.payload, .nseg = 1,
-				.next_seq = s.seq + (uint32_t)s.payload,
-				.closed = (s.flags & TCP_PSH) != 0,
-			};
-			flow_of[out] = (int)nflows++;
-		}
-		out++;
+	return f && gro_can_append(f, &g->pkts[f->idx], q, s) ? f : NULL;
+}
+
+bool vnet_gro_merge(struct vnet_gro *g, const struct pkt *q)
+{
+	struct gro_seg s;
+	struct gro_flow *f;
+
+	if (!gro_eligible(q, &s, g->udp))
+		return false;
+	f = gro_target(g, q, &s);
+	if (!f)
+		return false;
+	gro_append(f, &g->pkts[f->idx], q, &s);
+	g->last = (int)(f - g->flows);
+	return true;
+}
+
+bool vnet_gro_add(struct vnet_gro *g)
+{
+	struct pkt *q = &g->pkts[g->n];
+	struct gro_seg s;
+	struct gro_flow *f = NULL;
+	bool ok;
+
+	if (vnet_gro_merge(g, q))
+		return true;
+	ok = gro_eligible(q, &s, g->udp);
+	if (ok)
+		f = gro_find(g->flows, g->nflows, g->pkts, q, &s);
+	else
+		gro_close_flow_of(g->flows, g->nflows, g->pkts, q);
+	if (f)
+		f->closed = true; /* a later segment must not jump it */
+	g->flow_of[g->n] = -1;
+	g->last = -1;
+	if (ok) {
+		g->flows[g->nflows] = (struct gro_flow){
+			.idx = g->n, .li = s.li,
+			.gso_size = (uint16_t)s.payload, .nseg = 1,
+			.next_seq = s.seq + (uint32_t)s.payload,
+			.closed = (s.flags & TCP_PSH) != 0,
+		};
+		g->last = (int)g->nflows;
+		g->flow_of[g->n] = (int)g->nflows++;
 	}
-	for (unsigned i = 0; i < out; i++)
-		gro_finish(&pkts[i], flow_of[i] < 0 ? NULL : &flows[flow_of[i]]);
-	return out;
+	g->n++;
+	return false;
+}
+
+bool vnet_gro_full(const struct vnet_gro *g)
+{
+	return g->n == VNET_COALESCE_MAX;
+}
+
+unsigned vnet_gro_finish(struct vnet_gro *g)
+{
+	unsigned n = g->n;
+
+	for (unsigned i = 0; i < n; i++)
+		gro_finish(&g->pkts[i],
+			   g->flow_of[i] < 0 ? NULL : &g->flows[g->flow_of[i]]);
+	vnet_gro_init(g, g->pkts, g->udp);
+	return n;
+}
+
+struct pkt *vnet_gro_hint(const struct vnet_gro *g, size_t ip_len,
+			  size_t *hdrs_len)
+{
+	const struct gro_flow *f;
+	const struct pkt *head;
+	size_t payload;
+
+	if (g->last < 0)
+		return NULL;
+	f = &g->flows[g->last];
+	head = &g->pkts[f->idx];
+	payload = ip_len > f->li.hdrs_len ? ip_len - f->li.hdrs_len : 0;
+	if (f->closed || payload == 0 || payload > f->gso_size ||
+	    (f->li.proto == IPPROTO_UDP_ && f->nseg >= VNET_UDP_MAX_SEGS) ||
+	    head->len + payload > IP_MAX_LEN || pkt_tailroom(head) < payload)
+		return NULL;
+	*hdrs_len = f->li.hdrs_len;
+	return &g->pkts[f->idx];
 }
 
 unsigned vnet_coalesce(struct pkt *pkts, unsigned n, bool udp)
 {
+	struct vnet_gro g;
 	unsigned out = 0;
 
-	/* in chunks: the flow table is on the stack */
+	/* in runs: the flow table has room for VNET_COALESCE_MAX */
 	for (unsigned at = 0; at < n; at += VNET_COALESCE_MAX) {
 		unsigned len = n - at < VNET_COALESCE_MAX ? n - at :
 							    VNET_COALESCE_MAX;
-		unsigned kept = coalesce_chunk(pkts + at, len, udp);
+		unsigned kept;
 
+		vnet_gro_init(&g, pkts + at, udp);
+		for (unsigned i = 0; i < len; i++) {
+			swap_pkts(&pkts[at + g.n], &pkts[at + i]);
+			vnet_gro_add(&g);
+		}
+		kept = vnet_gro_finish(&g);
 		for (unsigned i = 0; i < kept; i++)
 			swap_pkts(&pkts[out + i], &pkts[at + i]);
 		out += kept;

@@ -79,4 +79,58 @@ int vnet_segment(struct pkt *in, struct pkt *out, unsigned max_out,
 #define VNET_UDP_MAX_SEGS 64u
 unsigned vnet_coalesce(struct pkt *pkts, unsigned n, bool udp);
 
+/* Where the headers of an IP packet end (vnet.c's own; here for sizes). */
+struct l4_info {
+	unsigned version;  /* 4 or 6 */
+	uint8_t proto;     /* TCP or UDP */
+	size_t l4_off;     /* transport header */
+	size_t hdrs_len;   /* IP + transport headers */
+};
+
+/* An open super-packet being built at output position @idx (vnet.c). */
+struct gro_flow {
+	unsigned idx;
+	struct l4_info li;
+	uint16_t gso_size;
+	unsigned nseg;
+	uint32_t next_seq;
+	bool closed;
+};
+
+/*
+ * The same coalescing one packet at a time, for a receive path that wants
+ * to know where a packet will go before it decrypts it: the packets kept
+ * ("heads", super-packets in the making) are pkts[0..n); the next one is
+ * offered in pkts[n] (vnet_gro_add) and either merged into a head (its
+ * slot is free again) or kept as the head pkts[n++]. At most
+ * VNET_COALESCE_MAX heads (vnet_gro_full); vnet_gro_finish pushes the
+ * virtio-net headers (as vnet_coalesce) and returns the count to write.
+ */
+struct vnet_gro {
+	struct pkt *pkts;
+	unsigned n;
+	unsigned nflows;
+	int last;          /* flow that took the last packet; -1: none */
+	bool udp;
+	struct gro_flow flows[VNET_COALESCE_MAX];
+	int flow_of[VNET_COALESCE_MAX];
+};
+
+void vnet_gro_init(struct vnet_gro *g, struct pkt *pkts, bool udp);
+/* Offer pkts[g->n]; true if it was merged away. */
+bool vnet_gro_add(struct vnet_gro *g);
+/* Merge @q (any buffer) into a head if it can be, else change nothing. */
+bool vnet_gro_merge(struct vnet_gro *g, const struct pkt *q);
+bool vnet_gro_full(const struct vnet_gro *g);
+unsigned vnet_gro_finish(struct vnet_gro *g);
+/*
+ * The head that an IP packet of @ip_len bytes continuing the last packet's
+ * flow would be merged into (NULL: none open, or it would not fit), and
+ * that flow's IP + transport header length. A receiver may decrypt such a
+ * segment so that its payload lands at the head's tail and then offer it
+ * with vnet_gro_merge, which then copies nothing.
+ */
+struct pkt *vnet_gro_hint(const struct vnet_gro *g, size_t ip_len,
+			  size_t *hdrs_len);
+
 #endif

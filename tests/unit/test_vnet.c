@@ -433,6 +433,101 @@ static void test_coalesce_refuses(void **state)
 		assert_int_equal(gso_type_of(&k[i]), 0);
 }
 
+/*
+ * Offer segment @seg (built apart, @len bytes) as a receiver decrypting
+ * straight to the tail would: its bytes put in front of @head's tail so
+ * that its payload lands there, the head's bytes they cover put back after
+ * vnet_gro_merge. Returns what vnet_gro_merge said.
+ */
+static bool merge_at_tail(struct vnet_gro *g, struct pkt *head, size_t hl,
+			  const uint8_t *seg, size_t len)
+{
+	uint8_t save[128];
+	uint8_t *tail = head->data + head->len;
+	struct pkt q = { .data = tail - hl, .len = (uint32_t)len,
+			 .base = head->base, .cap = head->cap };
+	bool merged;
+
+	memcpy(save, q.data, hl);
+	memcpy(q.data, seg, len);
+	merged = vnet_gro_merge(g, &q);
+	memcpy(q.data, save, hl);
+	return merged;
+}
+
+/* Segments merged where they already are (a receiver decrypted them onto
+ * the head's tail, vnet_gro_hint) give the bytes of a copying merge. */
+static void gro_in_place(int v6)
+{
+	static uint8_t seg[4][2048];
+	size_t hl = (v6 ? 40u : 20u) + 32u, len[4];
+	struct pkt *k = pool.pkts, *head;
+	struct vnet_gro g;
+	size_t got_hl = 0;
+	unsigned n;
+
+	for (unsigned i = 0; i < 4; i++)
+		len[i] = build_tcp(seg[i], v6, 100 + 1300 * i, 1300,
+				   i == 3 ? 0x18 : 0x10, (uint8_t)(9 * i));
+	/* the reference: each in a buffer of its own, coalesced by copying */
+	for (unsigned i = 0; i < 4; i++) {
+		pkt_reset(&k[4 + i]);
+		memcpy(k[4 + i].data, seg[i], len[i]);
+		k[4 + i].len = (uint32_t)len[i];
+	}
+	assert_int_equal(vnet_coalesce(&k[4], 4, false), 1);
+
+	vnet_gro_init(&g, k, false);
+	assert_null(vnet_gro_hint(&g, len[1], &got_hl)); /* nothing open */
+	pkt_reset(&k[0]);
+	memcpy(k[0].data, seg[0], len[0]);
+	k[0].len = (uint32_t)len[0];
+	assert_false(vnet_gro_add(&g));
+	for (unsigned i = 1; i < 4; i++) {
+		head = vnet_gro_hint(&g, len[i], &got_hl);
+		assert_ptr_equal(head, &k[0]);
+		assert_int_equal(got_hl, hl);
+		assert_true(merge_at_tail(&g, head, hl, seg[i], len[i]));
+	}
+	/* the PSH closed the flow: no more hints */
+	assert_null(vnet_gro_hint(&g, len[1], &got_hl));
+	n = vnet_gro_finish(&g);
+	assert_int_equal(n, 1);
+	assert_int_equal(k[0].len, k[4].len);
+	assert_memory_equal(k[0].data, k[4].data, k[4].len);
+}
+
+static void test_gro_in_place(void **state)
+{
+	(void)state;
+	gro_in_place(0);
+	gro_in_place(1);
+}
+
+/* A segment of another flow put at the tail is refused (nothing changes)
+ * and the head stays intact; one too large for the head gets no hint. */
+static void test_gro_in_place_refused(void **state)
+{
+	static uint8_t seg[2048], ref[2048];
+	struct pkt *k = pool.pkts;
+	struct vnet_gro g;
+	size_t hl = 52, len, got_hl;
+
+	(void)state;
+	vnet_gro_init(&g, k, false);
+	put_tcp(&k[0], 0, 100, 1300, 0x10, 40000);
+	memcpy(ref, k[0].data, k[0].len);
+	assert_false(vnet_gro_add(&g));
+	len = build_tcp(seg, 0, 1400, 1300, 0x10, 5);
+	store_be16(seg + 20, 40001); /* another source port */
+	assert_false(merge_at_tail(&g, &k[0], hl, seg, len));
+	assert_int_equal(k[0].len, 52 + 1300);
+	assert_memory_equal(k[0].data, ref, k[0].len);
+	/* larger than the flow's segment size: would not be merged */
+	assert_null(vnet_gro_hint(&g, 52 + 1301, &got_hl));
+	assert_int_equal(vnet_gro_finish(&g), 1);
+}
+
 /* A UDP datagram from port @sport with a correct checksum; IPv4 id @id. */
 static size_t build_udp(uint8_t *ip, int v6, uint16_t sport, uint16_t id,
 			size_t plen, uint8_t fill)
@@ -552,6 +647,8 @@ int main(void)
 		cmocka_unit_test(test_coalesce_mixed_flows),
 		cmocka_unit_test(test_coalesce_refuses),
 		cmocka_unit_test(test_coalesce_udp),
+		cmocka_unit_test(test_gro_in_place),
+		cmocka_unit_test(test_gro_in_place_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
