@@ -227,6 +227,8 @@ int session_tick(struct session *s, uint64_t now_ms)
 
 	if (s->failed)
 		return -EPROTO;
+	if (session_quiet(s, now_ms))
+		return 0;
 	ret = session_check_deadlines(s, now_ms);
 	if (ret)
 		return ret;

@@ -7,15 +7,20 @@
  *                   pass of a key state
  *   session_keys.c  data channel keys into the engine
  *   session_wrap.c  tls-auth / tls-crypt / tls-crypt-v2 wrapping
+ *   session_quiet.c whether a tick has anything to do
  */
 #ifndef DCOVPN_CTL_SESSION_KS_H
 #define DCOVPN_CTL_SESSION_KS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ctl/session.h"
 #include "proto/opcode.h"
+
+/* Nothing for session_tick to do at @now_ms (session_quiet.c). */
+bool session_quiet(const struct session *s, uint64_t now_ms);
 
 /* Wall clock seconds, for the wrapping's packet-id time. */
 uint32_t session_now_s(void);

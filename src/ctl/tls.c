@@ -251,6 +251,11 @@ size_t tls_session_pending_ciphertext(const struct tls_session *s)
 	return BIO_ctrl_pending(s->out);
 }
 
+bool tls_session_has_input(const struct tls_session *s)
+{
+	return BIO_ctrl_pending(s->in) || SSL_has_pending(s->ssl);
+}
+
 ssize_t tls_session_get_ciphertext(struct tls_session *s, uint8_t *buf,
 				   size_t max)
 {
@@ -342,7 +347,9 @@ ssize_t tls_session_read(struct tls_session *s, uint8_t *buf, size_t len)
 		return s->state == TLS_HS_FAILED ? -EPROTO : -EAGAIN;
 	if (len > INT32_MAX)
 		len = INT32_MAX;
-	if (!len)
+	/* nothing to decrypt: SSL_read would only say WANT_READ (the
+	 * session is polled after every packet of every key state) */
+	if (!len || !tls_session_has_input(s))
 		return 0;
 	ERR_clear_error();
 	n = SSL_read(s->ssl, buf, (int)len);

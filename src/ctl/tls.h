@@ -152,6 +152,9 @@ int tls_session_put_ciphertext(struct tls_session *s, const uint8_t *data,
 			       size_t len);
 /* Bytes waiting to go to the peer. */
 size_t tls_session_pending_ciphertext(const struct tls_session *s);
+/* Does TLS hold anything a read could consume: ciphertext put in and not yet
+ * processed, or records OpenSSL has buffered? */
+bool tls_session_has_input(const struct tls_session *s);
 /* Take up to @max bytes for one control packet: the count (0: nothing), or
  * -errno. */
 ssize_t tls_session_get_ciphertext(struct tls_session *s, uint8_t *buf,

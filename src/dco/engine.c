@@ -429,14 +429,11 @@ int dco_set_peer(struct dco *dco, uint32_t peer_id, unsigned interval_s,
 		atomic_store(&p->ka_timeout_ms, (uint64_t)timeout_s * 1000u);
 		/* The timeout counts from now, not from the last packet. */
 		p->last_rx_ms = now;
-		for (unsigned i = 0; i < dco->n_workers; i++)
-			dco->workers[i].next_deadline_ms = now;
+		keepalive_peer_set(dco, p, now);
 	} else {
 		err = -ENOENT;
 	}
 	pthread_mutex_unlock(&dco->cfg_lock);
-	for (unsigned i = 0; i < dco->n_workers; i++)
-		worker_wake(&dco->workers[i]);
 	return err;
 }
 

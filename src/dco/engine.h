@@ -354,5 +354,8 @@ int worker_watch(struct worker *w, int fd, uint32_t events, uint64_t tag);
 
 /* keepalive.c — one deadline scan per worker. RCU read side. */
 void keepalive_scan(struct worker *w, uint64_t now_ms);
+/* @p's keepalive was (re)set at @now_ms: bring its first deadline into the
+ * workers' sleep, waking those that would sleep past it. */
+void keepalive_peer_set(struct dco *dco, struct peer *p, uint64_t now_ms);
 
 #endif

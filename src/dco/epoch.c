@@ -195,7 +195,13 @@ static struct epoch_rx_key *rx_lookup(struct epoch *ep, uint16_t e)
 		return &ep->old;
 	/* 2.7 stops taking future epochs whose window would pass 65535 */
 	if (e <= ep->cur.epoch || e > ep->cur.epoch + EPOCH_FUTURE ||
-	    e > UINT16_MAX - EPOCH_FUTURE - 1 || dk->epoch != e)
+	    e > UINT16_MAX - EPOCH_FUTURE - 1)
+		return NULL;
+	/* derived when first needed, not at set-up: most key slots never
+	 * leave epoch 1, and a server sets one up per handshake */
+	if (dk->epoch != e && rx_fill_future(ep))
+		return NULL;
+	if (dk->epoch != e)
 		return NULL;
 	if (ep->probe.epoch != e) {
 		ep->probe.epoch = 0;
@@ -302,7 +308,6 @@ static int rx_init(struct epoch *ep, const uint8_t recv[EPOCH_KEY_LEN],
 	if (!err) {
 		memcpy(ep->cur.iv, d1.iv, EPOCH_IV_LEN);
 		ep->cur.epoch = 1;
-		err = rx_fill_future(ep);
 	}
 	mem_wipe(&d1, sizeof(d1));
 	return err;

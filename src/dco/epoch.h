@@ -14,9 +14,10 @@
  *   AEAD context and re-keys it when it meets a newer epoch.
  * Receive (one thread): the current epoch's key, the one before it
  *   (retiring: late packets) and the data keys of the next EPOCH_FUTURE
- *   epochs, derived ahead; a packet of a future epoch is tried with a
- *   probe context keyed from those, and once it authenticates its epoch
- *   becomes the current one. Each receive key has its own replay window.
+ *   epochs, derived ahead (from the first packet of a later epoch on: not
+ *   at set-up, which a server pays per handshake); a packet of a future
+ *   epoch is tried with a probe context keyed from those, and once it
+ *   authenticates its epoch becomes the current one. Each receive key has its own replay window.
  *
  * Locking: epoch_encrypt may run on several threads at once (different
  * @thread); epoch_decrypt on one thread at a time, beside them. Rotation

@@ -75,8 +75,9 @@ void keepalive_scan(struct worker *w, uint64_t now_ms)
 {
 	struct dco *dco = w->dco;
 	uint64_t next = UINT64_MAX;
+	uint64_t seen = atomic_load(&w->next_deadline_ms);
 
-	if (now_ms < atomic_load(&w->next_deadline_ms))
+	if (now_ms < seen)
 		return;
 	for (unsigned b = 0; b < DCO_PEER_BUCKETS; b++) {
 		struct peer *p;
@@ -86,5 +87,37 @@ void keepalive_scan(struct worker *w, uint64_t now_ms)
 				next = min_deadline(next,
 						    keepalive_peer(w, p, now_ms));
 	}
-	atomic_store(&w->next_deadline_ms, next);
+	/* a peer set up meanwhile may have lowered it: keep the lower */
+	while (!atomic_compare_exchange_weak(&w->next_deadline_ms, &seen, next))
+		next = min_deadline(next, seen);
+}
+
+/* Lower @d to @v; true if it was later. */
+static bool deadline_lower(_Atomic uint64_t *d, uint64_t v)
+{
+	uint64_t cur = atomic_load(d);
+
+	while (v < cur)
+		if (atomic_compare_exchange_weak(d, &cur, v))
+			return true;
+	return false;
+}
+
+void keepalive_peer_set(struct dco *dco, struct peer *p, uint64_t now_ms)
+{
+	uint64_t interval = atomic_load(&p->ka_interval_ms);
+	uint64_t timeout = atomic_load(&p->ka_timeout_ms);
+	uint64_t due = UINT64_MAX;
+
+	if (interval)
+		due = atomic_load_explicit(&p->last_tx_ms,
+					   memory_order_relaxed) + interval;
+	if (timeout)
+		due = min_deadline(due, now_ms + timeout);
+	/* Only a worker whose sleep ends later than this peer's first
+	 * deadline is woken; waking every worker for a full scan per new
+	 * peer made a server's connects O(peers) each. */
+	for (unsigned i = 0; i < dco->n_workers; i++)
+		if (deadline_lower(&dco->workers[i].next_deadline_ms, due))
+			worker_wake(&dco->workers[i]);
 }
