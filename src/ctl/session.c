@@ -19,15 +19,25 @@
 
 void session_fail(struct session *s, const char *fmt, ...)
 {
+	char msg[SESSION_ERR_LEN];
 	va_list ap;
 
 	if (s->failed)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	s->failed = true;
-	log_err("%s", s->err);
+	log_err("%s", msg);
+	/* kept for who asks (the load generator) only once it failed: a
+	 * fixed array cost 256 bytes in every server client */
+	free(s->err);
+	s->err = strdup(msg);
+}
+
+const char *session_error(const struct session *s)
+{
+	return s->err ? s->err : "session failed";
 }
 
 /* ---- renegotiation -------------------------------------------------------- */
@@ -323,6 +333,8 @@ void session_free(struct session *s)
 	free(s->peer_info);
 	s->peer_info = NULL;
 	session_clear_peer_auth(s);
+	free(s->err);
+	s->err = NULL;
 }
 
 int session_export(struct session *s, const char *label, uint8_t *out,

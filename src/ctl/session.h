@@ -164,7 +164,8 @@ struct session {
 	char *peer_user, *peer_pass;  /* server: the client's auth-user-pass
 				       * of the latest key state (secret), or NULL */
 	bool failed;                 /* the session must restart */
-	char err[SESSION_ERR_LEN];
+	char *err;                   /* why it failed (session_fail; heap,
+				      * at most SESSION_ERR_LEN), or NULL */
 	/* control packets on the link, as OpenVPN counts a client's bytes
 	 * (wrapped size; every packet given to session_recv, every one
 	 * sent) */

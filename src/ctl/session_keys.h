@@ -15,6 +15,9 @@
 /* Mark the session failed with a logged reason (session.c). */
 void session_fail(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Why @s failed: session_fail's message ("session failed" if that could
+ * not be kept). */
+const char *session_error(const struct session *s);
 
 /* Derive @ks's keys with s->cipher / s->ekm and install them. 0 or -errno
  * (the session is marked failed). */

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "ctl/session_dyn.h"
+#include "ctl/session_keys.h"
 #include "load/fleet.h"
 #include "load/lclient.h"
 #include "proto/datapkt.h"
@@ -261,7 +262,7 @@ static void lc_readable(void *ctx, uint32_t events)
 		}
 		c->f->st.ctl_rx_bytes += (uint64_t)n;
 		if (session_recv(&c->sess, buf, (size_t)n, now))
-			lc_fail(c, c->sess.err);
+			lc_fail(c, session_error(&c->sess));
 	}
 	if (c->fail_why) {
 		lc_finish_fail(c);
@@ -375,7 +376,7 @@ void lclient_tick(struct lclient *c, uint64_t now_ms)
 		return;
 	}
 	if (session_tick(&c->sess, now_ms))
-		lc_fail(c, c->sess.err);
+		lc_fail(c, session_error(&c->sess));
 	if (c->st == LC_HANDSHAKE && !c->fail_why)
 		lc_push_tick(c, now_ms);
 	if (c->st == LC_UP && !c->fail_why)
