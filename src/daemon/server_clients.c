@@ -318,6 +318,7 @@ void server_client_free(struct server *s, struct srv_client *c)
 	if (c->sess_up)
 		session_free(&c->sess);
 	server_plugin_client_free(c);
+	server_learn_free(c);
 	s->clients[c->peer_id] = NULL;
 	s->n_clients--;
 	client_free_names(c);

@@ -77,6 +77,12 @@ struct srv_mauth {
 	uint64_t deadline_ms;        /* refused then, still undecided */
 };
 
+/* An iroute installed for a client, for learn-address (server_learn.c). */
+struct server_iroute {
+	struct dco_route r;
+	bool gone;                   /* stale-routes-check removed it */
+};
+
 /* A TLS_VERIFY or TLS_FINAL call out (server_plugin_tls.c). */
 struct srv_client;
 typedef void (*server_plugin_tls_fn)(struct srv_client *c, int ret);
@@ -131,6 +137,8 @@ struct srv_client {
 	uint32_t pcc_serial;         /* tags its plugin-thread calls */
 	struct auth_deferred auth;   /* a plugin's deferred answer */
 	struct srv_plugin_tls ptls;  /* TLS_VERIFY/TLS_FINAL out */
+	struct server_iroute *iroutes; /* installed, as learned (heap) */
+	size_t n_iroutes;
 	struct srv_mauth mauth;      /* management-client-auth */
 	enum srv_admit admit;        /* server_admit.c */
 	struct options *co;          /* ccd + client-connect, while admitted */
@@ -407,6 +415,16 @@ int server_plugin_tls_final(struct srv_client *c, server_plugin_tls_fn done);
 void server_plugin_ipchange(struct srv_client *c);
 void server_plugin_disconnect(struct srv_client *c);
 void server_plugin_learn(struct srv_client *c, const char *op);
+/* server_learn.c: learn-address for iroutes, after the client's own
+ * addresses; @op "add" or "delete" (those still held). */
+void server_learn_iroute_installed(struct srv_client *c,
+				   const struct opt_iroute *r);
+void server_learn_iroutes(struct srv_client *c, const char *op);
+/* >CLIENT:ADDRESS,CID,NET/BITS,0 for each (client-auth managers) */
+void server_learn_iroutes_mgmt(struct srv_client *c);
+/* stale-routes-check removed @r: true if it was one of @c's iroutes */
+bool server_learn_iroute_gone(struct srv_client *c, const struct dco_route *r);
+void server_learn_free(struct srv_client *c);
 /* learn-address @op for one address text of @c's (an iroute: "net/bits") */
 void server_plugin_learn_addr(struct srv_client *c, const char *op,
 			      const char *addr);

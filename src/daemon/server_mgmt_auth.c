@@ -162,6 +162,8 @@ void server_mgmt_established(struct srv_client *c)
 	if (c->mauth.announced && c->has6)
 		mgmt_notify(c->srv->mgmt, ">CLIENT:ADDRESS,%u,%s,1", c->client_id,
 			    inet_ntop(AF_INET6, &c->vpn6, a, sizeof(a)));
+	if (c->mauth.announced)
+		server_learn_iroutes_mgmt(c);
 	snprintf(what, sizeof(what), "ESTABLISHED,%u", c->client_id);
 	sma_notify(c, what, true, NULL);
 }

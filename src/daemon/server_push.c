@@ -508,6 +508,7 @@ int server_client_setup(struct srv_client *c, struct options *co)
 	log_learn(c);
 	server_plugin_learn(c, "add");
 	server_script_learn(c, "add");
+	server_learn_iroutes(c, "add");
 	log_info("%s Data Channel: cipher '%s', peer-id: %u", c->prefix,
 		 dco_cipher_name(c->cipher), c->peer_id);
 	server_mgmt_established(c);
@@ -553,6 +554,7 @@ void server_client_disconnect(struct srv_client *c)
 	server_script_disconnect(c);
 	server_plugin_learn(c, "delete");
 	server_script_learn(c, "delete");
+	server_learn_iroutes(c, "delete");
 	free(c->push_reply);
 	c->push_reply = NULL;
 	c->pushed = false;

@@ -48,6 +48,8 @@ static void install(struct srv_client *c, const struct opt_server *cs,
 				    &r->addr, r->bits);
 		if (ret)
 			log_warn("%s iroute: %s", c->prefix, strerror(-ret));
+		else
+			server_learn_iroute_installed(c, r);
 	}
 }
 

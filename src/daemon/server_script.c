@@ -402,13 +402,22 @@ void server_script_learn(struct srv_client *c, const char *op)
 	if (c->has6 && !(del && c->stale6))
 		inet_ntop(AF_INET6, &c->vpn6, a[n++], sizeof(a[0]));
 	for (unsigned i = 0; i < n; i++) {
-		if (!strcmp(op, "delete"))
+		if (del)
 			learn_delete(c, cmd, a[i]);
 		else
-			server_script_start(c, SCRIPT_LEARN_ADDRESS, cmd,
-				     (const char *const[]){ op, a[i], c->cn, NULL },
-				     NULL, NULL, NULL);
+			server_script_learn_addr(c, a[i]);
 	}
+}
+
+void server_script_learn_addr(struct srv_client *c, const char *addr)
+{
+	const char *cmd = c->srv->so->learn_address;
+
+	if (cmd)
+		server_script_start(c, SCRIPT_LEARN_ADDRESS, cmd,
+				    (const char *const[]){ "add", addr, c->cn,
+							   NULL },
+				    NULL, NULL, NULL);
 }
 
 /* --tls-crypt-v2-verify: the client key's metadata (without its type

@@ -92,6 +92,8 @@ void server_script_disconnect(struct srv_client *c);
 void server_script_learn(struct srv_client *c, const char *op);
 /* learn-address "delete @addr" alone (a stale route, server_stale.c) */
 void server_script_learn_delete(struct srv_client *c, const char *addr);
+/* learn-address "add ADDR CN" for one address text (an iroute's). */
+void server_script_learn_addr(struct srv_client *c, const char *addr);
 int server_script_v2_verify(struct srv_client *c, const uint8_t *meta,
 			    size_t len);
 

@@ -50,6 +50,11 @@ static void stale_delete(struct server *s, const struct dco_route *r)
 	struct srv_client *c = server_client(s, r->peer_id);
 
 	route_text(r, a, sizeof(a));
+	/* an iroute is printed with its bits, /32 too (as OpenVPN) */
+	if (c && !c->dead && server_learn_iroute_gone(c, r) &&
+	    !strchr(a, '/'))
+		snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u",
+			 r->prefix_len);
 	log_msg(LOG_TRACE, "MULTI: Deleting stale route for address '%s'", a);
 	if (!c || c->dead)
 		return;

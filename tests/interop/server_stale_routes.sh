@@ -8,7 +8,8 @@
 # 198.19.70.0/24"; cli2 is unreachable through the tunnel while still
 # connected; cli1's busy address stays and answers, until its pings stop:
 # then it goes too. Each address is deleted once: not again when the
-# clients leave (explicit-exit-notify). learn-times.log (printed on
+# clients leave (explicit-exit-notify). Both learned the same: each
+# address and the iroute "add"ed once. learn-times.log (printed on
 # failure) has when each script ran.
 . "$(dirname "$0")/server_lib.bash"
 ns_setup 2
@@ -75,4 +76,8 @@ run() {
 
 run openvpn
 run dcovpn
+# what each learned: the clients' addresses and cli2's iroute, as "add"
+for kind in openvpn dcovpn; do grep "^add" "$T/learn-$kind.log" | sort >"$T/adds-$kind"; done
+grep -q "^add 198.19.70.0/24$" "$T/adds-openvpn" || fail "openvpn learned no iroute: $(cat "$T/adds-openvpn")"
+diff "$T/adds-openvpn" "$T/adds-dcovpn" >&2 || fail "learn-address add differs from openvpn's"
 echo "PASS: $CASE"
