@@ -8,7 +8,11 @@
 iperf_servers() {
 	local i
 	for i in $(seq 1 "$1"); do
-		in_s iperf3 -s -B "$TUN4_S" -p $((5200 + i)) >/dev/null 2>&1 &
+		# exec'd, not through a shell function: $! is then the process
+		# the cleanup signals (timeout passes the signal on), and it ends
+		# by itself within 5 minutes whatever happens
+		ip netns exec "$NS_S" timeout 300 iperf3 -s -B "$TUN4_S" \
+			-p $((5200 + i)) >/dev/null 2>&1 &
 		BG_PIDS+=($!)
 	done
 	for i in $(seq 1 "$1"); do
