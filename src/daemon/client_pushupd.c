@@ -45,24 +45,27 @@ static void upd_reset(struct conn *c, bool v6)
 	options_routes_clear(c->o, v6);
 }
 
-static int upd_route(struct conn *c, const struct pushupd_opt *o)
+/* Take the option's new value; -EINVAL: refused and not optional. */
+static int upd_apply(struct conn *c, const struct pushupd_opt *o)
 {
 	char err[OPT_ERR_LEN] = "";
-	int ret;
+	int ret = options_apply_push(c->o, o->text, strlen(o->text), err,
+				     sizeof(err));
 
+	if (ret)
+		log_warn("PUSH_UPDATE: %s", err);
+	return ret < 0 && !o->optional ? -EINVAL : 0;
+}
+
+static int upd_route(struct conn *c, const struct pushupd_opt *o)
+{
 	if (c->o->route_nopull) {
 		log_info("PUSH_UPDATE: '%s' not accepted (--route-nopull)",
 			 o->text);
 		return 0;
 	}
 	upd_reset(c, pushupd_is(o, "route-ipv6"));
-	if (o->remove)
-		return 0;
-	ret = options_apply_push(c->o, o->text, strlen(o->text), err,
-				 sizeof(err));
-	if (ret)
-		log_warn("PUSH_UPDATE: %s", err);
-	return ret < 0 && !o->optional ? -EINVAL : 0;
+	return o->remove ? 0 : upd_apply(c, o);
 }
 
 /* The first dns of the sequence: what the old ones set is undone. */
@@ -80,17 +83,8 @@ static void upd_dns_reset(struct conn *c)
 
 static int upd_dns(struct conn *c, const struct pushupd_opt *o)
 {
-	char err[OPT_ERR_LEN] = "";
-	int ret;
-
 	upd_dns_reset(c);
-	if (o->remove)
-		return 0;
-	ret = options_apply_push(c->o, o->text, strlen(o->text), err,
-				 sizeof(err));
-	if (ret)
-		log_warn("PUSH_UPDATE: %s", err);
-	return ret < 0 && !o->optional ? -EINVAL : 0;
+	return o->remove ? 0 : upd_apply(c, o);
 }
 
 /* One option of the update; -EINVAL: one we must not take. */
