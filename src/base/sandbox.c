@@ -39,6 +39,9 @@ static const int sys_common[] = {
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(tgkill),
 	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(restart_syscall),
 	SCMP_SYS(rseq),
+	/* glibc's CPU count when /sys cannot be read (malloc sizes its
+	 * arenas by it) */
+	SCMP_SYS(sched_getaffinity),
 	/* glibc makes every thread change its ids with the caller's setuid
 	 * and friends (--user/--group after the engine has started) */
 	SCMP_SYS(setgroups), SCMP_SYS(setuid), SCMP_SYS(setgid),
@@ -57,6 +60,12 @@ static const int sys_engine[] = {
 	SCMP_SYS(sendmsg), SCMP_SYS(recvfrom),
 	SCMP_SYS(getsockopt), SCMP_SYS(setsockopt), SCMP_SYS(shutdown),
 	SCMP_SYS(poll), SCMP_SYS(ppoll),
+};
+
+/* What an engine or helper thread may try but never gets: opening files
+ * (see sandbox_load). */
+static const int sys_engine_refused[] = {
+	SCMP_SYS(openat), SCMP_SYS(open),
 };
 
 /* The control thread after start-up: all of start-up again (restart),
@@ -87,7 +96,7 @@ static const int sys_daemon[] = {
 	SCMP_SYS(recvfrom), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
 	SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),
 	/* engine threads (restart), reaping children started before */
-	SCMP_SYS(clone), SCMP_SYS(clone3), SCMP_SYS(sched_getaffinity),
+	SCMP_SYS(clone), SCMP_SYS(clone3),
 	SCMP_SYS(sched_setaffinity), SCMP_SYS(prctl), SCMP_SYS(wait4),
 	SCMP_SYS(waitid),
 	/* identity and limits (privdrop is a no-op once dropped) */
@@ -142,6 +151,16 @@ static int sandbox_allow(scmp_filter_ctx f, const int *calls, size_t n)
 	return 0;
 }
 
+/* Calls that fail with EACCES instead of trapping. */
+static int sandbox_refuse(scmp_filter_ctx f, const int *calls, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (calls[i] >= 0 &&
+		    seccomp_rule_add(f, SCMP_ACT_ERRNO(EACCES), calls[i], 0) < 0)
+			return -EINVAL;
+	return 0;
+}
+
 /* "off", "log" or enforce (NULL, anything else). */
 static int sandbox_mode(void)
 {
@@ -164,6 +183,15 @@ static int sandbox_load(enum sandbox_who who, bool log_only)
 	err = sandbox_allow(f, sys_common, sizeof(sys_common) / sizeof(int));
 	if (!err && who != SANDBOX_DAEMON)
 		err = sandbox_allow(f, sys_engine, sizeof(sys_engine) / sizeof(int));
+	/* glibc opens files lazily from whichever thread first needs them:
+	 * free() shrinking a thread arena's heap reads
+	 * /proc/sys/vm/overcommit_memory, sysconf() reads
+	 * /sys/devices/system/cpu/online. Refused with EACCES (both fall back
+	 * to a safe default) rather than trapped: a trap ended the server
+	 * when the RCU helper freed the first peers of a thread arena. */
+	if (!err && who != SANDBOX_DAEMON)
+		err = sandbox_refuse(f, sys_engine_refused,
+				     sizeof(sys_engine_refused) / sizeof(int));
 	/* asking whether a filter is on is harmless (SANDBOX_HELPER does) */
 	if (!err && who != SANDBOX_DAEMON &&
 	    seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,

@@ -7,7 +7,9 @@
  *  - SANDBOX_ENGINE: an engine worker thread (dco/worker.c), from its
  *    first instruction: packet I/O on descriptors it was given, memory,
  *    time, futexes, logging. Nothing that opens or creates anything except
- *    a syslog socket.
+ *    a syslog socket. Opening a file fails with EACCES rather than
+ *    trapping: glibc opens /proc and /sys files lazily from whichever
+ *    thread first needs them, and falls back when it cannot.
  *  - SANDBOX_DAEMON: the control thread once initialization is complete.
  *    It must still do all of start-up again (SIGHUP/SIGUSR1 restart: config
  *    and key files, tun, netlink, sockets, threads), reconnect (name

@@ -77,6 +77,8 @@ dump_logs() {
 	done
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../seccomp_check.bash"
+
 teardown() {
 	local rc=$? pid
 	trap - EXIT INT TERM ERR
@@ -89,6 +91,10 @@ teardown() {
 		stop_pid "$pid"
 	done
 	wait 2>/dev/null
+	if [ "$rc" -eq 0 ] && ! seccomp_deaths "$T"; then
+		rc=1
+		dump_logs
+	fi >&2
 	if [ "$NS_MADE" = 1 ]; then
 		ip netns del "$NS_S" 2>/dev/null
 		ip netns del "$NS_C" 2>/dev/null

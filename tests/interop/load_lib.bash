@@ -34,6 +34,18 @@ run_load() {
 		--server-pid "$SRV_PID" "$@" >"$T/$name.out" 2>"$T/$name.log"
 }
 
+# load_fail NAME WHY: fail, after the report of run NAME, the load tool's
+# progress and client failures, and the end of the server's log.
+load_fail() {
+	echo "---- $1: report ----"
+	cat "$T/$1.out"
+	echo "---- $1: dcovpn-load log (last 40 lines) ----"
+	tail -n 40 "$T/$1.log"
+	echo "---- server log (last 40 lines) ----"
+	tail -n 40 "$T/server.log"
+	fail "$2"
+}
+
 # stat NAME KEY: one "stat KEY VALUE" figure of a report.
 stat() {
 	awk -v k="$2" '$1 == "stat" && $2 == k { print $3 }' "$T/$1.out"

@@ -19,18 +19,18 @@ sed -i -e '/^status /d' -e '/^status-version /d' -e 's/^verb 4$/verb 1/' "$T/ser
 start_server_kind dcovpn
 run_load mem --clients "$N" --rate 1000 --inflight 64 --hold 2 --churn "$CHURN" \
 	--settle 3 --ping-ms 1000 --timeout 50 ||
-	{ cat "$T/mem.out"; fail "dcovpn-load did not complete"; }
+	load_fail mem "dcovpn-load did not complete"
 grep -v '^stat' "$T/mem.out"
-[ "$(stat mem pinged)" = "$N" ] || fail "not every client pinged through"
-[ "$(stat mem failures)" = 0 ] || fail "handshakes failed"
-[ "$(stat mem churn_cycles)" = "$CHURN" ] || fail "churn incomplete"
+[ "$(stat mem pinged)" = "$N" ] || load_fail mem "not every client pinged through"
+[ "$(stat mem failures)" = 0 ] || load_fail mem "handshakes failed"
+[ "$(stat mem churn_cycles)" = "$CHURN" ] || load_fail mem "churn incomplete"
 kb=$(stat mem rss_per_client_kb)
 awk -v k="$kb" -v m="$MEM_KB_MAX" 'BEGIN { exit !(k <= m) }' ||
-	fail "server RSS $kb kB per client, bound $MEM_KB_MAX"
+	load_fail mem "server RSS $kb kB per client, bound $MEM_KB_MAX"
 r0=$(stat mem server_rss_kb) r1=$(stat mem churn_rss_kb)
 [ $((r1 - r0)) -le "$MEM_CHURN_KB" ] ||
-	fail "server RSS $r0 -> $r1 kB over $CHURN churn cycles, bound +$MEM_CHURN_KB"
+	load_fail mem "server RSS $r0 -> $r1 kB over $CHURN churn cycles, bound +$MEM_CHURN_KB"
 f0=$(stat mem server_fds) f1=$(stat mem churn_fds)
-[ "$f1" -le "$f0" ] || fail "server fds $f0 -> $f1 after the churn"
+[ "$f1" -le "$f0" ] || load_fail mem "server fds $f0 -> $f1 after the churn"
 log "$kb kB per client (bound $MEM_KB_MAX), churn $r0 -> $r1 kB (bound +$MEM_CHURN_KB)"
 echo "PASS: $CASE"

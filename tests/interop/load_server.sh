@@ -15,13 +15,13 @@ for kind in dcovpn openvpn; do
 	start_server_kind "$kind"
 	run_load "$kind" --clients "$N" --rate 1000 --inflight 64 --hold 2 \
 		--churn "$CHURN" --settle 3 --ping-ms 500 --timeout 45 ||
-		{ cat "$T/$kind.out"; fail "dcovpn-load against $kind did not complete"; }
+		load_fail "$kind" "dcovpn-load against $kind did not complete"
 	cat "$T/$kind.out" | grep -v '^stat'
-	[ "$(stat "$kind" pinged)" = "$N" ] || fail "$kind: not every client pinged through"
-	[ "$(stat "$kind" failures)" = 0 ] || fail "$kind: handshakes failed"
-	[ "$(stat "$kind" churn_cycles)" = "$CHURN" ] || fail "$kind: churn incomplete"
+	[ "$(stat "$kind" pinged)" = "$N" ] || load_fail "$kind" "$kind: not every client pinged through"
+	[ "$(stat "$kind" failures)" = 0 ] || load_fail "$kind" "$kind: handshakes failed"
+	[ "$(stat "$kind" churn_cycles)" = "$CHURN" ] || load_fail "$kind" "$kind: churn incomplete"
 	fds=$(stat "$kind" server_fds) cfds=$(stat "$kind" churn_fds)
-	[ "$cfds" -le "$fds" ] || fail "$kind: server fds $fds -> $cfds after the churn"
+	[ "$cfds" -le "$fds" ] || load_fail "$kind" "$kind: server fds $fds -> $cfds after the churn"
 	stop_pid "$SRV_PID"
 	SRV_PID=
 done

@@ -17,10 +17,10 @@ for wrap in crypt v2; do
 		start_server_kind "$kind"
 		run_load "$kind-$wrap" --clients "$N" --rate 1000 --inflight 32 \
 			--hold 1 --churn 10 --ping-ms 300 --timeout 20 ||
-			{ cat "$T/$kind-$wrap.out"; fail "tls-$wrap against $kind did not complete"; }
+			load_fail "$kind-$wrap" "tls-$wrap against $kind did not complete"
 		grep '^ramp' "$T/$kind-$wrap.out"
 		[ "$(stat "$kind-$wrap" pinged)" = "$N" ] ||
-			fail "tls-$wrap against $kind: not every client pinged through"
+			load_fail "$kind-$wrap" "tls-$wrap against $kind: not every client pinged through"
 		stop_pid "$SRV_PID"
 		SRV_PID=
 	done

@@ -76,6 +76,8 @@ dump_logs() {
 	return 0
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../seccomp_check.bash"
+
 teardown() {
 	local rc=$? pid ns
 	trap - EXIT INT TERM ERR
@@ -86,6 +88,10 @@ teardown() {
 	done
 	stop_pid "$SRV_PID"
 	wait 2>/dev/null
+	if [ "$rc" -eq 0 ] && ! seccomp_deaths "$T"; then
+		rc=1
+		dump_logs
+	fi >&2
 	[ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.log "$KEEP_LOGS"/ 2>/dev/null
 	for ns in "${NS_LIST[@]}"; do
 		ip netns del "$ns" 2>/dev/null

@@ -72,6 +72,8 @@ stop_pid() {
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
+. "$(dirname "${BASH_SOURCE[0]}")/../seccomp_check.bash"
+
 teardown() {
 	local rc=$? side pid
 	trap - EXIT INT TERM ERR
@@ -87,6 +89,10 @@ teardown() {
 		stop_pid "$pid"
 	done
 	wait 2>/dev/null
+	if [ "$rc" -eq 0 ] && ! seccomp_deaths "$T"; then
+		rc=1
+		dump_logs
+	fi >&2
 	if [ "$NS_MADE" = 1 ]; then
 		ip netns del "$NS_A" 2>/dev/null
 		ip netns del "$NS_B" 2>/dev/null
