@@ -8,7 +8,7 @@
 # each test's teardown looks, once its processes have stopped.
 seccomp_deaths() {
 	local hits
-	hits=$(grep -rhs "seccomp: system call" "$1" | head -n 5)
+	hits=$(grep -rhsE "seccomp: system call [0-9]+ not allowed" "$1" | head -n 5)
 	[ -z "$hits" ] && return 0
 	echo "FAIL: a process ended on its seccomp filter:"
 	echo "$hits"
