@@ -35,7 +35,7 @@ SRV_PID=
 CLI_PID=
 BG_PIDS=()
 
-log() { echo "# $*"; }
+. "$(dirname "${BASH_SOURCE[0]}")/../common.bash"
 
 fail() {
 	echo "FAIL: $CASE: $*"
@@ -45,29 +45,6 @@ fail() {
 in_s() { ip netns exec "$NS_S" "$@"; }
 in_c() { ip netns exec "$NS_C" "$@"; }
 
-# wait_for SECONDS CMD... : poll every 0.2 s; 1 on timeout.
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.2
-	done
-}
-
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 30); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
-
 dump_logs() {
 	local f
 	for f in "$T"/server.log "$T"/client.log; do
@@ -76,8 +53,6 @@ dump_logs() {
 		tail -n 150 "$f"
 	done
 }
-
-. "$(dirname "${BASH_SOURCE[0]}")/../seccomp_check.bash"
 
 teardown() {
 	local rc=$? pid

@@ -33,7 +33,7 @@ CLI_LOG=()
 BG_PIDS=()
 NCLI=0
 
-log() { echo "# $*"; }
+. "$(dirname "${BASH_SOURCE[0]}")/../common.bash"
 
 fail() {
 	echo "FAIL: $CASE: $*"
@@ -42,28 +42,6 @@ fail() {
 
 in_s() { ip netns exec "$NS_S" "$@"; }
 in_c() { local i=$1; shift; ip netns exec "sv-$$-c$i" "$@"; }
-
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.2
-	done
-}
-
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] || return 0
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 30); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-}
 
 dump_logs() {
 	local f
@@ -75,8 +53,6 @@ dump_logs() {
 	[ -f "$T/status" ] && { echo "---- status ----"; cat "$T/status"; }
 	return 0
 }
-
-. "$(dirname "${BASH_SOURCE[0]}")/../seccomp_check.bash"
 
 teardown() {
 	local rc=$? pid ns

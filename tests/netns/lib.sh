@@ -31,7 +31,7 @@ PORT=1194
 T=$(mktemp -d /tmp/dcovpn-netns.XXXXXX)
 NS_MADE=0
 
-log() { echo "# $*"; }
+. "$(dirname "${BASH_SOURCE[0]}")/../common.bash"
 
 fail() {
 	echo "FAIL: $*" >&2
@@ -41,16 +41,6 @@ fail() {
 ns_of() { [ "$1" = a ] && echo "$NS_A" || echo "$NS_B"; }
 in_ns() { local side=$1; shift; ip netns exec "$(ns_of "$side")" "$@"; }
 
-# wait_for SECONDS CMD... : poll CMD every 0.1 s until it succeeds; 1 on timeout.
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.1
-	done
-}
-
 dump_logs() {
 	local f
 	for f in "$T"/*.log; do
@@ -59,20 +49,6 @@ dump_logs() {
 		tail -n 200 "$f"
 	done
 }
-
-# Stop a background process of ours: TERM, up to 3 s, then KILL.
-stop_pid() {
-	local pid=$1 i
-	kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for i in $(seq 30); do
-		kill -0 "$pid" 2>/dev/null || return 0
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-}
-
-. "$(dirname "${BASH_SOURCE[0]}")/../seccomp_check.bash"
 
 teardown() {
 	local rc=$? side pid
