@@ -104,10 +104,12 @@ $(EPOCH_SPEED): $(BUILD)/bench/epoch_speed.o $(LIB)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS:%.c=$(BUILD)/%.o) $(LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter-out $(LIB),$^) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 # dcovpn-load's pieces are program code, not library code
 $(BUILD)/tests/test_load: $(BUILD)/src/load/ldata.o $(BUILD)/src/load/args.o
+# the script runner is the daemon's
+$(BUILD)/tests/test_scriptrun: $(BUILD)/src/daemon/scriptrun.o
 
 unit: $(UNIT_BINS)
 

@@ -1,9 +1,11 @@
 /*
  * Running external programs (scripts) without blocking the event loop.
  *
- * A child is forked and exec'd directly (argv split at blanks by the
- * caller, no shell), with exactly the environment given (OpenVPN passes
- * its own env_set, not the one it inherited). Its pidfd is watched by the
+ * A child is started with posix_spawn (vfork semantics: a server of many
+ * MB copies no page tables per script) and exec's the program directly
+ * (argv split at blanks by the caller, no shell), with exactly the
+ * environment given (OpenVPN passes its own env_set, not the one it
+ * inherited) and no signal blocked. Its pidfd is watched by the
  * loop; when it ends, done(ctx, result) runs from the loop with result =
  * the exit status (0..255), -ETIMEDOUT (killed after the timeout),
  * -ECHILD (ended by a signal) or -errno (could not start; exec failure
