@@ -58,6 +58,7 @@ LOAD      := $(BUILD)/dcovpn-load
 AEAD_SPEED := $(BUILD)/aead-speed
 # OpenVPN 2.6's data format against 2.7's epoch format, whole packet step.
 EPOCH_SPEED := $(BUILD)/epoch-speed
+SPAWN_SPEED := $(BUILD)/spawn-speed
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -70,7 +71,7 @@ ifeq ($(V),)
 Q := @
 endif
 
-all: $(CLI) $(DAEMON) $(LOAD) $(AEAD_SPEED) $(EPOCH_SPEED)
+all: $(CLI) $(DAEMON) $(LOAD) $(AEAD_SPEED) $(EPOCH_SPEED) $(SPAWN_SPEED)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
@@ -101,6 +102,10 @@ $(AEAD_SPEED): $(BUILD)/bench/aead_speed.o $(LIB)
 $(EPOCH_SPEED): $(BUILD)/bench/epoch_speed.o $(LIB)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(SPAWN_SPEED): $(BUILD)/bench/spawn_speed.o
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS:%.c=$(BUILD)/%.o) $(LIB)
 	@mkdir -p $(@D)
