@@ -39,6 +39,7 @@ static void control_count(struct dco *dco, struct peer *p, size_t len)
 static int control_to_peer(struct dco *dco, struct peer *p, const uint8_t *pkt,
 			   size_t len)
 {
+	bool was_pending;
 	int err;
 
 	if (p->transport == DCO_TRANSPORT_UDP) {
@@ -49,7 +50,10 @@ static int control_to_peer(struct dco *dco, struct peer *p, const uint8_t *pkt,
 				   remote_len, pkt, len);
 	}
 	pthread_mutex_lock(&p->tx_lock);
+	was_pending = backlog_pending(p);
 	err = tcp_stream_send_buf(&p->tcp, pkt, len);
+	/* what the socket did not take goes when it is writable */
+	backlog_update(dco, p, was_pending);
 	pthread_mutex_unlock(&p->tx_lock);
 	return err;
 }

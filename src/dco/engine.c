@@ -220,7 +220,8 @@ int dco_start(struct dco *dco)
 	for (unsigned i = 0; !err && i < dco->n_workers; i++)
 		if (dco->workers[i].tun.fd >= 0)
 			err = worker_watch(&dco->workers[i], dco->workers[i].tun.fd,
-					   EPOLLIN, ep_tag(EP_TUN, 0));
+					   atomic_load(&dco->tun_paused) ? 0 : EPOLLIN,
+					   ep_tag(EP_TUN, 0));
 	if (!err)
 		atomic_store(&dco->started, true);
 	pthread_mutex_unlock(&dco->cfg_lock);

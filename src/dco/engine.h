@@ -41,7 +41,9 @@
  *   dco->addr_lock  serialises writers of the address table: the control
  *                   plane and a worker following a floating peer.
  *   peer->tx_lock   a TCP peer's send queue (any worker appends, the
- *                   home flushes).
+ *                   home flushes) and what its backlog switches: the
+ *                   home's EPOLLOUT and, in P2P mode, the tun reads
+ *                   (backlog.c).
  * Data-path mutexes are taken through worker_lock(), which counts them
  * (dco_stats.lock_taken/lock_waited): zero in the steady state of UDP
  * peers, whatever the number of workers.
@@ -182,6 +184,8 @@ struct dco {
 	unsigned mtu;
 	enum dco_mode mode;
 	atomic_bool started;
+	atomic_bool tun_paused;          /* P2P over TCP: the stream is
+					  * backed up, no tun reads (backlog.c) */
 	uint32_t replay_window, replay_secs;
 	enum dco_aead_backend aead_backend; /* resolved at dco_open */
 	int udp_fds[DCO_MAX_UDP_SOCKETS]; /* as attached: a group's name */
@@ -339,6 +343,16 @@ int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt);
 int tx_send_msg(struct worker *w, struct peer *p, const uint8_t *msg,
 		size_t len);
 void tx_tcp_flush(struct worker *w, struct peer *p);
+
+/* backlog.c — a TCP peer's unsent bytes. Under the peer's tx_lock. */
+/* Bytes wait in the stream's queue (and the peer is alive). */
+bool backlog_pending(struct peer *p);
+/* After a send or flush that may have changed backlog_pending(): watch for
+ * writability while bytes wait; in P2P mode also pause the tun reads. */
+void backlog_update(struct dco *dco, struct peer *p, bool was_pending);
+/* The peer leaves (cfg_lock held, tx_lock not): marks it dead, so nothing
+ * waits for its stream any more. */
+void backlog_close(struct dco *dco, struct peer *p);
 
 /* mq.c — each worker's own tun queue and sockets. Control thread. */
 int mq_tun_queues(struct dco *dco);

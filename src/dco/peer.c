@@ -89,9 +89,12 @@ void peer_reap_dead(struct dco *dco)
 /* Take @p out of every table and the TCP worker's epoll. cfg_lock held. */
 static void peer_detach(struct dco *dco, struct peer *p)
 {
-	if (p->transport == DCO_TRANSPORT_TCP)
+	if (p->transport == DCO_TRANSPORT_TCP) {
+		/* its backlog must not keep the tun paused */
+		backlog_close(dco, p);
 		epoll_ctl(peer_home(dco, p)->epfd, EPOLL_CTL_DEL, p->tcp.fd,
 			  NULL);
+	}
 	peer_unlink(dco, p);
 	route_del_peer(&dco->routes, p->id);
 }

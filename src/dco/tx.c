@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <string.h>
-#include <sys/epoll.h>
 
 #include "dco/compstub.h"
 #include "dco/engine.h"
@@ -57,17 +56,6 @@ int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt)
 	return 0;
 }
 
-/* Watch for writability only while a TCP peer has bytes queued. */
-static void tx_tcp_want_write(struct worker *w, struct peer *p, bool want)
-{
-	struct epoll_event ev = {
-		.events = EPOLLIN | (want ? EPOLLOUT : 0),
-		.data.u64 = ep_tag(EP_TCP, p->id),
-	};
-
-	epoll_ctl(peer_home(w->dco, p)->epfd, EPOLL_CTL_MOD, p->tcp.fd, &ev);
-}
-
 /*
  * Queue the encrypted segments of one super-packet on a TCP peer's stream
  * in one system call; a full send queue drops them, as a congested link
@@ -77,15 +65,17 @@ static int tx_tcp_many(struct worker *w, struct peer *p, struct pkt *segs,
 			unsigned n)
 {
 	uint64_t bytes = 0;
-	bool was_pending, pending;
+	bool was_pending;
 	int err;
 
 	for (unsigned i = 0; i < n; i++)
 		bytes += segs[i].len;
 	worker_lock(w, &p->tx_lock);
-	was_pending = tcp_stream_pending(&p->tcp);
+	was_pending = backlog_pending(p);
 	err = tcp_stream_send_many(&p->tcp, segs, n);
-	pending = tcp_stream_pending(&p->tcp);
+	if (err && err != -ENOBUFS && err != -ENOSPC)
+		peer_mark_dead(w->dco, p, DCO_DEL_TRANSPORT);
+	backlog_update(w->dco, p, was_pending);
 	pthread_mutex_unlock(&p->tx_lock);
 	if (err == -ENOBUFS) {
 		DCO_STAT_ADD(w, p, drop_tx_error, n);
@@ -98,12 +88,8 @@ static int tx_tcp_many(struct worker *w, struct peer *p, struct pkt *segs,
 			    "%u)", p->id, p->tcp.q.limit);
 		return err;
 	}
-	if (err) {
-		peer_mark_dead(w->dco, p, DCO_DEL_TRANSPORT);
+	if (err)
 		return err;
-	}
-	if (!was_pending && pending)
-		tx_tcp_want_write(w, p, true);
 	DCO_STAT_ADD(w, p, link_tx_packets, n);
 	DCO_STAT_ADD(w, p, link_tx_bytes, bytes);
 	return 0;
@@ -111,17 +97,14 @@ static int tx_tcp_many(struct worker *w, struct peer *p, struct pkt *segs,
 
 void tx_tcp_flush(struct worker *w, struct peer *p)
 {
-	bool pending;
-	int err;
+	bool was_pending;
 
 	worker_lock(w, &p->tx_lock);
-	err = tcp_stream_flush(&p->tcp);
-	pending = tcp_stream_pending(&p->tcp);
-	pthread_mutex_unlock(&p->tx_lock);
-	if (err)
+	was_pending = backlog_pending(p);
+	if (tcp_stream_flush(&p->tcp))
 		peer_mark_dead(w->dco, p, DCO_DEL_TRANSPORT);
-	else if (!pending)
-		tx_tcp_want_write(w, p, false);
+	backlog_update(w->dco, p, was_pending);
+	pthread_mutex_unlock(&p->tx_lock);
 }
 
 /* Send one encrypted packet now (keepalive, client-to-client). */
@@ -333,7 +316,8 @@ static void tx_tun_drain(struct worker *w, uint64_t now_ms)
 	unsigned batch = w->dco->offload ? 8 : DCO_BATCH;
 	unsigned rounds = 0;
 
-	while (rounds++ < 8) {
+	/* a backed-up TCP stream (backlog.c) stops the reads between rounds */
+	while (rounds++ < 8 && !atomic_load(&w->dco->tun_paused)) {
 		unsigned used = 0, out = 0;
 		int n;
 
