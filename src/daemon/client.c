@@ -186,7 +186,7 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	if (end == END_RESTART || end == END_NEXT || end == END_POLL)
 		client_mgmt_state(&k->cm, "RECONNECTING", c->end_desc ?
 				  c->end_desc : "connection-reset");
-	else
+	else if (end != END_RELOAD)	/* RECONNECTING,SIGHUP at the end */
 		client_mgmt_state(&k->cm, "EXITING", c->end_desc ? c->end_desc :
 				  end == END_EXIT ? "SIGTERM" : "error");
 	conn_close(c);
@@ -245,7 +245,7 @@ static enum client_exit client_run_keep(const struct options *o,
 	}
 	client_script_init(&k->scripts, &k->loop);
 	client_dns_init(&k->dns, &k->loop);
-	if (client_mgmt_open(&k->cm, o, &k->loop) ||
+	if (client_mgmt_open(&k->cm, o, &k->loop, a->keep) ||
 	    (early_hold && mgmt_hold(k->cm.m, &k->loop, 0)) ||
 	    (ask_mgmt && clientcfg_init(&k->cc, o, client_mgmt_asker(&k->cm, o),
 					err, sizeof(err)))) {
@@ -267,10 +267,12 @@ static enum client_exit client_run_keep(const struct options *o,
 	sdnotify_ready();
 	if (o->remote_random && o->n_remotes > 1)
 		idx = (size_t)clock_now_ms() % o->n_remotes;
-	for (;;) {
+	for (bool first = true;; first = false) {
 		bool was_up = false;
 		struct client_pick pick;
-		int held = early_hold ? 0 : mgmt_hold(k->cm.m, &k->loop, delay);
+		/* as OpenVPN: the restart pause is announced, not the start */
+		int held = early_hold ? 0 :
+			   mgmt_hold(k->cm.m, &k->loop, first ? 0 : delay);
 		enum conn_end end;
 
 		early_hold = false;
@@ -318,7 +320,10 @@ static enum client_exit client_run_keep(const struct options *o,
 		tun_close(&k->tun);
 	client_dns_free(&k->dns);
 	client_script_free(&k->scripts);
-	client_mgmt_close(&k->cm);
+	if (ret == CLIENT_EXIT_RELOAD)
+		client_mgmt_reload(&k->cm, a->keep);
+	else
+		client_mgmt_close(&k->cm);
 	loop_free(&k->loop);
 	clientcfg_free(&k->cc);
 	opt_text_cache_free(&k->tc);

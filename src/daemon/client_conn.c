@@ -77,8 +77,7 @@ static void conn_signal(struct conn *c, int sig)
 		c->end_desc = "SIGUSR1";
 		conn_end(c, END_RESTART);
 		break;
-	case SIGHUP:
-		log_info("SIGHUP[hard,] received, process restarting");
+	case SIGHUP:	/* logged once the connection is down (client_mgmt_reload) */
 		c->signal = "sighup";
 		conn_end(c, END_RELOAD);
 		break;

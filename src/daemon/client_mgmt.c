@@ -161,19 +161,32 @@ void client_mgmt_auth_failed(struct client_mgmt *cm)
 }
 
 int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
-		     struct loop *l)
+		     struct loop *l, struct keep *keep)
 {
+	bool kept;
+
 	cm->dco = NULL;
 	cm->loop = l;
 	cm->o = o;
-	cm->m = mgmt_open(o, l, &client_mgmt_ops, cm);
-	mgmt_state(cm->m, "CONNECTING", NULL, NULL, NULL, 0, NULL);
+	/* kept from before a SIGHUP (mgmt_keep): no new CONNECTING */
+	cm->m = mgmt_reopen(keep, o, l, &client_mgmt_ops, cm, &kept);
+	if (!kept)
+		mgmt_state(cm->m, "CONNECTING", NULL, NULL, NULL, 0, NULL);
 	return o->mgmt_addr && !cm->m ? -EIO : 0;
 }
 
 void client_mgmt_close(struct client_mgmt *cm)
 {
 	mgmt_close(cm->m);
+	cm->m = NULL;
+}
+
+void client_mgmt_reload(struct client_mgmt *cm, struct keep *keep)
+{
+	/* as OpenVPN, once the connection is down */
+	log_info("SIGHUP[hard,] received, process restarting");
+	client_mgmt_state(cm, "RECONNECTING", "SIGHUP");
+	mgmt_keep(cm->m, keep, cm->o);
 	cm->m = NULL;
 }
 

@@ -13,6 +13,7 @@
 #include "ctl/session.h"
 #include "ctl/tls_extkey.h"
 #include "daemon/clientcfg.h"
+#include "daemon/keep.h"
 #include "daemon/mgmt.h"
 #include "dcovpn/dco.h"
 #include "ev/loop.h"
@@ -29,10 +30,14 @@ struct client_mgmt {
 				  * connection keeps its session) */
 };
 
-/* 0, or -EIO when --management was asked for and cannot listen. */
+/* 0, or -EIO when --management was asked for and cannot listen; the
+ * interface kept in @keep by client_mgmt_reload is taken over. */
 int client_mgmt_open(struct client_mgmt *cm, const struct options *o,
-		     struct loop *l);
+		     struct loop *l, struct keep *keep);
 void client_mgmt_close(struct client_mgmt *cm);
+/* The run ends for a SIGHUP: RECONNECTING,SIGHUP, and the interface (its
+ * manager connected) kept in @keep for the next run. */
+void client_mgmt_reload(struct client_mgmt *cm, struct keep *keep);
 
 /* management-query-passwords: credentials asked through the interface
  * (NULL: not configured, ask on the terminal). */

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "daemon/keep.h"
+#include "daemon/mgmt.h"
 
 void keep_init(struct keep *k)
 {
@@ -17,6 +18,9 @@ void keep_init(struct keep *k)
 	}
 	k->tun.fd = -1;
 	k->tun_key = NULL;
+	k->mgmt = NULL;
+	k->mgmt_key = NULL;
+	k->restart_sig = 0;
 }
 
 static void tun_clear(struct keep *k)
@@ -42,6 +46,7 @@ void keep_free(struct keep *k)
 	for (int i = 0; i < KEEP_SLOTS; i++)
 		item_clear(&k->it[i]);
 	tun_clear(k);
+	mgmt_close(keep_take_mgmt(k, NULL));
 }
 
 struct tun *keep_tun(struct keep *k, const char *name, bool tap, int *err)
@@ -109,6 +114,31 @@ void keep_put(struct keep *k, enum keep_slot slot, const char *key, int fd)
 		return;
 	}
 	it->fd = fd;
+}
+
+void keep_put_mgmt(struct keep *k, const char *key, struct mgmt *m)
+{
+	mgmt_close(keep_take_mgmt(k, NULL));
+	k->mgmt_key = strdup(key);
+	if (!k->mgmt_key) {
+		mgmt_close(m);
+		return;
+	}
+	k->mgmt = m;
+}
+
+struct mgmt *keep_take_mgmt(struct keep *k, const char *key)
+{
+	struct mgmt *m = k->mgmt;
+
+	if (m && key && strcmp(k->mgmt_key, key)) {
+		mgmt_close(m);
+		m = NULL;
+	}
+	free(k->mgmt_key);
+	k->mgmt_key = NULL;
+	k->mgmt = NULL;
+	return m;
 }
 
 /* @buf, then a comment line blanking [len, old) if the file was longer. */

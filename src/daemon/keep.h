@@ -1,15 +1,16 @@
 /*
  * What outlives a restart (SIGHUP, SIGUSR1): the status file, the
- * ifconfig-pool-persist file and the management listening socket are
+ * ifconfig-pool-persist file and the management interface are
  * opened once, while still root, and handed to the next instance when its
  * configuration names the same path, as OpenVPN keeps them (its status and
  * pool files live in the context that survives a restart and are
- * rewritten in place; its management socket stays open). A server that
+ * rewritten in place; its management interface stays open, a manager
+ * connected to it too). A server that
  * dropped privileges (--user nobody) can then restart: it could neither
  * open a root-owned file again nor bind a socket in a root-owned
  * directory.
  *
- * Owned by main() across server_run()s; one control thread, no locks.
+ * Owned by main() across server_run()s and client_run()s; one control thread, no locks.
  */
 #ifndef DCOVPN_DAEMON_KEEP_H
 #define DCOVPN_DAEMON_KEEP_H
@@ -19,7 +20,9 @@
 
 #include "io/tun.h"
 
-enum keep_slot { KEEP_STATUS, KEEP_POOL, KEEP_MGMT, KEEP_SLOTS };
+enum keep_slot { KEEP_STATUS, KEEP_POOL, KEEP_SLOTS };
+
+struct mgmt;
 
 struct keep_item {
 	char *key;                   /* the path (or "host port") it is for */
@@ -30,6 +33,10 @@ struct keep {
 	struct keep_item it[KEEP_SLOTS];
 	struct tun tun;              /* persist-tun; fd -1: none */
 	char *tun_key;               /* the --dev it was opened for */
+	struct mgmt *mgmt;           /* the management interface (mgmt_keep) */
+	char *mgmt_key;              /* the address it is for */
+	int restart_sig;             /* what restarted the last instance
+				      * (SIGHUP, SIGUSR1), 0: none */
 };
 
 void keep_init(struct keep *k);
@@ -57,6 +64,12 @@ struct tun *keep_tun(struct keep *k, const char *name, bool tap, int *err);
 int keep_take(struct keep *k, enum keep_slot slot, const char *key);
 /* Hand @fd over to @k for @key (for the next instance). */
 void keep_put(struct keep *k, enum keep_slot slot, const char *key, int fd);
+
+/* The management interface kept (mgmt.h mgmt_keep): put for @key; taken
+ * (the caller owns it) if kept for @key, else NULL and one kept for
+ * another key is closed (@key NULL: it is taken whatever its key). */
+void keep_put_mgmt(struct keep *k, const char *key, struct mgmt *m);
+struct mgmt *keep_take_mgmt(struct keep *k, const char *key);
 
 /*
  * Replace the content of state file @fd with @buf, in place: one write at

@@ -316,7 +316,7 @@ static void mgmt_process(struct mgmt *m)
 	}
 }
 
-static void mgmt_io(void *ctx, uint32_t events)
+void mgmt_io(void *ctx, uint32_t events)
 {
 	struct mgmt *m = ctx;
 
@@ -418,6 +418,11 @@ int mgmt_attach(struct mgmt *m, int fd)
 	else
 		mgmt_send_raw(m, "ENTER PASSWORD:", strlen("ENTER PASSWORD:"));
 	return 0;
+}
+
+bool mgmt_hold_set(const struct mgmt *m)
+{
+	return m && m->hold_flag;
 }
 
 int mgmt_hold(struct mgmt *m, struct loop *l, unsigned wait_s)

@@ -90,14 +90,23 @@ struct mgmt_ops {
 /* NULL (no --management) or a listening interface. */
 struct mgmt *mgmt_open(const struct options *o, struct loop *l,
 		       const struct mgmt_ops *ops, void *ctx);
-/* The same with listening socket @lfd (ours now) kept from the last
- * instance; -1: listen anew. */
-struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
-			  const struct mgmt_ops *ops, void *ctx, int lfd);
 void mgmt_close(struct mgmt *m);
-/* Before mgmt_close(), for a restart: the listening socket, left open (and
- * its path in place) for the next instance, or -1. */
-int mgmt_release(struct mgmt *m);
+
+/*
+ * A restart (SIGHUP, SIGUSR1) keeps the interface whole, as OpenVPN's
+ * outlives its restarts: the manager stays connected with its real-time
+ * flags, unread output, histories and hold flag, and sees the
+ * RECONNECTING state and the next instance's >HOLD and states on the same
+ * connection. mgmt_keep takes @m out of its loop into @k (@o: the ending
+ * instance's options); mgmt_reopen gives it back to the next instance
+ * (loop @l, @ops, @ctx) if its options name the same address (*@kept
+ * true), else opens anew as mgmt_open (a kept one is closed).
+ */
+struct keep;
+void mgmt_keep(struct mgmt *m, struct keep *k, const struct options *o);
+struct mgmt *mgmt_reopen(struct keep *k, const struct options *o,
+			 struct loop *l, const struct mgmt_ops *ops, void *ctx,
+			 bool *kept);
 /* management-client: why the interface ended the daemon (its SIGTERM),
  * "management-exit" / "management-connect-failed", or NULL. */
 const char *mgmt_exit_reason(const struct mgmt *m);
@@ -129,6 +138,8 @@ void mgmt_notify_env(struct mgmt *m, const char *head, const char *prefix,
  * @wait_s) while the loop runs. 0, or the signal that ended the wait
  * (SIGTERM, SIGINT, SIGHUP). */
 int mgmt_hold(struct mgmt *m, struct loop *l, unsigned wait_s);
+/* The hold flag is set: a restart would wait in mgmt_hold. */
+bool mgmt_hold_set(const struct mgmt *m);
 
 /*
  * management-query-passwords: ask the management client (now, or once one

@@ -25,7 +25,7 @@ void mgmt_connect_lost(struct mgmt *m, const char *reason)
 	kill(getpid(), SIGTERM);   /* the loop's signalfd takes it */
 }
 
-static void mgmt_connected(void *ctx, uint32_t events)
+void mgmt_connected(void *ctx, uint32_t events)
 {
 	struct mgmt *m = ctx;
 	int fd = m->ofd, err = 0;

@@ -165,6 +165,12 @@ void mgmt_query_announce(struct mgmt *m);
 int mgmt_attach(struct mgmt *m, int fd);
 /* Loop callback of the listening socket: accept one manager. */
 void mgmt_accept(void *ctx, uint32_t events);
+/* The loop callbacks of the manager's connection (mgmt.c) and of
+ * management-client's connect (mgmt_connect.c), for mgmt_adopt. */
+void mgmt_io(void *ctx, uint32_t events);
+void mgmt_connected(void *ctx, uint32_t events);
+/* Out of its loop (a restart, or the close): its sockets stay open. */
+void mgmt_unwatch(struct mgmt *m);
 /* log_set_tee sink: keeps each log line in the history (@ctx: the
  * struct mgmt_log) for `log` and real-time output. */
 void mgmt_log_tee(void *ctx, int level, const char *line);

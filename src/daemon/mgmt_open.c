@@ -100,33 +100,17 @@ static int mgmt_read_password(struct mgmt *m, const char *path)
 	return ret;
 }
 
-struct mgmt *mgmt_open(const struct options *o, struct loop *l,
-		       const struct mgmt_ops *ops, void *ctx)
+/* Listen at --management's address. */
+static int mgmt_listen(struct mgmt *m, const struct options *o)
 {
-	return mgmt_open_fd(o, l, ops, ctx, -1);
-}
-
-/* A listening socket kept from the last instance (daemon/keep.h). */
-static int mgmt_listen_kept(struct mgmt *m, const struct options *o, int lfd)
-{
-	if (o->mgmt_unix)
-		snprintf(m->unix_path, sizeof(m->unix_path), "%s", o->mgmt_addr);
-	m->lfd = lfd;
-	return 0;
-}
-
-/* Listen at --management's address (or on the kept socket @lfd). */
-static int mgmt_listen(struct mgmt *m, const struct options *o, int lfd)
-{
-	int err = lfd >= 0 ? mgmt_listen_kept(m, o, lfd) :
-		  o->mgmt_unix ? mgmt_listen_unix(m, o->mgmt_addr) :
+	int err = o->mgmt_unix ? mgmt_listen_unix(m, o->mgmt_addr) :
 				 mgmt_listen_tcp(m, o->mgmt_addr, o->mgmt_port);
 
 	return err ? err : loop_add(m->loop, m->lfd, EPOLLIN, mgmt_accept, m);
 }
 
-struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
-			  const struct mgmt_ops *ops, void *ctx, int lfd)
+struct mgmt *mgmt_open(const struct options *o, struct loop *l,
+		       const struct mgmt_ops *ops, void *ctx)
 {
 	struct mgmt *m;
 	int cap = o->mgmt_log_cache > 0 ? o->mgmt_log_cache : MGMT_LOG_DEFAULT;
@@ -157,7 +141,7 @@ struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
 	if (!err && m->outbound)
 		err = mgmt_connect_out(m, o);
 	else if (!err)
-		err = mgmt_listen(m, o, lfd);
+		err = mgmt_listen(m, o);
 	if (err) {
 		mgmt_close(m);
 		return NULL;
@@ -166,23 +150,28 @@ struct mgmt *mgmt_open_fd(const struct options *o, struct loop *l,
 	return m;
 }
 
+void mgmt_unwatch(struct mgmt *m)
+{
+	int fd[] = { m->cfd, m->lfd, m->ofd };
+
+	for (size_t i = 0; m->loop && i < sizeof(fd) / sizeof(fd[0]); i++)
+		if (fd[i] >= 0)
+			loop_del(m->loop, fd[i]);
+	m->loop = NULL;
+}
+
 void mgmt_close(struct mgmt *m)
 {
 	if (!m)
 		return;
 	log_set_tee(NULL, NULL);
-	if (m->cfd >= 0) {
-		loop_del(m->loop, m->cfd);
+	mgmt_unwatch(m);
+	if (m->cfd >= 0)
 		close(m->cfd);
-	}
-	if (m->lfd >= 0) {
-		loop_del(m->loop, m->lfd);
+	if (m->lfd >= 0)
 		close(m->lfd);
-	}
-	if (m->ofd >= 0) {
-		loop_del(m->loop, m->ofd);
+	if (m->ofd >= 0)
 		close(m->ofd);
-	}
 	if (m->unix_path[0])
 		unlink(m->unix_path);
 	pthread_mutex_destroy(&m->log.mu);
@@ -192,19 +181,6 @@ void mgmt_close(struct mgmt *m)
 	mem_wipe(m->password, sizeof(m->password));
 	mem_wipe(&m->q, sizeof(m->q));
 	free(m);
-}
-
-int mgmt_release(struct mgmt *m)
-{
-	int fd;
-
-	if (!m || m->lfd < 0)
-		return -1;
-	fd = m->lfd;
-	loop_del(m->loop, fd);
-	m->lfd = -1;
-	m->unix_path[0] = '\0';
-	return fd;
 }
 
 const char *mgmt_exit_reason(const struct mgmt *m)

@@ -179,8 +179,11 @@ static void server_signal(struct server *s, int sig)
 	} else if (sig == SIGUSR2) {
 		status_write_log(s);
 		server_log_stats(s);
-	} else if (sig == SIGHUP && server_reload(s)) {
-		/* applied in place, clients kept (server_reload.h) */
+	} else if (sig == SIGHUP && !mgmt_hold_set(s->mgmt) &&
+		   server_reload(s)) {
+		/* applied in place, clients kept (server_reload.h); with
+		 * management-hold a restart, to hold as OpenVPN does */
+		server_mgmt_reloaded(s);
 	} else if (sig == SIGHUP || sig == SIGUSR1) {
 		/* As OpenVPN's server: clients are told (RESTART, with
 		 * explicit-exit-notify) and come back to the new instance,

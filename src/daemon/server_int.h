@@ -251,7 +251,10 @@ void server_mgmt_connected(struct server *s);
 /* The instance is down (after s->stop_sig): state EXITING or, for a
  * restart, RECONNECTING, named for the signal, as OpenVPN. */
 void server_mgmt_ending(struct server *s);
-/* Close it; for a restart its listening socket goes to s->keep. */
+/* A SIGHUP applied in place: the manager sees what a restart shows
+ * (RECONNECTING,SIGHUP, then ASSIGN_IP and CONNECTED), as OpenVPN's. */
+void server_mgmt_reloaded(struct server *s);
+/* Close it; for a restart it goes to s->keep, its manager connected. */
 void server_mgmt_close(struct server *s);
 
 /* server_mgmt_auth.c: >CLIENT notifications, management-client-auth. */

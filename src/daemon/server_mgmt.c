@@ -103,24 +103,14 @@ static const struct mgmt_ops server_mgmt_ops = {
 	.client_pending = server_mgmt_pending,
 };
 
-/* What the listening socket is for: a restart keeps it if that is the same. */
-static void mgmt_key(const struct options *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s %s", o->mgmt_addr,
-		 o->mgmt_unix ? "unix" : o->mgmt_port ? o->mgmt_port : "");
-}
-
 int server_mgmt_open(struct server *s)
 {
-	char key[512];
-	int lfd = -1;
+	bool kept;
 
-	if (s->o->mgmt_addr) {
-		mgmt_key(s->o, key, sizeof(key));
-		lfd = keep_take(s->keep, KEEP_MGMT, key);
-	}
-	s->mgmt = mgmt_open_fd(s->o, s->loop, &server_mgmt_ops, s, lfd);
-	mgmt_state(s->mgmt, "CONNECTING", NULL, NULL, NULL, 0, NULL);
+	/* kept from the last instance (mgmt_keep): the manager saw it go */
+	s->mgmt = mgmt_reopen(s->keep, s->o, s->loop, &server_mgmt_ops, s, &kept);
+	if (!kept)
+		mgmt_state(s->mgmt, "CONNECTING", NULL, NULL, NULL, 0, NULL);
 	if (s->o->mgmt_addr && !s->mgmt)
 		return -1;  /* asked for and cannot listen: as OpenVPN, stop */
 	return mgmt_hold(s->mgmt, s->loop, 0);
@@ -135,8 +125,11 @@ void server_mgmt_connected(struct server *s)
 	inet_ntop(AF_INET, &s->local4, l4, sizeof(l4));
 	if (s->has6)
 		inet_ntop(AF_INET6, &s->local6, l6, sizeof(l6));
-	/* as OpenVPN: the tun's addresses (ASSIGN_IP), then CONNECTED */
-	mgmt_state(s->mgmt, "ASSIGN_IP", NULL, l4, NULL, 0, s->has6 ? l6 : NULL);
+	/* as OpenVPN: the tun's addresses (ASSIGN_IP), then CONNECTED;
+	 * a tun kept across a SIGUSR1 (persist-tun) is not set up again */
+	if (!(s->tun_kept && s->keep->restart_sig == SIGUSR1))
+		mgmt_state(s->mgmt, "ASSIGN_IP", NULL, l4, NULL, 0,
+			   s->has6 ? l6 : NULL);
 	mgmt_state(s->mgmt, "CONNECTED", "SUCCESS", l4, NULL, 0,
 		   s->has6 ? l6 : NULL);
 }
@@ -161,16 +154,20 @@ void server_mgmt_ending(struct server *s)
 		   NULL, NULL, 0, NULL);
 }
 
+void server_mgmt_reloaded(struct server *s)
+{
+	mgmt_state(s->mgmt, "RECONNECTING", "SIGHUP", NULL, NULL, 0, NULL);
+	server_mgmt_connected(s);
+}
+
 void server_mgmt_close(struct server *s)
 {
-	char key[512];
-	int lfd;
-
-	/* A restart keeps the socket: as nobody it could not bind again. */
-	if (s->restart && s->mgmt && (lfd = mgmt_release(s->mgmt)) >= 0) {
-		mgmt_key(s->o, key, sizeof(key));
-		keep_put(s->keep, KEEP_MGMT, key, lfd);
-	}
-	mgmt_close(s->mgmt);
+	/* A restart keeps it, the manager connected (as nobody the socket
+	 * could not even be bound again). */
+	s->keep->restart_sig = s->restart ? s->stop_sig : 0;
+	if (s->restart)
+		mgmt_keep(s->mgmt, s->keep, s->o);
+	else
+		mgmt_close(s->mgmt);
 	s->mgmt = NULL;
 }

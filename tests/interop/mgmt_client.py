@@ -9,12 +9,14 @@ most) for the daemon to connect (management-client) instead. Each STEP is one of
   expect:REGEX     wait (20 s at most) for a received line matching REGEX
   absent:REGEX     no line received so far matched REGEX
   close            close the connection
+  run:SHELL        run a shell command (a signal from outside) and go on
 Every received line is printed, prefixed with "< ". Exit status 1 (with
 the reason) when an expectation fails; lines already seen count for the
 next expect, so the order of lines is checked step by step.
 """
 import re
 import socket
+import subprocess
 import sys
 import time
 
@@ -82,6 +84,9 @@ def main():
         kind, _, arg = step.partition(":")
         if kind == "send":
             s.sendall(arg.encode() + b"\n")
+            continue
+        if kind == "run":
+            subprocess.run(arg, shell=True, check=True)
             continue
         if kind == "close":
             s.close()
