@@ -304,8 +304,8 @@ void server_client_free(struct server *s, struct srv_client *c)
 {
 	if (c->pushed)
 		server_client_disconnect(c);
+	server_mgmt_client_free(c);	/* its env has the certificate's */
 	server_admit_free(c);
-	server_mgmt_client_free(c);
 	if (c->peer_added)
 		dco_del_peer(s->dco, c->peer_id);
 	if (c->pool_idx >= 0)

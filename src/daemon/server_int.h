@@ -257,6 +257,14 @@ void server_mgmt_reloaded(struct server *s);
 /* Close it; for a restart it goes to s->keep, its manager connected. */
 void server_mgmt_close(struct server *s);
 
+/* server_mgmt_env.c: a >CLIENT notification's environment (@env, from
+ * server_script_env, NULL-ended) reordered in place as OpenVPN 2.6 prints
+ * it, newest first; at a CONNECT, what client-connect sets is left out
+ * (freed). */
+enum sma_env { SMA_ENV_CONNECT, SMA_ENV_REAUTH, SMA_ENV_ESTABLISHED,
+	       SMA_ENV_DISCONNECT };
+void sma_env_order(char **env, enum sma_env kind);
+
 /* server_mgmt_auth.c: >CLIENT notifications, management-client-auth. */
 /* 0 (approved, or no management-client-auth), -EACCES (denied) or
  * -EINPROGRESS (the manager is asked / not answered yet: the decision

@@ -53,19 +53,25 @@ static unsigned sma_n_clients(const struct server *s)
 	return n;
 }
 
-/* ">CLIENT:@what" and the client's environment with @extra ("name=value"
- * strings, NULL-ended, may be NULL) and, when asked, n_clients first (as
- * OpenVPN's extra env). */
-static void sma_notify(struct srv_client *c, const char *what, bool n_clients,
-		       const char *const *extra)
+/* ">CLIENT:@what" and the client's environment for a notification of
+ * @kind with @extra ("name=value" strings, NULL-ended, may be NULL), in
+ * OpenVPN's order, and but at a DISCONNECT n_clients first (as OpenVPN's
+ * extra env). */
+static void sma_notify(struct srv_client *c, const char *what,
+		       enum sma_env kind, const char *const *extra)
 {
 	struct server *s = c->srv;
+	bool n_clients = kind != SMA_ENV_DISCONNECT;
 	char head[64], nc[32];
-	char **env;
+	char **env = NULL;
 
 	snprintf(head, sizeof(head), ">CLIENT:%s", what);
-	env = server_script_env(c, strncmp(what, "DISCONNECT", 10) ?
-				"client-connect" : "client-disconnect", extra);
+	/* as OpenVPN: a refused client's DISCONNECT has no environment */
+	if (kind != SMA_ENV_DISCONNECT || c->mauth.state != AUTH_FAILED)
+		env = server_script_env(c, kind == SMA_ENV_DISCONNECT ?
+					"client-disconnect" : "client-connect",
+					extra);
+	sma_env_order(env, kind);
 	if (n_clients) {
 		snprintf(nc, sizeof(nc), ">CLIENT:ENV,n_clients=%u",
 			 sma_n_clients(s));
@@ -94,7 +100,8 @@ static void sma_request(struct srv_client *c, const char *kind)
 	if (c->sess.peer_pass &&
 	    asprintf(&pw, "password=%s", c->sess.peer_pass) >= 0)
 		extra[0] = pw;
-	sma_notify(c, what, true, extra);
+	sma_notify(c, what, strcmp(kind, "REAUTH") ? SMA_ENV_CONNECT :
+				    SMA_ENV_REAUTH, extra);
 	if (pw) {
 		mem_wipe(pw, strlen(pw));
 		free(pw);
@@ -165,7 +172,7 @@ void server_mgmt_established(struct srv_client *c)
 	if (c->mauth.announced)
 		server_learn_iroutes_mgmt(c);
 	snprintf(what, sizeof(what), "ESTABLISHED,%u", c->client_id);
-	sma_notify(c, what, true, NULL);
+	sma_notify(c, what, SMA_ENV_ESTABLISHED, NULL);
 }
 
 void server_mgmt_client_free(struct srv_client *c)
@@ -185,7 +192,7 @@ void server_mgmt_client_free(struct srv_client *c)
 		snprintf(dur, sizeof(dur), "time_duration=%lld",
 			 (long long)(time(NULL) - c->since));
 		snprintf(what, sizeof(what), "DISCONNECT,%u", c->client_id);
-		sma_notify(c, what, false, extra);
+		sma_notify(c, what, SMA_ENV_DISCONNECT, extra);
 		a->announced = false;
 	}
 	free(a->config);

@@ -1,0 +1,154 @@
+/*
+ * The environment of a >CLIENT notification in OpenVPN 2.6's order and
+ * with its variables (server_int.h sma_env_order).
+ *
+ * OpenVPN prints a client's env_set as a list, newest first (manage.c
+ * man_output_env); setting a name again moves it to the front. So what a
+ * notification shows is the history of that client's variables: the
+ * process-wide ones (inherited first, shown last), the certificate's
+ * (tls-verify, depth by depth), the peer's IV_ info, then what the
+ * authentication (username, common_name, untrusted_*), client-connect
+ * (ifconfig_pool_*, time_*, trusted_*) and client-disconnect (bytes_*,
+ * time_duration, trusted_* again) set. Our scripts' environment is built
+ * in that setting order from one table (server_script.c), so here it is
+ * reversed block by block, each notification's recent names first, as
+ * seen from openvpn 2.6 on the same client (tests/interop/
+ * server_mgmt_cauth.sh). Names OpenVPN has not set yet at a CONNECT (the
+ * client-connect ones) are left out.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/server_int.h"
+
+/* The names each notification shows first, newest first. */
+static const char *const head_connect[] = {
+	"password", "untrusted_port", "untrusted_ip", "common_name",
+	"username", NULL,
+};
+static const char *const head_reauth[] = {
+	"password", "untrusted_port", "untrusted_ip", "common_name",
+	"username", "ifconfig_pool_ip6_netbits", "ifconfig_pool_local_ip6",
+	"ifconfig_pool_remote_ip6", "ifconfig_pool_netmask",
+	"ifconfig_pool_remote_ip", "time_unix", "time_ascii", "trusted_port",
+	"trusted_ip", NULL,
+};
+static const char *const head_established[] = {
+	"ifconfig_pool_ip6_netbits", "ifconfig_pool_local_ip6",
+	"ifconfig_pool_remote_ip6", "ifconfig_pool_netmask",
+	"ifconfig_pool_remote_ip", "time_unix", "time_ascii", "trusted_port",
+	"trusted_ip", "common_name", "untrusted_port", "untrusted_ip",
+	"username", NULL,
+};
+static const char *const head_disconnect[] = {
+	"time_duration", "bytes_sent", "bytes_received", "trusted_port",
+	"trusted_ip", "ifconfig_pool_ip6_netbits", "ifconfig_pool_local_ip6",
+	"ifconfig_pool_remote_ip6", "ifconfig_pool_netmask",
+	"ifconfig_pool_remote_ip", "time_unix", "time_ascii", "common_name",
+	"untrusted_port", "untrusted_ip", "username", NULL,
+};
+
+/* The process-wide names, last, in the order OpenVPN shows them. */
+static const char *const tail[] = {
+	"remote_port_1", "local_port_1", "proto_1", "daemon_pid",
+	"daemon_start_time", "daemon_log_redirect", "daemon", "verb", "config",
+	"ifconfig_local", "ifconfig_remote", "ifconfig_netmask",
+	"ifconfig_broadcast", "ifconfig_ipv6_local", "ifconfig_ipv6_netbits",
+	"ifconfig_ipv6_remote", "script_context", "tun_mtu", "dev", "dev_type",
+	"redirect_gateway", NULL,
+};
+
+/* Set only from client-connect on: not at a CONNECT yet. */
+static const char *const later[] = {
+	"ifconfig_pool_", "time_", "trusted_", "bytes_", NULL,
+};
+
+enum sma_block { B_HEAD, B_PEERINFO, B_CERT, B_OTHER, B_TAIL };
+
+struct env_rank {
+	int block, pos;
+	char *s;
+};
+
+/* Index of @s's name in @names, or -1. */
+static int name_at(const char *const *names, const char *s)
+{
+	size_t n = strcspn(s, "=");
+
+	for (int i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && !strncmp(names[i], s, n))
+			return i;
+	return -1;
+}
+
+static bool has_prefix(const char *const *prefixes, const char *s)
+{
+	for (int i = 0; prefixes[i]; i++)
+		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* Where @s (the @idx-th variable) goes: blocks in order; within the
+ * tables their order, elsewhere newest (the last set) first. */
+static struct env_rank rank_of(const char *const *head, char *s, int idx)
+{
+	static const char *const peerinfo[] = { "IV_", "UV_", NULL };
+	static const char *const cert[] = { "tls_", "X509_", NULL };
+	struct env_rank r = { B_OTHER, -idx, s };
+	int i;
+
+	if ((i = name_at(head, s)) >= 0)
+		r = (struct env_rank){ B_HEAD, i, s };
+	else if ((i = name_at(tail, s)) >= 0)
+		r = (struct env_rank){ B_TAIL, i, s };
+	else if (has_prefix(peerinfo, s))
+		r.block = B_PEERINFO;
+	else if (has_prefix(cert, s))
+		r.block = B_CERT;
+	return r;
+}
+
+static int rank_cmp(const void *a, const void *b)
+{
+	const struct env_rank *x = a, *y = b;
+
+	if (x->block != y->block)
+		return x->block - y->block;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static const char *const *head_for(enum sma_env kind)
+{
+	switch (kind) {
+	case SMA_ENV_CONNECT: return head_connect;
+	case SMA_ENV_REAUTH: return head_reauth;
+	case SMA_ENV_ESTABLISHED: return head_established;
+	default: return head_disconnect;
+	}
+}
+
+void sma_env_order(char **env, enum sma_env kind)
+{
+	const char *const *head = head_for(kind);
+	struct env_rank *r;
+	size_t n = 0, k = 0;
+
+	while (env && env[n])
+		n++;
+	r = n ? calloc(n, sizeof(*r)) : NULL;
+	if (!r)
+		return;	/* no memory: our own order, nothing lost */
+	for (size_t i = 0; i < n; i++) {
+		if (kind == SMA_ENV_CONNECT && has_prefix(later, env[i])) {
+			free(env[i]);	/* no secret: none of these is one */
+			continue;
+		}
+		r[k++] = rank_of(head, env[i], (int)i);
+	}
+	qsort(r, k, sizeof(*r), rank_cmp);
+	for (size_t i = 0; i < k; i++)
+		env[i] = r[i].s;
+	env[k] = NULL;
+	free(r);
+}
