@@ -10,6 +10,8 @@
  *             DigestInfo, or ",hashalg=SHA256,data=message"
  *   PSS       (pss flag) "RSA_PKCS1_PSS_PADDING,hashalg=SHA256,
  *             saltlen=digest" over the digest (",data=message" likewise)
+ *   EdDSA     "ED25519,data=message" / "ED448,data=message" over the
+ *             message, whatever the flags (EdDSA signs no digest)
  *
  * Where 2.6 gives up (the manager lacks the padding asked for but offers
  * nopadding), dcovpn pads the digest itself and asks "RSA_NO_PADDING".
@@ -43,7 +45,7 @@ struct extkey_ask {
 	bool is_digest;
 };
 
-enum extkey_how { EXTKEY_EC, EXTKEY_PKCS1, EXTKEY_PSS, EXTKEY_RAW,
+enum extkey_how { EXTKEY_EC, EXTKEY_ED, EXTKEY_PKCS1, EXTKEY_PSS, EXTKEY_RAW,
 		  EXTKEY_PAD_HERE, EXTKEY_NONE };
 
 static enum extkey_how extkey_how(const struct xkey_req *r, unsigned flags)
@@ -52,6 +54,8 @@ static enum extkey_how extkey_how(const struct xkey_req *r, unsigned flags)
 
 	if (r->ec)
 		return EXTKEY_EC;
+	if (r->eddsa)
+		return EXTKEY_ED;
 	if (pkcs1 && (flags & TLS_EXTKEY_PKCS1))
 		return EXTKEY_PKCS1;
 	if (pss && (flags & TLS_EXTKEY_PSS))
@@ -157,7 +161,8 @@ static int extkey_ask_make(struct extkey_ask *a, const struct xkey_req *r,
 			"<%s>", r->pad);
 		return -ENOTSUP;
 	}
-	ret = extkey_digest(a, r, here || !(flags & TLS_EXTKEY_DIGEST));
+	ret = extkey_digest(a, r, how != EXTKEY_ED &&
+			    (here || !(flags & TLS_EXTKEY_DIGEST)));
 	if (!ret && how == EXTKEY_PKCS1 && a->is_digest)
 		ret = extkey_digestinfo(a, r->md);
 	if (!ret && how == EXTKEY_PAD_HERE)
@@ -167,6 +172,8 @@ static int extkey_ask_make(struct extkey_ask *a, const struct xkey_req *r,
 	if (how == EXTKEY_EC)
 		snprintf(a->alg, sizeof(a->alg), a->is_digest ? "ECDSA" :
 			 "ECDSA,hashalg=%s", md);
+	else if (how == EXTKEY_ED)
+		snprintf(a->alg, sizeof(a->alg), "%s", r->eddsa);
 	else if (how == EXTKEY_PKCS1)
 		snprintf(a->alg, sizeof(a->alg), a->is_digest ?
 			 "RSA_PKCS1_PADDING" : "RSA_PKCS1_PADDING,hashalg=%s", md);
@@ -207,7 +214,7 @@ int tls_extkey_use(SSL_CTX *sctx, const struct tls_ext_signer *s, char *err,
 		ret = 0;
 	if (ret)
 		snprintf(err, errlen, "management-external-key: cannot use the "
-			 "certificate's key (RSA or EC needed)");
+			 "certificate's key (RSA, EC, Ed25519 or Ed448 needed)");
 	EVP_PKEY_free(pk);
 	ERR_clear_error();
 	return ret;

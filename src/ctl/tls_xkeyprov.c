@@ -1,6 +1,6 @@
 /*
- * The dcovpn-extkey provider (see tls_xkeyprov.h): a key manager for RSA
- * and EC keys that keeps a public key and a signer, and a signature
+ * The dcovpn-extkey provider (see tls_xkeyprov.h): a key manager for RSA,
+ * EC, Ed25519 and Ed448 keys that keeps a public key and a signer, and a signature
  * implementation that passes libssl's request to the signer unchanged.
  * Everything but signing (sizes, security bits, the curve) is answered by
  * the public key, which lives in the default provider.
@@ -161,9 +161,33 @@ static const OSSL_PARAM *km_gettable_params(void *provctx)
 	return p;
 }
 
+static int km_import_ed25519(void *kd, int sel, const OSSL_PARAM params[])
+{
+	(void)sel;
+	return km_import_as(kd, "ED25519", params);
+}
+
+static int km_import_ed448(void *kd, int sel, const OSSL_PARAM params[])
+{
+	(void)sel;
+	return km_import_as(kd, "ED448", params);
+}
+
 static const char *km_ec_opname(int op)
 {
 	return op == OSSL_OP_SIGNATURE ? "ECDSA" : "EC";
+}
+
+static const char *km_ed25519_opname(int op)
+{
+	(void)op;
+	return "ED25519";
+}
+
+static const char *km_ed448_opname(int op)
+{
+	(void)op;
+	return "ED448";
 }
 
 static const char *km_rsa_opname(int op)
@@ -186,6 +210,10 @@ static const char *km_rsa_opname(int op)
 
 static const OSSL_DISPATCH km_rsa[] = XKP_KEYMGMT(km_import_rsa, km_rsa_opname);
 static const OSSL_DISPATCH km_ec[] = XKP_KEYMGMT(km_import_ec, km_ec_opname);
+static const OSSL_DISPATCH km_ed25519[] =
+	XKP_KEYMGMT(km_import_ed25519, km_ed25519_opname);
+static const OSSL_DISPATCH km_ed448[] =
+	XKP_KEYMGMT(km_import_ed448, km_ed448_opname);
 
 /* ---- signature ---- */
 
@@ -307,6 +335,13 @@ static int sig_digest_init(void *ctx, const char *mdname, void *provkey,
 	return 1;
 }
 
+/* "ED25519" / "ED448" for an EdDSA key, else NULL. */
+static const char *xkp_eddsa(EVP_PKEY *pk)
+{
+	return EVP_PKEY_is_a(pk, "ED25519") ? "ED25519" :
+	       EVP_PKEY_is_a(pk, "ED448") ? "ED448" : NULL;
+}
+
 static int sig_run(struct xkp_sig *s, uint8_t *sig, size_t *siglen,
 		   size_t sigsize, const uint8_t *tbs, size_t tbslen,
 		   bool is_digest)
@@ -315,6 +350,7 @@ static int sig_run(struct xkp_sig *s, uint8_t *sig, size_t *siglen,
 	struct xkey_req r = {
 		.pub = s->key->pub,
 		.ec = EVP_PKEY_is_a(s->key->pub, "EC"),
+		.eddsa = xkp_eddsa(s->key->pub),
 		.pad = s->pad, .md = s->md, .saltlen = s->saltlen,
 		.tbs = tbs, .tbslen = tbslen, .is_digest = is_digest,
 	};
@@ -363,11 +399,16 @@ static const OSSL_ALGORITHM *prov_query(void *provctx, int op, int *no_store)
 	static const OSSL_ALGORITHM keymgmt[] = {
 		{ "RSA:rsaEncryption", XKP_PROPS, km_rsa, NULL },
 		{ "EC:id-ecPublicKey", XKP_PROPS, km_ec, NULL },
+		{ "ED25519", XKP_PROPS, km_ed25519, NULL },
+		{ "ED448", XKP_PROPS, km_ed448, NULL },
 		{ NULL, NULL, NULL, NULL }
 	};
 	static const OSSL_ALGORITHM signature[] = {
 		{ "RSA:rsaEncryption", XKP_PROPS, sig_fns, NULL },
 		{ "ECDSA", XKP_PROPS, sig_fns, NULL },
+		/* EdDSA: one-shot DigestSign over the message, no digest */
+		{ "ED25519", XKP_PROPS, sig_fns, NULL },
+		{ "ED448", XKP_PROPS, sig_fns, NULL },
 		{ NULL, NULL, NULL, NULL }
 	};
 
@@ -415,7 +456,7 @@ static OSSL_PROVIDER *xkeyprov_load(void)
 EVP_PKEY *xkeyprov_key(EVP_PKEY *pub, const struct xkeyprov_signer *s)
 {
 	const char *type = EVP_PKEY_is_a(pub, "RSA") ? "RSA" :
-			   EVP_PKEY_is_a(pub, "EC") ? "EC" : NULL;
+			   EVP_PKEY_is_a(pub, "EC") ? "EC" : xkp_eddsa(pub);
 	OSSL_PROVIDER *prov = type ? xkeyprov_load() : NULL;
 	void *sp = (void *)s;   /* copied by km_import_as */
 	void *pv = &prov;       /* taken over (set to NULL) by km_import_as */

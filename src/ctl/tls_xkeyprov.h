@@ -1,5 +1,5 @@
 /*
- * A minimal OpenSSL 3 provider ("dcovpn-extkey") whose RSA and EC keys
+ * A minimal OpenSSL 3 provider ("dcovpn-extkey") whose RSA, EC and EdDSA keys
  * hold only a public key and sign through a callback: libssl hands a
  * provider key its whole signing request (the message, the digest name,
  * the padding mode and the PSS salt length), which the deprecated
@@ -24,7 +24,8 @@
 /* One signature libssl wants. */
 struct xkey_req {
 	EVP_PKEY *pub;        /* the public key (default provider) */
-	bool ec;              /* ECDSA; else RSA */
+	bool ec;              /* ECDSA; else RSA or EdDSA */
+	const char *eddsa;    /* "ED25519"/"ED448": over the message; NULL */
 	const char *pad;      /* RSA: "pkcs1", "pss" or "none" */
 	const char *md;       /* "SHA256", ...: OpenSSL's short name */
 	const char *saltlen;  /* RSA-PSS: "digest", "max" or "auto" */
@@ -44,7 +45,8 @@ struct xkeyprov_signer {
 };
 
 /* A key with @pub's public half whose signatures come from @s (copied;
- * its @arg must outlive the key). RSA or EC only; NULL on failure. */
+ * its @arg must outlive the key). RSA, EC, Ed25519 or Ed448; NULL on
+ * failure. */
 EVP_PKEY *xkeyprov_key(EVP_PKEY *pub, const struct xkeyprov_signer *s);
 
 #endif

@@ -13,6 +13,7 @@ each >PK_SIGN:DATA,ALG[,hashalg=H][,saltlen=S][,data=message] as OpenVPN
                           the message with hashalg)
   RSA_PKCS1_PSS_PADDING   PSS with hashalg and saltlen
   RSA_NO_PADDING          the raw RSA operation on the block given
+  ED25519, ED448          EdDSA over the message (always data=message)
 With CERTFILE, >NEED-CERTIFICATE is answered with its PEM lines (the
 certificate command). An algorithm the flags did not announce is refused: the line
 "! refused ALG" goes to TRANSCRIPT and the exit status is 2. Exit 0 at
@@ -25,7 +26,7 @@ import sys
 import time
 
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa, utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mgmt_client import LineReader, connect  # noqa: E402
@@ -51,6 +52,8 @@ def pkcs1_block(key, digestinfo):
 
 
 def allowed(kind, opts, flags):
+    if kind in ("ED25519", "ED448"):
+        return opts.get("data") == "message"
     pads = flags & {"pkcs1", "pss", "nopadding"} or {"pkcs1"}
     if opts.get("data") == "message" and "digest" not in flags:
         return False
@@ -64,6 +67,8 @@ def sign(key, data, alg, flags):
         return None
     msg = opts.get("data") == "message"
     h = HASHES[opts["hashalg"]]() if "hashalg" in opts else None
+    if kind in ("ED25519", "ED448"):
+        return key.sign(data)
     if kind == "ECDSA":
         return key.sign(data, ec.ECDSA(h if msg else utils.Prehashed(BY_LEN[len(data)]())))
     if kind == "RSA_PKCS1_PSS_PADDING":
@@ -83,7 +88,8 @@ def main():
     certfile = sys.argv[5] if len(sys.argv) > 5 else None
     flags = {f for f in flagarg.split(",") if f}
     key = serialization.load_pem_private_key(open(keyfile, "rb").read(), None)
-    assert isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey))
+    assert isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey,
+                           ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey))
     out = open(tpath, "w", buffering=1)
     end = time.monotonic() + 60
     s = connect(path)
