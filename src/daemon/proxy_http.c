@@ -126,9 +126,11 @@ static int read_line(int fd, char *line, size_t max, uint64_t deadline)
 	return 0;
 }
 
-/* The first Proxy-Authenticate header (as OpenVPN): Basic, or Digest
- * and its parameters into @challenge; in NTLM mode the NTLM one (its
- * type 2 message into @challenge). */
+/* The first Proxy-Authenticate header (as OpenVPN): Basic, Digest and
+ * its parameters into @challenge, or NTLM (proxy.c: auto follows it with
+ * NTLM's three phases on the next connection; 2.6 answers with NTLM v1,
+ * which dcovpn does not offer: NTLMv2, as 2.7); in NTLM mode the NTLM
+ * one (its type 2 message into @challenge). */
 static void offered_method(const char *value, enum opt_proxy_auth *offered,
 			   char *challenge, size_t len)
 {
@@ -141,6 +143,8 @@ static void offered_method(const char *value, enum opt_proxy_auth *offered,
 	} else if (!strncasecmp(value, "Digest ", 7)) {
 		*offered = OPT_PROXY_AUTH_DIGEST;
 		snprintf(challenge, len, "%s", value + 7);
+	} else if (!strncmp(value, "NTLM", 4)) {
+		*offered = OPT_PROXY_AUTH_NTLM2;
 	}
 }
 

@@ -11,8 +11,8 @@ http: with USER:PASS, a CONNECT without the right Basic credentials gets a
 cnonce and the response replaced by "C" and "R", and "valid" says whether
 the response was right. http-ntlm: NTLM (USER may be DOMAIN\\user): a type 1
 gets a 407 with a type 2 (fixed challenge, target information) on the
-same connection, the type 3 must carry a valid NTLMv2 response for PASS
-(checked here, "valid"); its record shows the type 3's fields, not its
+same connection, the type 3 must carry a valid NTLMv2 (or NTLM v1, as
+openvpn 2.6 answers after auto) response for PASS (checked here, "valid"); its record shows the type 3's fields, not its
 random bytes. socks: with USER:PASS only the
 username/password method (RFC 1929) is accepted; UDP ASSOCIATE (RFC 1928
 7) relays datagrams of IPv4 destinations (ATYP 1, FRAG 0) while the TCP
@@ -142,9 +142,28 @@ def nt_hash(password):
                           check=True).stdout
 
 
+def des_ecb(key7, block):
+    """DES (OpenSSL's legacy provider) of one block under a 56-bit key
+    spread over 8 bytes, as NTLM v1 does."""
+    bits = int.from_bytes(key7, "big")
+    key = bytes(((bits >> (49 - 7 * i)) & 0x7f) << 1 for i in range(8))
+    return subprocess.run(["openssl", "enc", "-des-ecb", "-nopad", "-K", key.hex(),
+                           "-provider", "legacy", "-provider", "default"],
+                          input=block, capture_output=True, check=True).stdout
+
+
+def ntlm_v1_ok(nt, pw):
+    """NTLM v1's 24-byte response (DES of the challenge under the padded NT
+    hash), as openvpn 2.6 answers after auto learnt NTLM."""
+    h = nt_hash(pw) + bytes(5)
+    return len(nt) == 24 and nt == b"".join(des_ecb(h[i:i + 7], NTLM_CHALLENGE)
+                                            for i in (0, 7, 14))
+
+
 def ntlm_type3(msg, cred):
-    """The type 3's fields as a string, and whether its NTLMv2 response is
-    right for cred (user with optional DOMAIN\\ prefix, password)."""
+    """The type 3's fields as a string, and whether its NTLMv2 (or, 24
+    bytes long, NTLM v1) response is right for cred (user with optional
+    DOMAIN\\ prefix, password)."""
     def field(at):
         ln, _, off = struct.unpack_from("<HHI", msg, at)
         return msg[off:off + ln], off
@@ -159,10 +178,11 @@ def ntlm_type3(msg, cred):
     key2 = hmac.new(nt_hash(pw), (want_user.upper() + want_dom).encode("utf-16-le"),
                     "md5").digest()
     blob = nt[16:]
-    ok = (msg[:12] == b"NTLMSSP\0\3\0\0\0" and len(nt) > 16 and
-          hmac.new(key2, NTLM_CHALLENGE + blob, "md5").digest() == nt[:16] and
-          blob[:8] == b"\1\1" + bytes(6) and blob[0x1c:0x1c + len(NTLM_TINFO)] == NTLM_TINFO
-          and user.decode("latin-1") == want_user and dom.decode("latin-1") == want_dom)
+    v2 = (len(nt) > 24 and hmac.new(key2, NTLM_CHALLENGE + blob, "md5").digest() == nt[:16]
+          and blob[:8] == b"\1\1" + bytes(6)
+          and blob[0x1c:0x1c + len(NTLM_TINFO)] == NTLM_TINFO)
+    ok = (msg[:12] == b"NTLMSSP\0\3\0\0\0" and (v2 or ntlm_v1_ok(nt, pw)) and
+          user.decode("latin-1") == want_user and dom.decode("latin-1") == want_dom)
     desc = ("NTLM type3 user=%s domain=%s flags=%08x nt=%d lm=%d@%d host=%d" %
             (user.decode("latin-1"), dom.decode("latin-1"), flags, len(nt), len(lm),
              lm_off, len(host)))
