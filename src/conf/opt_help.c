@@ -238,8 +238,9 @@ static const struct opt_help help[] = {
 	  "\"restart\")." },
 	{ "http-proxy", "server port [authfile|auto|auto-nct] "
 	  "[none|basic|ntlm|ntlm2]", "Connect (TCP) through an HTTP proxy "
-	  "with CONNECT; auto answers a 407 with Basic or Digest; ntlm2 is "
-	  "NTLMv2, and so is ntlm (as OpenVPN 2.7: NTLM v1 is not offered)." },
+	  "with CONNECT; auto answers a 407 with Basic, Digest or NTLM (as "
+	  "NTLMv2); ntlm2 is NTLMv2, and so is ntlm (as OpenVPN 2.7: NTLM v1 "
+	  "is not offered)." },
 	{ "http-proxy-user-pass", "file", "Username and password for the HTTP "
 	  "proxy (may be inline)." },
 	{ "http-proxy-option", "VERSION v|AGENT s|CUSTOM-HEADER name [value]",
