@@ -21,31 +21,33 @@
 
 #include "daemon/server_int.h"
 
-/* The names each notification shows first, newest first. */
-static const char *const head_connect[] = {
+/* The names each notification shows first, newest first, in pieces:
+ * what the authentication sets (the password for the manager only), what
+ * client-connect and client-disconnect set. */
+static const char *const p_auth[] = {
 	"password", "untrusted_port", "untrusted_ip", "common_name",
 	"username", NULL,
 };
-static const char *const head_reauth[] = {
-	"password", "untrusted_port", "untrusted_ip", "common_name",
-	"username", "ifconfig_pool_ip6_netbits", "ifconfig_pool_local_ip6",
-	"ifconfig_pool_remote_ip6", "ifconfig_pool_netmask",
-	"ifconfig_pool_remote_ip", "time_unix", "time_ascii", "trusted_port",
-	"trusted_ip", NULL,
-};
-static const char *const head_established[] = {
+static const char *const p_pool[] = {
 	"ifconfig_pool_ip6_netbits", "ifconfig_pool_local_ip6",
 	"ifconfig_pool_remote_ip6", "ifconfig_pool_netmask",
-	"ifconfig_pool_remote_ip", "time_unix", "time_ascii", "trusted_port",
-	"trusted_ip", "common_name", "untrusted_port", "untrusted_ip",
-	"username", NULL,
+	"ifconfig_pool_remote_ip", NULL,
 };
-static const char *const head_disconnect[] = {
-	"time_duration", "bytes_sent", "bytes_received", "trusted_port",
-	"trusted_ip", "ifconfig_pool_ip6_netbits", "ifconfig_pool_local_ip6",
-	"ifconfig_pool_remote_ip6", "ifconfig_pool_netmask",
-	"ifconfig_pool_remote_ip", "time_unix", "time_ascii", "common_name",
-	"untrusted_port", "untrusted_ip", "username", NULL,
+static const char *const p_time[] = { "time_unix", "time_ascii", NULL };
+static const char *const p_trust[] = { "trusted_port", "trusted_ip", NULL };
+static const char *const p_cn[] = {
+	"common_name", "untrusted_port", "untrusted_ip", "username", NULL,
+};
+static const char *const p_bye[] = {
+	"time_duration", "bytes_sent", "bytes_received", NULL,
+};
+
+#define HEAD_PIECES 5
+static const char *const *const heads[][HEAD_PIECES] = {
+	[SMA_ENV_CONNECT] = { p_auth },
+	[SMA_ENV_REAUTH] = { p_auth, p_pool, p_time, p_trust },
+	[SMA_ENV_ESTABLISHED] = { p_pool, p_time, p_trust, p_cn },
+	[SMA_ENV_DISCONNECT] = { p_bye, p_trust, p_pool, p_time, p_cn },
 };
 
 /* The process-wide names, last, in the order OpenVPN shows them. */
@@ -81,6 +83,22 @@ static int name_at(const char *const *names, const char *s)
 	return -1;
 }
 
+/* Place of @s's name in the head of @kind (its pieces one after the
+ * other; the first piece naming it counts), or -1. */
+static int head_at(enum sma_env kind, const char *s)
+{
+	int base = 0, i;
+
+	for (int p = 0; p < HEAD_PIECES && heads[kind][p]; p++) {
+		if ((i = name_at(heads[kind][p], s)) >= 0)
+			return base + i;
+		for (i = 0; heads[kind][p][i]; i++)
+			;
+		base += i;
+	}
+	return -1;
+}
+
 static bool has_prefix(const char *const *prefixes, const char *s)
 {
 	for (int i = 0; prefixes[i]; i++)
@@ -91,14 +109,14 @@ static bool has_prefix(const char *const *prefixes, const char *s)
 
 /* Where @s (the @idx-th variable) goes: blocks in order; within the
  * tables their order, elsewhere newest (the last set) first. */
-static struct env_rank rank_of(const char *const *head, char *s, int idx)
+static struct env_rank rank_of(enum sma_env kind, char *s, int idx)
 {
 	static const char *const peerinfo[] = { "IV_", "UV_", NULL };
 	static const char *const cert[] = { "tls_", "X509_", NULL };
 	struct env_rank r = { B_OTHER, -idx, s };
 	int i;
 
-	if ((i = name_at(head, s)) >= 0)
+	if ((i = head_at(kind, s)) >= 0)
 		r = (struct env_rank){ B_HEAD, i, s };
 	else if ((i = name_at(tail, s)) >= 0)
 		r = (struct env_rank){ B_TAIL, i, s };
@@ -118,19 +136,8 @@ static int rank_cmp(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static const char *const *head_for(enum sma_env kind)
-{
-	switch (kind) {
-	case SMA_ENV_CONNECT: return head_connect;
-	case SMA_ENV_REAUTH: return head_reauth;
-	case SMA_ENV_ESTABLISHED: return head_established;
-	default: return head_disconnect;
-	}
-}
-
 void sma_env_order(char **env, enum sma_env kind)
 {
-	const char *const *head = head_for(kind);
 	struct env_rank *r;
 	size_t n = 0, k = 0;
 
@@ -144,7 +151,7 @@ void sma_env_order(char **env, enum sma_env kind)
 			free(env[i]);	/* no secret: none of these is one */
 			continue;
 		}
-		r[k++] = rank_of(head, env[i], (int)i);
+		r[k++] = rank_of(kind, env[i], (int)i);
 	}
 	qsort(r, k, sizeof(*r), rank_cmp);
 	for (size_t i = 0; i < k; i++)
