@@ -350,6 +350,11 @@ struct dco_stats {
 	uint64_t handed_off;
 	/* ... and those dropped as that thread's hand-off queue was full */
 	uint64_t drop_handoff;
+	/* Packets to send read from the tun (or forwarded) by an engine
+	 * thread other than their peer's, handed to the peer's thread, which
+	 * numbers and encrypts them so that packet-ids leave in order; and
+	 * those dropped as its queue was full */
+	uint64_t tx_handed_off, drop_tx_handoff;
 };
 
 /* Counters of one peer, or of the whole instance with DCO_PEER_ID_NONE. */

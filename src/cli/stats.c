@@ -25,6 +25,7 @@ static const struct stat_field stat_fields[] = {
 	FIELD(lock_taken),     FIELD(lock_waited),
 	FIELD(drop_busy), FIELD(drop_tx_queue),
 	FIELD(handed_off), FIELD(drop_handoff),
+	FIELD(tx_handed_off), FIELD(drop_tx_handoff),
 };
 
 static void print_block(const struct dco_stats *st, const char *scope,

@@ -36,12 +36,15 @@ static void dco_log_threads(const struct dco *dco)
 		const struct worker *w = &dco->workers[i];
 
 		log_info("engine thread %u: %llu packets in, %llu out, busy %llu, "
-			 "handed off %llu (%llu dropped), replayed %llu",
+			 "handed off %llu (%llu dropped), to send %llu (%llu "
+			 "dropped), replayed %llu",
 			 i, (unsigned long long)w->stats.link_rx_packets,
 			 (unsigned long long)w->stats.link_tx_packets,
 			 (unsigned long long)w->stats.drop_busy,
 			 (unsigned long long)w->stats.handed_off,
 			 (unsigned long long)w->stats.drop_handoff,
+			 (unsigned long long)w->stats.tx_handed_off,
+			 (unsigned long long)w->stats.drop_tx_handoff,
 			 (unsigned long long)w->stats.drop_replay);
 	}
 }

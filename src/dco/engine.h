@@ -11,8 +11,11 @@
  * (peer_home); other packets go by the kernel's address hash. The home
  * also owns the peer's TCP stream and its keepalive. The tun spreads
  * flows over the queues and keeps a flow on the queue that last wrote it,
- * so a peer's replies mostly leave from its home too; any worker may
- * encrypt for any peer (its own context, keyslot.h; atomic packet-id).
+ * so a peer's replies mostly leave from its home too. Encryption is the
+ * home's as well: a packet another worker read from the tun is handed to
+ * the home's send queue (tx_handoff.c), so that the packet-ids it takes
+ * leave in order (the control plane's rare in-band messages excepted:
+ * its own context, keyslot.h; the packet-id counter is atomic).
  * Decryption is the home's: a UDP data packet another worker read (a
  * P_DATA_V1 packet, steered by address hash; any packet when steering
  * could not be attached) is copied into the home's hand-off queue
@@ -110,7 +113,9 @@ struct worker {
 	bool wrote_tun;                  /* since the last drain of its queue */
 	struct handoff ho;               /* packets of peers it is home of,
 					  * from other workers (n_workers > 1) */
+	struct handoff tx_ho;            /* the same to send: plaintext */
 	uint32_t ho_woken;               /* this batch: workers handed to */
+	uint32_t tx_ho_woken;            /* ... to their send queues */
 	uint64_t lock_taken, lock_waited; /* worker_lock() */
 };
 
@@ -336,6 +341,18 @@ void rx_handoff_drain(struct worker *w, uint64_t now_ms);
 
 /* tx.c — tun to link. RCU read side. */
 void tx_tun(struct worker *w, uint64_t now_ms);
+/* Where tx_deliver puts what it encrypted for a UDP peer: at
+ * w->segs.pkts[*out], *out counting on, addressed to @remote. */
+struct tx_dest {
+	unsigned *out;
+	uint64_t now_ms;
+	socklen_t remote_len;
+	struct sockaddr_storage remote;
+};
+void tx_deliver(struct worker *w, struct peer *p, struct pkt *segs,
+		unsigned n, const struct tx_dest *to);
+/* Send the UDP datagrams pkts[0..n) (staged by tx_deliver), in order. */
+void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n);
 int tx_encrypt(struct worker *w, struct peer *p, struct pkt *pkt);
 int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt);
 /* Encrypt and send a small in-band payload (keepalive ping, OCC) from the
@@ -353,6 +370,22 @@ void backlog_update(struct dco *dco, struct peer *p, bool was_pending);
 /* The peer leaves (cfg_lock held, tx_lock not): marks it dead, so nothing
  * waits for its stream any more. */
 void backlog_close(struct dco *dco, struct peer *p);
+
+/* tx_handoff.c — a peer's packets are numbered and encrypted by its home
+ * (handoff.h). RCU read side. */
+/* Plaintext segs[0..n) for @p, read by @w: true if taken (queued for
+ * @p's home, or dropped as its queue was full), false if @w is the home
+ * (or a segment is larger than a slot): deliver them here. */
+bool tx_handoff(struct worker *w, struct peer *p, const struct pkt *segs,
+		unsigned n);
+/* Encrypt and send one packet to @dst (forwarded, switched) on @dst's
+ * home: now if that is @w, else through its queue. */
+void tx_forward(struct worker *w, struct peer *dst, struct pkt *p);
+/* Number, encrypt and send what other workers handed to @w. */
+void tx_handoff_drain(struct worker *w, uint64_t now_ms);
+/* After a batch: wake the workers that @w handed packets to (either
+ * queue), unless a wake-up is on its way already. */
+void handoff_wake_homes(struct worker *w);
 
 /* mq.c — each worker's own tun queue and sockets. Control thread. */
 int mq_tun_queues(struct dco *dco);

@@ -68,6 +68,7 @@ int handoff_push(struct handoff *q, const struct pkt *p)
 		return -ENOBUFS;
 	memcpy(s->data, p->src ? p->src : p->data, p->len);
 	s->len = p->len;
+	s->peer_id = p->peer_id;
 	s->sock = p->sock;
 	s->addrlen = p->addrlen;
 	memcpy(&s->addr, &p->addr, p->addrlen);

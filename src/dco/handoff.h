@@ -1,11 +1,15 @@
 /*
- * Hand-off between engine threads: a UDP data packet that reached a thread
+ * Hand-off between engine threads, both ways. Receive: a UDP data packet that reached a thread
  * other than its peer's home (engine.h: peer_home) is copied into the
  * home's queue and decrypted there, so that a peer's receive state (replay
  * window, decrypt context) has one thread, whatever steered the packet.
  * That is the P_DATA_V1 case: it names no peer-id, so the reuseport program
  * (mq.c) leaves it to the kernel's address hash. The shape is VPP's
  * wireguard plugin (wireguard_input.c: hand off to the peer's thread).
+ * Send: a plaintext packet read from the tun (or forwarded client to
+ * client) by a thread other than its peer's home goes to the home's send
+ * queue, which numbers and encrypts it (tx_handoff.c): packet-ids leave
+ * in order, as a receiver's replay window (OpenVPN: 64) needs.
  *
  * Each worker owns one bounded queue; any worker appends (lock-free: a
  * compare-and-swap on the tail, then a per-slot sequence number publishes
@@ -38,6 +42,7 @@
 
 struct handoff_slot {
 	uint32_t len;
+	uint32_t peer_id;        /* send queue: whose plaintext it is */
 	int sock;
 	socklen_t addrlen;
 	struct sockaddr_storage addr;

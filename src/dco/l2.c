@@ -186,11 +186,10 @@ void l2_forget_peer(struct l2_table *t, uint32_t id)
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* Encrypt and send @p to @dst now; counted on both. */
+/* Encrypt and send @p to @dst (on its home); counted on both. */
 static void l2_send(struct worker *w, struct peer *dst, struct pkt *p)
 {
-	if (tx_encrypt(w, dst, p) == 0)
-		tx_send_one(w, dst, p);
+	tx_forward(w, dst, p);
 }
 
 /* A copy of @p to every live peer but @except. */

@@ -134,8 +134,7 @@ static bool rx_mp_route(struct worker *w, struct peer *peer, struct pkt *p,
 	dst = peer_route(w->dco, p->data, p->len, now_ms);
 	if (!dst || dst == peer)
 		return false;
-	if (tx_encrypt(w, dst, p) == 0)
-		tx_send_one(w, dst, p);
+	tx_forward(w, dst, p);
 	return true;
 }
 
@@ -190,20 +189,6 @@ static bool rx_handoff(struct worker *w, struct peer *peer,
 	DCO_STAT_ADD(w, peer, handed_off, 1);
 	w->ho_woken |= 1u << home->idx;
 	return true;
-}
-
-/* After a batch: wake the workers it handed packets to, unless a wake-up
- * is on its way already. */
-static void rx_handoff_wake(struct worker *w)
-{
-	while (w->ho_woken) {
-		unsigned i = (unsigned)__builtin_ctz(w->ho_woken);
-		struct worker *home = &w->dco->workers[i];
-
-		w->ho_woken &= w->ho_woken - 1;
-		if (handoff_needs_wake(&home->ho))
-			worker_wake(home);
-	}
 }
 
 /*
@@ -551,7 +536,7 @@ void rx_udp(struct worker *w, unsigned group, uint64_t now_ms)
 				rx_single(&st, &pkts[i], now_ms);
 		}
 		rx_stage_flush(&st);
-		rx_handoff_wake(w);
+		handoff_wake_homes(w);
 		if ((unsigned)n < DCO_BATCH)
 			return;
 	}
@@ -590,7 +575,7 @@ void rx_handoff_drain(struct worker *w, uint64_t now_ms)
 		handoff_release(&w->ho);
 	}
 	rx_stage_flush(&st);
-	rx_handoff_wake(w);
+	handoff_wake_homes(w);
 	/* more than one round's worth: come back after the other fds */
 	if (handoff_peek(&w->ho) && handoff_needs_wake(&w->ho))
 		worker_wake(w);
@@ -633,6 +618,7 @@ void rx_tcp(struct worker *w, struct peer *p, uint64_t now_ms)
 	int err = tcp_stream_read(&p->tcp, rx_tcp_frame, &ctx);
 
 	rx_to_tun(w, w->segs.pkts, ctx.n);
+	handoff_wake_homes(w);
 	if (err == 0 || err == -EAGAIN)
 		return;
 	if (err == -EPROTO)

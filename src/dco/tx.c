@@ -170,7 +170,7 @@ static void tx_count_sent(struct worker *w, const struct pkt *pkts, unsigned n)
 }
 
 /* Send the UDP packets pkts[0..n) grouped by socket, in order. */
-static void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
+void tx_flush_udp(struct worker *w, struct pkt *pkts, unsigned n)
 {
 	unsigned start = 0;
 
@@ -220,16 +220,46 @@ static unsigned tx_encrypt_all(struct worker *w, struct peer *p,
 }
 
 /*
- * Route and encrypt segs[0..n) (all from one tun read, so one destination).
- * UDP datagrams are compacted to the front of the staging array from @*out
- * on, to be flushed for the whole batch; TCP ones go onto their stream now.
+ * Encrypt segs[0..n) (plaintext for @p, all of one destination) and send
+ * them: UDP datagrams are compacted to the front of the staging array from
+ * *to->out on, to be flushed for the whole batch; TCP ones go onto their
+ * stream now. Only @p's home runs this where there are several workers
+ * (tx_handoff.c): the packet-ids it takes leave in order.
+ */
+void tx_deliver(struct worker *w, struct peer *p, struct pkt *segs,
+		unsigned n, const struct tx_dest *to)
+{
+	atomic_store_explicit(&p->last_tx_ms, to->now_ms, memory_order_relaxed);
+	n = tx_encrypt_all(w, p, segs, n);
+	if (p->transport == DCO_TRANSPORT_TCP) {
+		tx_tcp_many(w, p, segs, n);
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct pkt *s = &segs[i];
+
+		memcpy(&s->addr, &to->remote, to->remote_len);
+		s->addrlen = to->remote_len;
+		/* *out never passes s: the slot holds s or a spent packet */
+		if (s != &w->segs.pkts[*to->out]) {
+			struct pkt t = w->segs.pkts[*to->out];
+
+			w->segs.pkts[*to->out] = *s;
+			*s = t;
+		}
+		(*to->out)++;
+	}
+}
+
+/*
+ * Route segs[0..n) (all from one tun read, so one destination), then
+ * deliver them here, or hand them to their peer's home.
  */
 static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 			unsigned *out, uint64_t now_ms)
 {
 	struct peer *p;
-	struct sockaddr_storage remote;
-	socklen_t remote_len;
+	struct tx_dest to = { .out = out, .now_ms = now_ms };
 
 	if (w->dco->l2) {
 		/* an MP tap: frames one by one (no offloads), switched */
@@ -248,34 +278,17 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 		DCO_STAT_ADD(w, p, drop_no_route, n);
 		return;
 	}
-	remote_len = peer_remote(p, &remote);
-	if (tx_recursive(w, segs[0].data, segs[0].len, &remote, remote_len)) {
+	to.remote_len = peer_remote(p, &to.remote);
+	if (tx_recursive(w, segs[0].data, segs[0].len, &to.remote,
+			 to.remote_len)) {
 		DCO_STAT_ADD(w, p, drop_no_route, n);
 		return;
 	}
-	atomic_store_explicit(&p->last_tx_ms, now_ms, memory_order_relaxed);
 	if (w->dco->mss)
 		l2_mss_clamp(w->dco->tap, segs[0].data, segs[0].len,
 			     w->dco->mss);
-	n = tx_encrypt_all(w, p, segs, n);
-	if (p->transport == DCO_TRANSPORT_TCP) {
-		tx_tcp_many(w, p, segs, n);
-		return;
-	}
-	for (unsigned i = 0; i < n; i++) {
-		struct pkt *s = &segs[i];
-
-		memcpy(&s->addr, &remote, remote_len);
-		s->addrlen = remote_len;
-		/* *out never passes s: the slot holds s or a spent packet */
-		if (s != &w->segs.pkts[*out]) {
-			struct pkt t = w->segs.pkts[*out];
-
-			w->segs.pkts[*out] = *s;
-			*s = t;
-		}
-		(*out)++;
-	}
+	if (!tx_handoff(w, p, segs, n))
+		tx_deliver(w, p, segs, n, &to);
 }
 
 /* Turn one tun read into segments at w->segs.pkts[*used...]; count them. */
@@ -344,6 +357,7 @@ static void tx_tun_drain(struct worker *w, uint64_t now_ms)
 			used += (unsigned)k;
 		}
 		tx_flush_udp(w, segs, out);
+		handoff_wake_homes(w);
 		if ((unsigned)n < batch)
 			return;
 	}

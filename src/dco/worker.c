@@ -70,6 +70,8 @@ static void worker_handle(struct worker *w, const struct epoll_event *ev,
 		worker_drain_wake(w);
 		if (w->ho.slots)
 			rx_handoff_drain(w, now_ms);
+		if (w->tx_ho.slots)
+			tx_handoff_drain(w, now_ms);
 		break;
 	case EP_TUN:
 		if (atomic_load(&w->dco->started))
@@ -145,6 +147,8 @@ static int worker_init(struct worker *w)
 		err = pkt_pool_init(&w->pool, DCO_BATCH);
 	if (!err && w->dco->n_workers > 1)
 		err = handoff_init(&w->ho);
+	if (!err && w->dco->n_workers > 1)
+		err = handoff_init(&w->tx_ho);
 	/* Segments get full-size buffers too: received packets coalesce
 	 * into them, and tun reads trade buffers with the read pool. */
 	if (!err)
@@ -169,6 +173,7 @@ static void worker_free(struct worker *w)
 	pkt_pool_free(&w->pool);
 	pkt_pool_free(&w->segs);
 	handoff_free(&w->ho);
+	handoff_free(&w->tx_ho);
 }
 
 int worker_start_all(struct dco *dco)
@@ -206,6 +211,23 @@ void worker_wake(struct worker *w)
 	if (write(w->wake_fd, &one, sizeof(one)) < 0) {
 		/* a full counter still wakes the worker */
 	}
+}
+
+static void worker_wake_queues(struct worker *w, uint32_t *woken, bool tx)
+{
+	while (*woken) {
+		struct worker *home = &w->dco->workers[__builtin_ctz(*woken)];
+
+		*woken &= *woken - 1;
+		if (handoff_needs_wake(tx ? &home->tx_ho : &home->ho))
+			worker_wake(home);
+	}
+}
+
+void handoff_wake_homes(struct worker *w)
+{
+	worker_wake_queues(w, &w->ho_woken, false);
+	worker_wake_queues(w, &w->tx_ho_woken, true);
 }
 
 void worker_stop_all(struct dco *dco)

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Packet-ids leave in order with several engine threads (client): a
+# dcovpn client with DCOVPN_ENGINE_THREADS=2 sends FLOWS UDP flows at once
+# (interleaved datagram by datagram, so the multi-queue tun spreads them
+# over both threads' queues) to an openvpn 2.6 server whose replay-window
+# is small (REPLAY_WINDOW, default 8). The server must log no "bad packet
+# ID" (its replay check, verb 2+). Before the fix both threads took ids
+# from the peer's counter and sent their own batches: ids arrived
+# interleaved by up to a batch and the server dropped hundreds as replays.
+# Now the thread that is not the peer's home hands the plaintext to the
+# home, which numbers and sends it (src/dco/tx_handoff.c): the client's
+# engine shows that hand-off at exit. tx_order_server: the server side.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/txorder_lib.bash"
+FLOWS=${FLOWS:-8}
+COUNT=${COUNT:-200000}
+WINDOW=${REPLAY_WINDOW:-8}
+export DCOVPN_ENGINE_THREADS=2
+ns_setup
+pki_make
+server_conf udp 4 crypt "replay-window $WINDOW"
+client_conf udp 4 crypt
+start_server
+start_client
+ping_both
+flows_to "$NS_C" "$TUN4_S" 7000
+# the last datagrams are through (or lost) once a ping after them is back
+in_c ping -c1 -W2 "$TUN4_S" >/dev/null || log "ping after the flows lost"
+no_bad_ids "$T/server.log" "openvpn server"
+stop_pid "$CLI_PID"
+CLI_PID=
+handed_to_home "$T/client.log"
+echo "PASS: $CASE"
