@@ -8,10 +8,21 @@
 _Static_assert((HANDOFF_SLOTS & (HANDOFF_SLOTS - 1)) == 0,
 	       "a power of two: positions wrap by mask");
 
-int handoff_init(struct handoff *q)
+static struct handoff_slot *handoff_slot_at(struct handoff *q, uint32_t pos)
 {
+	return (struct handoff_slot *)(q->slots + (size_t)(pos & (HANDOFF_SLOTS - 1)) *
+							  q->stride);
+}
+
+int handoff_init(struct handoff *q, uint32_t data_max)
+{
+	size_t align = _Alignof(struct handoff_slot);
+
+	q->data_max = data_max;
+	q->stride = (sizeof(struct handoff_slot) + data_max + align - 1) /
+		    align * align;
 	q->seq = calloc(HANDOFF_SLOTS, sizeof(*q->seq));
-	q->slots = calloc(HANDOFF_SLOTS, sizeof(*q->slots));
+	q->slots = calloc(HANDOFF_SLOTS, q->stride);
 	if (!q->seq || !q->slots) {
 		handoff_free(q);
 		return -ENOMEM;
@@ -49,7 +60,7 @@ static struct handoff_slot *handoff_claim(struct handoff *q, uint32_t *pos)
 				    &q->tail, &t, t + 1, memory_order_relaxed,
 				    memory_order_relaxed)) {
 			*pos = t;
-			return &q->slots[i];
+			return handoff_slot_at(q, t);
 		}
 		if (dif > 0)
 			t = atomic_load_explicit(&q->tail, memory_order_relaxed);
@@ -61,7 +72,7 @@ int handoff_push(struct handoff *q, const struct pkt *p)
 	struct handoff_slot *s;
 	uint32_t pos;
 
-	if (p->len > HANDOFF_DATA_MAX)
+	if (p->len > q->data_max)
 		return -EMSGSIZE;
 	s = handoff_claim(q, &pos);
 	if (!s)
@@ -84,7 +95,7 @@ struct handoff_slot *handoff_peek(struct handoff *q)
 	if (atomic_load_explicit(&q->seq[i], memory_order_acquire) !=
 	    q->head + 1)
 		return NULL;
-	return &q->slots[i];
+	return handoff_slot_at(q, q->head);
 }
 
 void handoff_release(struct handoff *q)

@@ -16,7 +16,8 @@
  * the slot, as in D. Vyukov's bounded queue), only the owner takes. A full
  * queue is refused: the caller drops and counts it (drop_handoff), as a
  * full socket buffer would; a packet larger than a slot too (the caller
- * decrypts it where it is, under the peer's claim).
+ * decrypts it where it is, under the peer's claim; slots are sized from
+ * the tunnel MTU, so only a device MTU raised past the engine's does).
  *
  * Memory: the slots are allocated whole but touched only when used (the
  * sequence numbers live apart), so a server whose peers all send a
@@ -37,8 +38,12 @@
  * thread that was scheduled out for a time slice (measured: 256 dropped
  * 2% on 4 threads over 2 loaded CPUs). */
 #define HANDOFF_SLOTS 1024u
-/* A datagram of a 1500-byte tunnel with any cipher's overhead fits. */
+/* Bytes a slot holds at least: a datagram of a 1500-byte tunnel with any
+ * cipher's overhead fits. A larger tunnel MTU gets larger slots
+ * (handoff_data_max). */
 #define HANDOFF_DATA_MAX 2048u
+/* Above the tunnel MTU: a tap's Ethernet header, any cipher's overhead. */
+#define HANDOFF_DATA_SLACK 256u
 
 struct handoff_slot {
 	uint32_t len;
@@ -46,7 +51,7 @@ struct handoff_slot {
 	int sock;
 	socklen_t addrlen;
 	struct sockaddr_storage addr;
-	uint8_t data[HANDOFF_DATA_MAX];
+	uint8_t data[];          /* data_max bytes */
 };
 
 struct handoff {
@@ -54,10 +59,19 @@ struct handoff {
 	uint32_t head;           /* the owner: next position to take */
 	atomic_bool armed;       /* a wake-up is on its way to the owner */
 	_Atomic uint32_t *seq;   /* per slot: the queue position it serves */
-	struct handoff_slot *slots;
+	uint32_t data_max;       /* bytes a slot holds */
+	size_t stride;           /* bytes from one slot to the next */
+	unsigned char *slots;    /* HANDOFF_SLOTS of stride bytes */
 };
 
-int handoff_init(struct handoff *q);
+/* Slot size for a tunnel of @mtu: HANDOFF_DATA_MAX, or more. */
+static inline uint32_t handoff_data_max(unsigned mtu)
+{
+	return mtu + HANDOFF_DATA_SLACK > HANDOFF_DATA_MAX ?
+		       mtu + HANDOFF_DATA_SLACK : HANDOFF_DATA_MAX;
+}
+
+int handoff_init(struct handoff *q, uint32_t data_max);
 void handoff_free(struct handoff *q);
 /* Any thread: copy @p (data packet, possibly still at p->src) into @q.
  * 0, or -ENOBUFS (full), -EMSGSIZE (larger than a slot). */

@@ -14,9 +14,9 @@
  * The home's own reads (the tun keeps a flow on the queue that last wrote
  * it, and a peer's packets are written from its home) pay nothing: a
  * comparison per tun read. Super-packets are split before they are handed
- * over (segments of the tunnel MTU fit a slot); a segment larger than a
- * slot (a tunnel MTU above HANDOFF_DATA_MAX) is sent where it was read,
- * as before.
+ * over: segments of the tunnel MTU fit a slot (handoff_data_max); one
+ * larger (a device MTU raised behind the engine's back) is sent where it
+ * was read, as before.
  */
 #include <errno.h>
 #include <string.h>
@@ -34,7 +34,7 @@ bool tx_handoff(struct worker *w, struct peer *p, const struct pkt *segs,
 	if (home == w || !home->tx_ho.slots)
 		return false;
 	for (unsigned i = 0; i < n; i++)
-		if (segs[i].len > HANDOFF_DATA_MAX)
+		if (segs[i].len > home->tx_ho.data_max)
 			return false;
 	for (unsigned i = 0; i < n; i++) {
 		struct pkt s = segs[i];

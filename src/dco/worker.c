@@ -146,9 +146,9 @@ static int worker_init(struct worker *w)
 	if (!err)
 		err = pkt_pool_init(&w->pool, DCO_BATCH);
 	if (!err && w->dco->n_workers > 1)
-		err = handoff_init(&w->ho);
+		err = handoff_init(&w->ho, handoff_data_max(w->dco->mtu));
 	if (!err && w->dco->n_workers > 1)
-		err = handoff_init(&w->tx_ho);
+		err = handoff_init(&w->tx_ho, handoff_data_max(w->dco->mtu));
 	/* Segments get full-size buffers too: received packets coalesce
 	 * into them, and tun reads trade buffers with the read pool. */
 	if (!err)

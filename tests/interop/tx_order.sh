@@ -10,6 +10,8 @@
 # Now the thread that is not the peer's home hands the plaintext to the
 # home, which numbers and sends it (src/dco/tx_handoff.c): the client's
 # engine shows that hand-off at exit. tx_order_server: the server side.
+# TUN_MTU (e.g. 9000, with SIZE=8000): both ends' tun-mtu, for slots sized
+# beyond the default.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/txorder_lib.bash"
 FLOWS=${FLOWS:-8}
@@ -18,8 +20,10 @@ WINDOW=${REPLAY_WINDOW:-8}
 export DCOVPN_ENGINE_THREADS=2
 ns_setup
 pki_make
-server_conf udp 4 crypt "replay-window $WINDOW"
-client_conf udp 4 crypt
+mtu=()
+[ -n "${TUN_MTU:-}" ] && mtu=("tun-mtu $TUN_MTU")
+server_conf udp 4 crypt "replay-window $WINDOW" "${mtu[@]}"
+client_conf udp 4 crypt "${mtu[@]}"
 start_server
 start_client
 ping_both

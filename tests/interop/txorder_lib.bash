@@ -3,12 +3,13 @@
 # engine's hand-off counts.
 
 # flows_to NS ADDR PORT: FLOWS flows (udpflows.py), 3 rounds of COUNT
-# datagrams (8 s each at most) from namespace NS to ADDR.
+# datagrams of SIZE bytes (default 1200; 8 s each at most) from namespace
+# NS to ADDR.
 flows_to() {
 	local ns=$1 addr=$2 port=$3 round sent
 	for round in 1 2 3; do
 		sent=$(timeout 30 ip netns exec "$ns" python3 "$LIB_DIR/udpflows.py" send \
-			"$addr" "$port" "$FLOWS" "$COUNT" 1200 8) || fail "udpflows.py to $addr failed"
+			"$addr" "$port" "$FLOWS" "$COUNT" "${SIZE:-1200}" 8) || fail "udpflows.py to $addr failed"
 		log "to $addr, round $round: $sent datagrams in $FLOWS flows"
 	done
 }
