@@ -92,6 +92,10 @@ static void sma_request(struct srv_client *c, const char *kind)
 	const char *extra[2] = { NULL, NULL };
 
 	a->kid = ++a->next_kid;     /* OpenVPN's first key is 1 */
+	/* ... and its untrusted session, made again once the first is
+	 * trusted, takes 2: renegotiations ask with 3, 4, ... */
+	if (a->kid == 1)
+		a->next_kid++;
 	a->state = AUTH_PENDING;
 	a->announced = true;
 	a->deadline_ms = clock_now_ms() + sma_hand_window(c->srv) * 1000ull;

@@ -45,9 +45,14 @@ static const char *const p_bye[] = {
 #define HEAD_PIECES 5
 static const char *const *const heads[][HEAD_PIECES] = {
 	[SMA_ENV_CONNECT] = { p_auth },
-	[SMA_ENV_REAUTH] = { p_auth, p_pool, p_time, p_trust },
+	[SMA_ENV_REAUTH] = { p_auth },
 	[SMA_ENV_ESTABLISHED] = { p_pool, p_time, p_trust, p_cn },
 	[SMA_ENV_DISCONNECT] = { p_bye, p_trust, p_pool, p_time, p_cn },
+};
+/* After the certificate's names: at a REAUTH the renegotiation's TLS
+ * verification and peer info were set after client-connect's names. */
+static const char *const *const mids[][HEAD_PIECES] = {
+	[SMA_ENV_REAUTH] = { p_pool, p_time, p_trust },
 };
 
 /* The process-wide names, last, in the order OpenVPN shows them. */
@@ -65,7 +70,7 @@ static const char *const later[] = {
 	"ifconfig_pool_", "time_", "trusted_", "bytes_", NULL,
 };
 
-enum sma_block { B_HEAD, B_PEERINFO, B_CERT, B_OTHER, B_TAIL };
+enum sma_block { B_HEAD, B_PEERINFO, B_CERT, B_MID, B_OTHER, B_TAIL };
 
 struct env_rank {
 	int block, pos;
@@ -83,16 +88,17 @@ static int name_at(const char *const *names, const char *s)
 	return -1;
 }
 
-/* Place of @s's name in the head of @kind (its pieces one after the
- * other; the first piece naming it counts), or -1. */
-static int head_at(enum sma_env kind, const char *s)
+/* Place of @s's name in @pieces (one after the other; the first piece
+ * naming it counts), or -1. */
+static int pieces_at(const char *const *const pieces[HEAD_PIECES],
+		     const char *s)
 {
 	int base = 0, i;
 
-	for (int p = 0; p < HEAD_PIECES && heads[kind][p]; p++) {
-		if ((i = name_at(heads[kind][p], s)) >= 0)
+	for (int p = 0; p < HEAD_PIECES && pieces[p]; p++) {
+		if ((i = name_at(pieces[p], s)) >= 0)
 			return base + i;
-		for (i = 0; heads[kind][p][i]; i++)
+		for (i = 0; pieces[p][i]; i++)
 			;
 		base += i;
 	}
@@ -116,8 +122,10 @@ static struct env_rank rank_of(enum sma_env kind, char *s, int idx)
 	struct env_rank r = { B_OTHER, -idx, s };
 	int i;
 
-	if ((i = head_at(kind, s)) >= 0)
+	if ((i = pieces_at(heads[kind], s)) >= 0)
 		r = (struct env_rank){ B_HEAD, i, s };
+	else if ((i = pieces_at(mids[kind], s)) >= 0)
+		r = (struct env_rank){ B_MID, i, s };
 	else if ((i = name_at(tail, s)) >= 0)
 		r = (struct env_rank){ B_TAIL, i, s };
 	else if (has_prefix(peerinfo, s))
