@@ -183,12 +183,14 @@ static enum conn_end client_connect_once(const struct client_args *a,
 	/* as OpenVPN: >UPDOWN:DOWN before the EXITING/RECONNECTING state */
 	if (conn_goes_down(c))
 		conn_updown(c, "DOWN");
-	if (end == END_RESTART || end == END_NEXT || end == END_POLL)
+	if (end == END_RESTART || end == END_NEXT || end == END_POLL) {
 		client_mgmt_state(&k->cm, "RECONNECTING", c->end_desc ?
 				  c->end_desc : "connection-reset");
-	else if (end != END_RELOAD)	/* RECONNECTING,SIGHUP at the end */
+	} else if (end != END_RELOAD) {	/* RECONNECTING,SIGHUP at the end */
+		conn_log_exit(c);
 		client_mgmt_state(&k->cm, "EXITING", c->end_desc ? c->end_desc :
 				  end == END_EXIT ? "SIGTERM" : "error");
+	}
 	conn_close(c);
 	free(c->config_cipher);
 	free(c);

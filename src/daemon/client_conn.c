@@ -16,6 +16,16 @@
 #include "daemon/engine_log.h"
 #include "proto/datapkt.h"
 
+void conn_log_exit(const struct conn *c)
+{
+	bool notified = c->signal && !strcmp(c->signal, "exit-with-notification");
+
+	if (c->exit_sig)
+		log_info("%s[%s,%s] received, process exiting",
+			 c->exit_sig == SIGINT ? "SIGINT" : "SIGTERM",
+			 notified ? "soft" : "hard", notified ? c->signal : "");
+}
+
 void conn_end(struct conn *c, enum conn_end why)
 {
 	if (c->end == END_NONE || why == END_EXIT || why == END_FATAL)
@@ -68,7 +78,7 @@ static void conn_signal(struct conn *c, int sig)
 			      !strcmp(c->signal, "sigterm") ? "SIGTERM" : c->signal;
 		if (mgmt_exit_reason(c->cm->m))
 			c->end_desc = mgmt_exit_reason(c->cm->m);
-		log_info("SIGTERM[hard,] received, process exiting");
+		c->exit_sig = sig;	/* logged once down (conn_log_exit) */
 		conn_end(c, END_EXIT);
 		break;
 	case SIGUSR1:

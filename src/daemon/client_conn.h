@@ -108,6 +108,7 @@ struct conn {
 	bool routes_added;
 	bool up_failed;                 /* fatal: no down script */
 	const char *signal;             /* the one that ended us ("sigterm") */
+	int exit_sig;                   /* SIGINT/SIGTERM that ended it, or 0 */
 	char signal_text[32];           /* else why, for down's $signal */
 	uint64_t established_ms;        /* the first key state became active */
 	bool initiated;                 /* Peer Connection Initiated, verified */
@@ -122,6 +123,9 @@ struct conn {
 
 /* client_conn.c */
 void conn_end(struct conn *c, enum conn_end why);
+/* OpenVPN's "SIGTERM[soft,exit-with-notification] received, process
+ * exiting" once the connection is down, if a signal ended it. */
+void conn_log_exit(const struct conn *c);
 /* client_pushupd.c: a PUSH_UPDATE message from the server. */
 void client_push_update(struct conn *c, const char *msg);
 /* A TLS error: what ends the connection (tls-exit or restart). */

@@ -167,6 +167,18 @@ uint64_t mgmt_log_next(struct mgmt *m)
 	return n;
 }
 
+/* "log on": the lines logged since the last ones sent. */
+static void mgmt_log_flush(struct mgmt *m)
+{
+	uint64_t next;
+
+	if (m->cfd < 0 || !m->authed || !m->log_rt)
+		return;
+	next = mgmt_log_next(m);
+	mgmt_log_send(m, m->log.sent, true);
+	m->log.sent = next;
+}
+
 /* ---- state history ---------------------------------------------------------- */
 
 void mgmt_state(struct mgmt *m, const char *state, const char *desc,
@@ -186,6 +198,10 @@ void mgmt_state(struct mgmt *m, const char *state, const char *desc,
 	snprintf(r->text, sizeof(r->text), "%s,%s,%s,%s,%s,,%s%s", state,
 		 desc ? desc : "", local4 ? local4 : "", remote ? remote : "",
 		 port, local6 && local6[0] ? "," : "", local6 ? local6 : "");
+	/* as OpenVPN, whose log lines go out as they are written: what was
+	 * logged before the state comes before it (the last lines before
+	 * an exit too) */
+	mgmt_log_flush(m);
 	if (m->state_rt)
 		mgmt_notify(m, ">STATE:%lld,%s", (long long)r->t, r->text);
 }
@@ -512,12 +528,7 @@ void mgmt_tick(struct mgmt *m, uint64_t now_ms)
 	}
 	if (!m || m->cfd < 0 || !m->authed)
 		return;
-	if (m->log_rt) {
-		uint64_t next = mgmt_log_next(m);
-
-		mgmt_log_send(m, m->log.sent, true);
-		m->log.sent = next;
-	}
+	mgmt_log_flush(m);
 	if (m->bytecount_s && now_ms >= m->bytecount_next_ms) {
 		m->bytecount_next_ms = now_ms + m->bytecount_s * 1000ull;
 		if (m->ops->bytecount)

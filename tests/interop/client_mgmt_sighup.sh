@@ -5,7 +5,8 @@
 # again and the states of the new connection, for the "signal SIGHUP"
 # command and for a SIGHUP from outside, as NetworkManager's plugin and
 # openvpn-gui follow them. The lines must be the same apart from times
-# and addresses; of the >LOG lines, those saying what SIGHUP did.
+# and addresses; of the >LOG lines, those saying what the signals did (the last
+# SIGTERM's: SIGTERM[soft,exit-with-notification], before EXITING).
 . "$(dirname "$0")/server_lib.bash"
 MC=$LIB_DIR/mgmt_client.py
 ns_setup 1
@@ -47,12 +48,12 @@ one_side dcovpn
 [ -n "${KEEP_LOGS:-}" ] && cp "$T"/*.mgmt "$KEEP_LOGS"/
 
 # times and the pool address (each connection takes the next) apart; of
-# the log, the lines that say what SIGHUP did
+# the log, the lines that say what SIGHUP and the last SIGTERM did
 norm() {
 	grep -v '^< >LOG:' "$1" | sed -E -e 's/^< >STATE:[0-9]+,/< >STATE:T,/' \
 		-e 's/^< [0-9]{9,},/< T,/' -e 's/198\.19\.66\.[0-9]+/A4/g' \
 		-e 's/fd00:67::[0-9a-f]+/A6/g'
-	grep -E '^< >LOG:[0-9]+,[A-Z]?,SIGHUP\[' "$1" | sed -E 's/^< >LOG:[0-9]+,/< >LOG:T,/'
+	grep -E '^< >LOG:[0-9]+,[A-Z]?,SIG(HUP|TERM)\[' "$1" | sed -E 's/^< >LOG:[0-9]+,/< >LOG:T,/'
 }
 diff -u <(norm "$T/openvpn.mgmt") <(norm "$T/dcovpn.mgmt") >"$T/diff" || {
 	cat "$T/diff"
