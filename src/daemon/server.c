@@ -39,44 +39,16 @@
 static uint64_t server_tick(struct server *s, uint64_t now)
 {
 	uint64_t next = now + 1000u, sd;
-	unsigned hw = s->o->hand_window > 0 ? (unsigned)s->o->hand_window : 60u;
 	uint64_t tcp_next;
 
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *c = s->clients[i];
-		uint64_t d;
-
-		if (!c || c->dead)
-			continue;
-		if (session_tick(&c->sess, now)) {
-			server_client_kill(c, "TLS Error: session failed, "
-					   "client-instance exiting");
-			continue;
-		}
-		/* TLS done but never asked for its options: not a client
-		 * (a manager's pending decision has its own deadline) */
-		if (!c->pushed && c->mauth.state != AUTH_PENDING &&
-		    time(NULL) - c->since > (time_t)hw) {
-			server_client_kill(c, "no PUSH_REQUEST within hand-window, "
-					   "client-instance exiting");
-			continue;
-		}
-		if (server_idle_check(s, c, now, &next))
-			continue;
-		d = session_next_deadline(&c->sess);
-		if (d < next)
-			next = d;
-		if (c->kill_at_ms && c->kill_at_ms < next)
-			next = c->kill_at_ms;
-	}
-	server_plugin_tick(s, now, &next);
+	/* the clients whose time came (server_due.c), not every client */
+	server_due_run(s, now, &next);
 	/* TCP connections that never sent a first packet */
 	tcp_next = server_listen_tick(s, now);
 	if (tcp_next < next)
 		next = tcp_next;
-	server_mgmt_auth_tick(s, now, &next);
 	server_stale_tick(s, now, &next);
-	server_reap(s, now);
+	server_reap(s);
 	mem_trim_tick(&s->trim, now, &next);
 	sd = server_script_tick(s, now);
 	if (sd < next)
@@ -182,8 +154,10 @@ static void server_signal(struct server *s, int sig)
 	} else if (sig == SIGHUP && !mgmt_hold_set(s->mgmt) &&
 		   server_reload(s)) {
 		/* applied in place, clients kept (server_reload.h); with
-		 * management-hold a restart, to hold as OpenVPN does */
+		 * management-hold a restart, to hold as OpenVPN does. The
+		 * clients' timers are computed again with the new options. */
 		server_mgmt_reloaded(s);
+		server_due_wake_all(s);
 	} else if (sig == SIGHUP || sig == SIGUSR1) {
 		/* As OpenVPN's server: clients are told (RESTART, with
 		 * explicit-exit-notify) and come back to the new instance,
@@ -219,7 +193,7 @@ static void server_loop(struct server *s)
 		if (loop_wait(s->loop, next) < 0)
 			break;
 		server_signal(s, loop_take_signal(s->loop));
-		server_reap(s, clock_now_ms());
+		server_reap(s);
 	}
 	server_goodbye(s);
 }
@@ -266,6 +240,7 @@ static void server_close(struct server *s)
 	pool_free(&s->pool);
 	mudp_free(&s->mudp);
 	free(s->clients);
+	dueheap_free(&s->due);
 	clientcfg_free(&s->cc);
 	authtoken_key_wipe(&s->token_key);
 	server_plugin_close(s);
@@ -365,7 +340,8 @@ int server_run(const struct options *o, struct keep *keep,
 	s->keep = keep;
 	s->max_clients = (uint32_t)s->so->max_clients;
 	s->clients = calloc(s->max_clients, sizeof(*s->clients));
-	if (!s->clients || server_plan(s))
+	if (!s->clients || dueheap_init(&s->due, s->max_clients) ||
+	    server_plan(s))
 		goto out_free;
 	if (clientcfg_init(&s->cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);
@@ -421,6 +397,7 @@ out:
 	return ret;
 out_free:
 	free(s->clients);
+	dueheap_free(&s->due);
 	loop_free(&loop);
 	free(s);
 	return 1;

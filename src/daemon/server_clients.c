@@ -72,6 +72,8 @@ static int client_send(void *ctx, const uint8_t *pkt, size_t len)
 
 	if (c->muted)
 		return 0;
+	/* a send may start a retransmission timer */
+	server_client_wake(c);
 	if (c->peer_added)
 		return dco_send_control(s->dco, c->peer_id, pkt, len);
 	if (c->tr == DCO_TRANSPORT_UDP)
@@ -88,9 +90,14 @@ static int client_send(void *ctx, const uint8_t *pkt, size_t len)
 /* Ends at the next reap; never freed from inside its own callbacks. */
 void server_client_kill(struct srv_client *c, const char *why)
 {
+	struct server *s = c->srv;
+
 	if (c->dead)
 		return;
 	c->dead = true;
+	dueheap_del(&s->due, &c->due);
+	c->dead_next = s->dead;
+	s->dead = c;
 	log_info("%s %s", c->prefix, why);
 }
 
@@ -102,6 +109,7 @@ void server_client_kill_later(struct srv_client *c, const char *msg)
 		session_send_message(&c->sess, msg, now);
 	if (!c->kill_at_ms)
 		c->kill_at_ms = now + SERVER_KILL_DELAY_MS;
+	server_client_wake(c);
 }
 
 static void client_message(void *ctx, const char *msg)
@@ -270,6 +278,7 @@ struct srv_client *server_client_new(struct server *s,
 	if (!c)
 		return NULL;
 	c->srv = s;
+	due_node_init(&c->due);
 	c->peer_id = (uint32_t)slot;
 	c->client_id = s->next_client_id++;
 	c->tr = ln->tr;
@@ -282,6 +291,7 @@ struct srv_client *server_client_new(struct server *s,
 	server_client_set_addr(c, a, alen);
 	if (!c->cn || client_session(s, c, cookie, ev)) {
 		log_warn("%s: cannot start a session", c->desc);
+		dueheap_del(&s->due, &c->due);
 		client_free_names(c);
 		free(c);
 		return NULL;
@@ -290,12 +300,14 @@ struct srv_client *server_client_new(struct server *s,
 	if (server_plugin_client_new(c)) {
 		log_warn("%s: out of memory for plugin contexts", c->desc);
 		session_free(&c->sess);
+		dueheap_del(&s->due, &c->due);
 		client_free_names(c);
 		free(c);
 		return NULL;
 	}
 	s->clients[slot] = c;
 	s->n_clients++;
+	dueheap_set(&s->due, &c->due, 0);	/* its first visit */
 	log_info("%s Peer Connection started (peer-id %u)", c->desc, c->peer_id);
 	return c;
 }
@@ -319,6 +331,7 @@ void server_client_free(struct server *s, struct srv_client *c)
 		session_free(&c->sess);
 	server_plugin_client_free(c);
 	server_learn_free(c);
+	dueheap_del(&s->due, &c->due);
 	s->clients[c->peer_id] = NULL;
 	s->n_clients--;
 	client_free_names(c);
@@ -326,16 +339,12 @@ void server_client_free(struct server *s, struct srv_client *c)
 	mem_trim_note(&s->trim);
 }
 
-void server_reap(struct server *s, uint64_t now)
+void server_reap(struct server *s)
 {
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *c = s->clients[i];
+	while (s->dead) {
+		struct srv_client *c = s->dead;
 
-		if (!c)
-			continue;
-		if (!c->dead && c->kill_at_ms && now >= c->kill_at_ms)
-			server_client_kill(c, "client-instance exiting");
-		if (c->dead)
-			server_client_free(s, c);
+		s->dead = c->dead_next;
+		server_client_free(s, c);
 	}
 }

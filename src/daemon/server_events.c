@@ -18,6 +18,16 @@
 #include "ev/loop.h"
 #include "io/tcp.h"
 
+/* A control packet for @c: its session takes it (the client is visited
+ * at the next tick: the packet may have set or moved its timers). */
+static void client_recv(struct srv_client *c, const uint8_t *pkt, size_t len)
+{
+	if (session_recv(&c->sess, pkt, len, clock_now_ms()))
+		server_client_kill(c, "TLS error, client-instance exiting");
+	else
+		server_client_wake(c);
+}
+
 /* ---- TCP ------------------------------------------------------------------ */
 
 /* One frame at a time, never past its end: the engine may take the socket
@@ -42,9 +52,7 @@ static void client_tcp_readable(void *ctx, uint32_t events)
 		}
 		if (r == 0)
 			return;
-		if (session_recv(&c->sess, tcp_rx_packet(rx), tcp_rx_len(rx),
-				 clock_now_ms()))
-			server_client_kill(c, "TLS error, client-instance exiting");
+		client_recv(c, tcp_rx_packet(rx), tcp_rx_len(rx));
 	}
 	/* the engine took the stream (at a frame boundary: nothing in it) */
 	if (c->peer_added) {
@@ -84,8 +92,7 @@ int server_tcp_first(void *ctx, int fd,
 		server_client_kill(c, "cannot watch the connection");
 		return -1;
 	}
-	if (session_recv(&c->sess, frame, len, clock_now_ms()))
-		server_client_kill(c, "TLS error, client-instance exiting");
+	client_recv(c, frame, len);
 	return 0;
 }
 
@@ -166,8 +173,8 @@ static void server_admit(struct server *s, const struct srv_listener *ln,
 
 	c = server_client_new(s, ln, &ev->addr, ev->addr_len, -1,
 			      r->verdict == MUDP_ACCEPT ? r : NULL, ev);
-	if (c && session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
-		server_client_kill(c, "TLS error, client-instance exiting");
+	if (c)
+		client_recv(c, ev->data, ev->len);
 }
 
 static void server_control_unknown(struct server *s,
@@ -180,8 +187,7 @@ static void server_control_unknown(struct server *s,
 	if (c && server_other_session(s, c, ev))
 		return;
 	if (c) {
-		if (session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
-			server_client_kill(c, "TLS error, client-instance exiting");
+		client_recv(c, ev->data, ev->len);
 		return;
 	}
 	mudp_handle(&s->mudp, ev->data, ev->len, (const struct sockaddr *)&ev->addr,
@@ -220,7 +226,7 @@ static bool server_other_session(struct server *s, struct srv_client *c,
 	} else if (r->verdict == MUDP_ACCEPT || r->verdict == MUDP_NEW) {
 		server_client_kill(c, "new session from the same address, "
 				   "client-instance restarting");
-		server_reap(s, clock_now_ms());
+		server_reap(s);
 		server_admit(s, ln, ev, r);
 	}
 	return true;
@@ -243,9 +249,8 @@ bool server_engine_event(void *ctx, const struct dco_event *ev)
 		}
 		if (c && !c->dead && server_other_session(s, c, ev))
 			break;
-		if (c && !c->dead &&
-		    session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))
-			server_client_kill(c, "TLS error, client-instance exiting");
+		if (c && !c->dead)
+			client_recv(c, ev->data, ev->len);
 		break;
 	case DCO_EV_PEER_DELETED:
 		if (!c)
@@ -259,13 +264,16 @@ bool server_engine_event(void *ctx, const struct dco_event *ev)
 	case DCO_EV_PEER_FLOAT:
 		if (!c || !ev->addr_len || ev->addr_len > sizeof(c->addr))
 			break;
+		server_client_wake(c);
 		log_info("%s Peer float: now %s", c->prefix, c->desc);
 		server_client_set_addr(c, &ev->addr, ev->addr_len);
 		log_info("%s: float accepted", c->prefix);
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:
-		if (c)
+		if (c) {
 			engine_events_near_wrap(&c->sess, c->prefix, ev);
+			server_client_wake(c);
+		}
 		break;
 	default:
 		break;

@@ -31,6 +31,7 @@
 #include "daemon/server_script.h"
 #include "daemon/server_tlsverify.h"
 #include "dcovpn/dco.h"
+#include "ev/dueheap.h"
 #include "io/tcp.h"
 #include "io/tcp_pending.h"
 #include "io/tcp_rx.h"
@@ -130,6 +131,8 @@ struct srv_client {
 	bool epoch;                  /* OpenVPN 2.7 epoch data keys */
 	time_t since;
 	bool dead;                   /* reaped at the next server_reap */
+	struct srv_client *dead_next; /* on srv->dead, once dead */
+	struct due_node due;         /* in srv->due: its next visit (server_due.c) */
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
 	struct plugin_client *plugin; /* per-client plugin contexts (plugin thread) */
 	bool ipchange_done;          /* IPCHANGE called */
@@ -169,6 +172,8 @@ struct server {
 	struct rate_window cookie_rate;   /* connect-freq-initial */
 	struct srv_client **clients;
 	uint32_t max_clients, n_clients, next_client_id;
+	struct dueheap due;          /* the live clients by next visit */
+	struct srv_client *dead;     /* killed, freed by server_reap */
 	/* addressing (server_plan) */
 	enum opt_topology topo;
 	struct in_addr local4, remote4, mask4;   /* our tun; remote: net30 */
@@ -222,8 +227,21 @@ void server_client_set_addr(struct srv_client *c,
 			    const struct sockaddr_storage *a, socklen_t len);
 /* May one more happen now: at most @n per @secs (n 0: no limit)? */
 bool server_rate_allow(struct rate_window *w, int n, int secs, uint64_t now);
-/* End the clients whose kill time passed; free the dead ones. */
-void server_reap(struct server *s, uint64_t now);
+/* Free the dead clients (never from inside their own callbacks). */
+void server_reap(struct server *s);
+
+/*
+ * server_due.c: each live client is visited (session timers, hand-window,
+ * inactive/session-timeout, deferred answers, kill delay) only when its
+ * next deadline comes, not on every turn of the loop. Whatever may bring
+ * a client's deadline closer wakes it for the next tick: its packets, its
+ * sends, answers from scripts, plugins and the manager, kill_later. A
+ * visit computes the next deadline from the whole state again.
+ */
+void server_client_wake(struct srv_client *c);
+void server_due_wake_all(struct server *s);
+/* Visit the clients due by @now; lowers *@next to the next one's time. */
+void server_due_run(struct server *s, uint64_t now, uint64_t *next);
 
 /* server_events.c: the transports' and the engine's events. */
 /* A TCP connection's first frame (io/tcp_pending.c); port-share's
@@ -278,8 +296,10 @@ int server_mgmt_connect(struct srv_client *c, struct options *co);
 void server_mgmt_established(struct srv_client *c);
 /* Gone: >CLIENT:DISCONNECT (after a CONNECT). */
 void server_mgmt_client_free(struct srv_client *c);
-/* Undecided past the deadline: refused; lowers *@next. */
-void server_mgmt_auth_tick(struct server *s, uint64_t now, uint64_t *next);
+/* @c undecided past the deadline: refused; an approval answered; lowers
+ * *@next. */
+void server_mgmt_auth_client_tick(struct srv_client *c, uint64_t now,
+				  uint64_t *next);
 /* The mgmt_ops client_auth / client_pending (ctx: the server). */
 int server_mgmt_decide(void *ctx, unsigned long cid, unsigned kid, bool ok,
 		       const char *config, const char *reason,
@@ -373,9 +393,10 @@ void server_plugin_client_free(struct srv_client *c);
 int server_plugin_auth(struct srv_client *c);
 /* Forget the last answer: the credentials are checked again (rekey). */
 void server_plugin_auth_reset(struct srv_client *c);
-/* Deferred answers: act on those that came, refuse those past their
+/* @c's deferred answers: act on those that came, refuse those past their
  * deadline; lowers *@next while some are pending. */
-void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next);
+void server_plugin_client_tick(struct srv_client *c, uint64_t now,
+			       uint64_t *next);
 
 /* server_quota.c: installs @cs's iroutes for @c in the engine, those
  * --max-routes-per-client lets it hold, in OpenVPN's order. */
@@ -409,8 +430,9 @@ enum plugin_result server_plugin_call(struct srv_client *c,
 typedef void (*server_plugin_cc_done)(struct srv_client *c, int ret);
 int server_plugin_connect(struct srv_client *c, struct options *co,
 			  server_plugin_cc_done done);
-/* Deferred client-connects: poll them (lowers *@next while some wait). */
-void server_plugin_cc_tick(struct server *s, uint64_t now, uint64_t *next);
+/* @c's deferred client-connect: poll it (lowers *@next while it waits). */
+void server_plugin_cc_client_tick(struct srv_client *c, uint64_t now,
+				  uint64_t *next);
 void server_plugin_cc_free(struct srv_client *c);
 /*
  * TLS_VERIFY for each certificate of the client's chain, the CA's first

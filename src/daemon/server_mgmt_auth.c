@@ -238,6 +238,7 @@ int server_mgmt_decide(void *ctx, unsigned long cid, unsigned kid, bool ok,
 
 	if (!c)
 		return -ENOENT;
+	server_client_wake(c);
 	if (!ok) {
 		if (reason)
 			log_info("%s MULTI: connection rejected: %s, CLI:%s",
@@ -263,6 +264,7 @@ int server_mgmt_pending(void *ctx, unsigned long cid, unsigned kid,
 
 	if (!c)
 		return -ENOENT;
+	server_client_wake(c);
 	if (strlen(extra) + sizeof("INFO_PRE,") > SMA_INFO_MAX)
 		return -EMSGSIZE;
 	timeout = server_auth_pending_send(c, extra, timeout);
@@ -270,27 +272,24 @@ int server_mgmt_pending(void *ctx, unsigned long cid, unsigned kid,
 	return 0;
 }
 
-void server_mgmt_auth_tick(struct server *s, uint64_t now, uint64_t *next)
+void server_mgmt_auth_client_tick(struct srv_client *c, uint64_t now,
+				  uint64_t *next)
 {
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *c = s->clients[i];
-
-		if (!c || c->dead || c->kill_at_ms)
-			continue;
-		if (c->mauth.answer) {
-			c->mauth.answer = false;
-			if (server_push(c) < 0)
-				server_client_kill_later(c, "AUTH_FAILED");
-			continue;
-		}
-		if (c->mauth.state != AUTH_PENDING)
-			continue;
-		if (now >= c->mauth.deadline_ms) {
-			log_err("%s TLS Auth Error: the management interface gave "
-				"no decision in time, client refused", c->prefix);
-			sma_refuse(c, NULL);
-		} else if (c->mauth.deadline_ms < *next) {
-			*next = c->mauth.deadline_ms;
-		}
+	if (c->dead || c->kill_at_ms)
+		return;
+	if (c->mauth.answer) {
+		c->mauth.answer = false;
+		if (server_push(c) < 0)
+			server_client_kill_later(c, "AUTH_FAILED");
+		return;
+	}
+	if (c->mauth.state != AUTH_PENDING)
+		return;
+	if (now >= c->mauth.deadline_ms) {
+		log_err("%s TLS Auth Error: the management interface gave "
+			"no decision in time, client refused", c->prefix);
+		sma_refuse(c, NULL);
+	} else if (c->mauth.deadline_ms < *next) {
+		*next = c->mauth.deadline_ms;
 	}
 }

@@ -216,6 +216,8 @@ static void auth_done(void *ctx, uint64_t tag, enum plugin_result r,
 	int ret;
 
 	free(config);
+	if (c)
+		server_client_wake(c);
 	if (!c || c->dead || c->kill_at_ms || c->auth.state != AUTH_CALLING ||
 	    c->auth.serial != (uint32_t)tag)
 		return;
@@ -367,20 +369,17 @@ static void auth_decided(struct srv_client *c)
 		server_client_kill_later(c, "AUTH_FAILED");
 }
 
-void server_plugin_tick(struct server *s, uint64_t now, uint64_t *next)
+void server_plugin_client_tick(struct srv_client *c, uint64_t now,
+			       uint64_t *next)
 {
-	server_plugin_cc_tick(s, now, next);
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *c = s->clients[i];
-
-		if (!c || c->dead || c->kill_at_ms || c->auth.state != AUTH_PENDING)
-			continue;
-		auth_result(c, auth_poll(c, now));
-		if (c->auth.state != AUTH_PENDING)
-			auth_decided(c);
-		else if (now + SP_POLL_MS < *next)
-			*next = now + SP_POLL_MS;
-	}
+	server_plugin_cc_client_tick(c, now, next);
+	if (c->dead || c->kill_at_ms || c->auth.state != AUTH_PENDING)
+		return;
+	auth_result(c, auth_poll(c, now));
+	if (c->auth.state != AUTH_PENDING)
+		auth_decided(c);
+	else if (now + SP_POLL_MS < *next)
+		*next = now + SP_POLL_MS;
 }
 
 /* ---- connect, disconnect, learn-address -------------------------------------- */

@@ -224,6 +224,8 @@ static void cc_answer(void *ctx, uint64_t tag, enum plugin_result r,
 	struct srv_client *c = server_client(ctx, (uint32_t)(tag >> 32));
 	struct plugin_cc *cc = c ? c->pcc : NULL;
 
+	if (c)
+		server_client_wake(c);
 	if (!cc || c->dead || !cc->calling || c->pcc_serial != (uint32_t)tag) {
 		free(config);
 		return;
@@ -285,17 +287,13 @@ static void cc_poll(struct srv_client *c, uint64_t now)
 		cc_advance(c, ret);
 }
 
-void server_plugin_cc_tick(struct server *s, uint64_t now, uint64_t *next)
+void server_plugin_cc_client_tick(struct srv_client *c, uint64_t now,
+				  uint64_t *next)
 {
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *c = s->clients[i];
-
-		if (!c || c->dead || !c->pcc || !c->pcc->deferred ||
-		    c->pcc->calling)
-			continue;
-		if (now >= c->pcc->next_ms)
-			cc_poll(c, now);
-		if (c->pcc && c->pcc->next_ms < *next)
-			*next = c->pcc->next_ms;
-	}
+	if (c->dead || !c->pcc || !c->pcc->deferred || c->pcc->calling)
+		return;
+	if (now >= c->pcc->next_ms)
+		cc_poll(c, now);
+	if (c->pcc && c->pcc->next_ms < *next)
+		*next = c->pcc->next_ms;
 }

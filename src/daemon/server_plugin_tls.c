@@ -29,6 +29,7 @@ static struct srv_client *step_client(void *ctx, uint64_t tag)
 	if (!c || c->dead || c->kill_at_ms || !c->ptls.done ||
 	    c->ptls.serial != (uint32_t)tag)
 		return NULL;
+	server_client_wake(c);
 	return c;
 }
 

@@ -71,8 +71,11 @@ void server_script_route_up(struct server *s);
 /* Before the tun closes (@tun_open): route-pre-down, and DOWN + down
  * with --down-pre; after: DOWN + down. To completion; only after up. */
 void server_script_down(struct server *s, const char *signal, bool tun_open);
-/* Timeouts and deferred decisions; the next deadline. */
+/* The scripts' timeouts; the next deadline. */
 uint64_t server_script_tick(struct server *s, uint64_t now_ms);
+/* @c's deferred decision (auth/connect files): polled; lowers *@next. */
+void server_script_client_tick(struct srv_client *c, uint64_t now_ms,
+			       uint64_t *next);
 
 /* The peer's certificate chain is verified: keep its variables. */
 void server_script_cert(struct srv_client *c);

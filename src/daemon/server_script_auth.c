@@ -166,6 +166,7 @@ static void auth_exited(void *ctx, int result)
 	struct srv_client *c = ctx;
 	struct srv_scripts *sc = &c->scr;
 
+	server_client_wake(c);
 	sc->job = NULL;
 	scriptfile_drop(&sc->cred_file);
 	if (result == 2) {
@@ -305,6 +306,7 @@ static void connect_exited(void *ctx, int result)
 	struct srv_client *c = ctx;
 	struct srv_scripts *sc = &c->scr;
 
+	server_client_wake(c);
 	sc->job = NULL;
 	if (result) {
 		scriptrun_log_failure("client-connect", result);
@@ -388,17 +390,16 @@ static void client_poll(struct srv_client *c, uint64_t now)
 
 uint64_t server_script_tick(struct server *s, uint64_t now_ms)
 {
-	uint64_t next = scriptrun_tick(&s->scripts.run, now_ms);
+	return scriptrun_tick(&s->scripts.run, now_ms);
+}
 
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *c = s->clients[i];
-
-		if (!c || c->dead || !c->scr.defer_until_ms)
-			continue;
-		client_poll(c, now_ms);
-		if (c->scr.defer_until_ms && now_ms + SS_POLL_MS < next)
-			next = now_ms + SS_POLL_MS;
-	}
-	return next;
+void server_script_client_tick(struct srv_client *c, uint64_t now_ms,
+			       uint64_t *next)
+{
+	if (c->dead || !c->scr.defer_until_ms)
+		return;
+	client_poll(c, now_ms);
+	if (c->scr.defer_until_ms && now_ms + SS_POLL_MS < *next)
+		*next = now_ms + SS_POLL_MS;
 }
 

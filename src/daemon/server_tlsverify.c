@@ -71,6 +71,7 @@ static void tv_ran(void *ctx, int result)
 	char subject[SCRIPTCERT_SUBJECT_MAX] = "";
 	X509 *x = chain_cert(c, c->tv.depth);
 
+	server_client_wake(c);
 	c->tv.job = NULL;
 	scriptfile_drop(&c->tv.cert_file);
 	if (x)

@@ -60,6 +60,13 @@ static void report_hold(struct fleet *f, FILE *out)
 		(unsigned long long)(b->echo_rx - a->echo_rx),
 		per_s(b->echo_tx - a->echo_tx, ms),
 		per_s(b->echo_rx - a->echo_rx, ms));
+	/* what the server spends on clients that are only kept up */
+	if (f->a->server_pid && ms && f->s_up.cpu_ms >= 0 &&
+	    f->s_hold.cpu_ms >= 0)
+		fprintf(out, "hold: server CPU %.2f%%\nstat server_cpu_pct_hold "
+			"%.3f\n", (double)(f->s_hold.cpu_ms - f->s_up.cpu_ms) *
+			100.0 / (double)ms, (double)(f->s_hold.cpu_ms -
+			f->s_up.cpu_ms) * 100.0 / (double)ms);
 }
 
 static void report_server(struct fleet *f, FILE *out)
