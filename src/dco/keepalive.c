@@ -2,13 +2,17 @@
  * Keepalive as the drivers do it (SET_PEER): a ping when nothing was sent for
  * the interval, and the peer expires when nothing authenticated arrived for
  * the timeout. One deadline scan per worker instead of timers per peer:
- * each worker sleeps until its earliest deadline, then visits every peer,
- * acting only for those it is the home of (engine.h: peer_home).
+ * each worker sleeps until its earliest deadline (but at least
+ * KEEPALIVE_BATCH_MS), then visits every peer, acting for all those due
+ * that it is the home of (engine.h: peer_home).
  */
 #include <string.h>
 
 #include "dco/engine.h"
 #include "proto/datapkt.h"
+
+/* The shortest time between two scans of a worker's peers. */
+#define KEEPALIVE_BATCH_MS 100u
 
 static uint64_t min_deadline(uint64_t a, uint64_t b)
 {
@@ -87,6 +91,13 @@ void keepalive_scan(struct worker *w, uint64_t now_ms)
 				next = min_deadline(next,
 						    keepalive_peer(w, p, now_ms));
 	}
+	/* Not sooner than KEEPALIVE_BATCH_MS from now: the peers' deadlines
+	 * are spread out (one a millisecond at 10,000 peers pinging every
+	 * 10 s), and a scan per deadline visited every peer each time. A
+	 * ping or an expiry is at most that late (OpenVPN's own timers tick
+	 * in whole seconds). */
+	if (next != UINT64_MAX && next < now_ms + KEEPALIVE_BATCH_MS)
+		next = now_ms + KEEPALIVE_BATCH_MS;
 	/* a peer set up meanwhile may have lowered it: keep the lower */
 	while (!atomic_compare_exchange_weak(&w->next_deadline_ms, &seen, next))
 		next = min_deadline(next, seen);
