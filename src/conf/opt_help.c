@@ -81,6 +81,12 @@ static const struct opt_help help[] = {
 	{ "tls-cipher", "list", "TLS 1.2 cipher list." },
 	{ "tls-ciphersuites", "list", "TLS 1.3 cipher suites." },
 	{ "tls-groups", "list", "Key exchange groups, in order." },
+	{ "tls-cert-profile", "legacy|insecure|preferred|suiteb", "What "
+	  "certificates (ours and the peer's chain) and TLS may use, as "
+	  "OpenVPN 2.6's OpenSSL security levels: legacy (default) 1: keys of "
+	  ">= 1024 bits, no SHA1 signatures; insecure 0: anything; preferred "
+	  "2: >= 2048 bits; suiteb 3: and Suite B (ECDSA P-256/P-384, "
+	  "ECDHE-ECDSA AES-GCM)." },
 	{ "ecdh-curve", "name", "Same as --tls-groups." },
 	{ "peer-fingerprint", "sha256", "Accept the peer by its certificate's "
 	  "fingerprint." },

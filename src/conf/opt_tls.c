@@ -154,6 +154,23 @@ int h_tls_version_max(struct opt_ctx *c, const struct opt_desc *d,
 	return tls_version(c, argv[1], &c->o->tls_version_max);
 }
 
+/* tls-cert-profile: the words in enum tls_cert_profile's order (ctl/tls.h).
+ * OpenVPN refuses another word only when it builds its TLS context ("ERROR:
+ * Invalid cert profile"); here at once. */
+int h_tls_cert_profile(struct opt_ctx *c, const struct opt_desc *d,
+		       char **argv, unsigned int argc)
+{
+	static const char *const words[] = { "legacy", "insecure", "preferred",
+					     "suiteb", NULL };
+	int i = optval_word(c, argv[1], words);
+
+	UNUSED_ARGS;
+	if (i < 0)
+		return i;
+	c->o->tls_cert_profile = (unsigned)i;
+	return 0;
+}
+
 static int hexval(char ch)
 {
 	if (ch >= '0' && ch <= '9')

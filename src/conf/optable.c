@@ -238,8 +238,7 @@ static const struct opt_desc table[] = {
 	       "providers do this"),
 	IGNORE("providers", 15, OPT_W_LOCAL, "--providers ignored: OpenSSL's "
 	       "default provider is used"),
-	IGNORE("tls-cert-profile", 1, OPT_W_LOCAL, "--tls-cert-profile ignored: "
-	       "OpenSSL's default security level applies"),
+	FN("tls-cert-profile", 1, 1, OPT_W_LOCAL, h_tls_cert_profile),
 	IGNORE("allow-pull-fqdn", 0, OPT_W_LOCAL, "WARNING: --allow-pull-fqdn "
 	       "ignored: pushed routes must use addresses"),
 	FLAG("persist-local-ip", OPT_W_LOCAL, persist_local_ip),

@@ -132,6 +132,7 @@ OPT_HANDLER(h_config);
 OPT_HANDLER(h_dev);
 OPT_HANDLER(h_dev_type);
 OPT_HANDLER(h_aead_backend);
+OPT_HANDLER(h_tls_cert_profile);
 OPT_HANDLER(h_topology);
 OPT_HANDLER(h_proto);
 OPT_HANDLER(h_remote);

@@ -258,6 +258,9 @@ struct options {
 	bool tls_version_min_or_highest;
 	char *tls_version_max;
 	char *tls_cipher, *tls_ciphersuites, *tls_groups;
+	unsigned tls_cert_profile;	/* 0 legacy (default), 1 insecure,
+					 * 2 preferred, 3 suiteb: enum
+					 * tls_cert_profile's order */
 	uint8_t (*peer_fingerprints)[32];	/* peer-fingerprint (SHA-256)
 						 * or verify-hash digests */
 	size_t n_peer_fingerprints;

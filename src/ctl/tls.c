@@ -31,8 +31,6 @@
 /* Unread input held for a session: a peer cannot make us buffer more. */
 #define TLS_MAX_BUFFERED (1u << 20)
 
-/* OpenVPN's default --tls-cert-profile "legacy" is OpenSSL security level 1. */
-#define TLS_SECURITY_LEVEL 1
 
 static int verify_mode(const struct tls_config *cfg)
 {
@@ -112,11 +110,10 @@ static int ctx_setup(struct tls_ctx *ctx, const struct tls_config *cfg,
 			    SSL_OP_CIPHER_SERVER_PREFERENCE |
 			    SSL_OP_NO_RENEGOTIATION);
 	SSL_CTX_set_session_cache_mode(sctx, SSL_SESS_CACHE_OFF);
-	SSL_CTX_set_security_level(sctx, TLS_SECURITY_LEVEL);
 	SSL_CTX_set_default_passwd_cb(sctx, tls_no_passphrase);
 	SSL_CTX_set_verify(sctx, verify_mode(cfg), tls_verify_cb);
 	ret = tls_set_versions(sctx, cfg, err, errlen);
-	if (!ret)
+	if (!ret)	/* the profile's level before any certificate loads */
 		ret = tls_apply_ciphers(sctx, cfg, err, errlen);
 	if (!ret && tls_file_given(cfg->ca))
 		ret = tls_load_ca(sctx, cfg->ca, cfg->role == TLS_ROLE_SERVER,

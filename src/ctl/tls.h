@@ -68,6 +68,18 @@ enum tls_verify_client {
 	TLS_VERIFY_CLIENT_NONE,
 };
 
+/* --tls-cert-profile, in the order of its words (conf/opt_tls.c). OpenVPN
+ * 2.6 maps them onto OpenSSL security levels (its ssl_openssl.c): legacy 1
+ * (the default: RSA/DH >= 1024 bits, no SHA1 certificate signatures under
+ * OpenSSL 3), insecure 0, preferred 2 (>= 2048 bits), suiteb 3 plus the
+ * "SUITEB128" cipher string (ECDSA P-256/P-384, AES-GCM). */
+enum tls_cert_profile {
+	TLS_CERT_PROFILE_LEGACY = 0,
+	TLS_CERT_PROFILE_INSECURE,
+	TLS_CERT_PROFILE_PREFERRED,
+	TLS_CERT_PROFILE_SUITEB,
+};
+
 /*
  * What a ctx is built from. Strings are OpenVPN's option values (as in
  * struct options) and are only read during tls_ctx_new(); NULL/empty means
@@ -118,6 +130,8 @@ struct tls_config {
 	unsigned fpr_len;		/* 32: SHA-256; 20: SHA1 (verify-hash);
 					 * 0: 32 */
 	enum tls_verify_client verify_client;	/* server only */
+	enum tls_cert_profile cert_profile;	/* what our and the peer's
+						 * certificates must meet */
 };
 
 struct tls_ctx;
@@ -132,9 +146,12 @@ int tls_parse_x509_type(const char *s, enum tls_x509_type *out,
 
 int tls_ctx_new(struct tls_ctx **out, const struct tls_config *cfg,
 		char *err, size_t errlen);
-/* The suites and groups of @cfg (cipher, ciphersuites, groups; OpenVPN's
- * defaults when unset) set on an OpenSSL context, as tls_ctx_new does: for
- * --show-tls, which lists what a context would offer. */
+/* The certificate profile (its security level: call it before loading any
+ * certificate, the level refuses a weak one of our own there, as OpenVPN's
+ * "Cannot load certificate"), suites and groups of @cfg (cipher,
+ * ciphersuites, groups; OpenVPN's defaults when unset) set on an OpenSSL
+ * context, as tls_ctx_new does: for --show-tls, which lists what a context
+ * would offer. */
 struct ssl_ctx_st;
 int tls_apply_ciphers(struct ssl_ctx_st *sctx, const struct tls_config *cfg,
 		      char *err, size_t errlen);

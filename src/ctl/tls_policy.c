@@ -226,8 +226,35 @@ static int set_ciphers(SSL_CTX *sctx, const struct tls_config *cfg,
 	return 0;
 }
 
+/* Before the suites, as OpenVPN: the suite-B flags "SUITEB128" sets survive
+ * the cipher list set after it, which OpenSSL then replaces by the suite-B
+ * suites (--show-tls lists those too). */
+static int set_cert_profile(SSL_CTX *sctx, enum tls_cert_profile p,
+			    char *err, size_t errlen)
+{
+	static const int level[] = {
+		[TLS_CERT_PROFILE_LEGACY] = 1, [TLS_CERT_PROFILE_INSECURE] = 0,
+		[TLS_CERT_PROFILE_PREFERRED] = 2, [TLS_CERT_PROFILE_SUITEB] = 3,
+	};
+
+	if ((unsigned)p >= sizeof(level) / sizeof(level[0])) {
+		errbuf_set(err, errlen, "ERROR: Invalid cert profile");
+		return -EINVAL;
+	}
+	SSL_CTX_set_security_level(sctx, level[p]);
+	if (p == TLS_CERT_PROFILE_SUITEB &&
+	    !SSL_CTX_set_cipher_list(sctx, "SUITEB128")) {
+		errbuf_set(err, errlen, "tls-cert-profile suiteb: OpenSSL has "
+			   "no Suite B ciphers");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int tls_apply_ciphers(struct ssl_ctx_st *sctx, const struct tls_config *cfg,
 		      char *err, size_t errlen)
 {
-	return set_ciphers(sctx, cfg, err, errlen);
+	int ret = set_cert_profile(sctx, cfg->cert_profile, err, errlen);
+
+	return ret ? ret : set_ciphers(sctx, cfg, err, errlen);
 }

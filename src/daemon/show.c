@@ -130,7 +130,9 @@ out:
 static int show_tls(FILE *f, const struct options *o)
 {
 	struct tls_config cfg = { .cipher = o->tls_cipher,
-				  .ciphersuites = o->tls_ciphersuites };
+				  .ciphersuites = o->tls_ciphersuites,
+				  .cert_profile = (enum tls_cert_profile)
+						  o->tls_cert_profile };
 
 	fprintf(f, "Available TLS Ciphers, listed in order of preference:\n");
 	fprintf(f, "\nFor TLS 1.3 and newer (--tls-ciphersuites):\n\n");

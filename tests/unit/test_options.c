@@ -158,6 +158,19 @@ static void test_cert_usage_and_v2(void **state)
 	assert_int_equal(o.n_remote_cert_ku, 0);
 	assert_false(o.tls_crypt_v2_force_cookie);
 	options_free(&o);
+	/* tls-cert-profile: enum tls_cert_profile's order, legacy by default */
+	expect_ok(&o, "tls-cert-profile preferred\n");
+	assert_int_equal(o.tls_cert_profile, 2);
+	options_free(&o);
+	expect_ok(&o, "tls-cert-profile suiteb\ntls-cert-profile insecure\n");
+	assert_int_equal(o.tls_cert_profile, 1);
+	options_free(&o);
+	expect_ok(&o, "client\n");
+	assert_int_equal(o.tls_cert_profile, 0);
+	options_free(&o);
+	expect_error("tls-cert-profile strong\n", "e.conf:1: --tls-cert-profile: "
+		     "bad value 'strong' (expected legacy, insecure, preferred, "
+		     "suiteb)");
 	expect_error("remote-cert-ku a0 zz\n", "e.conf:1: --remote-cert-ku: 'zz' "
 		     "is not a key usage in hex (e.g. a0)");
 	expect_error("tls-crypt-v2 v2.key sometimes\n", "e.conf:1: --tls-crypt-v2: "
