@@ -115,6 +115,10 @@ struct dco_config {
 				      * whole Ethernet frames, untouched but
 				      * for the MSS clamp; in MP mode the engine
 				      * switches them by learned MAC */
+	bool passtos;                /* OpenVPN's --passtos: each packet from
+				      * the tun leaves with its IPv4 TOS / IPv6
+				      * traffic class on the outer header
+				      * (dco/tos.h) */
 	bool allow_recursive_routing; /* OpenVPN's option: tun packets to a
 				      * peer's own outer address are sent
 				      * (false: dropped, as OpenVPN) */

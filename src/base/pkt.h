@@ -25,6 +25,8 @@ struct pkt {
 	uint32_t len;           /* bytes from data on */
 	uint32_t peer_id;       /* peer it belongs to, DCO_PEER_ID_NONE if unknown */
 	uint16_t gso_size;      /* received UDP GRO train: size of each datagram */
+	uint16_t tos;           /* to send: PKT_TOS_SET | the outer TOS / traffic
+				 * class (--passtos, dco/tos.h); 0: the socket's */
 	uint8_t *base;          /* start of the buffer (headroom begins here) */
 	uint32_t cap;           /* bytes from base to end of buffer */
 	int sock;               /* socket it came in on / goes out of */
@@ -36,6 +38,7 @@ struct pkt {
 	 * copy). NULL: data[] holds the packet. */
 	const uint8_t *src;
 };
+#define PKT_TOS_SET 0x100u
 /* Enough for any data packet's header, packet-id and tag (4 + 4 + 16). */
 #define PKT_SRC_HEAD 32u
 
@@ -46,6 +49,7 @@ static inline void pkt_reset(struct pkt *p)
 	p->len = 0;
 	p->addrlen = 0;
 	p->gso_size = 0;
+	p->tos = 0;
 	p->src = NULL;
 }
 

@@ -201,6 +201,13 @@ static const struct opt_help help[] = {
 	  "credentials." },
 	{ "tmp-dir", "dir", "Where scripts' temporary files go." },
 	{ "tcp-nodelay", NULL, "Disable Nagle on TCP sockets." },
+	{ "passtos", NULL, "Each packet from the tun leaves with its TOS on "
+	  "the outer packet: an IPv4 packet's TOS, an IPv6 one's traffic "
+	  "class (IP_TOS/IPV6_TCLASS per UDP datagram; over TCP the stream's "
+	  "socket takes the latest). OpenVPN 2.6 copies only IPv4 TOS, onto "
+	  "IPv4 outer packets, and keeps the last one for whatever it sends "
+	  "next (pings, control packets too); dcovpn's pings and control "
+	  "packets keep the socket's TOS." },
 	{ "daemon", "[name]", "Run in the background." },
 	{ "user", "user", "Drop to this user after setup." },
 	{ "group", "group", "Drop to this group after setup." },

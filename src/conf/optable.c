@@ -260,8 +260,7 @@ static const struct opt_desc table[] = {
 	       "dcovpn sets TCP_NODELAY on every TCP socket"),
 	IGNORE("max-routes", 1, OPT_W_LOCAL, "DEPRECATED OPTION: --max-routes "
 	       "option ignored."),
-	IGNORE("passtos", 0, OPT_W_LOCAL, "--passtos ignored: the outer packets "
-	       "keep their own TOS"),
+	FLAG("passtos", OPT_W_LOCAL, passtos),
 	FN("daemon", 0, 1, OPT_W_LOCAL, h_daemon),
 	STR("user", OPT_W_LOCAL, user),
 	STR("group", OPT_W_LOCAL, group),

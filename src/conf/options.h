@@ -365,6 +365,7 @@ struct options {
 	int mgmt_log_cache;	/* management-log-cache N; -1: unset */
 	char *tmp_dir;		/* tmp-dir: where scripts' files go */
 	bool tcp_nodelay;	/* server: push socket-flags TCP_NODELAY */
+	bool passtos;		/* outer TOS from the inner packet's */
 	bool daemon;
 	char *daemon_name;
 	bool use_syslog;			/* --syslog [NAME] */

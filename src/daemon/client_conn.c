@@ -302,6 +302,7 @@ static int conn_open(struct conn *c)
 		.aead_backend = c->o->aead_backend,
 		.static_key = c->cc->has_secret,
 		.tap = c->o->dev_type == OPT_DEV_TAP,
+		.passtos = c->o->passtos,
 	};
 	int ret;
 

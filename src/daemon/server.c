@@ -106,6 +106,7 @@ static int server_open_engine(struct server *s)
 		.aead_backend = o->aead_backend,
 		.allow_recursive_routing = o->allow_recursive_routing,
 		.tap = o->dev_type == OPT_DEV_TAP,
+		.passtos = o->passtos,
 	};
 	int ret;
 

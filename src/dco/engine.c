@@ -58,6 +58,7 @@ static void dco_init_fields(struct dco *dco, const struct dco_config *cfg)
 	dco->static_key = cfg->static_key && cfg->mode == DCO_MODE_P2P;
 	dco->tap = cfg->tap;
 	dco->mss = cfg->mss <= 65535 ? (uint16_t)cfg->mss : 0;
+	dco->passtos = cfg->passtos;
 	dco->allow_recursive = cfg->allow_recursive_routing;
 	route_init(&dco->routes);
 	dco->no_offload = cfg->no_offload;

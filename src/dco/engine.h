@@ -198,6 +198,7 @@ struct dco {
 	bool client_to_client;
 	bool static_key;                 /* every link packet is data */
 	uint16_t mss;                    /* MSS clamp for IPv4 SYNs; 0: off */
+	bool passtos;                    /* outer TOS from the inner (tos.h) */
 	bool allow_recursive;            /* tun packets to a peer's outer
 					  * address go (recursive.c) */
 	/* The peer tables (peertab.c): RCU lists, changed under cfg_lock. */

@@ -10,6 +10,7 @@
 #include "dco/compstub.h"
 #include "dco/engine.h"
 #include "dco/l2.h"
+#include "dco/tos.h"
 #include "io/tcp.h"
 #include "io/udp.h"
 #include "io/vnet.h"
@@ -251,6 +252,15 @@ void tx_deliver(struct worker *w, struct peer *p, struct pkt *segs,
 	}
 }
 
+/* --passtos: segs[0..n) are one tun read, their headers alike. */
+static void tx_mark_tos(const struct worker *w, struct pkt *segs, unsigned n)
+{
+	uint16_t tos = tos_mark(w->dco->tap, segs[0].data, segs[0].len);
+
+	for (unsigned i = 0; i < n; i++)
+		segs[i].tos = tos;
+}
+
 /*
  * Route segs[0..n) (all from one tun read, so one destination), then
  * deliver them here, or hand them to their peer's home.
@@ -261,6 +271,8 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 	struct peer *p;
 	struct tx_dest to = { .out = out, .now_ms = now_ms };
 
+	if (w->dco->passtos)
+		tx_mark_tos(w, segs, n);
 	if (w->dco->l2) {
 		/* an MP tap: frames one by one (no offloads), switched */
 		DCO_STAT_ADD(w, (struct peer *)NULL, tun_rx_packets, n);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dco/engine.h"
+#include "dco/tos.h"
 
 bool tx_handoff(struct worker *w, struct peer *p, const struct pkt *segs,
 		unsigned n)
@@ -117,6 +118,9 @@ static void tx_ho_take(struct tx_ho_stage *st, const struct handoff_slot *hs)
 	pkt_reset(s);
 	memcpy(s->data, hs->data, hs->len);
 	s->len = hs->len;
+	/* a slot holds no TOS: read it again from the plaintext */
+	if (st->w->dco->passtos)
+		s->tos = tos_mark(st->w->dco->tap, s->data, s->len);
 }
 
 void tx_handoff_drain(struct worker *w, uint64_t now_ms)

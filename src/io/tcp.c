@@ -448,6 +448,20 @@ int tcp_stream_send(struct tcp_stream *s, struct pkt *p)
 	return tcp_stream_write(s, &iov, 1, false, p->len);
 }
 
+/* A stream has one TOS at a time: the socket's, set when --passtos brings
+ * another (IPV6_TCLASS fails on an IPv4 socket, IP_TOS is moot on an IPv6
+ * one: each does what applies). */
+static void tcp_stream_set_tos(struct tcp_stream *s, uint16_t tos)
+{
+	int v = tos & 0xff;
+
+	if (!(tos & PKT_TOS_SET) || tos == s->tos)
+		return;
+	s->tos = tos;
+	(void)setsockopt(s->fd, IPPROTO_IP, IP_TOS, &v, sizeof(v));
+	(void)setsockopt(s->fd, IPPROTO_IPV6, IPV6_TCLASS, &v, sizeof(v));
+}
+
 int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n)
 {
 	struct iovec iov[TCP_SEND_MANY_MAX];
@@ -468,6 +482,7 @@ int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n)
 		return -ENOBUFS;
 	if (tcp_queue_full(&s->q))
 		return -ENOSPC;
+	tcp_stream_set_tos(s, pkts[0].tos);
 	for (unsigned i = 0; i < n; i++) {
 		uint8_t *hdr = pkt_push(&pkts[i], TCP_LEN_SIZE);
 

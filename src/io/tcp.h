@@ -22,6 +22,8 @@ struct tcp_stream {
 	uint8_t *tx;            /* bytes the socket did not take yet */
 	size_t tx_off, tx_len, tx_cap;
 	struct tcp_queue q;     /* --tcp-queue-limit (tcp_queue_set_limit) */
+	uint16_t tos;           /* --passtos: PKT_TOS_SET | the TOS last set
+				 * on the socket; 0: never set */
 };
 
 /* Blocking helpers for setting up a connection (bounded by @timeout_ms);
@@ -68,7 +70,8 @@ int tcp_stream_send(struct tcp_stream *s, struct pkt *p);
  * Frame and send @n packets in one system call (a segmented super-packet):
  * all are queued or none (-ENOBUFS, packets untouched; -ENOSPC when more
  * packets than the stream's tcp_queue limit wait). At most
- * TCP_SEND_MANY_MAX packets.
+ * TCP_SEND_MANY_MAX packets. A TOS on the first (pkt->tos, --passtos)
+ * becomes the socket's for what it sends from then on, when it changes.
  */
 #define TCP_SEND_MANY_MAX 128u
 int tcp_stream_send_many(struct tcp_stream *s, struct pkt *pkts, unsigned n);

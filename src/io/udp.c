@@ -79,6 +79,46 @@ union udp_ctl {
 	struct cmsghdr align;
 };
 
+/* Control space to send one datagram or train: UDP_SEGMENT, and --passtos'
+ * IP_TOS and IPV6_TCLASS (both: the socket's family and the destination
+ * decide which one the kernel uses, the other it skips). */
+union udp_tx_ctl {
+	char buf[3 * CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/* Append a control message to @mh, whose msg_control is set (every one
+ * added takes CMSG_SPACE: the next starts where msg_controllen ends). */
+static void udp_cmsg_add(struct msghdr *mh, int level, int type,
+			 const void *v, size_t len)
+{
+	struct cmsghdr *c = (struct cmsghdr *)((char *)mh->msg_control +
+					       mh->msg_controllen);
+
+	c->cmsg_level = level;
+	c->cmsg_type = type;
+	c->cmsg_len = CMSG_LEN(len);
+	memcpy(CMSG_DATA(c), v, len);
+	mh->msg_controllen += CMSG_SPACE(len);
+}
+
+/* @p's --passtos value on @mh, after the control messages it has (their
+ * buffer being @ctl's, if any). Nothing for most packets. */
+static void udp_set_tos(struct msghdr *mh, union udp_tx_ctl *ctl,
+			const struct pkt *p)
+{
+	int tos = p->tos & 0xff;
+
+	if (!(p->tos & PKT_TOS_SET))
+		return;
+	if (!mh->msg_control) {
+		mh->msg_control = ctl->buf;
+		mh->msg_controllen = 0;
+	}
+	udp_cmsg_add(mh, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	udp_cmsg_add(mh, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
+}
+
 /* The datagram size of a GRO train, 0 for a lone datagram. */
 static uint16_t udp_gro_size(struct msghdr *mh)
 {
@@ -141,6 +181,7 @@ static unsigned udp_send_chunk(int fd, struct pkt *pkts, unsigned n,
 {
 	struct mmsghdr msgs[UDP_BATCH_MAX];
 	struct iovec iovs[UDP_BATCH_MAX];
+	union udp_tx_ctl ctl[UDP_BATCH_MAX];
 	unsigned i = 0, sent = 0;
 
 	memset(msgs, 0, n * sizeof(msgs[0]));
@@ -152,6 +193,7 @@ static unsigned udp_send_chunk(int fd, struct pkt *pkts, unsigned n,
 		/* addrlen 0: a connected socket's default destination. */
 		msgs[k].msg_hdr.msg_name = pkts[k].addrlen ? &pkts[k].addr : NULL;
 		msgs[k].msg_hdr.msg_namelen = pkts[k].addrlen;
+		udp_set_tos(&msgs[k].msg_hdr, &ctl[k], &pkts[k]);
 	}
 	while (i < n) {
 		int r = sendmmsg(fd, msgs + i, n - i, MSG_DONTWAIT);
@@ -197,9 +239,9 @@ int udp_send_batch(int fd, struct pkt *pkts, unsigned n, unsigned *failed)
 #define UDP_GSO_MAX_SEGS 64u
 #define UDP_GSO_MAX_BYTES 65000u
 
-/* How many packets from @p on form one train: same destination, equal
- * sizes, the last one possibly shorter. (All go out on the fd given, as in
- * udp_send_batch, whatever their ->sock says.) */
+/* How many packets from @p on form one train: same destination and TOS,
+ * equal sizes, the last one possibly shorter. (All go out on the fd given,
+ * as in udp_send_batch, whatever their ->sock says.) */
 static unsigned udp_train_len(const struct pkt *p, unsigned n)
 {
 	unsigned k = 1;
@@ -207,7 +249,7 @@ static unsigned udp_train_len(const struct pkt *p, unsigned n)
 
 	while (k < n && k < UDP_GSO_MAX_SEGS && p[k].len && p[k].len <= p[0].len &&
 	       bytes + p[k].len <= UDP_GSO_MAX_BYTES &&
-	       p[k].addrlen == p[0].addrlen &&
+	       p[k].addrlen == p[0].addrlen && p[k].tos == p[0].tos &&
 	       !memcmp(&p[k].addr, &p[0].addr, p[0].addrlen)) {
 		bytes += p[k].len;
 		if (p[k++].len < p[0].len)
@@ -219,7 +261,7 @@ static unsigned udp_train_len(const struct pkt *p, unsigned n)
 struct udp_gso_batch {
 	struct mmsghdr msgs[UDP_BATCH_MAX];
 	struct iovec iovs[UDP_BATCH_MAX * UDP_GSO_MAX_SEGS];
-	union udp_ctl ctl[UDP_BATCH_MAX];
+	union udp_tx_ctl ctl[UDP_BATCH_MAX];
 	unsigned first[UDP_BATCH_MAX];   /* packet index each message starts at */
 	unsigned count[UDP_BATCH_MAX];   /* packets in each message */
 };
@@ -239,17 +281,13 @@ static void udp_gso_msg(struct udp_gso_batch *b, unsigned m, struct pkt *p,
 	mh->msg_name = p[0].addrlen ? &p[0].addr : NULL;
 	mh->msg_namelen = p[0].addrlen;
 	if (k > 1) {
-		struct cmsghdr *c;
 		uint16_t size = (uint16_t)p[0].len;
 
 		mh->msg_control = b->ctl[m].buf;
-		mh->msg_controllen = CMSG_SPACE(sizeof(uint16_t));
-		c = CMSG_FIRSTHDR(mh);
-		c->cmsg_level = IPPROTO_UDP;
-		c->cmsg_type = UDP_SEGMENT;
-		c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
-		memcpy(CMSG_DATA(c), &size, sizeof(size));
+		mh->msg_controllen = 0;
+		udp_cmsg_add(mh, IPPROTO_UDP, UDP_SEGMENT, &size, sizeof(size));
 	}
+	udp_set_tos(mh, &b->ctl[m], &p[0]);
 }
 
 /*

@@ -183,6 +183,7 @@ static void test_cert_usage_and_v2(void **state)
 	assert_true(o.mlock);
 	assert_string_equal(o.tmp_dir, "/dev/shm");
 	assert_true(o.tcp_nodelay);
+	assert_true(o.passtos);
 	assert_int_equal(o.srv->connect_freq_n, 3);
 	assert_int_equal(o.srv->connect_freq_s, 60);
 	assert_int_equal(o.srv->connect_init_n, 100);

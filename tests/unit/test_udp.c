@@ -288,6 +288,81 @@ static unsigned recv_run(int fd, struct pkt_pool *pool, unsigned n)
 	return msgs;
 }
 
+/* The TOS / traffic class datagram @fd received next carries (IP_RECVTOS /
+ * IPV6_RECVTCLASS on); its payload's first byte in *@tag. */
+static int recv_tos(int fd, uint8_t *tag)
+{
+	uint8_t buf[2048];
+	char ctl[256];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl, .msg_controllen = sizeof(ctl) };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int tos = -1;
+
+	assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	assert_true(recvmsg(fd, &mh, 0) > 0);
+	*tag = buf[0];
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS))
+			tos = *(uint8_t *)CMSG_DATA(c);
+		if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS)
+			memcpy(&tos, CMSG_DATA(c), sizeof(tos));
+	}
+	return tos;
+}
+
+/* --passtos: each datagram leaves with its pkt->tos (none: the socket's,
+ * 0), plain and in GSO trains, which never mix two TOS values: 3 + 3 + 2
+ * datagrams of one size, the middle three with another TOS. */
+static void tos_case(const char *ha, const char *hb)
+{
+	static const uint16_t tos[8] = {
+		PKT_TOS_SET | 0xb8, PKT_TOS_SET | 0xb8, PKT_TOS_SET | 0xb8,
+		PKT_TOS_SET | 0x20, PKT_TOS_SET | 0x20, PKT_TOS_SET | 0x20,
+		0, 0,
+	};
+	struct udp_pair u;
+	int on = 1;
+
+	pair_open(&u, ha, hb);
+	(void)setsockopt(u.b, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on));
+	(void)setsockopt(u.b, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof(on));
+	for (int gso = 0; gso < 2; gso++) {
+		bool gso_ok = gso;
+		unsigned failed = 9;
+
+		for (unsigned i = 0; i < 8; i++) {
+			pkt_reset(&u.tx.pkts[i]);
+			u.tx.pkts[i].len = 1000;
+			memset(u.tx.pkts[i].data, (int)i, 1000);
+			memcpy(&u.tx.pkts[i].addr, &u.b_addr, u.b_len);
+			u.tx.pkts[i].addrlen = u.b_len;
+			u.tx.pkts[i].tos = tos[i];
+		}
+		assert_int_equal(udp_send_batch_gso(u.a, u.tx.pkts, 8, &failed,
+						    &gso_ok), 8);
+		assert_int_equal(failed, 0);
+		assert_int_equal(gso_ok, gso);
+		for (unsigned i = 0; i < 8; i++) {
+			uint8_t tag;
+
+			assert_int_equal(recv_tos(u.b, &tag), tos[i] & 0xff);
+			assert_int_equal(tag, i);
+		}
+	}
+	pair_close(&u);
+}
+
+static void test_tos(void **state)
+{
+	(void)state;
+	tos_case("127.0.0.1", "127.0.0.1");
+	tos_case("::1", "::1");
+	/* a dual-stack socket to an IPv4 peer: IP_TOS applies */
+	tos_case("::", "::ffff:127.0.0.1");
+}
+
 /* A GSO run reaches a GRO socket as one train, a plain socket as datagrams. */
 static void test_gso_gro(void **state)
 {
@@ -497,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_partial_failure),
 		cmocka_unit_test(test_empty_and_errors),
 		cmocka_unit_test(test_gso_gro),
+		cmocka_unit_test(test_tos),
 		cmocka_unit_test(test_gso_runs),
 		cmocka_unit_test(test_gso_short_middle),
 		cmocka_unit_test(test_gso_fallback),
