@@ -200,6 +200,12 @@ static const struct opt_help help[] = {
 	{ "auth-user-pass-optional", NULL, "Server: clients may omit "
 	  "credentials." },
 	{ "tmp-dir", "dir", "Where scripts' temporary files go." },
+	{ "allow-pull-fqdn", NULL, "Let --ifconfig, --route-gateway and pushed "
+	  "--route name hosts, not only addresses (without it a pushed one "
+	  "with a name is refused, as OpenVPN). ifconfig and route-gateway "
+	  "names are resolved when the option is read (a pushed one: when "
+	  "the PUSH_REPLY arrives), route names when the route is added "
+	  "(IPv4: route-ipv6 and ifconfig-ipv6 take addresses only)." },
 	{ "tcp-nodelay", NULL, "Disable Nagle on TCP sockets." },
 	{ "passtos", NULL, "Each packet from the tun leaves with its TOS on "
 	  "the outer packet: an IPv4 packet's TOS, an IPv6 one's traffic "

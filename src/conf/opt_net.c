@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/resolve4.h"
 #include "conf/lexer.h"
 #include "conf/optable.h"
 
@@ -163,13 +164,36 @@ int h_connect_retry(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 }
 
 /* ifconfig LOCAL REMOTE-OR-NETMASK (which one depends on topology). */
+/* An IPv4 address, or with --allow-pull-fqdn what may be a host name
+ * (OpenVPN's test, wherever the option comes from, for --ifconfig and
+ * --route-gateway; for --route only on pushed ones). */
+static bool addr_or_name(const struct opt_ctx *c, const char *s)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, s, &a) == 1 ||
+	       (c->o->allow_pull_fqdn && resolve4_name_safe(s));
+}
+
+/* @s resolved now (OpenVPN resolves when it sets up the tun or the routes;
+ * here the option is read: a pushed one when the PUSH_REPLY arrives). */
+static int host4(struct opt_ctx *c, const char *s, struct in_addr *out)
+{
+	if (resolve4(s, out))
+		return opt_fail(c, "RESOLVE: Cannot resolve host address: %s", s);
+	return 0;
+}
+
 int h_ifconfig(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	       unsigned int argc)
 {
 	struct in_addr l, r;
 
 	UNUSED_ARGS;
-	if (optval_ip4(c, argv[1], &l) || optval_ip4(c, argv[2], &r))
+	if (!addr_or_name(c, argv[1]) || !addr_or_name(c, argv[2]))
+		return opt_fail(c, "ifconfig parms '%s' and '%s' must be valid "
+				"addresses", argv[1], argv[2]);
+	if (host4(c, argv[1], &l) || host4(c, argv[2], &r))
 		return -EINVAL;
 	c->o->ifconfig_local = l;
 	c->o->ifconfig_remote = r;
@@ -194,12 +218,36 @@ int h_ifconfig6(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 	return 0;
 }
 
+/* OpenVPN's route keywords that stand for an address. */
+static bool route_special(const char *s)
+{
+	return !strcmp(s, "vpn_gateway") || !strcmp(s, "net_gateway") ||
+	       !strcmp(s, "remote_host");
+}
+
+/* A pushed route names its network and gateway by address, by keyword, or
+ * with --allow-pull-fqdn by host name (resolved when the route is added). */
+static int route_pushed_checks(struct opt_ctx *c, char **argv,
+			       unsigned int argc)
+{
+	if (!addr_or_name(c, argv[1]) && !route_special(argv[1]))
+		return opt_fail(c, "route parameter network/IP '%s' must be a "
+				"valid address", argv[1]);
+	if (argc > 3 && strcmp(argv[3], "default") &&
+	    !addr_or_name(c, argv[3]) && !route_special(argv[3]))
+		return opt_fail(c, "route parameter gateway '%s' must be a "
+				"valid address", argv[3]);
+	return 0;
+}
+
 static int route_checks(struct opt_ctx *c, char **argv, unsigned int argc,
 			int *metric)
 {
 	struct in_addr mask;
 
 	*metric = -1;
+	if (c->source == OPT_W_PUSH && route_pushed_checks(c, argv, argc))
+		return -EINVAL;
 	if (argc > 2 && strcmp(argv[2], "default") &&
 	    optval_ip4(c, argv[2], &mask))
 		return -EINVAL;
@@ -284,11 +332,19 @@ int h_route_gateway(struct opt_ctx *c, const struct opt_desc *d, char **argv,
 		    unsigned int argc)
 {
 	struct in_addr a;
+	char quad[INET_ADDRSTRLEN];
 
 	UNUSED_ARGS;
-	if (strcmp(argv[1], "dhcp") && optval_ip4(c, argv[1], &a))
+	if (!strcmp(argv[1], "dhcp"))
+		return opt_strset(&c->o->route_gateway, argv[1]);
+	if (!addr_or_name(c, argv[1]))
+		return opt_fail(c, "route-gateway parm '%s' must be a valid "
+				"address", argv[1]);
+	/* a name is kept as the address it has now */
+	if (host4(c, argv[1], &a))
 		return -EINVAL;
-	return opt_strset(&c->o->route_gateway, argv[1]);
+	inet_ntop(AF_INET, &a, quad, sizeof(quad));
+	return opt_strset(&c->o->route_gateway, quad);
 }
 
 static const struct {

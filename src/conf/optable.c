@@ -239,8 +239,7 @@ static const struct opt_desc table[] = {
 	IGNORE("providers", 15, OPT_W_LOCAL, "--providers ignored: OpenSSL's "
 	       "default provider is used"),
 	FN("tls-cert-profile", 1, 1, OPT_W_LOCAL, h_tls_cert_profile),
-	IGNORE("allow-pull-fqdn", 0, OPT_W_LOCAL, "WARNING: --allow-pull-fqdn "
-	       "ignored: pushed routes must use addresses"),
+	FLAG("allow-pull-fqdn", OPT_W_LOCAL, allow_pull_fqdn),
 	FLAG("persist-local-ip", OPT_W_LOCAL, persist_local_ip),
 	IGNORE("multihome", 0, OPT_W_LOCAL, "WARNING: --multihome is not "
 	       "supported: replies leave by the route's address"),

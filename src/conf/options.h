@@ -398,6 +398,9 @@ struct options {
 	bool ping_timer_rem;	/* ping-restart/-exit only with a peer known */
 	/* stale-routes-check AGE [INTERVAL]: 0 unset (server_stale.c) */
 	int stale_routes_age, stale_routes_interval;
+	bool allow_pull_fqdn;	/* pushed ifconfig/route/route-gateway may
+				 * name hosts (resolved); ifconfig and
+				 * route-gateway anywhere, as OpenVPN */
 	bool allow_recursive_routing;	/* tun packets to the peer's outer
 					 * address are sent, not dropped */
 	int route_table;	/* route-table N; 0: the main table */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/resolve4.h"
 #include "daemon/netcfg.h"
 #include "daemon/routeget.h"
 #include "dcovpn/dco.h"
@@ -125,7 +126,7 @@ static bool route_via(const struct route_ctx *rc, const struct opt_route *r,
 			return false;
 		rg->has_gw = true;
 		rg->gw = rc->server;
-	} else if (inet_pton(AF_INET, r->gateway, &a) == 1) {
+	} else if (!resolve4(r->gateway, &a)) {	/* an address or a name */
 		/* a next hop on whatever link reaches it (maybe the tunnel) */
 		if (routeget4(a, rg))
 			return false;
@@ -139,6 +140,13 @@ static bool route_via(const struct route_ctx *rc, const struct opt_route *r,
 	return true;
 }
 
+/* vpn_gateway, net_gateway, remote_host: OpenVPN's keywords, not names. */
+static bool route_special_kw(const char *s)
+{
+	return !strcmp(s, "vpn_gateway") || !strcmp(s, "net_gateway") ||
+	       !strcmp(s, "remote_host");
+}
+
 /* @r's destination network; false (logged): skip the route. */
 static bool route4_dst(const struct opt_route *r, const struct route_ctx *rc,
 		       struct in_addr *net, int *prefix)
@@ -147,9 +155,15 @@ static bool route4_dst(const struct opt_route *r, const struct route_ctx *rc,
 
 	if (!strcmp(r->network, "remote_host") && rc->has_server)
 		*net = rc->server;
-	else if (inet_pton(AF_INET, r->network, net) != 1) {
-		log_warn("WARNING: route %s: only numeric addresses (and "
-			 "remote_host) are supported, skipped", r->network);
+	else if (route_special_kw(r->network)) {
+		log_warn("WARNING: route %s: only addresses, host names and "
+			 "remote_host are supported, skipped", r->network);
+		return false;
+	} else if (resolve4(r->network, net)) {
+		/* a name (a local route, or pushed with --allow-pull-fqdn) */
+		log_warn("RESOLVE: Cannot resolve host address: %s", r->network);
+		log_warn("route: failed to parse/resolve route for host/network: "
+			 "%s", r->network);
 		return false;
 	}
 	if (r->netmask && inet_pton(AF_INET, r->netmask, &mask) != 1) {

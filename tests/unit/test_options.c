@@ -509,7 +509,8 @@ static void test_error_messages(void **state)
 		     "(udp, udp4, udp6, tcp, tcp-client, tcp-server, "
 		     "tcp4-client, ...)");
 	expect_error("ifconfig 198.18.0.300 255.255.255.0\n",
-		     "e.conf:1: --ifconfig: bad IPv4 address '198.18.0.300'");
+		     "e.conf:1: ifconfig parms '198.18.0.300' and "
+		     "'255.255.255.0' must be valid addresses");
 	expect_error("ifconfig-ipv6 fd00::1/129 fd00::2\n",
 		     "e.conf:1: --ifconfig-ipv6: bad IPv6 prefix length in "
 		     "'fd00::1/129'");
@@ -808,6 +809,49 @@ static void test_echo_and_acting_flags(void **state)
 	memcpy(long_echo, "echo ", 5);
 	assert_true(push(&o, long_echo, err) >= 0);
 	assert_int_equal(o.echo.n, 3);
+	options_free(&o);
+}
+
+/* Pushed names: refused without --allow-pull-fqdn (OpenVPN's messages),
+ * resolved with it ("localhost", from /etc/hosts). */
+static void test_push_fqdn(void **state)
+{
+	static const char reply[] =
+		"route vpn.example 255.255.255.255,"
+		"route 198.18.9.0 255.255.255.0 gw.example,"
+		"route 198.18.10.0 255.255.255.0 vpn_gateway,"
+		"ifconfig localhost 255.255.255.0,route-gateway localhost";
+	char err[OPT_ERR_LEN];
+	struct options o;
+
+	(void)state;
+	options_init(&o);
+	assert_int_equal(push(&o, reply, err), 4);
+	assert_string_equal(err, "[PUSH-OPTIONS]:1: route parameter network/IP "
+			    "'vpn.example' must be a valid address");
+	assert_int_equal(o.n_routes, 1);	/* the keyword is fine */
+	assert_false(o.ifconfig_set);
+	assert_null(o.route_gateway);
+	options_free(&o);
+
+	options_init(&o);
+	o.allow_pull_fqdn = true;
+	assert_int_equal(push(&o, reply, err), 0);
+	assert_int_equal(o.n_routes, 3);
+	assert_string_equal(o.routes[0].network, "vpn.example");
+	assert_string_equal(o.routes[1].gateway, "gw.example");
+	assert_true(o.ifconfig_set && ip4_is(o.ifconfig_local, "127.0.0.1"));
+	assert_string_equal(o.route_gateway, "127.0.0.1");
+	options_free(&o);
+
+	/* a name that does not resolve, or is no name at all */
+	options_init(&o);
+	o.allow_pull_fqdn = true;
+	assert_int_equal(push(&o, "ifconfig no-such-host.invalid 255.255.255.0,"
+			      "route 'a b' 255.255.255.255", err), 2);
+	assert_string_equal(err, "[PUSH-OPTIONS]:1: RESOLVE: Cannot resolve "
+			    "host address: no-such-host.invalid");
+	assert_int_equal(o.n_routes, 0);
 	options_free(&o);
 }
 
@@ -1238,6 +1282,7 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_override_no_leak),
 		cmocka_unit_test(test_provider_profiles),
+		cmocka_unit_test(test_push_fqdn),
 		cmocka_unit_test(test_host_options),
 	};
 
