@@ -28,6 +28,13 @@ static unsigned host_bucket(int family, const uint8_t *addr)
 	return h % ROUTE_BUCKETS;
 }
 
+/* Peer ids are small and handed out densely: consecutive ids land in
+ * consecutive buckets. */
+static unsigned peer_bucket(uint32_t peer_id)
+{
+	return peer_id % ROUTE_BUCKETS;
+}
+
 /* Clear host bits so that a route is stored in one canonical form. */
 static void mask_addr(uint8_t *out, const uint8_t *in, unsigned len,
 		      unsigned prefix_len)
@@ -102,18 +109,43 @@ static int host_add(struct route_table *rt, const struct route_entry *e)
 	if (!n)
 		return -ENOMEM;
 	entry_copy(&n->e, e);
+	n->peer_next = rt->by_peer[peer_bucket(e->peer_id)];
+	rt->by_peer[peer_bucket(e->peer_id)] = n;
 	n->next = rt->hosts[b];
 	rcu_assign_pointer(rt->hosts[b], n);
 	return 0;
 }
 
-/* Unlink *pp (a reader on it still finds its successor); free it later. */
-static void host_unlink(struct route_node **pp)
+/* Take @n off its owner chain (no reader walks it). */
+static void owner_unlink(struct route_table *rt, const struct route_node *n)
+{
+	struct route_node **pp = &rt->by_peer[peer_bucket(n->e.peer_id)];
+
+	while (*pp != n)
+		pp = &(*pp)->peer_next;
+	*pp = n->peer_next;
+}
+
+/* Unlink *pp from its address chain (a reader on it still finds its
+ * successor: n->next stays) and its owner chain; free it later. */
+static void host_unlink(struct route_table *rt, struct route_node **pp)
 {
 	struct route_node *n = *pp;
 
+	owner_unlink(rt, n);
 	rcu_assign_pointer(*pp, n->next);
 	rcu_retire(&n->rcu, node_free_rcu);
+}
+
+/* Where the address chain points at @n. */
+static struct route_node **host_link_to(struct route_table *rt,
+					const struct route_node *n)
+{
+	struct route_node **pp = &rt->hosts[host_bucket(n->e.family, n->e.addr)];
+
+	while (*pp != n)
+		pp = &(*pp)->next;
+	return pp;
 }
 
 /* A copy of @old with room for @extra more entries. */
@@ -202,7 +234,7 @@ static int host_del(struct route_table *rt, const struct route_entry *e)
 
 		if (n->e.peer_id == e->peer_id &&
 		    entry_is(&n->e, e->family, e->addr, e->prefix_len)) {
-			host_unlink(pp);
+			host_unlink(rt, pp);
 			return 0;
 		}
 	}
@@ -217,21 +249,21 @@ static int nets_filter(struct route_table *rt,
 {
 	const struct route_nets *old = rt->nets;
 	struct route_nets *nets;
-	unsigned kept = 0;
+	unsigned kept = 0, i;
 
-	if (!old)
+	/* most removals (a peer without iroutes) drop nothing: no copy */
+	for (i = 0; old && i < old->n && !drop(&old->e[i], arg); i++)
+		;
+	if (!old || i == old->n)
 		return -ENOENT;
-	nets = nets_copy(NULL, old->n);
+	nets = nets_copy(old, 0);
 	if (!nets)
 		return -ENOMEM;
-	for (unsigned i = 0; i < old->n; i++)
+	/* e[i] is dropped; @drop (it may count) is asked once per entry */
+	for (kept = i++; i < old->n; i++)
 		if (!drop(&old->e[i], arg))
 			entry_copy(&nets->e[kept++], &old->e[i]);
 	nets->n = kept;
-	if (kept == old->n) {
-		free(nets);
-		return -ENOENT;
-	}
 	nets_publish(rt, nets);
 	return 0;
 }
@@ -264,15 +296,13 @@ int route_del(struct route_table *rt, uint32_t peer_id, int family,
 
 void route_del_peer(struct route_table *rt, uint32_t peer_id)
 {
-	for (unsigned b = 0; b < ROUTE_BUCKETS; b++) {
-		struct route_node **pp = &rt->hosts[b];
+	struct route_node **pp = &rt->by_peer[peer_bucket(peer_id)];
 
-		while (*pp) {
-			if ((*pp)->e.peer_id == peer_id)
-				host_unlink(pp);
-			else
-				pp = &(*pp)->next;
-		}
+	while (*pp) {
+		if ((*pp)->e.peer_id == peer_id)
+			host_unlink(rt, host_link_to(rt, *pp));
+		else
+			pp = &(*pp)->peer_next;
 	}
 	nets_filter(rt, is_of_peer, &peer_id);
 }
@@ -343,7 +373,7 @@ int route_expire(struct route_table *rt, uint64_t before_ms,
 
 		while (*pp) {
 			if (expired(&(*pp)->e, &x))
-				host_unlink(pp);
+				host_unlink(rt, pp);
 			else
 				pp = &(*pp)->next;
 		}

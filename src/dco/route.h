@@ -5,7 +5,9 @@
  * prefix first, in an array replaced whole on every change. Read by the
  * workers without a lock (RCU: route_lookup in a read-side section);
  * changed by one writer at a time (the engine's cfg_lock); what a change
- * removes is freed after a grace period (call_rcu).
+ * removes is freed after a grace period (call_rcu). The host routes are
+ * also chained by owner (writer side only), so that removing a peer costs
+ * its own routes, not a walk over every client's.
  */
 #ifndef DCOVPN_DCO_ROUTE_H
 #define DCOVPN_DCO_ROUTE_H
@@ -30,7 +32,8 @@ struct route_entry {
 
 struct route_node {
 	struct route_entry e;
-	struct route_node *next;    /* RCU */
+	struct route_node *next;    /* RCU: the address bucket's chain */
+	struct route_node *peer_next; /* writer only: the owner bucket's */
 	struct rcu_head rcu;
 };
 
@@ -41,7 +44,9 @@ struct route_nets {
 };
 
 struct route_table {
-	struct route_node *hosts[ROUTE_BUCKETS]; /* RCU chains */
+	struct route_node *hosts[ROUTE_BUCKETS]; /* RCU chains, by address */
+	/* the same nodes by peer_id (writer only: readers never see it) */
+	struct route_node *by_peer[ROUTE_BUCKETS];
 	struct route_nets *nets;    /* RCU; NULL: no network routes */
 };
 
@@ -54,6 +59,9 @@ int route_add(struct route_table *rt, uint32_t peer_id, int family,
 /* 0 or -ENOENT (no such route of that peer). */
 int route_del(struct route_table *rt, uint32_t peer_id, int family,
 	      const void *addr, unsigned prefix_len);
+/* All of @peer_id's routes: its host routes through the owner chain (a
+ * few nodes, whatever the number of peers), then the network routes if it
+ * has any. Writer side. */
 void route_del_peer(struct route_table *rt, uint32_t peer_id);
 /* The peer owning @addr (longest match), or DCO_PEER_ID_NONE; the route
  * found is marked used at @now_ms (0: not marked). */

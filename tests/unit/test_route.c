@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "base/clock.h"
@@ -175,6 +177,153 @@ static void test_expire(void **state)
 	assert_int_equal(look4("10.1.0.9"), DCO_PEER_ID_NONE);
 }
 
+#define MANY 5000u    /* more peers than buckets: chains in both tables */
+
+static void peer_addr4(uint32_t i, struct in_addr *a)
+{
+	a->s_addr = htonl(0xc6120000u + i);    /* 198.18.0.0 + i */
+}
+
+static void peer_addr6(uint32_t i, struct in6_addr *a)
+{
+	inet_pton(AF_INET6, "fd00:5::", a);
+	a->s6_addr[14] = (uint8_t)(i >> 8);
+	a->s6_addr[15] = (uint8_t)i;
+}
+
+/* Peer @i's iroute (every 100th peer has one): 10.(i/100).0.0/16. */
+static void peer_net(uint32_t i, struct in_addr *a)
+{
+	a->s_addr = htonl(0x0a000000u + (i / 100u << 16));
+}
+
+static void add_peer(uint32_t i)
+{
+	struct in_addr a;
+	struct in6_addr a6;
+
+	peer_addr4(i, &a);
+	assert_int_equal(route_add(rt, i, AF_INET, &a, 32), 0);
+	peer_addr6(i, &a6);
+	assert_int_equal(route_add(rt, i, AF_INET6, &a6, 128), 0);
+	if (i % 100 == 0) {
+		peer_net(i, &a);
+		assert_int_equal(route_add(rt, i, AF_INET, &a, 16), 0);
+	}
+}
+
+/* Every route of peer @i answers @want (DCO_PEER_ID_NONE: gone). */
+static void check_peer(uint32_t i, uint32_t want)
+{
+	struct in_addr a;
+	struct in6_addr a6;
+
+	peer_addr4(i, &a);
+	assert_int_equal(route_lookup(rt, AF_INET, (uint8_t *)&a, 0), want);
+	peer_addr6(i, &a6);
+	assert_int_equal(route_lookup(rt, AF_INET6, a6.s6_addr, 0), want);
+	if (i % 100 == 0) {
+		peer_net(i, &a);
+		a.s_addr |= htonl(0x0101u);
+		assert_int_equal(route_lookup(rt, AF_INET, (uint8_t *)&a, 0),
+				 want);
+	}
+}
+
+/* Removing peers takes their routes and only theirs, host and network
+ * alike, also from peers sharing their owner bucket (id +/- 4096) or
+ * address bucket; a removed peer's routes can be added again. */
+static void test_del_peer_many(void **state)
+{
+	static const uint32_t gone[] = { 4097, 1, 200, 4999, 0, 3000 };
+
+	(void)state;
+	for (uint32_t i = 0; i < MANY; i++)
+		add_peer(i);
+	for (unsigned k = 0; k < sizeof(gone) / sizeof(gone[0]); k++) {
+		route_del_peer(rt, gone[k]);
+		check_peer(gone[k], DCO_PEER_ID_NONE);
+		route_del_peer(rt, gone[k]);    /* twice: nothing left */
+	}
+	for (uint32_t i = 0; i < MANY; i++) {
+		bool removed = false;
+
+		for (unsigned k = 0; k < sizeof(gone) / sizeof(gone[0]); k++)
+			removed |= gone[k] == i;
+		check_peer(i, removed ? DCO_PEER_ID_NONE : i);
+	}
+	/* back again; and a removed peer's address under another id */
+	add_peer(4097);
+	add_peer(200);
+	check_peer(4097, 4097);
+	check_peer(200, 200);
+	assert_int_equal(add4(7000, "198.18.0.1", 32), 0);
+	assert_int_equal(look4("198.18.0.1"), 7000);
+	route_del_peer(rt, 7000);
+	assert_int_equal(look4("198.18.0.1"), DCO_PEER_ID_NONE);
+	check_peer(4097, 4097);
+}
+
+/* Single removals and expiry keep the owner chains right: the peer's
+ * removal afterwards takes exactly what is left. */
+static void test_del_peer_after_del_and_expire(void **state)
+{
+	struct route_entry out[8];
+	uint64_t t = clock_now_ms();
+
+	(void)state;
+	assert_int_equal(add4(5, "198.19.0.5", 32), 0);
+	assert_int_equal(add4(5, "198.19.1.5", 32), 0);
+	assert_int_equal(add4(5, "198.19.2.5", 32), 0);
+	assert_int_equal(add4(5 + 4096, "198.19.3.5", 32), 0);
+	assert_int_equal(add4(5, "10.5.0.0", 16), 0);
+	assert_int_equal(del4(5, "198.19.1.5", 32), 0);
+	assert_int_equal(use4("198.19.0.5", t + 5000), 5);
+	assert_int_equal(use4("198.19.3.5", t + 5000), 5 + 4096);
+	assert_int_equal(use4("10.5.1.1", t + 5000), 5);
+	assert_int_equal(route_expire(rt, t + 3000, out, 8), 1); /* 198.19.2.5 */
+	assert_int_equal(look4("198.19.2.5"), DCO_PEER_ID_NONE);
+	route_del_peer(rt, 5);
+	assert_int_equal(look4("198.19.0.5"), DCO_PEER_ID_NONE);
+	assert_int_equal(look4("10.5.1.1"), DCO_PEER_ID_NONE);
+	assert_int_equal(look4("198.19.3.5"), 5 + 4096);
+	assert_int_equal(add4(5, "198.19.1.5", 32), 0);
+	assert_int_equal(add4(5, "198.19.2.5", 32), 0);
+	assert_int_equal(look4("198.19.2.5"), 5);
+}
+
+static uint64_t cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* A teardown of 10,000 peers costs about what adding them did: each
+ * removal visits the peer's own routes, not every bucket and chain (that
+ * walk made it about 100x the adding; CPU time of this thread, so other
+ * load does not count). */
+static void test_del_peer_cost(void **state)
+{
+	uint64_t t0, add_us, del_us;
+
+	(void)state;
+	t0 = cpu_us();
+	for (uint32_t i = 0; i < 2 * MANY; i++)
+		add_peer(i);
+	add_us = cpu_us() - t0;
+	t0 = cpu_us();
+	for (uint32_t i = 0; i < 2 * MANY; i++)
+		route_del_peer(rt, i);
+	del_us = cpu_us() - t0;
+	print_message("add %llu us, remove %llu us\n", (unsigned long long)add_us,
+		      (unsigned long long)del_us);
+	assert_true(del_us < 5 * add_us + 20000);
+	check_peer(0, DCO_PEER_ID_NONE);
+	check_peer(2 * MANY - 1, DCO_PEER_ID_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +333,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_del_peer_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_del_peer_after_del_and_expire,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_del_peer_cost, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
