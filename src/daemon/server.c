@@ -242,6 +242,8 @@ static void server_close(struct server *s)
 	mudp_free(&s->mudp);
 	free(s->clients);
 	dueheap_free(&s->due);
+	idq_free(&s->free_slots);
+	server_index_free(&s->idx);
 	clientcfg_free(&s->cc);
 	authtoken_key_wipe(&s->token_key);
 	server_plugin_close(s);
@@ -342,7 +344,8 @@ int server_run(const struct options *o, struct keep *keep,
 	s->max_clients = (uint32_t)s->so->max_clients;
 	s->clients = calloc(s->max_clients, sizeof(*s->clients));
 	if (!s->clients || dueheap_init(&s->due, s->max_clients) ||
-	    server_plan(s))
+	    idq_init(&s->free_slots, s->max_clients) ||
+	    server_index_init(&s->idx, s->max_clients) || server_plan(s))
 		goto out_free;
 	if (clientcfg_init(&s->cc, o, NULL, err, sizeof(err))) {
 		log_err("%s", err);
@@ -399,6 +402,8 @@ out:
 out_free:
 	free(s->clients);
 	dueheap_free(&s->due);
+	idq_free(&s->free_slots);
+	server_index_free(&s->idx);
 	loop_free(&loop);
 	free(s);
 	return 1;

@@ -34,11 +34,16 @@ struct srv_client *server_client(struct server *s, uint32_t peer_id)
 void server_client_set_addr(struct srv_client *c,
 			    const struct sockaddr_storage *a, socklen_t len)
 {
+	bool indexed = c->indexed;
+
+	server_index_unlink(&c->srv->idx, c);	/* filed under the old one */
 	memcpy(&c->addr, a, len);
 	c->addr_len = len;
 	addrtext(&c->addr, c->real, sizeof(c->real), c->desc,
 		      sizeof(c->desc));
 	server_client_name(c, NULL);
+	if (indexed)
+		server_index_link(&c->srv->idx, c);
 }
 
 int server_client_name(struct srv_client *c, const char *cn)
@@ -46,14 +51,19 @@ int server_client_name(struct srv_client *c, const char *cn)
 	char *ncn = strdup(cn ? cn : c->cn ? c->cn : "");
 	char *np = NULL;
 
+	bool indexed = c->indexed;
+
 	if (!ncn || asprintf(&np, "%s/%s", ncn, c->real) < 0) {
 		free(ncn);
 		return -ENOMEM;
 	}
+	server_index_unlink(&c->srv->idx, c);	/* filed under the old name */
 	free(c->cn);
 	free(c->prefix);
 	c->cn = ncn;
 	c->prefix = np;
+	if (indexed)
+		server_index_link(&c->srv->idx, c);
 	return 0;
 }
 
@@ -95,10 +105,19 @@ void server_client_kill(struct srv_client *c, const char *why)
 	if (c->dead)
 		return;
 	c->dead = true;
+	if (c->pushed)
+		s->n_pushed--;
 	dueheap_del(&s->due, &c->due);
 	c->dead_next = s->dead;
 	s->dead = c;
 	log_info("%s %s", c->prefix, why);
+}
+
+void server_client_set_pushed(struct srv_client *c, bool pushed)
+{
+	if (c->pushed != pushed && !c->dead)
+		c->srv->n_pushed += pushed ? 1u : (uint32_t)-1;
+	c->pushed = pushed;
 }
 
 void server_client_kill_later(struct srv_client *c, const char *msg)
@@ -242,14 +261,6 @@ bool server_rate_allow(struct rate_window *w, int n, int secs, uint64_t now)
 	return true;
 }
 
-static int server_free_slot(const struct server *s)
-{
-	for (uint32_t i = 0; i < s->max_clients; i++)
-		if (!s->clients[i])
-			return (int)i;
-	return -1;
-}
-
 /* A UDP client comes with @ev (its packet) and, past the cookie check,
  * @cookie; a TCP client with @tcp_fd. @ln: the socket it came to. */
 struct srv_client *server_client_new(struct server *s,
@@ -259,10 +270,10 @@ struct srv_client *server_client_new(struct server *s,
 				     const struct mudp_result *cookie,
 				     const struct dco_event *ev)
 {
-	int slot = server_free_slot(s);
 	struct srv_client *c;
+	int64_t slot;
 
-	if (slot < 0) {
+	if (!idq_count(&s->free_slots)) {
 		log_warn("MULTI: new incoming connection would exceed "
 			 "maximum number of clients (%u)", s->max_clients);
 		return NULL;
@@ -277,6 +288,7 @@ struct srv_client *server_client_new(struct server *s,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	slot = idq_take(&s->free_slots);	/* given back on failure below */
 	c->srv = s;
 	due_node_init(&c->due);
 	c->peer_id = (uint32_t)slot;
@@ -292,6 +304,7 @@ struct srv_client *server_client_new(struct server *s,
 	if (!c->cn || client_session(s, c, cookie, ev)) {
 		log_warn("%s: cannot start a session", c->desc);
 		dueheap_del(&s->due, &c->due);
+		idq_put(&s->free_slots, (uint32_t)slot);
 		client_free_names(c);
 		free(c);
 		return NULL;
@@ -301,12 +314,14 @@ struct srv_client *server_client_new(struct server *s,
 		log_warn("%s: out of memory for plugin contexts", c->desc);
 		session_free(&c->sess);
 		dueheap_del(&s->due, &c->due);
+		idq_put(&s->free_slots, (uint32_t)slot);
 		client_free_names(c);
 		free(c);
 		return NULL;
 	}
 	s->clients[slot] = c;
 	s->n_clients++;
+	server_index_link(&s->idx, c);
 	dueheap_set(&s->due, &c->due, 0);	/* its first visit */
 	log_info("%s Peer Connection started (peer-id %u)", c->desc, c->peer_id);
 	return c;
@@ -332,7 +347,9 @@ void server_client_free(struct server *s, struct srv_client *c)
 	server_plugin_client_free(c);
 	server_learn_free(c);
 	dueheap_del(&s->due, &c->due);
+	server_index_unlink(&s->idx, c);
 	s->clients[c->peer_id] = NULL;
+	idq_put(&s->free_slots, c->peer_id);
 	s->n_clients--;
 	client_free_names(c);
 	free(c);

@@ -10,7 +10,6 @@
 #include "base/bytes.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "base/sockaddr.h"
 #include "conf/opt_server.h"
 #include "ctl/mudp.h"
 #include "daemon/addrtext.h"
@@ -118,14 +117,7 @@ int server_tcp_foreign(void *ctx, int fd,
 static struct srv_client *server_find_pending(struct server *s,
 					      const struct dco_event *ev)
 {
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *c = s->clients[i];
-
-		if (c && !c->dead && c->tr == DCO_TRANSPORT_UDP &&
-		    sockaddr_equal(&c->addr, c->addr_len, &ev->addr, ev->addr_len))
-			return c;
-	}
-	return NULL;
+	return server_index_addr(&s->idx, &ev->addr, ev->addr_len);
 }
 
 static bool server_other_session(struct server *s, struct srv_client *c,

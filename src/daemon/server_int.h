@@ -31,6 +31,7 @@
 #include "daemon/server_script.h"
 #include "daemon/server_tlsverify.h"
 #include "dcovpn/dco.h"
+#include "base/idq.h"
 #include "ev/dueheap.h"
 #include "io/tcp.h"
 #include "io/tcp_pending.h"
@@ -133,6 +134,12 @@ struct srv_client {
 	bool dead;                   /* reaped at the next server_reap */
 	struct srv_client *dead_next; /* on srv->dead, once dead */
 	struct due_node due;         /* in srv->due: its next visit (server_due.c) */
+	/* in srv->idx (server_index.c) once admitted to the table */
+	bool indexed;
+	/* chains with a back link (each unlink O(1): with duplicate-cn
+	 * every client may share one name, so one bucket) */
+	struct srv_client *addr_next, **addr_pprev; /* address (UDP clients) */
+	struct srv_client *cn_next, **cn_pprev;     /* common name */
 	uint64_t kill_at_ms;         /* AUTH_FAILED sent: end then */
 	struct plugin_client *plugin; /* per-client plugin contexts (plugin thread) */
 	bool ipchange_done;          /* IPCHANGE called */
@@ -150,6 +157,16 @@ struct srv_client {
 	struct client_inactive inact; /* --inactive (server_idle.c) */
 	uint64_t session_deadline_ms; /* session-timeout; 0: none */
 	uint8_t ccd_digest[SERVER_CCD_DIGEST_LEN]; /* its ccd file at admission */
+};
+
+/* The clients by transport address and by common name (server_index.c):
+ * what a packet from an unknown peer-id and a new connection's CN check
+ * look up, without a walk over every slot. Chained through the clients. */
+struct srv_index {
+	struct srv_client **by_addr;
+	struct srv_client **by_cn;
+	uint32_t mask;               /* buckets - 1 (a power of two) */
+	uint32_t seed;               /* the sender picks its address */
 };
 
 struct server {
@@ -170,8 +187,11 @@ struct server {
 	uint64_t auth_drop_log_ms;   /* last time one was logged */
 	struct rate_window new_clients;   /* connect-freq */
 	struct rate_window cookie_rate;   /* connect-freq-initial */
-	struct srv_client **clients;
+	struct srv_client **clients;     /* by slot (= peer-id) */
 	uint32_t max_clients, n_clients, next_client_id;
+	uint32_t n_pushed;           /* clients pushed and not dead */
+	struct idq free_slots;       /* the slots no client holds */
+	struct srv_index idx;
 	struct dueheap due;          /* the live clients by next visit */
 	struct srv_client *dead;     /* killed, freed by server_reap */
 	/* addressing (server_plan) */
@@ -207,6 +227,9 @@ struct server {
 /* server_clients.c: the client table, a client's session and life. */
 struct srv_client *server_client(struct server *s, uint32_t peer_id);
 void server_client_kill(struct srv_client *c, const char *why);
+/* @c's data channel is up (PUSH_REPLY built) or down again: c->pushed,
+ * and the server's count of such live clients with it. */
+void server_client_set_pushed(struct srv_client *c, bool pushed);
 /* Send @msg (NULL: none), end the client a moment later. */
 void server_client_kill_later(struct srv_client *c, const char *msg);
 /* A UDP client comes with @ev (its packet) and, past the cookie check,
@@ -229,6 +252,21 @@ void server_client_set_addr(struct srv_client *c,
 bool server_rate_allow(struct rate_window *w, int n, int secs, uint64_t now);
 /* Free the dead clients (never from inside their own callbacks). */
 void server_reap(struct server *s);
+
+/* server_index.c: see struct srv_index. A client is in it from its
+ * admission to the table (server_client_new) to its free; its address and
+ * name changes are followed (server_client_set_addr, server_client_name). */
+int server_index_init(struct srv_index *x, uint32_t max_clients);
+void server_index_free(struct srv_index *x);
+void server_index_link(struct srv_index *x, struct srv_client *c);
+void server_index_unlink(struct srv_index *x, struct srv_client *c);
+/* A live UDP client at @a, or NULL. */
+struct srv_client *server_index_addr(const struct srv_index *x,
+				     const struct sockaddr_storage *a,
+				     socklen_t len);
+/* The first client after @after (NULL: the first) named @cn, or NULL. */
+struct srv_client *server_index_cn(const struct srv_index *x, const char *cn,
+				   const struct srv_client *after);
 
 /*
  * server_due.c: each live client is visited (session timers, hand-window,

@@ -40,17 +40,11 @@ static unsigned sma_hand_window(const struct server *s)
 				       SMA_HAND_WINDOW_S;
 }
 
-/* The authenticated clients, as OpenVPN's n_clients. */
+/* The authenticated clients, as OpenVPN's n_clients (kept as they come
+ * and go: counting them here cost max-clients per notification). */
 static unsigned sma_n_clients(const struct server *s)
 {
-	unsigned n = 0;
-
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		const struct srv_client *c = s->clients[i];
-
-		n += c && c->pushed && !c->dead;
-	}
-	return n;
+	return s->n_pushed;
 }
 
 /* ">CLIENT:@what" and the client's environment for a notification of

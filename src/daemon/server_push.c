@@ -382,16 +382,16 @@ static void drop_same_cn(struct srv_client *c)
 {
 	struct server *s = c->srv;
 
+	struct srv_client *o = NULL;
+
 	if (s->so->duplicate_cn || !c->cn[0])
 		return;
-	for (uint32_t i = 0; i < s->max_clients; i++) {
-		struct srv_client *o = s->clients[i];
-
-		if (o && o != c && !o->dead && o->pushed && !strcmp(o->cn, c->cn))
+	/* killing leaves @o in the index until the reap */
+	while ((o = server_index_cn(&s->idx, c->cn, o)))
+		if (o != c && !o->dead && o->pushed)
 			server_client_kill(o, "MULTI: new connection by client "
 					   "will cause previous active sessions "
 					   "by this client to be dropped");
-	}
 }
 
 static void log_learn(const struct srv_client *c)
@@ -503,7 +503,7 @@ int server_client_setup(struct srv_client *c, struct options *co)
 		ret = -ENOMEM;
 		goto out;
 	}
-	c->pushed = true;
+	server_client_set_pushed(c, true);
 	drop_same_cn(c);
 	log_learn(c);
 	server_plugin_learn(c, "add");
@@ -557,5 +557,5 @@ void server_client_disconnect(struct srv_client *c)
 	server_learn_iroutes(c, "delete");
 	free(c->push_reply);
 	c->push_reply = NULL;
-	c->pushed = false;
+	server_client_set_pushed(c, false);
 }
