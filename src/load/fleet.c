@@ -16,6 +16,8 @@
 #define SETTLE_MS 5000u       /* bound on waiting for the server's fds */
 #define SAMPLE_EVERY_MS 200u  /* /proc/PID/fd is long with many clients */
 #define DONE_MS 3000u         /* bound on the goodbyes */
+#define QUIET_MS 10000u       /* bound on the server's work after them */
+#define QUIET_SAMPLE_MS 250u  /* no server CPU over this long: quiet */
 #define RETRY_MS 1000u        /* a failed client tries again after this */
 #define PROGRESS_MS 5000u     /* a progress line on stderr this often */
 
@@ -237,10 +239,12 @@ static void fleet_churn(struct fleet *f, uint64_t now)
 
 static void fleet_goodbye(struct fleet *f, uint64_t now)
 {
+	proc_sample(f->a->server_pid, &f->s_bye0);
 	for (unsigned i = 0; i < f->a->clients; i++) {
 		struct lclient *c = &f->c[i];
 
 		if (c->st == LC_UP) {
+			f->n_bye++;
 			f->up--;
 			f->closing++;
 			lclient_close(c, now);
@@ -303,6 +307,27 @@ static void fleet_settle(struct fleet *f, uint64_t now)
 	}
 }
 
+/* QUIET: the goodbyes are done on our side; the server may still be
+ * ending clients (an EXIT retransmitted, a burst it is working through).
+ * Its CPU time for the goodbyes is taken once it stops growing. */
+static void fleet_quiet(struct fleet *f, uint64_t now)
+{
+	struct proc_sample s;
+
+	if (f->quiet_started && now < f->next_sample_ms)
+		return;
+	f->next_sample_ms = now + QUIET_SAMPLE_MS;
+	proc_sample(f->a->server_pid, &s);
+	if ((f->quiet_started && s.cpu_ms == f->s_bye1.cpu_ms) ||
+	    s.cpu_ms < 0 || now >= f->phase_ms + DONE_MS + QUIET_MS) {
+		f->phase = PH_END;
+		return;
+	}
+	f->quiet_started = true;
+	f->s_bye1 = s;
+	f->bye_ms = now - f->phase_ms;
+}
+
 static void fleet_phase(struct fleet *f, uint64_t now)
 {
 	switch (f->phase) {
@@ -324,8 +349,13 @@ static void fleet_phase(struct fleet *f, uint64_t now)
 		fleet_settle(f, now);
 		break;
 	case PH_DONE:
-		if ((!f->closing && !f->inflight) || now >= f->phase_ms + DONE_MS)
-			f->phase = PH_END;
+		if ((!f->closing && !f->inflight) || now >= f->phase_ms + DONE_MS) {
+			f->phase = f->a->server_pid ? PH_QUIET : PH_END;
+			fleet_quiet(f, now);
+		}
+		break;
+	case PH_QUIET:
+		fleet_quiet(f, now);
 		break;
 	case PH_END:
 		break;
@@ -335,7 +365,7 @@ static void fleet_phase(struct fleet *f, uint64_t now)
 static void fleet_progress(struct fleet *f, uint64_t now)
 {
 	static const char *const names[] = { "ramp", "hold", "churn",
-					     "settle", "done", "end" };
+					     "settle", "done", "quiet", "end" };
 
 	if (now < f->next_progress_ms)
 		return;

@@ -31,7 +31,8 @@
 
 struct lclient;
 
-enum fleet_phase { PH_RAMP, PH_HOLD, PH_CHURN, PH_SETTLE, PH_DONE, PH_END };
+enum fleet_phase { PH_RAMP, PH_HOLD, PH_CHURN, PH_SETTLE, PH_DONE, PH_QUIET,
+		  PH_END };
 
 struct fleet {
 	const struct load_args *a;
@@ -60,6 +61,11 @@ struct fleet {
 	struct lat ramp_lat, churn_lat;
 	struct proc_sample s0, s_up, s_hold, s_mid, s_churn;
 	struct proc_sample s_churned;   /* when the last cycle was done */
+	/* the goodbyes: when told, when done (or given up on); how many */
+	struct proc_sample s_bye0, s_bye1;   /* s_bye1: once the server is quiet */
+	uint64_t bye_ms;
+	unsigned n_bye;
+	bool quiet_started;             /* s_bye1 taken at least once */
 	char first_err[256];
 };
 

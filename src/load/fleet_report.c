@@ -112,6 +112,22 @@ static void report_churn(struct fleet *f, FILE *out)
 			cpu_per(&f->s_hold, &f->s_churned, n));
 }
 
+/* What the server spent on the last goodbyes (every client at once: a
+ * teardown), till its CPU time stopped growing. */
+static void report_goodbye(struct fleet *f, FILE *out)
+{
+	if (!f->a->server_pid || !f->n_bye || !f->quiet_started ||
+	    f->s_bye0.cpu_ms < 0 || f->s_bye1.cpu_ms < 0)
+		return;
+	fprintf(out, "goodbye: %u clients left in %.2f s, server CPU %ld ms "
+		"(%.3f ms per client)\nstat bye_clients %u\nstat bye_s %.3f\n"
+		"stat server_cpu_ms_bye %ld\nstat server_cpu_ms_per_bye %.3f\n",
+		f->n_bye, f->bye_ms / 1000.0, f->s_bye1.cpu_ms - f->s_bye0.cpu_ms,
+		cpu_per(&f->s_bye0, &f->s_bye1, f->n_bye), f->n_bye,
+		f->bye_ms / 1000.0, f->s_bye1.cpu_ms - f->s_bye0.cpu_ms,
+		cpu_per(&f->s_bye0, &f->s_bye1, f->n_bye));
+}
+
 void fleet_report(struct fleet *f, FILE *out)
 {
 	fprintf(out, "dcovpn-load: %u clients against %s\n", f->a->clients,
@@ -123,6 +139,7 @@ void fleet_report(struct fleet *f, FILE *out)
 		report_hold(f, out);
 	report_server(f, out);
 	report_churn(f, out);
+	report_goodbye(f, out);
 	fprintf(out, "stat complete %d\nstat ctl_tx_bytes %llu\n"
 		"stat ctl_rx_bytes %llu\n", f->complete,
 		(unsigned long long)f->st.ctl_tx_bytes,
