@@ -28,6 +28,8 @@
 #   BENCH_OUT       output folder (default: bench/out)
 #   BENCH_DCOCLI_ARGS  extra options put in front of dcovpn-cli's positionals
 #   BENCH_DCOCLI_WRAP  command to run dcovpn-cli under (e.g. gdb -batch ...)
+#   BENCH_DCOD_SERVER_LINES  a line added to the daemon cases' server
+#                   config (e.g. "multihome": what an option costs there)
 #   BENCH_NO_INSTALL=1 do not run bench/install-deps.sh
 #   BENCH_PUBLISH=1    also copy results.{md,csv,png} to bench/latest/
 #   BENCH_PERF="dcocli ..."  after the measured runs, profile these cases'
@@ -429,6 +431,7 @@ $AUTH_LINE
 tun-mtu 1500
 keepalive 10 60
 verb 3
+${BENCH_DCOD_SERVER_LINES:-}
 EOF
 }
 

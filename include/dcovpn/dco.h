@@ -146,6 +146,17 @@ int dco_start(struct dco *dco);
 
 /* ---- transports and peers ---------------------------------------------- */
 
+/* A local (server) address a UDP packet came to and replies leave from
+ * (--multihome, dco_attach_udp). family 0: none, the route's address. An
+ * IPv4 client of a dual-stack IPv6 socket: AF_INET6, v4-mapped. */
+struct dco_local {
+	sa_family_t family;
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr;
+};
+
 enum dco_transport {
 	DCO_TRANSPORT_UDP,
 	DCO_TRANSPORT_TCP,
@@ -155,6 +166,11 @@ enum dco_transport {
  * Hand a bound, non-blocking UDP socket to the engine. The engine reads it
  * from now on: data packets for known peers are handled, everything else goes
  * up as DCO_EV_CONTROL. The engine closes it in dco_close().
+ * OpenVPN's --multihome: a socket the caller asked for destination addresses
+ * (IP_PKTINFO, IPV6_RECVPKTINFO: io/udp.h udp_want_local) reports where each
+ * packet came to (dco_event.local), and each peer keeps that address with
+ * its remote one (dco_peer_config.local, moved by a float): everything sent
+ * to the peer leaves from it. Other sockets: the route's address, as ever.
  */
 int dco_attach_udp(struct dco *dco, int fd);
 
@@ -174,6 +190,8 @@ struct dco_peer_config {
 					 * stream socket, owned by the engine from now */
 	struct sockaddr_storage remote; /* UDP: where the peer is */
 	socklen_t remote_len;
+	struct dco_local local;         /* UDP: where it talks to us (the
+					 * event's local); 0: the route's */
 	bool tx_data_v1;                /* send P_DATA_V1 (peer lacks DATA_V2) */
 	enum dco_comp comp;             /* compression framing (stubs only) */
 	bool has_vpn_ip4, has_vpn_ip6;  /* MP mode: the peer's tunnel addresses */
@@ -381,6 +399,8 @@ struct dco_event {
 	int fd;                        /* socket it came in on */
 	struct sockaddr_storage addr;  /* source address (UDP), new one (float) */
 	socklen_t addr_len;
+	struct dco_local local;        /* UDP: the address it came to (a
+					* multihome socket only; else 0) */
 	size_t len;                    /* DCO_EV_CONTROL: bytes in data[] */
 	uint8_t data[DCO_CONTROL_MAX];
 };
@@ -393,9 +413,11 @@ int dco_read_event(struct dco *dco, struct dco_event *ev);
 /* Send a control packet to a peer through its transport (TCP: framed). */
 int dco_send_control(struct dco *dco, uint32_t peer_id, const uint8_t *pkt,
 		     size_t len);
-/* Send a control packet to an address with no peer yet (UDP server reply). */
+/* Send a control packet to an address with no peer yet (UDP server reply),
+ * from @from (the event's local; NULL or family 0: the route's address). */
 int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
-			socklen_t to_len, const uint8_t *pkt, size_t len);
+			socklen_t to_len, const struct dco_local *from,
+			const uint8_t *pkt, size_t len);
 /*
  * Send @msg (at most DCO_CONTROL_MAX bytes) to a peer as a data-channel
  * payload, encrypted with its primary key: OpenVPN's in-band messages that

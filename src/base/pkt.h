@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 /* TCP length (2) + P_DATA_V2 header (4) + packet-id (4) + tag (16) = 26
@@ -19,6 +21,22 @@
 /* Largest packet a buffer holds after its headroom: an IP packet of 64 KiB
  * (a GSO super-packet later) plus slack for trailing framing. */
 #define PKT_DATA_MAX (65536u + 64u)
+
+/*
+ * The local address a datagram came to, or is to leave from (OpenVPN's
+ * --multihome: a reply leaves from the address the client talked to, not
+ * from whichever address the route prefers). Only a socket asked for it
+ * (udp_want_local) reports one; family 0: none, the kernel picks. An IPv4
+ * client of a dual-stack socket has a v4-mapped AF_INET6 address: the
+ * family is the socket's, which decides the cmsg (IPV6_PKTINFO).
+ */
+struct pkt_local {
+	sa_family_t family;     /* 0, AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr;
+};
 
 struct pkt {
 	uint8_t *data;          /* first byte of the packet */
@@ -32,6 +50,7 @@ struct pkt {
 	int sock;               /* socket it came in on / goes out of */
 	socklen_t addrlen;      /* 0 when no transport address applies */
 	struct sockaddr_storage addr; /* remote transport address */
+	struct pkt_local local; /* where it came to / leaves from (UDP) */
 	/* Received data packet not yet decrypted: only its first
 	 * PKT_SRC_HEAD bytes are in data[]; all len bytes are still at src,
 	 * and decryption writes the plaintext into data[] (one pass, no
@@ -42,12 +61,24 @@ struct pkt {
 /* Enough for any data packet's header, packet-id and tag (4 + 4 + 16). */
 #define PKT_SRC_HEAD 32u
 
+/* Same local address (both none included)? */
+static inline int pkt_local_equal(const struct pkt_local *a,
+				  const struct pkt_local *b)
+{
+	if (a->family != b->family)
+		return 0;
+	if (a->family == AF_INET)
+		return a->addr.v4.s_addr == b->addr.v4.s_addr;
+	return !a->family || !memcmp(&a->addr.v6, &b->addr.v6, sizeof(a->addr.v6));
+}
+
 /* Make @p empty with the standard headroom. */
 static inline void pkt_reset(struct pkt *p)
 {
 	p->data = p->base + PKT_HEADROOM;
 	p->len = 0;
 	p->addrlen = 0;
+	p->local.family = 0;
 	p->gso_size = 0;
 	p->tos = 0;
 	p->src = NULL;

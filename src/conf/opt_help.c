@@ -177,6 +177,11 @@ static const struct opt_help help[] = {
 	  "floated to), without resolving it again." },
 	{ "persist-local-ip", NULL, "SIGUSR1 and ping-restart restarts bind "
 	  "to the address --local resolved to, without resolving it again." },
+	{ "multihome", NULL, "UDP server (--mode server) with several "
+	  "addresses and no --local: each client is answered from the "
+	  "address it sent to (IP_PKTINFO/IPV6_PKTINFO), the handshake and "
+	  "the engine's data packets alike; a float moves it. Elsewhere: "
+	  "ignored with a warning." },
 	{ "ping-timer-rem", NULL, "Run the --ping-restart/--ping-exit timer "
 	  "only while the peer's address is known (a P2P end without "
 	  "--remote waits for its peer indefinitely)." },

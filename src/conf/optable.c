@@ -241,8 +241,7 @@ static const struct opt_desc table[] = {
 	FN("tls-cert-profile", 1, 1, OPT_W_LOCAL, h_tls_cert_profile),
 	FLAG("allow-pull-fqdn", OPT_W_LOCAL, allow_pull_fqdn),
 	FLAG("persist-local-ip", OPT_W_LOCAL, persist_local_ip),
-	IGNORE("multihome", 0, OPT_W_LOCAL, "WARNING: --multihome is not "
-	       "supported: replies leave by the route's address"),
+	FLAG("multihome", OPT_W_LOCAL, multihome),
 	IGNORE("single-session", 0, OPT_W_LOCAL, "WARNING: --single-session "
 	       "has no effect in dcovpn"),
 	FLAG("tls-exit", OPT_W_LOCAL, tls_exit),

@@ -395,6 +395,8 @@ struct options {
 	bool ifconfig_nowarn;	/* no --ifconfig sanity or clash warning */
 	bool persist_remote_ip;	/* SIGUSR1 restarts keep the remote's address */
 	bool persist_local_ip;	/* ... and --local's */
+	bool multihome;		/* UDP server: reply from the address the
+				 * client sent to (IP_PKTINFO) */
 	bool ping_timer_rem;	/* ping-restart/-exit only with a peer known */
 	/* stale-routes-check AGE [INTERVAL]: 0 unset (server_stale.c) */
 	int stale_routes_age, stale_routes_interval;

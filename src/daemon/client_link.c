@@ -31,7 +31,7 @@ int conn_send(void *ctx, const uint8_t *pkt, size_t len)
 	if (c->tr == DCO_TRANSPORT_UDP)
 		return dco_send_control_to(c->dco, c->udp_fd,
 					   (struct sockaddr *)&c->remote,
-					   c->remote_len, pkt, len);
+					   c->remote_len, NULL, pkt, len);
 	if (len > sizeof(frame) - 2)
 		return -EMSGSIZE;
 	store_be16(frame, (uint16_t)len);

@@ -199,6 +199,9 @@ int main(int argc, char **argv)
 			     r ? CLIENT_EXIT_FATAL : CLIENT_EXIT_OK;
 		}
 		else {
+			if (o.multihome)
+				log_warn("WARNING: --multihome applies to a UDP "
+					 "server (--mode server) only: ignored");
 			opt_record_free(&o);	/* only a server compares them */
 			o.record_lines = false;
 			a.tc = &tc;

@@ -89,7 +89,7 @@ static int client_send(void *ctx, const uint8_t *pkt, size_t len)
 	if (c->tr == DCO_TRANSPORT_UDP)
 		return dco_send_control_to(s->dco, c->ln->fd,
 					   (struct sockaddr *)&c->addr,
-					   c->addr_len, pkt, len);
+					   c->addr_len, &c->local, pkt, len);
 	if (c->tcp_fd < 0 || len > sizeof(frame) - 2)
 		return -EMSGSIZE;
 	store_be16(frame, (uint16_t)len);
@@ -301,6 +301,8 @@ struct srv_client *server_client_new(struct server *s,
 	client_inactive_start(&c->inact, s->o, clock_now_ms());
 	c->session_deadline_ms = client_session_deadline(s->o, clock_now_ms());
 	server_client_set_addr(c, a, alen);
+	if (ev)
+		c->local = ev->local;
 	if (!c->cn || client_session(s, c, cookie, ev)) {
 		log_warn("%s: cannot start a session", c->desc);
 		dueheap_del(&s->due, &c->due);

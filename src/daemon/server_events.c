@@ -132,8 +132,9 @@ static void server_cookie_reply(struct server *s, const struct dco_event *ev,
 	if (!server_rate_allow(&s->cookie_rate, s->so->connect_init_n,
 			       s->so->connect_init_s, clock_now_ms()))
 		return;
+	/* from the address the client sent to (--multihome) */
 	dco_send_control_to(s->dco, ev->fd, (const struct sockaddr *)&ev->addr,
-			    ev->addr_len, r->reply, r->reply_len);
+			    ev->addr_len, &ev->local, r->reply, r->reply_len);
 	s->cookie_replies++;
 }
 
@@ -179,6 +180,8 @@ static void server_control_unknown(struct server *s,
 	if (c && server_other_session(s, c, ev))
 		return;
 	if (c) {
+		/* its replies leave from where it sends now */
+		c->local = ev->local;
 		client_recv(c, ev->data, ev->len);
 		return;
 	}
@@ -259,6 +262,7 @@ bool server_engine_event(void *ctx, const struct dco_event *ev)
 		server_client_wake(c);
 		log_info("%s Peer float: now %s", c->prefix, c->desc);
 		server_client_set_addr(c, &ev->addr, ev->addr_len);
+		c->local = ev->local;
 		log_info("%s: float accepted", c->prefix);
 		break;
 	case DCO_EV_KEY_NEAR_WRAP:

@@ -102,6 +102,9 @@ struct srv_client {
 	const struct srv_listener *ln; /* the socket it came in on */
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
+	/* UDP, --multihome: our address it talks to, where replies leave
+	 * from (the engine's peer keeps its own, moved by floats) */
+	struct dco_local local;
 	char real[INET6_ADDRSTRLEN + 8];   /* "198.18.0.2:5000" */
 	char desc[INET6_ADDRSTRLEN + 20];  /* "[AF_INET]198.18.0.2:5000" */
 	/* heap strings sized to fit (server_client_name; never NULL once

@@ -111,6 +111,11 @@ static int listen_open_udp(struct server *s, struct srv_listener *l)
 
 	if (fd < 0)
 		return fd;
+	/* before the engine clones it per thread (mq.c copies the option) */
+	ret = s->o->multihome ? udp_want_local(fd, l->family) : 0;
+	if (ret)
+		log_warn("%s %s: --multihome: cannot ask for destination "
+			 "addresses: %s", l->proto, l->desc, strerror(-ret));
 	ret = dco_attach_udp(s->dco, fd);
 	if (ret) {
 		close(fd);

@@ -356,6 +356,7 @@ static int client_peer(struct srv_client *c, const struct opt_server *cs,
 		pc.fd = c->ln->fd;
 		memcpy(&pc.remote, &c->addr, c->addr_len);
 		pc.remote_len = c->addr_len;
+		pc.local = c->local;
 	} else {
 		loop_del(s->loop, c->tcp_fd);
 		pc.fd = c->tcp_fd;

@@ -11,16 +11,7 @@
 
 #include "dco/engine.h"
 #include "io/tcp.h"
-
-static int control_udp(int fd, const struct sockaddr *to, socklen_t to_len,
-		       const uint8_t *pkt, size_t len)
-{
-	ssize_t n = sendto(fd, pkt, len, MSG_DONTWAIT, to, to_len);
-
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -EMSGSIZE;
-}
+#include "io/udp.h"
 
 static int control_check(const uint8_t *pkt, size_t len)
 {
@@ -44,10 +35,12 @@ static int control_to_peer(struct dco *dco, struct peer *p, const uint8_t *pkt,
 
 	if (p->transport == DCO_TRANSPORT_UDP) {
 		struct sockaddr_storage remote;
-		socklen_t remote_len = peer_remote_ctl(dco, p, &remote);
+		struct pkt_local local;
+		socklen_t remote_len = peer_remote_ctl(dco, p, &remote, &local);
 
-		return control_udp(p->fd, (const struct sockaddr *)&remote,
-				   remote_len, pkt, len);
+		return udp_send_from(p->fd, pkt, len,
+				     (const struct sockaddr *)&remote,
+				     remote_len, &local);
 	}
 	pthread_mutex_lock(&p->tx_lock);
 	was_pending = backlog_pending(p);
@@ -76,8 +69,10 @@ int dco_send_control(struct dco *dco, uint32_t peer_id, const uint8_t *pkt,
 }
 
 int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
-			socklen_t to_len, const uint8_t *pkt, size_t len)
+			socklen_t to_len, const struct dco_local *from,
+			const uint8_t *pkt, size_t len)
 {
+	struct pkt_local local = local_from_api(from);
 	int err = control_check(pkt, len);
 
 	if (err)
@@ -85,7 +80,7 @@ int dco_send_control_to(struct dco *dco, int fd, const struct sockaddr *to,
 	if (!to || !to_len)
 		return -EDESTADDRREQ;
 	pthread_mutex_lock(&dco->cfg_lock);
-	err = control_udp(fd, to, to_len, pkt, len);
+	err = udp_send_from(fd, pkt, len, to, to_len, &local);
 	if (!err)
 		control_count(dco, NULL, len);
 	pthread_mutex_unlock(&dco->cfg_lock);

@@ -293,7 +293,10 @@ static struct peer *peer_from_config(const struct dco *dco,
 	p->transport = cfg->transport;
 	p->fd = cfg->fd;
 	if (cfg->transport == DCO_TRANSPORT_UDP) {
-		p->remote = peer_addr_new(p, &cfg->remote, cfg->remote_len);
+		struct pkt_local local = local_from_api(&cfg->local);
+
+		p->remote = peer_addr_new(p, &cfg->remote, cfg->remote_len,
+					  &local);
 		if (!p->remote) {
 			free(p);
 			return NULL;

@@ -67,6 +67,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "base/log.h"
 #include "dco/rcu.h"
@@ -120,12 +121,16 @@ struct worker {
 };
 
 /* A UDP peer's transport address, found by hash (dco->by_addr) and read by
- * the workers without a lock: a float publishes a new one. */
+ * the workers without a lock: a float publishes a new one. With it, the
+ * local address the peer talks to (--multihome; family 0 without), so
+ * that one pointer load gives a send both ends, and a float that changes
+ * either publishes both at once (as the ovpn driver's struct ovpn_bind). */
 struct peer_addr {
 	struct cds_hlist_node node;
 	struct rcu_head rcu;
 	struct peer *peer;
 	socklen_t len;
+	struct pkt_local local;
 	struct sockaddr_storage addr;
 };
 
@@ -289,21 +294,46 @@ struct peer *peer_only(struct dco *dco);
 /* cfg_lock held: into / out of every table (and the P2P pointer). */
 int peer_add(struct dco *dco, struct peer *p);
 void peer_unlink(struct dco *dco, struct peer *p);
-/* A worker (RCU read side): @p authenticated from @addr; follow it.
- * Returns true if the address changed. */
+/* A worker (RCU read side): @p authenticated from @addr to @local;
+ * follow it. Returns true if the remote address changed (a new local
+ * address alone is followed too, silently). */
 bool peer_float(struct worker *w, struct peer *p,
-		const struct sockaddr_storage *addr, socklen_t len);
-/* Copy the peer's current remote address (it may float meanwhile); 0 for
- * a TCP peer. RCU read side; the control plane uses peer_remote_ctl. */
-socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out);
+		const struct sockaddr_storage *addr, socklen_t len,
+		const struct pkt_local *local);
+/* Copy the peer's current remote address and the local one it talks to
+ * (they may float meanwhile); 0 for a TCP peer. RCU read side; the control
+ * plane uses peer_remote_ctl. */
+socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out,
+		      struct pkt_local *local);
 /* recursive.c: true if @ip (a tun packet to the peer at @remote) must be
  * dropped: it is addressed to that outer address. */
 bool tx_recursive(struct worker *w, const uint8_t *ip, size_t len,
 		  const struct sockaddr_storage *remote, socklen_t remote_len);
 struct peer_addr *peer_addr_new(struct peer *p, const struct sockaddr_storage *a,
-				socklen_t len);
+				socklen_t len, const struct pkt_local *local);
 socklen_t peer_remote_ctl(struct dco *dco, struct peer *p,
-			  struct sockaddr_storage *out);
+			  struct sockaddr_storage *out, struct pkt_local *local);
+
+/* The API's local address and the packets' (same fields, two headers). */
+static inline struct pkt_local local_from_api(const struct dco_local *l)
+{
+	struct pkt_local out = { .family = 0 };
+
+	if (l && (l->family == AF_INET || l->family == AF_INET6)) {
+		out.family = l->family;
+		memcpy(&out.addr, &l->addr, sizeof(out.addr));
+	}
+	return out;
+}
+
+static inline void local_to_api(const struct pkt_local *l,
+				struct dco_local *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->family = l->family;
+	if (l->family)
+		memcpy(&out->addr, &l->addr, sizeof(out->addr));
+}
 
 /* peer.c — a peer's life: keys, death, deletion. */
 /* The slot with @key_id, or NULL. RCU read side or cfg_lock. */
@@ -348,6 +378,7 @@ struct tx_dest {
 	unsigned *out;
 	uint64_t now_ms;
 	socklen_t remote_len;
+	struct pkt_local local;          /* the source (multihome) */
 	struct sockaddr_storage remote;
 };
 void tx_deliver(struct worker *w, struct peer *p, struct pkt *segs,

@@ -83,6 +83,7 @@ int handoff_push(struct handoff *q, const struct pkt *p)
 	s->sock = p->sock;
 	s->addrlen = p->addrlen;
 	memcpy(&s->addr, &p->addr, p->addrlen);
+	s->local = p->local;
 	atomic_store_explicit(&q->seq[pos & (HANDOFF_SLOTS - 1)], pos + 1,
 			      memory_order_release);
 	return 0;

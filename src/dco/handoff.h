@@ -50,6 +50,7 @@ struct handoff_slot {
 	uint32_t peer_id;        /* send queue: whose plaintext it is */
 	int sock;
 	socklen_t addrlen;
+	struct pkt_local local;  /* receive queue: where it came to */
 	struct sockaddr_storage addr;
 	uint8_t data[];          /* data_max bytes */
 };

@@ -81,7 +81,8 @@ static void copy_int_opt(int from, int to, int level, int name)
 }
 
 /* What the daemon set on @fd (sockopt.c, udp.c) that the sibling needs
- * too: dual-stack, mark, device, path-MTU discovery, buffers. */
+ * too: dual-stack, mark, device, path-MTU discovery, destination
+ * addresses (--multihome), buffers. */
 static void copy_opts(int from, int to, int family)
 {
 	char dev[IFNAMSIZ];
@@ -92,8 +93,10 @@ static void copy_opts(int from, int to, int family)
 	if (family == AF_INET6) {
 		copy_int_opt(from, to, IPPROTO_IPV6, IPV6_V6ONLY);
 		copy_int_opt(from, to, IPPROTO_IPV6, IPV6_MTU_DISCOVER);
+		copy_int_opt(from, to, IPPROTO_IPV6, IPV6_RECVPKTINFO);
 	} else {
 		copy_int_opt(from, to, IPPROTO_IP, IP_MTU_DISCOVER);
+		copy_int_opt(from, to, IPPROTO_IP, IP_PKTINFO);
 	}
 	copy_int_opt(from, to, SOL_SOCKET, SO_MARK);
 	if (getsockopt(from, SOL_SOCKET, SO_BINDTODEVICE, dev, &len) == 0 &&

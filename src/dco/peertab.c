@@ -89,7 +89,7 @@ struct peer *peer_find_by_addr(struct dco *dco, const struct sockaddr_storage *a
 }
 
 struct peer_addr *peer_addr_new(struct peer *p, const struct sockaddr_storage *a,
-				socklen_t len)
+				socklen_t len, const struct pkt_local *local)
 {
 	struct peer_addr *e = calloc(1, sizeof(*e));
 
@@ -98,6 +98,7 @@ struct peer_addr *peer_addr_new(struct peer *p, const struct sockaddr_storage *a
 	e->peer = p;
 	e->len = len;
 	memcpy(&e->addr, a, len);
+	e->local = *local;
 	return e;
 }
 
@@ -143,14 +144,20 @@ void peer_unlink(struct dco *dco, struct peer *p)
 }
 
 bool peer_float(struct worker *w, struct peer *p,
-		const struct sockaddr_storage *addr, socklen_t len)
+		const struct sockaddr_storage *addr, socklen_t len,
+		const struct pkt_local *local)
 {
 	struct dco *dco = w->dco;
 	struct peer_addr *old = rcu_dereference(p->remote), *e;
+	bool moved;
 
-	if (!old || sockaddr_equal(&old->addr, old->len, addr, len))
+	/* (without multihome, local is none on both sides: one compare) */
+	if (!old)
 		return false;
-	e = peer_addr_new(p, addr, len);
+	moved = !sockaddr_equal(&old->addr, old->len, addr, len);
+	if (!moved && pkt_local_equal(&old->local, local))
+		return false;
+	e = peer_addr_new(p, addr, len, local);
 	if (!e)
 		return false;
 	worker_lock(w, &dco->addr_lock);
@@ -167,28 +174,32 @@ bool peer_float(struct worker *w, struct peer *p,
 	cds_hlist_del_rcu(&old->node);
 	pthread_mutex_unlock(&dco->addr_lock);
 	rcu_retire(&old->rcu, peer_addr_free_rcu);
-	return true;
+	return moved;
 }
 
-socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out)
+socklen_t peer_remote(struct peer *p, struct sockaddr_storage *out,
+		      struct pkt_local *local)
 {
 	struct peer_addr *e = rcu_dereference(p->remote);
 
-	if (!e)
+	if (!e) {
+		local->family = 0;
 		return 0;
+	}
 	memcpy(out, &e->addr, e->len);
+	*local = e->local;
 	return e->len;
 }
 
 /* The control plane is no RCU reader: addr_lock keeps a float from freeing
  * the address while it is copied. */
 socklen_t peer_remote_ctl(struct dco *dco, struct peer *p,
-			  struct sockaddr_storage *out)
+			  struct sockaddr_storage *out, struct pkt_local *local)
 {
 	socklen_t len;
 
 	pthread_mutex_lock(&dco->addr_lock);
-	len = peer_remote(p, out);
+	len = peer_remote(p, out, local);
 	pthread_mutex_unlock(&dco->addr_lock);
 	return len;
 }

@@ -39,6 +39,7 @@ static void rx_control(struct worker *w, struct peer *peer, const struct pkt *p)
 	ev.addr_len = p->addrlen;
 	if (p->addrlen)
 		memcpy(&ev.addr, &p->addr, p->addrlen);
+	local_to_api(&p->local, &ev.local);
 	ev.len = p->len;
 	memcpy(ev.data, p->data, p->len);
 	notify_push(&w->dco->notify, &ev);
@@ -84,7 +85,8 @@ static void rx_count_error(struct worker *w, struct peer *peer, int err)
 /*
  * A UDP peer that authenticated from a new address has moved: follow it
  * (peer_float compares without a lock and publishes a new address only
- * when it changed).
+ * when it changed). With --multihome the local address it came to is
+ * followed the same way: replies leave from where the client now sends.
  */
 static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 {
@@ -96,7 +98,8 @@ static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 	 * from the socket it came to, whose family may not even reach the
 	 * new address; so it floats within that socket only. */
 	if (peer->transport != DCO_TRANSPORT_UDP || !p->addrlen ||
-	    p->sock != peer->fd || !peer_float(w, peer, &p->addr, p->addrlen))
+	    p->sock != peer->fd ||
+	    !peer_float(w, peer, &p->addr, p->addrlen, &p->local))
 		return;
 	memset(&ev, 0, offsetof(struct dco_event, data));
 	ev.type = DCO_EV_PEER_FLOAT;
@@ -104,6 +107,7 @@ static void rx_float(struct worker *w, struct peer *peer, const struct pkt *p)
 	ev.fd = p->sock;
 	ev.addr_len = p->addrlen;
 	memcpy(&ev.addr, &p->addr, p->addrlen);
+	local_to_api(&p->local, &ev.local);
 	notify_push(&w->dco->notify, &ev);
 	log_info("peer %u floated to a new address", peer->id);
 }
@@ -382,6 +386,7 @@ static void rx_train_meta(struct pkt *s, const struct pkt *train)
 	s->sock = train->sock;
 	s->addrlen = train->addrlen;
 	memcpy(&s->addr, &train->addr, train->addrlen);
+	s->local = train->local;
 }
 
 /* Bytes in front of a head's tail that rx_direct may overwrite for a moment:
@@ -557,6 +562,7 @@ static void rx_handoff_one(struct rx_stage *st, const struct handoff_slot *hs,
 	s->sock = hs->sock;
 	s->addrlen = hs->addrlen;
 	memcpy(&s->addr, &hs->addr, hs->addrlen);
+	s->local = hs->local;
 	if (rx_data(st->w, s, NULL, now_ms))
 		rx_stage_keep(st);
 }

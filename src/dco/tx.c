@@ -115,7 +115,7 @@ int tx_send_one(struct worker *w, struct peer *p, struct pkt *pkt)
 
 	if (p->transport == DCO_TRANSPORT_TCP)
 		return tx_tcp_many(w, p, pkt, 1);
-	pkt->addrlen = peer_remote(p, &pkt->addr);
+	pkt->addrlen = peer_remote(p, &pkt->addr, &pkt->local);
 	if (udp_send_batch(p->fd, pkt, 1, &failed) != 1 || failed) {
 		DCO_STAT_ADD(w, p, drop_tx_error, 1);
 		return -EIO;
@@ -241,6 +241,7 @@ void tx_deliver(struct worker *w, struct peer *p, struct pkt *segs,
 
 		memcpy(&s->addr, &to->remote, to->remote_len);
 		s->addrlen = to->remote_len;
+		s->local = to->local;
 		/* *out never passes s: the slot holds s or a spent packet */
 		if (s != &w->segs.pkts[*to->out]) {
 			struct pkt t = w->segs.pkts[*to->out];
@@ -290,7 +291,7 @@ static void tx_segments(struct worker *w, struct pkt *segs, unsigned n,
 		DCO_STAT_ADD(w, p, drop_no_route, n);
 		return;
 	}
-	to.remote_len = peer_remote(p, &to.remote);
+	to.remote_len = peer_remote(p, &to.remote, &to.local);
 	if (tx_recursive(w, segs[0].data, segs[0].len, &to.remote,
 			 to.remote_len)) {
 		DCO_STAT_ADD(w, p, drop_no_route, n);

@@ -81,7 +81,7 @@ static void tx_ho_run_end(struct tx_ho_stage *st)
 		return;
 	p = peer_find(w->dco, st->run_id);
 	if (p) {
-		to.remote_len = peer_remote(p, &to.remote);
+		to.remote_len = peer_remote(p, &to.remote, &to.local);
 		tx_deliver(w, p, w->segs.pkts + st->run, n, &to);
 	} else {
 		/* deleted since it was routed to */

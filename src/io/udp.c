@@ -73,17 +73,31 @@ int udp_enable_gro(int fd)
 	return setsockopt(fd, IPPROTO_UDP, UDP_GRO, &on, sizeof(on)) ? -errno : 0;
 }
 
-/* Control space for one UDP_GRO (or UDP_SEGMENT) message. */
+int udp_want_local(int fd, int family)
+{
+	int on = 1;
+	int r = family == AF_INET6 ?
+		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) :
+		setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+
+	return r ? -errno : 0;
+}
+
+/* Control space to receive one message: a UDP_GRO size and, on a
+ * --multihome socket, the local address (in6_pktinfo, the larger kind). */
 union udp_ctl {
-	char buf[CMSG_SPACE(sizeof(int))];
+	char buf[CMSG_SPACE(sizeof(int)) +
+		 CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	struct cmsghdr align;
 };
 
-/* Control space to send one datagram or train: UDP_SEGMENT, and --passtos'
+/* Control space to send one datagram or train: UDP_SEGMENT, --passtos'
  * IP_TOS and IPV6_TCLASS (both: the socket's family and the destination
- * decide which one the kernel uses, the other it skips). */
+ * decide which one the kernel uses, the other it skips), and last the
+ * --multihome source (IP_PKTINFO or IPV6_PKTINFO, the larger). */
 union udp_tx_ctl {
-	char buf[3 * CMSG_SPACE(sizeof(int))];
+	char buf[3 * CMSG_SPACE(sizeof(int)) +
+		 CMSG_SPACE(sizeof(struct in6_pktinfo))];
 	struct cmsghdr align;
 };
 
@@ -119,20 +133,134 @@ static void udp_set_tos(struct msghdr *mh, union udp_tx_ctl *ctl,
 	udp_cmsg_add(mh, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
 }
 
-/* The datagram size of a GRO train, 0 for a lone datagram. */
-static uint16_t udp_gro_size(struct msghdr *mh)
+/* The datagram size of a GRO train, 0 if none. */
+static uint16_t udp_gro_size(const struct cmsghdr *c)
 {
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
-		int size = 0;
+	int size = 0;
 
-		if (c->cmsg_level != IPPROTO_UDP || c->cmsg_type != UDP_GRO)
-			continue;
-		/* the kernel writes an int (older ones documented u16) */
-		memcpy(&size, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0) >= sizeof(int) ?
-						    sizeof(int) : sizeof(uint16_t));
-		return size > 0 && size <= 65535 ? (uint16_t)size : 0;
+	/* the kernel writes an int (older ones documented u16) */
+	memcpy(&size, CMSG_DATA(c), c->cmsg_len - CMSG_LEN(0) >= sizeof(int) ?
+					    sizeof(int) : sizeof(uint16_t));
+	return size > 0 && size <= 65535 ? (uint16_t)size : 0;
+}
+
+/* IP_PKTINFO: ipi_spec_dst is the local address a reply is to come from
+ * (for unicast, the destination the client used). */
+static void udp_local_v4(const struct cmsghdr *c, struct pkt_local *l)
+{
+	struct in_pktinfo pi;
+
+	if (c->cmsg_len < CMSG_LEN(sizeof(pi)))
+		return;
+	memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+	l->family = AF_INET;
+	l->addr.v4 = pi.ipi_spec_dst;
+}
+
+static void udp_local_v6(const struct cmsghdr *c, struct pkt_local *l)
+{
+	struct in6_pktinfo pi;
+
+	if (c->cmsg_len < CMSG_LEN(sizeof(pi)))
+		return;
+	memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+	l->family = AF_INET6;
+	l->addr.v6 = pi.ipi6_addr;
+}
+
+/* What a received message's cmsgs tell: its GRO train size, the local
+ * address (multihome sockets only; nothing to read on the others). */
+static void udp_read_ctl(struct msghdr *mh, struct pkt *p)
+{
+	p->gso_size = 0;
+	p->local.family = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_UDP && c->cmsg_type == UDP_GRO)
+			p->gso_size = udp_gro_size(c);
+		else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+			udp_local_v4(c, &p->local);
+		else if (c->cmsg_level == IPPROTO_IPV6 &&
+			 c->cmsg_type == IPV6_PKTINFO)
+			udp_local_v6(c, &p->local);
 	}
-	return 0;
+}
+
+/* The --multihome source @l (if any) on @mh, after the control messages
+ * it has (in @ctl's buffer, if any): always the last one, so that
+ * udp_drop_local can take it off again. */
+static void udp_put_local(struct msghdr *mh, union udp_tx_ctl *ctl,
+			  const struct pkt_local *l)
+{
+	if (!l->family)
+		return;
+	if (!mh->msg_control) {
+		mh->msg_control = ctl->buf;
+		mh->msg_controllen = 0;
+	}
+	if (l->family == AF_INET) {
+		/* ifindex 0: the route decides the way out, as the ovpn
+		 * driver does; only the source is fixed */
+		struct in_pktinfo pi = { .ipi_spec_dst = l->addr.v4 };
+
+		udp_cmsg_add(mh, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+	} else {
+		/* a v4-mapped source on a dual-stack socket's IPv4 reply
+		 * is taken as the IPv4 source (ip_cmsg_send) */
+		struct in6_pktinfo pi = { .ipi6_addr = l->addr.v6 };
+
+		udp_cmsg_add(mh, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+	}
+}
+
+/* Would this error of a send with a source address go away without it?
+ * A source that is no longer ours: IPv6 says EINVAL; IPv4's route look-up
+ * ENETUNREACH (or EINVAL, EADDRNOTAVAIL). */
+static bool udp_local_refused(int err)
+{
+	return err == EINVAL || err == ENETUNREACH || err == EADDRNOTAVAIL;
+}
+
+/* A send refused for its source address: take the source (the last
+ * control message, udp_put_local) off @mh so that the caller can try
+ * again from the route's address, as the ovpn driver does. False if there
+ * is none (any more) or the error is another. */
+static bool udp_drop_local(struct msghdr *mh)
+{
+	struct cmsghdr *c, *last = NULL;
+
+	if (!udp_local_refused(errno))
+		return false;
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c))
+		last = c;
+	if (!last || !((last->cmsg_level == IPPROTO_IP &&
+			last->cmsg_type == IP_PKTINFO) ||
+		       (last->cmsg_level == IPPROTO_IPV6 &&
+			last->cmsg_type == IPV6_PKTINFO)))
+		return false;
+	mh->msg_controllen = (size_t)((char *)last - (char *)mh->msg_control);
+	if (!mh->msg_controllen)
+		mh->msg_control = NULL;
+	return true;
+}
+
+int udp_send_from(int fd, const uint8_t *buf, size_t len,
+		  const struct sockaddr *to, socklen_t to_len,
+		  const struct pkt_local *from)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_name = (void *)to, .msg_namelen = to_len,
+			     .msg_iov = &iov, .msg_iovlen = 1 };
+	union udp_tx_ctl ctl;
+	ssize_t n;
+
+	if (from)
+		udp_put_local(&mh, &ctl, from);
+	do
+		n = sendmsg(fd, &mh, MSG_DONTWAIT);
+	while (n < 0 && (errno == EINTR || udp_drop_local(&mh)));
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
 int udp_recv_batch(int fd, struct pkt *pkts, unsigned n)
@@ -166,7 +294,7 @@ int udp_recv_batch(int fd, struct pkt *pkts, unsigned n)
 		pkts[i].len = msgs[i].msg_len;
 		pkts[i].addrlen = msgs[i].msg_hdr.msg_namelen;
 		pkts[i].sock = fd;
-		pkts[i].gso_size = udp_gro_size(&msgs[i].msg_hdr);
+		udp_read_ctl(&msgs[i].msg_hdr, &pkts[i]);
 		/* A train cut short by a small buffer: drop the partial last
 		 * datagram rather than pass it on truncated. */
 		if ((msgs[i].msg_hdr.msg_flags & MSG_TRUNC) && pkts[i].gso_size)
@@ -194,6 +322,7 @@ static unsigned udp_send_chunk(int fd, struct pkt *pkts, unsigned n,
 		msgs[k].msg_hdr.msg_name = pkts[k].addrlen ? &pkts[k].addr : NULL;
 		msgs[k].msg_hdr.msg_namelen = pkts[k].addrlen;
 		udp_set_tos(&msgs[k].msg_hdr, &ctl[k], &pkts[k]);
+		udp_put_local(&msgs[k].msg_hdr, &ctl[k], &pkts[k].local);
 	}
 	while (i < n) {
 		int r = sendmmsg(fd, msgs + i, n - i, MSG_DONTWAIT);
@@ -209,6 +338,8 @@ static unsigned udp_send_chunk(int fd, struct pkt *pkts, unsigned n,
 			*stop = -EAGAIN;
 			break;
 		}
+		if (udp_drop_local(&msgs[i].msg_hdr))
+			continue;
 		/* sendmmsg reports an error only for the first message it
 		 * tried: skip that one and carry on with the rest. */
 		(*failed)++;
@@ -239,9 +370,9 @@ int udp_send_batch(int fd, struct pkt *pkts, unsigned n, unsigned *failed)
 #define UDP_GSO_MAX_SEGS 64u
 #define UDP_GSO_MAX_BYTES 65000u
 
-/* How many packets from @p on form one train: same destination and TOS,
- * equal sizes, the last one possibly shorter. (All go out on the fd given,
- * as in udp_send_batch, whatever their ->sock says.) */
+/* How many packets from @p on form one train: same destination, TOS and
+ * source, equal sizes, the last one possibly shorter. (All go out on the
+ * fd given, as in udp_send_batch, whatever their ->sock says.) */
 static unsigned udp_train_len(const struct pkt *p, unsigned n)
 {
 	unsigned k = 1;
@@ -250,7 +381,8 @@ static unsigned udp_train_len(const struct pkt *p, unsigned n)
 	while (k < n && k < UDP_GSO_MAX_SEGS && p[k].len && p[k].len <= p[0].len &&
 	       bytes + p[k].len <= UDP_GSO_MAX_BYTES &&
 	       p[k].addrlen == p[0].addrlen && p[k].tos == p[0].tos &&
-	       !memcmp(&p[k].addr, &p[0].addr, p[0].addrlen)) {
+	       !memcmp(&p[k].addr, &p[0].addr, p[0].addrlen) &&
+	       pkt_local_equal(&p[k].local, &p[0].local)) {
 		bytes += p[k].len;
 		if (p[k++].len < p[0].len)
 			break;
@@ -288,6 +420,8 @@ static void udp_gso_msg(struct udp_gso_batch *b, unsigned m, struct pkt *p,
 		udp_cmsg_add(mh, IPPROTO_UDP, UDP_SEGMENT, &size, sizeof(size));
 	}
 	udp_set_tos(mh, &b->ctl[m], &p[0]);
+	/* a train has one source: its first datagram's */
+	udp_put_local(mh, &b->ctl[m], &p[0].local);
 }
 
 /*
@@ -318,10 +452,14 @@ static unsigned udp_gso_send(int fd, struct udp_gso_batch *b, unsigned m,
 			*stop = true;
 			break;
 		}
-		if (b->count[done] > 1 && errno == EMSGSIZE) {
+		if ((b->count[done] > 1 && errno == EMSGSIZE) ||
+		    (pkts[b->first[done]].local.family &&
+		     udp_local_refused(errno))) {
 			/* datagrams over the path MTU: GSO cannot split them,
 			 * the plain path lets the kernel fragment them (as
-			 * OpenVPN's packets are); GSO stays on for the rest */
+			 * OpenVPN's packets are); GSO stays on for the rest.
+			 * A train refused for its source address (multihome:
+			 * one no longer ours): the plain path drops it */
 			unsigned first = b->first[done], fail = 0;
 			int plain = udp_send_batch(fd, pkts + first,
 						   b->count[done], &fail);

@@ -562,6 +562,152 @@ static void test_gro_truncated(void **state)
 	pair_close(&u);
 }
 
+/* ---- --multihome: the address a datagram came to, the source of a reply */
+
+/* Wait for one datagram on @fd and return the host it came from. */
+static void recv_from_host(int fd, char *host, size_t hlen)
+{
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[4096];
+
+	assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	assert_true(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &flen) > 0);
+	assert_int_equal(from.ss_family, AF_INET);
+	inet_ntop(AF_INET, &((struct sockaddr_in *)&from)->sin_addr, host, hlen);
+}
+
+/*
+ * A wildcard server socket @srv_host asking for destination addresses; a
+ * client on 127.0.0.1 sends to 127.0.0.2 (loopback owns 127/8). The
+ * datagram says where it came to (@want_local), and replies sent from
+ * that local address, plain, as a GSO train and one by one, come from
+ * 127.0.0.2; without it, from the route's 127.0.0.1; from an address
+ * that is not ours, from the route's too rather than not at all.
+ */
+static void multihome_roundtrip(const char *srv_host, const char *want_local)
+{
+	struct sockaddr_storage sa, ca, to;
+	socklen_t slen, clen;
+	struct pkt_pool pool;
+	struct pkt_local local, gone = { .family = AF_INET };
+	char host[INET6_ADDRSTRLEN];
+	struct pollfd pfd;
+	bool gso = true;
+	int srv, cli;
+
+	srv = open_on(srv_host, &sa, &slen);
+	cli = open_on("127.0.0.1", &ca, &clen);
+	assert_int_equal(udp_want_local(srv, sa.ss_family), 0);
+	assert_int_equal(pkt_pool_init(&pool, 4), 0);
+	memset(&to, 0, sizeof(to));
+	((struct sockaddr_in *)&to)->sin_family = AF_INET;
+	((struct sockaddr_in *)&to)->sin_port = sa.ss_family == AF_INET6 ?
+		((struct sockaddr_in6 *)&sa)->sin6_port :
+		((struct sockaddr_in *)&sa)->sin_port;
+	inet_pton(AF_INET, "127.0.0.2", &((struct sockaddr_in *)&to)->sin_addr);
+	assert_int_equal(sendto(cli, "hi", 2, 0, (struct sockaddr *)&to,
+				sizeof(struct sockaddr_in)), 2);
+	pfd = (struct pollfd){ .fd = srv, .events = POLLIN };
+	assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+	for (unsigned i = 0; i < pool.count; i++)
+		pkt_reset(&pool.pkts[i]);
+	assert_int_equal(udp_recv_batch(srv, pool.pkts, 4), 1);
+	local = pool.pkts[0].local;
+	assert_int_equal(local.family, sa.ss_family);
+	inet_ntop(local.family, &local.addr, host, sizeof(host));
+	assert_string_equal(host, want_local);
+
+	/* plain: the received packet echoed back, its local kept; with a
+	 * --passtos TOS as well (the source goes after its cmsgs) */
+	assert_int_equal(udp_send_batch(srv, pool.pkts, 1, NULL), 1);
+	recv_from_host(cli, host, sizeof(host));
+	assert_string_equal(host, "127.0.0.2");
+	pool.pkts[0].tos = PKT_TOS_SET | 0xb8;
+	assert_int_equal(udp_send_batch(srv, pool.pkts, 1, NULL), 1);
+	recv_from_host(cli, host, sizeof(host));
+	assert_string_equal(host, "127.0.0.2");
+	/* a GSO train of three shares the source */
+	for (unsigned i = 1; i < 4; i++) {
+		struct pkt *p = &pool.pkts[i];
+
+		pkt_reset(p);
+		memset(p->data, 'x', 100);
+		p->len = 100;
+		p->addr = pool.pkts[0].addr;
+		p->addrlen = pool.pkts[0].addrlen;
+		p->local = local;
+	}
+	assert_int_equal(udp_send_batch_gso(srv, pool.pkts + 1, 3, NULL, &gso), 3);
+	for (unsigned i = 0; i < 3; i++) {
+		recv_from_host(cli, host, sizeof(host));
+		assert_string_equal(host, "127.0.0.2");
+	}
+	/* one control packet, with and without the source */
+	assert_int_equal(udp_send_from(srv, (const uint8_t *)"c", 1,
+				       (struct sockaddr *)&pool.pkts[0].addr,
+				       pool.pkts[0].addrlen, &local), 0);
+	recv_from_host(cli, host, sizeof(host));
+	assert_string_equal(host, "127.0.0.2");
+	assert_int_equal(udp_send_from(srv, (const uint8_t *)"c", 1,
+				       (struct sockaddr *)&pool.pkts[0].addr,
+				       pool.pkts[0].addrlen, NULL), 0);
+	recv_from_host(cli, host, sizeof(host));
+	assert_string_equal(host, "127.0.0.1");
+	/* a source that is not (any more) ours: the route's instead */
+	if (local.family == AF_INET6) {
+		gone.family = AF_INET6;
+		inet_pton(AF_INET6, "::ffff:198.18.255.1", &gone.addr.v6);
+	} else {
+		inet_pton(AF_INET, "198.18.255.1", &gone.addr.v4);
+	}
+	pool.pkts[0].local = gone;
+	assert_int_equal(udp_send_batch(srv, pool.pkts, 1, NULL), 1);
+	recv_from_host(cli, host, sizeof(host));
+	assert_string_equal(host, "127.0.0.1");
+	pool.pkts[0].tos = 0;	/* the same without the TOS cmsgs before it */
+	assert_int_equal(udp_send_batch(srv, pool.pkts, 1, NULL), 1);
+	recv_from_host(cli, host, sizeof(host));
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(udp_send_from(srv, (const uint8_t *)"c", 1,
+				       (struct sockaddr *)&pool.pkts[0].addr,
+				       pool.pkts[0].addrlen, &gone), 0);
+	recv_from_host(cli, host, sizeof(host));
+	assert_string_equal(host, "127.0.0.1");
+	pkt_pool_free(&pool);
+	close(srv);
+	close(cli);
+}
+
+static void test_multihome_v4(void **state)
+{
+	(void)state;
+	multihome_roundtrip("0.0.0.0", "127.0.0.2");
+}
+
+/* A dual-stack socket's IPv4 client: IPV6_PKTINFO, v4-mapped. */
+static void test_multihome_dual_stack(void **state)
+{
+	(void)state;
+	multihome_roundtrip("::", "::ffff:127.0.0.2");
+}
+
+/* A socket not asked reports no local address (the hot path as before). */
+static void test_multihome_off(void **state)
+{
+	struct udp_pair u;
+
+	(void)state;
+	pair_open(&u, "127.0.0.1", "127.0.0.1");
+	fill(&u.tx.pkts[0], 0, &u.b_addr, u.b_len);
+	assert_int_equal(udp_send_batch(u.a, u.tx.pkts, 1, NULL), 1);
+	recv_all(u.b, &u.rx, 1, &u.a_addr, u.a_len);
+	assert_int_equal(u.rx.pkts[0].local.family, 0);
+	pair_close(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +724,9 @@ int main(void)
 		cmocka_unit_test(test_gso_fallback),
 		cmocka_unit_test(test_gso_unavailable),
 		cmocka_unit_test(test_gro_truncated),
+		cmocka_unit_test(test_multihome_v4),
+		cmocka_unit_test(test_multihome_dual_stack),
+		cmocka_unit_test(test_multihome_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
