@@ -211,6 +211,14 @@ static const struct opt_help help[] = {
 	  "names are resolved when the option is read (a pushed one: when "
 	  "the PUSH_REPLY arrives), route names when the route is added "
 	  "(IPv4: route-ipv6 and ifconfig-ipv6 take addresses only)." },
+	{ "single-session", NULL, "Point-to-point (TLS, not --mode server): "
+	  "after the first session, a request for another (a restarted "
+	  "peer's) is refused and logged, as OpenVPN 2.6, until a restart "
+	  "(--ping-restart, SIGUSR1) lets one new session in. Without the "
+	  "option dcovpn drops such a request too, silently, where OpenVPN "
+	  "lets it replace the first once it authenticates. Under --mode "
+	  "server it has no effect (OpenVPN applies it to each client's "
+	  "instance)." },
 	{ "tcp-nodelay", NULL, "Disable Nagle on TCP sockets." },
 	{ "passtos", NULL, "Each packet from the tun leaves with its TOS on "
 	  "the outer packet: an IPv4 packet's TOS, an IPv6 one's traffic "

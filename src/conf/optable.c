@@ -242,8 +242,7 @@ static const struct opt_desc table[] = {
 	FLAG("allow-pull-fqdn", OPT_W_LOCAL, allow_pull_fqdn),
 	FLAG("persist-local-ip", OPT_W_LOCAL, persist_local_ip),
 	FLAG("multihome", OPT_W_LOCAL, multihome),
-	IGNORE("single-session", 0, OPT_W_LOCAL, "WARNING: --single-session "
-	       "has no effect in dcovpn"),
+	FLAG("single-session", OPT_W_LOCAL, single_session),
 	FLAG("tls-exit", OPT_W_LOCAL, tls_exit),
 	IGNORE("replay-persist", 1, OPT_W_LOCAL, "WARNING: --replay-persist has "
 	       "no effect: replay windows start fresh with each key"),

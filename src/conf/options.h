@@ -400,6 +400,8 @@ struct options {
 	bool ping_timer_rem;	/* ping-restart/-exit only with a peer known */
 	/* stale-routes-check AGE [INTERVAL]: 0 unset (server_stale.c) */
 	int stale_routes_age, stale_routes_interval;
+	bool single_session;	/* P2P: a second session request is refused
+				 * (logged) until a restart */
 	bool allow_pull_fqdn;	/* pushed ifconfig/route/route-gateway may
 				 * name hosts (resolved); ifconfig and
 				 * route-gateway anywhere, as OpenVPN */

@@ -217,6 +217,36 @@ static void conn_learn_remote(struct conn *c, const struct dco_event *ev,
 	log_info("Peer Connection from %s", c->remote_desc);
 }
 
+/*
+ * --single-session: once the session has its peer, a reset opening another
+ * (a restarted peer: a new session id, from wherever) is refused with
+ * OpenVPN 2.6's message; after a restart (ping-restart, SIGUSR1) one new
+ * session is taken. Without the option it is dropped as well, silently:
+ * the session's id does not match (OpenVPN would let it take over once it
+ * authenticates; not done here).
+ */
+static bool conn_single_session_refuses(const struct conn *c,
+					const struct dco_event *ev)
+{
+	char from[128];
+	enum opcode op;
+
+	if (!c->o->single_session || !c->sess.have_peer_sid ||
+	    ev->len < CTLPKT_HEAD_LEN)
+		return false;
+	op = opcode_of(ev->data[0]);
+	if (c->o->tls_server ? op != P_CONTROL_HARD_RESET_CLIENT_V2 &&
+			       op != P_CONTROL_HARD_RESET_CLIENT_V3 :
+			       op != P_CONTROL_HARD_RESET_SERVER_V2)
+		return false;
+	if (!memcmp(ev->data + 1, c->sess.peer_sid, CTLPKT_SID_LEN))
+		return false;	/* the first one's, again */
+	addrtext(&ev->addr, NULL, 0, from, sizeof(from));
+	log_warn("TLS Error: Cannot accept new session request from %s due to "
+		 "session context expire or --single-session", from);
+	return true;
+}
+
 static bool conn_from_remote(const struct conn *c, const struct dco_event *ev)
 {
 	if (c->tr != DCO_TRANSPORT_UDP || c->remote_open)
@@ -233,7 +263,7 @@ bool conn_engine_event(void *ctx, const struct dco_event *ev)
 		return false;
 	switch (ev->type) {
 	case DCO_EV_CONTROL:
-		if (!conn_from_remote(c, ev))
+		if (conn_single_session_refuses(c, ev) || !conn_from_remote(c, ev))
 			break;
 		conn_learn_remote(c, ev, true);
 		if (session_recv(&c->sess, ev->data, ev->len, clock_now_ms()))

@@ -159,6 +159,10 @@ static void test_cert_usage_and_v2(void **state)
 	assert_false(o.tls_crypt_v2_force_cookie);
 	options_free(&o);
 	/* tls-cert-profile: enum tls_cert_profile's order, legacy by default */
+	expect_ok(&o, "single-session\nallow-pull-fqdn\n");
+	assert_true(o.single_session);
+	assert_true(o.allow_pull_fqdn);
+	options_free(&o);
 	expect_ok(&o, "tls-cert-profile preferred\n");
 	assert_int_equal(o.tls_cert_profile, 2);
 	options_free(&o);
@@ -184,6 +188,7 @@ static void test_cert_usage_and_v2(void **state)
 	assert_string_equal(o.tmp_dir, "/dev/shm");
 	assert_true(o.tcp_nodelay);
 	assert_true(o.passtos);
+	assert_false(o.single_session);
 	assert_int_equal(o.srv->connect_freq_n, 3);
 	assert_int_equal(o.srv->connect_freq_s, 60);
 	assert_int_equal(o.srv->connect_init_n, 100);
