@@ -321,7 +321,7 @@ void server_mgmt_close(struct server *s);
  * it, newest first; at a CONNECT, what client-connect sets is left out
  * (freed). */
 enum sma_env { SMA_ENV_CONNECT, SMA_ENV_REAUTH, SMA_ENV_ESTABLISHED,
-	       SMA_ENV_DISCONNECT };
+	       SMA_ENV_DISCONNECT, SMA_ENV_KINDS };
 void sma_env_order(char **env, enum sma_env kind);
 
 /* server_mgmt_auth.c: >CLIENT notifications, management-client-auth. */

@@ -43,7 +43,9 @@ static const char *const p_bye[] = {
 };
 
 #define HEAD_PIECES 5
-static const char *const *const heads[][HEAD_PIECES] = {
+/* Both tables have a row for every kind (rows left out are empty): an
+ * ESTABLISHED or DISCONNECT looks in mids too. */
+static const char *const *const heads[SMA_ENV_KINDS][HEAD_PIECES] = {
 	[SMA_ENV_CONNECT] = { p_auth },
 	[SMA_ENV_REAUTH] = { p_auth },
 	[SMA_ENV_ESTABLISHED] = { p_pool, p_time, p_trust, p_cn },
@@ -51,7 +53,7 @@ static const char *const *const heads[][HEAD_PIECES] = {
 };
 /* After the certificate's names: at a REAUTH the renegotiation's TLS
  * verification and peer info were set after client-connect's names. */
-static const char *const *const mids[][HEAD_PIECES] = {
+static const char *const *const mids[SMA_ENV_KINDS][HEAD_PIECES] = {
 	[SMA_ENV_REAUTH] = { p_pool, p_time, p_trust },
 };
 
