@@ -12,12 +12,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <netinet/in.h>
 
 struct pool_entry {
 	bool in_use;
 	char *cn;                    /* last holder, NULL if none */
+	uint32_t name_next;          /* same name bucket: index + 1, 0 ends */
+};
+
+/* Entries found lowest index first without a scan: a bit per entry and a
+ * bit per 64-entry word that has one set (POOL_MAX_ENTRIES = 64 * 64 *
+ * 16). A pick cost a walk over every entry in use before. */
+struct pool_bits {
+	uint64_t *w;
+	uint64_t sum[16];
 };
 
 struct pool {
@@ -28,6 +38,10 @@ struct pool {
 	bool has6;
 	struct in6_addr base6;       /* entry i gets base6 + i */
 	bool dup_cn;                 /* duplicate-cn: never reuse by name */
+	struct pool_bits free;       /* not in use */
+	struct pool_bits fresh;      /* not in use and no last holder */
+	uint32_t *name_head;         /* by last holder's name: index + 1 */
+	uint32_t name_mask;          /* buckets - 1 */
 };
 
 /* [start, end] inclusive (host order). 0, -EINVAL (empty) or -ENOMEM. */

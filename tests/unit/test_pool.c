@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -192,10 +194,106 @@ static void test_server_options(void **state)
 	options_free(&o);
 }
 
+/* OpenVPN's choice, as a scan: a free entry last held by @cn, else the
+ * lowest never held, else the lowest free. */
+static int reference_pick(const bool *used, char names[][8], size_t n,
+			  const char *cn, bool dup_cn)
+{
+	for (int pass = dup_cn || !cn[0] ? 1 : 0; pass < 3; pass++)
+		for (size_t i = 0; i < n; i++)
+			if (!used[i] && (pass == 2 ||
+					 (pass == 1 && !names[i][0]) ||
+					 (pass == 0 && !strcmp(names[i], cn))))
+				return (int)i;
+	return -ENOSPC;
+}
+
+/* Random acquires (a few names, some empty) and releases: the same entry
+ * as the scan every time, with and without duplicate-cn, across words. */
+static void test_pick_matches_scan(void **state)
+{
+	enum { N = 300 };
+	static const char *const cns[] = { "a", "b", "c", "d", "e", "", "f" };
+	static char names[N][8];
+	bool used[N];
+	unsigned seed = 3;
+
+	(void)state;
+	for (int dup = 0; dup < 2; dup++) {
+		struct pool p;
+
+		memset(used, 0, sizeof(used));
+		memset(names, 0, sizeof(names));
+		assert_int_equal(pool_init(&p, 1000, 1000 + N - 1, false, NULL,
+					   dup), 0);
+		for (unsigned r = 0; r < 20000; r++) {
+			size_t k;
+			const char *cn;
+			int want, got;
+
+			seed = seed * 1103515245u + 12345u;
+			k = (seed >> 16) % N;
+			if ((seed >> 8) % 5 < 2 && used[k]) {
+				pool_release(&p, (int)k);
+				used[k] = false;
+				continue;
+			}
+			cn = cns[(seed >> 4) % 7];
+			want = reference_pick(used, names, N, dup ? "" : cn, dup);
+			got = pool_acquire(&p, dup ? NULL : cn);
+			assert_int_equal(got, want);
+			if (got >= 0) {
+				used[got] = true;
+				strcpy(names[got], dup ? "" : cn);
+			}
+		}
+		pool_free(&p);
+	}
+}
+
+static uint64_t cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* A /16 pool filled by 60,000 clients with names, then 60,000 more
+ * comings and goings: each pick is a few words and a name chain, not a
+ * walk over the entries in use (that took seconds here). */
+static void test_pick_cost(void **state)
+{
+	enum { FILL = 60000 };
+	char cn[16];
+	uint64_t t0 = cpu_us(), us;
+	struct pool p;
+
+	(void)state;
+	assert_int_equal(pool_init(&p, 0x0a000002u, 0x0a00fffeu, false, NULL,
+				   false), 0);
+	for (int i = 0; i < FILL; i++) {
+		snprintf(cn, sizeof(cn), "c%d", i);
+		assert_int_equal(pool_acquire(&p, cn), i);
+	}
+	for (int i = 0; i < FILL; i++) {
+		snprintf(cn, sizeof(cn), "c%d", (i * 7) % FILL);
+		pool_release(&p, (i * 7) % FILL);
+		assert_int_equal(pool_acquire(&p, cn), (i * 7) % FILL);
+	}
+	us = cpu_us() - t0;
+	print_message("%d acquires and %d cycles: %llu us\n", FILL, FILL,
+		      (unsigned long long)us);
+	assert_true(us < 500000);
+	pool_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_subnet),
+		cmocka_unit_test(test_pick_matches_scan),
+		cmocka_unit_test(test_pick_cost),
 		cmocka_unit_test(test_net30),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_persist),
