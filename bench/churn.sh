@@ -8,8 +8,9 @@
 # config is bench/scale's (UDP, tls-auth, duplicate-cn, a /16 pool,
 # keepalive 10 120, verb 1) with max-clients CHURN_MAX (2 N + 2000).
 # CHURN_BINS: the server binaries to compare, run in turn CHURN_REPEAT (2)
-# times (A B A B), one line each:
-#   CHURN_BINS="/tmp/old/dcovpn build/dcovpn" bench/churn.sh
+# times (A B A B), one line each; the word openvpn runs $OPENVPN (openvpn
+# 2.6) as the server on the same config:
+#   CHURN_BINS="/tmp/old/dcovpn build/dcovpn openvpn" bench/churn.sh
 # CHURN_PERF=1: perf record -g on the server for each run, the data in
 # $BUILD/churn-RUN-DIR.perf (DIR: the binary's directory name).
 CASE=bench-churn
@@ -31,9 +32,14 @@ sed -i -e 's/^server 198.19.66.0 255.255.255.0$/server 198.19.0.0 255.255.0.0/' 
 client_conf 1 udp auth
 for r in $(seq "$CHURN_REPEAT"); do
 	for bin in $CHURN_BINS; do
-		DCOVPN=$bin
-		start_server_kind dcovpn
-		tag=$r-$(basename "$(dirname "$bin")")
+		if [ "$bin" = openvpn ]; then
+			start_server_kind openvpn
+			tag=$r-openvpn
+		else
+			DCOVPN=$bin
+			start_server_kind dcovpn
+			tag=$r-$(basename "$(dirname "$bin")")
+		fi
 		perf_pid=
 		if [ -n "${CHURN_PERF:-}" ]; then
 			perf record -q -g -p "$SRV_PID" -o "$BUILD/churn-$tag.perf" \
