@@ -1,5 +1,7 @@
 /* The MP routing table: host routes, iroutes by longest prefix, removal. */
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -324,6 +326,67 @@ static void test_del_peer_cost(void **state)
 	check_peer(2 * MANY - 1, DCO_PEER_ID_NONE);
 }
 
+/* A worker's lookups while the writer removes and re-adds peers. */
+struct reader {
+	atomic_bool stop;
+	atomic_ulong lookups;
+	atomic_ulong wrong;     /* an answer naming another peer */
+};
+
+static void *reader_run(void *arg)
+{
+	struct reader *r = arg;
+	unsigned long n = 0;
+
+	rcu_register_thread();
+	while (!atomic_load(&r->stop)) {
+		for (uint32_t i = 0; i < 512; i++, n++) {
+			struct in_addr a;
+			struct in6_addr a6;
+			uint32_t got;
+
+			peer_addr4(i, &a);
+			got = route_lookup(rt, AF_INET, (uint8_t *)&a, 0);
+			/* even peers stay; odd ones come and go */
+			if (i % 2 ? got != i && got != DCO_PEER_ID_NONE : got != i)
+				atomic_fetch_add(&r->wrong, 1);
+			peer_addr6(i, &a6);
+			got = route_lookup(rt, AF_INET6, a6.s6_addr, 0);
+			if (i % 2 ? got != i && got != DCO_PEER_ID_NONE : got != i)
+				atomic_fetch_add(&r->wrong, 1);
+		}
+		rcu_quiescent_state();  /* as a worker between batches */
+	}
+	atomic_store(&r->lookups, n);
+	rcu_unregister_thread();
+	return NULL;
+}
+
+/* The readers stay right while peers go and come back: a removed node is
+ * unlinked with its successor kept and freed after a grace period (ASan
+ * builds see a use after free otherwise). */
+static void test_del_peer_concurrent_readers(void **state)
+{
+	struct reader r = { 0 };
+	pthread_t t;
+
+	(void)state;
+	for (uint32_t i = 0; i < 512; i++)
+		add_peer(i);
+	assert_int_equal(pthread_create(&t, NULL, reader_run, &r), 0);
+	for (unsigned round = 0; round < 200; round++) {
+		for (uint32_t i = 1; i < 512; i += 2)
+			route_del_peer(rt, i);
+		for (uint32_t i = 1; i < 512; i += 2)
+			add_peer(i);
+	}
+	atomic_store(&r.stop, true);
+	pthread_join(t, NULL);
+	rcu_barrier();          /* the retired nodes freed before route_free */
+	assert_true(atomic_load(&r.lookups) > 0);
+	assert_int_equal(atomic_load(&r.wrong), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +400,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_del_peer_after_del_and_expire,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_del_peer_cost, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_del_peer_concurrent_readers,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
