@@ -30,18 +30,21 @@
 /* liburcu marks its shared accesses (CMM_LOAD_SHARED/CMM_STORE_SHARED, used
  * by cds_hlist_del_rcu and rcu_assign_pointer) as volatile ones, which TSan
  * takes for plain accesses racing with rcu_dereference's atomic load. Make
- * them the relaxed atomics they stand for, before the list and pointer
- * headers expand them (system.h's guard keeps these definitions). */
+ * them atomics, before the list and pointer headers expand them (system.h's
+ * guard keeps these definitions): a release store and an acquire load,
+ * since TSan does not see the fence (cmm_wmb) that rcu_assign_pointer puts
+ * before its store, and then took a reader of a node published while it
+ * ran (route_add beside route_lookup) for a race with the node's filling. */
 #define URCU_INLINE_SMALL_FUNCTIONS /* rcu_dereference inline, not a
 				      * plain load passed to the library */
 #include <urcu/system.h>
 #undef _CMM_LOAD_SHARED
 #undef _CMM_STORE_SHARED
-#define _CMM_LOAD_SHARED(p) __atomic_load_n(&(p), __ATOMIC_RELAXED)
+#define _CMM_LOAD_SHARED(p) __atomic_load_n(&(p), __ATOMIC_ACQUIRE)
 #define _CMM_STORE_SHARED(x, v)                                                \
 	__extension__({                                                        \
 		__typeof__(x) dco_tsan_v_ = (v);                               \
-		__atomic_store_n(&(x), dco_tsan_v_, __ATOMIC_RELAXED);          \
+		__atomic_store_n(&(x), dco_tsan_v_, __ATOMIC_RELEASE);          \
 		dco_tsan_v_;                                                   \
 	})
 #endif
