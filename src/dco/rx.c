@@ -609,6 +609,7 @@ static int rx_tcp_frame(void *arg, uint8_t *frame, size_t len)
 	memcpy(p->data, frame, len);
 	p->len = (uint32_t)len;
 	p->sock = c->peer->fd;
+	p->local.family = 0;	/* a stream: none (rx_control reports it) */
 	if (rx_one(c->w, p, c->peer, c->now_ms))
 		c->n++;
 	if (c->n == DCO_MAX_SEGS) {
