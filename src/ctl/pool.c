@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "ctl/pool.h"
 
 #define POOL_MAX_ENTRIES 65536u
@@ -38,11 +39,7 @@ static int bits_first(const struct pool_bits *b)
 
 static uint32_t name_bucket(const struct pool *p, const char *cn)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (; *cn; cn++)
-		h = (h ^ (uint8_t)*cn) * 16777619u;
-	return h & p->name_mask;
+	return fnv1a(FNV1A_INIT, cn, strlen(cn)) & p->name_mask;
 }
 
 /* Entry @i's bits from its state. */

@@ -15,6 +15,7 @@
 
 #include <openssl/rand.h>
 
+#include "base/hash.h"
 #include "base/sockaddr.h"
 #include "daemon/server_int.h"
 
@@ -47,40 +48,18 @@ void server_index_free(struct srv_index *x)
 	memset(x, 0, sizeof(*x));
 }
 
-static uint32_t fnv1a(uint32_t h, const void *data, size_t len)
-{
-	const uint8_t *d = data;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ d[i]) * 16777619u;
-	return h;
-}
-
-/* What sockaddr_equal compares: family, port, address. */
+/* What sockaddr_equal compares, keyed: the sender picks its address. */
 static uint32_t addr_hash(const struct srv_index *x,
 			  const struct sockaddr_storage *a, socklen_t len)
 {
-	uint32_t h = fnv1a(2166136261u, &x->seed, sizeof(x->seed));
-
-	h = fnv1a(h, &a->ss_family, sizeof(a->ss_family));
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *v4 = (const void *)a;
-
-		h = fnv1a(h, &v4->sin_port, sizeof(v4->sin_port));
-		return fnv1a(h, &v4->sin_addr, sizeof(v4->sin_addr)) & x->mask;
-	}
-	if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *v6 = (const void *)a;
-
-		h = fnv1a(h, &v6->sin6_port, sizeof(v6->sin6_port));
-		return fnv1a(h, &v6->sin6_addr, sizeof(v6->sin6_addr)) & x->mask;
-	}
-	return fnv1a(h, a, len) & x->mask;
+	return sockaddr_hash(x->seed, a, len) & x->mask;
 }
 
 static uint32_t cn_hash(const struct srv_index *x, const char *cn)
 {
-	return fnv1a(2166136261u, cn, strlen(cn)) & x->mask;
+	uint32_t h = fnv1a(FNV1A_INIT, &x->seed, sizeof(x->seed));
+
+	return fnv1a(h, cn, strlen(cn)) & x->mask;
 }
 
 void server_index_link(struct srv_index *x, struct srv_client *c)

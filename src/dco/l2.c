@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/bytes.h"
+#include "base/hash.h"
 #include "dco/engine.h"
 #include "dco/mss.h"
 
@@ -88,10 +89,8 @@ void l2_table_free(struct l2_table *t)
 
 static struct l2_entry *l2_set(struct l2_table *t, const uint8_t *mac)
 {
-	uint32_t h = t->seed;
+	uint32_t h = fnv1a(t->seed, mac, L2_MAC_LEN);
 
-	for (unsigned i = 0; i < L2_MAC_LEN; i++)
-		h = (h ^ mac[i]) * 16777619u;
 	return t->e[(h ^ h >> 15) % L2_SETS];
 }
 

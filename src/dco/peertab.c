@@ -43,35 +43,13 @@ struct peer *peer_only(struct dco *dco)
 	return p && !atomic_load(&p->dead) ? p : NULL;
 }
 
-static uint32_t fnv1a(uint32_t h, const void *data, size_t len)
-{
-	const uint8_t *d = data;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ d[i]) * 16777619u;
-	return h;
-}
-
 /* Hash what sockaddr_equal compares. Seeded per instance: the sender picks
  * the address, and must not be able to pile its packets into one chain. */
 static unsigned addr_bucket(const struct dco *dco,
 			    const struct sockaddr_storage *a, socklen_t len)
 {
-	uint32_t h = fnv1a(2166136261u, &dco->addr_seed, sizeof(dco->addr_seed));
+	uint32_t h = sockaddr_hash(dco->addr_seed, a, len);
 
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a;
-
-		h = fnv1a(h, &x->sin_port, 2);
-		h = fnv1a(h, &x->sin_addr, 4);
-	} else if (a->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *x = (const void *)a;
-
-		h = fnv1a(h, &x->sin6_port, 2);
-		h = fnv1a(h, &x->sin6_addr, 16);
-	} else {
-		h = fnv1a(h, a, len);
-	}
 	return (h ^ h >> 15) & (DCO_ADDR_BUCKETS - 1);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "base/clock.h"
+#include "base/hash.h"
 #include "dcovpn/dco.h"
 
 /* How stale a route's use mark may get before a worker renews it: one
@@ -21,11 +22,7 @@ static unsigned addr_len(int family)
 
 static unsigned host_bucket(int family, const uint8_t *addr)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (unsigned i = 0; i < addr_len(family); i++)
-		h = (h ^ addr[i]) * 16777619u;
-	return h % ROUTE_BUCKETS;
+	return fnv1a(FNV1A_INIT, addr, addr_len(family)) % ROUTE_BUCKETS;
 }
 
 /* Peer ids are small and handed out densely: consecutive ids land in
