@@ -231,7 +231,9 @@ static const struct opt_desc table[] = {
 	/* what a dcovpn client does anyway: tun and --up once TLS is up */
 	FLAG("up-delay", OPT_W_LOCAL, up_delay),
 	FLAG("up-restart", OPT_W_LOCAL, up_restart),
-	IGNORE("mtu-test", 0, OPT_W_LOCAL, "--mtu-test ignored"),
+	IGNORE("mtu-test", 0, OPT_W_LOCAL, "--mtu-test ignored: OpenVPN "
+	       "measures the path with OCC load packets through its user-space "
+	       "data path, which dcovpn does not send; set --tun-mtu/--mssfix"),
 	IGNORE("opt-verify", 0, OPT_W_LOCAL, "DEPRECATED OPTION: --opt-verify "
 	       "was removed in OpenVPN 2.7."),
 	IGNORE("engine", 1, OPT_W_LOCAL, "--engine ignored: OpenSSL 3 "
