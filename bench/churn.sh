@@ -21,15 +21,7 @@ CHURN_CYCLES=${CHURN_CYCLES:-2000}
 CHURN_MAX=${CHURN_MAX:-$((2 * CHURN_N + 2000))}
 CHURN_REPEAT=${CHURN_REPEAT:-2}
 CHURN_BINS=${CHURN_BINS:-$DCOVPN}
-ns_setup 1
-pki_make
-load_net
-server_conf udp auth duplicate-cn "max-clients $CHURN_MAX" \
-	"explicit-exit-notify 1" "tun-mtu 1400"
-sed -i -e 's/^server 198.19.66.0 255.255.255.0$/server 198.19.0.0 255.255.0.0/' \
-	-e '/^status /d' -e '/^status-version /d' -e '/^ifconfig-pool-persist /d' \
-	-e 's/^verb 4$/verb 1/' "$T/server.conf"
-client_conf 1 udp auth
+load_setup_bench "$CHURN_MAX"
 for r in $(seq "$CHURN_REPEAT"); do
 	for bin in $CHURN_BINS; do
 		if [ "$bin" = openvpn ]; then

@@ -35,16 +35,8 @@ mkdir -p "$OUT"
 
 max_n=0
 for n in $SCALE_N; do [ "$n" -gt "$max_n" ] && max_n=$n; done
-ns_setup 1
-pki_make
-load_net
 # openvpn keeps an instance 5 s after its client's EXIT: room for those
-server_conf udp auth duplicate-cn "max-clients $((2 * max_n + 2000))" \
-	"explicit-exit-notify 1" "tun-mtu 1400"
-sed -i -e 's/^server 198.19.66.0 255.255.255.0$/server 198.19.0.0 255.255.0.0/' \
-	-e '/^status /d' -e '/^status-version /d' -e '/^ifconfig-pool-persist /d' \
-	-e 's/^verb 4$/verb 1/' "$T/server.conf"
-client_conf 1 udp auth
+load_setup_bench "$((2 * max_n + 2000))"
 cp "$T/server.conf" "$T/c1.conf" "$OUT/"
 
 row() {

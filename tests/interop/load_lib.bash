@@ -67,3 +67,19 @@ load_setup() {
 		"$T/server.conf"
 	client_conf 1 udp auth
 }
+
+# load_setup_bench MAX: load_setup for the benches (bench/scale.sh,
+# bench/churn.sh): max-clients MAX, a /16 pool, verb 1, no status or pool
+# file (their writes would be measured with the server).
+load_setup_bench() {
+	local max=$1
+	ns_setup 1
+	pki_make
+	load_net
+	server_conf udp auth duplicate-cn "max-clients $max" \
+		"explicit-exit-notify 1" "tun-mtu 1400"
+	sed -i -e 's/^server 198.19.66.0 255.255.255.0$/server 198.19.0.0 255.255.0.0/' \
+		-e '/^status /d' -e '/^status-version /d' -e '/^ifconfig-pool-persist /d' \
+		-e 's/^verb 4$/verb 1/' "$T/server.conf"
+	client_conf 1 udp auth
+}
